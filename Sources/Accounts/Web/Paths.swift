@@ -1,0 +1,30 @@
+import Core
+
+/// Every path of the accounts room, written once: routes register these, links are built from them.
+public enum AccountsPaths {
+    public static let territories = RoutePattern("/")
+    public static let territoryHome = RoutePattern("/:territory")
+    public static let join = RoutePattern("/:territory/rejoindre")
+    public static let login = RoutePattern("/connexion")
+    public static let logout = RoutePattern("/deconnexion")
+    public static let signup = RoutePattern("/inscription")
+    public static let signupDone = RoutePattern("/inscription/merci")
+    public static let confirm = RoutePattern("/confirmer/:token")
+    public static let loginLinkRequest = RoutePattern("/lien-de-connexion")
+    public static let loginLink = RoutePattern("/lien/:token")
+    public static let passwordForgotten = RoutePattern("/mot-de-passe-oublie")
+    public static let passwordReset = RoutePattern("/reinitialiser/:token")
+    public static let account = RoutePattern("/compte")
+    public static let accountData = RoutePattern("/compte/donnees")
+    public static let accountDelete = RoutePattern("/compte/supprimer")
+    public static let assistedList = RoutePattern("/:territory/profils-accompagnes")
+    public static let assistedNew = RoutePattern("/:territory/profils-accompagnes/nouveau")
+    public static let assistedData = RoutePattern("/:territory/profils-accompagnes/:person/donnees")
+    public static let assistedDelete = RoutePattern("/:territory/profils-accompagnes/:person/supprimer")
+    public static let members = RoutePattern("/:territory/membres")
+    public static let memberRoles = RoutePattern("/:territory/membres/roles")
+    public static let accessibility = RoutePattern("/accessibilite")
+    public static let legal = RoutePattern("/mentions-legales")
+    public static let privacy = RoutePattern("/confidentialite")
+    public static let terms = RoutePattern("/conditions")
+}

@@ -1,0 +1,115 @@
+import Accounts
+import Core
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+/// The rooms of the platform, in the order their migrations run.
+public func featureModules() -> [any FeatureModule] {
+    [CoreModule(), AccountsModule()]
+}
+
+/// Configures the application from an already-read configuration. Tests call this with their own
+/// configuration and database; the executable calls it with the environment's.
+public func configure(_ app: Application, config: AppConfig, database: DatabaseChoice? = nil) async throws {
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    let secret = try config.secretKey ?? SecretKeyFile.loadOrCreate(path: config.secretKeyPath)
+
+    let choice = database ?? (config.databaseURL.map(DatabaseChoice.postgres) ?? .sqliteFile(config.sqlitePath))
+    switch choice {
+    case .postgres(let url):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        postgres.searchPath = choice.searchPath
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+    case .postgresSchema(let url, _):
+        var postgres = try SQLPostgresConfiguration(url: url)
+        postgres.searchPath = choice.searchPath
+        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .psql)
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+    }
+
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "2mb"
+
+    let modules = featureModules()
+    app.featureModules = modules
+    for module in modules { app.migrations.add(module.migrations) }
+
+    let assets = try StaticAssets(directory: config.publicDirectory)
+    let directory = TerritoryDirectory(loader: AccountsDirectory.loader(app))
+    app.agora = AgoraServices(config: config, secret: secret, territories: directory, assets: assets)
+
+    app.middleware = .init()
+    app.middleware.use(SecurityHeadersMiddleware(https: config.secureCookies))
+    app.middleware.use(VisitMiddleware())
+
+    let router = RouteRegistrar(app: app)
+    for module in modules {
+        app.agora.addNavigation(module.navigation)
+        try await module.boot(app)
+        try module.routes(router, app: app)
+    }
+
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(DemoCommand(), as: "demo")
+    app.asyncCommands.use(ImportCommunesCommand(), as: "import-communes")
+    app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
+    app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
+    app.lifecycle.use(StartupLifecycle(isSQLite: choice.isSQLite))
+}
+
+/// Where the data lives.
+public enum DatabaseChoice: Sendable {
+    case postgres(String)
+    /// A PostgreSQL schema of its own (tests run side by side in one database).
+    case postgresSchema(String, schema: String)
+    case sqliteFile(String)
+    case sqliteMemory
+
+    var isSQLite: Bool {
+        switch self {
+        case .sqliteFile, .sqliteMemory: true
+        default: false
+        }
+    }
+    var searchPath: [String]? {
+        if case .postgresSchema(_, let schema) = self { return [schema] }
+        return nil
+    }
+}
+
+/// Migrates at start-up (every command needs the schema) and loads the territory directory.
+struct StartupLifecycle: LifecycleHandler {
+    let isSQLite: Bool
+
+    func willBootAsync(_ app: Application) async throws {
+        if isSQLite, let sql = app.db as? any SQLDatabase {
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        try await app.autoMigrate()
+        try await app.agora.territories.reload()
+    }
+}
+
+/// The secret key, generated once and kept in the data folder (readable by its owner only).
+enum SecretKeyFile {
+    static func loadOrCreate(path: String) throws -> String {
+        if let data = FileManager.default.contents(atPath: path), let key = String(data: data, encoding: .utf8)?
+            .trimmingCharacters(in: .whitespacesAndNewlines), key.count >= 32 {
+            return key
+        }
+        let key = Tokens.random(bytes: 48)
+        guard FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw Abort(.internalServerError, reason: "Impossible d'écrire la clé secrète dans \(path)")
+        }
+        return key
+    }
+}

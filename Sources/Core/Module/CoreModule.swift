@@ -1,0 +1,47 @@
+import Fluent
+import Vapor
+
+/// The core's own tables and routes: the outbox and audit log, the health check, static files,
+/// and the development outbox page.
+public struct CoreModule: FeatureModule {
+    public init() {}
+    public var name: String { "core" }
+    public var migrations: [any Migration] { [OutboxMail.Create(), AuditEntry.Create()] }
+
+    public static let healthz = RoutePattern("/healthz")
+    public static let staticFile = RoutePattern("/static/:file")
+    public static let devOutbox = RoutePattern("/dev/outbox")
+
+    public func routes(_ router: RouteRegistrar, app: Application) throws {
+        router.get(Self.healthz, access: .everyone) { _ in
+            var headers = HTTPHeaders()
+            headers.contentType = .plainText
+            headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return Response(status: .ok, headers: headers, body: .init(staticString: "ok"))
+        }
+        router.get(Self.staticFile, access: .everyone) { req in
+            req.agora.assets.response(for: req.parameters.get("file") ?? "", request: req)
+        }
+        router.get(Self.devOutbox, access: .devOnly) { req in
+            let mails = try await OutboxMail.query(on: req.db).sort(\.$id, .descending).limit(50).all()
+            return req.render(Self.outboxPage(visit: req.visit, mails: mails))
+        }
+    }
+
+    static func outboxPage(visit: Visit, mails: [OutboxMail]) -> WebPage {
+        let items = mails.map { mail -> HTML in
+            """
+            <article class="card"><h2>\(mail.subject)</h2>
+            <p>\(visit.t("À", "To")) \(mail.recipient) · \(mail.createdAt.formatted(.iso8601))</p>
+            <pre>\(mail.body)</pre></article>
+            """
+        }
+        let main: HTML = """
+        <h1>\(visit.t("Boîte d'envoi (développement)", "Outbox (development)"))</h1>
+        <p>\(visit.t("Aucun serveur SMTP n'est configuré : les e-mails restent ici. Cette page n'existe pas en production.",
+                     "No SMTP server is configured: e-mails stay here. This page does not exist in production."))</p>
+        \(mails.isEmpty ? HTML("<p>\(visit.t("Aucun e-mail.", "No e-mail."))</p>") : HTML.join(items))
+        """
+        return WebPage(title: visit.t("Boîte d'envoi", "Outbox"), main: main)
+    }
+}

@@ -1,0 +1,57 @@
+import Fluent
+import Vapor
+
+/// A feature room plugs itself into the app through this manifest: the core never names a
+/// feature; App loops over the modules for migrations, routes, navigation and demo data.
+public protocol FeatureModule: Sendable {
+    var name: String { get }
+    var migrations: [any Migration] { get }
+    var navigation: [NavEntry] { get }
+    func boot(_ app: Application) async throws
+    func routes(_ router: RouteRegistrar, app: Application) throws
+    /// Loads demo data (idempotent); returns lines to print to the person who ran `agora demo`.
+    func loadDemo(on app: Application) async throws -> [String]
+    /// What this room holds about a person, for their data export.
+    func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData]
+    /// Erases or anonymises what this room holds about a person (their account is being deleted).
+    func erase(personID: Int, on db: any Database) async throws
+}
+
+extension FeatureModule {
+    public var navigation: [NavEntry] { [] }
+    public func boot(_ app: Application) async throws {}
+    public func loadDemo(on app: Application) async throws -> [String] { [] }
+    public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] { [:] }
+    public func erase(personID: Int, on db: any Database) async throws {}
+}
+
+/// A JSON value, for personal data exports that every room contributes to.
+public enum PersonalData: Sendable, Encodable, Equatable {
+    case string(String?)
+    case int(Int?)
+    case bool(Bool)
+    case date(Date?)
+    case list([PersonalData])
+    case object([String: PersonalData])
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .date(let value): try container.encode(value.map { ISO8601DateFormatter().string(from: $0) })
+        case .list(let values): try container.encode(values)
+        case .object(let values): try container.encode(values)
+        }
+    }
+}
+
+/// The registered modules, so commands and the account room can reach every room.
+extension Application {
+    private struct ModulesKey: StorageKey { typealias Value = [any FeatureModule] }
+    public var featureModules: [any FeatureModule] {
+        get { storage[ModulesKey.self] ?? [] }
+        set { storage[ModulesKey.self] = newValue }
+    }
+}

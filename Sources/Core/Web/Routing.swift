@@ -1,0 +1,90 @@
+import Vapor
+
+/// A route's path pattern, written once and used both to register the route and to build links.
+/// `":territory"` and other `:name` segments are filled in order by `link(_:)`.
+public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
+    public let pattern: String
+    public init(_ pattern: String) { self.pattern = pattern }
+    public var description: String { pattern }
+
+    public var components: [PathComponent] {
+        pattern.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }
+    }
+
+    /// The path with each `:parameter` replaced, in order, by the given values (percent-encoded).
+    public func link(_ values: any CustomStringConvertible...) -> String {
+        var remaining = values.makeIterator()
+        let parts = pattern.split(separator: "/").map { segment -> String in
+            guard segment.hasPrefix(":") else { return String(segment) }
+            let value = remaining.next()?.description ?? ""
+            return value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+}
+
+/// Registers routes together with what they require; every route goes through here.
+public struct RouteRegistrar: Sendable {
+    let app: Application
+    public init(app: Application) { self.app = app }
+
+    public typealias Handler = @Sendable (Request) async throws -> Response
+
+    public func get(_ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
+        on(.GET, pattern, access: access, use: handler)
+    }
+
+    public func post(_ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
+        on(.POST, pattern, access: access, use: handler)
+    }
+
+    public func on(_ method: HTTPMethod, _ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
+        app.agora.catalog.add(.init(method: method, path: pattern.pattern, access: access))
+        app.grouped(AccessMiddleware(access: access)).on(method, pattern.components) { request in
+            try await handler(request)
+        }
+    }
+}
+
+/// Resolves the territory of the path and enforces the route's `Access`.
+struct AccessMiddleware: AsyncMiddleware {
+    let access: Access
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Constant routes (health check, static files) skip the visit; they are open to everyone.
+        guard request.hasVisit else {
+            guard access == .everyone else { throw Abort(.forbidden) }
+            return try await next.respond(to: request)
+        }
+        if let slug = request.parameters.get("territory") {
+            guard let territory = try await request.agora.territories.find(slug: slug) else {
+                throw Abort(.notFound)
+            }
+            request.visit.territory = territory
+        }
+        let visit = request.visit
+        switch access {
+        case .guestsOnly where visit.viewer != nil:
+            return request.redirect(to: "/compte")
+        case .devOnly where !request.agora.config.showsDevOutbox:
+            throw Abort(.notFound)
+        case .signedIn, .territory:
+            if visit.viewer == nil {
+                if request.method == .GET {
+                    let next = request.url.string
+                    let encoded = next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
+                    return request.redirect(to: "/connexion?suivant=\(encoded)",
+                                            flash: Flash(.info, visit.t("Connectez-vous pour accéder à cette page.", "Log in to see this page.")))
+                }
+                throw Abort(.unauthorized)
+            }
+        default:
+            break
+        }
+        guard access.allows(signedIn: visit.viewer != nil, rolesHere: visit.rolesHere,
+                            devAllowed: request.agora.config.showsDevOutbox) else {
+            throw Abort(.forbidden)
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,83 @@
+import Vapor
+import NIOConcurrencyHelpers
+
+/// The person behind a request, as read from their session.
+public struct Viewer: Sendable, Equatable {
+    public let personID: Int
+    public let displayName: String
+    public let email: String?
+    public let rolesByTerritory: [Int: Set<Role>]
+    public let sessionID: String
+
+    public init(personID: Int, displayName: String, email: String?, rolesByTerritory: [Int: Set<Role>], sessionID: String) {
+        self.personID = personID; self.displayName = displayName; self.email = email
+        self.rolesByTerritory = rolesByTerritory; self.sessionID = sessionID
+    }
+
+    public func roles(in territoryID: Int) -> Set<Role> { rolesByTerritory[territoryID] ?? [] }
+}
+
+/// A link a feature module adds to the main navigation.
+public struct NavEntry: Sendable {
+    public let label: Text
+    /// The link for this visit, or nil when this visitor should not see it.
+    public let link: @Sendable (Visit) -> String?
+    public init(label: Text, link: @escaping @Sendable (Visit) -> String?) { self.label = label; self.link = link }
+}
+
+/// Everything the platform shares across requests, built once at start-up.
+public final class AgoraServices: Sendable {
+    public let config: AppConfig
+    public let signer: Signer
+    public let territories: TerritoryDirectory
+    public let catalog = RouteCatalog()
+    public let rateLimiter = RateLimiter()
+    private let navBox = NIOLockedValueBox<[NavEntry]>([])
+    private let resolverBox = NIOLockedValueBox<ViewerResolver?>(nil)
+    public let assets: StaticAssets
+
+    /// Reads the viewer of a session token (nil when the session is unknown or expired).
+    public typealias ViewerResolver = @Sendable (_ sessionToken: String, _ request: Request) async throws -> Viewer?
+
+    public init(config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets) {
+        self.config = config
+        self.signer = Signer(secret: secret)
+        self.territories = territories
+        self.assets = assets
+    }
+
+    public var navigation: [NavEntry] { navBox.withLockedValue { $0 } }
+    public func addNavigation(_ entries: [NavEntry]) { navBox.withLockedValue { $0 += entries } }
+
+    public var viewerResolver: ViewerResolver? { resolverBox.withLockedValue { $0 } }
+    public func setViewerResolver(_ resolver: @escaping ViewerResolver) { resolverBox.withLockedValue { $0 = resolver } }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = AgoraServices }
+    public var agora: AgoraServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("AgoraServices used before configure(app)") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var agora: AgoraServices { application.agora }
+}
+
+/// Every route with what it requires, so the authorization matrix test can walk them all.
+public final class RouteCatalog: Sendable {
+    public struct Entry: Sendable {
+        public let method: HTTPMethod
+        public let path: String
+        public let access: Access
+        public var isTerritoryScoped: Bool { path.hasPrefix("/:territory") }
+    }
+    private let box = NIOLockedValueBox<[Entry]>([])
+    public init() {}
+    public var entries: [Entry] { box.withLockedValue { $0 } }
+    func add(_ entry: Entry) { box.withLockedValue { $0.append(entry) } }
+}
