@@ -1,0 +1,223 @@
+import Foundation
+import Testing
+@testable import Core
+
+@Suite("HTML layer")
+struct HTMLTests {
+    @Test func interpolatedStringsAreEscaped() {
+        let evil = "<script>alert('x')</script> & \"quotes\""
+        let html: HTML = "<p title=\"\(evil)\">\(evil)</p>"
+        #expect(html.rendered == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</p>")
+    }
+
+    @Test func nestedHTMLIsInsertedAsIs() {
+        let inner: HTML = "<strong>\("a<b")</strong>"
+        let outer: HTML = "<p>\(inner)</p>"
+        #expect(outer.rendered == "<p><strong>a&lt;b</strong></p>")
+    }
+
+    @Test func frenchNumbersUseNarrowSpaces() {
+        #expect(View.number(83737, lang: .fr) == "83\u{202F}737")
+        #expect(View.number(1234567, lang: .en) == "1,234,567")
+        #expect(View.number(12, lang: .fr) == "12")
+    }
+
+    @Test func tableMarksNumericColumnsWithoutEscapingTheAttribute() {
+        let table = View.table(caption: "c", headers: ["a", "b"], rows: [["x", "1"]], numericColumns: [1])
+        #expect(table.rendered.contains("<td class=\"num\">1</td>"))
+        #expect(!table.rendered.contains("&quot;num"))
+    }
+}
+
+@Suite("Form components")
+struct FormTests {
+    let visit = Visit(lang: .fr, viewer: nil, territory: nil, csrfToken: "tok", flash: nil, path: "/x", query: nil)
+
+    @Test func errorIsNextToTheFieldAndDescribesIt() {
+        var errors = FormErrors()
+        errors.add("email", "Adresse invalide")
+        let field = Form.input(name: "email", label: "Adresse e-mail", value: "a<b", errors: errors, visit: visit, type: "email")
+        #expect(field.rendered.contains("<p class=\"field-error\" id=\"champ-email-erreur\">Adresse invalide</p>"))
+        #expect(field.rendered.contains("aria-describedby=\"champ-email-erreur\""))
+        #expect(field.rendered.contains("aria-invalid=\"true\""))
+        #expect(field.rendered.contains("value=\"a&lt;b\""))
+    }
+
+    @Test func passwordsAreNeverSentBack() {
+        let field = Form.input(name: "password", label: "Mot de passe", value: "secret", errors: FormErrors(), visit: visit, type: "password")
+        #expect(!field.rendered.contains("secret"))
+    }
+
+    @Test func summaryLinksToEachField() {
+        var errors = FormErrors()
+        errors.add("email", "A")
+        errors.add("password", "B")
+        errors.add("email", "ignored second message")
+        let summary = Form.errorSummary(errors, visit: visit).rendered
+        #expect(summary.contains("role=\"alert\""))
+        #expect(summary.contains("<a href=\"#champ-email\">A</a>"))
+        #expect(summary.contains("<a href=\"#champ-password\">B</a>"))
+        #expect(!summary.contains("ignored"))
+        #expect(Form.errorSummary(FormErrors(), visit: visit).isEmpty)
+    }
+
+    @Test func formsCarryTheCSRFToken() {
+        #expect(Form.open(action: "/a", visit: visit).rendered.contains("name=\"_csrf\" value=\"tok\""))
+    }
+}
+
+@Suite("Configuration")
+struct ConfigTests {
+    @Test func defaultsRunOutOfTheBox() throws {
+        let config = try AppConfig.load(from: [:])
+        #expect(config.host == "127.0.0.1")
+        #expect(config.port == 8080)
+        #expect(config.databaseURL == nil)
+        #expect(config.sqlitePath.hasSuffix("data/agora.sqlite"))
+        #expect(config.baseURL == "http://127.0.0.1:8080")
+        #expect(config.smtp == nil)
+        #expect(config.showsDevOutbox)
+    }
+
+    @Test func everyBadSettingIsListedAtOnce() {
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.load(from: [:].merging(["AGORA_PORT": "x"]) { $1 }) }
+        do {
+            _ = try AppConfig.load(from: [
+                "AGORA_PORT": "99999", "DATABASE_URL": "mysql://x", "AGORA_BASE_URL": "ftp://a",
+                "SMTP_HOST": "mail.example.org", "SMTP_TLS": "maybe", "AGORA_SECRET_KEY": "short", "AGORA_ENV": "staging",
+            ])
+            Issue.record("expected an error")
+        } catch let error as AppConfig.Invalid {
+            #expect(error.problems.count == 7)
+            let text = error.description
+            for key in ["AGORA_PORT", "DATABASE_URL", "AGORA_BASE_URL", "SMTP_TLS", "SMTP_FROM", "AGORA_SECRET_KEY", "AGORA_ENV"] {
+                #expect(text.contains(key), "missing \(key)")
+            }
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func smtpSettingsAreTyped() throws {
+        let config = try AppConfig.load(from: ["SMTP_HOST": "127.0.0.1", "SMTP_PORT": "8025", "SMTP_TLS": "none", "SMTP_FROM": "a@example.org"])
+        #expect(config.smtp == AppConfig.SMTP(host: "127.0.0.1", port: 8025, from: "a@example.org", security: .none))
+        #expect(!config.showsDevOutbox)
+        let production = try AppConfig.load(from: ["AGORA_ENV": "production", "AGORA_BASE_URL": "https://sante.example.org"])
+        #expect(!production.showsDevOutbox)
+        #expect(production.secureCookies)
+    }
+}
+
+@Suite("Security helpers")
+struct SecurityTests {
+    @Test func sealedValuesCannotBeForged() {
+        let signer = Signer(secret: String(repeating: "k", count: 40))
+        let sealed = signer.seal("success\nBonjour", purpose: "flash")
+        #expect(signer.unseal(sealed, purpose: "flash") == "success\nBonjour")
+        #expect(signer.unseal(sealed, purpose: "other") == nil)
+        #expect(signer.unseal(sealed.replacingOccurrences(of: ".", with: ".x"), purpose: "flash") == nil)
+        #expect(Signer(secret: String(repeating: "z", count: 40)).unseal(sealed, purpose: "flash") == nil)
+    }
+
+    @Test func tokensAreRandomAndURLSafe() {
+        let a = Tokens.random(), b = Tokens.random()
+        #expect(a != b)
+        #expect(a.count == 43)
+        #expect(a.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+    }
+
+    @Test func rateLimiterSlidesItsWindow() {
+        let limiter = RateLimiter()
+        let start = Date()
+        for _ in 0..<3 { limiter.record("k", now: start) }
+        #expect(!limiter.allows("k", limit: 3, window: 60, now: start.addingTimeInterval(10)))
+        #expect(limiter.allows("k", limit: 4, window: 60, now: start.addingTimeInterval(10)))
+        #expect(limiter.allows("k", limit: 3, window: 60, now: start.addingTimeInterval(61)))
+        #expect(limiter.allows("other", limit: 1, window: 60, now: start))
+    }
+
+    struct AccessCase: Sendable, CustomTestStringConvertible {
+        let access: Access
+        let signedIn: Bool
+        let roles: Set<Role>
+        let expected: Bool
+        var testDescription: String { "\(access) signedIn=\(signedIn) roles=\(roles.map(\.rawValue).sorted()) → \(expected)" }
+    }
+
+    static let accessCases: [AccessCase] = [
+        AccessCase(access: .everyone, signedIn: false, roles: [], expected: true),
+        AccessCase(access: .signedIn, signedIn: false, roles: [], expected: false),
+        AccessCase(access: .signedIn, signedIn: true, roles: [], expected: true),
+        AccessCase(access: .territory([.coordinator]), signedIn: true, roles: [.resident], expected: false),
+        AccessCase(access: .territory([.coordinator, .admin]), signedIn: true, roles: [.admin], expected: true),
+        AccessCase(access: .territory([.coordinator]), signedIn: false, roles: [.coordinator], expected: false),
+        AccessCase(access: .devOnly, signedIn: true, roles: [.admin], expected: false),
+    ]
+
+    @Test(arguments: accessCases)
+    func accessRules(_ c: AccessCase) {
+        #expect(c.access.allows(signedIn: c.signedIn, rolesHere: c.roles, devAllowed: false) == c.expected)
+    }
+
+    @Test func cspForbidsInlineScript() {
+        let csp = SecurityHeadersMiddleware.contentSecurityPolicy
+        #expect(csp.contains("script-src 'self'"))
+        #expect(!csp.contains("unsafe-inline"))
+        #expect(csp.contains("frame-ancestors 'none'"))
+    }
+}
+
+@Suite("Small pure helpers")
+struct HelperTests {
+    @Test func linksFillParametersInOrder() {
+        #expect(RoutePattern("/:territory/profils/:person").link("vitre", 12) == "/vitre/profils/12")
+        #expect(RoutePattern("/confirmer/:token").link("a b/c") == "/confirmer/a%20b%2Fc")
+    }
+
+    @Test func languageNegotiation() {
+        #expect(Lang.negotiate(query: "en", cookie: "fr", acceptLanguage: "fr") == .en)
+        #expect(Lang.negotiate(query: nil, cookie: "en", acceptLanguage: "fr") == .en)
+        #expect(Lang.negotiate(query: nil, cookie: nil, acceptLanguage: "de-DE,en;q=0.8") == .en)
+        #expect(Lang.negotiate(query: "xx", cookie: nil, acceptLanguage: nil) == .fr)
+    }
+
+    @Test func emailAddresses() {
+        #expect(EmailAddress.isValid("jeanne.dupont@exemple.fr"))
+        #expect(!EmailAddress.isValid("pas-un-email"))
+        #expect(!EmailAddress.isValid("a@b"))
+        #expect(!EmailAddress.isValid("a b@exemple.fr"))
+        #expect(!EmailAddress.isValid("a@exemple.fr\r\nBcc: x@y.fr"))
+        #expect(EmailAddress.normalize("  Jeanne@Exemple.FR ") == "jeanne@exemple.fr")
+    }
+
+    @Test func csvReadsQuotesAndReportsLines() throws {
+        let rows = try CSV.parse("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\"multi\nline\"\n3,4")
+        #expect(rows.map(\.fields) == [["a", "b"], ["x, y", "say \"hi\""], ["1", "multi\nline"], ["3", "4"]])
+        #expect(rows.map(\.line) == [1, 2, 3, 5])
+        #expect(throws: CSV.ParseError.self) { try CSV.parse("a,\"open\n") }
+        #expect(CSV.line(["a", "b,c", "d\"e"]) == "a,\"b,c\",\"d\"\"e\"")
+    }
+
+    @Test func mailIsRFC5322WithEncodedSubjectAndNoHeaderInjection() throws {
+        let message = MailMessage(from: "agora@example.org", to: "jeanne@example.org", subject: "Évènement\r\nBcc: x@y.z",
+                                  body: "Bonjour\n.\nfin", date: Date(timeIntervalSince1970: 0), messageID: "<m@example.org>")
+        let text = message.rendered()
+        #expect(text.contains("Subject: =?UTF-8?B?"))
+        #expect(!text.contains("\r\nBcc:"))
+        #expect(text.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000"))
+        let body = text.components(separatedBy: "\r\n\r\n")[1].replacingOccurrences(of: "\r\n", with: "")
+        #expect(String(data: Data(base64Encoded: body)!, encoding: .utf8) == "Bonjour\r\n.\r\nfin")
+        #expect(SMTPClient.dotStuffed("a\r\n.b\r\nc") == "a\r\n..b\r\nc")
+    }
+
+    @Test func mailRetriesBackOff() {
+        #expect(Mailer.backoff(afterAttempts: 1) == 30)
+        #expect(Mailer.backoff(afterAttempts: 2) == 120)
+        #expect(Mailer.backoff(afterAttempts: 20) == 6 * 3600)
+    }
+
+    @Test func reservedSlugs() {
+        #expect(ReservedSlugs.isAcceptable("vitre"))
+        #expect(!ReservedSlugs.isAcceptable("connexion"))
+        #expect(!ReservedSlugs.isAcceptable("Vitré"))
+        #expect(!ReservedSlugs.isAcceptable("-a"))
+    }
+}
