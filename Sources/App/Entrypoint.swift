@@ -57,15 +57,18 @@ enum MailDelivery {
             let directory = app.agora.territories
             tasks.append(Task {
                 while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: 60_000_000_000)
+                    do { try await Task.sleep(nanoseconds: 60_000_000_000) } catch { return }
                     try? await directory.reload()
                 }
             })
             app.storage[TaskKey.self] = tasks
         }
 
+        /// Stops the background tasks and waits for them, before the databases close.
         func shutdownAsync(_ app: Application) async {
-            for task in app.storage[TaskKey.self] ?? [] { task.cancel() }
+            let tasks = app.storage[TaskKey.self] ?? []
+            for task in tasks { task.cancel() }
+            for task in tasks { await task.value }
         }
     }
 }

@@ -132,7 +132,10 @@ public enum Form {
             "<option value=\"\(option.value)\"\(attr: "selected", when: option.value == selected)>\(option.label)</option>"
         }
         var body = HTML.empty
-        if let placeholder { body.append("<option value=\"\">\(placeholder)</option>") }
+        // A required list starts with an empty choice, so nobody submits the first option by mistake.
+        if let placeholder = placeholder ?? (required ? visit.t("— Choisir —", "— Choose —") : nil) {
+            body.append("<option value=\"\">\(placeholder)</option>")
+        }
         for option in options { body.append(render(option)) }
         for group in groups {
             body.append("<optgroup label=\"\(group.label)\">\(each: group.options.map(render))</optgroup>")

@@ -1,0 +1,55 @@
+# Agora Santé — build, run and test.
+#   make run     build, seed the demo data, serve on http://127.0.0.1:8080
+#   make test    everything CI runs: deps, build, unit tests (SQLite), DB tests again on
+#                PostgreSQL, browser tests (e2e). Fails on the first failing step.
+#   make e2e     browser tests only, against the already-built binary
+#   make bench   benchmarks (scripts/bench.sh)
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+SWIFT ?= swift
+AGORA_BIN ?= .build/debug/agora
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: all build run deps test test-unit test-pg e2e bench clean distclean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+run: build
+	$(AGORA_BIN) demo
+	$(AGORA_BIN) serve --hostname $(HOST) --port $(PORT)
+
+deps:
+	scripts/install-deps.sh
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-pg
+	$(MAKE) --no-print-directory e2e
+
+# All unit and integration tests, on SQLite.
+test-unit:
+	$(SWIFT) test --skip-build
+
+# The database tests (AppTests) again, on a throwaway PostgreSQL cluster.
+test-pg:
+	scripts/with-pg.sh $(SWIFT) test --skip-build --filter AppTests
+
+e2e:
+	AGORA_BIN=$(AGORA_BIN) scripts/e2e.sh
+
+bench:
+	scripts/bench.sh
+
+clean:
+	$(SWIFT) package clean
+	rm -rf e2e/artifacts bench/out
+
+distclean: clean
+	rm -rf .build .venv
