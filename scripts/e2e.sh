@@ -123,7 +123,7 @@ rm -rf -- "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
 set +e
-AGORA_E2E_BASE_URL="$BASE_URL" AGORA_E2E_MAILDIR="$MAILDIR" \
+AGORA_BIN="$BIN" AGORA_E2E_BASE_URL="$BASE_URL" AGORA_E2E_MAILDIR="$MAILDIR" \
   .venv/bin/pytest e2e -q -p no:cacheprovider "$@" </dev/null
 rc=$?
 set -e

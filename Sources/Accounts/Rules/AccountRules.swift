@@ -94,12 +94,8 @@ public struct SignupInput: Sendable, Equatable {
         fields: [String: String], territorySlugs: Set<String>, lang: Lang
     ) -> Result<SignupInput, FormErrorsBox> {
         var errors = FormErrors()
-        let name = (fields["display_name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty {
-            errors.add("display_name", Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname.").in(lang))
-        } else if name.count > 80 {
-            errors.add("display_name", Text("80 caractères au plus.", "80 characters at most.").in(lang))
-        }
+        let name = TextRule.required(fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
+                                     missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
         let email = EmailAddress.normalize(fields["email"] ?? "")
         if email.isEmpty {
             errors.add("email", Text("Indiquez votre adresse e-mail.", "Enter your e-mail address.").in(lang))
@@ -142,12 +138,8 @@ public struct ProfileInput: Sendable, Equatable {
 
     public static func validate(fields: [String: String], allowedCommunes: Set<String>, lang: Lang) -> Result<ProfileInput, FormErrorsBox> {
         var errors = FormErrors()
-        let name = (fields["display_name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty {
-            errors.add("display_name", Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname.").in(lang))
-        } else if name.count > 80 {
-            errors.add("display_name", Text("80 caractères au plus.", "80 characters at most.").in(lang))
-        }
+        let name = TextRule.required(fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
+                                     missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
         let commune = fields["commune"].flatMap { $0.isEmpty ? nil : $0 }
         if let commune, !allowedCommunes.contains(commune) {
             errors.add("commune", Text("Choisissez une commune de la liste.", "Choose a municipality from the list.").in(lang))
@@ -169,12 +161,8 @@ public struct AssistedProfileInput: Sendable, Equatable {
 
     public static func validate(fields: [String: String], allowedCommunes: Set<String>, lang: Lang) -> Result<AssistedProfileInput, FormErrorsBox> {
         var errors = FormErrors()
-        let alias = (fields["alias"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if alias.isEmpty {
-            errors.add("alias", Text("Indiquez un prénom ou un surnom.", "Enter a first name or a nickname.").in(lang))
-        } else if alias.count > 60 {
-            errors.add("alias", Text("60 caractères au plus.", "60 characters at most.").in(lang))
-        }
+        let alias = TextRule.required(fields, "alias", maxLength: 60, errors: &errors, lang: lang,
+                                      missing: Text("Indiquez un prénom ou un surnom.", "Enter a first name or a nickname."))
         let commune = fields["commune"] ?? ""
         if !allowedCommunes.contains(commune) {
             errors.add("commune", Text("Choisissez la commune de la personne.", "Choose the person's municipality.").in(lang))

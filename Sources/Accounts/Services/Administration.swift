@@ -108,7 +108,7 @@ public enum AccountsDemo {
         Account(email: "decideur@vitre.example", name: "Élu·e santé de Vitré Communauté", territory: "vitre", roles: [.decisionMaker], profession: nil),
         Account(email: "admin@vitre.example", name: "Administration Vitré", territory: "vitre", roles: [.admin], profession: nil),
         Account(email: "coordination@broceliande.example", name: "Coordination CPTS de Brocéliande", territory: "broceliande", roles: [.coordinator], profession: nil),
-        Account(email: "partenaire@broceliande.example", name: "Yannick Le Gall", territory: "broceliande", roles: [.patientPartner, .resident], profession: "60"),
+        Account(email: "partenaire@broceliande.example", name: "Yannick Le Gall", territory: "broceliande", roles: [.patientPartner, .resident], profession: nil),
     ]
 
     static let territories: [(slug: String, name: String, siren: String, rows: [DemoCommunes.Row])] = [

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# `make bench`: a release build, a large territory (50,000 extra accounts in /vitre), and wrk
+# (2 threads, 64 connections) against the constant route and the main pages, in one run.
+# Writes the figures into docs/PERFORMANCE.md (between the BENCH markers) and bench/out/.
+#
+#   AGORA_BENCH_ACCOUNTS  accounts to load (default 50000)
+#   AGORA_BENCH_SECONDS   seconds per route (default 10)
+#   AGORA_BENCH_PORT      port (default 8099)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+ACCOUNTS="${AGORA_BENCH_ACCOUNTS:-50000}"
+SECONDS_PER_ROUTE="${AGORA_BENCH_SECONDS:-10}"
+PORT="${AGORA_BENCH_PORT:-8099}"
+BASE="http://127.0.0.1:${PORT}"
+OUT="$ROOT/bench/out"
+BIN="$ROOT/.build/release/agora"
+# The routes measured, the constant one first: "label|path".
+ROUTES=(
+  "constant (/healthz)|/healthz"
+  "territory home (/vitre)|/vitre"
+  "login page (/connexion)|/connexion"
+)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+command -v wrk >/dev/null || die "wrk is missing (scripts/install-deps.sh installs it)"
+(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && die "port $PORT is busy (set AGORA_BENCH_PORT)"
+
+log "release build"
+swift build -c release --product agora >&2
+
+rm -rf "$OUT" && mkdir -p "$OUT/data"
+export AGORA_DATA_DIR="$OUT/data" AGORA_ENV=production AGORA_BASE_URL="$BASE"
+unset DATABASE_URL SMTP_HOST
+
+log "loading the demo and $ACCOUNTS accounts"
+load_start=$(date +%s)
+"$BIN" bench-data --accounts "$ACCOUNTS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
+load_seconds=$(( $(date +%s) - load_start ))
+people=$(sqlite3 "$OUT/data/agora.sqlite" "SELECT count(*) FROM people")
+
+"$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -fs -o /dev/null "$BASE/healthz" && break; sleep 0.2; done
+curl -fs -o /dev/null "$BASE/healthz" || die "the server did not start (see $OUT/server.log)"
+
+# Page weights: the home page's HTML and everything it links to (CSS, JS).
+curl -fs "$BASE/vitre" -o "$OUT/vitre.html"
+html_bytes=$(wc -c <"$OUT/vitre.html")
+css_bytes=0; js_bytes=0
+for asset in $(grep -o 'href="/static/[^"]*\.css[^"]*"' "$OUT/vitre.html" | cut -d'"' -f2); do
+  css_bytes=$(( css_bytes + $(curl -fs "$BASE$asset" | wc -c) ))
+done
+for asset in $(grep -o 'src="/static/[^"]*\.js[^"]*"' "$OUT/vitre.html" | cut -d'"' -f2); do
+  js_bytes=$(( js_bytes + $(curl -fs "$BASE$asset" | wc -c) ))
+done
+inline_scripts=$(grep -c '<script>' "$OUT/vitre.html" || true)
+
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
+peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$PID/status"; }
+rss_idle=$(rss_kb)
+
+# Warm up each route, then measure them one after the other in the same process.
+for route in "${ROUTES[@]}"; do wrk -t2 -c64 -d2s "$BASE${route#*|}" >/dev/null; done
+rows=()
+for route in "${ROUTES[@]}"; do
+  label="${route%%|*}"; path="${route#*|}"
+  log "wrk -t2 -c64 -d${SECONDS_PER_ROUTE}s $path"
+  wrk -t2 -c64 -d"${SECONDS_PER_ROUTE}s" --latency "$BASE$path" >"$OUT/wrk-${path//\//_}.txt"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk-${path//\//_}.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-${path//\//_}.txt")
+  errors=$(awk '/Non-2xx or 3xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$OUT/wrk-${path//\//_}.txt")
+  rows+=("$label|$path|$rps|$p99|${errors:-0}")
+done
+rss_after=$(rss_kb); rss_peak=$(peak_kb)
+
+to_ms() { # wrk prints 812.00us, 3.20ms or 1.02s
+  awk -v v="$1" 'BEGIN { if (v ~ /us$/) { sub(/us$/, "", v); printf "%.2f", v / 1000 }
+                          else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.2f", v }
+                          else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.2f", v * 1000 } }'
+}
+
+base_rps="${rows[0]#*|*|}"; base_rps="${base_rps%%|*}"
+verdict=pass
+table="| route | requests/s | share of the constant route | p99 latency | errors | targets (≥ 40 %, p99 < 25 ms) |
+| --- | ---: | ---: | ---: | ---: | --- |"
+for row in "${rows[@]}"; do
+  IFS='|' read -r label path rps p99 errors <<<"$row"
+  share=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
+  p99ms=$(to_ms "$p99")
+  if [ "$path" = /healthz ]; then
+    ok="reference"
+  elif awk -v s="$share" -v p="$p99ms" 'BEGIN { exit !(s >= 40 && p < 25) }' && [ "$errors" = 0 ]; then
+    ok="met"
+  else
+    ok="**missed**"; verdict=fail
+  fi
+  table+="
+| $label | $(printf '%.0f' "$rps") | ${share} % | ${p99ms} ms | $errors | $ok |"
+done
+page_kb=$(awk -v a="$html_bytes" -v b="$css_bytes" 'BEGIN { printf "%.1f", (a + b) / 1024 }')
+mem_mb=$(awk -v k="$rss_peak" 'BEGIN { printf "%.0f", k / 1024 }')
+awk -v p="$page_kb" 'BEGIN { exit !(p < 40) }' || verdict=fail
+[ "$mem_mb" -lt 150 ] || verdict=fail
+[ "$inline_scripts" = 0 ] || verdict=fail
+
+cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+report="<!-- BENCH:START (written by scripts/bench.sh; do not edit by hand) -->
+Run of $(date -u '+%Y-%m-%d %H:%M UTC') on commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`,
+$(nproc) cores ($cpu), release build, SQLite (WAL), one process; wrk 2 threads, 64 connections,
+${SECONDS_PER_ROUTE} s per route after a 2 s warm-up, all routes in one run of the same server.
+Data: the demo territories plus $ACCOUNTS accounts in /vitre ($people people in all), loaded in ${load_seconds} s.
+Requests are anonymous (no cookie), as a first visit is.
+
+$table
+
+| page weight and memory | measured | target |
+| --- | ---: | --- |
+| /vitre HTML | $(awk -v a="$html_bytes" 'BEGIN { printf "%.1f", a / 1024 }') KB | |
+| its stylesheet | $(awk -v a="$css_bytes" 'BEGIN { printf "%.1f", a / 1024 }') KB | |
+| HTML + CSS | ${page_kb} KB | < 40 KB |
+| JavaScript it links (optional comfort) | $(awk -v a="$js_bytes" 'BEGIN { printf "%.1f", a / 1024 }') KB | none needed |
+| inline scripts | $inline_scripts | 0 |
+| server memory at rest | $(( rss_idle / 1024 )) MB | |
+| server memory after the load (peak RSS) | $(( rss_after / 1024 )) MB (peak ${mem_mb} MB) | < 150 MB |
+
+Verdict: **${verdict}**.
+<!-- BENCH:END -->"
+
+doc="$ROOT/docs/PERFORMANCE.md"
+[ -f "$doc" ] || die "$doc is missing"
+python3 - "$doc" "$report" <<'PY'
+import re, sys
+path, report = sys.argv[1], sys.argv[2]
+text = open(path, encoding="utf-8").read()
+new, n = re.subn(r"<!-- BENCH:START.*?<!-- BENCH:END -->", lambda _: report, text, flags=re.S)
+if n != 1:
+    sys.exit("docs/PERFORMANCE.md has no BENCH:START/END block")
+open(path, "w", encoding="utf-8").write(new)
+PY
+printf '%s\n' "$report"
+log "figures written to docs/PERFORMANCE.md (verdict: $verdict)"
+[ "$verdict" = pass ]
