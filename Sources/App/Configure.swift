@@ -49,7 +49,7 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
 
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware(https: config.secureCookies))
-    app.middleware.use(VisitMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
 
     let router = RouteRegistrar(app: app)
     for module in modules {

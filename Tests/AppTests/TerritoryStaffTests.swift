@@ -100,6 +100,15 @@ struct TerritoryStaffTests {
             try await app.agora.territories.reload()
             let browser = Browser(app)
             #expect(try await browser.get("/rennes").contains("227\u{202F}830"))
+
+            // The communes table of a home page is rendered once, and again after a reload.
+            #expect(try await browser.get("/vitre").contains("Bais"))
+            _ = try await AccountsAdministration.importCommunes(
+                csv: "code_insee,nom,codes_postaux,population_municipale\n35999,Nouvelle-Commune,35500,1234\n",
+                territorySlug: "vitre", territoryName: nil, on: app.db)
+            #expect(try await !browser.get("/vitre").contains("Nouvelle-Commune"))
+            try await app.agora.territories.reload()
+            #expect(try await browser.get("/vitre").contains("Nouvelle-Commune"))
         }
     }
 

@@ -221,3 +221,21 @@ struct HelperTests {
         #expect(!ReservedSlugs.isAcceptable("-a"))
     }
 }
+
+@Suite("Tokens")
+struct TokenEncodingTests {
+    @Test func base64URLMatchesFoundationForEveryLength() {
+        for length in 0...40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Tokens.base64URL(bytes) == expected, "length \(length)")
+            #expect(Tokens.fromBase64URL(expected) == Data(bytes))
+        }
+    }
+
+    @Test func sha256HexIsTheKnownDigest() {
+        #expect(Tokens.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

@@ -8,7 +8,11 @@ enum TerritoryPages {
             req.render(list(visit: req.visit, territories: req.agora.territories.all))
         }
         router.get(AccountsPaths.territoryHome, access: .everyone) { req in
-            req.render(home(visit: req.visit))
+            let visit = req.visit
+            let communes = req.agora.territories.fragment("home-communes/\(visit.territory?.id ?? 0)/\(visit.lang.rawValue)") {
+                communesSection(visit: visit)
+            }
+            return req.render(home(visit: visit, communes: communes))
         }
         router.post(AccountsPaths.join, access: .signedIn) { req in
             let visit = req.visit
@@ -43,7 +47,23 @@ enum TerritoryPages {
         return WebPage(title: visit.t("Territoires", "Territories"), main: main)
     }
 
-    static func home(visit: Visit) -> WebPage {
+    /// The table of the territory's communes: the same for every visitor in a language.
+    static func communesSection(visit: Visit) -> HTML {
+        guard let territory = visit.territory else { return .empty }
+        let rows = territory.communes.map { commune -> [HTML] in
+            ["\(commune.name)", "\(commune.postalCodes.joined(separator: ", "))", "\(View.number(commune.population, lang: visit.lang))"]
+        }
+        return """
+        <section aria-labelledby="communes"><h2 id="communes">\(visit.t("Les communes du territoire", "The territory's municipalities"))</h2>
+        <details><summary>\(visit.t("Voir les \(territory.communes.count) communes", "Show the \(territory.communes.count) municipalities"))</summary>
+        \(View.table(caption: visit.t("Communes et population municipale 2023", "Municipalities and 2023 population"),
+                     headers: [visit.t("Commune", "Municipality"), visit.t("Code postal", "Postcode"), visit.t("Habitants", "Inhabitants")],
+                     rows: rows, numericColumns: [2]))
+        </details></section>
+        """
+    }
+
+    static func home(visit: Visit, communes: HTML) -> WebPage {
         guard let territory = visit.territory else { return WebPage(title: "", main: .empty) }
         let lang = visit.lang
         let participate: HTML
@@ -73,9 +93,6 @@ enum TerritoryPages {
             \(links.isEmpty ? HTML.empty : "<ul>\(each: links)</ul>")
             """
         }
-        let rows = territory.communes.map { commune -> [HTML] in
-            ["\(commune.name)", "\(commune.postalCodes.joined(separator: ", "))", "\(View.number(commune.population, lang: lang))"]
-        }
         let main: HTML = """
         <h1>\(territory.name)</h1>
         <p class="lead">\(visit.t(
@@ -86,12 +103,7 @@ enum TerritoryPages {
         <li><strong>\(View.number(territory.population, lang: lang))</strong> \(visit.t("habitants (INSEE, population municipale 2023)", "inhabitants (INSEE, 2023 municipal population)"))</li>
         </ul>
         <section aria-labelledby="participer"><h2 id="participer">\(visit.t("Participer", "Take part"))</h2>\(participate)</section>
-        <section aria-labelledby="communes"><h2 id="communes">\(visit.t("Les communes du territoire", "The territory's municipalities"))</h2>
-        <details><summary>\(visit.t("Voir les \(territory.communes.count) communes", "Show the \(territory.communes.count) municipalities"))</summary>
-        \(View.table(caption: visit.t("Communes et population municipale 2023", "Municipalities and 2023 population"),
-                     headers: [visit.t("Commune", "Municipality"), visit.t("Code postal", "Postcode"), visit.t("Habitants", "Inhabitants")],
-                     rows: rows, numericColumns: [2]))
-        </details></section>
+        \(communes)
         """
         return WebPage(title: territory.name, main: main)
     }

@@ -160,8 +160,8 @@ public struct AppConfig: Sendable, Equatable {
             }
             smtp = SMTP(host: smtpHost, port: smtpPort, username: username, password: password,
                         from: from ?? "", security: security)
-        } else if value("SMTP_PORT") != nil || value("SMTP_FROM") != nil {
-            problems.append("SMTP_PORT / SMTP_FROM sont définis sans SMTP_HOST")
+        } else if let orphan = ["SMTP_PORT", "SMTP_TLS", "SMTP_FROM", "SMTP_USERNAME", "SMTP_PASSWORD"].first(where: { value($0) != nil }) {
+            problems.append("\(orphan) est défini sans SMTP_HOST : indiquez le serveur d'envoi, ou retirez ce réglage")
         }
 
         let secretKey = value("AGORA_SECRET_KEY")

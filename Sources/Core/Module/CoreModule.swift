@@ -13,13 +13,13 @@ public struct CoreModule: FeatureModule {
     public static let devOutbox = RoutePattern("/dev/outbox")
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {
-        router.get(Self.healthz, access: .everyone) { _ in
+        router.constant(Self.healthz) { _ in
             var headers = HTTPHeaders()
             headers.contentType = .plainText
             headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return Response(status: .ok, headers: headers, body: .init(staticString: "ok"))
         }
-        router.get(Self.staticFile, access: .everyone) { req in
+        router.constant(Self.staticFile) { req in
             req.agora.assets.response(for: req.parameters.get("file") ?? "", request: req)
         }
         router.get(Self.devOutbox, access: .devOnly) { req in

@@ -2,18 +2,19 @@ import Vapor
 
 /// Security headers on every response, with a strict Content-Security-Policy: scripts and styles
 /// only from our own origin, no inline script, no framing.
-public struct SecurityHeadersMiddleware: AsyncMiddleware {
+/// A plain (future-based) middleware: it does no waiting, so it costs no task.
+public struct SecurityHeadersMiddleware: Middleware {
     public static let contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-    let https: Bool
-    public init(https: Bool) { self.https = https }
+    let headers: [(String, String)]
+    public init(https: Bool) { headers = Self.headers(https: https) }
 
-    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let response = try await next.respond(to: request)
-        let headers = SecurityHeadersMiddleware.headers(https: https)
-        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
-        return response
+    public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).map { [headers] response in
+            for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+            return response
+        }
     }
 
     public static func headers(https: Bool) -> [(String, String)] {

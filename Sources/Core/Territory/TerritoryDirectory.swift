@@ -12,6 +12,7 @@ public final class TerritoryDirectory: Sendable {
         var byID: [Int: TerritoryInfo] = [:]
         var ordered: [TerritoryInfo] = []
         var lastLoad: Date = .distantPast
+        var fragments: [String: HTML] = [:]
     }
     private let state = NIOLockedValueBox(State())
     private let loader: Loader
@@ -29,7 +30,17 @@ public final class TerritoryDirectory: Sendable {
             state.bySlug = Dictionary(territories.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
             state.byID = Dictionary(territories.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             state.lastLoad = Date()
+            state.fragments = [:]
         }
+    }
+
+    /// A piece of page that depends only on the territories (e.g. a territory's table of
+    /// communes in one language): rendered once, kept until the next reload.
+    public func fragment(_ key: String, render: () -> HTML) -> HTML {
+        if let cached = state.withLockedValue({ $0.fragments[key] }) { return cached }
+        let html = render()
+        state.withLockedValue { $0.fragments[key] = html }
+        return html
     }
 
     public var all: [TerritoryInfo] { state.withLockedValue { $0.ordered } }

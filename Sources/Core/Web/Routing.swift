@@ -38,24 +38,26 @@ public struct RouteRegistrar: Sendable {
         on(.POST, pattern, access: access, use: handler)
     }
 
+    /// A page: the whole `PagePipeline` (visit, CSRF, access, error pages) around the handler.
     public func on(_ method: HTTPMethod, _ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
         app.agora.catalog.add(.init(method: method, path: pattern.pattern, access: access))
-        app.grouped(AccessMiddleware(access: access)).on(method, pattern.components) { request in
-            try await handler(request)
+        app.on(method, pattern.components) { request async -> Response in
+            await PagePipeline.respond(to: request, access: access, handler: handler)
         }
+    }
+
+    /// A constant route open to everyone (health check, static files): no visit, no cookie, no
+    /// database, no task — it answers on the event loop.
+    public func constant(_ pattern: RoutePattern, use handler: @escaping @Sendable (Request) -> Response) {
+        app.agora.catalog.add(.init(method: .GET, path: pattern.pattern, access: .everyone))
+        app.on(.GET, pattern.components) { request -> Response in handler(request) }
     }
 }
 
-/// Resolves the territory of the path and enforces the route's `Access`.
-struct AccessMiddleware: AsyncMiddleware {
-    let access: Access
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // Constant routes (health check, static files) skip the visit; they are open to everyone.
-        guard request.hasVisit else {
-            guard access == .everyone else { throw Abort(.forbidden) }
-            return try await next.respond(to: request)
-        }
+/// Resolves the territory of the path and enforces the route's `Access`: nil to go on, a
+/// response (a redirect) to answer instead, or an error (403, 404) to refuse.
+enum AccessGate {
+    static func check(_ request: Request, access: Access) async throws -> Response? {
         if let slug = request.parameters.get("territory") {
             guard let territory = try await request.agora.territories.find(slug: slug) else {
                 throw Abort(.notFound)
@@ -85,6 +87,6 @@ struct AccessMiddleware: AsyncMiddleware {
                             devAllowed: request.agora.config.showsDevOutbox) else {
             throw Abort(.forbidden)
         }
-        return try await next.respond(to: request)
+        return nil
     }
 }

@@ -1,7 +1,7 @@
 import Vapor
 
 /// One visit to a page: who is asking, in which language and territory, with which CSRF token
-/// and pending flash message. Built once per request by `VisitMiddleware`.
+/// and pending flash message. Built once per request by `PagePipeline`.
 public struct Visit: Sendable {
     public let lang: Lang
     public let viewer: Viewer?
@@ -39,10 +39,10 @@ extension Request {
     private struct VisitKey: StorageKey { typealias Value = Visit }
     private struct PendingFlashKey: StorageKey { typealias Value = Flash }
 
-    /// The visit, built by `VisitMiddleware`.
+    /// The visit, built by `PagePipeline`.
     public var visit: Visit {
         get {
-            guard let visit = storage[VisitKey.self] else { fatalError("VisitMiddleware is not installed") }
+            guard let visit = storage[VisitKey.self] else { fatalError("not a page route: register it with RouteRegistrar.on") }
             return visit
         }
         set { storage[VisitKey.self] = newValue }

@@ -1,19 +1,16 @@
 import Vapor
 
-/// Builds the `Visit` of every request (language, viewer, CSRF token, flash), checks the CSRF
-/// token of every state-changing request, turns every error into a French (or English) page, and
-/// writes the cookies that changed.
-public struct VisitMiddleware: AsyncMiddleware {
-    public init() {}
+/// What every page request goes through, in one async function so that a request costs one
+/// task, not one per layer (each `AsyncMiddleware` is a task of its own: measured in
+/// docs/PERFORMANCE.md). It builds the `Visit` (language, viewer, CSRF token, flash), checks the
+/// CSRF token of every state-changing request, enforces the route's `Access`, runs the handler,
+/// turns every error into a French (or English) page, and writes the cookies that changed.
+public enum PagePipeline {
+    public typealias Handler = @Sendable (Request) async throws -> Response
 
     static let unsafeMethods: Set<String> = ["POST", "PUT", "PATCH", "DELETE"]
 
-    public func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // The health check and static files are constant: no visit, no cookies.
-        let path = request.url.path
-        if path == "/healthz" || path.hasPrefix("/static/") {
-            return try await next.respond(to: request)
-        }
+    public static func respond(to request: Request, access: Access, handler: Handler) async -> Response {
         let services = request.agora
         let lang = Lang.negotiate(
             query: request.query[String.self, at: "lang"],
@@ -47,7 +44,11 @@ public struct VisitMiddleware: AsyncMiddleware {
             if Self.unsafeMethods.contains(request.method.rawValue) {
                 try await Self.verifyCSRF(request, seed: existingSeed, signer: services.signer)
             }
-            response = try await next.respond(to: request)
+            if let early = try await AccessGate.check(request, access: access) {
+                response = early
+            } else {
+                response = try await handler(request)
+            }
         } catch {
             response = ErrorPages.response(for: error, request: request)
         }
@@ -99,5 +100,20 @@ extension Flash {
         let parts = encoded.split(separator: "\n", maxSplits: 1).map(String.init)
         guard parts.count == 2, let kind = Kind(rawValue: parts[0]) else { return nil }
         self.init(kind, parts[1])
+    }
+}
+
+/// Errors raised before any route runs (no route for this path, a body too large…) become the
+/// same pages as the others, through the page pipeline. Successful requests pay nothing here.
+public struct ErrorPageMiddleware: Middleware {
+    public init() {}
+    public func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapError { error in
+            let promise = request.eventLoop.makePromise(of: Response.self)
+            promise.completeWithTask {
+                await PagePipeline.respond(to: request, access: .everyone) { _ in throw error }
+            }
+            return promise.futureResult
+        }
     }
 }
