@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = os.environ.get("AGORA_BIN", str(ROOT / ".build/debug/agora"))
-COMMUNES_35 = ROOT.parent / "shared/data/communes_35.csv"
+COMMUNES_35 = ROOT / "reference/communes_35.csv"
 
 
 def agora(data_dir: Path, *args: str, extra_env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:

@@ -121,8 +121,8 @@ struct CommuneImportTests {
     }
 
     @Test func theRealDepartmentFileImports() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/data/communes_35.csv")
-        let text = try String(contentsOf: url, encoding: .utf8) // shared/ sits beside the repository, in CI too
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../reference/communes_35.csv")
+        let text = try String(contentsOf: url, encoding: .utf8) // kept in the repository (reference/)
         let rows = try CommuneImport.parse(text).get()
         #expect(rows.count == 332)
         #expect(rows.reduce(0) { $0 + $1.population } == 1_120_666)
