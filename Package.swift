@@ -29,7 +29,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Stats",
+                "Core", "Accounts", "Proposals", "Stats",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -60,13 +60,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Proposals",
+            dependencies: [
+                "Core",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Accounts",
+                "App", "Core", "Accounts", "Proposals",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

@@ -1,4 +1,5 @@
 import Accounts
+import Proposals
 import Core
 import Fluent
 import FluentPostgresDriver
@@ -9,7 +10,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own

@@ -33,6 +33,20 @@ struct AuthorizationMatrixTests {
         "GET /:territory/membres": .roles([.admin]), "POST /:territory/membres/roles": .roles([.admin]),
         "GET /accessibilite": .everyone, "GET /mentions-legales": .everyone, "GET /confidentialite": .everyone,
         "GET /conditions": .everyone,
+        // Proposals: public reading; members take part; staff answer and moderate.
+        "GET /:territory/propositions": .everyone, "GET /:territory/propositions/:proposal": .everyone,
+        "GET /:territory/propositions/:proposal/piece-jointe": .everyone, "GET /:territory/suivi-des-propositions": .everyone,
+        "GET /:territory/propositions/nouvelle": .roles([.resident, .professional, .patientPartner, .coordinator]),
+        "POST /:territory/propositions/nouvelle": .roles([.resident, .professional, .patientPartner, .coordinator]),
+        "GET /:territory/propositions/:proposal/modifier": .roles(Set(Role.allCases)),
+        "POST /:territory/propositions/:proposal/modifier": .roles(Set(Role.allCases)),
+        "POST /:territory/propositions/:proposal/soutien": .roles(Set(Role.allCases)),
+        "POST /:territory/propositions/:proposal/commentaires": .roles(Set(Role.allCases)),
+        "POST /:territory/propositions/:proposal/signalement": .roles(Set(Role.allCases)),
+        "POST /:territory/propositions/:proposal/etat": .roles([.coordinator, .decisionMaker]),
+        "POST /:territory/propositions/:proposal/suivi": .roles([.coordinator, .decisionMaker]),
+        "POST /:territory/propositions/:proposal/moderation": .roles([.coordinator, .admin]),
+        "GET /:territory/moderation": .roles([.coordinator, .admin]),
     ]
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
@@ -68,6 +82,7 @@ struct AuthorizationMatrixTests {
                     .replacingOccurrences(of: ":territory", with: "vitre")
                     .replacingOccurrences(of: ":token", with: "jeton-inconnu")
                     .replacingOccurrences(of: ":person", with: "999999")
+                    .replacingOccurrences(of: ":proposal", with: "999999")
                     .replacingOccurrences(of: ":file", with: "app.css")
                 for persona in Self.personas {
                     let browser = Browser(app)

@@ -195,12 +195,6 @@ public enum PhoneNumber {
     }
 }
 
-/// `Result` needs an `Error`; this box carries form errors through it.
-public struct FormErrorsBox: Error, Equatable {
-    public let errors: FormErrors
-    public init(_ errors: FormErrors) { self.errors = errors }
-}
-
 /// Where to go after logging in: only a path on this site.
 public enum SafeRedirect {
     public static func path(_ raw: String?) -> String? {

@@ -16,6 +16,12 @@ public struct FormErrors: Sendable, Equatable {
     public var fields: [String] { items.map(\.field) }
 }
 
+/// `Result` needs an `Error`; this box carries form errors through it.
+public struct FormErrorsBox: Error, Equatable {
+    public let errors: FormErrors
+    public init(_ errors: FormErrors) { self.errors = errors }
+}
+
 /// Form components. Every field has a visible label, an optional hint, its error right above the
 /// input (announced through aria-describedby), and keeps the value that was typed.
 public enum Form {
@@ -178,6 +184,25 @@ public enum Form {
         <fieldset class="field\(error == nil ? "" : " has-error")"\(described.attr)>\
         <legend>\(labelText(legend, required: required, visit: visit))</legend>\
         \(described.hintHTML)\(described.errorHTML)\(each: items)\
+        </fieldset>
+        """
+    }
+
+    /// A group of checkboxes sending `NAME[]` (zero, one or several values), in a fieldset.
+    public static func checkboxes(
+        name: String, legend: String, options: [Option], selected: Set<String>, errors: FormErrors, visit: Visit,
+        hint: String? = nil, required: Bool = false, cssClass: String = ""
+    ) -> HTML {
+        let error = errors[name]
+        let described = describedBy(name, hint: hint, error: error)
+        let items = options.enumerated().map { index, option -> HTML in
+            let id = index == 0 ? fieldID(name) : fieldID(name) + "-\(index)"
+            return "<div class=\"checkbox\"><input id=\"\(id)\" name=\"\(name)[]\" type=\"checkbox\" value=\"\(option.value)\"\(attr: "checked", when: selected.contains(option.value))><label for=\"\(id)\">\(option.label)</label></div>"
+        }
+        return """
+        <fieldset class="field\(error == nil ? "" : " has-error")\(cssClass.isEmpty ? "" : " " + cssClass)"\(described.attr)>\
+        <legend>\(labelText(legend, required: required, visit: visit))</legend>\
+        \(described.hintHTML)\(described.errorHTML)<div class="choices">\(each: items)</div>\
         </fieldset>
         """
     }

@@ -1,0 +1,133 @@
+import Core
+import Fluent
+import Foundation
+import SQLKit
+
+/// Realistic proposals for the demo territories, in every status, with answers, supports and
+/// comments. Idempotent: nothing is added when the territory already has proposals.
+enum ProposalsDemo {
+    struct Item {
+        let title: String
+        let body: String
+        let themes: [Theme]
+        let communes: [String]
+        let status: ProposalStatus
+        let answer: String?
+    }
+
+    static let vitre: [Item] = [
+        Item(title: "Un bus vers la maison de santé le mardi matin", body: "Beaucoup de personnes âgées d'Argentré-du-Plessis n'ont plus de voiture. Un petit bus le mardi matin, jour des consultations, les aiderait à venir voir le médecin sans dépendre des voisins.", themes: [.mobility, .access, .ageing], communes: ["35006"], status: .inProgress, answer: "Proposition retenue : un transport à la demande sera testé six mois à partir de janvier avec la communauté d'agglomération."),
+        Item(title: "Des consultations de sages-femmes à La Guerche", body: "Les femmes enceintes font 30 minutes de route pour chaque rendez-vous. Une permanence de sage-femme une fois par semaine à La Guerche-de-Bretagne éviterait ces trajets.", themes: [.access], communes: ["35125"], status: .accepted, answer: "Retenue : la maternité du centre hospitalier ouvrira une permanence le jeudi à la maison de santé."),
+        Item(title: "Un atelier sur les écrans pour les parents", body: "Des parents se demandent comment limiter les écrans pour les petits. Un atelier gratuit à la médiathèque, avec une puéricultrice, serait utile.", themes: [.prevention, .youth], communes: ["35360"], status: .done, answer: "Retenue et réalisée : deux ateliers ont eu lieu au printemps, un troisième est prévu."),
+        Item(title: "Mieux informer sur les droits des patients à l'hôpital", body: "On ne sait pas à qui s'adresser quand on n'est pas content d'une prise en charge. Une affiche claire dans le hall et une page simple sur internet aideraient.", themes: [.rights, .information], communes: [], status: .underStudy, answer: nil),
+        Item(title: "Un groupe de parole pour les aidants", body: "Je m'occupe de ma mère atteinte de la maladie d'Alzheimer. Un groupe de parole pour les aidants, le soir, permettrait de ne pas rester seul avec ses difficultés.", themes: [.mentalHealth, .ageing], communes: ["35360", "35006"], status: .received, answer: nil),
+        Item(title: "Une salle de sport santé pour les malades chroniques", body: "Pour les personnes diabétiques ou en surpoids, une activité physique adaptée encadrée par un professionnel, à petit prix, dans une salle communale.", themes: [.prevention], communes: ["35360"], status: .partlyAccepted, answer: "Retenue en partie : des créneaux d'activité physique adaptée seront ouverts au gymnase, mais pas de salle dédiée, faute de local disponible."),
+        Item(title: "Installer un cabinet médical dans chaque commune", body: "Chaque commune devrait avoir son cabinet médical avec un médecin présent tous les jours.", themes: [.access], communes: ["35014", "35096"], status: .notAccepted, answer: "Non retenue telle quelle : il n'y a pas assez de médecins pour un cabinet par commune. Nous travaillons plutôt sur la téléconsultation accompagnée en pharmacie et les consultations avancées."),
+        Item(title: "Des défibrillateurs signalés sur une carte", body: "Il existe des défibrillateurs dans les mairies et les salles de sport, mais personne ne sait où. Une carte et des panneaux aideraient en cas d'urgence.", themes: [.information, .prevention], communes: [], status: .received, answer: nil),
+        Item(title: "Des documents de santé en facile à lire et à comprendre", body: "Les courriers de l'hôpital et de la sécurité sociale sont très difficiles à lire. Des versions en facile à lire et à comprendre (FALC) aideraient les personnes en situation de handicap et beaucoup d'autres.", themes: [.disability, .information, .rights], communes: [], status: .underStudy, answer: nil),
+        Item(title: "Un point d'eau et de l'ombre au city-stade", body: "L'été, les jeunes jouent en plein soleil sans eau. Une fontaine et quelques arbres amélioreraient leur santé.", themes: [.environment, .youth], communes: ["35360"], status: .received, answer: nil),
+    ]
+
+    static let broceliande: [Item] = [
+        Item(title: "Une navette vers l'hôpital de Ploërmel", body: "Depuis Paimpont, sans voiture, il est presque impossible d'aller aux consultations de l'hôpital. Une navette deux fois par semaine serait précieuse.", themes: [.mobility, .access], communes: ["35211", "35305"], status: .underStudy, answer: nil),
+        Item(title: "Une permanence d'infirmière au marché de Plélan-le-Grand", body: "Une infirmière de prévention pourrait tenir une permanence au marché du dimanche pour la tension, le diabète et les vaccins.", themes: [.prevention, .access], communes: ["35223"], status: .accepted, answer: "Retenue : une permanence sera tenue un samedi par mois à partir du printemps, avec la CPTS."),
+        Item(title: "Un café des aidants à Bréal-sous-Montfort", body: "Un lieu convivial pour les proches de personnes malades ou handicapées, un samedi par mois, avec une psychologue.", themes: [.mentalHealth, .disability], communes: ["35037"], status: .done, answer: "Réalisée : le café des aidants a lieu chaque premier samedi du mois à la médiathèque."),
+        Item(title: "Lutter contre les tiques en forêt", body: "Les promeneurs ne connaissent pas les gestes contre les tiques et la maladie de Lyme. Des panneaux à l'entrée des sentiers seraient simples à installer.", themes: [.prevention, .environment], communes: ["35211"], status: .received, answer: nil),
+    ]
+
+    static func load(on db: any Database) async throws -> [String] {
+        let sql = ProposalStore.sql(db)
+        struct IDRow: Decodable { let id: Int }
+        var lines: [String] = []
+        for (slug, items) in [("vitre", vitre), ("broceliande", broceliande)] {
+            guard let territory = try await sql.raw("SELECT id FROM territories WHERE slug = \(bind: slug)").first(decoding: IDRow.self) else { continue }
+            struct Count: Decodable { let n: Int }
+            let existing = try await sql.raw("SELECT count(*) AS n FROM proposals WHERE territory_id = \(bind: territory.id)").first(decoding: Count.self)?.n ?? 0
+            guard existing == 0 else { continue }
+            struct Member: Decodable { let id: Int; let role: String }
+            let members = try await sql.raw("""
+                SELECT p.id, m.role FROM people p JOIN memberships m ON m.person_id = p.id
+                WHERE m.territory_id = \(bind: territory.id) AND p.email IS NOT NULL ORDER BY p.id
+                """).all(decoding: Member.self)
+            let authors = members.filter { ["resident", "professional", "patient_partner"].contains($0.role) }
+            guard !authors.isEmpty else { continue }
+            let signer = members.contains { $0.role == "decision_maker" } ? "decision_maker" : "coordinator"
+            let communes = Set(try await sql.raw("SELECT code_insee AS id FROM communes WHERE territory_id = \(bind: territory.id)").all()
+                .map { try $0.decode(column: "id", as: String.self) })
+            try await db.transaction { db in
+                let sql = ProposalStore.sql(db) // the transaction's connection, not a second one
+                for (index, item) in items.enumerated() {
+                    let author = authors[index % authors.count]
+                    let submitted = Date().addingTimeInterval(-Double(90 - index * 6) * 86_400)
+                    let proposal = Proposal()
+                    proposal.territoryID = territory.id
+                    proposal.authorID = author.id
+                    proposal.isAssisted = false
+                    proposal.audience = author.role
+                    proposal.title = item.title
+                    proposal.body = item.body
+                    proposal.themesMask = Theme.mask(item.themes)
+                    proposal.origin = index % 3 == 0 ? ProposalOrigin.event.rawValue : ProposalOrigin.spontaneous.rawValue
+                    proposal.originDetail = index % 3 == 0 ? "Forum santé du territoire" : nil
+                    proposal.status = item.status.rawValue
+                    proposal.createdAt = submitted
+                    proposal.submittedAt = submitted
+                    proposal.statusChangedAt = submitted.addingTimeInterval(86_400 * 12)
+                    proposal.answer = item.answer
+                    proposal.answerRole = item.answer == nil ? nil : signer
+                    proposal.answeredAt = item.answer == nil ? nil : submitted.addingTimeInterval(86_400 * Double(10 + index * 3))
+                    proposal.supportCount = 0
+                    proposal.commentCount = 0
+                    proposal.progress = item.status == .done ? 100 : item.status == .inProgress ? 40 : 0
+                    try await proposal.create(on: db)
+                    let id = try proposal.requireID()
+                    try await ProposalStore.index(proposal, communes: item.communes.filter(communes.contains), on: db)
+                    try await ProposalEvent(proposalID: id, from: nil, to: .received, role: author.role, note: nil, actorID: author.id).create(on: db)
+                    if item.status != .received {
+                        let event = ProposalEvent(proposalID: id, from: .received, to: item.status, role: signer, note: item.answer, actorID: nil)
+                        event.createdAt = proposal.answeredAt ?? proposal.statusChangedAt
+                        try await event.create(on: db)
+                    }
+                    // Supports from the members, and a short conversation.
+                    for member in Set(members.map(\.id)).sorted() where (member + index) % 2 == 0 && member != author.id {
+                        try await sql.raw("INSERT INTO proposal_supports (proposal_id, person_id, created_at) VALUES (\(bind: id), \(bind: member), \(bind: submitted))").run()
+                    }
+                    if index % 2 == 0, let other = members.first(where: { $0.id != author.id }) {
+                        let comment = ProposalComment()
+                        comment.proposalID = id
+                        comment.authorID = other.id
+                        comment.body = "Très bonne idée, je connais plusieurs personnes concernées dans ma commune."
+                        comment.createdAt = submitted.addingTimeInterval(86_400 * 2)
+                        try await comment.create(on: db)
+                        let reply = ProposalComment()
+                        reply.proposalID = id
+                        reply.parentID = comment.id
+                        reply.authorID = author.id
+                        reply.body = "Merci ! N'hésitez pas à en parler autour de vous."
+                        reply.createdAt = submitted.addingTimeInterval(86_400 * 3)
+                        try await reply.create(on: db)
+                    }
+                    if item.status == .inProgress || item.status == .done {
+                        for (step, title) in ["Réunion de lancement avec les partenaires", "Premier essai", "Bilan avec les habitants"].enumerated() {
+                            let milestone = ProposalMilestone()
+                            milestone.proposalID = id
+                            milestone.title = title
+                            milestone.dueOn = nil
+                            milestone.doneAt = item.status == .done || step == 0 ? submitted.addingTimeInterval(86_400 * Double(30 + step * 20)) : nil
+                            milestone.createdAt = submitted
+                            try await milestone.create(on: db)
+                        }
+                    }
+                }
+                try await sql.raw("""
+                    UPDATE proposals SET
+                      support_count = (SELECT count(*) FROM proposal_supports s WHERE s.proposal_id = proposals.id),
+                      comment_count = (SELECT count(*) FROM proposal_comments c WHERE c.proposal_id = proposals.id)
+                    WHERE territory_id = \(bind: territory.id)
+                    """).run()
+            }
+            lines.append("Propositions /\(slug) : \(items.count)")
+        }
+        return lines
+    }
+}

@@ -1,0 +1,205 @@
+import Core
+import Fluent
+import Foundation
+import SQLKit
+
+/// What the list asks for: filters, search, sort and page.
+public struct ProposalQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable {
+        case recent = "recentes", supported = "soutenues", waiting = "en-attente"
+        public var label: Text {
+            switch self {
+            case .recent: Text("Les plus récentes", "Most recent")
+            case .supported: Text("Les plus soutenues", "Most supported")
+            case .waiting: Text("En attente de réponse depuis le plus longtemps", "Waiting longest for an answer")
+            }
+        }
+    }
+    public var text = ""
+    public var theme: Theme?
+    public var commune: String?
+    public var status: ProposalStatus?
+    public var audience: String?
+    public var sort: Sort = .recent
+    public var page = 1
+    public static let pageSize = 20
+
+    public init() {}
+
+    /// Reads the query string leniently: an unknown value is ignored, never an error.
+    public init(query: [String: String], communes: Set<String>) {
+        text = String((query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        theme = query["theme"].flatMap(Theme.init(rawValue:))
+        commune = query["commune"].flatMap { communes.contains($0) ? $0 : nil }
+        status = query["etat"].flatMap(ProposalStatus.init(rawValue:)).flatMap { $0.isPublic ? $0 : nil }
+        audience = query["public"].flatMap { Audience.all.contains($0) ? $0 : nil }
+        sort = query["tri"].flatMap(Sort.init(rawValue:)) ?? .recent
+        page = min(max(Int(query["page"] ?? "") ?? 1, 1), 100_000)
+    }
+
+    /// The query string of this list, with one parameter changed (for pagination links).
+    public func queryString(page newPage: Int? = nil) -> String {
+        var items: [(String, String)] = []
+        if !text.isEmpty { items.append(("q", text)) }
+        if let theme { items.append(("theme", theme.rawValue)) }
+        if let commune { items.append(("commune", commune)) }
+        if let status { items.append(("etat", status.rawValue)) }
+        if let audience { items.append(("public", audience)) }
+        if sort != .recent { items.append(("tri", sort.rawValue)) }
+        let p = newPage ?? page
+        if p > 1 { items.append(("page", String(p))) }
+        var components = URLComponents()
+        components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
+        return components.percentEncodedQuery.map { "?" + $0 } ?? ""
+    }
+}
+
+/// The audiences a proposal can come from.
+public enum Audience {
+    public static let all: [String] = ["resident", "professional", "patient_partner"]
+    public static func label(_ value: String) -> Text {
+        switch value {
+        case "professional": Text("Professionnel·le de santé", "Health professional")
+        case "patient_partner": Text("Patient·e partenaire", "Patient partner")
+        default: Text("Habitant·e", "Resident")
+        }
+    }
+}
+
+/// One line of the list.
+public struct ProposalSummary: Sendable {
+    public let id: Int
+    public let title: String
+    public let status: ProposalStatus
+    public let themes: [Theme]
+    public let submittedAt: Date?
+    public let supportCount: Int
+    public let commentCount: Int
+    public let audience: String
+    public var communes: [String] = []
+}
+
+/// Reads and writes proposals with SQL: every page makes a fixed number of queries.
+public enum ProposalStore {
+    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
+
+    /// The conditions of a list query (public proposals of the territory matching the filters).
+    static func conditions(_ query: ProposalQuery, territoryID: Int) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["p.territory_id = \(bind: territoryID)", "p.status <> 'draft'", "p.hidden_reason IS NULL"]
+        if let theme = query.theme { parts.append("(p.themes_mask & \(literal: theme.bit)) <> 0") }
+        if let status = query.status { parts.append("p.status = \(bind: status.rawValue)") }
+        if let audience = query.audience { parts.append("p.audience = \(bind: audience)") }
+        if let commune = query.commune {
+            parts.append("EXISTS (SELECT 1 FROM proposal_communes pc WHERE pc.proposal_id = p.id AND pc.commune_code = \(bind: commune))")
+        }
+        if query.sort == .waiting { parts.append("p.status IN ('received', 'under_study')") }
+        let terms = SearchTerms.terms(of: query.text, limit: 8)
+        if !terms.isEmpty {
+            parts.append("""
+                p.id IN (SELECT t.proposal_id FROM proposal_terms t WHERE t.term IN (\(binds: terms))
+                         GROUP BY t.proposal_id HAVING count(*) = \(literal: terms.count))
+                """)
+        } else if !query.text.isEmpty {
+            parts.append("1 = 0") // only stop words: nothing to find
+        }
+        var out: SQLQueryString = ""
+        for (index, part) in parts.enumerated() {
+            out = index == 0 ? part : "\(out) AND \(part)"
+        }
+        return out
+    }
+
+    /// One page of the list and the total count: three queries whatever the page.
+    public static func list(_ query: ProposalQuery, territoryID: Int, on db: any Database) async throws -> (rows: [ProposalSummary], total: Int) {
+        let sql = sql(db)
+        let whereClause = conditions(query, territoryID: territoryID)
+        struct Count: Decodable { let n: Int }
+        let total = try await sql.raw("SELECT count(*) AS n FROM proposals p WHERE \(whereClause)").first(decoding: Count.self)?.n ?? 0
+        let order: SQLQueryString = switch query.sort {
+        case .recent: "p.submitted_at DESC, p.id DESC"
+        case .supported: "p.support_count DESC, p.id DESC"
+        case .waiting: "p.submitted_at ASC, p.id ASC"
+        }
+        let offset = (query.page - 1) * ProposalQuery.pageSize
+        let rows = try await sql.raw("""
+            SELECT p.id, p.title, p.status, p.themes_mask, p.submitted_at, p.support_count, p.comment_count, p.audience
+            FROM proposals p WHERE \(whereClause) ORDER BY \(order)
+            LIMIT \(literal: ProposalQuery.pageSize) OFFSET \(literal: offset)
+            """).all()
+        var summaries = try rows.map { row in
+            ProposalSummary(
+                id: try row.decode(column: "id", as: Int.self),
+                title: try row.decode(column: "title", as: String.self),
+                status: ProposalStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .received,
+                themes: Theme.from(mask: try row.decode(column: "themes_mask", as: Int.self)),
+                submittedAt: try row.decode(column: "submitted_at", as: Date?.self),
+                supportCount: try row.decode(column: "support_count", as: Int.self),
+                commentCount: try row.decode(column: "comment_count", as: Int.self),
+                audience: try row.decode(column: "audience", as: String.self))
+        }
+        let communes = try await communeCodes(of: summaries.map(\.id), on: db)
+        for index in summaries.indices { summaries[index].communes = communes[summaries[index].id] ?? [] }
+        return (summaries, total)
+    }
+
+    /// The communes of several proposals, in one query.
+    public static func communeCodes(of ids: [Int], on db: any Database) async throws -> [Int: [String]] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql(db).raw("""
+            SELECT proposal_id, commune_code FROM proposal_communes WHERE proposal_id IN (\(binds: ids)) ORDER BY commune_code
+            """).all()
+        var out: [Int: [String]] = [:]
+        for row in rows {
+            out[try row.decode(column: "proposal_id", as: Int.self), default: []].append(try row.decode(column: "commune_code", as: String.self))
+        }
+        return out
+    }
+
+    /// Replaces the communes and search terms of a proposal (inside the caller's transaction).
+    static func index(_ proposal: Proposal, communes: [String], on db: any Database) async throws {
+        let sql = sql(db)
+        let id = try proposal.requireID()
+        try await sql.raw("DELETE FROM proposal_communes WHERE proposal_id = \(bind: id)").run()
+        for code in communes {
+            try await sql.raw("INSERT INTO proposal_communes (proposal_id, commune_code) VALUES (\(bind: id), \(bind: code))").run()
+        }
+        try await sql.raw("DELETE FROM proposal_terms WHERE proposal_id = \(bind: id)").run()
+        let terms = SearchTerms.terms(of: proposal.title + " " + proposal.body)
+        for chunk in stride(from: 0, to: terms.count, by: 100) {
+            let slice = terms[chunk..<min(chunk + 100, terms.count)]
+            let values = SQLList(slice.map { SQLQueryString("(\(bind: id), \(bind: $0))") })
+            try await sql.raw("INSERT INTO proposal_terms (proposal_id, term) VALUES \(values)").run()
+        }
+    }
+
+    /// A person's name for display (nil when erased).
+    struct NamedRow: Decodable { let id: Int; let display_name: String }
+
+    public static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await sql(db).raw("SELECT id, display_name FROM people WHERE id IN (\(binds: Array(Set(ids))))").all(decoding: NamedRow.self)
+        return Dictionary(rows.map { ($0.id, $0.display_name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The e-mail addresses to notify about a proposal: its author and its supporters.
+    static func followers(of proposal: Proposal, on db: any Database) async throws -> [(email: String, name: String)] {
+        struct Row: Decodable { let email: String; let display_name: String }
+        let id = try proposal.requireID()
+        let rows = try await sql(db).raw("""
+            SELECT DISTINCT p.email, p.display_name FROM people p
+            WHERE p.email IS NOT NULL AND (p.id = \(bind: proposal.authorID ?? -1)
+               OR p.id IN (SELECT s.person_id FROM proposal_supports s WHERE s.proposal_id = \(bind: id)))
+            """).all(decoding: Row.self)
+        return rows.map { ($0.email, $0.display_name) }
+    }
+
+    /// The assisted profiles of a territory (for "propose on behalf of"), one query.
+    public static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String)] {
+        let rows = try await sql(db).raw("""
+            SELECT p.id, p.display_name FROM people p JOIN memberships m ON m.person_id = p.id
+            WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
+            GROUP BY p.id, p.display_name ORDER BY p.display_name LIMIT 500
+            """).all(decoding: NamedRow.self)
+        return rows.map { ($0.id, $0.display_name) }
+    }
+}

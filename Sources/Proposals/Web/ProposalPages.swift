@@ -1,0 +1,326 @@
+import Core
+import Fluent
+import SQLKit
+import Vapor
+
+/// The list, the form and the page of a proposal.
+enum ProposalPages {
+    static let members = Access.territory(ProposalsPolicy.roles(for: .takePart))
+
+    static func register(_ router: RouteRegistrar) {
+        router.get(ProposalsPaths.list, access: .everyone, use: list)
+        router.get(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf)))) { req in
+            let assisted = try await assistedChoices(req)
+            return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(), assisted: assisted, errors: FormErrors()))
+        }
+        router.post(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf))), use: create)
+        router.get(ProposalsPaths.show, access: .everyone, use: show)
+        router.get(ProposalsPaths.edit, access: members) { req in
+            let proposal = try await editable(req)
+            let communes = try await ProposalStore.communeCodes(of: [proposal.id!], on: req.db)[proposal.id!] ?? []
+            return req.render(formPage(visit: req.visit, proposal: proposal, form: ProposalForm(proposal, communes: communes), assisted: [], errors: FormErrors()))
+        }
+        router.post(ProposalsPaths.edit, access: members, use: update)
+        router.get(ProposalsPaths.attachment, access: .everyone) { req in
+            let proposal = try await visible(req)
+            guard let name = proposal.attachmentName, let type = proposal.attachmentType,
+                  let row = try await ProposalStore.sql(req.db).raw("SELECT bytes FROM proposal_attachments WHERE proposal_id = \(bind: proposal.id!)").first()
+            else { throw Abort(.notFound) }
+            let bytes = try row.decode(column: "bytes", as: Data.self)
+            var headers = HTTPHeaders()
+            headers.replaceOrAdd(name: .contentType, value: type)
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+            headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=300")
+            return Response(status: .ok, headers: headers, body: .init(data: bytes))
+        }
+    }
+
+    // MARK: - Loading with the visibility rules
+
+    /// The proposal of the URL, in this territory, that this visitor may see; else 404.
+    static func visible(_ req: Request) async throws -> Proposal {
+        guard let territory = req.visit.territory, let id = req.parameters.get("proposal", as: Int.self),
+              let proposal = try await Proposal.find(id, on: req.db), proposal.territoryID == territory.id
+        else { throw Abort(.notFound) }
+        let viewer = req.visit.viewer?.personID
+        let own = viewer != nil && (proposal.authorID == viewer || proposal.submittedByID == viewer)
+        let staff = ProposalsPolicy.can(req.visit.rolesHere, .moderate) || ProposalsPolicy.can(req.visit.rolesHere, .answer)
+        if proposal.status == ProposalStatus.draft.rawValue, !own { throw Abort(.notFound) }
+        if proposal.hiddenReason != nil, !own, !staff { throw Abort(.notFound) }
+        return proposal
+    }
+
+    /// The proposal of the URL if the viewer is its author (or typed it for someone) and may still edit it.
+    static func editable(_ req: Request) async throws -> Proposal {
+        let proposal = try await visible(req)
+        let viewer = req.visit.viewer?.personID
+        guard viewer != nil, proposal.authorID == viewer || proposal.submittedByID == viewer else { throw Abort(.forbidden) }
+        guard ProposalStatus(rawValue: proposal.status)?.authorMayEdit == true else {
+            throw Abort(.conflict, reason: "no longer editable")
+        }
+        return proposal
+    }
+
+    static func assistedChoices(_ req: Request) async throws -> [(id: Int, name: String)] {
+        guard ProposalsPolicy.can(req.visit.rolesHere, .proposeOnBehalf), let territory = req.visit.territory else { return [] }
+        return try await ProposalStore.assistedProfiles(territoryID: territory.id, on: req.db)
+    }
+
+    // MARK: - List
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let raw = (try? req.query.decode([String: String].self)) ?? [:]
+        let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)))
+        let (rows, total) = try await ProposalStore.list(query, territoryID: territory.id, on: req.db)
+        let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
+        let base = ProposalsPaths.list.link(territory.slug)
+        let canPropose = ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
+
+        let items = rows.map { row -> HTML in
+            let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
+            return """
+            <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
+            <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
+            · \(visit.t(Audience.label(row.audience))) · \(dateText(row.submittedAt, visit))</p>\
+            <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
+            \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
+            <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
+            · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
+            """
+        }
+        let options = { (values: [(String, String)], selected: String?) -> HTML in
+            HTML.join(values.map { "<option value=\"\($0.0)\"\(attr: "selected", when: $0.0 == selected)>\($0.1)</option>" })
+        }
+        let filters: HTML = """
+        <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
+        <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
+        <input id="recherche" name="q" type="search" value="\(query.text)"></div>
+        <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
+        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options(Theme.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
+        <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
+        <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options(territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
+        <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
+        <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options(ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
+        <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
+        <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options(Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
+        <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
+        \(options(ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
+        \(Form.submit(visit.t("Afficher", "Show")))
+        </form>
+        """
+        var pager: [HTML] = []
+        if query.page > 1 {
+            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
+        }
+        pager.append("<li aria-current=\"page\">\(visit.t("Page \(query.page) sur \(pages)", "Page \(query.page) of \(pages)"))</li>")
+        if query.page < pages {
+            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
+        }
+        let main: HTML = """
+        <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
+        <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
+                                  "Your ideas for the territory's health. Every proposal gets an official answer, and you can follow what becomes of it."))</p>
+        <p class="actions">\(canPropose ? "<a class=\"button\" href=\"\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Faire une proposition", "Make a proposal"))</a>" as HTML
+            : visit.viewer == nil ? "<a class=\"button\" href=\"/connexion?suivant=\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Se connecter pour proposer", "Log in to propose"))</a>" as HTML : .empty) \
+        <a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Voir ce que sont devenues les propositions", "See what became of the proposals"))</a></p>
+        \(filters)
+        <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
+        <p role="status">\(visit.t("\(View.number(total, lang: visit.lang)) proposition\(total > 1 ? "s" : "")", "\(total) proposal\(total == 1 ? "" : "s")"))</p>
+        \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
+        <nav aria-label="\(visit.t("Pages de résultats", "Result pages"))"><ul class="pagination">\(each: pager)</ul></nav>
+        """
+        return req.render(WebPage(title: visit.t("Propositions", "Proposals") + " · " + territory.name, main: main))
+    }
+
+    static func dateText(_ date: Date?, _ visit: Visit) -> String {
+        guard let date else { return visit.t("non envoyée", "not sent") }
+        return DateText.day(date, lang: visit.lang)
+    }
+
+    // MARK: - Form
+
+    /// The submitted proposal form (multipart: it may carry a file).
+    struct ProposalForm: Decodable {
+        var title: String?
+        var body: String?
+        var themes: [String]?
+        var communes: [String]?
+        var origin: String?
+        var origin_detail: String?
+        var on_behalf_of: String?
+        var action: String?
+        var attachment: File?
+
+        init() {}
+        init(_ proposal: Proposal, communes: [String]) {
+            title = proposal.title; body = proposal.body
+            themes = Theme.from(mask: proposal.themesMask).map(\.rawValue)
+            self.communes = communes; origin = proposal.origin; origin_detail = proposal.originDetail
+        }
+
+        var fields: [String: String] {
+            var out: [String: String] = [:]
+            out["title"] = title; out["body"] = body; out["origin"] = origin; out["origin_detail"] = origin_detail
+            out["action"] = action; out["on_behalf_of"] = on_behalf_of
+            return out
+        }
+        var multi: [String: [String]] { ["themes": themes ?? [], "communes": communes ?? []] }
+    }
+
+    static func formPage(visit: Visit, proposal: Proposal?, form: ProposalForm, assisted: [(id: Int, name: String)],
+                         errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+        let territory = visit.territory!
+        let editing = proposal != nil
+        let action = editing ? ProposalsPaths.edit.link(territory.slug, proposal!.id!) : ProposalsPaths.new.link(territory.slug)
+        let title = editing ? visit.t("Modifier ma proposition", "Edit my proposal") : visit.t("Faire une proposition", "Make a proposal")
+        let behalf: HTML = assisted.isEmpty ? .empty : Form.select(
+            name: "on_behalf_of", label: visit.t("Au nom de", "On behalf of"),
+            options: [Form.Option("", visit.t("Moi-même", "Myself"))] + assisted.map { Form.Option(String($0.id), $0.name + " " + visit.t("(profil accompagné)", "(assisted profile)")) },
+            selected: form.on_behalf_of, errors: errors, visit: visit,
+            hint: visit.t("Vous saisissez la proposition d'une personne que vous accompagnez, avec son accord.", "You type the proposal of someone you support, with their agreement."))
+        let main: HTML = """
+        <h1>\(title)</h1>
+        <p>\(visit.t("Écrivez simplement, comme vous l'expliqueriez à un voisin. Une proposition envoyée est publique ; vous pourrez la modifier tant qu'elle n'est pas à l'étude.",
+                     "Write simply, as you would explain it to a neighbour. A sent proposal is public; you can edit it until it is under study."))</p>
+        \(Form.errorSummary(errors, visit: visit))
+        \(Form.open(action: action, visit: visit, multipart: true))
+        \(behalf)
+        \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: form.title, errors: errors, visit: visit,
+                     hint: visit.t("En une phrase : ce que vous proposez. Exemple : « Un bus vers la maison de santé le mardi ».", "In one sentence: what you propose."),
+                     required: true, maxLength: ProposalInput.titleMax))
+        \(Form.textarea(name: "body", label: visit.t("Votre proposition", "Your proposal"), value: form.body, errors: errors, visit: visit,
+                        hint: visit.t("Quel est le problème ? Qui est concerné ? Que proposez-vous ?", "What is the problem? Who is concerned? What do you propose?"),
+                        required: true, rows: 8, maxLength: ProposalInput.bodyMax))
+        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: Theme.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+                          selected: Set(form.themes ?? []), errors: errors, visit: visit, required: true))
+        \(Form.checkboxes(name: "communes", legend: visit.t("Communes concernées", "Municipalities concerned"),
+                          options: territory.communes.map { Form.Option($0.code, $0.name) }, selected: Set(form.communes ?? []), errors: errors, visit: visit,
+                          hint: visit.t("Si tout le territoire est concerné, n'en cochez aucune.", "If the whole territory is concerned, tick none.")))
+        \(Form.select(name: "origin", label: visit.t("D'où vient cette idée ?", "Where does this idea come from?"),
+                      options: ProposalOrigin.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: form.origin ?? ProposalOrigin.spontaneous.rawValue,
+                      errors: errors, visit: visit))
+        \(Form.input(name: "origin_detail", label: visit.t("Laquelle ? (facultatif)", "Which one? (optional)"), value: form.origin_detail, errors: errors, visit: visit,
+                     hint: visit.t("Par exemple : « Forum santé de Vitré, mars 2026 ».", "For instance: “Vitré health forum, March 2026”."), maxLength: 200))
+        \(editing ? HTML.empty : Form.input(name: "attachment", label: visit.t("Une image ou un document (facultatif)", "An image or a document (optional)"), value: nil,
+                     errors: errors, visit: visit, type: "file", hint: visit.t("Photo (JPEG, PNG) ou PDF, 5 Mo au plus.", "Photo (JPEG, PNG) or PDF, 5 MB at most.")))
+        <p class="actions">\(Form.submit(editing ? visit.t("Enregistrer", "Save") : visit.t("Envoyer ma proposition", "Send my proposal"), name: "action", value: "send")) \
+        \(editing ? HTML.empty : Form.submit(visit.t("Garder en brouillon", "Keep as a draft"), secondary: true, name: "action", value: "draft"))</p>
+        </form>
+        """
+        return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let viewer = visit.viewer!
+        let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
+        let assisted = try await assistedChoices(req)
+        var errors = FormErrors()
+        let input: ProposalInput?
+        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang) {
+        case .success(let value): input = value
+        case .failure(let box): errors = box.errors; input = nil
+        }
+        // On whose behalf: oneself (if one may propose) or an assisted profile of this territory.
+        var authorID = viewer.personID
+        var isAssisted = false
+        if let raw = form.on_behalf_of, !raw.isEmpty {
+            if let id = Int(raw), assisted.contains(where: { $0.id == id }) { authorID = id; isAssisted = true } else {
+                errors.add("on_behalf_of", visit.t("Choisissez une personne de la liste.", "Choose a person from the list."))
+            }
+        } else if !ProposalsPolicy.can(visit.rolesHere, .propose) {
+            errors.add("on_behalf_of", visit.t("Choisissez la personne au nom de qui vous proposez.", "Choose the person you propose for."))
+        }
+        var file: (bytes: [UInt8], kind: AttachmentCheck.Kind, name: String)?
+        if let upload = form.attachment, upload.data.readableBytes > 0 {
+            let bytes = Array(upload.data.readableBytesView)
+            if bytes.count > AttachmentCheck.maxBytes {
+                errors.add("attachment", visit.t("Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.", "This file is over 5 MB. Make it smaller or send another."))
+            } else if let kind = AttachmentCheck.kind(of: bytes) {
+                file = (bytes, kind, AttachmentCheck.safeName(upload.filename, kind: kind))
+            } else {
+                errors.add("attachment", visit.t("Ce fichier n'est ni une image JPEG ou PNG, ni un PDF (nous vérifions son contenu, pas son nom).",
+                                                 "This file is neither a JPEG or PNG image nor a PDF (we check its content, not its name)."))
+            }
+        }
+        guard errors.isEmpty, let input else {
+            return req.render(formPage(visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors, status: .unprocessableEntity))
+        }
+        let roles = visit.rolesHere
+        let audience = isAssisted ? "resident" : roles.contains(.professional) ? "professional" : roles.contains(.patientPartner) ? "patient_partner" : "resident"
+        let now = Date()
+        let proposal = Proposal()
+        proposal.territoryID = territory.id
+        proposal.authorID = authorID
+        proposal.submittedByID = isAssisted ? viewer.personID : nil
+        proposal.isAssisted = isAssisted
+        proposal.audience = audience
+        proposal.title = input.title
+        proposal.body = input.body
+        proposal.themesMask = Theme.mask(input.themes)
+        proposal.origin = input.origin.rawValue
+        proposal.originDetail = input.originDetail
+        proposal.status = input.asDraft ? ProposalStatus.draft.rawValue : ProposalStatus.received.rawValue
+        proposal.createdAt = now
+        proposal.submittedAt = input.asDraft ? nil : now
+        proposal.statusChangedAt = now
+        proposal.supportCount = 0
+        proposal.commentCount = 0
+        proposal.progress = 0
+        proposal.attachmentName = file?.name
+        proposal.attachmentType = file?.kind.rawValue
+        let attachment = file, assistedProposal = isAssisted
+        try await req.db.transaction { db in
+            try await proposal.create(on: db)
+            let id = try proposal.requireID()
+            try await ProposalStore.index(proposal, communes: input.communes, on: db)
+            if let attachment {
+                try await ProposalStore.sql(db).raw("INSERT INTO proposal_attachments (proposal_id, bytes) VALUES (\(bind: id), \(bind: Data(attachment.bytes)))").run()
+            }
+            if !input.asDraft {
+                try await ProposalEvent(proposalID: id, from: nil, to: .received, role: assistedProposal ? Role.patientPartner.rawValue : audience,
+                                        note: nil, actorID: viewer.personID).create(on: db)
+            }
+        }
+        let message = input.asDraft
+            ? visit.t("Brouillon enregistré. Il n'est visible que par vous.", "Draft saved. Only you can see it.")
+            : visit.t("Merci ! Votre proposition est publiée. Vous serez prévenu·e par e-mail de la réponse.", "Thank you! Your proposal is published. You will be told of the answer by e-mail.")
+        return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!), flash: Flash(.success, message))
+    }
+
+    @Sendable static func update(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let proposal = try await editable(req)
+        let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
+        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang) {
+        case .failure(let box):
+            return req.render(formPage(visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors, status: .unprocessableEntity))
+        case .success(let input):
+            let wasDraft = proposal.status == ProposalStatus.draft.rawValue
+            proposal.title = input.title
+            proposal.body = input.body
+            proposal.themesMask = Theme.mask(input.themes)
+            proposal.origin = input.origin.rawValue
+            proposal.originDetail = input.originDetail
+            if wasDraft, form.action == "send" {
+                proposal.status = ProposalStatus.received.rawValue
+                proposal.submittedAt = Date()
+                proposal.statusChangedAt = Date()
+            }
+            try await req.db.transaction { db in
+                try await proposal.update(on: db)
+                try await ProposalStore.index(proposal, communes: input.communes, on: db)
+                if wasDraft, proposal.status == ProposalStatus.received.rawValue {
+                    try await ProposalEvent(proposalID: proposal.id!, from: .draft, to: .received, role: proposal.audience,
+                                            note: nil, actorID: visit.viewer?.personID).create(on: db)
+                }
+            }
+            return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
+                                flash: Flash(.success, visit.t("Votre proposition est enregistrée.", "Your proposal is saved.")))
+        }
+    }
+}

@@ -1,0 +1,534 @@
+import Core
+import Fluent
+import SQLKit
+import Vapor
+
+/// A proposal's page and what people do on it: support, comment, report; staff answer,
+/// moderate and record the follow-up.
+extension ProposalPages {
+    static func registerActions(_ router: RouteRegistrar) {
+        router.post(ProposalsPaths.support, access: members, use: toggleSupport)
+        router.post(ProposalsPaths.comment, access: members, use: addComment)
+        router.post(ProposalsPaths.report, access: members, use: report)
+        router.post(ProposalsPaths.status, access: .territory(ProposalsPolicy.roles(for: .answer)), use: changeStatus)
+        router.post(ProposalsPaths.moderate, access: .territory(ProposalsPolicy.roles(for: .moderate)), use: moderate)
+        router.post(ProposalsPaths.followUp, access: .territory(ProposalsPolicy.roles(for: .answer)), use: followUp)
+    }
+
+    struct CommentRow: Decodable {
+        let id: Int
+        let parent_id: Int?
+        let author_id: Int?
+        let body: String
+        let created_at: Date
+        let hidden_reason: String?
+        let display_name: String?
+    }
+
+    /// What the page shows besides the proposal: a fixed number of queries.
+    struct Details {
+        var events: [ProposalEvent]
+        var comments: [CommentRow]
+        var communes: [String]
+        var milestones: [ProposalMilestone]
+        var names: [Int: String]
+        var supportedByViewer: Bool
+        var openReports: Int
+    }
+
+    static func details(of proposal: Proposal, visit: Visit, on db: any Database) async throws -> Details {
+        let id = proposal.id!
+        let sql = ProposalStore.sql(db)
+        let events = try await ProposalEvent.query(on: db).filter(\.$proposalID == id).sort(\.$id).all()
+        let comments = try await sql.raw("""
+            SELECT c.id, c.parent_id, c.author_id, c.body, c.created_at, c.hidden_reason, p.display_name
+            FROM proposal_comments c LEFT JOIN people p ON p.id = c.author_id
+            WHERE c.proposal_id = \(bind: id) ORDER BY c.id LIMIT 500
+            """).all(decoding: CommentRow.self)
+        let communes = try await ProposalStore.communeCodes(of: [id], on: db)[id] ?? []
+        let milestones = try await ProposalMilestone.query(on: db).filter(\.$proposalID == id).sort(\.$id).all()
+        let names = try await ProposalStore.names(of: [proposal.authorID, proposal.submittedByID].compactMap { $0 }, on: db)
+        var supported = false
+        if let viewer = visit.viewer {
+            supported = try await sql.raw("SELECT 1 AS one FROM proposal_supports WHERE proposal_id = \(bind: id) AND person_id = \(bind: viewer.personID)").first() != nil
+        }
+        var reports = 0
+        if ProposalsPolicy.can(visit.rolesHere, .moderate) {
+            struct Count: Decodable { let n: Int }
+            reports = try await sql.raw("SELECT count(*) AS n FROM proposal_reports WHERE proposal_id = \(bind: id) AND resolved_at IS NULL")
+                .first(decoding: Count.self)?.n ?? 0
+        }
+        return Details(events: events, comments: comments, communes: communes, milestones: milestones, names: names,
+                       supportedByViewer: supported, openReports: reports)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let proposal = try await visible(req)
+        let details = try await details(of: proposal, visit: req.visit, on: req.db)
+        return req.render(page(visit: req.visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
+    }
+
+    static func page(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors,
+                     status httpStatus: HTTPStatus = .ok) -> WebPage {
+        let territory = visit.territory!
+        let id = proposal.id!
+        let status = ProposalStatus(rawValue: proposal.status) ?? .received
+        let roles = visit.rolesHere
+        let viewer = visit.viewer?.personID
+        let isMember = !roles.isEmpty
+        let own = viewer != nil && (proposal.authorID == viewer || proposal.submittedByID == viewer)
+        let author = proposal.authorID.flatMap { details.names[$0] } ?? visit.t("compte supprimé", "deleted account")
+        let byline: String = proposal.isAssisted
+            ? visit.t("Proposée par \(author), avec l'aide d'un·e patient·e partenaire", "Proposed by \(author), with a patient partner's help")
+            : visit.t("Proposée par \(author)", "Proposed by \(author)") + " (" + visit.t(Audience.label(proposal.audience)) + ")"
+        let communes = details.communes.compactMap { territory.commune(code: $0)?.name }
+
+        var notices: [HTML] = []
+        if let reason = proposal.hiddenReason {
+            notices.append("<div class=\"flash flash-error\"><p>\(visit.t("Cette proposition est masquée par la modération. Raison : ", "This proposal is hidden by moderation. Reason: "))\(reason)</p></div>")
+        }
+        if status == .draft {
+            notices.append("<div class=\"flash\"><p>\(visit.t("Brouillon : vous seul·e le voyez. Envoyez-le depuis « Modifier ».", "Draft: only you can see it. Send it from “Edit”."))</p></div>")
+        }
+
+        let answer: HTML = proposal.answer.map { text in
+            """
+            <section aria-labelledby="reponse" class="answer"><h2 id="reponse">\(visit.t("Réponse officielle", "Official answer"))</h2>\
+            <p>\(text)</p><p class="meta">\(visit.t(Role(rawValue: proposal.answerRole ?? "")?.label ?? Text("Équipe du territoire", "Territory team")))\
+            \(proposal.answeredAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p></section>
+            """
+        } ?? (status.isPublic ? "<p class=\"answer\">\(visit.t("La réponse officielle n'a pas encore été rendue.", "The official answer has not been given yet."))</p>" : .empty)
+
+        let timeline = details.events.map { event -> HTML in
+            let to = ProposalStatus(rawValue: event.toStatus)?.label ?? Text(event.toStatus, event.toStatus)
+            let who = Role(rawValue: event.role)?.label ?? Audience.label(event.role)
+            return "<li><strong>\(visit.t(to))</strong> · \(DateText.day(event.createdAt, lang: visit.lang)) · \(visit.t(who))\(event.note.map { HTML("<br>\($0)") } ?? .empty)</li>"
+        }
+
+        let supportBlock: HTML
+        if status.isPublic, proposal.hiddenReason == nil {
+            let count = "\(View.number(proposal.supportCount, lang: visit.lang)) " + visit.t(proposal.supportCount > 1 ? "soutiens" : "soutien", proposal.supportCount == 1 ? "support" : "supports")
+            if isMember {
+                supportBlock = """
+                <p>\(count)</p>\
+                \(Form.button(action: ProposalsPaths.support.link(territory.slug, id),
+                              label: details.supportedByViewer ? visit.t("Retirer mon soutien", "Withdraw my support") : visit.t("Soutenir cette proposition", "Support this proposal"),
+                              visit: visit, cssClass: details.supportedByViewer ? "button secondary" : "button"))
+                """
+            } else if visit.viewer == nil {
+                supportBlock = "<p>\(count) · <a href=\"/connexion?suivant=\(ProposalsPaths.show.link(territory.slug, id))\">\(visit.t("Connectez-vous pour soutenir", "Log in to support"))</a></p>"
+            } else {
+                supportBlock = "<p>\(count)</p>"
+            }
+        } else {
+            supportBlock = .empty
+        }
+
+        let commentsHTML = commentsSection(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors, isMember: isMember)
+
+        let followUp: HTML = status.isAcceptedOrLater ? """
+            <section aria-labelledby="suivi"><h2 id="suivi">\(visit.t("Ce qui a été fait", "What has been done"))</h2>
+            <p><label for="avancement">\(visit.t("Avancement", "Progress"))</label> <progress id="avancement" max="100" value="\(proposal.progress)">\(proposal.progress) %</progress> \(proposal.progress) %</p>
+            \(details.milestones.isEmpty ? "<p>\(visit.t("Les étapes seront publiées ici.", "Milestones will be published here."))</p>" as HTML
+                : "<ul>\(each: details.milestones.map { m -> HTML in "<li>\(m.doneAt == nil ? "☐" : "☑") \(m.title)\(m.dueOn.map { " · " + visit.t("prévu : ", "due: ") + $0 } ?? "")\(m.doneAt == nil ? "" : " · " + visit.t("fait", "done"))</li>" })</ul>")
+            </section>
+            """ : .empty
+
+        let editLink: HTML = own && status.authorMayEdit
+            ? "<p><a href=\"\(ProposalsPaths.edit.link(territory.slug, id))\">\(visit.t("Modifier ma proposition", "Edit my proposal"))</a></p>" : .empty
+        let attachment: HTML = proposal.attachmentName.map {
+            "<p><a href=\"\(ProposalsPaths.attachment.link(territory.slug, id))\">\(visit.t("Pièce jointe : ", "Attachment: "))\($0)</a></p>"
+        } ?? .empty
+
+        let main: HTML = """
+        <p><a href="\(ProposalsPaths.list.link(territory.slug))">\(visit.t("← Toutes les propositions", "← All proposals"))</a></p>
+        \(each: notices)
+        <h1>\(proposal.title)</h1>
+        <p class="meta"><span class="status status-\(status.rawValue)">\(visit.t(status.label))</span> · \(byline)\
+        \(proposal.submittedAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p>
+        <p class="meta">\(visit.t("Thèmes : ", "Themes: "))\(Theme.from(mask: proposal.themesMask).map { visit.t($0.label) }.joined(separator: ", "))\
+        · \(visit.t("Communes : ", "Municipalities: "))\(communes.isEmpty ? visit.t("tout le territoire", "the whole territory") : communes.joined(separator: ", "))</p>
+        \(proposal.originDetail.map { HTML("<p class=\"meta\">\(visit.t("Origine : ", "Origin: "))\($0)</p>") } ?? .empty)
+        <div class="proposal-body">\(paragraphs(proposal.body))</div>
+        \(attachment)\(editLink)
+        \(supportBlock)
+        \(answer)
+        \(followUp)
+        \(timeline.isEmpty ? HTML.empty : "<section aria-labelledby=\"historique\"><h2 id=\"historique\">\(visit.t("Historique", "History"))</h2><ol class=\"timeline\">\(each: timeline)</ol></section>")
+        \(commentsHTML)
+        \(staffPanel(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors))
+        """
+        return WebPage(title: proposal.title, main: main, status: httpStatus, hasErrors: !errors.isEmpty)
+    }
+
+    /// A text as paragraphs (blank lines separate them; single line breaks are kept).
+    static func paragraphs(_ text: String) -> HTML {
+        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return HTML.join(blocks.map { block in
+            "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
+        })
+    }
+
+    static func commentsSection(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors, isMember: Bool) -> HTML {
+        let territory = visit.territory!
+        let id = proposal.id!
+        let moderator = ProposalsPolicy.can(visit.rolesHere, .moderate)
+        let byParent = Dictionary(grouping: details.comments, by: { $0.parent_id ?? 0 })
+        func render(_ comment: CommentRow) -> HTML {
+            let name = comment.display_name ?? visit.t("compte supprimé", "deleted account")
+            let body: HTML = comment.hidden_reason.map { "<p><em>\(visit.t("Commentaire masqué par la modération : ", "Comment hidden by moderation: "))\($0)</em></p>" }
+                ?? "<p>\(comment.body)</p>"
+            let replies = (byParent[comment.id] ?? []).map(render)
+            var actions: [HTML] = []
+            if isMember, comment.hidden_reason == nil, comment.parent_id == nil, proposal.hiddenReason == nil {
+                actions.append("""
+                <details><summary>\(visit.t("Répondre", "Reply"))<span class="visually-hidden"> \(visit.t("à", "to")) \(name)</span></summary>\
+                \(Form.open(action: ProposalsPaths.comment.link(territory.slug, id), visit: visit))<input type="hidden" name="parent" value="\(comment.id)">\
+                <div class="field"><label for="reponse-\(comment.id)">\(visit.t("Votre réponse", "Your reply"))</label>\
+                <textarea id="reponse-\(comment.id)" name="body" rows="3" maxlength="2000"></textarea></div>\(Form.submit(visit.t("Répondre", "Reply")))</form></details>
+                """)
+            }
+            if isMember, comment.hidden_reason == nil {
+                actions.append("""
+                <details><summary>\(visit.t("Signaler", "Report"))<span class="visually-hidden"> \(visit.t("le commentaire de", "the comment by")) \(name)</span></summary>\
+                \(Form.open(action: ProposalsPaths.report.link(territory.slug, id), visit: visit))<input type="hidden" name="comment" value="\(comment.id)">\
+                <div class="field"><label for="signalement-\(comment.id)">\(visit.t("Pourquoi ce commentaire pose-t-il problème ?", "Why is this comment a problem?"))</label>\
+                <textarea id="signalement-\(comment.id)" name="reason" rows="2" maxlength="500"></textarea></div>\(Form.submit(visit.t("Signaler", "Report"), secondary: true))</form></details>
+                """)
+            }
+            if moderator {
+                actions.append(moderationForm(visit: visit, proposalID: id, commentID: comment.id, hidden: comment.hidden_reason != nil, label: name))
+            }
+            return """
+            <li id="commentaire-\(comment.id)"><p class="meta"><strong>\(name)</strong> · \(DateText.day(comment.created_at, lang: visit.lang))</p>\(body)\
+            \(each: actions)\(replies.isEmpty ? HTML.empty : "<ul class=\"comments replies\">\(each: replies)</ul>")</li>
+            """
+        }
+        let top = (byParent[0] ?? []).map(render)
+        let form: HTML
+        if isMember, proposal.hiddenReason == nil, ProposalStatus(rawValue: proposal.status)?.isPublic == true {
+            form = """
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: ProposalsPaths.comment.link(territory.slug, id), visit: visit))
+            \(Form.textarea(name: "body", label: visit.t("Votre commentaire", "Your comment"), value: fields["body"], errors: errors, visit: visit,
+                            hint: visit.t("Restez courtois : les commentaires sont publics.", "Be courteous: comments are public."), required: true, rows: 4, maxLength: 2000))
+            \(Form.submit(visit.t("Publier mon commentaire", "Post my comment")))
+            </form>
+            """
+        } else {
+            form = .empty
+        }
+        return """
+        <section aria-labelledby="commentaires"><h2 id="commentaires">\(visit.t("Commentaires", "Comments")) (\(details.comments.count))</h2>
+        \(top.isEmpty ? "<p>\(visit.t("Pas encore de commentaire.", "No comment yet."))</p>" as HTML : "<ul class=\"comments\">\(each: top)</ul>")
+        \(form)
+        </section>
+        """
+    }
+
+    static func moderationForm(visit: Visit, proposalID: Int, commentID: Int?, hidden: Bool, label: String) -> HTML {
+        let territory = visit.territory!
+        let suffix = commentID.map { "-\($0)" } ?? ""
+        if hidden {
+            return """
+            \(Form.open(action: ProposalsPaths.moderate.link(territory.slug, proposalID), visit: visit, cssClass: "inline-form"))\
+            \(commentID.map { HTML("<input type=\"hidden\" name=\"comment\" value=\"\($0)\">") } ?? .empty)<input type="hidden" name="action" value="restore">\
+            <button type="submit" class="link-button">\(visit.t("Rétablir", "Restore"))<span class="visually-hidden"> \(label)</span></button></form>
+            """
+        }
+        return """
+        <details><summary>\(visit.t("Masquer", "Hide"))<span class="visually-hidden"> \(label)</span></summary>\
+        \(Form.open(action: ProposalsPaths.moderate.link(territory.slug, proposalID), visit: visit))\
+        \(commentID.map { HTML("<input type=\"hidden\" name=\"comment\" value=\"\($0)\">") } ?? .empty)<input type="hidden" name="action" value="hide">\
+        <div class="field"><label for="raison-masquage\(suffix)">\(visit.t("Raison, visible par l'auteur", "Reason, shown to the author"))</label>\
+        <textarea id="raison-masquage\(suffix)" name="reason" rows="2" maxlength="500"></textarea></div>\
+        \(Form.submit(visit.t("Masquer", "Hide"), secondary: true))</form></details>
+        """
+    }
+
+    static func staffPanel(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors) -> HTML {
+        let territory = visit.territory!
+        let id = proposal.id!
+        let roles = visit.rolesHere
+        let status = ProposalStatus(rawValue: proposal.status) ?? .received
+        var parts: [HTML] = []
+        if ProposalsPolicy.can(roles, .answer), !status.next.isEmpty, status != .draft {
+            parts.append("""
+            <h3>\(visit.t("Faire avancer la proposition", "Move the proposal on"))</h3>
+            \(Form.open(action: ProposalsPaths.status.link(territory.slug, id), visit: visit))
+            \(Form.select(name: "status", label: visit.t("Nouvel état", "New status"), options: status.next.map { Form.Option($0.rawValue, visit.t($0.label)) },
+                          selected: fields["status"], errors: errors, visit: visit, required: true))
+            \(Form.textarea(name: "answer", label: visit.t("Réponse officielle ou note", "Official answer or note"), value: fields["answer"], errors: errors, visit: visit,
+                            hint: visit.t("Obligatoire pour une décision ; la raison est obligatoire si la proposition n'est pas (ou en partie) retenue. Signée par votre rôle.",
+                                          "Required for a decision; the reason is required if the proposal is not (or partly) accepted. Signed with your role."), rows: 4, maxLength: 5000))
+            \(Form.submit(visit.t("Enregistrer et prévenir l'auteur et les soutiens", "Save and tell the author and supporters")))
+            </form>
+            """)
+        }
+        if ProposalsPolicy.can(roles, .answer), status.isAcceptedOrLater {
+            parts.append("""
+            <h3>\(visit.t("Suivi de la réalisation", "Follow-up"))</h3>
+            \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, id), visit: visit))
+            \(Form.input(name: "progress", label: visit.t("Avancement (en %)", "Progress (%)"), value: fields["progress"] ?? String(proposal.progress), errors: errors, visit: visit,
+                         type: "number", inputmode: "numeric"))
+            \(Form.input(name: "milestone", label: visit.t("Nouvelle étape (facultatif)", "New milestone (optional)"), value: fields["milestone"], errors: errors, visit: visit, maxLength: 200))
+            \(Form.input(name: "due_on", label: visit.t("Date prévue de l'étape (facultatif)", "Milestone due date (optional)"), value: fields["due_on"], errors: errors, visit: visit, type: "date"))
+            \(details.milestones.filter { $0.doneAt == nil }.isEmpty ? HTML.empty : Form.select(
+                name: "done", label: visit.t("Étape réalisée (facultatif)", "Milestone done (optional)"),
+                options: [Form.Option("", "—")] + details.milestones.filter { $0.doneAt == nil }.map { Form.Option(String($0.id!), $0.title) },
+                selected: nil, errors: errors, visit: visit))
+            \(Form.submit(visit.t("Enregistrer le suivi", "Save the follow-up")))
+            </form>
+            """)
+        }
+        if ProposalsPolicy.can(roles, .moderate) {
+            parts.append("""
+            <h3>\(visit.t("Modération", "Moderation"))</h3>
+            <p>\(visit.t("Signalements en attente : ", "Open reports: "))\(details.openReports)</p>
+            \(moderationForm(visit: visit, proposalID: id, commentID: nil, hidden: proposal.hiddenReason != nil, label: visit.t("la proposition", "the proposal")))
+            """)
+        }
+        guard !parts.isEmpty else { return .empty }
+        return "<section aria-labelledby=\"equipe\" class=\"staff\"><h2 id=\"equipe\">\(visit.t("Espace de l'équipe du territoire", "Territory team area"))</h2>\(each: parts)</section>"
+    }
+
+    /// Renders the page again with errors (422), nothing saved.
+    static func rejected(_ req: Request, _ proposal: Proposal, fields: [String: String], errors: FormErrors) async throws -> Response {
+        let details = try await details(of: proposal, visit: req.visit, on: req.db)
+        return req.render(page(visit: req.visit, proposal: proposal, details: details, fields: fields, errors: errors, status: .unprocessableEntity))
+    }
+
+    // MARK: - Actions
+
+    @Sendable static func toggleSupport(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let proposal = try await visible(req)
+        let id = proposal.id!
+        let person = visit.viewer!.personID
+        guard ProposalStatus(rawValue: proposal.status)?.isPublic == true, proposal.hiddenReason == nil else {
+            var errors = FormErrors()
+            errors.add("body", visit.t("Cette proposition ne peut pas être soutenue.", "This proposal cannot be supported."))
+            return try await rejected(req, proposal, fields: [:], errors: errors)
+        }
+        let added = try await req.db.transaction { db -> Bool in
+            let sql = ProposalStore.sql(db)
+            let removed = try await sql.raw("DELETE FROM proposal_supports WHERE proposal_id = \(bind: id) AND person_id = \(bind: person) RETURNING person_id").all()
+            var added = false
+            if removed.isEmpty {
+                // The unique index makes a double support impossible, even from two tabs at once.
+                try await sql.raw("""
+                    INSERT INTO proposal_supports (proposal_id, person_id, created_at) VALUES (\(bind: id), \(bind: person), \(bind: Date()))
+                    ON CONFLICT DO NOTHING
+                    """).run()
+                added = true
+            }
+            try await sql.raw("UPDATE proposals SET support_count = (SELECT count(*) FROM proposal_supports WHERE proposal_id = \(bind: id)) WHERE id = \(bind: id)").run()
+            return added
+        }
+        return req.redirect(to: ProposalsPaths.show.link(visit.territory!.slug, id),
+                            flash: Flash(.success, added ? visit.t("Merci pour votre soutien.", "Thank you for your support.") : visit.t("Votre soutien est retiré.", "Your support is withdrawn.")))
+    }
+
+    @Sendable static func addComment(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let proposal = try await visible(req)
+        let id = proposal.id!
+        let fields = req.formFields()
+        var errors = FormErrors()
+        let body = TextRule.required(fields, "body", maxLength: 2000, errors: &errors, lang: visit.lang,
+                                     missing: Text("Écrivez votre commentaire.", "Write your comment."))
+        if proposal.hiddenReason != nil || ProposalStatus(rawValue: proposal.status)?.isPublic != true {
+            errors.add("body", visit.t("On ne peut pas commenter une proposition masquée ou en brouillon.", "You cannot comment on a hidden or draft proposal."))
+        }
+        var parentID: Int?
+        if let raw = fields["parent"], !raw.isEmpty {
+            struct Parent: Decodable { let parent_id: Int?; let hidden_reason: String? }
+            guard let parent = Int(raw), let row = try await ProposalStore.sql(req.db).raw(
+                "SELECT parent_id, hidden_reason FROM proposal_comments WHERE id = \(bind: parent) AND proposal_id = \(bind: id)").first(decoding: Parent.self),
+                row.parent_id == nil, row.hidden_reason == nil
+            else { throw Abort(.notFound) }
+            parentID = parent
+        }
+        guard errors.isEmpty else { return try await rejected(req, proposal, fields: fields, errors: errors) }
+        let comment = ProposalComment()
+        comment.proposalID = id
+        comment.parentID = parentID
+        comment.authorID = visit.viewer!.personID
+        comment.body = body
+        comment.createdAt = Date()
+        try await req.db.transaction { db in
+            try await comment.create(on: db)
+            try await ProposalStore.sql(db).raw("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = \(bind: id)").run()
+        }
+        return req.redirect(to: ProposalsPaths.show.link(visit.territory!.slug, id) + "#commentaire-\(comment.id!)",
+                            flash: Flash(.success, visit.t("Votre commentaire est publié.", "Your comment is posted.")))
+    }
+
+    @Sendable static func report(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let proposal = try await visible(req)
+        let id = proposal.id!
+        let fields = req.formFields()
+        var errors = FormErrors()
+        let reason = TextRule.required(fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
+                                       missing: Text("Dites en quelques mots ce qui pose problème.", "Say in a few words what the problem is."))
+        var commentID: Int?
+        if let raw = fields["comment"], !raw.isEmpty {
+            guard let comment = Int(raw), try await ProposalComment.query(on: req.db).filter(\.$id == comment).filter(\.$proposalID == id).first() != nil
+            else { throw Abort(.notFound) }
+            commentID = comment
+        }
+        guard errors.isEmpty else {
+            var shown = FormErrors()
+            shown.add("body", errors["reason"] ?? "")
+            return try await rejected(req, proposal, fields: [:], errors: shown)
+        }
+        try await ProposalStore.sql(req.db).raw("""
+            INSERT INTO proposal_reports (proposal_id, comment_id, reporter_id, reason, created_at)
+            VALUES (\(bind: id), \(bind: commentID), \(bind: visit.viewer!.personID), \(bind: reason), \(bind: Date()))
+            """).run()
+        return req.redirect(to: ProposalsPaths.show.link(visit.territory!.slug, id),
+                            flash: Flash(.success, visit.t("Merci : la modération va regarder.", "Thank you: the moderators will look into it.")))
+    }
+
+    @Sendable static func changeStatus(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let proposal = try await visible(req)
+        let current = ProposalStatus(rawValue: proposal.status) ?? .received
+        let fields = req.formFields()
+        let change: StatusChangeInput
+        switch StatusChangeInput.validate(fields: fields, from: current, lang: visit.lang) {
+        case .failure(let box): return try await rejected(req, proposal, fields: fields, errors: box.errors)
+        case .success(let value): change = value
+        }
+        let role = ProposalsPolicy.signingRole(visit.rolesHere)
+        let now = Date()
+        proposal.status = change.to.rawValue
+        proposal.statusChangedAt = now
+        if change.to.isAnswer {
+            proposal.answer = change.text
+            proposal.answerRole = role.rawValue
+            proposal.answeredAt = now
+        }
+        if change.to == .done { proposal.progress = 100 }
+        let link = req.agora.config.baseURL + ProposalsPaths.show.link(territory.slug, proposal.id!)
+        try await req.db.transaction { db in
+            try await proposal.update(on: db)
+            try await ProposalEvent(proposalID: proposal.id!, from: current, to: change.to, role: role.rawValue,
+                                    note: change.text.isEmpty ? nil : change.text, actorID: visit.viewer?.personID).create(on: db)
+            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "proposal.status",
+                                        subject: "proposal \(proposal.id!) \(current.rawValue) → \(change.to.rawValue)", on: db)
+            for follower in try await ProposalStore.followers(of: proposal, on: db) {
+                try await Mailer.enqueue(to: follower.email, subject: "Votre proposition : « \(change.to.label.fr) » – Agora Santé", body: """
+                    Bonjour \(follower.name),
+
+                    La proposition « \(proposal.title) » est maintenant : \(change.to.label.fr).
+                    \(change.text.isEmpty ? "" : "\n" + role.label.fr + " : " + change.text + "\n")
+                    Pour la lire et suivre ce qu'elle devient : \(link)
+
+                    —
+                    The proposal “\(proposal.title)” is now: \(change.to.label.en). Read it at the link above.
+                    """, on: db)
+            }
+        }
+        return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
+                            flash: Flash(.success, visit.t("État enregistré ; l'auteur et les soutiens sont prévenus.", "Status saved; the author and supporters are told.")))
+    }
+
+    @Sendable static func moderate(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let proposal = try await visible(req)
+        let id = proposal.id!
+        let fields = req.formFields()
+        let hide = fields["action"] == "hide"
+        guard hide || fields["action"] == "restore" else { throw Abort(.badRequest) }
+        var errors = FormErrors()
+        let reason = hide ? TextRule.required(fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
+                                              missing: Text("Indiquez la raison : l'auteur la verra.", "Give the reason: the author will see it.")) : ""
+        var target: Int?
+        if let raw = fields["comment"], !raw.isEmpty {
+            guard let comment = Int(raw), try await ProposalComment.query(on: req.db).filter(\.$id == comment).filter(\.$proposalID == id).first() != nil
+            else { throw Abort(.notFound) }
+            target = comment
+        }
+        let commentID = target
+        guard errors.isEmpty else {
+            var shown = FormErrors()
+            shown.add("answer", errors["reason"] ?? "")
+            return try await rejected(req, proposal, fields: [:], errors: shown)
+        }
+        try await req.db.transaction { db in
+            let sql = ProposalStore.sql(db)
+            let value: String? = hide ? reason : nil
+            if let commentID {
+                try await sql.raw("UPDATE proposal_comments SET hidden_reason = \(bind: value) WHERE id = \(bind: commentID)").run()
+                try await sql.raw("UPDATE proposal_reports SET resolved_at = \(bind: Date()) WHERE comment_id = \(bind: commentID) AND resolved_at IS NULL").run()
+            } else {
+                try await sql.raw("UPDATE proposals SET hidden_reason = \(bind: value) WHERE id = \(bind: id)").run()
+                try await sql.raw("UPDATE proposal_reports SET resolved_at = \(bind: Date()) WHERE proposal_id = \(bind: id) AND comment_id IS NULL AND resolved_at IS NULL").run()
+            }
+            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: hide ? "proposal.hidden" : "proposal.restored",
+                                        subject: commentID.map { "comment \($0) of proposal \(id)" } ?? "proposal \(id)", on: db)
+        }
+        let message = hide ? visit.t("Contenu masqué. La raison est visible par son auteur.", "Content hidden. Its author can see the reason.")
+                           : visit.t("Contenu rétabli.", "Content restored.")
+        return req.redirect(to: ProposalsPaths.show.link(territory.slug, id), flash: Flash(.success, message))
+    }
+
+    @Sendable static func followUp(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        let proposal = try await visible(req)
+        let fields = req.formFields()
+        var errors = FormErrors()
+        guard ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true else {
+            errors.add("status", visit.t("Le suivi concerne les propositions retenues.", "Follow-up is for accepted proposals."))
+            return try await rejected(req, proposal, fields: fields, errors: errors)
+        }
+        let progress = Int(fields["progress"] ?? "")
+        if progress == nil || !(0...100).contains(progress!) {
+            errors.add("progress", visit.t("Indiquez un nombre entre 0 et 100.", "Enter a number between 0 and 100."))
+        }
+        let milestone = (fields["milestone"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if milestone.count > 200 { errors.add("milestone", visit.t("200 caractères au plus.", "200 characters at most.")) }
+        let due = (fields["due_on"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !due.isEmpty, !isISODate(due) { errors.add("due_on", visit.t("Indiquez une date valide, par exemple 2026-12-31.", "Enter a valid date, e.g. 2026-12-31.")) }
+        var finished: ProposalMilestone?
+        if let raw = fields["done"], !raw.isEmpty {
+            guard let id = Int(raw), let found = try await ProposalMilestone.query(on: req.db).filter(\.$id == id).filter(\.$proposalID == proposal.id!).first()
+            else { throw Abort(.notFound) }
+            finished = found
+        }
+        let done = finished
+        guard errors.isEmpty, let progress else { return try await rejected(req, proposal, fields: fields, errors: errors) }
+        try await req.db.transaction { db in
+            proposal.progress = progress
+            try await proposal.update(on: db)
+            if !milestone.isEmpty {
+                let item = ProposalMilestone()
+                item.proposalID = proposal.id!
+                item.title = milestone
+                item.dueOn = due.isEmpty ? nil : due
+                item.createdAt = Date()
+                try await item.create(on: db)
+            }
+            if let done {
+                done.doneAt = Date()
+                try await done.update(on: db)
+            }
+        }
+        return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
+                            flash: Flash(.success, visit.t("Suivi enregistré.", "Follow-up saved.")))
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              parts[0].count == 4, (1...12).contains(m), (1...31).contains(d) else { return false }
+        var components = DateComponents(year: y, month: m, day: d)
+        components.calendar = Calendar(identifier: .gregorian)
+        return components.isValidDate
+    }
+}

@@ -1,0 +1,143 @@
+import Core
+import Fluent
+import NIOConcurrencyHelpers
+import SQLKit
+import Vapor
+
+/// "Vous avez proposé, voici ce qui a été fait": figures by theme and by commune, and the
+/// moderators' queue of reports.
+enum ResultsPages {
+    static func register(_ router: RouteRegistrar) {
+        router.get(ProposalsPaths.results, access: .everyone) { req in
+            let territory = req.visit.territory!
+            let figures = try await FollowUpFigures.cached(territoryID: territory.id, on: req.db)
+            return req.render(page(visit: req.visit, figures: figures))
+        }
+        router.get(ProposalsPaths.moderationQueue, access: .territory(ProposalsPolicy.roles(for: .moderate))) { req in
+            try await queue(req)
+        }
+    }
+
+    static func page(visit: Visit, figures: FollowUpFigures) -> WebPage {
+        let territory = visit.territory!
+        func row(_ label: String, _ c: FollowUpFigures.Counts) -> [HTML] {
+            ["\(label)", "\(View.number(c.received, lang: visit.lang))", "\(View.number(c.answered, lang: visit.lang))",
+             "\(View.number(c.accepted, lang: visit.lang))", "\(View.number(c.done, lang: visit.lang))"]
+        }
+        let headers = [visit.t("Thème", "Theme"), visit.t("Reçues", "Received"), visit.t("Avec réponse", "Answered"),
+                       visit.t("Retenues", "Accepted"), visit.t("Réalisées", "Done")]
+        let themeRows = Theme.allCases.map { row(visit.t($0.label), figures.byTheme[$0] ?? .init()) }
+        let communeRows = territory.communes.compactMap { commune -> [HTML]? in
+            guard let counts = figures.byCommune[commune.code], counts.received > 0 else { return nil }
+            return row(commune.name, counts)
+        }
+        var communeHeaders = headers
+        communeHeaders[0] = visit.t("Commune", "Municipality")
+        let median: String = figures.medianDaysToAnswer.map {
+            visit.t("\(View.number(Int($0.rounded()), lang: visit.lang)) jours", "\(Int($0.rounded())) days")
+        } ?? visit.t("pas encore de réponse", "no answer yet")
+        let total = figures.total
+        let main: HTML = """
+        <h1>\(visit.t("Vous avez proposé, voici ce qui a été fait", "You proposed, here is what was done"))</h1>
+        <p class="lead">\(territory.name)</p>
+        <ul class="figures">
+        <li><strong>\(View.number(total.received, lang: visit.lang))</strong> \(visit.t("propositions reçues", "proposals received"))</li>
+        <li><strong>\(View.number(total.answered, lang: visit.lang))</strong> \(visit.t("avec une réponse officielle", "with an official answer"))</li>
+        <li><strong>\(View.number(total.accepted, lang: visit.lang))</strong> \(visit.t("retenues (en tout ou partie)", "accepted (in whole or part)"))</li>
+        <li><strong>\(View.number(total.done, lang: visit.lang))</strong> \(visit.t("réalisées", "done"))</li>
+        <li><strong>\(median)</strong> \(visit.t("délai médian de réponse", "median time to an answer"))</li>
+        </ul>
+        <p>\(visit.t("Une proposition peut porter sur plusieurs thèmes et plusieurs communes : elle est alors comptée dans chacun. Chiffres mis à jour toutes les minutes.",
+                     "A proposal may concern several themes and municipalities: it is then counted in each. Figures updated every minute."))</p>
+        <h2>\(visit.t("Par thème", "By theme"))</h2>
+        \(View.table(caption: visit.t("Propositions par thème", "Proposals by theme"), headers: headers, rows: themeRows, numericColumns: [1, 2, 3, 4]))
+        <h2>\(visit.t("Par commune", "By municipality"))</h2>
+        \(communeRows.isEmpty ? "<p>\(visit.t("Aucune proposition ne vise encore une commune en particulier.", "No proposal concerns a particular municipality yet."))</p>" as HTML
+            : View.table(caption: visit.t("Propositions par commune concernée", "Proposals by municipality concerned"), headers: communeHeaders, rows: communeRows, numericColumns: [1, 2, 3, 4]))
+        <p><a href="\(ProposalsPaths.list.link(territory.slug))">\(visit.t("Voir toutes les propositions", "See all proposals"))</a></p>
+        """
+        return WebPage(title: visit.t("Suivi des propositions", "Proposals follow-up") + " · " + territory.name, main: main)
+    }
+
+    static func queue(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territory = visit.territory!
+        struct Row: Decodable { let proposal_id: Int; let title: String; let comment_id: Int?; let reason: String; let created_at: Date }
+        let rows = try await ProposalStore.sql(req.db).raw("""
+            SELECT r.proposal_id, p.title, r.comment_id, r.reason, r.created_at FROM proposal_reports r
+            JOIN proposals p ON p.id = r.proposal_id
+            WHERE p.territory_id = \(bind: territory.id) AND r.resolved_at IS NULL ORDER BY r.id LIMIT 200
+            """).all(decoding: Row.self)
+        let tableRows = rows.map { row -> [HTML] in
+            let anchor = row.comment_id.map { "#commentaire-\($0)" } ?? ""
+            return ["<a href=\"\(ProposalsPaths.show.link(territory.slug, row.proposal_id))\(anchor)\">\(row.title)</a>",
+                    "\(row.comment_id == nil ? visit.t("la proposition", "the proposal") : visit.t("un commentaire", "a comment"))",
+                    "\(row.reason)", "\(DateText.day(row.created_at, lang: visit.lang))"]
+        }
+        let main: HTML = """
+        <h1>\(visit.t("Modération", "Moderation"))</h1>
+        <p>\(visit.t("Les signalements en attente. Ouvrez la proposition pour masquer le contenu (avec une raison visible par son auteur) ; un signalement est clos quand le contenu est masqué.",
+                     "Open reports. Open the proposal to hide the content (with a reason its author sees); a report is closed when the content is hidden."))</p>
+        \(rows.isEmpty ? "<p>\(visit.t("Aucun signalement en attente.", "No open report."))</p>" as HTML
+            : View.table(caption: visit.t("Signalements en attente", "Open reports"),
+                         headers: [visit.t("Proposition", "Proposal"), visit.t("Contenu", "Content"), visit.t("Raison", "Reason"), visit.t("Date", "Date")], rows: tableRows))
+        """
+        return req.render(WebPage(title: visit.t("Modération", "Moderation"), main: main))
+    }
+}
+
+/// The follow-up figures of a territory, computed with two grouped queries and kept a minute.
+struct FollowUpFigures: Sendable {
+    struct Counts: Sendable, Equatable {
+        var received = 0, answered = 0, accepted = 0, done = 0
+        mutating func add(status: ProposalStatus, count: Int) {
+            guard status.isPublic else { return }
+            received += count
+            if status.isAnswer || status == .inProgress || status == .done { answered += count }
+            if status.isAcceptedOrLater { accepted += count }
+            if status == .done { done += count }
+        }
+    }
+    var total = Counts()
+    var byTheme: [Theme: Counts] = [:]
+    var byCommune: [String: Counts] = [:]
+    var medianDaysToAnswer: Double?
+
+    static let cache = NIOLockedValueBox<[Int: (at: Date, figures: FollowUpFigures)]>([:])
+
+    static func cached(territoryID: Int, on db: any Database, now: Date = Date()) async throws -> FollowUpFigures {
+        if let hit = cache.withLockedValue({ $0[territoryID] }), now.timeIntervalSince(hit.at) < 60 { return hit.figures }
+        let figures = try await compute(territoryID: territoryID, on: db)
+        cache.withLockedValue { $0[territoryID] = (now, figures) }
+        return figures
+    }
+
+    static func compute(territoryID: Int, on db: any Database) async throws -> FollowUpFigures {
+        let sql = ProposalStore.sql(db)
+        struct ByMask: Decodable { let status: String; let themes_mask: Int; let n: Int }
+        struct ByCommune: Decodable { let status: String; let commune_code: String; let n: Int }
+        struct Delay: Decodable { let submitted_at: Date; let answered_at: Date }
+        var figures = FollowUpFigures()
+        for row in try await sql.raw("""
+            SELECT status, themes_mask, count(*) AS n FROM proposals
+            WHERE territory_id = \(bind: territoryID) AND hidden_reason IS NULL AND status <> 'draft' GROUP BY status, themes_mask
+            """).all(decoding: ByMask.self) {
+            guard let status = ProposalStatus(rawValue: row.status) else { continue }
+            figures.total.add(status: status, count: row.n)
+            for theme in Theme.from(mask: row.themes_mask) { figures.byTheme[theme, default: .init()].add(status: status, count: row.n) }
+        }
+        for row in try await sql.raw("""
+            SELECT p.status, c.commune_code, count(*) AS n FROM proposals p JOIN proposal_communes c ON c.proposal_id = p.id
+            WHERE p.territory_id = \(bind: territoryID) AND p.hidden_reason IS NULL AND p.status <> 'draft' GROUP BY p.status, c.commune_code
+            """).all(decoding: ByCommune.self) {
+            guard let status = ProposalStatus(rawValue: row.status) else { continue }
+            figures.byCommune[row.commune_code, default: .init()].add(status: status, count: row.n)
+        }
+        let delays = try await sql.raw("""
+            SELECT submitted_at, answered_at FROM proposals
+            WHERE territory_id = \(bind: territoryID) AND answered_at IS NOT NULL AND submitted_at IS NOT NULL AND hidden_reason IS NULL
+            """).all(decoding: Delay.self)
+        figures.medianDaysToAnswer = Median.of(delays.map { $0.answered_at.timeIntervalSince($0.submitted_at) / 86_400 })
+        return figures
+    }
+}

@@ -1,0 +1,111 @@
+import Core
+import Foundation
+import Testing
+@testable import Proposals
+
+@Suite("Proposal lifecycle")
+struct LifecycleTests {
+    @Test func aProposalMovesOnlyForward() {
+        #expect(ProposalStatus.received.next.contains(.underStudy))
+        #expect(ProposalStatus.underStudy.next == [.accepted, .partlyAccepted, .notAccepted])
+        #expect(ProposalStatus.accepted.next == [.inProgress, .done])
+        #expect(ProposalStatus.notAccepted.next.isEmpty)
+        #expect(ProposalStatus.done.next.isEmpty)
+        #expect(!ProposalStatus.inProgress.next.contains(.received))
+    }
+
+    @Test func refusingNeedsAReasonAndAnsweringNeedsAText() {
+        let refused = StatusChangeInput.validate(fields: ["status": "not_accepted", "answer": "non"], from: .underStudy, lang: .fr)
+        guard case .failure(let box) = refused else { Issue.record("a refusal without reason passed"); return }
+        #expect(box.errors["answer"]?.contains("raison") == true)
+
+        let accepted = StatusChangeInput.validate(fields: ["status": "accepted", "answer": ""], from: .received, lang: .fr)
+        guard case .failure(let box2) = accepted else { Issue.record("an answer without text passed"); return }
+        #expect(box2.errors["answer"] != nil)
+
+        let study = StatusChangeInput.validate(fields: ["status": "under_study", "answer": ""], from: .received, lang: .fr)
+        #expect((try? study.get())?.to == .underStudy)
+    }
+
+    @Test func aStatusNotReachableFromTheCurrentOneIsRefusedInFrench() {
+        let result = StatusChangeInput.validate(fields: ["status": "done", "answer": "c'est fait"], from: .received, lang: .fr)
+        guard case .failure(let box) = result else { Issue.record("received → done passed"); return }
+        #expect(box.errors["status"] == "Une proposition « Reçue » ne peut pas passer à « Réalisée ».")
+        let unknown = StatusChangeInput.validate(fields: ["status": "draft"], from: .received, lang: .fr)
+        #expect((try? unknown.get()) == nil)
+    }
+}
+
+@Suite("Proposal form")
+struct ProposalInputTests {
+    static let communes: Set<String> = ["35360", "35006"]
+    static let good: [String: String] = ["title": "Un bus le mardi", "body": "Un petit bus le mardi matin vers la maison de santé.", "origin": "spontanee"]
+
+    @Test func aGoodProposalPasses() throws {
+        let input = try ProposalInput.validate(fields: Self.good, multi: ["themes": ["mobilite"], "communes": ["35360", "35360"]],
+                                               allowedCommunes: Self.communes, lang: .fr).get()
+        #expect(input.themes == [.mobility])
+        #expect(input.communes == ["35360"])
+        #expect(!input.asDraft)
+    }
+
+    @Test func everyProblemIsReportedByField() {
+        let result = ProposalInput.validate(fields: ["title": String(repeating: "a", count: 121), "body": "court", "origin": "ailleurs"],
+                                            multi: ["themes": ["inconnu"], "communes": ["75056"]], allowedCommunes: Self.communes, lang: .fr)
+        guard case .failure(let box) = result else { Issue.record("bad input passed"); return }
+        #expect(Set(box.errors.fields) == ["title", "body", "themes", "communes", "origin"])
+        #expect(box.errors["title"] == "120 caractères au plus.")
+    }
+
+    @Test func aDraftNeedsOnlyATitleAndSomeText() throws {
+        var fields = Self.good
+        fields["body"] = "idée"
+        fields["action"] = "draft"
+        let input = try ProposalInput.validate(fields: fields, multi: [:], allowedCommunes: Self.communes, lang: .fr).get()
+        #expect(input.asDraft)
+    }
+}
+
+@Suite("French search terms")
+struct SearchTermsTests {
+    @Test func accentsCaseAndPluralsMeetTheSameTerm() {
+        #expect(SearchTerms.terms(of: "Médecins") == SearchTerms.terms(of: "medecin"))
+        #expect(SearchTerms.terms(of: "les hôpitaux") == ["hopital"])
+        #expect(SearchTerms.terms(of: "L'accès aux soins") == SearchTerms.terms(of: "acces soin"))
+        #expect(SearchTerms.terms(of: "L'accès aux soins").count == 2)
+    }
+
+    @Test func stopWordsAndRepeatsAreDropped() {
+        #expect(SearchTerms.terms(of: "le la les et de du") == [])
+        #expect(SearchTerms.terms(of: "bus bus BUS") == ["bus"])
+    }
+}
+
+@Suite("Attachments and figures")
+struct AttachmentTests {
+    @Test func filesAreRecognisedByTheirContent() {
+        #expect(AttachmentCheck.kind(of: [0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
+        #expect(AttachmentCheck.kind(of: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
+        #expect(AttachmentCheck.kind(of: Array("%PDF-1.7".utf8)) == .pdf)
+        #expect(AttachmentCheck.kind(of: Array("MZ\u{90}".utf8)) == nil) // an executable named photo.jpg
+        #expect(AttachmentCheck.kind(of: Array("<svg onload=alert(1)>".utf8)) == nil)
+    }
+
+    @Test func namesAreCleanedAndTakeTheRealExtension() {
+        #expect(AttachmentCheck.safeName("../../etc/passwd.jpg", kind: .pdf) == "passwd.pdf")
+        #expect(AttachmentCheck.safeName("photo du \"bus\".png", kind: .png) == "photo du bus.png")
+        #expect(AttachmentCheck.safeName("", kind: .jpeg) == "document.jpg")
+    }
+
+    @Test func themesFitInOneInteger() {
+        let mask = Theme.mask([.access, .youth])
+        #expect(Theme.from(mask: mask) == [.access, .youth])
+        #expect(Set(Theme.allCases.map(\.bit)).count == Theme.allCases.count)
+    }
+
+    @Test func medianOfOddAndEvenLists() {
+        #expect(Median.of([]) == nil)
+        #expect(Median.of([5, 1, 3]) == 3)
+        #expect(Median.of([4, 1, 3, 2]) == 2.5)
+    }
+}
