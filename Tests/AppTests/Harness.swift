@@ -80,8 +80,31 @@ final class Browser: @unchecked Sendable {
         return lastBody
     }
 
-    func send(_ method: HTTPMethod, _ path: String, form: [String: String]?) async throws {
+    /// Posts a multipart form (repeated names allowed, and files), with the CSRF token of the last page.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, filename: String, bytes: [UInt8])] = []) async throws -> String {
+        let boundary = "----agora-test-boundary"
+        var body = ByteBuffer()
+        for (name, value) in [("_csrf", csrf ?? "")] + fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.bytes)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        let payload = body
+        try await send(.POST, path, form: nil) { req in
+            req.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+            req.body = payload
+        }
+        return lastBody
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, form: [String: String]?, prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil) async throws {
         try await app.testing().test(method, path, beforeRequest: { req in
+            try prepare?(&req)
             if !self.cookies.isEmpty {
                 req.headers.replaceOrAdd(name: .cookie, value: self.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
             }

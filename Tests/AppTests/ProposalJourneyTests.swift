@@ -1,0 +1,177 @@
+import Accounts
+import App
+import Core
+import Fluent
+import Foundation
+import Proposals
+import SQLKit
+import Testing
+import Vapor
+
+@Suite("Proposals", .serialized)
+struct ProposalJourneyTests {
+    static let form: [(String, String)] = [
+        ("title", "Des bancs sur le chemin de la pharmacie"),
+        ("body", "Les personnes âgées doivent s'arrêter pour souffler entre la place et la pharmacie. Deux ou trois bancs suffiraient."),
+        ("themes[]", "vieillissement"), ("themes[]", "mobilite"),
+        ("communes[]", "35360"),
+        ("origin", "spontanee"),
+        ("action", "send"),
+    ]
+
+    static func proposalID(titled title: String, on db: any Database) async throws -> Int {
+        try #require(try await Proposal.query(on: db).filter(\.$title == title).first()?.id)
+    }
+
+    @Test func proposeFindSupportCommentAnswerAndFollow() async throws {
+        try await withDemoApp { app in
+            let resident = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await resident.get("/vitre/propositions/nouvelle")
+            #expect(resident.lastStatus == .ok)
+            try await resident.postMultipart("/vitre/propositions/nouvelle", Self.form,
+                                             files: [(name: "attachment", filename: "plan.pdf", bytes: Array("%PDF-1.4 plan".utf8))])
+            #expect(resident.lastStatus == .seeOther, "\(resident.lastBody.prefix(2000))")
+            let id = try await Self.proposalID(titled: "Des bancs sur le chemin de la pharmacie", on: app.db)
+            let proposal = try #require(try await Proposal.find(id, on: app.db))
+            #expect(proposal.status == "received" && proposal.attachmentType == "application/pdf" && proposal.audience == "resident")
+
+            // Anyone finds it by a word in another form (plural, no accent) and by its commune.
+            let anonymous = Browser(app)
+            let found = try await anonymous.get("/vitre/propositions?q=PHARMACIES&commune=35360")
+            #expect(found.contains("Des bancs sur le chemin de la pharmacie"))
+            #expect(try await !anonymous.get("/vitre/propositions?q=pharmacie&commune=35006").contains("Des bancs sur le chemin"))
+            #expect(try await anonymous.get("/vitre/propositions/\(id)/piece-jointe").hasPrefix("%PDF"))
+            #expect(anonymous.lastHeaders.first(name: .contentDisposition)?.contains("plan.pdf") == true)
+
+            // Support once, twice withdraws; a comment; an empty comment is refused in French.
+            let pro = Browser(app)
+            try await pro.login("pro@vitre.example")
+            try await pro.get("/vitre/propositions/\(id)")
+            try await pro.post("/vitre/propositions/\(id)/soutien", [:])
+            #expect(try await Proposal.find(id, on: app.db)?.supportCount == 1)
+            try await pro.get("/vitre/propositions/\(id)")
+            #expect(pro.lastBody.contains("Retirer mon soutien"))
+            try await pro.post("/vitre/propositions/\(id)/commentaires", ["body": "   "])
+            #expect(pro.lastStatus == .unprocessableEntity)
+            #expect(pro.lastBody.contains("Écrivez votre commentaire."))
+            try await pro.post("/vitre/propositions/\(id)/commentaires", ["body": "Oui, et un près de l'arrêt de bus."])
+            #expect(try await Proposal.find(id, on: app.db)?.commentCount == 1)
+
+            // Staff: a refusal without reason is refused; a decision notifies author and supporter.
+            let decider = Browser(app)
+            try await decider.login("decideur@vitre.example")
+            try await decider.get("/vitre/propositions/\(id)")
+            try await decider.post("/vitre/propositions/\(id)/etat", ["status": "not_accepted", "answer": ""])
+            #expect(decider.lastStatus == .unprocessableEntity)
+            #expect(try await Proposal.find(id, on: app.db)?.status == "received")
+            try await decider.post("/vitre/propositions/\(id)/etat", ["status": "done", "answer": "Fait."])
+            #expect(decider.lastStatus == .unprocessableEntity)
+            #expect(decider.lastBody.contains("ne peut pas passer"))
+            let mailsBefore = try await count(OutboxMail.self, on: app.db)
+            try await decider.post("/vitre/propositions/\(id)/etat", ["status": "accepted", "answer": "Trois bancs seront posés au printemps."])
+            #expect(decider.lastStatus == .seeOther)
+            let answered = try #require(try await Proposal.find(id, on: app.db))
+            #expect(answered.status == "accepted" && answered.answerRole == "decision_maker" && answered.answeredAt != nil)
+            let mails = try await OutboxMail.query(on: app.db).sort(\.$id).all().dropFirst(mailsBefore)
+            #expect(Set(mails.map(\.recipient)) == ["habitant@vitre.example", "pro@vitre.example"])
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.status").count() == 1)
+
+            // The follow-up: progress and a milestone; shown on the page and counted on the results page.
+            try await decider.get("/vitre/propositions/\(id)")
+            try await decider.post("/vitre/propositions/\(id)/suivi", ["progress": "150"])
+            #expect(decider.lastStatus == .unprocessableEntity)
+            try await decider.post("/vitre/propositions/\(id)/suivi", ["progress": "30", "milestone": "Commande des bancs", "due_on": "2027-03-01"])
+            let page = try await anonymous.get("/vitre/propositions/\(id)")
+            #expect(page.contains("Trois bancs seront posés au printemps.") && page.contains("Commande des bancs") && page.contains("value=\"30\""))
+            let results = try await anonymous.get("/vitre/suivi-des-propositions")
+            #expect(anonymous.lastStatus == .ok && results.contains("Vous avez proposé, voici ce qui a été fait"))
+
+            // The author can no longer edit an answered proposal.
+            try await resident.get("/vitre/propositions/\(id)/modifier")
+            #expect(resident.lastStatus == .conflict)
+        }
+    }
+
+    @Test func badInputSavesNothingAndKeepsWhatWasTyped() async throws {
+        try await withDemoApp { app in
+            let before = try await count(Proposal.self, on: app.db)
+            let browser = Browser(app)
+            try await browser.login("habitant@vitre.example")
+            try await browser.get("/vitre/propositions/nouvelle")
+            var bad = Self.form.filter { $0.0 != "themes[]" }
+            bad.append(("communes[]", "75056"))
+            try await browser.postMultipart("/vitre/propositions/nouvelle", bad)
+            #expect(browser.lastStatus == .unprocessableEntity)
+            #expect(browser.lastBody.contains("Choisissez au moins un thème."))
+            #expect(browser.lastBody.contains("Choisissez les communes dans la liste."))
+            #expect(browser.lastBody.contains("value=\"Des bancs sur le chemin de la pharmacie\""))
+            // A file that is not what its name says.
+            try await browser.postMultipart("/vitre/propositions/nouvelle", Self.form,
+                                            files: [(name: "attachment", filename: "photo.jpg", bytes: Array("MZ\u{90}\u{0}binary".utf8))])
+            #expect(browser.lastStatus == .unprocessableEntity)
+            #expect(browser.lastBody.contains("nous vérifions son contenu"))
+            #expect(try await count(Proposal.self, on: app.db) == before)
+        }
+    }
+
+    @Test func draftsHiddenProposalsAndOtherTerritoriesStayPrivate() async throws {
+        try await withDemoApp { app in
+            let author = Browser(app)
+            try await author.login("habitant@vitre.example")
+            try await author.get("/vitre/propositions/nouvelle")
+            var draft = Self.form.filter { $0.0 != "action" }
+            draft.append(("action", "draft"))
+            try await author.postMultipart("/vitre/propositions/nouvelle", draft)
+            let id = try await Self.proposalID(titled: "Des bancs sur le chemin de la pharmacie", on: app.db)
+            #expect(try await Proposal.find(id, on: app.db)?.status == "draft")
+            let other = Browser(app)
+            try await other.get("/vitre/propositions/\(id)")
+            #expect(other.lastStatus == .notFound)
+            #expect(try await !other.get("/vitre/propositions").contains("Des bancs sur le chemin"))
+
+            // Sent from the edit page, it becomes public; the Brocéliande coordinator cannot act on it.
+            try await author.get("/vitre/propositions/\(id)/modifier")
+            var send = Self.form.filter { $0.0 != "action" }
+            send.append(("action", "send"))
+            try await author.postMultipart("/vitre/propositions/\(id)/modifier", send)
+            #expect(try await Proposal.find(id, on: app.db)?.status == "received")
+            let outsider = Browser(app)
+            try await outsider.login("coordination@broceliande.example")
+            try await outsider.get("/vitre/propositions/\(id)")
+            try await outsider.post("/vitre/propositions/\(id)/moderation", ["action": "hide", "reason": "test"])
+            #expect(outsider.lastStatus == .forbidden)
+            // A proposal of Vitré is not found under Brocéliande's address.
+            try await outsider.get("/broceliande/propositions/\(id)")
+            #expect(outsider.lastStatus == .notFound)
+
+            // Moderation: hidden with a reason the author sees; others get a 404; restored after.
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            try await coordinator.get("/vitre/propositions/\(id)")
+            try await coordinator.post("/vitre/propositions/\(id)/moderation", ["action": "hide", "reason": ""])
+            #expect(coordinator.lastStatus == .unprocessableEntity)
+            try await coordinator.post("/vitre/propositions/\(id)/moderation", ["action": "hide", "reason": "Propos injurieux envers un soignant."])
+            try await other.get("/vitre/propositions/\(id)")
+            #expect(other.lastStatus == .notFound)
+            #expect(try await author.get("/vitre/propositions/\(id)").contains("Propos injurieux envers un soignant."))
+            try await coordinator.get("/vitre/propositions/\(id)")
+            try await coordinator.post("/vitre/propositions/\(id)/moderation", ["action": "restore"])
+            try await other.get("/vitre/propositions/\(id)")
+            #expect(other.lastStatus == .ok)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action ~~ ["proposal.hidden", "proposal.restored"]).count() == 2)
+        }
+    }
+
+    @Test func listFindsPluralsAndToleratesAnyQueryString() async throws {
+        try await withDemoApp { app in
+            let browser = Browser(app)
+            let page = try await browser.get("/vitre/propositions?q=aidants")
+            #expect(page.contains("Un groupe de parole pour les aidants"))
+            #expect(try await browser.get("/vitre/propositions?tri=en-attente").contains("Un point d&#39;eau"))
+            #expect(try await browser.get("/vitre/propositions?page=500").contains("Aucune proposition ne correspond"))
+            #expect(try await browser.get("/vitre/propositions?theme=inconnu&tri=nimporte&page=-3").contains("Propositions"))
+            #expect(browser.lastStatus == .ok)
+        }
+    }
+}
