@@ -12,17 +12,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 ACCOUNTS="${AGORA_BENCH_ACCOUNTS:-50000}"
+PROPOSALS="${AGORA_BENCH_PROPOSALS:-20000}"
 SECONDS_PER_ROUTE="${AGORA_BENCH_SECONDS:-10}"
 PORT="${AGORA_BENCH_PORT:-8099}"
 BASE="http://127.0.0.1:${PORT}"
 OUT="$ROOT/bench/out"
 BIN="$ROOT/.build/release/agora"
-# The routes measured, the constant one first: "label|path".
-ROUTES=(
-  "constant (/healthz)|/healthz"
-  "territory home (/vitre)|/vitre"
-  "login page (/connexion)|/connexion"
-)
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -36,11 +31,26 @@ rm -rf "$OUT" && mkdir -p "$OUT/data"
 export AGORA_DATA_DIR="$OUT/data" AGORA_ENV=production AGORA_BASE_URL="$BASE"
 unset DATABASE_URL SMTP_HOST
 
-log "loading the demo and $ACCOUNTS accounts"
+log "loading the demo, $ACCOUNTS accounts and $PROPOSALS proposals"
 load_start=$(date +%s)
-"$BIN" bench-data --accounts "$ACCOUNTS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
+"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
 load_seconds=$(( $(date +%s) - load_start ))
-people=$(sqlite3 "$OUT/data/agora.sqlite" "SELECT count(*) FROM people")
+q() { sqlite3 "$OUT/data/agora.sqlite" "$1"; }
+people=$(q "SELECT count(*) FROM people")
+proposals=$(q "SELECT count(*) FROM proposals"); supports=$(q "SELECT count(*) FROM proposal_supports"); comments=$(q "SELECT count(*) FROM proposal_comments")
+proposal_id=$(q "SELECT id FROM proposals WHERE title LIKE 'Charge %' AND status = 'in_progress' ORDER BY id LIMIT 1 OFFSET 1000")
+
+# The routes measured, the constant one first: "label|path".
+ROUTES=(
+  "constant (/healthz)|/healthz"
+  "territory home (/vitre)|/vitre"
+  "login page (/connexion)|/connexion"
+  "proposals, first page|/vitre/propositions"
+  "proposals, search + theme + commune|/vitre/propositions?q=medecin&theme=acces-aux-soins&commune=35360"
+  "proposals, page 500|/vitre/propositions?page=500"
+  "a proposal (10 supports, 5 comments)|/vitre/propositions/$proposal_id"
+  "proposals follow-up|/vitre/suivi-des-propositions"
+)
 
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
 PID=$!
@@ -70,10 +80,11 @@ rows=()
 for route in "${ROUTES[@]}"; do
   label="${route%%|*}"; path="${route#*|}"
   log "wrk -t2 -c64 -d${SECONDS_PER_ROUTE}s $path"
-  wrk -t2 -c64 -d"${SECONDS_PER_ROUTE}s" --latency "$BASE$path" >"$OUT/wrk-${path//\//_}.txt"
-  rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk-${path//\//_}.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-${path//\//_}.txt")
-  errors=$(awk '/Non-2xx or 3xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$OUT/wrk-${path//\//_}.txt")
+  file="$OUT/wrk-$(printf '%s' "$path" | tr -c 'A-Za-z0-9' '_').txt"
+  wrk -t2 -c64 -d"${SECONDS_PER_ROUTE}s" --latency "$BASE$path" >"$file"
+  rps=$(awk '/^Requests\/sec/ {print $2}' "$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  errors=$(awk '/Non-2xx or 3xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$file")
   rows+=("$label|$path|$rps|$p99|${errors:-0}")
 done
 rss_after=$(rss_kb); rss_peak=$(peak_kb)
@@ -113,7 +124,8 @@ report="<!-- BENCH:START (written by scripts/bench.sh; do not edit by hand) -->
 Run of $(date -u '+%Y-%m-%d %H:%M UTC') on commit \`$(git rev-parse --short HEAD 2>/dev/null || echo '?')\`,
 $(nproc) cores ($cpu), release build, SQLite (WAL), one process; wrk 2 threads, 64 connections,
 ${SECONDS_PER_ROUTE} s per route after a 2 s warm-up, all routes in one run of the same server.
-Data: the demo territories plus $ACCOUNTS accounts in /vitre ($people people in all), loaded in ${load_seconds} s.
+Data: the demo territories plus $ACCOUNTS accounts in /vitre ($people people in all) and $proposals proposals
+with $supports supports and $comments comments, loaded in ${load_seconds} s.
 Requests are anonymous (no cookie), as a first visit is.
 
 $table

@@ -1,4 +1,5 @@
 import Accounts
+import Proposals
 import Core
 import Fluent
 import Foundation
@@ -10,6 +11,7 @@ import Vapor
 struct BenchDataCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "accounts", help: "nombre de comptes (50000 par défaut)") var accounts: Int?
+        @Option(name: "proposals", help: "nombre de propositions (20000 par défaut), avec 10 soutiens et 5 commentaires chacune") var proposals: Int?
     }
     var help: String { "Charge un grand territoire pour les mesures / loads a large territory for benchmarks" }
 
@@ -54,5 +56,7 @@ struct BenchDataCommand: AsyncCommand {
             created = upper
         }
         context.console.print("\(target) comptes de charge dans /vitre.")
+        let proposals = try await ProposalsBenchData.load(count: signature.proposals ?? 20_000, territory: territory, on: app.db)
+        context.console.print("\(proposals) propositions de charge dans /vitre.")
     }
 }

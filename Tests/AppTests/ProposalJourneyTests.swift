@@ -111,6 +111,11 @@ struct ProposalJourneyTests {
                                             files: [(name: "attachment", filename: "photo.jpg", bytes: Array("MZ\u{90}\u{0}binary".utf8))])
             #expect(browser.lastStatus == .unprocessableEntity)
             #expect(browser.lastBody.contains("nous vérifions son contenu"))
+            // A real PDF over 5 MB (but under the 6 MB request limit) gets the French size message.
+            try await browser.postMultipart("/vitre/propositions/nouvelle", Self.form,
+                                            files: [(name: "attachment", filename: "gros.pdf", bytes: Array("%PDF-".utf8) + [UInt8](repeating: 32, count: 5 * 1024 * 1024))])
+            #expect(browser.lastStatus == .unprocessableEntity)
+            #expect(browser.lastBody.contains("dépasse 5 Mo"))
             #expect(try await count(Proposal.self, on: app.db) == before)
         }
     }

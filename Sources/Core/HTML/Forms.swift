@@ -72,7 +72,7 @@ public enum Form {
     public static func input(
         name: String, label: String, value: String?, errors: FormErrors, visit: Visit,
         type: String = "text", hint: String? = nil, required: Bool = false, autocomplete: String? = nil,
-        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil
+        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil, accept: String? = nil
     ) -> HTML {
         let error = errors[name]
         let described = describedBy(name, hint: hint, error: error)
@@ -81,15 +81,16 @@ public enum Form {
         if let inputmode { attrs.append(" inputmode=\"\(inputmode)\"") }
         if let maxLength { attrs.append(" maxlength=\"\(maxLength)\"") }
         if let cssClass { attrs.append(" class=\"\(cssClass)\"") }
+        if let accept { attrs.append(" accept=\"\(accept)\"") }
         if required { attrs.append(" required aria-required=\"true\"") }
         if error != nil { attrs.append(" aria-invalid=\"true\"") }
-        // Passwords are never sent back to the browser.
-        let shownValue = type == "password" ? "" : (value ?? "")
+        // Passwords are never sent back to the browser; a file input has no value.
+        let valueAttr: HTML = type == "file" ? .empty : " value=\"\(type == "password" ? "" : (value ?? ""))\""
         return """
         <div class="field\(error == nil ? "" : " has-error")">\
         <label for="\(fieldID(name))">\(labelText(label, required: required, visit: visit))</label>\
         \(described.hintHTML)\(described.errorHTML)\
-        <input id="\(fieldID(name))" name="\(name)" type="\(type)" value="\(shownValue)"\(described.attr)\(attrs)>\
+        <input id="\(fieldID(name))" name="\(name)" type="\(type)"\(valueAttr)\(described.attr)\(attrs)>\
         </div>
         """
     }

@@ -34,14 +34,15 @@ public struct RouteRegistrar: Sendable {
         on(.GET, pattern, access: access, use: handler)
     }
 
-    public func post(_ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
-        on(.POST, pattern, access: access, use: handler)
+    /// A form: `maxBody` raises the size limit for forms that carry files (default 2 MB).
+    public func post(_ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, use handler: @escaping Handler) {
+        on(.POST, pattern, access: access, maxBody: maxBody, use: handler)
     }
 
     /// A page: the whole `PagePipeline` (visit, CSRF, access, error pages) around the handler.
-    public func on(_ method: HTTPMethod, _ pattern: RoutePattern, access: Access, use handler: @escaping Handler) {
+    public func on(_ method: HTTPMethod, _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, use handler: @escaping Handler) {
         app.agora.catalog.add(.init(method: method, path: pattern.pattern, access: access))
-        app.on(method, pattern.components) { request async -> Response in
+        app.on(method, pattern.components, body: maxBody.map { .collect(maxSize: $0) } ?? .collect) { request async -> Response in
             await PagePipeline.respond(to: request, access: access, handler: handler)
         }
     }

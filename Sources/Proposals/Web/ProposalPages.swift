@@ -13,7 +13,8 @@ enum ProposalPages {
             let assisted = try await assistedChoices(req)
             return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(), assisted: assisted, errors: FormErrors()))
         }
-        router.post(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf))), use: create)
+        router.post(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf))),
+                    maxBody: "6mb", use: create)
         router.get(ProposalsPaths.show, access: .everyone, use: show)
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
@@ -204,7 +205,8 @@ enum ProposalPages {
         \(Form.input(name: "origin_detail", label: visit.t("Laquelle ? (facultatif)", "Which one? (optional)"), value: form.origin_detail, errors: errors, visit: visit,
                      hint: visit.t("Par exemple : « Forum santé de Vitré, mars 2026 ».", "For instance: “Vitré health forum, March 2026”."), maxLength: 200))
         \(editing ? HTML.empty : Form.input(name: "attachment", label: visit.t("Une image ou un document (facultatif)", "An image or a document (optional)"), value: nil,
-                     errors: errors, visit: visit, type: "file", hint: visit.t("Photo (JPEG, PNG) ou PDF, 5 Mo au plus.", "Photo (JPEG, PNG) or PDF, 5 MB at most.")))
+                     errors: errors, visit: visit, type: "file", hint: visit.t("Photo (JPEG, PNG) ou PDF, 5 Mo au plus.", "Photo (JPEG, PNG) or PDF, 5 MB at most."),
+                     accept: "image/jpeg,image/png,application/pdf"))
         <p class="actions">\(Form.submit(editing ? visit.t("Enregistrer", "Save") : visit.t("Envoyer ma proposition", "Send my proposal"), name: "action", value: "send")) \
         \(editing ? HTML.empty : Form.submit(visit.t("Garder en brouillon", "Keep as a draft"), secondary: true, name: "action", value: "draft"))</p>
         </form>
