@@ -89,6 +89,7 @@ enum ProposalsBenchData {
                                      comment_count = (SELECT count(*) FROM proposal_comments c WHERE c.proposal_id = proposals.id)
                 WHERE id > \(literal: first) AND title LIKE 'Charge %'
                 """).run()
+            try await ProposalReadModel.bump(territoryID: territory.id, on: db)
         }
         return count
     }

@@ -21,6 +21,10 @@ public struct ProposalsModule: FeatureModule {
         ]
     }
 
+    public func boot(_ app: Application) async throws {
+        app.proposalReadModel = ProposalReadModel()
+    }
+
     public func routes(_ router: RouteRegistrar, app: Application) throws {
         ProposalPages.register(router)
         ProposalPages.registerActions(router)
@@ -61,5 +65,7 @@ public struct ProposalsModule: FeatureModule {
             WHERE id IN (SELECT proposal_id FROM proposal_supports WHERE person_id = \(bind: personID))
             """).run()
         try await sql.raw("DELETE FROM proposal_supports WHERE person_id = \(bind: personID)").run()
+        // Names and counts changed wherever this person took part: every territory's model is renewed.
+        try await sql.raw("UPDATE proposal_versions SET version = version + 1").run()
     }
 }

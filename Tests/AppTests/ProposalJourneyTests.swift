@@ -168,6 +168,32 @@ struct ProposalJourneyTests {
         }
     }
 
+    @Test func theReadModelFollowsEveryWriteHereAndElsewhere() async throws {
+        try await withDemoApp { app in
+            let anonymous = Browser(app)
+            let list = try await anonymous.get("/vitre/propositions")
+            #expect(list.contains("Un groupe de parole pour les aidants"))
+            let id = try await Self.proposalID(titled: "Un groupe de parole pour les aidants", on: app.db)
+            #expect(try await !anonymous.get("/vitre/propositions/\(id)").contains("Je viendrai avec ma voisine."))
+
+            // A write on this instance shows at once, on the page and in the list's counts.
+            let pro = Browser(app)
+            try await pro.login("pro@vitre.example")
+            try await pro.get("/vitre/propositions/\(id)")
+            try await pro.post("/vitre/propositions/\(id)/commentaires", ["body": "Je viendrai avec ma voisine."])
+            #expect(try await anonymous.get("/vitre/propositions/\(id)").contains("Je viendrai avec ma voisine."))
+
+            // A write by another instance (the database and the version change, not this memory)
+            // shows within the check interval.
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("UPDATE proposals SET title = 'Un groupe de parole pour les proches aidants' WHERE id = \(bind: id)").run()
+            try await ProposalReadModel.bump(territoryID: try #require(app.agora.territories.find(slug: "vitre")).id, on: app.db)
+            try await Task.sleep(nanoseconds: 1_200_000_000)
+            #expect(try await anonymous.get("/vitre/propositions").contains("Un groupe de parole pour les proches aidants"))
+            #expect(try await anonymous.get("/vitre/propositions/\(id)").contains("Un groupe de parole pour les proches aidants"))
+        }
+    }
+
     @Test func listFindsPluralsAndToleratesAnyQueryString() async throws {
         try await withDemoApp { app in
             let browser = Browser(app)

@@ -125,6 +125,7 @@ enum ProposalsDemo {
                       comment_count = (SELECT count(*) FROM proposal_comments c WHERE c.proposal_id = proposals.id)
                     WHERE territory_id = \(bind: territory.id)
                     """).run()
+                try await ProposalReadModel.bump(territoryID: territory.id, on: db)
             }
             lines.append("Propositions /\(slug) : \(items.count)")
         }

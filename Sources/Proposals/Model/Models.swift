@@ -78,7 +78,21 @@ public final class ProposalMilestone: Model, @unchecked Sendable {
 }
 
 enum ProposalsMigrations {
-    static var all: [any Migration] { [CreateTables(), CreateIndexes()] }
+    static var all: [any Migration] { [CreateTables(), CreateIndexes(), CreateVersions()] }
+
+    /// A counter per territory, bumped by every write the public sees: instances compare it to
+    /// the version of their in-memory read model.
+    struct CreateVersions: AsyncMigration {
+        var name: String { "Proposals.003.Versions" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("proposal_versions")
+                .field("territory_id", .int, .required, .references("territories", "id", onDelete: .cascade))
+                .field("version", .int, .required)
+                .unique(on: "territory_id")
+                .create()
+        }
+        func revert(on db: any Database) async throws { try await db.schema("proposal_versions").delete() }
+    }
 
     struct CreateTables: AsyncMigration {
         var name: String { "Proposals.001.Tables" }

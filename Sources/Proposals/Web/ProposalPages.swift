@@ -36,6 +36,20 @@ enum ProposalPages {
         }
     }
 
+    /// A write of the territory's proposals: in one transaction with the bump of the territory's
+    /// version, then this instance's read model is marked stale (other instances see the bump).
+    @discardableResult
+    static func write<T: Sendable>(_ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let territoryID = req.visit.territory!.id
+        let result = try await req.db.transaction { db in
+            let value = try await body(db)
+            try await ProposalReadModel.bump(territoryID: territoryID, on: db)
+            return value
+        }
+        req.application.proposalReadModel.invalidate(territoryID: territoryID)
+        return result
+    }
+
     // MARK: - Loading with the visibility rules
 
     /// The proposal of the URL, in this territory, that this visitor may see; else 404.
@@ -74,7 +88,7 @@ enum ProposalPages {
         let territory = visit.territory!
         let raw = (try? req.query.decode([String: String].self)) ?? [:]
         let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)))
-        let (rows, total) = try await ProposalStore.list(query, territoryID: territory.id, on: req.db)
+        let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, on: req.db)
         let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
         let base = ProposalsPaths.list.link(territory.slug)
         let canPropose = ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
@@ -275,7 +289,7 @@ enum ProposalPages {
         proposal.attachmentName = file?.name
         proposal.attachmentType = file?.kind.rawValue
         let attachment = file, assistedProposal = isAssisted
-        try await req.db.transaction { db in
+        try await write(req) { db in
             try await proposal.create(on: db)
             let id = try proposal.requireID()
             try await ProposalStore.index(proposal, communes: input.communes, on: db)
@@ -313,7 +327,7 @@ enum ProposalPages {
                 proposal.submittedAt = Date()
                 proposal.statusChangedAt = Date()
             }
-            try await req.db.transaction { db in
+            try await write(req) { db in
                 try await proposal.update(on: db)
                 try await ProposalStore.index(proposal, communes: input.communes, on: db)
                 if wasDraft, proposal.status == ProposalStatus.received.rawValue {

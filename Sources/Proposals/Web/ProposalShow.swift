@@ -62,10 +62,27 @@ extension ProposalPages {
                        supportedByViewer: supported, openReports: reports)
     }
 
+    /// Anonymous visitors read from the read model's page cache (no query once cached); signed-in
+    /// people get a fresh read, since the page shows them their own support, drafts and tools.
     @Sendable static func show(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        let territoryID = visit.territory!.id
+        if visit.viewer == nil, let id = req.parameters.get("proposal", as: Int.self) {
+            let model = req.application.proposalReadModel
+            let (cached, version) = try await model.cachedPage(proposalID: id, territoryID: territoryID, on: req.db)
+            if let cached {
+                return req.render(page(visit: visit, proposal: cached.proposal, details: cached.details, fields: [:], errors: FormErrors()))
+            }
+            let proposal = try await visible(req)
+            let details = try await details(of: proposal, visit: visit, on: req.db)
+            if ProposalStatus(rawValue: proposal.status)?.isPublic == true, proposal.hiddenReason == nil {
+                model.storePage(ProposalReadModel.CachedPage(proposal: proposal, details: details), territoryID: territoryID, version: version)
+            }
+            return req.render(page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
+        }
         let proposal = try await visible(req)
-        let details = try await details(of: proposal, visit: req.visit, on: req.db)
-        return req.render(page(visit: req.visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
+        let details = try await details(of: proposal, visit: visit, on: req.db)
+        return req.render(page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
     }
 
     static func page(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors,
@@ -310,7 +327,7 @@ extension ProposalPages {
             errors.add("body", visit.t("Cette proposition ne peut pas être soutenue.", "This proposal cannot be supported."))
             return try await rejected(req, proposal, fields: [:], errors: errors)
         }
-        let added = try await req.db.transaction { db -> Bool in
+        let added = try await write(req) { db -> Bool in
             let sql = ProposalStore.sql(db)
             let removed = try await sql.raw("DELETE FROM proposal_supports WHERE proposal_id = \(bind: id) AND person_id = \(bind: person) RETURNING person_id").all()
             var added = false
@@ -356,7 +373,7 @@ extension ProposalPages {
         comment.authorID = visit.viewer!.personID
         comment.body = body
         comment.createdAt = Date()
-        try await req.db.transaction { db in
+        try await write(req) { db in
             try await comment.create(on: db)
             try await ProposalStore.sql(db).raw("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = \(bind: id)").run()
         }
@@ -413,7 +430,7 @@ extension ProposalPages {
         }
         if change.to == .done { proposal.progress = 100 }
         let link = req.agora.config.baseURL + ProposalsPaths.show.link(territory.slug, proposal.id!)
-        try await req.db.transaction { db in
+        try await write(req) { db in
             try await proposal.update(on: db)
             try await ProposalEvent(proposalID: proposal.id!, from: current, to: change.to, role: role.rawValue,
                                     note: change.text.isEmpty ? nil : change.text, actorID: visit.viewer?.personID).create(on: db)
@@ -459,7 +476,7 @@ extension ProposalPages {
             shown.add("answer", errors["reason"] ?? "")
             return try await rejected(req, proposal, fields: [:], errors: shown)
         }
-        try await req.db.transaction { db in
+        try await write(req) { db in
             let sql = ProposalStore.sql(db)
             let value: String? = hide ? reason : nil
             if let commentID {
@@ -503,7 +520,7 @@ extension ProposalPages {
         }
         let done = finished
         guard errors.isEmpty, let progress else { return try await rejected(req, proposal, fields: fields, errors: errors) }
-        try await req.db.transaction { db in
+        try await write(req) { db in
             proposal.progress = progress
             try await proposal.update(on: db)
             if !milestone.isEmpty {
