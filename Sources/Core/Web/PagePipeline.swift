@@ -12,8 +12,9 @@ public enum PagePipeline {
 
     public static func respond(to request: Request, access: Access, handler: Handler) async -> Response {
         let services = request.agora
+        let langQuery = request.url.query?.contains("lang=") == true ? request.queryFields()["lang"] : nil
         let lang = Lang.negotiate(
-            query: request.query[String.self, at: "lang"],
+            query: langQuery,
             cookie: request.cookies[CookieName.lang]?.string,
             acceptLanguage: request.headers.first(name: .acceptLanguage)
         )
@@ -58,7 +59,7 @@ public enum PagePipeline {
             response.cookies[CookieName.csrf] = .init(
                 string: seed, maxAge: 60 * 60 * 24 * 30, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
-        if let query = request.query[String.self, at: "lang"], Lang(rawValue: query) != nil {
+        if let query = langQuery, Lang(rawValue: query) != nil {
             response.cookies[CookieName.lang] = .init(
                 string: query, maxAge: 60 * 60 * 24 * 365, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }

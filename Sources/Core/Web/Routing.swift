@@ -4,7 +4,12 @@ import Vapor
 /// `":territory"` and other `:name` segments are filled in order by `link(_:)`.
 public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
-    public init(_ pattern: String) { self.pattern = pattern }
+    /// The segments, split once: `link` runs for every link of every page.
+    let segments: [String]
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        segments = pattern.split(separator: "/").map(String.init)
+    }
     public var description: String { pattern }
 
     public var components: [PathComponent] {
@@ -14,12 +19,28 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// The path with each `:parameter` replaced, in order, by the given values (percent-encoded).
     public func link(_ values: any CustomStringConvertible...) -> String {
         var remaining = values.makeIterator()
-        let parts = pattern.split(separator: "/").map { segment -> String in
-            guard segment.hasPrefix(":") else { return String(segment) }
-            let value = remaining.next()?.description ?? ""
-            return value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value
+        var out = ""
+        out.reserveCapacity(pattern.utf8.count + 16)
+        for segment in segments {
+            out += "/"
+            if segment.utf8.first == UInt8(ascii: ":") {
+                out += Self.encode(remaining.next()?.description ?? "")
+            } else {
+                out += segment
+            }
         }
-        return "/" + parts.joined(separator: "/")
+        return out.isEmpty ? "/" : out
+    }
+
+    static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(["/"])
+
+    /// Slugs and ids (the usual values) pass as they are; anything else is percent-encoded.
+    static func encode(_ value: String) -> String {
+        let plain = value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        }
+        if plain { return value }
+        return value.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? value
     }
 }
 

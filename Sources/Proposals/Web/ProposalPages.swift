@@ -86,14 +86,16 @@ enum ProposalPages {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = visit.territory!
-        let raw = (try? req.query.decode([String: String].self)) ?? [:]
+        let raw = req.queryFields()
         let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)))
         let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, on: req.db)
         let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
         let base = ProposalsPaths.list.link(territory.slug)
         let canPropose = ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
 
-        let items = rows.map { row -> HTML in
+        // Items depend only on the proposal and the language: rendered once per version of the list.
+        let items = req.application.proposalReadModel.items(territoryID: territory.id, keys: rows.map { "\($0.id)/\(visit.lang.rawValue)" }) { index -> HTML in
+            let row = rows[index]
             let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
             return """
             <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
@@ -105,23 +107,30 @@ enum ProposalPages {
             · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
             """
         }
-        let options = { (values: [(String, String)], selected: String?) -> HTML in
-            HTML.join(values.map { "<option value=\"\($0.0)\"\(attr: "selected", when: $0.0 == selected)>\($0.1)</option>" })
+        // The option lists are the same for every visitor in a language: rendered once, the
+        // chosen option marked afterwards.
+        let options = { (name: String, values: [(String, String)], selected: String?) -> HTML in
+            let all = req.agora.territories.fragment("proposal-filter/\(territory.id)/\(visit.lang.rawValue)/\(name)") {
+                HTML.join(values.map { "<option value=\"\($0.0)\">\($0.1)</option>" })
+            }
+            guard let selected, !selected.isEmpty else { return all }
+            let needle = "<option value=\"\(HTML.escaped(selected))\">"
+            return HTML(unsafeRaw: all.rendered.replacingOccurrences(of: needle, with: needle.dropLast() + " selected>"))
         }
         let filters: HTML = """
         <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
         <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
         <input id="recherche" name="q" type="search" value="\(query.text)"></div>
         <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
-        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options(Theme.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
+        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", Theme.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
         <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
-        <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options(territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
+        <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
         <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
-        <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options(ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
+        <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
         <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
-        <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options(Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
+        <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
         <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
-        \(options(ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
+        \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
         \(Form.submit(visit.t("Afficher", "Show")))
         </form>
         """
