@@ -76,6 +76,7 @@ rss_idle=$(rss_kb)
 
 # Warm up each route, then measure them one after the other in the same process.
 for route in "${ROUTES[@]}"; do wrk -t2 -c64 -d2s "$BASE${route#*|}" >/dev/null; done
+sleep 3 # let the server finish what the warm-up left in flight
 rows=()
 for route in "${ROUTES[@]}"; do
   label="${route%%|*}"; path="${route#*|}"

@@ -109,3 +109,27 @@ struct AttachmentTests {
         #expect(Median.of([4, 1, 3, 2]) == 2.5)
     }
 }
+
+@Suite("Follow-up figures")
+struct FollowUpFiguresTests {
+    static func entry(_ id: Int, _ status: ProposalStatus, themes: [Theme], communes: [String], days: Double?) -> ProposalReadModel.Entry {
+        let submitted = Date(timeIntervalSince1970: 1_700_000_000)
+        return ProposalReadModel.Entry(id: id, title: "p\(id)", status: status, themesMask: Theme.mask(themes), communes: communes,
+                                       submittedAt: submitted, supportCount: 0, commentCount: 0, audience: "resident",
+                                       answeredAt: days.map { submitted.addingTimeInterval($0 * 86_400) })
+    }
+
+    @Test func countsByThemeAndCommuneWithTheMedianDelay() {
+        let figures = FollowUpFigures(entries: [
+            Self.entry(1, .received, themes: [.access], communes: ["35360"], days: nil),
+            Self.entry(2, .accepted, themes: [.access, .youth], communes: ["35360", "35006"], days: 10),
+            Self.entry(3, .notAccepted, themes: [.youth], communes: [], days: 20),
+            Self.entry(4, .done, themes: [.access], communes: ["35006"], days: 40),
+        ])
+        #expect(figures.total == .init(received: 4, answered: 3, accepted: 2, done: 1))
+        #expect(figures.byTheme[.access] == .init(received: 3, answered: 2, accepted: 2, done: 1))
+        #expect(figures.byTheme[.youth] == .init(received: 2, answered: 2, accepted: 1, done: 0))
+        #expect(figures.byCommune["35006"] == .init(received: 2, answered: 2, accepted: 2, done: 1))
+        #expect(figures.medianDaysToAnswer == 20)
+    }
+}

@@ -24,6 +24,7 @@ public final class ProposalReadModel: Sendable {
         public let supportCount: Int
         public let commentCount: Int
         public let audience: String
+        public let answeredAt: Date?
     }
 
     /// The filterable fields sit in plain arrays (no reference counting while scanning 20,000
@@ -51,6 +52,8 @@ public final class ProposalReadModel: Sendable {
         var pages: [Int: CachedPage] = [:]
         /// Rendered list items ("id/lang" → HTML), for the snapshot's version.
         var items: [String: HTML] = [:]
+        /// The follow-up figures, for the snapshot's version.
+        var figures: FollowUpFigures?
         var checkedAt: Date = .distantPast
         var stale = true
         var building = false
@@ -115,7 +118,7 @@ public final class ProposalReadModel: Sendable {
             let snapshot = try await Self.load(territoryID: territoryID, version: version, on: db)
             slots.withLockedValue { slots in
                 var slot = slots[territoryID, default: Slot()]
-                if slot.snapshot?.version != snapshot.version || slot.stale { slot.pages = [:]; slot.items = [:] }
+                if slot.snapshot?.version != snapshot.version || slot.stale { slot.pages = [:]; slot.items = [:]; slot.figures = nil }
                 slot.snapshot = snapshot
                 slot.checkedAt = now
                 slot.stale = false
@@ -140,10 +143,10 @@ public final class ProposalReadModel: Sendable {
         let sql = db as! any SQLDatabase
         struct Row: Decodable {
             let id: Int, title: String, status: String, themes_mask: Int, submitted_at: Date
-            let support_count: Int, comment_count: Int, audience: String
+            let support_count: Int, comment_count: Int, audience: String, answered_at: Date?
         }
         let rows = try await sql.raw("""
-            SELECT id, title, status, themes_mask, submitted_at, support_count, comment_count, audience FROM proposals
+            SELECT id, title, status, themes_mask, submitted_at, support_count, comment_count, audience, answered_at FROM proposals
             WHERE territory_id = \(bind: territoryID) AND status <> 'draft' AND hidden_reason IS NULL AND submitted_at IS NOT NULL
             ORDER BY submitted_at DESC, id DESC
             """).all(decoding: Row.self)
@@ -159,7 +162,7 @@ public final class ProposalReadModel: Sendable {
         snapshot.entries = rows.map { row in
             Entry(id: row.id, title: row.title, status: ProposalStatus(rawValue: row.status) ?? .received, themesMask: row.themes_mask,
                   communes: communes[row.id] ?? [], submittedAt: row.submitted_at, supportCount: row.support_count,
-                  commentCount: row.comment_count, audience: row.audience)
+                  commentCount: row.comment_count, audience: row.audience, answeredAt: row.answered_at)
         }
         let supports = snapshot.entries.map(\.supportCount)
         let ids = snapshot.entries.map(\.id)
@@ -244,6 +247,19 @@ public final class ProposalReadModel: Sendable {
                             audience: entry.audience, communes: entry.communes)
         }
         return (rows, total)
+    }
+
+    /// The follow-up figures, computed from the snapshot (no query) once per version.
+    func figures(territoryID: Int, on db: any Database) async throws -> FollowUpFigures {
+        let snapshot = try await snapshot(territoryID: territoryID, on: db)
+        if let cached = slots.withLockedValue({ $0[territoryID]?.snapshot?.version == snapshot.version ? $0[territoryID]?.figures : nil }) {
+            return cached
+        }
+        let figures = FollowUpFigures(entries: snapshot.entries)
+        slots.withLockedValue { slots in
+            if slots[territoryID]?.snapshot?.version == snapshot.version { slots[territoryID]?.figures = figures }
+        }
+        return figures
     }
 
     /// The common elements of two ascending lists, in one pass.

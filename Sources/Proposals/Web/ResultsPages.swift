@@ -1,6 +1,5 @@
 import Core
 import Fluent
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -10,7 +9,7 @@ enum ResultsPages {
     static func register(_ router: RouteRegistrar) {
         router.get(ProposalsPaths.results, access: .everyone) { req in
             let territory = req.visit.territory!
-            let figures = try await FollowUpFigures.cached(territoryID: territory.id, on: req.db)
+            let figures = try await req.application.proposalReadModel.figures(territoryID: territory.id, on: req.db)
             return req.render(page(visit: req.visit, figures: figures))
         }
         router.get(ProposalsPaths.moderationQueue, access: .territory(ProposalsPolicy.roles(for: .moderate))) { req in
@@ -47,8 +46,8 @@ enum ResultsPages {
         <li><strong>\(View.number(total.done, lang: visit.lang))</strong> \(visit.t("réalisées", "done"))</li>
         <li><strong>\(median)</strong> \(visit.t("délai médian de réponse", "median time to an answer"))</li>
         </ul>
-        <p>\(visit.t("Une proposition peut porter sur plusieurs thèmes et plusieurs communes : elle est alors comptée dans chacun. Chiffres mis à jour toutes les minutes.",
-                     "A proposal may concern several themes and municipalities: it is then counted in each. Figures updated every minute."))</p>
+        <p>\(visit.t("Une proposition peut porter sur plusieurs thèmes et plusieurs communes : elle est alors comptée dans chacun. Chiffres à jour.",
+                     "A proposal may concern several themes and municipalities: it is then counted in each. Figures are up to date."))</p>
         <h2>\(visit.t("Par thème", "By theme"))</h2>
         \(View.table(caption: visit.t("Propositions par thème", "Proposals by theme"), headers: headers, rows: themeRows, numericColumns: [1, 2, 3, 4]))
         <h2>\(visit.t("Par commune", "By municipality"))</h2>
@@ -86,7 +85,7 @@ enum ResultsPages {
     }
 }
 
-/// The follow-up figures of a territory, computed with two grouped queries and kept a minute.
+/// The follow-up figures of a territory, computed in memory from the read model, once per version.
 struct FollowUpFigures: Sendable {
     struct Counts: Sendable, Equatable {
         var received = 0, answered = 0, accepted = 0, done = 0
@@ -103,41 +102,17 @@ struct FollowUpFigures: Sendable {
     var byCommune: [String: Counts] = [:]
     var medianDaysToAnswer: Double?
 
-    static let cache = NIOLockedValueBox<[Int: (at: Date, figures: FollowUpFigures)]>([:])
+    init() {}
 
-    static func cached(territoryID: Int, on db: any Database, now: Date = Date()) async throws -> FollowUpFigures {
-        if let hit = cache.withLockedValue({ $0[territoryID] }), now.timeIntervalSince(hit.at) < 60 { return hit.figures }
-        let figures = try await compute(territoryID: territoryID, on: db)
-        cache.withLockedValue { $0[territoryID] = (now, figures) }
-        return figures
-    }
-
-    static func compute(territoryID: Int, on db: any Database) async throws -> FollowUpFigures {
-        let sql = ProposalStore.sql(db)
-        struct ByMask: Decodable { let status: String; let themes_mask: Int; let n: Int }
-        struct ByCommune: Decodable { let status: String; let commune_code: String; let n: Int }
-        struct Delay: Decodable { let submitted_at: Date; let answered_at: Date }
-        var figures = FollowUpFigures()
-        for row in try await sql.raw("""
-            SELECT status, themes_mask, count(*) AS n FROM proposals
-            WHERE territory_id = \(bind: territoryID) AND hidden_reason IS NULL AND status <> 'draft' GROUP BY status, themes_mask
-            """).all(decoding: ByMask.self) {
-            guard let status = ProposalStatus(rawValue: row.status) else { continue }
-            figures.total.add(status: status, count: row.n)
-            for theme in Theme.from(mask: row.themes_mask) { figures.byTheme[theme, default: .init()].add(status: status, count: row.n) }
+    /// Counts every public proposal of the read model (hidden ones are not in it).
+    init(entries: [ProposalReadModel.Entry]) {
+        var delays: [Double] = []
+        for entry in entries {
+            total.add(status: entry.status, count: 1)
+            for theme in Theme.from(mask: entry.themesMask) { byTheme[theme, default: .init()].add(status: entry.status, count: 1) }
+            for code in entry.communes { byCommune[code, default: .init()].add(status: entry.status, count: 1) }
+            if let answered = entry.answeredAt { delays.append(answered.timeIntervalSince(entry.submittedAt) / 86_400) }
         }
-        for row in try await sql.raw("""
-            SELECT p.status, c.commune_code, count(*) AS n FROM proposals p JOIN proposal_communes c ON c.proposal_id = p.id
-            WHERE p.territory_id = \(bind: territoryID) AND p.hidden_reason IS NULL AND p.status <> 'draft' GROUP BY p.status, c.commune_code
-            """).all(decoding: ByCommune.self) {
-            guard let status = ProposalStatus(rawValue: row.status) else { continue }
-            figures.byCommune[row.commune_code, default: .init()].add(status: status, count: row.n)
-        }
-        let delays = try await sql.raw("""
-            SELECT submitted_at, answered_at FROM proposals
-            WHERE territory_id = \(bind: territoryID) AND answered_at IS NOT NULL AND submitted_at IS NOT NULL AND hidden_reason IS NULL
-            """).all(decoding: Delay.self)
-        figures.medianDaysToAnswer = Median.of(delays.map { $0.answered_at.timeIntervalSince($0.submitted_at) / 86_400 })
-        return figures
+        medianDaysToAnswer = Median.of(delays)
     }
 }
