@@ -239,3 +239,13 @@ struct TokenEncodingTests {
         #expect(Tokens.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
+
+@Suite("Byte search")
+struct ByteSearchTests {
+    @Test func findsTheEndOfTheFirstOccurrence() {
+        #expect(ByteSearch.end(of: "<b>", in: "a<b>c<b>") == 4)
+        #expect(ByteSearch.end(of: "é", in: "café") == 5)
+        #expect(ByteSearch.end(of: "x", in: "abc") == nil)
+        #expect(ByteSearch.end(of: "", in: "abc") == nil)
+    }
+}

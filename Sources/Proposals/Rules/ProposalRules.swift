@@ -193,8 +193,11 @@ public enum SearchTerms {
     ]
 
     /// The terms of a text, each once, in order of appearance.
+    static let french = Locale(identifier: "fr_FR")
+
     public static func terms(of text: String, limit: Int = 400) -> [String] {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR"))
+        guard !text.isEmpty else { return [] }
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: french)
             .lowercased()
             .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
         var seen = Set<String>()

@@ -71,7 +71,11 @@ extension ProposalPages {
             let model = req.application.proposalReadModel
             let (cached, version) = try await model.cachedPage(proposalID: id, territoryID: territoryID, on: req.db)
             if let cached {
-                return req.render(page(visit: visit, proposal: cached.proposal, details: cached.details, fields: [:], errors: FormErrors()))
+                // An anonymous visitor's page holds no form and nothing personal: rendered once per language.
+                let main = model.items(territoryID: territoryID, keys: ["page/\(id)/\(visit.lang.rawValue)"]) { _ in
+                    page(visit: visit, proposal: cached.proposal, details: cached.details, fields: [:], errors: FormErrors()).main
+                }[0]
+                return req.render(WebPage(title: cached.proposal.title, main: main))
             }
             let proposal = try await visible(req)
             let details = try await details(of: proposal, visit: visit, on: req.db)

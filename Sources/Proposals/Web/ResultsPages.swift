@@ -9,8 +9,13 @@ enum ResultsPages {
     static func register(_ router: RouteRegistrar) {
         router.get(ProposalsPaths.results, access: .everyone) { req in
             let territory = req.visit.territory!
-            let figures = try await req.application.proposalReadModel.figures(territoryID: territory.id, on: req.db)
-            return req.render(page(visit: req.visit, figures: figures))
+            let model = req.application.proposalReadModel
+            let figures = try await model.figures(territoryID: territory.id, on: req.db)
+            // The same for every visitor in a language, until the next change: rendered once.
+            let main = model.items(territoryID: territory.id, keys: ["follow-up/\(req.visit.lang.rawValue)"]) { _ in
+                page(visit: req.visit, figures: figures).main
+            }[0]
+            return req.render(WebPage(title: req.visit.t("Suivi des propositions", "Proposals follow-up") + " · " + territory.name, main: main))
         }
         router.get(ProposalsPaths.moderationQueue, access: .territory(ProposalsPolicy.roles(for: .moderate))) { req in
             try await queue(req)
