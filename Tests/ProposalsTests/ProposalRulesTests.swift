@@ -133,3 +133,12 @@ struct FollowUpFiguresTests {
         #expect(figures.medianDaysToAnswer == 20)
     }
 }
+
+@Suite("French search terms, ASCII and Unicode paths")
+struct SearchTermsPathsTests {
+    @Test func bothPathsAgree() {
+        #expect(SearchTerms.terms(of: "MEDECINS de garde") == SearchTerms.terms(of: "Médecins de garde"))
+        #expect(SearchTerms.terms(of: "Coeur") == SearchTerms.terms(of: "Cœur"))
+        #expect(SearchTerms.terms(of: "sante, sante!") == ["sante"])
+    }
+}

@@ -197,9 +197,12 @@ public enum SearchTerms {
 
     public static func terms(of text: String, limit: Int = 400) -> [String] {
         guard !text.isEmpty else { return [] }
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: french)
-            .lowercased()
-            .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
+        // Plain ASCII (most searches) needs no Unicode folding: lower-cased byte by byte.
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: french)
+                .lowercased()
+                .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
         var seen = Set<String>()
         var out: [String] = []
         var word = ""
