@@ -5,6 +5,20 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// A feature room sees the core, SQL and the web framework — never another room.
+func room(_ name: String) -> Target {
+    .target(
+        name: name,
+        dependencies: [
+            "Core",
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+        ],
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "agora",
     platforms: [.macOS(.v13)],
@@ -50,26 +64,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Stats", swiftSettings: swiftSettings),
-        .target(
-            name: "Accounts",
-            dependencies: [
-                "Core",
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "Fluent", package: "fluent"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Proposals",
-            dependencies: [
-                "Core",
-                .product(name: "SQLKit", package: "sql-kit"),
-                .product(name: "Vapor", package: "vapor"),
-                .product(name: "Fluent", package: "fluent"),
-            ],
-            swiftSettings: swiftSettings
-        ),
+        room("Accounts"),
+        room("Proposals"),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),

@@ -57,6 +57,16 @@ struct ProposalJourneyTests {
             #expect(pro.lastBody.contains("Écrivez votre commentaire."))
             try await pro.post("/vitre/propositions/\(id)/commentaires", ["body": "Oui, et un près de l'arrêt de bus."])
             #expect(try await Proposal.find(id, on: app.db)?.commentCount == 1)
+            // Reports: a tampered comment id is a 404, an empty reason a French message; a good one is kept.
+            try await pro.get("/vitre/propositions/\(id)")
+            try await pro.post("/vitre/propositions/\(id)/signalement", ["comment": "999999", "reason": "insulte"])
+            #expect(pro.lastStatus == .notFound)
+            try await pro.get("/vitre/propositions/\(id)")
+            try await pro.post("/vitre/propositions/\(id)/signalement", ["reason": ""])
+            #expect(pro.lastStatus == .unprocessableEntity)
+            #expect(pro.lastBody.contains("Dites en quelques mots ce qui pose problème."))
+            try await pro.post("/vitre/propositions/\(id)/signalement", ["reason": "Hors sujet"])
+            #expect(pro.lastStatus == .seeOther)
 
             // Staff: a refusal without reason is refused; a decision notifies author and supporter.
             let decider = Browser(app)

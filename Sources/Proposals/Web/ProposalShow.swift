@@ -393,12 +393,7 @@ extension ProposalPages {
         var errors = FormErrors()
         let reason = TextRule.required(fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
                                        missing: Text("Dites en quelques mots ce qui pose problème.", "Say in a few words what the problem is."))
-        var commentID: Int?
-        if let raw = fields["comment"], !raw.isEmpty {
-            guard let comment = Int(raw), try await ProposalComment.query(on: req.db).filter(\.$id == comment).filter(\.$proposalID == id).first() != nil
-            else { throw Abort(.notFound) }
-            commentID = comment
-        }
+        let commentID = try await targetComment(fields, proposalID: id, on: req.db)
         guard errors.isEmpty else {
             var shown = FormErrors()
             shown.add("body", errors["reason"] ?? "")
@@ -468,13 +463,7 @@ extension ProposalPages {
         var errors = FormErrors()
         let reason = hide ? TextRule.required(fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
                                               missing: Text("Indiquez la raison : l'auteur la verra.", "Give the reason: the author will see it.")) : ""
-        var target: Int?
-        if let raw = fields["comment"], !raw.isEmpty {
-            guard let comment = Int(raw), try await ProposalComment.query(on: req.db).filter(\.$id == comment).filter(\.$proposalID == id).first() != nil
-            else { throw Abort(.notFound) }
-            target = comment
-        }
-        let commentID = target
+        let commentID = try await targetComment(fields, proposalID: id, on: req.db)
         guard errors.isEmpty else {
             var shown = FormErrors()
             shown.add("answer", errors["reason"] ?? "")
@@ -542,6 +531,16 @@ extension ProposalPages {
         }
         return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
                             flash: Flash(.success, visit.t("Suivi enregistré.", "Follow-up saved.")))
+    }
+
+    /// The comment a form points at (field `comment`), which must belong to this proposal; nil
+    /// when the form is about the proposal itself; a 404 for a tampered id.
+    static func targetComment(_ fields: [String: String], proposalID: Int, on db: any Database) async throws -> Int? {
+        guard let raw = fields["comment"], !raw.isEmpty else { return nil }
+        guard let comment = Int(raw),
+              try await ProposalComment.query(on: db).filter(\.$id == comment).filter(\.$proposalID == proposalID).first() != nil
+        else { throw Abort(.notFound) }
+        return comment
     }
 
     static func isISODate(_ text: String) -> Bool {
