@@ -25,6 +25,16 @@ enum ProposalsDemo {
         Item(title: "Installer un cabinet médical dans chaque commune", body: "Chaque commune devrait avoir son cabinet médical avec un médecin présent tous les jours.", themes: [.access], communes: ["35014", "35096"], status: .notAccepted, answer: "Non retenue telle quelle : il n'y a pas assez de médecins pour un cabinet par commune. Nous travaillons plutôt sur la téléconsultation accompagnée en pharmacie et les consultations avancées."),
         Item(title: "Des défibrillateurs signalés sur une carte", body: "Il existe des défibrillateurs dans les mairies et les salles de sport, mais personne ne sait où. Une carte et des panneaux aideraient en cas d'urgence.", themes: [.information, .prevention], communes: [], status: .received, answer: nil),
         Item(title: "Des documents de santé en facile à lire et à comprendre", body: "Les courriers de l'hôpital et de la sécurité sociale sont très difficiles à lire. Des versions en facile à lire et à comprendre (FALC) aideraient les personnes en situation de handicap et beaucoup d'autres.", themes: [.disability, .information, .rights], communes: [], status: .underStudy, answer: nil),
+        Item(title: "Des permanences de l'assistante sociale à Châteaubourg", body: "Pour remplir un dossier d'aide ou de complémentaire santé, il faut aller à Vitré. Une permanence mensuelle à Châteaubourg aiderait les familles sans voiture.", themes: [.access, .rights], communes: ["35068"], status: .underStudy, answer: nil),
+        Item(title: "Un atelier mémoire pour les seniors à Étrelles", body: "Des ateliers pour entretenir la mémoire, avec un peu de gymnastique douce, à la salle des fêtes. Beaucoup de retraités seraient intéressés.", themes: [.ageing, .prevention], communes: ["35109"], status: .accepted, answer: "Retenue : un cycle de dix séances commence en février avec l'association de prévention."),
+        Item(title: "Des repas équilibrés à la cantine de Bais", body: "Travailler avec les producteurs locaux pour des repas plus équilibrés à l'école, et une diététicienne pour conseiller les cuisiniers.", themes: [.youth, .prevention], communes: ["35014"], status: .received, answer: nil),
+        Item(title: "Dépister le cancer du sein : un bus itinérant", body: "Un mammobile dans les communes rurales, une fois par an, pour que les femmes qui ne se déplacent pas facilement puissent se faire dépister.", themes: [.prevention, .access], communes: ["35097", "35235", "35217"], status: .inProgress, answer: "Retenue : le mammobile passera à Domalain, Rannée et Le Pertre au printemps, avec une information dans les mairies."),
+        Item(title: "Une ligne d'écoute pour les agriculteurs en difficulté", body: "Le mal-être touche beaucoup d'agriculteurs. Faire connaître les lignes d'écoute existantes et organiser des rencontres à la chambre d'agriculture.", themes: [.mentalHealth, .information], communes: [], status: .partlyAccepted, answer: "Retenue en partie : une campagne d'information sera faite avec la MSA ; les rencontres dépendent de la chambre d'agriculture, que nous avons sollicitée."),
+        Item(title: "Des toilettes accessibles au marché de Vitré", body: "Les personnes en fauteuil ou les personnes âgées ne trouvent pas de toilettes accessibles le jour du marché.", themes: [.disability], communes: ["35360"], status: .done, answer: "Réalisée : des toilettes accessibles sont ouvertes place du marché le lundi matin."),
+        Item(title: "Former les commerçants aux gestes qui sauvent", body: "Une formation courte aux premiers secours pour les commerçants et les employés de mairie, gratuite, dans chaque commune.", themes: [.prevention], communes: ["35038", "35087"], status: .received, answer: nil),
+        Item(title: "Réduire les pesticides près des écoles", body: "Les parents s'inquiètent des épandages près de l'école de Val-d'Izé. Une distance plus grande et une information des familles seraient bienvenues.", themes: [.environment, .youth], communes: ["35347"], status: .notAccepted, answer: "Non retenue : les distances relèvent de la réglementation nationale et préfectorale. Nous avons transmis la demande d'information des familles à la mairie."),
+        Item(title: "Des consultations de psychologue gratuites pour les jeunes", body: "Beaucoup de jeunes n'osent pas consulter ou ne peuvent pas payer. Faire connaître le dispositif Mon soutien psy et une permanence au point information jeunesse.", themes: [.mentalHealth, .youth, .information], communes: ["35360"], status: .underStudy, answer: nil),
+        Item(title: "Un guide des professionnels de santé en facile à lire", body: "Un petit guide papier, distribué en mairie, avec les médecins, infirmiers, pharmacies et numéros d'urgence de chaque commune.", themes: [.information, .access], communes: [], status: .received, answer: nil),
         Item(title: "Un point d'eau et de l'ombre au city-stade", body: "L'été, les jeunes jouent en plein soleil sans eau. Une fontaine et quelques arbres amélioreraient leur santé.", themes: [.environment, .youth], communes: ["35360"], status: .received, answer: nil),
     ]
 
@@ -32,6 +42,14 @@ enum ProposalsDemo {
         Item(title: "Une navette vers l'hôpital de Ploërmel", body: "Depuis Paimpont, sans voiture, il est presque impossible d'aller aux consultations de l'hôpital. Une navette deux fois par semaine serait précieuse.", themes: [.mobility, .access], communes: ["35211", "35305"], status: .underStudy, answer: nil),
         Item(title: "Une permanence d'infirmière au marché de Plélan-le-Grand", body: "Une infirmière de prévention pourrait tenir une permanence au marché du dimanche pour la tension, le diabète et les vaccins.", themes: [.prevention, .access], communes: ["35223"], status: .accepted, answer: "Retenue : une permanence sera tenue un samedi par mois à partir du printemps, avec la CPTS."),
         Item(title: "Un café des aidants à Bréal-sous-Montfort", body: "Un lieu convivial pour les proches de personnes malades ou handicapées, un samedi par mois, avec une psychologue.", themes: [.mentalHealth, .disability], communes: ["35037"], status: .done, answer: "Réalisée : le café des aidants a lieu chaque premier samedi du mois à la médiathèque."),
+        Item(title: "Un médecin à Saint-Thurial une demi-journée par semaine", body: "Le village n'a plus de médecin. Une consultation avancée dans la salle communale, une demi-journée par semaine, éviterait d'aller à Bréal.", themes: [.access], communes: ["35319"], status: .underStudy, answer: nil),
+        Item(title: "Un atelier cuisine pour les familles à Plélan", body: "Cuisiner simple, bon et pas cher, avec une diététicienne et des produits locaux, au centre social.", themes: [.prevention, .youth], communes: ["35223"], status: .done, answer: "Réalisée : quatre ateliers ont eu lieu à l'automne, ils reprendront au printemps."),
+        Item(title: "Des sentiers de randonnée accessibles en fauteuil", body: "Aménager au moins un sentier de la forêt de Brocéliande pour les fauteuils et les poussettes, avec des bancs.", themes: [.disability, .environment], communes: ["35211"], status: .partlyAccepted, answer: "Retenue en partie : un sentier d'un kilomètre sera aménagé près du lac ; la forêt domaniale ne permet pas davantage pour l'instant."),
+        Item(title: "Vaccination contre la grippe en pharmacie : le faire savoir", body: "Beaucoup de personnes âgées ne savent pas qu'on peut se faire vacciner en pharmacie. Une affiche dans les mairies et les cabinets suffirait.", themes: [.prevention, .information, .ageing], communes: [], status: .accepted, answer: "Retenue : l'affiche est prête et sera diffusée dès octobre."),
+        Item(title: "Un covoiturage solidaire pour les rendez-vous médicaux", body: "Des bénévoles pourraient conduire les personnes sans voiture à leurs rendez-vous, avec un petit dédommagement.", themes: [.mobility, .access], communes: ["35169", "35187", "35340"], status: .inProgress, answer: "Retenue : le covoiturage solidaire démarre avec douze bénévoles ; inscription en mairie."),
+        Item(title: "Informer sur le don d'organes", body: "Organiser une soirée d'information avec un médecin et des familles concernées, dans chaque commune de la communauté.", themes: [.information, .rights], communes: [], status: .received, answer: nil),
+        Item(title: "Un défibrillateur à Saint-Péran", body: "La commune n'a pas de défibrillateur, et les secours mettent du temps à arriver.", themes: [.prevention], communes: ["35305"], status: .done, answer: "Réalisée : un défibrillateur est installé sur la façade de la mairie depuis juin."),
+        Item(title: "Moins de bruit la nuit près de la route nationale", body: "Les habitants proches de la RN 24 dorment mal à cause du bruit des camions. Un mur antibruit ou un revêtement plus silencieux aiderait.", themes: [.environment], communes: ["35037"], status: .notAccepted, answer: "Non retenue : la route dépend de l'État ; nous avons transmis la demande à la direction des routes, avec les signatures recueillies."),
         Item(title: "Lutter contre les tiques en forêt", body: "Les promeneurs ne connaissent pas les gestes contre les tiques et la maladie de Lyme. Des panneaux à l'entrée des sentiers seraient simples à installer.", themes: [.prevention, .environment], communes: ["35211"], status: .received, answer: nil),
     ]
 
@@ -58,7 +76,9 @@ enum ProposalsDemo {
                 let sql = ProposalStore.sql(db) // the transaction's connection, not a second one
                 for (index, item) in items.enumerated() {
                     let author = authors[index % authors.count]
-                    let submitted = Date().addingTimeInterval(-Double(90 - index * 6) * 86_400)
+                    // Oldest first, the newest about forty days ago; answers come within four weeks.
+                    let submitted = Date().addingTimeInterval(-Double(40 + (items.count - index) * 8) * 86_400)
+                    let decided = submitted.addingTimeInterval(Double(7 + (index % 5) * 5) * 86_400)
                     let proposal = Proposal()
                     proposal.territoryID = territory.id
                     proposal.authorID = author.id
@@ -72,10 +92,10 @@ enum ProposalsDemo {
                     proposal.status = item.status.rawValue
                     proposal.createdAt = submitted
                     proposal.submittedAt = submitted
-                    proposal.statusChangedAt = submitted.addingTimeInterval(86_400 * 12)
+                    proposal.statusChangedAt = item.status == .received ? submitted : decided
                     proposal.answer = item.answer
                     proposal.answerRole = item.answer == nil ? nil : signer
-                    proposal.answeredAt = item.answer == nil ? nil : submitted.addingTimeInterval(86_400 * Double(10 + index * 3))
+                    proposal.answeredAt = item.answer == nil ? nil : decided
                     proposal.supportCount = 0
                     proposal.commentCount = 0
                     proposal.progress = item.status == .done ? 100 : item.status == .inProgress ? 40 : 0
@@ -113,7 +133,7 @@ enum ProposalsDemo {
                             milestone.proposalID = id
                             milestone.title = title
                             milestone.dueOn = nil
-                            milestone.doneAt = item.status == .done || step == 0 ? submitted.addingTimeInterval(86_400 * Double(30 + step * 20)) : nil
+                            milestone.doneAt = item.status == .done || step == 0 ? min(Date(), decided.addingTimeInterval(86_400 * Double(5 + step * 5))) : nil
                             milestone.createdAt = submitted
                             try await milestone.create(on: db)
                         }
