@@ -142,3 +142,19 @@ struct SearchTermsPathsTests {
         #expect(SearchTerms.terms(of: "sante, sante!") == ["sante"])
     }
 }
+
+@Suite("Proposals policy")
+struct ProposalsPolicyTests {
+    @Test func audienceFollowsTheRolesAndAssistedPeopleAreResidents() {
+        #expect(ProposalsPolicy.audience(roles: [.professional, .patientPartner], assisted: false) == "professional")
+        #expect(ProposalsPolicy.audience(roles: [.patientPartner, .resident], assisted: false) == "patient_partner")
+        #expect(ProposalsPolicy.audience(roles: [.resident], assisted: false) == "resident")
+        #expect(ProposalsPolicy.audience(roles: [.patientPartner], assisted: true) == "resident")
+    }
+
+    @Test func onlyStaffAnswerAndModerate() {
+        #expect(ProposalsPolicy.can([.decisionMaker], .answer) && !ProposalsPolicy.can([.decisionMaker], .moderate))
+        #expect(ProposalsPolicy.can([.coordinator], .moderate) && !ProposalsPolicy.can([.resident, .professional], .answer))
+        #expect(ProposalsPolicy.signingRole([.coordinator, .decisionMaker]) == .decisionMaker)
+    }
+}

@@ -174,36 +174,35 @@ public enum Form {
         name: String, legend: String, options: [Option], selected: String?, errors: FormErrors, visit: Visit,
         hint: String? = nil, required: Bool = false
     ) -> HTML {
-        let error = errors[name]
-        let described = describedBy(name, hint: hint, error: error)
-        let items = options.enumerated().map { index, option -> HTML in
-            // The first radio carries the field's id so the error summary can link to it.
-            let id = index == 0 ? fieldID(name) : fieldID(name) + "-\(index)"
-            return "<div class=\"radio\"><input id=\"\(id)\" name=\"\(name)\" type=\"radio\" value=\"\(option.value)\"\(attr: "checked", when: option.value == selected)><label for=\"\(id)\">\(option.label)</label></div>"
-        }
-        return """
-        <fieldset class="field\(error == nil ? "" : " has-error")"\(described.attr)>\
-        <legend>\(labelText(legend, required: required, visit: visit))</legend>\
-        \(described.hintHTML)\(described.errorHTML)\(each: items)\
-        </fieldset>
-        """
+        choiceGroup(type: "radio", name: name, inputName: name, legend: legend, options: options, selected: selected.map { [$0] } ?? [],
+                    errors: errors, visit: visit, hint: hint, required: required)
     }
 
     /// A group of checkboxes sending `NAME[]` (zero, one or several values), in a fieldset.
     public static func checkboxes(
         name: String, legend: String, options: [Option], selected: Set<String>, errors: FormErrors, visit: Visit,
-        hint: String? = nil, required: Bool = false, cssClass: String = ""
+        hint: String? = nil, required: Bool = false
+    ) -> HTML {
+        choiceGroup(type: "checkbox", name: name, inputName: name + "[]", legend: legend, options: options, selected: selected,
+                    errors: errors, visit: visit, hint: hint, required: required, wrapper: "choices")
+    }
+
+    /// Radios or checkboxes in a fieldset; the first carries the field's id so the error summary can link to it.
+    static func choiceGroup(
+        type: String, name: String, inputName: String, legend: String, options: [Option], selected: Set<String>,
+        errors: FormErrors, visit: Visit, hint: String?, required: Bool, wrapper: String? = nil
     ) -> HTML {
         let error = errors[name]
         let described = describedBy(name, hint: hint, error: error)
         let items = options.enumerated().map { index, option -> HTML in
             let id = index == 0 ? fieldID(name) : fieldID(name) + "-\(index)"
-            return "<div class=\"checkbox\"><input id=\"\(id)\" name=\"\(name)[]\" type=\"checkbox\" value=\"\(option.value)\"\(attr: "checked", when: selected.contains(option.value))><label for=\"\(id)\">\(option.label)</label></div>"
+            return "<div class=\"\(type)\"><input id=\"\(id)\" name=\"\(inputName)\" type=\"\(type)\" value=\"\(option.value)\"\(attr: "checked", when: selected.contains(option.value))><label for=\"\(id)\">\(option.label)</label></div>"
         }
+        let list: HTML = wrapper.map { "<div class=\"\($0)\">\(each: items)</div>" } ?? "\(each: items)"
         return """
-        <fieldset class="field\(error == nil ? "" : " has-error")\(cssClass.isEmpty ? "" : " " + cssClass)"\(described.attr)>\
+        <fieldset class="field\(error == nil ? "" : " has-error")"\(described.attr)>\
         <legend>\(labelText(legend, required: required, visit: visit))</legend>\
-        \(described.hintHTML)\(described.errorHTML)<div class="choices">\(each: items)</div>\
+        \(described.hintHTML)\(described.errorHTML)\(list)\
         </fieldset>
         """
     }

@@ -95,9 +95,7 @@ enum AccessGate {
         case .signedIn, .territory:
             if visit.viewer == nil {
                 if request.method == .GET {
-                    let next = request.url.string
-                    let encoded = next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
-                    return request.redirect(to: "/connexion?suivant=\(encoded)",
+                    return request.redirect(to: LoginLink.to(request.url.string),
                                             flash: Flash(.info, visit.t("Connectez-vous pour accéder à cette page.", "Log in to see this page.")))
                 }
                 throw Abort(.unauthorized)
@@ -110,5 +108,15 @@ enum AccessGate {
             throw Abort(.forbidden)
         }
         return nil
+    }
+}
+
+/// The login page, with where to come back afterwards: the one place its address is written
+/// for the other rooms (Accounts registers the page itself).
+public enum LoginLink {
+    public static let path = "/connexion"
+    public static func to(_ next: String) -> String {
+        let encoded = next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
+        return path + "?suivant=" + encoded
     }
 }

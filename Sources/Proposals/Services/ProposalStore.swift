@@ -79,68 +79,9 @@ public struct ProposalSummary: Sendable {
     public var communes: [String] = []
 }
 
-/// Reads and writes proposals with SQL: every page makes a fixed number of queries.
+/// SQL helpers of the proposals room (the list itself is served by `ProposalReadModel`).
 public enum ProposalStore {
     static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
-
-    /// The conditions of a list query (public proposals of the territory matching the filters).
-    static func conditions(_ query: ProposalQuery, territoryID: Int) -> SQLQueryString {
-        var parts: [SQLQueryString] = ["p.territory_id = \(bind: territoryID)", "p.status <> 'draft'", "p.hidden_reason IS NULL"]
-        if let theme = query.theme { parts.append("(p.themes_mask & \(literal: theme.bit)) <> 0") }
-        if let status = query.status { parts.append("p.status = \(bind: status.rawValue)") }
-        if let audience = query.audience { parts.append("p.audience = \(bind: audience)") }
-        if let commune = query.commune {
-            parts.append("EXISTS (SELECT 1 FROM proposal_communes pc WHERE pc.proposal_id = p.id AND pc.commune_code = \(bind: commune))")
-        }
-        if query.sort == .waiting { parts.append("p.status IN ('received', 'under_study')") }
-        let terms = SearchTerms.terms(of: query.text, limit: 8)
-        if !terms.isEmpty {
-            parts.append("""
-                p.id IN (SELECT t.proposal_id FROM proposal_terms t WHERE t.term IN (\(binds: terms))
-                         GROUP BY t.proposal_id HAVING count(*) = \(literal: terms.count))
-                """)
-        } else if !query.text.isEmpty {
-            parts.append("1 = 0") // only stop words: nothing to find
-        }
-        var out: SQLQueryString = ""
-        for (index, part) in parts.enumerated() {
-            out = index == 0 ? part : "\(out) AND \(part)"
-        }
-        return out
-    }
-
-    /// One page of the list and the total count: three queries whatever the page.
-    public static func list(_ query: ProposalQuery, territoryID: Int, on db: any Database) async throws -> (rows: [ProposalSummary], total: Int) {
-        let sql = sql(db)
-        let whereClause = conditions(query, territoryID: territoryID)
-        struct Count: Decodable { let n: Int }
-        let total = try await sql.raw("SELECT count(*) AS n FROM proposals p WHERE \(whereClause)").first(decoding: Count.self)?.n ?? 0
-        let order: SQLQueryString = switch query.sort {
-        case .recent: "p.submitted_at DESC, p.id DESC"
-        case .supported: "p.support_count DESC, p.id DESC"
-        case .waiting: "p.submitted_at ASC, p.id ASC"
-        }
-        let offset = (query.page - 1) * ProposalQuery.pageSize
-        let rows = try await sql.raw("""
-            SELECT p.id, p.title, p.status, p.themes_mask, p.submitted_at, p.support_count, p.comment_count, p.audience
-            FROM proposals p WHERE \(whereClause) ORDER BY \(order)
-            LIMIT \(literal: ProposalQuery.pageSize) OFFSET \(literal: offset)
-            """).all()
-        var summaries = try rows.map { row in
-            ProposalSummary(
-                id: try row.decode(column: "id", as: Int.self),
-                title: try row.decode(column: "title", as: String.self),
-                status: ProposalStatus(rawValue: try row.decode(column: "status", as: String.self)) ?? .received,
-                themes: Theme.from(mask: try row.decode(column: "themes_mask", as: Int.self)),
-                submittedAt: try row.decode(column: "submitted_at", as: Date?.self),
-                supportCount: try row.decode(column: "support_count", as: Int.self),
-                commentCount: try row.decode(column: "comment_count", as: Int.self),
-                audience: try row.decode(column: "audience", as: String.self))
-        }
-        let communes = try await communeCodes(of: summaries.map(\.id), on: db)
-        for index in summaries.indices { summaries[index].communes = communes[summaries[index].id] ?? [] }
-        return (summaries, total)
-    }
 
     /// The communes of several proposals, in one query.
     public static func communeCodes(of ids: [Int], on db: any Database) async throws -> [Int: [String]] {

@@ -33,6 +33,15 @@ public enum ProposalsPolicy {
 
     public static func can(_ roles: Set<Role>, _ action: Action) -> Bool { !roles.isDisjoint(with: Self.roles(for: action)) }
 
+    /// The audience a proposal is counted in: the assisted person is a resident; otherwise a
+    /// professional first, then a patient partner, else a resident.
+    public static func audience(roles: Set<Role>, assisted: Bool) -> String {
+        if assisted { return "resident" }
+        if roles.contains(.professional) { return "professional" }
+        if roles.contains(.patientPartner) { return "patient_partner" }
+        return "resident"
+    }
+
     /// The role a staff member signs a decision with (the name is not shown).
     public static func signingRole(_ roles: Set<Role>) -> Role {
         if roles.contains(.decisionMaker) { return .decisionMaker }

@@ -6,15 +6,15 @@ import Vapor
 /// The list, the form and the page of a proposal.
 enum ProposalPages {
     static let members = Access.territory(ProposalsPolicy.roles(for: .takePart))
+    static let proposers = Access.territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf)))
 
     static func register(_ router: RouteRegistrar) {
         router.get(ProposalsPaths.list, access: .everyone, use: list)
-        router.get(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf)))) { req in
+        router.get(ProposalsPaths.new, access: proposers) { req in
             let assisted = try await assistedChoices(req)
             return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(), assisted: assisted, errors: FormErrors()))
         }
-        router.post(ProposalsPaths.new, access: .territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf))),
-                    maxBody: "6mb", use: create)
+        router.post(ProposalsPaths.new, access: proposers, maxBody: "6mb", use: create)
         router.get(ProposalsPaths.show, access: .everyone, use: show)
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
@@ -151,7 +151,7 @@ enum ProposalPages {
         <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
                                   "Your ideas for the territory's health. Every proposal gets an official answer, and you can follow what becomes of it."))</p>
         <p class="actions">\(canPropose ? "<a class=\"button\" href=\"\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Faire une proposition", "Make a proposal"))</a>" as HTML
-            : visit.viewer == nil ? "<a class=\"button\" href=\"/connexion?suivant=\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Se connecter pour proposer", "Log in to propose"))</a>" as HTML : .empty) \
+            : visit.viewer == nil ? "<a class=\"button\" href=\"\(LoginLink.to(ProposalsPaths.new.link(territory.slug)))\">\(visit.t("Se connecter pour proposer", "Log in to propose"))</a>" as HTML : .empty) \
         <a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Voir ce que sont devenues les propositions", "See what became of the proposals"))</a></p>
         \(filters)
         <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
@@ -278,8 +278,7 @@ enum ProposalPages {
         guard errors.isEmpty, let input else {
             return req.render(formPage(visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors, status: .unprocessableEntity))
         }
-        let roles = visit.rolesHere
-        let audience = isAssisted ? "resident" : roles.contains(.professional) ? "professional" : roles.contains(.patientPartner) ? "patient_partner" : "resident"
+        let audience = ProposalsPolicy.audience(roles: visit.rolesHere, assisted: isAssisted)
         let now = Date()
         let proposal = Proposal()
         proposal.territoryID = territory.id

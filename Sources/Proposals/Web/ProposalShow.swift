@@ -137,7 +137,7 @@ extension ProposalPages {
                               visit: visit, cssClass: details.supportedByViewer ? "button secondary" : "button"))
                 """
             } else if visit.viewer == nil {
-                supportBlock = "<p>\(count) · <a href=\"/connexion?suivant=\(ProposalsPaths.show.link(territory.slug, id))\">\(visit.t("Connectez-vous pour soutenir", "Log in to support"))</a></p>"
+                supportBlock = "<p>\(count) · <a href=\"\(LoginLink.to(ProposalsPaths.show.link(territory.slug, id)))\">\(visit.t("Connectez-vous pour soutenir", "Log in to support"))</a></p>"
             } else {
                 supportBlock = "<p>\(count)</p>"
             }
