@@ -249,3 +249,15 @@ struct ByteSearchTests {
         #expect(ByteSearch.end(of: "", in: "abc") == nil)
     }
 }
+
+@Suite("Typed days")
+struct TypedDayTests {
+    @Test func onlyRealCalendarDaysPass() {
+        for good in ["2027-03-01", "2028-02-29", "2000-02-29", "2026-12-31"] { #expect(TextRule.isDay(good), "\(good)") }
+        for bad in ["2027-02-29", "1900-02-29", "2027-13-01", "2027-04-31", "2027-3-1", "27-03-01", "2027-03-01x", "", "aaaa-bb-cc"] {
+            #expect(!TextRule.isDay(bad), "\(bad)")
+        }
+        #expect(DateText.day(iso: "2027-03-01", lang: .fr) == "1er mars 2027")
+        #expect(DateText.day(iso: "2027-03-15", lang: .en) == "March 15, 2027")
+    }
+}

@@ -95,21 +95,24 @@ public enum Form {
         """
     }
 
+    /// `field` names the box for its id and its error when several forms of a page share a
+    /// field name (a reply or report box under each comment); it defaults to `name`.
     public static func textarea(
         name: String, label: String, value: String?, errors: FormErrors, visit: Visit,
-        hint: String? = nil, required: Bool = false, rows: Int = 5, maxLength: Int? = nil
+        hint: String? = nil, required: Bool = false, rows: Int = 5, maxLength: Int? = nil, field: String? = nil
     ) -> HTML {
-        let error = errors[name]
-        let described = describedBy(name, hint: hint, error: error)
+        let key = field ?? name
+        let error = errors[key]
+        let described = describedBy(key, hint: hint, error: error)
         var attrs = HTML.empty
         if let maxLength { attrs.append(" maxlength=\"\(maxLength)\"") }
         if required { attrs.append(" required aria-required=\"true\"") }
         if error != nil { attrs.append(" aria-invalid=\"true\"") }
         return """
         <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(name))">\(labelText(label, required: required, visit: visit))</label>\
+        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
         \(described.hintHTML)\(described.errorHTML)\
-        <textarea id="\(fieldID(name))" name="\(name)" rows="\(rows)"\(described.attr)\(attrs)>\(value ?? "")</textarea>\
+        <textarea id="\(fieldID(key))" name="\(name)" rows="\(rows)"\(described.attr)\(attrs)>\(value ?? "")</textarea>\
         </div>
         """
     }

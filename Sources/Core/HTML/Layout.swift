@@ -128,6 +128,19 @@ extension Request {
 
 /// Small view helpers shared by every room.
 public enum View {
+    /// "← Page précédente · Page 3 sur 40 · Page suivante →"; `link(n)` is the address of page n.
+    public static func pager(page: Int, pages: Int, visit: Visit, link: (Int) -> String) -> HTML {
+        var items: [HTML] = []
+        if page > 1 {
+            items.append("<li><a href=\"\(link(page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
+        }
+        items.append("<li aria-current=\"page\">\(visit.t("Page \(page) sur \(pages)", "Page \(page) of \(pages)"))</li>")
+        if page < pages {
+            items.append("<li><a href=\"\(link(page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
+        }
+        return "<nav aria-label=\"\(visit.t("Pages de résultats", "Result pages"))\"><ul class=\"pagination\">\(each: items)</ul></nav>"
+    }
+
     /// A data table with a caption; cells are already HTML.
     public static func table(caption: String, headers: [String], rows: [[HTML]], numericColumns: Set<Int> = []) -> HTML {
         func numeric(_ index: Int) -> HTML { numericColumns.contains(index) ? " class=\"num\"" : .empty }

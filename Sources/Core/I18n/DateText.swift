@@ -11,6 +11,14 @@ public enum DateText {
         return calendar
     }()
 
+    /// A day typed as YYYY-MM-DD, written the same way ("1er mars 2027"); the text itself when it is not one.
+    public static func day(iso: String, lang: Lang) -> String {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]) else { return iso }
+        let month = (lang == .fr ? months.fr : months.en)[parts[1] - 1]
+        return lang == .fr ? "\(parts[2])\(parts[2] == 1 ? "er" : "") \(month) \(parts[0])" : "\(month) \(parts[2]), \(parts[0])"
+    }
+
     public static func day(_ date: Date, lang: Lang) -> String {
         let parts = calendar.dateComponents([.day, .month, .year], from: date)
         let month = (lang == .fr ? months.fr : months.en)[(parts.month ?? 1) - 1]
