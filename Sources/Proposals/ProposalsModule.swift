@@ -29,6 +29,7 @@ public struct ProposalsModule: FeatureModule {
         ProposalPages.register(router)
         ProposalPages.registerActions(router)
         ResultsPages.register(router)
+        ActionPages.register(router)
     }
 
     public func loadDemo(on app: Application) async throws -> [String] {

@@ -47,6 +47,10 @@ struct AuthorizationMatrixTests {
         "POST /:territory/propositions/:proposal/suivi": .roles([.coordinator, .decisionMaker]),
         "POST /:territory/propositions/:proposal/moderation": .roles([.coordinator, .admin]),
         "GET /:territory/moderation": .roles([.coordinator, .admin]),
+        "GET /:territory/actions": .everyone, "GET /:territory/actions/:action": .everyone,
+        "POST /:territory/actions/:action": .roles([.coordinator, .decisionMaker]),
+        "POST /:territory/actions/:action/etapes": .roles([.coordinator, .decisionMaker]),
+        "POST /:territory/actions/:action/retirer-une-proposition": .roles([.coordinator, .decisionMaker]),
     ]
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
@@ -83,6 +87,7 @@ struct AuthorizationMatrixTests {
                     .replacingOccurrences(of: ":token", with: "jeton-inconnu")
                     .replacingOccurrences(of: ":person", with: "999999")
                     .replacingOccurrences(of: ":proposal", with: "999999")
+                    .replacingOccurrences(of: ":action", with: "999999")
                     .replacingOccurrences(of: ":file", with: "app.css")
                 for persona in Self.personas {
                     let browser = Browser(app)

@@ -53,6 +53,72 @@ enum ProposalsDemo {
         Item(title: "Lutter contre les tiques en forêt", body: "Les promeneurs ne connaissent pas les gestes contre les tiques et la maladie de Lyme. Des panneaux à l'entrée des sentiers seraient simples à installer.", themes: [.prevention, .environment], communes: ["35211"], status: .received, answer: nil),
     ]
 
+    /// An action of the demo, answering one or more of the proposals above (by title).
+    struct ActionPlan {
+        let title: String
+        let lead: String
+        let description: String
+        let progress: Int
+        let milestones: [String]
+        let proposals: [String]
+    }
+
+    static let vitreActions: [ActionPlan] = [
+        ActionPlan(title: "Transport à la demande vers les soins", lead: "Vitré Communauté, service mobilité",
+                   description: "Un minibus sur réservation, la veille avant 17 h, conduit les personnes sans voiture à la maison de santé et au centre hospitalier. Essai de six mois, puis bilan avec les habitants.",
+                   progress: 40, milestones: ["Réunion de lancement avec les partenaires", "Premiers trajets le mardi matin", "Bilan avec les habitants"],
+                   proposals: ["Un bus vers la maison de santé le mardi matin"]),
+        ActionPlan(title: "Consultations avancées dans les bourgs", lead: "Centre hospitalier de Vitré et CPTS du pays de Vitré",
+                   description: "Des professionnels de l'hôpital viennent consulter dans les communes rurales : sages-femmes à La Guerche-de-Bretagne, dépistage du cancer du sein en mammobile.",
+                   progress: 35, milestones: ["Accord avec la maternité", "Première permanence de sage-femme", "Passage du mammobile à Domalain, Rannée et Le Pertre", "Bilan de fréquentation"],
+                   proposals: ["Des consultations de sages-femmes à La Guerche", "Dépister le cancer du sein : un bus itinérant"]),
+        ActionPlan(title: "Ateliers de prévention près de chez soi", lead: "Association de prévention du pays de Vitré",
+                   description: "Des ateliers gratuits dans les communes : écrans et petits enfants, mémoire des seniors, activité physique adaptée pour les malades chroniques.",
+                   progress: 60, milestones: ["Ateliers écrans à la médiathèque", "Cycle mémoire à Étrelles", "Créneaux d'activité physique adaptée au gymnase"],
+                   proposals: ["Un atelier sur les écrans pour les parents", "Un atelier mémoire pour les seniors à Étrelles", "Une salle de sport santé pour les malades chroniques"]),
+        ActionPlan(title: "Toilettes accessibles les jours de marché", lead: "Ville de Vitré",
+                   description: "Des toilettes accessibles aux fauteuils sont ouvertes place du marché le lundi matin, signalées par des panneaux.",
+                   progress: 100, milestones: ["Choix de l'emplacement", "Installation", "Signalétique"],
+                   proposals: ["Des toilettes accessibles au marché de Vitré"]),
+        ActionPlan(title: "Campagne d'information sur les lignes d'écoute agricoles", lead: "MSA Portes de Bretagne",
+                   description: "Affiches et articles dans la presse agricole pour faire connaître les lignes d'écoute ; rencontres à étudier avec la chambre d'agriculture.",
+                   progress: 25, milestones: ["Conception des affiches", "Diffusion dans les mairies et coopératives", "Rencontre avec la chambre d'agriculture"],
+                   proposals: ["Une ligne d'écoute pour les agriculteurs en difficulté"]),
+    ]
+
+    static let broceliandeActions: [ActionPlan] = [
+        ActionPlan(title: "Aller vers les habitants éloignés des soins", lead: "CPTS de Brocéliande",
+                   description: "Une permanence d'infirmière de prévention au marché et un covoiturage solidaire vers les rendez-vous médicaux, avec des bénévoles.",
+                   progress: 35, milestones: ["Recrutement des bénévoles", "Première permanence au marché", "Bilan après six mois"],
+                   proposals: ["Une permanence d'infirmière au marché de Plélan-le-Grand", "Un covoiturage solidaire pour les rendez-vous médicaux"]),
+        ActionPlan(title: "Café des aidants", lead: "Centre social de Bréal-sous-Montfort",
+                   description: "Chaque premier samedi du mois, à la médiathèque, un moment d'échange entre aidants avec une psychologue.",
+                   progress: 100, milestones: ["Choix du lieu", "Première rencontre"],
+                   proposals: ["Un café des aidants à Bréal-sous-Montfort"]),
+        ActionPlan(title: "Bien manger en famille", lead: "Centre social de Plélan-le-Grand",
+                   description: "Ateliers de cuisine simple et bon marché avec une diététicienne et des produits locaux.",
+                   progress: 100, milestones: ["Quatre ateliers d'automne"],
+                   proposals: ["Un atelier cuisine pour les familles à Plélan"]),
+        ActionPlan(title: "Défibrillateurs dans les communes", lead: "Communauté de communes de Brocéliande",
+                   description: "Installer un défibrillateur accessible jour et nuit dans chaque commune qui n'en a pas, et former les habitants volontaires.",
+                   progress: 100, milestones: ["Achat", "Installation à Saint-Péran"],
+                   proposals: ["Un défibrillateur à Saint-Péran"]),
+        ActionPlan(title: "Vaccination contre la grippe : le faire savoir", lead: "CPTS de Brocéliande et pharmacies",
+                   description: "Une affiche simple dans les mairies, les cabinets et les pharmacies, à partir d'octobre.",
+                   progress: 50, milestones: ["Affiche prête", "Diffusion en octobre"],
+                   proposals: ["Vaccination contre la grippe en pharmacie : le faire savoir"]),
+    ]
+
+    /// A day some time from now, written YYYY-MM-DD (the way milestones keep their due day).
+    enum DemoDay {
+        static func after(days: Int) -> String {
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+            let parts = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(Double(days) * 86_400))
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        }
+    }
+
     static func load(on db: any Database) async throws -> [String] {
         let sql = ProposalStore.sql(db)
         struct IDRow: Decodable { let id: Int }
@@ -74,6 +140,7 @@ enum ProposalsDemo {
                 .map { try $0.decode(column: "id", as: String.self) })
             try await db.transaction { db in
                 let sql = ProposalStore.sql(db) // the transaction's connection, not a second one
+                var ids: [String: (id: Int, decided: Date)] = [:]
                 for (index, item) in items.enumerated() {
                     let author = authors[index % authors.count]
                     // Oldest first, the newest about forty days ago; answers come within four weeks.
@@ -98,7 +165,7 @@ enum ProposalsDemo {
                     proposal.answeredAt = item.answer == nil ? nil : decided
                     proposal.supportCount = 0
                     proposal.commentCount = 0
-                    proposal.progress = item.status == .done ? 100 : item.status == .inProgress ? 40 : 0
+                    proposal.progress = 0
                     try await proposal.create(on: db)
                     let id = try proposal.requireID()
                     try await ProposalStore.index(proposal, communes: item.communes.filter(communes.contains), on: db)
@@ -127,18 +194,37 @@ enum ProposalsDemo {
                         reply.createdAt = submitted.addingTimeInterval(86_400 * 3)
                         try await reply.create(on: db)
                     }
-                    if item.status == .inProgress || item.status == .done {
-                        for (step, title) in ["Réunion de lancement avec les partenaires", "Premier essai", "Bilan avec les habitants"].enumerated() {
-                            let milestone = ProposalMilestone()
-                            milestone.proposalID = id
-                            milestone.title = title
-                            milestone.dueOn = nil
-                            milestone.doneAt = item.status == .done || step == 0 ? min(Date(), decided.addingTimeInterval(86_400 * Double(5 + step * 5))) : nil
-                            milestone.createdAt = submitted
-                            try await milestone.create(on: db)
-                        }
+                    ids[item.title] = (id, decided)
+                }
+                for plan in (slug == "vitre" ? vitreActions : broceliandeActions) {
+                    let linked = plan.proposals.compactMap { ids[$0] }
+                    guard let start = linked.map(\.decided).min() else { continue }
+                    let action = HealthAction()
+                    action.territoryID = territory.id
+                    action.title = plan.title
+                    action.lead = plan.lead
+                    action.description = plan.description
+                    action.progress = plan.progress
+                    action.createdAt = start
+                    action.updatedAt = min(Date(), start.addingTimeInterval(86_400 * 20))
+                    try await action.create(on: db)
+                    let actionID = try action.requireID()
+                    for (proposalID, _) in linked {
+                        try await sql.raw("INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposalID))").run()
+                    }
+                    // Milestones done in proportion to the progress; the next ones have a due day.
+                    for (step, title) in plan.milestones.enumerated() {
+                        let milestone = ActionMilestone()
+                        milestone.actionID = actionID
+                        milestone.title = title
+                        let done = plan.progress == 100 || step * 100 < plan.progress * plan.milestones.count / 2
+                        milestone.doneAt = done ? min(Date(), start.addingTimeInterval(86_400 * Double(5 + step * 6))) : nil
+                        milestone.dueOn = done ? nil : DemoDay.after(days: 30 * (step + 1))
+                        milestone.createdAt = start
+                        try await milestone.create(on: db)
                     }
                 }
+                try await ProposalStore.refreshProgress(of: "SELECT id FROM proposals WHERE territory_id = \(bind: territory.id)", on: db)
                 try await sql.raw("""
                     UPDATE proposals SET
                       support_count = (SELECT count(*) FROM proposal_supports s WHERE s.proposal_id = proposals.id),

@@ -66,10 +66,26 @@ public final class ProposalComment: Model, @unchecked Sendable {
     public init() {}
 }
 
-public final class ProposalMilestone: Model, @unchecked Sendable {
-    public static let schema = "proposal_milestones"
+/// What a territory does in answer to proposals: one action may answer several proposals, and
+/// a proposal may be answered by several actions. Its progress and milestones are public.
+public final class HealthAction: Model, @unchecked Sendable {
+    public static let schema = "actions"
     @ID(custom: "id", generatedBy: .database) public var id: Int?
-    @Field(key: "proposal_id") public var proposalID: Int
+    @Field(key: "territory_id") public var territoryID: Int
+    @Field(key: "title") public var title: String
+    @Field(key: "description") public var description: String
+    /// Who carries it (a service, an association, a CPTS…), in plain words.
+    @Field(key: "lead") public var lead: String
+    @Field(key: "progress") public var progress: Int
+    @Field(key: "created_at") public var createdAt: Date
+    @Field(key: "updated_at") public var updatedAt: Date
+    public init() {}
+}
+
+public final class ActionMilestone: Model, @unchecked Sendable {
+    public static let schema = "action_milestones"
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "action_id") public var actionID: Int
     @Field(key: "title") public var title: String
     @OptionalField(key: "due_on") public var dueOn: String?
     @OptionalField(key: "done_at") public var doneAt: Date?
@@ -78,7 +94,78 @@ public final class ProposalMilestone: Model, @unchecked Sendable {
 }
 
 enum ProposalsMigrations {
-    static var all: [any Migration] { [CreateTables(), CreateIndexes(), CreateVersions()] }
+    static var all: [any Migration] { [CreateTables(), CreateIndexes(), CreateVersions(), CreateActions()] }
+
+    /// Actions shared by several proposals replace the per-proposal milestones: each proposal that
+    /// had a follow-up becomes the first proposal of an action of the same title, with its
+    /// milestones. `proposals.progress` stays, as the progress of its most advanced action.
+    struct CreateActions: AsyncMigration {
+        var name: String { "Proposals.004.Actions" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("actions")
+                .field("id", .int, .identifier(auto: true))
+                .field("territory_id", .int, .required, .references("territories", "id", onDelete: .cascade))
+                .field("title", .string, .required)
+                .field("description", .string, .required)
+                .field("lead", .string, .required)
+                .field("progress", .int, .required)
+                .field("created_at", .datetime, .required)
+                .field("updated_at", .datetime, .required)
+                .create()
+            try await db.schema("action_milestones")
+                .field("id", .int, .identifier(auto: true))
+                .field("action_id", .int, .required, .references("actions", "id", onDelete: .cascade))
+                .field("title", .string, .required)
+                .field("due_on", .string)
+                .field("done_at", .datetime)
+                .field("created_at", .datetime, .required)
+                .create()
+            try await db.schema("action_proposals")
+                .field("action_id", .int, .required, .references("actions", "id", onDelete: .cascade))
+                .field("proposal_id", .int, .required, .references("proposals", "id", onDelete: .cascade))
+                .unique(on: "action_id", "proposal_id")
+                .create()
+            guard let sql = db as? any SQLDatabase else { return }
+            try await sql.raw("CREATE INDEX IF NOT EXISTS actions_recent ON actions (territory_id, updated_at)").run()
+            try await sql.raw("CREATE INDEX IF NOT EXISTS action_milestones_action ON action_milestones (action_id, id)").run()
+            try await sql.raw("CREATE INDEX IF NOT EXISTS action_proposals_proposal ON action_proposals (proposal_id, action_id)").run()
+            struct Old: Decodable { let id: Int; let territory_id: Int; let title: String; let progress: Int; let status_changed_at: Date }
+            let old = try await sql.raw("""
+                SELECT id, territory_id, title, progress, status_changed_at FROM proposals
+                WHERE progress > 0 OR id IN (SELECT proposal_id FROM proposal_milestones) ORDER BY id
+                """).all(decoding: Old.self)
+            for proposal in old {
+                let action = HealthAction()
+                action.territoryID = proposal.territory_id
+                action.title = proposal.title
+                action.description = ""
+                action.lead = ""
+                action.progress = proposal.progress
+                action.createdAt = proposal.status_changed_at
+                action.updatedAt = proposal.status_changed_at
+                try await action.create(on: db)
+                let actionID = try action.requireID()
+                try await sql.raw("INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposal.id))").run()
+                try await sql.raw("""
+                    INSERT INTO action_milestones (action_id, title, due_on, done_at, created_at)
+                    SELECT \(bind: actionID), title, due_on, done_at, created_at FROM proposal_milestones WHERE proposal_id = \(bind: proposal.id) ORDER BY id
+                    """).run()
+            }
+            try await sql.raw("DROP INDEX IF EXISTS proposal_milestones_proposal").run()
+            try await db.schema("proposal_milestones").delete()
+        }
+        func revert(on db: any Database) async throws {
+            try await db.schema("proposal_milestones")
+                .field("id", .int, .identifier(auto: true))
+                .field("proposal_id", .int, .required, .references("proposals", "id", onDelete: .cascade))
+                .field("title", .string, .required)
+                .field("due_on", .string)
+                .field("done_at", .datetime)
+                .field("created_at", .datetime, .required)
+                .create()
+            for table in ["action_proposals", "action_milestones", "actions"] { try await db.schema(table).delete() }
+        }
+    }
 
     /// A counter per territory, bumped by every write the public sees: instances compare it to
     /// the version of their in-memory read model.

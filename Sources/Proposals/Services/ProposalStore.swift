@@ -128,10 +128,30 @@ public enum ProposalStore {
         let id = try proposal.requireID()
         let rows = try await sql(db).raw("""
             SELECT DISTINCT p.email, p.display_name FROM people p
-            WHERE p.email IS NOT NULL AND (p.id = \(bind: proposal.authorID ?? -1)
+            WHERE p.email IS NOT NULL AND (p.id = \(bind: proposal.authorID ?? -1) OR p.id = \(bind: proposal.submittedByID ?? -1)
                OR p.id IN (SELECT s.person_id FROM proposal_supports s WHERE s.proposal_id = \(bind: id)))
             """).all(decoding: Row.self)
         return rows.map { ($0.email, $0.display_name) }
+    }
+
+    /// The proposals whose ids `target` selects take the progress of their most advanced action
+    /// (100 once done): the list shows it without reading the actions.
+    static func refreshProgress(of target: SQLQueryString, on db: any Database) async throws {
+        try await sql(db).raw("""
+            UPDATE proposals SET progress = CASE WHEN status = 'done' THEN 100 ELSE COALESCE(
+              (SELECT max(a.progress) FROM actions a JOIN action_proposals ap ON ap.action_id = a.id WHERE ap.proposal_id = proposals.id), 0) END
+            WHERE id IN (\(target))
+            """).run()
+    }
+
+    /// The people among `ids` who can be written to (assisted profiles and erased accounts have no e-mail).
+    static func reachable(_ ids: [Int], on db: any Database) async throws -> [(id: Int, email: String, name: String)] {
+        guard !ids.isEmpty else { return [] }
+        struct Row: Decodable { let id: Int; let email: String; let display_name: String }
+        let rows = try await sql(db).raw("""
+            SELECT id, email, display_name FROM people WHERE email IS NOT NULL AND id IN (\(binds: ids)) ORDER BY id
+            """).all(decoding: Row.self)
+        return rows.map { ($0.id, $0.email, $0.display_name) }
     }
 
     /// The assisted profiles of a territory (for "propose on behalf of"), one query.

@@ -15,6 +15,10 @@ public enum ProposalsPaths {
     public static let attachment = RoutePattern("/:territory/propositions/:proposal/piece-jointe")
     public static let results = RoutePattern("/:territory/suivi-des-propositions")
     public static let moderationQueue = RoutePattern("/:territory/moderation")
+    public static let actions = RoutePattern("/:territory/actions")
+    public static let action = RoutePattern("/:territory/actions/:action")
+    public static let actionMilestones = RoutePattern("/:territory/actions/:action/etapes")
+    public static let actionUnlink = RoutePattern("/:territory/actions/:action/retirer-une-proposition")
 }
 
 /// Who may do what with proposals, in a territory.

@@ -138,14 +138,7 @@ enum ProposalPages {
         \(Form.submit(visit.t("Afficher", "Show")))
         </form>
         """
-        var pager: [HTML] = []
-        if query.page > 1 {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
-        }
-        pager.append("<li aria-current=\"page\">\(visit.t("Page \(query.page) sur \(pages)", "Page \(query.page) of \(pages)"))</li>")
-        if query.page < pages {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
-        }
+        let pager = View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) }
         let main: HTML = """
         <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
         <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
@@ -157,7 +150,7 @@ enum ProposalPages {
         <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
         <p role="status">\(visit.t("\(View.number(total, lang: visit.lang)) proposition\(total > 1 ? "s" : "")", "\(total) proposal\(total == 1 ? "" : "s")"))</p>
         \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
-        <nav aria-label="\(visit.t("Pages de résultats", "Result pages"))"><ul class="pagination">\(each: pager)</ul></nav>
+        \(pager)
         """
         return req.render(WebPage(title: visit.t("Propositions", "Proposals") + " · " + territory.name, main: main))
     }

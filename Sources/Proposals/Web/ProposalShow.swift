@@ -12,7 +12,6 @@ extension ProposalPages {
         router.post(ProposalsPaths.report, access: members, use: report)
         router.post(ProposalsPaths.status, access: .territory(ProposalsPolicy.roles(for: .answer)), use: changeStatus)
         router.post(ProposalsPaths.moderate, access: .territory(ProposalsPolicy.roles(for: .moderate)), use: moderate)
-        router.post(ProposalsPaths.followUp, access: .territory(ProposalsPolicy.roles(for: .answer)), use: followUp)
     }
 
     struct CommentRow: Decodable {
@@ -30,7 +29,10 @@ extension ProposalPages {
         var events: [ProposalEvent]
         var comments: [CommentRow]
         var communes: [String]
-        var milestones: [ProposalMilestone]
+        /// The actions answering the proposal, with their milestones.
+        var actions: [ActionPages.Shown]
+        /// The territory's actions it could be linked to (staff who answer only).
+        var actionChoices: [(id: Int, title: String)]
         var names: [Int: String]
         var supportedByViewer: Bool
         var openReports: Int
@@ -46,7 +48,9 @@ extension ProposalPages {
             WHERE c.proposal_id = \(bind: id) ORDER BY c.id LIMIT 500
             """).all(decoding: CommentRow.self)
         let communes = try await ProposalStore.communeCodes(of: [id], on: db)[id] ?? []
-        let milestones = try await ProposalMilestone.query(on: db).filter(\.$proposalID == id).sort(\.$id).all()
+        let actions = try await ActionPages.shown(forProposal: id, on: db)
+        let answering = ProposalsPolicy.can(visit.rolesHere, .answer) && ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true
+        let choices = answering ? try await ActionPages.choices(territoryID: proposal.territoryID, on: db) : []
         let names = try await ProposalStore.names(of: [proposal.authorID, proposal.submittedByID].compactMap { $0 }, on: db)
         var supported = false
         if let viewer = visit.viewer {
@@ -58,7 +62,7 @@ extension ProposalPages {
             reports = try await sql.raw("SELECT count(*) AS n FROM proposal_reports WHERE proposal_id = \(bind: id) AND resolved_at IS NULL")
                 .first(decoding: Count.self)?.n ?? 0
         }
-        return Details(events: events, comments: comments, communes: communes, milestones: milestones, names: names,
+        return Details(events: events, comments: comments, communes: communes, actions: actions, actionChoices: choices, names: names,
                        supportedByViewer: supported, openReports: reports)
     }
 
@@ -147,13 +151,7 @@ extension ProposalPages {
 
         let commentsHTML = commentsSection(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors, isMember: isMember)
 
-        let followUp: HTML = status.isAcceptedOrLater ? """
-            <section aria-labelledby="suivi"><h2 id="suivi">\(visit.t("Ce qui a été fait", "What has been done"))</h2>
-            <p><label for="avancement">\(visit.t("Avancement", "Progress"))</label> <progress id="avancement" max="100" value="\(proposal.progress)">\(proposal.progress) %</progress> \(proposal.progress) %</p>
-            \(details.milestones.isEmpty ? "<p>\(visit.t("Les étapes seront publiées ici.", "Milestones will be published here."))</p>" as HTML
-                : "<ul>\(each: details.milestones.map { m -> HTML in "<li>\(m.doneAt == nil ? "☐" : "☑") \(m.title)\(m.dueOn.map { " · " + visit.t("prévu : ", "due: ") + $0 } ?? "")\(m.doneAt == nil ? "" : " · " + visit.t("fait", "done"))</li>" })</ul>")
-            </section>
-            """ : .empty
+        let followUp: HTML = status.isAcceptedOrLater ? ActionPages.followUpSection(details.actions, visit: visit) : .empty
 
         let editLink: HTML = own && status.authorMayEdit
             ? "<p><a href=\"\(ProposalsPaths.edit.link(territory.slug, id))\">\(visit.t("Modifier ma proposition", "Edit my proposal"))</a></p>" : .empty
@@ -164,6 +162,7 @@ extension ProposalPages {
         let main: HTML = """
         <p><a href="\(ProposalsPaths.list.link(territory.slug))">\(visit.t("← Toutes les propositions", "← All proposals"))</a></p>
         \(each: notices)
+        \(Form.errorSummary(errors, visit: visit))
         <h1>\(proposal.title)</h1>
         <p class="meta"><span class="status status-\(status.rawValue)">\(visit.t(status.label))</span> · \(byline)\
         \(proposal.submittedAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p>
@@ -173,6 +172,8 @@ extension ProposalPages {
         <div class="proposal-body">\(paragraphs(proposal.body))</div>
         \(attachment)\(editLink)
         \(supportBlock)
+        \(isMember && !own && status.isPublic && proposal.hiddenReason == nil
+            ? "<div class=\"report-proposal\">\(reportBox(visit: visit, proposalID: id, commentID: nil, hidden: visit.t("cette proposition", "this proposal"), fields: fields, errors: errors))</div>" : .empty)
         \(answer)
         \(followUp)
         \(timeline.isEmpty ? HTML.empty : "<section aria-labelledby=\"historique\"><h2 id=\"historique\">\(visit.t("Historique", "History"))</h2><ol class=\"timeline\">\(each: timeline)</ol></section>")
@@ -202,23 +203,20 @@ extension ProposalPages {
             let replies = (byParent[comment.id] ?? []).map(render)
             var actions: [HTML] = []
             if isMember, comment.hidden_reason == nil, comment.parent_id == nil, proposal.hiddenReason == nil {
-                actions.append("""
-                <details><summary>\(visit.t("Répondre", "Reply"))<span class="visually-hidden"> \(visit.t("à", "to")) \(name)</span></summary>\
-                \(Form.open(action: ProposalsPaths.comment.link(territory.slug, id), visit: visit))<input type="hidden" name="parent" value="\(comment.id)">\
-                <div class="field"><label for="reponse-\(comment.id)">\(visit.t("Votre réponse", "Your reply"))</label>\
-                <textarea id="reponse-\(comment.id)" name="body" rows="3" maxlength="2000"></textarea></div>\(Form.submit(visit.t("Répondre", "Reply")))</form></details>
-                """)
+                actions.append(textBox(
+                    visit: visit, summary: visit.t("Répondre", "Reply"), hidden: visit.t("à", "to") + " " + name,
+                    action: ProposalsPaths.comment.link(territory.slug, id), targets: ["parent": comment.id],
+                    name: "body", key: "reponse-\(comment.id)", label: visit.t("Votre réponse", "Your reply"),
+                    value: fields["parent"] == String(comment.id) ? fields["body"] : nil, rows: 3, maxLength: 2000,
+                    submit: Form.submit(visit.t("Répondre", "Reply")), errors: errors))
             }
             if isMember, comment.hidden_reason == nil {
-                actions.append("""
-                <details><summary>\(visit.t("Signaler", "Report"))<span class="visually-hidden"> \(visit.t("le commentaire de", "the comment by")) \(name)</span></summary>\
-                \(Form.open(action: ProposalsPaths.report.link(territory.slug, id), visit: visit))<input type="hidden" name="comment" value="\(comment.id)">\
-                <div class="field"><label for="signalement-\(comment.id)">\(visit.t("Pourquoi ce commentaire pose-t-il problème ?", "Why is this comment a problem?"))</label>\
-                <textarea id="signalement-\(comment.id)" name="reason" rows="2" maxlength="500"></textarea></div>\(Form.submit(visit.t("Signaler", "Report"), secondary: true))</form></details>
-                """)
+                actions.append(reportBox(visit: visit, proposalID: id, commentID: comment.id,
+                                         hidden: visit.t("le commentaire de", "the comment by") + " " + name, fields: fields, errors: errors))
             }
             if moderator {
-                actions.append(moderationForm(visit: visit, proposalID: id, commentID: comment.id, hidden: comment.hidden_reason != nil, label: name))
+                actions.append(moderationForm(visit: visit, proposalID: id, commentID: comment.id, hidden: comment.hidden_reason != nil,
+                                              label: name, fields: fields, errors: errors))
             }
             return """
             <li id="commentaire-\(comment.id)"><p class="meta"><strong>\(name)</strong> · \(DateText.day(comment.created_at, lang: visit.lang))</p>\(body)\
@@ -229,9 +227,8 @@ extension ProposalPages {
         let form: HTML
         if isMember, proposal.hiddenReason == nil, ProposalStatus(rawValue: proposal.status)?.isPublic == true {
             form = """
-            \(Form.errorSummary(errors, visit: visit))
             \(Form.open(action: ProposalsPaths.comment.link(territory.slug, id), visit: visit))
-            \(Form.textarea(name: "body", label: visit.t("Votre commentaire", "Your comment"), value: fields["body"], errors: errors, visit: visit,
+            \(Form.textarea(name: "body", label: visit.t("Votre commentaire", "Your comment"), value: fields["parent"] == nil ? fields["body"] : nil, errors: errors, visit: visit,
                             hint: visit.t("Restez courtois : les commentaires sont publics.", "Be courteous: comments are public."), required: true, rows: 4, maxLength: 2000))
             \(Form.submit(visit.t("Publier mon commentaire", "Post my comment")))
             </form>
@@ -247,9 +244,40 @@ extension ProposalPages {
         """
     }
 
-    static func moderationForm(visit: Visit, proposalID: Int, commentID: Int?, hidden: Bool, label: String) -> HTML {
+    /// A form folded under a `<details>` with one text box (reply, report, hide). `key` names the
+    /// box, so an error shows next to it and the box opens again with what was typed.
+    static func textBox(visit: Visit, summary: String, hidden: String, action: String, targets: [String: Int],
+                        name: String, key: String, label: String, value: String?, rows: Int, maxLength: Int,
+                        submit: HTML, errors: FormErrors, extra: HTML = .empty) -> HTML {
+        let inputs = targets.sorted { $0.key < $1.key }.map { HTML("<input type=\"hidden\" name=\"\($0.key)\" value=\"\($0.value)\">") }
+        return """
+        <details\(errors[key] == nil ? "" : " open")><summary>\(summary)<span class="visually-hidden"> \(hidden)</span></summary>\
+        \(Form.open(action: action, visit: visit))\(each: inputs)\(extra)\
+        \(Form.textarea(name: name, label: label, value: value, errors: errors, visit: visit, rows: rows, maxLength: maxLength, field: key))\
+        \(submit)</form></details>
+        """
+    }
+
+    /// Reporting a comment (`commentID`) or the proposal itself (nil).
+    static func reportBox(visit: Visit, proposalID: Int, commentID: Int?, hidden: String, fields: [String: String], errors: FormErrors) -> HTML {
+        let key = reportKey(commentID)
+        return textBox(
+            visit: visit, summary: visit.t("Signaler", "Report"), hidden: hidden,
+            action: ProposalsPaths.report.link(visit.territory!.slug, proposalID), targets: commentID.map { ["comment": $0] } ?? [:],
+            name: "reason", key: key,
+            label: commentID == nil ? visit.t("Pourquoi cette proposition pose-t-elle problème ?", "Why is this proposal a problem?")
+                                    : visit.t("Pourquoi ce commentaire pose-t-il problème ?", "Why is this comment a problem?"),
+            value: errors[key] == nil ? nil : fields["reason"], rows: 2, maxLength: 500,
+            submit: Form.submit(visit.t("Signaler", "Report"), secondary: true), errors: errors)
+    }
+
+    static func reportKey(_ commentID: Int?) -> String { commentID.map { "signalement-\($0)" } ?? "signalement" }
+    static func hideKey(_ commentID: Int?) -> String { commentID.map { "masquage-\($0)" } ?? "masquage" }
+
+    static func moderationForm(visit: Visit, proposalID: Int, commentID: Int?, hidden: Bool, label: String,
+                               fields: [String: String], errors: FormErrors) -> HTML {
         let territory = visit.territory!
-        let suffix = commentID.map { "-\($0)" } ?? ""
+        let targets = commentID.map { ["comment": $0] } ?? [:]
         if hidden {
             return """
             \(Form.open(action: ProposalsPaths.moderate.link(territory.slug, proposalID), visit: visit, cssClass: "inline-form"))\
@@ -257,14 +285,14 @@ extension ProposalPages {
             <button type="submit" class="link-button">\(visit.t("Rétablir", "Restore"))<span class="visually-hidden"> \(label)</span></button></form>
             """
         }
-        return """
-        <details><summary>\(visit.t("Masquer", "Hide"))<span class="visually-hidden"> \(label)</span></summary>\
-        \(Form.open(action: ProposalsPaths.moderate.link(territory.slug, proposalID), visit: visit))\
-        \(commentID.map { HTML("<input type=\"hidden\" name=\"comment\" value=\"\($0)\">") } ?? .empty)<input type="hidden" name="action" value="hide">\
-        <div class="field"><label for="raison-masquage\(suffix)">\(visit.t("Raison, visible par l'auteur", "Reason, shown to the author"))</label>\
-        <textarea id="raison-masquage\(suffix)" name="reason" rows="2" maxlength="500"></textarea></div>\
-        \(Form.submit(visit.t("Masquer", "Hide"), secondary: true))</form></details>
-        """
+        let key = hideKey(commentID)
+        return textBox(
+            visit: visit, summary: visit.t("Masquer", "Hide"), hidden: label,
+            action: ProposalsPaths.moderate.link(territory.slug, proposalID), targets: targets,
+            name: "reason", key: key, label: visit.t("Raison, visible par l'auteur", "Reason, shown to the author"),
+            value: errors[key] == nil ? nil : fields["reason"], rows: 2, maxLength: 500,
+            submit: Form.submit(visit.t("Masquer", "Hide"), secondary: true), errors: errors,
+            extra: "<input type=\"hidden\" name=\"action\" value=\"hide\">")
     }
 
     static func staffPanel(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors) -> HTML {
@@ -287,26 +315,14 @@ extension ProposalPages {
             """)
         }
         if ProposalsPolicy.can(roles, .answer), status.isAcceptedOrLater {
-            parts.append("""
-            <h3>\(visit.t("Suivi de la réalisation", "Follow-up"))</h3>
-            \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, id), visit: visit))
-            \(Form.input(name: "progress", label: visit.t("Avancement (en %)", "Progress (%)"), value: fields["progress"] ?? String(proposal.progress), errors: errors, visit: visit,
-                         type: "number", inputmode: "numeric"))
-            \(Form.input(name: "milestone", label: visit.t("Nouvelle étape (facultatif)", "New milestone (optional)"), value: fields["milestone"], errors: errors, visit: visit, maxLength: 200))
-            \(Form.input(name: "due_on", label: visit.t("Date prévue de l'étape (facultatif)", "Milestone due date (optional)"), value: fields["due_on"], errors: errors, visit: visit, type: "date"))
-            \(details.milestones.filter { $0.doneAt == nil }.isEmpty ? HTML.empty : Form.select(
-                name: "done", label: visit.t("Étape réalisée (facultatif)", "Milestone done (optional)"),
-                options: [Form.Option("", "—")] + details.milestones.filter { $0.doneAt == nil }.map { Form.Option(String($0.id!), $0.title) },
-                selected: nil, errors: errors, visit: visit))
-            \(Form.submit(visit.t("Enregistrer le suivi", "Save the follow-up")))
-            </form>
-            """)
+            parts.append(ActionPages.linkForm(visit: visit, proposal: proposal, choices: details.actionChoices,
+                                              linked: Set(details.actions.compactMap(\.action.id)), fields: fields, errors: errors))
         }
         if ProposalsPolicy.can(roles, .moderate) {
             parts.append("""
             <h3>\(visit.t("Modération", "Moderation"))</h3>
             <p>\(visit.t("Signalements en attente : ", "Open reports: "))\(details.openReports)</p>
-            \(moderationForm(visit: visit, proposalID: id, commentID: nil, hidden: proposal.hiddenReason != nil, label: visit.t("la proposition", "the proposal")))
+            \(moderationForm(visit: visit, proposalID: id, commentID: nil, hidden: proposal.hiddenReason != nil, label: visit.t("la proposition", "the proposal"), fields: fields, errors: errors))
             """)
         }
         guard !parts.isEmpty else { return .empty }
@@ -355,31 +371,62 @@ extension ProposalPages {
         let proposal = try await visible(req)
         let id = proposal.id!
         let fields = req.formFields()
+        var parentID: Int?
+        var parentAuthorFound: Int?
+        if let raw = fields["parent"], !raw.isEmpty {
+            struct Parent: Decodable { let parent_id: Int?; let hidden_reason: String?; let author_id: Int? }
+            guard let parent = Int(raw), let row = try await ProposalStore.sql(req.db).raw(
+                "SELECT parent_id, hidden_reason, author_id FROM proposal_comments WHERE id = \(bind: parent) AND proposal_id = \(bind: id)").first(decoding: Parent.self),
+                row.parent_id == nil, row.hidden_reason == nil
+            else { throw Abort(.notFound) }
+            parentID = parent
+            parentAuthorFound = row.author_id
+        }
+        // A reply's error shows under its own box, which opens again with the text typed.
+        let key = parentID.map { "reponse-\($0)" } ?? "body"
         var errors = FormErrors()
-        let body = TextRule.required(fields, "body", maxLength: 2000, errors: &errors, lang: visit.lang,
+        let body = TextRule.required(["body": fields["body"] ?? ""], "body", maxLength: 2000, errors: &errors, lang: visit.lang,
                                      missing: Text("Écrivez votre commentaire.", "Write your comment."))
         if proposal.hiddenReason != nil || ProposalStatus(rawValue: proposal.status)?.isPublic != true {
             errors.add("body", visit.t("On ne peut pas commenter une proposition masquée ou en brouillon.", "You cannot comment on a hidden or draft proposal."))
         }
-        var parentID: Int?
-        if let raw = fields["parent"], !raw.isEmpty {
-            struct Parent: Decodable { let parent_id: Int?; let hidden_reason: String? }
-            guard let parent = Int(raw), let row = try await ProposalStore.sql(req.db).raw(
-                "SELECT parent_id, hidden_reason FROM proposal_comments WHERE id = \(bind: parent) AND proposal_id = \(bind: id)").first(decoding: Parent.self),
-                row.parent_id == nil, row.hidden_reason == nil
-            else { throw Abort(.notFound) }
-            parentID = parent
+        guard errors.isEmpty else {
+            var shown = FormErrors()
+            for item in errors.items { shown.add(key, item.message) }
+            return try await rejected(req, proposal, fields: fields, errors: shown)
         }
-        guard errors.isEmpty else { return try await rejected(req, proposal, fields: fields, errors: errors) }
         let comment = ProposalComment()
         comment.proposalID = id
         comment.parentID = parentID
         comment.authorID = visit.viewer!.personID
         comment.body = body
         comment.createdAt = Date()
+        let me = visit.viewer!.personID
+        let parentAuthor = parentAuthorFound
+        let recipients = Set([proposal.authorID, proposal.submittedByID, parentAuthor].compactMap { $0 }).subtracting([me])
+        let baseLink = req.agora.config.baseURL + ProposalsPaths.show.link(visit.territory!.slug, id)
         try await write(req) { db in
             try await comment.create(on: db)
             try await ProposalStore.sql(db).raw("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = \(bind: id)").run()
+            // The author (and the partner who typed it) hear of every comment; a commenter hears of replies to theirs.
+            for person in try await ProposalStore.reachable(Array(recipients), on: db) {
+                let isReply = person.id == parentAuthor && person.id != proposal.authorID && person.id != proposal.submittedByID
+                try await Mailer.enqueue(
+                    to: person.email,
+                    subject: isReply ? "Réponse à votre commentaire – Agora Santé" : "Nouveau commentaire sur « \(proposal.title) » – Agora Santé",
+                    body: """
+                    Bonjour \(person.name),
+
+                    \(isReply ? "Quelqu'un a répondu à votre commentaire" : "Un nouveau commentaire a été publié") sur la proposition « \(proposal.title) » :
+
+                    « \(body) »
+
+                    Pour le lire et répondre : \(baseLink)#commentaire-\(comment.id!)
+
+                    —
+                    \(isReply ? "Someone replied to your comment" : "A new comment was posted") on the proposal “\(proposal.title)”. Read it at the link above.
+                    """, on: db)
+            }
         }
         return req.redirect(to: ProposalsPaths.show.link(visit.territory!.slug, id) + "#commentaire-\(comment.id!)",
                             flash: Flash(.success, visit.t("Votre commentaire est publié.", "Your comment is posted.")))
@@ -396,8 +443,8 @@ extension ProposalPages {
         let commentID = try await targetComment(fields, proposalID: id, on: req.db)
         guard errors.isEmpty else {
             var shown = FormErrors()
-            shown.add("body", errors["reason"] ?? "")
-            return try await rejected(req, proposal, fields: [:], errors: shown)
+            shown.add(reportKey(commentID), errors["reason"] ?? "")
+            return try await rejected(req, proposal, fields: fields, errors: shown)
         }
         try await ProposalStore.sql(req.db).raw("""
             INSERT INTO proposal_reports (proposal_id, comment_id, reporter_id, reason, created_at)
@@ -466,8 +513,8 @@ extension ProposalPages {
         let commentID = try await targetComment(fields, proposalID: id, on: req.db)
         guard errors.isEmpty else {
             var shown = FormErrors()
-            shown.add("answer", errors["reason"] ?? "")
-            return try await rejected(req, proposal, fields: [:], errors: shown)
+            shown.add(hideKey(commentID), errors["reason"] ?? "")
+            return try await rejected(req, proposal, fields: fields, errors: shown)
         }
         try await write(req) { db in
             let sql = ProposalStore.sql(db)
@@ -487,52 +534,6 @@ extension ProposalPages {
         return req.redirect(to: ProposalsPaths.show.link(territory.slug, id), flash: Flash(.success, message))
     }
 
-    @Sendable static func followUp(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = visit.territory!
-        let proposal = try await visible(req)
-        let fields = req.formFields()
-        var errors = FormErrors()
-        guard ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true else {
-            errors.add("status", visit.t("Le suivi concerne les propositions retenues.", "Follow-up is for accepted proposals."))
-            return try await rejected(req, proposal, fields: fields, errors: errors)
-        }
-        let progress = Int(fields["progress"] ?? "")
-        if progress == nil || !(0...100).contains(progress!) {
-            errors.add("progress", visit.t("Indiquez un nombre entre 0 et 100.", "Enter a number between 0 and 100."))
-        }
-        let milestone = (fields["milestone"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if milestone.count > 200 { errors.add("milestone", visit.t("200 caractères au plus.", "200 characters at most.")) }
-        let due = (fields["due_on"] ?? "").trimmingCharacters(in: .whitespaces)
-        if !due.isEmpty, !isISODate(due) { errors.add("due_on", visit.t("Indiquez une date valide, par exemple 2026-12-31.", "Enter a valid date, e.g. 2026-12-31.")) }
-        var finished: ProposalMilestone?
-        if let raw = fields["done"], !raw.isEmpty {
-            guard let id = Int(raw), let found = try await ProposalMilestone.query(on: req.db).filter(\.$id == id).filter(\.$proposalID == proposal.id!).first()
-            else { throw Abort(.notFound) }
-            finished = found
-        }
-        let done = finished
-        guard errors.isEmpty, let progress else { return try await rejected(req, proposal, fields: fields, errors: errors) }
-        try await write(req) { db in
-            proposal.progress = progress
-            try await proposal.update(on: db)
-            if !milestone.isEmpty {
-                let item = ProposalMilestone()
-                item.proposalID = proposal.id!
-                item.title = milestone
-                item.dueOn = due.isEmpty ? nil : due
-                item.createdAt = Date()
-                try await item.create(on: db)
-            }
-            if let done {
-                done.doneAt = Date()
-                try await done.update(on: db)
-            }
-        }
-        return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
-                            flash: Flash(.success, visit.t("Suivi enregistré.", "Follow-up saved.")))
-    }
-
     /// The comment a form points at (field `comment`), which must belong to this proposal; nil
     /// when the form is about the proposal itself; a 404 for a tampered id.
     static func targetComment(_ fields: [String: String], proposalID: Int, on db: any Database) async throws -> Int? {
@@ -541,14 +542,5 @@ extension ProposalPages {
               try await ProposalComment.query(on: db).filter(\.$id == comment).filter(\.$proposalID == proposalID).first() != nil
         else { throw Abort(.notFound) }
         return comment
-    }
-
-    static func isISODate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              parts[0].count == 4, (1...12).contains(m), (1...31).contains(d) else { return false }
-        var components = DateComponents(year: y, month: m, day: d)
-        components.calendar = Calendar(identifier: .gregorian)
-        return components.isValidDate
     }
 }

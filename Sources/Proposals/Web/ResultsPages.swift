@@ -58,6 +58,7 @@ enum ResultsPages {
         <h2>\(visit.t("Par commune", "By municipality"))</h2>
         \(communeRows.isEmpty ? "<p>\(visit.t("Aucune proposition ne vise encore une commune en particulier.", "No proposal concerns a particular municipality yet."))</p>" as HTML
             : View.table(caption: visit.t("Propositions par commune concernée", "Proposals by municipality concerned"), headers: communeHeaders, rows: communeRows, numericColumns: [1, 2, 3, 4]))
+        <p><a href="\(ProposalsPaths.actions.link(territory.slug))">\(visit.t("Voir les actions engagées, leur avancement et leurs étapes", "See the actions under way, their progress and milestones"))</a></p>
         <p><a href="\(ProposalsPaths.list.link(territory.slug))">\(visit.t("Voir toutes les propositions", "See all proposals"))</a></p>
         """
         return WebPage(title: visit.t("Suivi des propositions", "Proposals follow-up") + " · " + territory.name, main: main)
