@@ -20,6 +20,10 @@ PUBLIC_PAGES = [
     "/mentions-legales",
     "/confidentialite",
     "/conditions",
+    "/vitre/propositions",
+    "/vitre/suivi-des-propositions",
+    "/vitre/actions",
+    "/broceliande/actions",
 ]
 NOT_FOUND = "/vitre/nexiste-pas"
 
