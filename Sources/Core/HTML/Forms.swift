@@ -26,6 +26,7 @@ public struct FormErrorsBox: Error, Equatable {
 /// input (announced through aria-describedby), and keeps the value that was typed.
 public enum Form {
     public static func fieldID(_ name: String) -> String { "champ-" + name }
+    static let textTypes: Set<String> = ["text", "email", "password", "tel", "url", "search", "number"]
 
     /// The opening tag of a form: POST, no browser validation (the server's French messages are
     /// shown instead), and the CSRF token.
@@ -72,25 +73,28 @@ public enum Form {
     public static func input(
         name: String, label: String, value: String?, errors: FormErrors, visit: Visit,
         type: String = "text", hint: String? = nil, required: Bool = false, autocomplete: String? = nil,
-        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil, accept: String? = nil
+        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil, accept: String? = nil, field: String? = nil
     ) -> HTML {
-        let error = errors[name]
-        let described = describedBy(name, hint: hint, error: error)
+        let key = field ?? name
+        let error = errors[key]
+        let described = describedBy(key, hint: hint, error: error)
         var attrs = HTML.empty
         if let autocomplete { attrs.append(" autocomplete=\"\(autocomplete)\"") }
         if let inputmode { attrs.append(" inputmode=\"\(inputmode)\"") }
         if let maxLength { attrs.append(" maxlength=\"\(maxLength)\"") }
         if let cssClass { attrs.append(" class=\"\(cssClass)\"") }
         if let accept { attrs.append(" accept=\"\(accept)\"") }
-        if required { attrs.append(" required aria-required=\"true\"") }
+        // aria-required is allowed (and useful to older readers) on text boxes only; the validator
+        // refuses it on date, time and file inputs, which `required` alone describes.
+        if required { attrs.append(Self.textTypes.contains(type) ? " required aria-required=\"true\"" : " required") }
         if error != nil { attrs.append(" aria-invalid=\"true\"") }
         // Passwords are never sent back to the browser; a file input has no value.
         let valueAttr: HTML = type == "file" ? .empty : " value=\"\(type == "password" ? "" : (value ?? ""))\""
         return """
         <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(name))">\(labelText(label, required: required, visit: visit))</label>\
+        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
         \(described.hintHTML)\(described.errorHTML)\
-        <input id="\(fieldID(name))" name="\(name)" type="\(type)"\(valueAttr)\(described.attr)\(attrs)>\
+        <input id="\(fieldID(key))" name="\(name)" type="\(type)"\(valueAttr)\(described.attr)\(attrs)>\
         </div>
         """
     }
@@ -131,10 +135,11 @@ public enum Form {
 
     public static func select(
         name: String, label: String, options: [Option], selected: String?, errors: FormErrors, visit: Visit,
-        hint: String? = nil, required: Bool = false, placeholder: String? = nil, groups: [OptionGroup] = []
+        hint: String? = nil, required: Bool = false, placeholder: String? = nil, groups: [OptionGroup] = [], field: String? = nil
     ) -> HTML {
-        let error = errors[name]
-        let described = describedBy(name, hint: hint, error: error)
+        let key = field ?? name
+        let error = errors[key]
+        let described = describedBy(key, hint: hint, error: error)
         var attrs = HTML.empty
         if required { attrs.append(" required aria-required=\"true\"") }
         if error != nil { attrs.append(" aria-invalid=\"true\"") }
@@ -152,9 +157,9 @@ public enum Form {
         }
         return """
         <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(name))">\(labelText(label, required: required, visit: visit))</label>\
+        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
         \(described.hintHTML)\(described.errorHTML)\
-        <select id="\(fieldID(name))" name="\(name)"\(described.attr)\(attrs)>\(body)</select>\
+        <select id="\(fieldID(key))" name="\(name)"\(described.attr)\(attrs)>\(body)</select>\
         </div>
         """
     }
@@ -175,9 +180,9 @@ public enum Form {
 
     public static func radios(
         name: String, legend: String, options: [Option], selected: String?, errors: FormErrors, visit: Visit,
-        hint: String? = nil, required: Bool = false
+        hint: String? = nil, required: Bool = false, field: String? = nil
     ) -> HTML {
-        choiceGroup(type: "radio", name: name, inputName: name, legend: legend, options: options, selected: selected.map { [$0] } ?? [],
+        choiceGroup(type: "radio", name: field ?? name, inputName: name, legend: legend, options: options, selected: selected.map { [$0] } ?? [],
                     errors: errors, visit: visit, hint: hint, required: required)
     }
 

@@ -128,6 +128,14 @@ extension Request {
 
 /// Small view helpers shared by every room.
 public enum View {
+    /// A text as paragraphs (blank lines separate them; single line breaks are kept).
+    public static func paragraphs(_ text: String) -> HTML {
+        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return HTML.join(blocks.map { block in
+            "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
+        })
+    }
+
     /// "← Page précédente · Page 3 sur 40 · Page suivante →"; `link(n)` is the address of page n.
     public static func pager(page: Int, pages: Int, visit: Visit, link: (Int) -> String) -> HTML {
         var items: [HTML] = []

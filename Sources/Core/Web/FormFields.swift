@@ -2,10 +2,26 @@ import Vapor
 
 extension Request {
     /// The submitted form as name → value (the last value wins; missing checkboxes are absent).
+    /// Repeated fields (`NAME[]`, read with `formLists`) are left out, so that a form with
+    /// checkboxes still gives its single fields.
     public func formFields() -> [String: String] {
-        var fields = (try? content.decode([String: String].self)) ?? [:]
+        var fields: [String: String]
+        if content.contentType == .urlEncodedForm, let text = body.string {
+            fields = Self.formPairs(text[...]).filter { !$0.key.hasSuffix("[]") }
+        } else {
+            fields = (try? content.decode([String: String].self)) ?? [:]
+        }
         fields.removeValue(forKey: "_csrf")
         return fields
+    }
+}
+
+extension Request {
+    /// The repeated fields of a submitted form (checkboxes named `NAME[]`), by name.
+    public func formLists(_ names: [String]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for name in names { out[name] = (try? content.get([String].self, at: name)) ?? [] }
+        return out
     }
 }
 
@@ -14,8 +30,13 @@ extension Request {
     /// `Decodable` path costs several percent of a page (measured with perf on the proposals list).
     public func queryFields() -> [String: String] {
         guard let query = url.query, !query.isEmpty else { return [:] }
+        return Self.formPairs(query[...])
+    }
+
+    /// `a=1&b=x+y` as name → value, the last value winning.
+    static func formPairs(_ text: Substring) -> [String: String] {
         var out: [String: String] = [:]
-        for pair in query.split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let rawName = parts.first else { continue }
             let name = Self.formDecode(rawName)
