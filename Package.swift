@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Proposals", "Stats",
+                "Core", "Accounts", "Proposals", "Committees", "Stats",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -66,14 +66,16 @@ let package = Package(
         .target(name: "Stats", swiftSettings: swiftSettings),
         room("Accounts"),
         room("Proposals"),
+        room("Committees"),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
+        .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Accounts", "Proposals",
+                "App", "Core", "Accounts", "Proposals", "Committees",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

@@ -1,5 +1,6 @@
 import Accounts
 import Proposals
+import Committees
 import Core
 import Fluent
 import FluentPostgresDriver
@@ -10,7 +11,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own

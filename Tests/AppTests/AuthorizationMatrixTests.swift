@@ -51,6 +51,28 @@ struct AuthorizationMatrixTests {
         "POST /:territory/actions/:action": .roles([.coordinator, .decisionMaker]),
         "POST /:territory/actions/:action/etapes": .roles([.coordinator, .decisionMaker]),
         "POST /:territory/actions/:action/retirer-une-proposition": .roles([.coordinator, .decisionMaker]),
+        "GET /:territory/instances": .everyone, "GET /:territory/instances/:committee": .everyone,
+        "GET /:territory/instances/:committee/appels/:call": .everyone,
+        "GET /:territory/instances/:committee/seances/:meeting": .everyone,
+        "GET /:territory/instances/:committee/seances/:meeting/invitation.ics": .everyone,
+        "GET /:territory/instances/nouvelle": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/nouvelle": .roles([.coordinator, .admin]),
+        "GET /:territory/instances/:committee/gestion": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/membres": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/membres/:member/fin-de-mandat": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/appels": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/appels/:call/selection": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/appels/:call/tirage-au-sort": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances/:meeting/presences": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances/:meeting/points/:item/ouvrir-le-vote": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances/:meeting/points/:item/decision": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances/:meeting/compte-rendu": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/seances/:meeting/approbation": .roles([.coordinator, .admin]),
+        // Any member of the territory may knock; the handler then requires a seat (see CommitteeJourneyTests).
+        "POST /:territory/instances/:committee/appels/:call/candidature": .roles(Set(Role.allCases)),
+        "POST /:territory/instances/:committee/seances/:meeting/points/:item/vote": .roles(Set(Role.allCases)),
+        "GET /:territory/instances/:committee/espace-membres": .roles(Set(Role.allCases)),
     ]
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
@@ -88,6 +110,11 @@ struct AuthorizationMatrixTests {
                     .replacingOccurrences(of: ":person", with: "999999")
                     .replacingOccurrences(of: ":proposal", with: "999999")
                     .replacingOccurrences(of: ":action", with: "999999")
+                    .replacingOccurrences(of: ":committee", with: "999999")
+                    .replacingOccurrences(of: ":member", with: "999999")
+                    .replacingOccurrences(of: ":call", with: "999999")
+                    .replacingOccurrences(of: ":meeting", with: "999999")
+                    .replacingOccurrences(of: ":item", with: "999999")
                     .replacingOccurrences(of: ":file", with: "app.css")
                 for persona in Self.personas {
                     let browser = Browser(app)

@@ -261,3 +261,18 @@ struct TypedDayTests {
         #expect(DateText.day(iso: "2027-03-15", lang: .en) == "March 15, 2027")
     }
 }
+
+@Suite("iCalendar")
+struct ICSTests {
+    @Test func textIsEscapedAndLongLinesFolded() {
+        let event = ICS.Event(uid: "seance-1@agora", start: Date(timeIntervalSince1970: 1_800_000_000), end: Date(timeIntervalSince1970: 1_800_007_200),
+                              summary: "Séance; comité, santé", description: "Ligne 1\nLigne 2 " + String(repeating: "é", count: 60), location: "Mairie")
+        let text = ICS.calendar([event], name: "Comité", now: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(text.contains("SUMMARY:Séance\\; comité\\, santé\r\n"))
+        #expect(text.contains("DTSTART:20270115T080000Z"))
+        for line in text.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 75, "\(line)") }
+        let unfolded = text.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(unfolded.contains("DESCRIPTION:Ligne 1\\nLigne 2 " + String(repeating: "é", count: 60)))
+    }
+}

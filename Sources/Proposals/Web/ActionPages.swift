@@ -187,7 +187,7 @@ enum ActionPages {
         <p class="meta">\(action.lead.isEmpty ? "" : visit.t("Porté par ", "Led by ") + action.lead + " · ")\
         \(visit.t("mise à jour le ", "updated "))\(DateText.day(action.updatedAt, lang: visit.lang))</p>
         \(progressBar(action, visit: visit))
-        \(action.description.isEmpty ? HTML.empty : "<div class=\"proposal-body\">\(ProposalPages.paragraphs(action.description))</div>")
+        \(action.description.isEmpty ? HTML.empty : "<div class=\"proposal-body\">\(View.paragraphs(action.description))</div>")
         <h2>\(visit.t("Étapes", "Milestones"))</h2>
         \(milestoneList(milestones, visit: visit))
         <h2>\(visit.t("Les propositions auxquelles elle répond", "The proposals it answers"))</h2>

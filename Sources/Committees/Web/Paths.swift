@@ -1,0 +1,47 @@
+import Core
+
+/// Every path of the committees room ("instances de concertation").
+public enum CommitteesPaths {
+    public static let list = RoutePattern("/:territory/instances")
+    public static let new = RoutePattern("/:territory/instances/nouvelle")
+    public static let show = RoutePattern("/:territory/instances/:committee")
+    public static let manage = RoutePattern("/:territory/instances/:committee/gestion")
+    public static let members = RoutePattern("/:territory/instances/:committee/membres")
+    public static let endMandate = RoutePattern("/:territory/instances/:committee/membres/:member/fin-de-mandat")
+    public static let space = RoutePattern("/:territory/instances/:committee/espace-membres")
+    public static let calls = RoutePattern("/:territory/instances/:committee/appels")
+    public static let call = RoutePattern("/:territory/instances/:committee/appels/:call")
+    public static let apply = RoutePattern("/:territory/instances/:committee/appels/:call/candidature")
+    public static let select = RoutePattern("/:territory/instances/:committee/appels/:call/selection")
+    public static let draw = RoutePattern("/:territory/instances/:committee/appels/:call/tirage-au-sort")
+    public static let meetings = RoutePattern("/:territory/instances/:committee/seances")
+    public static let meeting = RoutePattern("/:territory/instances/:committee/seances/:meeting")
+    public static let invitation = RoutePattern("/:territory/instances/:committee/seances/:meeting/invitation.ics")
+    public static let attendance = RoutePattern("/:territory/instances/:committee/seances/:meeting/presences")
+    public static let openVote = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/ouvrir-le-vote")
+    public static let vote = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/vote")
+    public static let decide = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/decision")
+    public static let minutes = RoutePattern("/:territory/instances/:committee/seances/:meeting/compte-rendu")
+    public static let approve = RoutePattern("/:territory/instances/:committee/seances/:meeting/approbation")
+}
+
+/// Who may do what with committees, in a territory. Taking part (applying, voting, the member
+/// space) also requires a seat, checked by the handlers.
+public enum CommitteesPolicy {
+    /// Coordinators and administrators run committees: create them, seat members, open calls,
+    /// select or draw candidates, plan meetings, record attendance, decisions and minutes.
+    public static let run: Set<Role> = [.coordinator, .admin]
+    /// Any member of the territory may apply to a call and, once seated, vote.
+    public static let takePart: Set<Role> = Set(Role.allCases)
+
+    public static func runs(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: run) }
+
+    /// The colleges a person may apply to, from their roles in the territory.
+    public static func colleges(for roles: Set<Role>) -> Set<College> {
+        var out: Set<College> = []
+        if !roles.isDisjoint(with: [.resident, .patientPartner]) { out.insert(.users) }
+        if roles.contains(.professional) { out.insert(.professionals) }
+        if roles.contains(.decisionMaker) { out.insert(.decisionMakers) }
+        return out
+    }
+}
