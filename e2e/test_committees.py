@@ -137,8 +137,33 @@ def test_committee_pages_without_javascript_and_on_a_small_screen(new_context):
     expect(page.locator(".quorum")).to_be_visible()
     meeting = path_of(page)
 
-    # At 320 px, audited.
+    # At 320 px, audited: the record, a meeting, the adopted strategy.
     small = new_context.page()
     for path in (committee, meeting):
         visit(small, path)
         assert_no_horizontal_scroll(small)
+    visit(small, committee)
+    with small.expect_navigation() as nav:
+        small.get_by_role("link", name=re.compile("Stratégie d'accès aux soins")).click()
+    audit(small, nav.value)
+    expect(small.locator("main")).to_contain_text("Adoptée le")
+    assert_no_horizontal_scroll(small)
+
+
+def test_members_draft_a_strategy(page):
+    login(page, DEMO["professional"], DEMO_PASSWORD)
+    visit(page, "/vitre/instances")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Comité local de santé du pays de Vitré").click()
+    with page.expect_navigation() as nav:
+        page.get_by_role("link", name="Espace des membres").click()
+    audit(page, nav.value)
+    field(page, "Titre", "strategy_title").fill(f"Stratégie jeunesse {uuid.uuid4().hex[:6]}")
+    submit(page, "Créer le projet")
+    field(page, "Titre de la partie", "section_title").fill("Constat")
+    submit(page, "Ajouter la partie", status=422)
+    expect(page.locator(".error-summary")).to_be_visible()
+    field(page, "Texte", "section_body").last.fill("Les jeunes consultent peu.")
+    submit(page, "Ajouter la partie")
+    expect(page.locator("main")).to_contain_text("Les jeunes consultent peu.")
+    expect(page.locator("#versions ~ ul li")).to_have_count(2)

@@ -18,6 +18,7 @@ public struct CommitteesModule: FeatureModule {
         CommitteePages.register(router)
         CallPages.register(router)
         MeetingPages.register(router)
+        StrategyPages.register(router)
     }
 
     public func loadDemo(on app: Application) async throws -> [String] {

@@ -73,6 +73,12 @@ struct AuthorizationMatrixTests {
         "POST /:territory/instances/:committee/appels/:call/candidature": .roles(Set(Role.allCases)),
         "POST /:territory/instances/:committee/seances/:meeting/points/:item/vote": .roles(Set(Role.allCases)),
         "GET /:territory/instances/:committee/espace-membres": .roles(Set(Role.allCases)),
+        "GET /:territory/instances/:committee/strategies/:strategy": .everyone,
+        "POST /:territory/instances/:committee/strategies": .roles(Set(Role.allCases)),
+        "POST /:territory/instances/:committee/strategies/:strategy/sections": .roles(Set(Role.allCases)),
+        "POST /:territory/instances/:committee/strategies/:strategy/sections/:section": .roles(Set(Role.allCases)),
+        "POST /:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires": .roles(Set(Role.allCases)),
+        "POST /:territory/instances/:committee/strategies/:strategy/adoption": .roles([.coordinator, .admin]),
     ]
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
@@ -115,6 +121,8 @@ struct AuthorizationMatrixTests {
                     .replacingOccurrences(of: ":call", with: "999999")
                     .replacingOccurrences(of: ":meeting", with: "999999")
                     .replacingOccurrences(of: ":item", with: "999999")
+                    .replacingOccurrences(of: ":strategy", with: "999999")
+                    .replacingOccurrences(of: ":section", with: "999999")
                     .replacingOccurrences(of: ":file", with: "app.css")
                 for persona in Self.personas {
                     let browser = Browser(app)

@@ -227,6 +227,65 @@ struct CommitteeJourneyTests {
         }
     }
 
+    @Test func membersDraftAStrategyThatADecisionAdoptsAndFreezes() async throws {
+        try await withDemoApp { app in
+            let committee = try #require(try await Committee.query(on: app.db).filter(\.$name == "Comité local de santé du pays de Vitré").first())
+            let base = "/vitre/instances/\(committee.id!)"
+            let pro = Browser(app) // a member of the demo committee
+            try await pro.login("pro@vitre.example")
+            try await pro.get(base + "/espace-membres")
+            #expect(pro.lastStatus == .ok)
+            try await pro.post(base + "/strategies", ["strategy_title": ""])
+            #expect(pro.lastStatus == .unprocessableEntity && pro.lastBody.contains("Donnez un titre à la stratégie."))
+            try await pro.post(base + "/strategies", ["strategy_title": "Stratégie de prévention 2027"])
+            #expect(pro.lastStatus == .seeOther)
+            let strategy = try #require(try await Strategy.query(on: app.db).filter(\.$title == "Stratégie de prévention 2027").first())
+            let path = base + "/strategies/\(strategy.id!)"
+            // Drafts are for members: the public and other members of the territory are refused.
+            let anonymous = Browser(app)
+            try await anonymous.get(path)
+            #expect(anonymous.lastStatus == .forbidden)
+            let outsider = Browser(app)
+            try await outsider.login("partenaire@broceliande.example")
+            try await outsider.get(path)
+            #expect(outsider.lastStatus == .forbidden, "no seat on this committee")
+
+            try await pro.get(path)
+            try await pro.post(path + "/sections", ["new_section": "1", "section_title": "Constat", "section_body": ""])
+            #expect(pro.lastStatus == .unprocessableEntity && pro.lastBody.contains("value=\"Constat\""))
+            try await pro.post(path + "/sections", ["new_section": "1", "section_title": "Constat", "section_body": "Peu de dépistage dans les bourgs."])
+            #expect(pro.lastStatus == .seeOther)
+            let section = try #require(try await StrategySection.query(on: app.db).filter(\.$strategyID == strategy.id!).first())
+            try await pro.get(path)
+            try await pro.post(path + "/sections/\(section.id!)", ["section_title": "Constat", "section_body": "Peu de dépistage dans les bourgs, surtout chez les hommes."])
+            #expect(pro.lastStatus == .seeOther)
+            try await pro.get(path)
+            try await pro.post(path + "/sections/\(section.id!)/commentaires", ["comment": " "])
+            #expect(pro.lastStatus == .unprocessableEntity && pro.lastBody.contains("id=\"champ-commentaire-\(section.id!)-erreur\""))
+            try await pro.post(path + "/sections/\(section.id!)/commentaires", ["comment": "Ajoutons les chiffres de la CPAM."])
+            #expect(pro.lastStatus == .seeOther)
+            #expect(try await Strategy.find(strategy.id!, on: app.db)?.version == 3)
+            let page = try await pro.get(path + "?version=2")
+            #expect(page.contains("Ajoutons les chiffres de la CPAM.") && page.contains("Texte de la version 2") && page.contains("Peu de dépistage dans les bourgs."))
+
+            // Adoption by an adopted decision of this committee only; then frozen and public.
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            try await coordinator.get(path)
+            try await coordinator.post(path + "/adoption", ["item": "999999"])
+            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Choisissez une décision adoptée"))
+            let decision = try #require(try await AgendaItem.query(on: app.db).filter(\.$adopted == true).filter(\.$decisionMode == "consensus").first())
+            try await coordinator.post(path + "/adoption", ["item": "\(decision.id!)", "links": "/vitre/actions"])
+            #expect(coordinator.lastStatus == .seeOther)
+            #expect(try await anonymous.get(path).contains("Adoptée le"))
+            try await pro.get(path)
+            try await pro.post(path + "/sections/\(section.id!)", ["section_title": "Constat", "section_body": "Réécrit."])
+            #expect(pro.lastStatus == .conflict && pro.lastBody.contains("ne peut plus être modifiée"))
+            #expect(try await StrategySection.find(section.id!, on: app.db)?.body == "Peu de dépistage dans les bourgs, surtout chez les hommes.")
+            #expect(try await anonymous.get(base).contains("Stratégie de prévention 2027"))
+        }
+    }
+
     @Test func theDemoCommitteesHaveARecord() async throws {
         try await withDemoApp { app in
             let anonymous = Browser(app)
@@ -238,6 +297,7 @@ struct CommitteeJourneyTests {
             #expect(page.contains("Membre usager"), "a user member who chose not to be named")
             #expect(page.contains("mandat(s) se terminent dans les deux mois"))
             #expect(page.contains("Adoptée par consensus") && page.contains("Adoptée par vote"))
+            #expect(page.contains("Stratégie d&#39;accès aux soins dans les bourgs") || page.contains("Stratégie d'accès aux soins dans les bourgs"))
             #expect(try await anonymous.get("/broceliande/instances").contains("Conseil santé de Brocéliande"))
             // A committee of Vitré is not found under Brocéliande.
             try await anonymous.get("/broceliande/instances/\(committee.id!)")

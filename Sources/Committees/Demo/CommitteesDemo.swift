@@ -183,6 +183,35 @@ enum CommitteesDemo {
                     item.voteOpen = false
                     try await item.create(on: db)
                 }
+                // A strategy: adopted in Vitré by the second meeting's vote, a draft in Brocéliande.
+                let strategy = Strategy()
+                strategy.committeeID = cid
+                strategy.title = plan.slug == "vitre" ? "Stratégie d'accès aux soins dans les bourgs 2026-2028" : "Stratégie santé mentale en milieu rural"
+                strategy.version = 0
+                strategy.createdAt = meetings[0].endsAt
+                try await strategy.create(on: db)
+                let parts: [(String, String)] = [
+                    ("Constat", "Trois communes sur quatre n'ont plus de médecin ; les habitants sans voiture renoncent à des soins. Les questionnaires et le forum santé le confirment."),
+                    ("Objectifs", "Rapprocher les consultations des habitants, faciliter les trajets vers les soins, faire connaître les aides existantes."),
+                    ("Actions", "Transport à la demande vers les soins ; consultations avancées dans les bourgs ; information en facile à lire et à comprendre."),
+                ]
+                for (index, part) in parts.enumerated() {
+                    let section = StrategySection()
+                    section.strategyID = strategy.id!
+                    section.position = index + 1
+                    section.title = part.0
+                    section.body = part.1
+                    section.updatedAt = strategy.createdAt
+                    try await section.create(on: db)
+                    try await StrategyPages.snapshot(strategy, author: nil, on: db)
+                }
+                if plan.slug == "vitre", let item = try await AgendaItem.query(on: db).filter(\.$meetingID == meetings[1].id!).filter(\.$decisionMode == "vote").first() {
+                    strategy.adoptedItemID = item.id
+                    strategy.adoptedAt = meetings[1].endsAt
+                    strategy.links = "/vitre/actions"
+                    try await strategy.update(on: db)
+                }
+
                 let call = CandidateCall()
                 call.committeeID = cid
                 call.title = plan.call.title

@@ -115,8 +115,81 @@ public final class AgendaItem: Model, @unchecked Sendable {
     public init() {}
 }
 
+/// An intervention strategy a committee drafts together: sections that members edit and
+/// comment on, a version kept at each change, adopted by a decision and then frozen.
+public final class Strategy: Model, @unchecked Sendable {
+    public static let schema = "committee_strategies"
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "committee_id") public var committeeID: Int
+    @Field(key: "title") public var title: String
+    @Field(key: "version") public var version: Int
+    /// The agenda item whose decision adopted it; nil while it is a draft.
+    @OptionalField(key: "adopted_item_id") public var adoptedItemID: Int?
+    @OptionalField(key: "adopted_at") public var adoptedAt: Date?
+    /// Addresses of the actions that carry it out, one per line.
+    @OptionalField(key: "links") public var links: String?
+    @Field(key: "created_at") public var createdAt: Date
+    public init() {}
+}
+
+public final class StrategySection: Model, @unchecked Sendable {
+    public static let schema = "committee_strategy_sections"
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "strategy_id") public var strategyID: Int
+    @Field(key: "position") public var position: Int
+    @Field(key: "title") public var title: String
+    @Field(key: "body") public var body: String
+    @Field(key: "updated_at") public var updatedAt: Date
+    public init() {}
+}
+
 enum CommitteesMigrations {
-    static var all: [any Migration] { [CreateTables()] }
+    static var all: [any Migration] { [CreateTables(), CreateStrategies()] }
+
+    struct CreateStrategies: AsyncMigration {
+        var name: String { "Committees.002.Strategies" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("committee_strategies")
+                .field("id", .int, .identifier(auto: true))
+                .field("committee_id", .int, .required, .references("committees", "id", onDelete: .cascade))
+                .field("title", .string, .required)
+                .field("version", .int, .required)
+                .field("adopted_item_id", .int, .references("committee_agenda_items", "id", onDelete: .setNull))
+                .field("adopted_at", .datetime)
+                .field("links", .string)
+                .field("created_at", .datetime, .required)
+                .create()
+            try await db.schema("committee_strategy_sections")
+                .field("id", .int, .identifier(auto: true))
+                .field("strategy_id", .int, .required, .references("committee_strategies", "id", onDelete: .cascade))
+                .field("position", .int, .required)
+                .field("title", .string, .required)
+                .field("body", .string, .required)
+                .field("updated_at", .datetime, .required)
+                .create()
+            // Every saved state of the text, whole, so that any version can be read again.
+            try await db.schema("committee_strategy_versions")
+                .field("strategy_id", .int, .required, .references("committee_strategies", "id", onDelete: .cascade))
+                .field("version", .int, .required)
+                .field("text", .string, .required)
+                .field("author_id", .int, .references("people", "id", onDelete: .setNull))
+                .field("created_at", .datetime, .required)
+                .unique(on: "strategy_id", "version")
+                .create()
+            try await db.schema("committee_strategy_comments")
+                .field("id", .int, .identifier(auto: true))
+                .field("section_id", .int, .required, .references("committee_strategy_sections", "id", onDelete: .cascade))
+                .field("author_id", .int, .references("people", "id", onDelete: .setNull))
+                .field("body", .string, .required)
+                .field("created_at", .datetime, .required)
+                .create()
+        }
+        func revert(on db: any Database) async throws {
+            for table in ["committee_strategy_comments", "committee_strategy_versions", "committee_strategy_sections", "committee_strategies"] {
+                try await db.schema(table).delete()
+            }
+        }
+    }
 
     struct CreateTables: AsyncMigration {
         var name: String { "Committees.001.Tables" }

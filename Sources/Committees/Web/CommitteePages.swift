@@ -158,6 +158,10 @@ enum CommitteePages {
             """).all(decoding: Decision.self)
         let viewerSeat = CommitteeStore.viewerSeat(visit, in: seats, today: today)
         let runs = CommitteesPolicy.runs(visit.rolesHere)
+        let strategies = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt != nil).sort(\.$adoptedAt, .descending).limit(50).all()
+        let strategyItems = strategies.map {
+            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>" as HTML
+        }
 
         let active = seats.filter { $0.active(today: today) }
         let byID = Dictionary(uniqueKeysWithValues: seats.map { ($0.id, $0) })
@@ -211,6 +215,8 @@ enum CommitteePages {
         \(callItems.isEmpty ? HTML.empty : "<h2>\(visit.t("Appels à candidatures ouverts", "Open calls for candidates"))</h2><ul>\(each: callItems)</ul>")
         <h2>\(visit.t("Séances", "Meetings"))</h2>
         \(meetingItems.isEmpty ? "<p>\(visit.t("Aucune séance pour l'instant.", "No meeting yet."))</p>" as HTML : "<ul>\(each: meetingItems)</ul>")
+        <h2>\(visit.t("Stratégies adoptées", "Adopted strategies"))</h2>
+        \(strategyItems.isEmpty ? "<p>\(visit.t("Aucune stratégie adoptée pour l'instant.", "No strategy adopted yet."))</p>" as HTML : "<ul>\(each: strategyItems)</ul>")
         <h2>\(visit.t("Décisions", "Decisions"))</h2>
         \(decisionRows.isEmpty ? "<p>\(visit.t("Aucune décision pour l'instant.", "No decision yet."))</p>" as HTML
             : View.table(caption: visit.t("Décisions de l'instance", "Decisions of the committee"),
@@ -336,21 +342,27 @@ enum CommitteePages {
     // MARK: - Members' area
 
     @Sendable static func space(_ req: Request) async throws -> Response {
+        let committee = try await CommitteeStore.committee(req)
+        return req.render(try await spacePage(req, committee: committee, fields: [:], errors: FormErrors()))
+    }
+
+    static func spacePage(_ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
-        let committee = try await CommitteeStore.committee(req)
         let id = committee.id!
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         guard CommitteesPolicy.runs(visit.rolesHere) || CommitteeStore.viewerSeat(visit, in: seats) != nil else {
             throw Abort(.forbidden, reason: visit.t("L'espace des membres est réservé aux membres de l'instance.", "The members' area is for the committee's members."))
         }
-        let drafts = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$minutesApprovedAt == nil)
+        let minutesDrafts = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$minutesApprovedAt == nil)
             .sort(\.$startsAt, .descending).limit(50).all().filter { ($0.minutes ?? "").isEmpty == false }
         let upcoming = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$startsAt >= Date()).sort(\.$startsAt).limit(20).all()
         func link(_ meeting: Meeting) -> HTML {
             "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
         }
         let contacts = seats.filter { $0.active(today: Day.today()) }.map { "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML }
+        let drafts = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt == nil).sort(\.$id, .descending).limit(50).all()
+            .map { "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>" as HTML }
         let main: HTML = """
         <p><a href="\(CommitteesPaths.show.link(territory.slug, id))">\(visit.t("← Page publique de l'instance", "← The committee's public page"))</a></p>
         <h1>\(visit.t("Espace des membres", "Members' area")) · \(committee.name)</h1>
@@ -358,10 +370,14 @@ enum CommitteePages {
         <h2>\(visit.t("Prochaines séances", "Next meetings"))</h2>
         \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
         <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
-        \(drafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: drafts.map(link))</ul>")
+        \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
+        <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>
+        \(drafts.isEmpty ? "<p>\(visit.t("Aucun projet de stratégie.", "No draft strategy."))</p>" as HTML : "<ul>\(each: drafts)</ul>")
+        \(Form.errorSummary(errors, visit: visit))
+        \(StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
         <h2>\(visit.t("Les membres (noms complets)", "Members (full names)"))</h2>
         <ul>\(each: contacts)</ul>
         """
-        return req.render(WebPage(title: visit.t("Espace des membres", "Members' area") + " · " + committee.name, main: main))
+        return WebPage(title: visit.t("Espace des membres", "Members' area") + " · " + committee.name, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 }

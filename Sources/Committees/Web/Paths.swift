@@ -23,6 +23,12 @@ public enum CommitteesPaths {
     public static let decide = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/decision")
     public static let minutes = RoutePattern("/:territory/instances/:committee/seances/:meeting/compte-rendu")
     public static let approve = RoutePattern("/:territory/instances/:committee/seances/:meeting/approbation")
+    public static let strategies = RoutePattern("/:territory/instances/:committee/strategies")
+    public static let strategy = RoutePattern("/:territory/instances/:committee/strategies/:strategy")
+    public static let sections = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections")
+    public static let section = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections/:section")
+    public static let sectionComments = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires")
+    public static let adopt = RoutePattern("/:territory/instances/:committee/strategies/:strategy/adoption")
 }
 
 /// Who may do what with committees, in a territory. Taking part (applying, voting, the member
