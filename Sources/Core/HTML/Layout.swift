@@ -147,6 +147,14 @@ public enum View {
         """
     }
 
+    /// A text as paragraphs (blank lines separate them; single line breaks are kept).
+    public static func paragraphs(_ text: String) -> HTML {
+        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return HTML.join(blocks.map { block in
+            "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
+        })
+    }
+
     /// A number written the French way (narrow no-break space between thousands).
     public static func number(_ value: Int, lang: Lang) -> String {
         let digits = String(abs(value))

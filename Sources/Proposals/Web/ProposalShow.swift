@@ -170,7 +170,7 @@ extension ProposalPages {
         <p class="meta">\(visit.t("Thèmes : ", "Themes: "))\(Theme.from(mask: proposal.themesMask).map { visit.t($0.label) }.joined(separator: ", "))\
         · \(visit.t("Communes : ", "Municipalities: "))\(communes.isEmpty ? visit.t("tout le territoire", "the whole territory") : communes.joined(separator: ", "))</p>
         \(proposal.originDetail.map { HTML("<p class=\"meta\">\(visit.t("Origine : ", "Origin: "))\($0)</p>") } ?? .empty)
-        <div class="proposal-body">\(paragraphs(proposal.body))</div>
+        <div class="proposal-body">\(View.paragraphs(proposal.body))</div>
         \(attachment)\(editLink)
         \(supportBlock)
         \(answer)
@@ -180,14 +180,6 @@ extension ProposalPages {
         \(staffPanel(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors))
         """
         return WebPage(title: proposal.title, main: main, status: httpStatus, hasErrors: !errors.isEmpty)
-    }
-
-    /// A text as paragraphs (blank lines separate them; single line breaks are kept).
-    static func paragraphs(_ text: String) -> HTML {
-        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        return HTML.join(blocks.map { block in
-            "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
-        })
     }
 
     static func commentsSection(visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors, isMember: Bool) -> HTML {
