@@ -6,10 +6,10 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// A feature room sees the core, SQL and the web framework — never another room.
-func room(_ name: String) -> Target {
+func room(_ name: String, also: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
-        dependencies: [
+        dependencies: also + [
             "Core",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Vapor", package: "vapor"),
@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Proposals", "Stats",
+                "Core", "Accounts", "Proposals", "Stats", "Experiences",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -66,14 +66,17 @@ let package = Package(
         .target(name: "Stats", swiftSettings: swiftSettings),
         room("Accounts"),
         room("Proposals"),
+        // Calls for experiences: submissions, review, public catalogue (issue #7).
+        room("Experiences", also: ["Stats"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Accounts", "Proposals",
+                "App", "Core", "Accounts", "Proposals", "Experiences",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

@@ -1,4 +1,5 @@
 import Accounts
+import Experiences
 import Proposals
 import Core
 import Fluent
@@ -10,7 +11,8 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(),
+     ExperiencesModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own
