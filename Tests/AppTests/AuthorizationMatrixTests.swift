@@ -3,6 +3,7 @@ import App
 import Core
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -11,7 +12,7 @@ import Vapor
 /// without an expectation fails the test.
 @Suite("Authorization matrix", .serialized)
 struct AuthorizationMatrixTests {
-    enum Expect { case everyone, guests, signedIn, roles(Set<Role>), dev }
+    enum Expect { case everyone, guests, signedIn, roles(Set<Role>), dev, people(Set<String>) }
 
     static let expectations: [String: Expect] = [
         "GET /healthz": .everyone, "GET /static/:file": .everyone, "GET /dev/outbox": .dev,
@@ -47,7 +48,29 @@ struct AuthorizationMatrixTests {
         "POST /:territory/propositions/:proposal/suivi": .roles([.coordinator, .decisionMaker]),
         "POST /:territory/propositions/:proposal/moderation": .roles([.coordinator, .admin]),
         "GET /:territory/moderation": .roles([.coordinator, .admin]),
+        // Experiences (the national demo call stands for :call): public calls and catalogue; an
+        // account to contribute (without a session, what was typed is kept and the person sent to
+        // log in); national calls opened by national organisers only, local ones by the territory's
+        // staff; the review and the figures of a call for its reviewers and organisers.
+        "GET /appels": .everyone, "GET /appels/:call": .everyone, "GET /:territory/appels": .everyone,
+        "GET /appels/nouveau": .people([Self.nationalOrganiser]), "POST /appels/nouveau": .people([Self.nationalOrganiser]),
+        "GET /:territory/appels/nouveau": .roles([.coordinator, .admin]), "POST /:territory/appels/nouveau": .roles([.coordinator, .admin]),
+        "GET /appels/:call/contribuer": .signedIn, "POST /appels/:call/contribuer": .signedIn,
+        "GET /appels/:call/reprise/:token": .signedIn,
+        "GET /appels/:call/evaluation": .people([Self.nationalOrganiser]), "GET /appels/:call/chiffres": .people([Self.nationalOrganiser]),
+        "GET /appels/:call/contributions/:submission": .signedIn,
+        "GET /appels/:call/contributions/:submission/modifier": .signedIn, "POST /appels/:call/contributions/:submission/modifier": .signedIn,
+        "POST /appels/:call/contributions/:submission/coauteurs": .signedIn, "POST /appels/:call/contributions/:submission/reponse": .signedIn,
+        "GET /appels/:call/contributions/:submission/notation": .signedIn, "POST /appels/:call/contributions/:submission/notation": .signedIn,
+        "POST /appels/:call/contributions/:submission/etat": .signedIn,
+        "GET /appels/:call/contributions/:submission/pieces/:attachment": .everyone,
+        "GET /coauteurs/:token": .signedIn, "POST /coauteurs/:token": .signedIn,
+        "GET /experiences": .everyone, "GET /experiences/:experience": .everyone,
+        "GET /experiences.csv": .everyone, "GET /experiences.json": .everyone,
     ]
+
+    /// The national organiser of the experiences demo (a platform-level role, not a territory's).
+    static let nationalOrganiser = "organisation@appel-national.example"
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
     static let personas: [(label: String, email: String?, rolesInVitre: Set<Role>)] = [
@@ -59,6 +82,7 @@ struct AuthorizationMatrixTests {
         ("décideur", "decideur@vitre.example", [.decisionMaker]),
         ("administrateur", "admin@vitre.example", [.admin]),
         ("coordinateur d'un autre territoire", "coordination@broceliande.example", []),
+        ("organisation nationale des appels à expériences", nationalOrganiser, []),
     ]
 
     @Test func everyRouteRefusesWhoItMustAndOnlyThem() async throws {
@@ -72,6 +96,8 @@ struct AuthorizationMatrixTests {
                 guard let email = persona.email else { continue }
                 ids[email] = try await Person.query(on: app.db).filter(\.$email == email).first()?.id
             }
+            struct Call: Decodable { let id: Int }
+            let nationalCall = try #require(try await (app.db as! any SQLDatabase).raw("SELECT id FROM experience_calls WHERE territory_id IS NULL").first(decoding: Call.self)).id
             // Joining a territory changes roles: it runs last.
             let ordered = entries.sorted { ($0.path.hasSuffix("rejoindre") ? 1 : 0) < ($1.path.hasSuffix("rejoindre") ? 1 : 0) }
             var checked = 0
@@ -84,6 +110,10 @@ struct AuthorizationMatrixTests {
                     .replacingOccurrences(of: ":person", with: "999999")
                     .replacingOccurrences(of: ":proposal", with: "999999")
                     .replacingOccurrences(of: ":file", with: "app.css")
+                    .replacingOccurrences(of: ":call", with: String(nationalCall))
+                    .replacingOccurrences(of: ":submission", with: "999999")
+                    .replacingOccurrences(of: ":attachment", with: "999999")
+                    .replacingOccurrences(of: ":experience", with: "999999")
                 for persona in Self.personas {
                     let browser = Browser(app)
                     if let email = persona.email, let id = ids[email] {
@@ -108,6 +138,7 @@ struct AuthorizationMatrixTests {
                     case .signedIn: allowed = signedIn
                     case .roles(let roles): allowed = signedIn && !roles.isDisjoint(with: persona.rolesInVitre)
                     case .dev: allowed = true // tests run without SMTP
+                    case .people(let emails): allowed = persona.email.map(emails.contains) ?? false
                     }
                     if allowed {
                         #expect(!refused, "\(key) refused \(persona.label) (\(status.code))")

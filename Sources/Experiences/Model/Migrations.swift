@@ -126,7 +126,6 @@ enum ExperiencesMigrations {
             try await db.schema("experience_rescues")
                 .field("token_hash", .string, .required)
                 .field("call_id", .int, .required, .references("experience_calls", "id", onDelete: .cascade))
-                .field("experience_id", .int, .references("experiences", "id", onDelete: .cascade))
                 .field("payload", .string, .required)
                 .field("expires_at", .datetime, .required)
                 .unique(on: "token_hash")

@@ -180,11 +180,13 @@ enum SubmissionPages {
 
     static func keepForLater(_ req: Request, call: CallRecord, form: SubmissionForm, submissionID: Int?) async throws -> Response {
         let token = Tokens.random()
+        // The submission id stays in the payload only: whether it exists (and is the person's) is
+        // checked once they are logged in, so this answer says nothing about it.
         let payload = SubmissionForm.Rescued(fields: form.fields, multi: form.multi, submission: submissionID)
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         try await ExperienceStore.sql(req.db).raw("""
-            INSERT INTO experience_rescues (token_hash, call_id, experience_id, payload, expires_at)
-            VALUES (\(bind: Tokens.sha256Hex(token)), \(bind: call.id), \(bind: submissionID), \(bind: json), \(bind: Date().addingTimeInterval(rescueLifetime)))
+            INSERT INTO experience_rescues (token_hash, call_id, payload, expires_at)
+            VALUES (\(bind: Tokens.sha256Hex(token)), \(bind: call.id), \(bind: json), \(bind: Date().addingTimeInterval(rescueLifetime)))
             """).run()
         let visit = req.visit
         let lost = form.attachment.map { $0.data.readableBytes > 0 } == true
