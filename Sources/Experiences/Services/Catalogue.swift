@@ -162,7 +162,7 @@ public final class Catalogue: Sendable {
     }
 
     /// One page of the catalogue, and the number of experiences that match.
-    public func list(_ query: CatalogueQuery, on db: any Database) async throws -> (rows: [Entry], total: Int, years: [Int]) {
+    public func list(_ query: CatalogueQuery, on db: any Database) async throws -> (rows: [Entry], total: Int, years: [Int], version: Int) {
         let s = try await snapshot(on: db)
         var candidates: [Int32]?
         let terms = SearchTerms.terms(of: query.text, limit: 8)
@@ -190,7 +190,7 @@ public final class Catalogue: Sendable {
             total += 1
         }
         if let candidates { for p in candidates { visit(Int(p)) } } else { for p in s.entries.indices { visit(p) } }
-        return (page, total, s.years_)
+        return (page, total, s.years_, s.version)
     }
 
     /// A published experience by id (nil when it is not published).
@@ -205,14 +205,28 @@ public final class Catalogue: Sendable {
     /// A piece of page or export that depends only on the catalogue: made once per version.
     public func fragment(_ key: String, on db: any Database, make: ([Entry]) -> String) async throws -> String {
         let s = try await snapshot(on: db)
-        if let kept = state.withLockedValue({ $0.snapshot.version == s.version ? $0.fragments[key] : nil }) { return kept }
-        let made = make(s.entries)
-        state.withLockedValue { state in
-            guard state.snapshot.version == s.version else { return }
-            if state.fragments.count > 20_000 { state.fragments.removeAll(keepingCapacity: true) }
-            state.fragments[key] = made
+        return fragments([key], version: s.version) { _ in make(s.entries) }[0]
+    }
+
+    /// Several fragments at once (the items of a page), with one look at the kept ones and one
+    /// store of the new ones; `make` runs for those not kept for `version`.
+    func fragments(_ keys: [String], version: Int, make: (Int) -> String) -> [String] {
+        let kept = state.withLockedValue { state in keys.map { state.snapshot.version == version ? state.fragments[$0] : nil } }
+        var fresh: [(String, String)] = []
+        let out = kept.enumerated().map { index, value -> String in
+            if let value { return value }
+            let made = make(index)
+            fresh.append((keys[index], made))
+            return made
         }
-        return made
+        if !fresh.isEmpty {
+            state.withLockedValue { state in
+                guard state.snapshot.version == version else { return }
+                if state.fragments.count > 20_000 { state.fragments.removeAll(keepingCapacity: true) }
+                for (key, value) in fresh { state.fragments[key] = value }
+            }
+        }
+        return out
     }
 }
 

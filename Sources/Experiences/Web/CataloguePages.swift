@@ -33,13 +33,12 @@ enum CataloguePages {
         let lang = visit.lang.rawValue
         let query = CatalogueQuery(query: req.queryFields())
         let catalogue = req.application.experienceCatalogue
-        let (rows, total, years) = try await catalogue.list(query, on: req.db)
+        let (rows, total, years, version) = try await catalogue.list(query, on: req.db)
         let pages = max(1, (total + CatalogueQuery.pageSize - 1) / CatalogueQuery.pageSize)
-        var items: [HTML] = []
-        for entry in rows {
-            let html = try await catalogue.fragment("item/\(entry.record.id)/\(lang)", on: req.db) { _ in item(entry, visit: visit).rendered }
-            items.append(HTML(unsafeRaw: html)) // rendered (escaped) by `item` for this version of the catalogue
-        }
+        // Items depend only on the experience and the language: rendered (and escaped) by `item`
+        // once per version of the catalogue.
+        let items = catalogue.fragments(rows.map { "item/\($0.record.id)/\(lang)" }, version: version) { item(rows[$0], visit: visit).rendered }
+            .map { HTML(unsafeRaw: $0) }
         func select<T>(_ name: String, _ label: String, all: String, _ values: [T], value: (T) -> String, text: (T) -> String, selected: String?) -> HTML {
             let options = values.map { v -> HTML in
                 let raw = value(v)
