@@ -239,3 +239,15 @@ struct MiscTests {
         #expect(ExperiencesPolicy.mayAnswer(audience: .members, national: true, rolesInCallTerritory: []))
     }
 }
+
+@Suite("Attachments")
+struct AttachmentTests {
+    @Test func filesAreCheckedByContentAndSize() {
+        guard case .success(let pdf) = AttachmentCheck.check(Array("%PDF-1.7".utf8), filename: "../bilan final.exe") else { Issue.record("refused a PDF"); return }
+        #expect(pdf.kind == .pdf && pdf.name == "bilan final.pdf")
+        guard case .failure(.notAllowed) = AttachmentCheck.check(Array("MZ\u{90}".utf8), filename: "photo.jpg") else { Issue.record("accepted an executable"); return }
+        guard case .failure(.tooLarge) = AttachmentCheck.check([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0, count: AttachmentCheck.maxBytes), filename: "a.jpg") else {
+            Issue.record("accepted more than 5 MB"); return
+        }
+    }
+}

@@ -22,4 +22,23 @@ public enum AttachmentCheck {
         let ext = switch kind { case .jpeg: "jpg"; case .png: "png"; case .pdf: "pdf" }
         return (stem.isEmpty ? "document" : String(stem)) + "." + ext
     }
+
+    /// Why an upload is refused, in words for the person.
+    public enum Refusal: Error, Equatable {
+        case tooLarge, notAllowed
+        public var message: Text {
+            switch self {
+            case .tooLarge: Text("Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.", "This file is over 5 MB. Make it smaller or send another.")
+            case .notAllowed: Text("Ce fichier n'est ni une image JPEG ou PNG, ni un PDF (nous vérifions son contenu, pas son nom).",
+                                   "This file is neither a JPEG or PNG image nor a PDF (we check its content, not its name).")
+            }
+        }
+    }
+
+    /// An upload checked: its kind (by content) and a safe name, or why it is refused.
+    public static func check(_ bytes: [UInt8], filename: String) -> Result<(kind: Kind, name: String), Refusal> {
+        if bytes.count > maxBytes { return .failure(.tooLarge) }
+        guard let kind = kind(of: bytes) else { return .failure(.notAllowed) }
+        return .success((kind, safeName(filename, kind: kind)))
+    }
 }

@@ -147,6 +147,20 @@ public enum View {
         """
     }
 
+    /// The navigation between the pages of a list: previous, "page N of M", next. `link` gives
+    /// the address of a page.
+    public static func pager(page: Int, pages: Int, visit: Visit, link: (Int) -> String) -> HTML {
+        var items: [HTML] = []
+        if page > 1 {
+            items.append("<li><a href=\"\(link(page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
+        }
+        items.append("<li aria-current=\"page\">\(visit.t("Page \(page) sur \(pages)", "Page \(page) of \(pages)"))</li>")
+        if page < pages {
+            items.append("<li><a href=\"\(link(page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
+        }
+        return "<nav aria-label=\"\(visit.t("Pages de résultats", "Result pages"))\"><ul class=\"pagination\">\(each: items)</ul></nav>"
+    }
+
     /// A text as paragraphs (blank lines separate them; single line breaks are kept).
     public static func paragraphs(_ text: String) -> HTML {
         let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }

@@ -60,14 +60,6 @@ enum CataloguePages {
         \(Form.submit(visit.t("Afficher", "Show")))
         </form>
         """
-        var pager: [HTML] = []
-        if query.page > 1 {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
-        }
-        pager.append("<li aria-current=\"page\">\(visit.t("Page \(query.page) sur \(pages)", "Page \(query.page) of \(pages)"))</li>")
-        if query.page < pages {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
-        }
         let main: HTML = """
         <h1>\(visit.t("Catalogue des expériences participatives en santé", "Catalogue of participatory experiences in health"))</h1>
         <p class="lead">\(visit.t("Des démarches où usagers, patients, personnes accompagnées et professionnels ont travaillé ensemble, recueillies par des appels à expériences et relues. Les expériences remarquables sont signalées.",
@@ -79,7 +71,7 @@ enum CataloguePages {
         <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
         <p role="status">\(visit.t("\(View.number(total, lang: .fr)) expérience\(total > 1 ? "s" : "")", "\(total) experience\(total == 1 ? "" : "s")"))</p>
         \(rows.isEmpty ? "<p>\(visit.t("Aucune expérience ne correspond à ces critères.", "No experience matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
-        <nav aria-label="\(visit.t("Pages de résultats", "Result pages"))"><ul class="pagination">\(each: pager)</ul></nav>
+        \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
         """
         return req.render(WebPage(title: visit.t("Catalogue des expériences", "Catalogue of experiences"), main: main))
     }

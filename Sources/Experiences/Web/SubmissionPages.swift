@@ -105,13 +105,11 @@ enum SubmissionPages {
             let bytes = Array(upload.data.readableBytesView)
             if files.count >= 5 {
                 errors.add("attachment", visit.t("5 pièces jointes au plus par contribution.", "5 attachments at most per submission."))
-            } else if bytes.count > AttachmentCheck.maxBytes {
-                errors.add("attachment", visit.t("Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.", "This file is over 5 MB. Make it smaller or send another."))
-            } else if let kind = AttachmentCheck.kind(of: bytes) {
-                file = (bytes, kind, AttachmentCheck.safeName(upload.filename, kind: kind))
             } else {
-                errors.add("attachment", visit.t("Ce fichier n'est ni un PDF, ni une image JPEG ou PNG (nous vérifions son contenu, pas son nom).",
-                                                 "This file is neither a PDF nor a JPEG or PNG image (we check its content, not its name)."))
+                switch AttachmentCheck.check(bytes, filename: upload.filename) {
+                case .success(let checked): file = (bytes, checked.kind, checked.name)
+                case .failure(let refusal): errors.add("attachment", visit.t(refusal.message))
+                }
             }
         }
         let submissionID = existing?.record.id

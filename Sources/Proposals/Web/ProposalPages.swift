@@ -138,14 +138,6 @@ enum ProposalPages {
         \(Form.submit(visit.t("Afficher", "Show")))
         </form>
         """
-        var pager: [HTML] = []
-        if query.page > 1 {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
-        }
-        pager.append("<li aria-current=\"page\">\(visit.t("Page \(query.page) sur \(pages)", "Page \(query.page) of \(pages)"))</li>")
-        if query.page < pages {
-            pager.append("<li><a href=\"\(base)\(query.queryString(page: query.page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
-        }
         let main: HTML = """
         <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
         <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
@@ -157,7 +149,7 @@ enum ProposalPages {
         <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
         <p role="status">\(visit.t("\(View.number(total, lang: visit.lang)) proposition\(total > 1 ? "s" : "")", "\(total) proposal\(total == 1 ? "" : "s")"))</p>
         \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
-        <nav aria-label="\(visit.t("Pages de résultats", "Result pages"))"><ul class="pagination">\(each: pager)</ul></nav>
+        \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
         """
         return req.render(WebPage(title: visit.t("Propositions", "Proposals") + " · " + territory.name, main: main))
     }
@@ -266,13 +258,9 @@ enum ProposalPages {
         var file: (bytes: [UInt8], kind: AttachmentCheck.Kind, name: String)?
         if let upload = form.attachment, upload.data.readableBytes > 0 {
             let bytes = Array(upload.data.readableBytesView)
-            if bytes.count > AttachmentCheck.maxBytes {
-                errors.add("attachment", visit.t("Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.", "This file is over 5 MB. Make it smaller or send another."))
-            } else if let kind = AttachmentCheck.kind(of: bytes) {
-                file = (bytes, kind, AttachmentCheck.safeName(upload.filename, kind: kind))
-            } else {
-                errors.add("attachment", visit.t("Ce fichier n'est ni une image JPEG ou PNG, ni un PDF (nous vérifions son contenu, pas son nom).",
-                                                 "This file is neither a JPEG or PNG image nor a PDF (we check its content, not its name)."))
+            switch AttachmentCheck.check(bytes, filename: upload.filename) {
+            case .success(let checked): file = (bytes, checked.kind, checked.name)
+            case .failure(let refusal): errors.add("attachment", visit.t(refusal.message))
             }
         }
         guard errors.isEmpty, let input else {
