@@ -230,6 +230,22 @@ struct ExperienceJourneyTests {
             #expect(author.lastStatus == .notFound) // used once
             // Someone else holding the link cannot take it: it is gone.
             #expect(try await Self.count(app, "experience_rescues") == 0)
+
+            // Again while completing that draft: the text goes back into the same draft, not a new one.
+            let edit = "/appels/\(national)/contributions/\(saved.id)/modifier"
+            try await author.get(edit)
+            try await Self.sql(app).raw("DELETE FROM sessions").run()
+            try await author.postMultipart(edit, Self.complete.map { $0.0 == "lessons" ? ("lessons", "Une leçon ajoutée hors session.") : $0 } + [("action", "draft")])
+            let again = try #require(author.location)
+            let count = try await Self.count(app, "experiences")
+            try await author.get(again)
+            try await author.post("/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password,
+                                                 "suivant": try #require(String(again.dropFirst("/connexion?suivant=".count)).removingPercentEncoding)])
+            try await author.get(try #require(author.location))
+            #expect(author.location == "/appels/\(national)/contributions/\(saved.id)")
+            #expect(try await Self.count(app, "experiences") == count)
+            struct Lessons: Decodable { let lessons: String }
+            #expect(try await Self.sql(app).raw("SELECT lessons FROM experiences WHERE id = \(bind: saved.id)").first(decoding: Lessons.self)?.lessons == "Une leçon ajoutée hors session.")
         }
     }
 
@@ -379,6 +395,16 @@ struct ExperienceJourneyTests {
             #expect(organiser.lastStatus == .ok)
 
             let national = try await Self.nationalCall(app)
+            // Reviewers are added by the e-mail of their account; only organisers add them.
+            try await organiser.get("/appels/\(national)/evaluation")
+            try await organiser.post("/appels/\(national)/relecteurs", ["email": "personne@nulle-part.example"])
+            #expect(organiser.lastStatus == .unprocessableEntity && organiser.lastBody.contains("Aucun compte pour personne@nulle-part.example"))
+            try await organiser.post("/appels/\(national)/relecteurs", ["email": "partenaire@broceliande.example"])
+            #expect(organiser.lastStatus == .seeOther)
+            #expect(try await organiser.get("/appels/\(national)/evaluation").contains("Yannick Le Gall"))
+            try await coordinator.get("/appels")
+            try await coordinator.post("/appels/\(national)/relecteurs", ["email": "coordination@vitre.example"])
+            #expect(coordinator.lastStatus == .forbidden)
             let figures = try await organiser.get("/appels/\(national)/chiffres")
             #expect(organiser.lastStatus == .ok && figures.contains("Contributions par contexte") && figures.contains("Contributions par région"))
             #expect(figures.contains("11 contributions envoyées"))

@@ -12,6 +12,7 @@ public enum ExperiencesPaths {
     public static let rescue = RoutePattern("/appels/:call/reprise/:token")
     public static let review = RoutePattern("/appels/:call/evaluation")
     public static let figures = RoutePattern("/appels/:call/chiffres")
+    public static let reviewers = RoutePattern("/appels/:call/relecteurs")
     public static let submission = RoutePattern("/appels/:call/contributions/:submission")
     public static let edit = RoutePattern("/appels/:call/contributions/:submission/modifier")
     public static let invite = RoutePattern("/appels/:call/contributions/:submission/coauteurs")

@@ -7,7 +7,8 @@ import Vapor
 /// The review: scoring on the call's grid, the ranking, the organisers' decisions, the figures.
 enum ReviewPages {
     static func register(_ router: RouteRegistrar) {
-        router.get(ExperiencesPaths.review, access: .signedIn, use: dashboard)
+        router.get(ExperiencesPaths.review, access: .signedIn) { req in try await dashboard(req, errors: FormErrors(), fields: [:]) }
+        router.post(ExperiencesPaths.reviewers, access: .signedIn, use: addReviewer)
         router.get(ExperiencesPaths.score, access: .signedIn) { req in
             let context = try await SubmissionContext.load(req)
             if let refused = mayScore(req, context) { return refused }
@@ -183,7 +184,7 @@ enum ReviewPages {
 
     // MARK: - Ranking
 
-    @Sendable static func dashboard(_ req: Request) async throws -> Response {
+    static func dashboard(_ req: Request, errors: FormErrors, fields: [String: String], status: HTTPStatus = .ok) async throws -> Response {
         let context = try await CallContext.load(req)
         let visit = req.visit
         guard context.reviews || context.organises else {
@@ -216,6 +217,20 @@ enum ReviewPages {
             return ["\(summary.isComplete ? "\(position)" : "—")", "<a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a>",
                     "\(visit.t(record.statusValue.label))", "\(summary.scores.count) / \(summary.required)", mean, flag, "\(yours)"]
         }
+        var team: HTML = .empty
+        if context.organises {
+            let names = try await ExperienceStore.reviewers(callID: call.id, on: req.db).map(\.name)
+            team = """
+            <h2>\(visit.t("Relecteur·rices de l'appel", "Reviewers of the call"))</h2>
+            <p>\(names.isEmpty ? visit.t("Aucun pour le moment.", "None yet.") : names.joined(separator: ", "))</p>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: ExperiencesPaths.reviewers.link(call.id), visit: visit))
+            \(Form.input(name: "email", label: visit.t("Ajouter un·e relecteur·rice", "Add a reviewer"), value: fields["email"], errors: errors, visit: visit, type: "email",
+                         hint: visit.t("L'adresse e-mail de son compte.", "The e-mail address of their account."), autocomplete: "off"))
+            <p class="actions">\(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</p>
+            </form>
+            """
+        }
         let main: HTML = """
         <p class="meta"><a href="\(ExperiencesPaths.call.link(call.id))">\(call.title)</a></p>
         <h1>\(visit.t("Évaluer et classer", "Review and rank"))</h1>
@@ -226,8 +241,38 @@ enum ReviewPages {
                          headers: [visit.t("Rang", "Rank"), visit.t("Contribution", "Submission"), visit.t("État", "Status"), visit.t("Évaluations", "Reviews"),
                                    visit.t("Score moyen", "Mean score"), visit.t("Désaccord", "Disagreement"), visit.t("Vous", "You")],
                          rows: rows, numericColumns: [3, 4]))
+        \(team)
         """
-        return req.render(WebPage(title: visit.t("Évaluer et classer", "Review and rank") + " · " + call.title, main: main))
+        return req.render(WebPage(title: visit.t("Évaluer et classer", "Review and rank") + " · " + call.title, main: main, status: status, hasErrors: !errors.isEmpty))
+    }
+
+    /// An organiser adds a reviewer to the call, by the e-mail address of their account.
+    @Sendable static func addReviewer(_ req: Request) async throws -> Response {
+        let context = try await CallContext.load(req)
+        let visit = req.visit
+        guard context.organises else {
+            return ExperiencesPages.refusal(req, status: .forbidden, title: Text("Accès refusé", "Access denied"),
+                                            message: Text("Seuls les organisateurs de l'appel choisissent ses relecteur·rices.", "Only the call's organisers choose its reviewers."))
+        }
+        let raw = req.formFields()["email"] ?? ""
+        let email = EmailAddress.normalize(raw)
+        var errors = FormErrors()
+        let person = EmailAddress.isValid(email) ? try await ExperienceStore.people(emails: [email], on: req.db)[email] : nil
+        if !EmailAddress.isValid(email) {
+            errors.add("email", visit.t("Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.", "Write a full e-mail address, e.g. name@example.org."))
+        } else if person == nil {
+            errors.add("email", visit.t("Aucun compte pour \(email) : demandez à la personne de créer son compte, puis ajoutez-la.",
+                                        "No account for \(email): ask the person to sign up, then add them."))
+        }
+        guard errors.isEmpty, let person else { return try await dashboard(req, errors: errors, fields: ["email": raw], status: .unprocessableEntity) }
+        let call = context.call, actor = visit.viewer!.personID
+        try await req.db.transaction { db in
+            try await ExperienceStore.sql(db).raw("""
+                INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: call.id), \(bind: person)) ON CONFLICT (call_id, person_id) DO NOTHING
+                """).run()
+            try await AuditEntry.record(actor: actor, territory: call.territory_id, action: "experience_call.reviewer_added", subject: "call \(call.id): person \(person)", on: db)
+        }
+        return req.redirect(to: ExperiencesPaths.review.link(call.id), flash: Flash(.success, visit.t("Relecteur·rice ajouté·e.", "Reviewer added.")))
     }
 
     // MARK: - Figures

@@ -96,7 +96,8 @@ enum SubmissionPages {
         if let existing { files = try await ExperienceStore.attachments(of: existing.record.id, on: req.db) }
         var errors = FormErrors()
         var input: ExperienceInput?
-        switch ExperienceInput.validate(fields: form.fields, multi: form.multi, sending: sending, currentYear: Day(now).year, lang: visit.lang) {
+        // A sent submission (more information asked) keeps every field required when its authors change it.
+        switch ExperienceInput.validate(fields: form.fields, multi: form.multi, sending: sending || !wasDraft, currentYear: Day(now).year, lang: visit.lang) {
         case .success(let value): input = value
         case .failure(let box): errors = box.errors
         }
