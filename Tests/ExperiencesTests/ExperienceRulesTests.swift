@@ -251,3 +251,14 @@ struct AttachmentTests {
         }
     }
 }
+
+@Suite("Open data")
+struct OpenDataTests {
+    @Test func spreadsheetFormulasAreMadeInert() {
+        #expect(CataloguePages.inert("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")")
+        #expect(CataloguePages.inert("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CataloguePages.inert("Café des aidants") == "Café des aidants")
+        #expect(CataloguePages.inert("") == "")
+        #expect(CataloguePages.columns.count == 25)
+    }
+}

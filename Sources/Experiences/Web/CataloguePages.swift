@@ -39,12 +39,16 @@ enum CataloguePages {
         // once per version of the catalogue.
         let items = catalogue.fragments(rows.map { "item/\($0.record.id)/\(lang)" }, version: version) { item(rows[$0], visit: visit).rendered }
             .map { HTML(unsafeRaw: $0) }
-        func select<T>(_ name: String, _ label: String, all: String, _ values: [T], value: (T) -> String, text: (T) -> String, selected: String?) -> HTML {
-            let options = values.map { v -> HTML in
-                let raw = value(v)
-                return "<option value=\"\(raw)\"\(attr: "selected", when: raw == selected)>\(text(v))</option>"
-            }
-            return "<div class=\"field\"><label for=\"filtre-\(name)\">\(label)</label><select id=\"filtre-\(name)\" name=\"\(name)\"><option value=\"\">\(all)</option>\(each: options)</select></div>"
+        // The option lists depend only on the language and the catalogue's years: rendered once
+        // per version, the chosen option marked per request.
+        func select<T>(_ name: String, _ label: String, all: String, _ values: [T], value: @escaping (T) -> String, text: @escaping (T) -> String, selected: String?) -> HTML {
+            let options = catalogue.fragments(["filter/\(lang)/\(name)"], version: version) { _ in
+                HTML.join(values.map { "<option value=\"\(value($0))\">\(text($0))</option>" as HTML }).rendered
+            }[0]
+            return """
+            <div class="field"><label for="filtre-\(name)">\(label)</label><select id="filtre-\(name)" name="\(name)"><option value="">\(all)</option>\
+            \(Form.selecting(selected, in: HTML(unsafeRaw: options)))</select></div>
+            """
         }
         let base = ExperiencesPaths.catalogue.link()
         let filters: HTML = """
@@ -82,7 +86,7 @@ enum CataloguePages {
         let level = record.level.flatMap(EngagementLevel.init(rawValue:)).map { visit.t($0.label) } ?? ""
         let region = record.region.flatMap(Region.init(rawValue:))?.name ?? ""
         let badge: HTML = record.remarkable ? "<span class=\"badge\">\(visit.t("Remarquable", "Remarkable"))</span> " : ""
-        let summary = record.summary.count > 280 ? String(record.summary.prefix(277)) + "…" : record.summary
+        let summary = record.summary.count > 200 ? String(record.summary.prefix(197)) + "…" : record.summary
         return """
         <li\(record.remarkable ? " class=\"remarkable\"" as HTML : "")><h2><a href="\(ExperiencesPaths.experience.link(entry.slugged))">\(record.title)</a></h2>\
         <p class="meta">\(badge)\(context) · \(level) · \(region)\(record.start_year.map { " · \($0)" } ?? "")</p><p>\(summary)</p></li>
@@ -151,7 +155,13 @@ enum CataloguePages {
     }
 
     static func csv(_ entries: [Catalogue.Entry], base: String) -> String {
-        ([CSV.line(columns)] + entries.map { CSV.line(values($0, base: base)) }).joined(separator: "\r\n") + "\r\n"
+        ([CSV.line(columns)] + entries.map { CSV.line(values($0, base: base).map(inert)) }).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// A cell a spreadsheet would run as a formula (=, +, -, @ first) starts with an apostrophe.
+    static func inert(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
     }
 
     static func json(_ entries: [Catalogue.Entry], base: String) -> String {

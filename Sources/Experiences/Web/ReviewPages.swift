@@ -113,10 +113,10 @@ enum ReviewPages {
                 out.append("<p class=\"notice\"><strong>\(visit.t("Désaccord entre relecteur·rices", "Reviewers disagree"))</strong> : \(visit.t("écart de \(Int(summary.spread.rounded())) points sur 100.", "a gap of \(Int(summary.spread.rounded())) points out of 100."))</p>")
             }
             out.append("<p>\(visit.t("\(reviews.count) évaluation(s) sur \(summary.required) demandée(s).", "\(reviews.count) review(s) of \(summary.required) required."))</p>")
-        } else if context.call.reviews {
+        } else if context.call.reviews, !context.isAuthor {
             out.append("<p>\(visit.t("Les notes des autres relecteur·rices s'afficheront une fois les vôtres données.", "Other reviewers' scores will show once you have given yours."))</p>")
         }
-        if context.call.organises, !context.status.next.isEmpty {
+        if context.call.organises, !context.isAuthor, !context.status.next.isEmpty {
             let options = context.status.next.map { Form.Option($0.rawValue, visit.t($0.label)) }
             out.append("""
             \(Form.open(action: ExperiencesPaths.status.link(callID, context.record.id), visit: visit))
@@ -138,6 +138,11 @@ enum ReviewPages {
         guard context.call.organises else {
             return ExperiencesPages.refusal(req, status: .forbidden, title: Text("Accès refusé", "Access denied"),
                                             message: Text("Seuls les organisateurs de l'appel décident de l'état d'une contribution.", "Only the call's organisers decide a submission's status."))
+        }
+        guard !context.isAuthor else {
+            return ExperiencesPages.refusal(req, status: .forbidden, title: Text("Accès refusé", "Access denied"),
+                                            message: Text("Vous êtes auteur·rice de cette contribution : un·e autre organisateur·rice décide de son état.",
+                                                          "You are an author of this submission: another organiser decides its status."))
         }
         let fields = req.formFields()
         var errors = FormErrors()

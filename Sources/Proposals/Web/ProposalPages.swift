@@ -113,13 +113,7 @@ enum ProposalPages {
             let all = req.agora.territories.fragment("proposal-filter/\(territory.id)/\(visit.lang.rawValue)/\(name)") {
                 HTML.join(values.map { "<option value=\"\($0.0)\">\($0.1)</option>" })
             }
-            guard let selected, !selected.isEmpty else { return all }
-            // A byte search (Foundation's replacingOccurrences was a third of this page's time).
-            let needle = "<option value=\"\(HTML.escaped(selected))\""
-            let text = all.rendered
-            guard let end = ByteSearch.end(of: needle, in: text) else { return all }
-            let bytes = Array(text.utf8)
-            return HTML(unsafeRaw: String(decoding: bytes[..<end], as: UTF8.self) + " selected" + String(decoding: bytes[end...], as: UTF8.self))
+            return Form.selecting(selected, in: all)
         }
         let filters: HTML = """
         <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
