@@ -202,3 +202,42 @@ def test_catalogue_works_without_javascript_and_on_a_small_screen(new_context):
     expect(page.locator("h1")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 320, f"the page scrolls sideways at 320 px ({width} px)"
+
+
+def test_organisers_open_calls_and_read_the_figures(new_context):
+    organiser = new_context.page()
+    login(organiser, ORGANISER, DEMO_PASSWORD)
+    visit(organiser, "/appels/nouveau")
+    submit(organiser, "Ouvrir l'appel", status=422)
+    expect(organiser.locator("#champ-title-erreur")).to_contain_text("titre")
+    expect(organiser.locator("#champ-closes_on-erreur")).to_be_visible()
+    call = national_call(organiser)
+    visit(organiser, call + "/chiffres")
+    expect(organiser.locator("main table").first).to_be_visible()
+    expect(organiser.locator("main")).to_contain_text("Contributions par région")
+
+    # A territory's coordinator opens a local call, for its members only.
+    title = f"Appel local {uuid.uuid4().hex[:6]}"
+    coordinator = new_context.page()
+    login(coordinator, DEMO["coordinator"], DEMO_PASSWORD)
+    visit(coordinator, "/vitre/appels")
+    with coordinator.expect_navigation():
+        coordinator.locator("main").get_by_role("link", name="Ouvrir un appel sur le territoire").click()
+    audit(coordinator)
+    field(coordinator, "Titre de l'appel", "title").fill(title)
+    field(coordinator, "Présentation", "body").fill("Racontez-nous vos démarches avec les habitants.")
+    field(coordinator, "Ouverture", "opens_on").fill("2026-01-01")
+    field(coordinator, "Date limite", "closes_on").fill("2099-12-31")
+    coordinator.get_by_label("Les membres du territoire seulement").check()
+    field(coordinator, "Relecteur·rices", "reviewers").fill(DEMO["decision_maker"])
+    coordinator.get_by_label("Une", exact=True).check()
+    submit(coordinator, "Ouvrir l'appel")
+    expect_status_message(coordinator, "L'appel est ouvert")
+    expect(coordinator.locator("h1")).to_have_text(title)
+
+    # Someone of another territory may read it but not answer it, and never sees its figures.
+    outsider = new_context.page()
+    login(outsider, DEMO["coordinator_broceliande"], DEMO_PASSWORD)
+    visit(outsider, path_of(coordinator))
+    expect(outsider.locator("main")).to_contain_text("réservé aux membres du territoire")
+    visit(outsider, path_of(coordinator) + "/chiffres", status=403)

@@ -33,6 +33,32 @@ public struct CatalogueQuery: Sendable, Equatable {
         page = min(max(Int(query["page"] ?? "") ?? 1, 1), 100_000)
     }
 
+    /// The keys of the catalogue's filter index this query asks for.
+    public var filterKeys: [String] {
+        var keys: [String] = []
+        if let context { keys.append("contexte=" + context.rawValue) }
+        if let level { keys.append("niveau=" + level.rawValue) }
+        if let theme { keys.append("theme=" + theme.rawValue) }
+        if let region { keys.append("region=" + region.rawValue) }
+        if let population { keys.append("population=" + population.rawValue) }
+        if let year { keys.append("annee=" + String(year)) }
+        if remarkableOnly { keys.append("remarquables=1") }
+        return keys
+    }
+
+    /// The keys under which an experience is found by the filters (the same as `filterKeys`).
+    public static func filterKeys(of record: ExperienceRecord) -> [String] {
+        var keys: [String] = []
+        if let context = record.context { keys.append("contexte=" + context) }
+        if let level = record.level { keys.append("niveau=" + level) }
+        keys += Mask.values(record.themes_mask, ExperienceTheme.self).map { "theme=" + $0.rawValue }
+        if let region = record.region { keys.append("region=" + region) }
+        keys += Mask.values(record.populations_mask, Population.self).map { "population=" + $0.rawValue }
+        if let year = record.start_year { keys.append("annee=" + String(year)) }
+        if record.remarkable { keys.append("remarquables=1") }
+        return keys
+    }
+
     public func queryString(page newPage: Int? = nil) -> String {
         var items: [(String, String)] = []
         if !text.isEmpty { items.append(("q", text)) }
@@ -67,11 +93,12 @@ public final class Catalogue: Sendable {
     struct Snapshot: Sendable {
         var version = -1
         var entries: [Entry] = []                     // remarkable first, then the most recently published
-        var contexts: [UInt8] = [], levels: [UInt8] = [], regions: [UInt8] = []
-        var themes: [Int] = [], populations: [Int] = [], years: [Int] = [], remarkable: [Bool] = []
+        /// The search index (term → positions) and the filters' index ("contexte=…", "annee=2015",
+        /// "remarquables=1"… → positions), each list ascending: a query intersects lists.
         var terms: [String: [Int32]] = [:]
+        var filters: [String: [Int32]] = [:]
         var byID: [Int: Int] = [:]
-        var years_: [Int] = []                        // the years present, for the filter
+        var years: [Int] = []                         // the years present, for the filter
     }
 
     struct State: Sendable {
@@ -136,20 +163,15 @@ public final class Catalogue: Sendable {
             WHERE e.status = 'published' ORDER BY f.id
             """).all(decoding: FileRow.self) { files[row.experience_id, default: []].append((row.id, row.name, row.size)) }
         var snapshot = Snapshot(version: version)
-        let contexts = ExperienceContext.allCases, levels = EngagementLevel.allCases, regions = Region.allCases
+        var years = Set<Int>()
         for (position, record) in records.enumerated() {
             snapshot.entries.append(Entry(record: record, callTitle: calls[record.call_id] ?? "",
                                           attachments: (files[record.id] ?? []).map { (id: $0.0, name: $0.1, size: $0.2) }))
-            snapshot.contexts.append(UInt8(record.context.flatMap { ExperienceContext(rawValue: $0) }.flatMap { contexts.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
-            snapshot.levels.append(UInt8(record.level.flatMap { EngagementLevel(rawValue: $0) }.flatMap { levels.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
-            snapshot.regions.append(UInt8(record.region.flatMap { Region(rawValue: $0) }.flatMap { regions.firstIndex(of: $0) }.map { $0 + 1 } ?? 0))
-            snapshot.themes.append(record.themes_mask)
-            snapshot.populations.append(record.populations_mask)
-            snapshot.years.append(record.start_year ?? 0)
-            snapshot.remarkable.append(record.remarkable)
             snapshot.byID[record.id] = position
+            for key in CatalogueQuery.filterKeys(of: record) { snapshot.filters[key, default: []].append(Int32(position)) }
+            if let year = record.start_year { years.insert(year) }
         }
-        snapshot.years_ = Array(Set(snapshot.years.filter { $0 > 0 })).sorted(by: >)
+        snapshot.years = years.sorted(by: >)
         struct TermRow: Decodable { let experience_id: Int; let term: String }
         for row in try await sql.raw("""
             SELECT t.experience_id, t.term FROM experience_terms t JOIN experiences e ON e.id = t.experience_id WHERE e.status = 'published'
@@ -164,33 +186,24 @@ public final class Catalogue: Sendable {
     /// One page of the catalogue, and the number of experiences that match.
     public func list(_ query: CatalogueQuery, on db: any Database) async throws -> (rows: [Entry], total: Int, years: [Int], version: Int) {
         let s = try await snapshot(on: db)
-        var candidates: [Int32]?
+        // Every search term and every filter is a sorted list of positions: intersect the lists,
+        // the shortest first (no filter, no search: every position, in order).
         let terms = SearchTerms.terms(of: query.text, limit: 8)
-        for term in terms {
-            let postings = s.terms[term] ?? []
-            candidates = candidates.map { SearchTerms.intersect($0, postings) } ?? postings
+        var lists = terms.map { s.terms[$0] ?? [] } + query.filterKeys.map { s.filters[$0] ?? [] }
+        if terms.isEmpty, !query.text.isEmpty { lists.append([]) } // only stop words: nothing to find
+        let start = (query.page - 1) * CatalogueQuery.pageSize
+        let rows: [Entry], total: Int
+        if lists.isEmpty {
+            total = s.entries.count
+            rows = Array(s.entries[min(start, total)..<min(start + CatalogueQuery.pageSize, total)])
+        } else {
+            lists.sort { $0.count < $1.count }
+            var positions = lists[0]
+            for list in lists.dropFirst() where !positions.isEmpty { positions = SearchTerms.intersect(positions, list) }
+            total = positions.count
+            rows = positions[min(start, total)..<min(start + CatalogueQuery.pageSize, total)].map { s.entries[Int($0)] }
         }
-        if terms.isEmpty, !query.text.isEmpty { candidates = [] } // only stop words: nothing to find
-        func code<T: CaseIterable & Equatable>(_ value: T?) -> UInt8? { value.map { UInt8(Array(T.allCases).firstIndex(of: $0)! + 1) } }
-        let context = code(query.context), level = code(query.level), region = code(query.region)
-        let theme = query.theme.map { Mask.of([$0]) }, population = query.population.map { Mask.of([$0]) }
-        let year = query.year, remarkableOnly = query.remarkableOnly
-        let start = (query.page - 1) * CatalogueQuery.pageSize, end = start + CatalogueQuery.pageSize
-        var total = 0
-        var page: [Entry] = []
-        func visit(_ p: Int) {
-            if let context, s.contexts[p] != context { return }
-            if let level, s.levels[p] != level { return }
-            if let region, s.regions[p] != region { return }
-            if let theme, s.themes[p] & theme == 0 { return }
-            if let population, s.populations[p] & population == 0 { return }
-            if let year, s.years[p] != year { return }
-            if remarkableOnly, !s.remarkable[p] { return }
-            if total >= start, total < end { page.append(s.entries[p]) }
-            total += 1
-        }
-        if let candidates { for p in candidates { visit(Int(p)) } } else { for p in s.entries.indices { visit(p) } }
-        return (page, total, s.years_, s.version)
+        return (rows, total, s.years, s.version)
     }
 
     /// A published experience by id (nil when it is not published).
