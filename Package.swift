@@ -6,10 +6,10 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// A feature room sees the core, SQL and the web framework — never another room.
-func room(_ name: String) -> Target {
+func room(_ name: String, also: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
-        dependencies: [
+        dependencies: also + [
             "Core",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Vapor", package: "vapor"),
@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Proposals", "Committees", "Stats",
+                "Core", "Accounts", "Proposals", "Committees", "Stats", "Experiences",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -67,11 +67,14 @@ let package = Package(
         room("Accounts"),
         room("Proposals"),
         room("Committees"),
+        // Calls for experiences: submissions, review, public catalogue (issue #7).
+        room("Experiences", also: ["Stats"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [

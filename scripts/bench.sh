@@ -13,6 +13,7 @@ cd "$ROOT"
 
 ACCOUNTS="${AGORA_BENCH_ACCOUNTS:-50000}"
 PROPOSALS="${AGORA_BENCH_PROPOSALS:-20000}"
+EXPERIENCES="${AGORA_BENCH_EXPERIENCES:-10000}"
 SECONDS_PER_ROUTE="${AGORA_BENCH_SECONDS:-10}"
 PORT="${AGORA_BENCH_PORT:-8099}"
 BASE="http://127.0.0.1:${PORT}"
@@ -33,12 +34,15 @@ unset DATABASE_URL SMTP_HOST
 
 log "loading the demo, $ACCOUNTS accounts and $PROPOSALS proposals"
 load_start=$(date +%s)
-"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
+"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" --experiences "$EXPERIENCES" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
 load_seconds=$(( $(date +%s) - load_start ))
 q() { sqlite3 "$OUT/data/agora.sqlite" "$1"; }
 people=$(q "SELECT count(*) FROM people")
 proposals=$(q "SELECT count(*) FROM proposals"); supports=$(q "SELECT count(*) FROM proposal_supports"); comments=$(q "SELECT count(*) FROM proposal_comments")
 proposal_id=$(q "SELECT id FROM proposals WHERE title LIKE 'Charge %' AND status = 'in_progress' ORDER BY id LIMIT 1 OFFSET 1000")
+# Experiences (issue #7): published ones in the catalogue, and one of them (its page's address comes after the server starts).
+experiences=$(q "SELECT count(*) FROM experiences WHERE status = 'published'")
+experience_id=$(q "SELECT id FROM experiences WHERE title LIKE 'Charge %' ORDER BY id LIMIT 1 OFFSET 5000")
 
 # The routes measured, the constant one first: "label|path".
 ROUTES=(
@@ -50,6 +54,11 @@ ROUTES=(
   "proposals, page 500|/vitre/propositions?page=500"
   "a proposal (10 supports, 5 comments)|/vitre/propositions/$proposal_id"
   "proposals follow-up|/vitre/suivi-des-propositions"
+  "experiences catalogue, first page|/experiences"
+  "experiences, search + context + region|/experiences?q=aidants&contexte=lieux-de-soins&region=53"
+  "experiences, year + population + remarkable, page 2|/experiences?annee=2015&population=jeunes&remarquables=1&page=2"
+  "experiences, page 400|/experiences?page=400"
+  "an experience|/experiences/$experience_id"
 )
 
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
@@ -57,6 +66,11 @@ PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -fs -o /dev/null "$BASE/healthz" && break; sleep 0.2; done
 curl -fs -o /dev/null "$BASE/healthz" || die "the server did not start (see $OUT/server.log)"
+# An experience's citable address carries its title after the id: measure that one, not the redirect.
+experience_path=$(curl -s -o /dev/null -w '%{redirect_url}' "$BASE/experiences/$experience_id" | sed "s#^$BASE##")
+for i in "${!ROUTES[@]}"; do
+  if [ -n "$experience_path" ] && [ "${ROUTES[$i]#*|}" = "/experiences/$experience_id" ]; then ROUTES[$i]="${ROUTES[$i]%%|*}|$experience_path"; fi
+done
 
 # Page weights: the home page's HTML and everything it links to (CSS, JS).
 curl -fs "$BASE/vitre" -o "$OUT/vitre.html"
@@ -126,7 +140,7 @@ Run of $(date -u '+%Y-%m-%d %H:%M UTC') on commit \`$(git rev-parse --short HEAD
 $(nproc) cores ($cpu), release build, SQLite (WAL), one process; wrk 2 threads, 64 connections,
 ${SECONDS_PER_ROUTE} s per route after a 2 s warm-up, all routes in one run of the same server.
 Data: the demo territories plus $ACCOUNTS accounts in /vitre ($people people in all) and $proposals proposals
-with $supports supports and $comments comments, loaded in ${load_seconds} s.
+with $supports supports and $comments comments, and $experiences published experiences, loaded in ${load_seconds} s.
 Requests are anonymous (no cookie), as a first visit is.
 
 $table

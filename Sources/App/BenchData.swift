@@ -12,6 +12,7 @@ struct BenchDataCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "accounts", help: "nombre de comptes (50000 par défaut)") var accounts: Int?
         @Option(name: "proposals", help: "nombre de propositions (20000 par défaut), avec 10 soutiens et 5 commentaires chacune") var proposals: Int?
+        @Option(name: "experiences", help: "nombre d'expériences publiées au catalogue (10000 par défaut)") var experiences: Int?
     }
     var help: String { "Charge un grand territoire pour les mesures / loads a large territory for benchmarks" }
 
@@ -58,5 +59,7 @@ struct BenchDataCommand: AsyncCommand {
         context.console.print("\(target) comptes de charge dans /vitre.")
         let proposals = try await ProposalsBenchData.load(count: signature.proposals ?? 20_000, territory: territory, on: app.db)
         context.console.print("\(proposals) propositions de charge dans /vitre.")
+        let experiences = try await ExperiencesBenchData.load(count: signature.experiences ?? 10_000, on: app.db)
+        context.console.print("\(experiences) expériences de charge publiées au catalogue.")
     }
 }

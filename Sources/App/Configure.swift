@@ -1,4 +1,5 @@
 import Accounts
+import Experiences
 import Proposals
 import Committees
 import Core
@@ -11,7 +12,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own

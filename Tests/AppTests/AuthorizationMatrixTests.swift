@@ -3,6 +3,7 @@ import App
 import Core
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -11,7 +12,7 @@ import Vapor
 /// without an expectation fails the test.
 @Suite("Authorization matrix", .serialized)
 struct AuthorizationMatrixTests {
-    enum Expect { case everyone, guests, signedIn, roles(Set<Role>), dev }
+    enum Expect { case everyone, guests, signedIn, roles(Set<Role>), dev, people(Set<String>) }
 
     static let expectations: [String: Expect] = [
         "GET /healthz": .everyone, "GET /static/:file": .everyone, "GET /dev/outbox": .dev,
@@ -79,7 +80,30 @@ struct AuthorizationMatrixTests {
         "POST /:territory/instances/:committee/strategies/:strategy/sections/:section": .roles(Set(Role.allCases)),
         "POST /:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires": .roles(Set(Role.allCases)),
         "POST /:territory/instances/:committee/strategies/:strategy/adoption": .roles([.coordinator, .admin]),
+        // Experiences (the national demo call stands for :call): public calls and catalogue; an
+        // account to contribute (without a session, what was typed is kept and the person sent to
+        // log in); national calls opened by national organisers only, local ones by the territory's
+        // staff; the review and the figures of a call for its reviewers and organisers.
+        "GET /appels": .everyone, "GET /appels/:call": .everyone, "GET /:territory/appels": .everyone,
+        "GET /appels/nouveau": .people([Self.nationalOrganiser]), "POST /appels/nouveau": .people([Self.nationalOrganiser]),
+        "GET /:territory/appels/nouveau": .roles([.coordinator, .admin]), "POST /:territory/appels/nouveau": .roles([.coordinator, .admin]),
+        "GET /appels/:call/contribuer": .signedIn, "POST /appels/:call/contribuer": .signedIn,
+        "GET /appels/:call/reprise/:token": .signedIn,
+        "GET /appels/:call/evaluation": .people([Self.nationalOrganiser]), "GET /appels/:call/chiffres": .people([Self.nationalOrganiser]),
+        "POST /appels/:call/relecteurs": .people([Self.nationalOrganiser]),
+        "GET /appels/:call/contributions/:submission": .signedIn,
+        "GET /appels/:call/contributions/:submission/modifier": .signedIn, "POST /appels/:call/contributions/:submission/modifier": .signedIn,
+        "POST /appels/:call/contributions/:submission/coauteurs": .signedIn, "POST /appels/:call/contributions/:submission/reponse": .signedIn,
+        "GET /appels/:call/contributions/:submission/notation": .signedIn, "POST /appels/:call/contributions/:submission/notation": .signedIn,
+        "POST /appels/:call/contributions/:submission/etat": .signedIn,
+        "GET /appels/:call/contributions/:submission/pieces/:attachment": .everyone,
+        "GET /coauteurs/:token": .signedIn, "POST /coauteurs/:token": .signedIn,
+        "GET /experiences": .everyone, "GET /experiences/:experience": .everyone,
+        "GET /experiences.csv": .everyone, "GET /experiences.json": .everyone,
     ]
+
+    /// The national organiser of the experiences demo (a platform-level role, not a territory's).
+    static let nationalOrganiser = "organisation@appel-national.example"
 
     /// The people who knock: nil is anonymous; the Brocéliande coordinator has no role in Vitré.
     static let personas: [(label: String, email: String?, rolesInVitre: Set<Role>)] = [
@@ -91,6 +115,7 @@ struct AuthorizationMatrixTests {
         ("décideur", "decideur@vitre.example", [.decisionMaker]),
         ("administrateur", "admin@vitre.example", [.admin]),
         ("coordinateur d'un autre territoire", "coordination@broceliande.example", []),
+        ("organisation nationale des appels à expériences", nationalOrganiser, []),
     ]
 
     @Test func everyRouteRefusesWhoItMustAndOnlyThem() async throws {
@@ -104,26 +129,22 @@ struct AuthorizationMatrixTests {
                 guard let email = persona.email else { continue }
                 ids[email] = try await Person.query(on: app.db).filter(\.$email == email).first()?.id
             }
+            struct Call: Decodable { let id: Int }
+            let nationalCall = try #require(try await (app.db as! any SQLDatabase).raw("SELECT id FROM experience_calls WHERE territory_id IS NULL").first(decoding: Call.self)).id
             // Joining a territory changes roles: it runs last.
             let ordered = entries.sorted { ($0.path.hasSuffix("rejoindre") ? 1 : 0) < ($1.path.hasSuffix("rejoindre") ? 1 : 0) }
             var checked = 0
             for entry in ordered {
                 let key = "\(entry.method.rawValue) \(entry.path)"
                 guard let expectation = Self.expectations[key] else { continue }
-                let path = entry.path
-                    .replacingOccurrences(of: ":territory", with: "vitre")
-                    .replacingOccurrences(of: ":token", with: "jeton-inconnu")
-                    .replacingOccurrences(of: ":person", with: "999999")
-                    .replacingOccurrences(of: ":proposal", with: "999999")
-                    .replacingOccurrences(of: ":action", with: "999999")
-                    .replacingOccurrences(of: ":committee", with: "999999")
-                    .replacingOccurrences(of: ":member", with: "999999")
-                    .replacingOccurrences(of: ":call", with: "999999")
-                    .replacingOccurrences(of: ":meeting", with: "999999")
-                    .replacingOccurrences(of: ":item", with: "999999")
-                    .replacingOccurrences(of: ":strategy", with: "999999")
-                    .replacingOccurrences(of: ":section", with: "999999")
-                    .replacingOccurrences(of: ":file", with: "app.css")
+                // Every path parameter gets a value: an unknown id (the handler's 404 is "not refused"),
+                // the national demo call for experiences, a real file for /static.
+                let values: [(String, String)] = [
+                    (":territory", "vitre"), (":token", "jeton-inconnu"), (":file", "app.css"), (":call", String(nationalCall)),
+                ] + [":person", ":proposal", ":action", ":committee", ":member", ":meeting", ":item", ":strategy", ":section",
+                     ":submission", ":attachment", ":experience"].map { ($0, "999999") }
+                var path = entry.path
+                for (name, value) in values { path = path.replacingOccurrences(of: name, with: value) }
                 for persona in Self.personas {
                     let browser = Browser(app)
                     if let email = persona.email, let id = ids[email] {
@@ -148,6 +169,7 @@ struct AuthorizationMatrixTests {
                     case .signedIn: allowed = signedIn
                     case .roles(let roles): allowed = signedIn && !roles.isDisjoint(with: persona.rolesInVitre)
                     case .dev: allowed = true // tests run without SMTP
+                    case .people(let emails): allowed = persona.email.map(emails.contains) ?? false
                     }
                     if allowed {
                         #expect(!refused, "\(key) refused \(persona.label) (\(status.code))")

@@ -1,5 +1,6 @@
 import Accounts
 import Core
+import Experiences
 import Foundation
 import Testing
 
@@ -26,5 +27,12 @@ struct DocsTests {
             #expect(readme.contains("`\(account.email)`"), "README lacks \(account.email)")
         }
         #expect(readme.contains(AccountsDemo.password))
+    }
+
+    @Test func readmeListsTheNationalAccountsOfTheExperiencesDemo() throws {
+        let readme = try Self.read("README.md")
+        for email in [ExperiencesDemo.organiser.email] + ExperiencesDemo.reviewers.map(\.email) {
+            #expect(readme.contains("`\(email)`"), "README lacks \(email)")
+        }
     }
 }

@@ -34,6 +34,7 @@ public enum ReservedSlugs {
         "static", "healthz", "connexion", "inscription", "deconnexion", "confirmer", "compte",
         "mot-de-passe-oublie", "reinitialiser", "lien-de-connexion", "lien", "accessibilite",
         "mentions-legales", "confidentialite", "conditions", "dev", "api", "admin", "territoires",
+        "appels", "experiences", "coauteurs", // the experiences room's national pages
     ]
 
     /// Lowercase letters, digits and hyphens, 2 to 40 characters, not reserved.

@@ -147,60 +147,6 @@ public struct StatusChangeInput: Sendable, Equatable {
     }
 }
 
-/// French full-text search without a search engine: words are lower-cased, stripped of accents,
-/// of elisions (l', d') and of the plural marks, and stored as terms; a query matches the
-/// proposals that hold every one of its terms. "Médecins" and "medecin" both give "medecin".
-public enum SearchTerms {
-    static let stopWords: Set<String> = [
-        "le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "a", "au", "aux", "en", "dans", "pour",
-        "par", "sur", "avec", "sans", "ce", "ces", "cet", "cette", "que", "qui", "ne", "pas", "plus", "se", "sa",
-        "son", "ses", "leur", "leurs", "nos", "notre", "vos", "votre", "il", "elle", "ils", "elles", "on", "nous",
-        "vous", "je", "tu", "est", "sont", "etre", "avoir", "the", "of", "and", "to", "in", "for",
-    ]
-
-    /// The terms of a text, each once, in order of appearance.
-    static let french = Locale(identifier: "fr_FR")
-
-    public static func terms(of text: String, limit: Int = 400) -> [String] {
-        guard !text.isEmpty else { return [] }
-        // Plain ASCII (most searches) needs no Unicode folding: lower-cased byte by byte.
-        let folded = text.utf8.allSatisfy({ $0 < 0x80 })
-            ? String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-            : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: french)
-                .lowercased()
-                .replacingOccurrences(of: "œ", with: "oe").replacingOccurrences(of: "æ", with: "ae")
-        var seen = Set<String>()
-        var out: [String] = []
-        var word = ""
-        func flush() {
-            defer { word = "" }
-            guard let term = stem(word), !seen.contains(term) else { return }
-            seen.insert(term)
-            out.append(term)
-        }
-        for scalar in folded.unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar) {
-                word.unicodeScalars.append(scalar)
-            } else {
-                flush()
-                if out.count >= limit { break }
-            }
-        }
-        flush()
-        return Array(out.prefix(limit))
-    }
-
-    /// A light French stemmer: plural endings only (médecins → medecin, hôpitaux → hopital).
-    static func stem(_ raw: String) -> String? {
-        var word = raw
-        guard word.count >= 2, !stopWords.contains(word) else { return nil }
-        if word.count > 4, word.hasSuffix("aux") { word = String(word.dropLast(3)) + "al" }
-        else if word.count > 3, word.hasSuffix("eaux") { word = String(word.dropLast(1)) }
-        else if word.count > 3, word.hasSuffix("s") || word.hasSuffix("x") { word = String(word.dropLast()) }
-        return String(word.prefix(40))
-    }
-}
-
 /// The median of a list of durations (nil when empty).
 public enum Median {
     public static func of(_ values: [Double]) -> Double? {
@@ -208,29 +154,5 @@ public enum Median {
         let sorted = values.sorted()
         let middle = sorted.count / 2
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-}
-
-/// An attached file is checked by its content, never by its name: JPEG, PNG or PDF, 5 MB at most.
-public enum AttachmentCheck {
-    public static let maxBytes = 5 * 1024 * 1024
-
-    public enum Kind: String, Sendable { case jpeg = "image/jpeg", png = "image/png", pdf = "application/pdf" }
-
-    public static func kind(of bytes: [UInt8]) -> Kind? {
-        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if bytes.starts(with: Array("%PDF-".utf8)) { return .pdf }
-        return nil
-    }
-
-    /// A file name safe to show and to send back in Content-Disposition.
-    public static func safeName(_ raw: String, kind: Kind) -> String {
-        let base = raw.split(separator: "/").last.map(String.init) ?? "document"
-        let cleaned = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "-_. ".unicodeScalars.contains($0) }
-            .map(Character.init)).trimmingCharacters(in: .whitespaces)
-        let stem = (cleaned.split(separator: ".").dropLast().joined(separator: ".")).prefix(60)
-        let ext = switch kind { case .jpeg: "jpg"; case .png: "png"; case .pdf: "pdf" }
-        return (stem.isEmpty ? "document" : String(stem)) + "." + ext
     }
 }

@@ -196,7 +196,7 @@ public final class ProposalReadModel: Sendable {
         // The positions allowed by the commune and the search words, ascending (nil: all).
         var candidates: [Int32]?
         func narrow(_ positions: [Int32]) {
-            candidates = candidates.map { Self.intersect($0, positions) } ?? positions
+            candidates = candidates.map { SearchTerms.intersect($0, positions) } ?? positions
         }
         if let commune = query.commune { narrow(snapshot.communePositions[commune] ?? []) }
         let terms = SearchTerms.terms(of: query.text, limit: 8)
@@ -260,17 +260,6 @@ public final class ProposalReadModel: Sendable {
             if slots[territoryID]?.snapshot?.version == snapshot.version { slots[territoryID]?.figures = figures }
         }
         return figures
-    }
-
-    /// The common elements of two ascending lists, in one pass.
-    static func intersect(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-        var out: [Int32] = []
-        out.reserveCapacity(min(a.count, b.count))
-        var i = 0, j = 0
-        while i < a.count, j < b.count {
-            if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
-        }
-        return out
     }
 
     // MARK: - Pages
