@@ -158,6 +158,13 @@ def test_members_draft_a_strategy(page):
     with page.expect_navigation() as nav:
         page.get_by_role("link", name="Espace des membres").click()
     audit(page, nav.value)
+    space = path_of(page)
+    # A working document, checked by its content, for members only.
+    field(page, "Titre du document", "title").fill("Budget du transport")
+    page.get_by_label("Fichier PDF, JPEG ou PNG").set_input_files({"name": "budget.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    submit(page, "Ajouter le document")
+    expect(page.get_by_role("link", name="Budget du transport")).to_be_visible()
+    visit(page, space)
     field(page, "Titre", "strategy_title").fill(f"Stratégie jeunesse {uuid.uuid4().hex[:6]}")
     submit(page, "Créer le projet")
     field(page, "Titre de la partie", "section_title").fill("Constat")

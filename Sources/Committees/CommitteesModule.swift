@@ -19,6 +19,7 @@ public struct CommitteesModule: FeatureModule {
         CallPages.register(router)
         MeetingPages.register(router)
         StrategyPages.register(router)
+        DocumentPages.register(router)
     }
 
     public func loadDemo(on app: Application) async throws -> [String] {

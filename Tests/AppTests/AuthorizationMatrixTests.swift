@@ -80,6 +80,8 @@ struct AuthorizationMatrixTests {
         "POST /:territory/instances/:committee/strategies/:strategy/sections/:section": .roles(Set(Role.allCases)),
         "POST /:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires": .roles(Set(Role.allCases)),
         "POST /:territory/instances/:committee/strategies/:strategy/adoption": .roles([.coordinator, .admin]),
+        "POST /:territory/instances/:committee/documents": .roles(Set(Role.allCases)),
+        "GET /:territory/instances/:committee/documents/:document": .roles(Set(Role.allCases)),
         // Experiences (the national demo call stands for :call): public calls and catalogue; an
         // account to contribute (without a session, what was typed is kept and the person sent to
         // log in); national calls opened by national organisers only, local ones by the territory's
@@ -142,7 +144,7 @@ struct AuthorizationMatrixTests {
                 let values: [(String, String)] = [
                     (":territory", "vitre"), (":token", "jeton-inconnu"), (":file", "app.css"), (":call", String(nationalCall)),
                 ] + [":person", ":proposal", ":action", ":committee", ":member", ":meeting", ":item", ":strategy", ":section",
-                     ":submission", ":attachment", ":experience"].map { ($0, "999999") }
+                     ":submission", ":attachment", ":experience", ":document"].map { ($0, "999999") }
                 var path = entry.path
                 for (name, value) in values { path = path.replacingOccurrences(of: name, with: value) }
                 for persona in Self.personas {

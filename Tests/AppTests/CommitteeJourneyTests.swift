@@ -286,6 +286,37 @@ struct CommitteeJourneyTests {
         }
     }
 
+    @Test func workingDocumentsAreCheckedByContentAndReadByMembersOnly() async throws {
+        try await withDemoApp { app in
+            let committee = try #require(try await Committee.query(on: app.db).filter(\.$name == "Comité local de santé du pays de Vitré").first())
+            let base = "/vitre/instances/\(committee.id!)"
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$committeeID == committee.id!).sort(\.$startsAt).first())
+            let pro = Browser(app)
+            try await pro.login("pro@vitre.example")
+            try await pro.get(base + "/espace-membres")
+            try await pro.postMultipart(base + "/documents", [("title", "Budget du transport"), ("meeting", "\(meeting.id!)")],
+                                        files: [(name: "file", filename: "budget.pdf", bytes: Array("MZ not a pdf".utf8))])
+            #expect(pro.lastStatus == .unprocessableEntity && pro.lastBody.contains("nous vérifions son contenu"))
+            #expect(pro.lastBody.contains("value=\"Budget du transport\""))
+            try await pro.postMultipart(base + "/documents", [("title", "Budget du transport"), ("meeting", "\(meeting.id!)")],
+                                        files: [(name: "file", filename: "budget.exe.pdf", bytes: Array("%PDF-1.4 budget".utf8))])
+            #expect(pro.lastStatus == .seeOther)
+            let listed = try await pro.get("\(base)/seances/\(meeting.id!)")
+            let link = try #require(listed.range(of: base + "/documents/").map { String(listed[$0.lowerBound...].prefix { $0 != "\"" }) })
+            #expect(try await pro.get(link).hasPrefix("%PDF"))
+            #expect(pro.lastHeaders.first(name: .contentDisposition)?.contains("budget.exe.pdf") == true)
+            // The public sees neither the list nor the file.
+            let anonymous = Browser(app)
+            #expect(!(try await anonymous.get("\(base)/seances/\(meeting.id!)")).contains("Budget du transport"))
+            try await anonymous.get(link)
+            #expect(anonymous.lastStatus == .seeOther || anonymous.lastStatus == .forbidden)
+            let outsider = Browser(app)
+            try await outsider.login("partenaire@broceliande.example")
+            try await outsider.get(link)
+            #expect(outsider.lastStatus == .forbidden)
+        }
+    }
+
     @Test func theDemoCommitteesHaveARecord() async throws {
         try await withDemoApp { app in
             let anonymous = Browser(app)

@@ -144,7 +144,29 @@ public final class StrategySection: Model, @unchecked Sendable {
 }
 
 enum CommitteesMigrations {
-    static var all: [any Migration] { [CreateTables(), CreateStrategies()] }
+    static var all: [any Migration] { [CreateTables(), CreateStrategies(), CreateDocuments()] }
+
+    /// Working documents of a committee (members only), optionally attached to a meeting.
+    struct CreateDocuments: AsyncMigration {
+        var name: String { "Committees.003.Documents" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("committee_documents")
+                .field("id", .int, .identifier(auto: true))
+                .field("committee_id", .int, .required, .references("committees", "id", onDelete: .cascade))
+                .field("meeting_id", .int, .references("committee_meetings", "id", onDelete: .setNull))
+                .field("title", .string, .required)
+                .field("file_name", .string, .required)
+                .field("file_type", .string, .required)
+                .field("bytes", .data, .required)
+                .field("uploaded_by", .int, .references("people", "id", onDelete: .setNull))
+                .field("created_at", .datetime, .required)
+                .create()
+            if let sql = db as? any SQLDatabase {
+                try await sql.raw("CREATE INDEX IF NOT EXISTS committee_documents_committee ON committee_documents (committee_id, meeting_id)").run()
+            }
+        }
+        func revert(on db: any Database) async throws { try await db.schema("committee_documents").delete() }
+    }
 
     struct CreateStrategies: AsyncMigration {
         var name: String { "Committees.002.Strategies" }

@@ -361,6 +361,8 @@ enum CommitteePages {
             "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
         }
         let contacts = seats.filter { $0.active(today: Day.today()) }.map { "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML }
+        let documents = try await DocumentPages.list(committeeID: id, on: req.db)
+        let recent = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending).limit(20).all()
         let drafts = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt == nil).sort(\.$id, .descending).limit(50).all()
             .map { "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>" as HTML }
         let main: HTML = """
@@ -371,10 +373,13 @@ enum CommitteePages {
         \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
         <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
         \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
+        <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
+        \(DocumentPages.links(documents, visit: visit, committeeID: id))
         <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>
         \(drafts.isEmpty ? "<p>\(visit.t("Aucun projet de stratégie.", "No draft strategy."))</p>" as HTML : "<ul>\(each: drafts)</ul>")
         \(Form.errorSummary(errors, visit: visit))
         \(StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
+        \(DocumentPages.uploadForm(visit: visit, committee: committee, meetings: recent, fields: fields, errors: errors))
         <h2>\(visit.t("Les membres (noms complets)", "Members (full names)"))</h2>
         <ul>\(each: contacts)</ul>
         """

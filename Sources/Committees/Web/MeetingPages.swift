@@ -290,6 +290,9 @@ enum MeetingPages {
             """
         }
 
+        let documents: HTML = isMember
+            ? "<h2>\(visit.t("Documents de la séance (réservés aux membres)", "Meeting documents (members only)"))</h2>\(DocumentPages.links(try await DocumentPages.list(committeeID: cid, meetingID: mid, on: req.db), visit: visit, committeeID: cid))"
+            : .empty
         let ended = meeting.endsAt < Date()
         let main: HTML = """
         <p><a href="\(CommitteesPaths.show.link(territory.slug, cid))">← \(committee.name)</a></p>
@@ -305,6 +308,7 @@ enum MeetingPages {
         \(attendanceForm)
         <h2>\(visit.t("Ordre du jour et décisions", "Agenda and decisions"))</h2>
         <ol class="agenda">\(each: items)</ol>
+        \(documents)
         <h2>\(visit.t("Compte rendu", "Minutes"))</h2>
         \(minutesBlock)
         \(approval)

@@ -23,6 +23,8 @@ public enum CommitteesPaths {
     public static let decide = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/decision")
     public static let minutes = RoutePattern("/:territory/instances/:committee/seances/:meeting/compte-rendu")
     public static let approve = RoutePattern("/:territory/instances/:committee/seances/:meeting/approbation")
+    public static let documents = RoutePattern("/:territory/instances/:committee/documents")
+    public static let document = RoutePattern("/:territory/instances/:committee/documents/:document")
     public static let strategies = RoutePattern("/:territory/instances/:committee/strategies")
     public static let strategy = RoutePattern("/:territory/instances/:committee/strategies/:strategy")
     public static let sections = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections")
