@@ -83,7 +83,7 @@ install_venv() {
 
 check_tools() {
   local t
-  for t in /usr/bin/chromium java psql /usr/lib/postgresql/15/bin/initdb curl; do
+  for t in /usr/bin/chromium java psql /usr/lib/postgresql/15/bin/initdb curl /usr/bin/zbarimg; do
     command -v "$t" >/dev/null 2>&1 || [ -x "$t" ] || die "tool not found after install: $t"
   done
 }

@@ -276,3 +276,45 @@ struct ICSTests {
         #expect(unfolded.contains("DESCRIPTION:Ligne 1\\nLigne 2 " + String(repeating: "é", count: 60)))
     }
 }
+
+@Suite("QR codes, read back by a real decoder")
+struct QRCodeTests {
+    /// Writes the code as an image and asks Debian's zbarimg (installed by scripts/install-deps.sh) to read it.
+    static func decode(_ code: QRCode) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agora-qr-\(UUID().uuidString).pgm")
+        try Data(code.pgm()).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
+        process.arguments = ["--raw", "-q", "-Sdisable", "-Sqrcode.enable", path.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return output.hasSuffix("\n") ? String(output.dropLast()) : output
+    }
+
+    @Test(arguments: [
+        "https://agora.example/q/7",
+        "https://agora-sante.example/vitre/questionnaires/12?vague=2",
+        "Inscription confirmée : forum santé de Vitré, samedi 14 mars 2027 à 10 h, salle des fêtes. Code 4F7Q.",
+        String(repeating: "https://agora-sante.example/vitre/evenements/123/presence?code=ABCDEF ", count: 4),
+        String(repeating: "0123456789abcdef", count: 60),
+    ])
+    func whatIsEncodedIsReadBack(_ text: String) throws {
+        let code = try QRCode.encode(text)
+        #expect(code.size == code.version * 4 + 17)
+        let decoded = try Self.decode(code)
+        #expect(decoded == text, "version \(code.version): \(Array(decoded.utf8.prefix(40)))")
+    }
+
+    @Test func theSmallestVersionIsChosenAndTooLongIsRefused() throws {
+        #expect(try QRCode.encode("https://agora.example/q/7").version == 2) // 25 bytes: version 1-M holds 14
+        #expect(try QRCode.encode(String(repeating: "a", count: 14)).version == 1)
+        #expect(try QRCode.encode(String(repeating: "a", count: 15)).version == 2)
+        #expect(throws: QRCode.Failure.tooLong) { try QRCode.encode(String(repeating: "a", count: 2400)) }
+        let svg = try QRCode.encode("https://agora.example/q/7").svg(label: "Lien vers le questionnaire")
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 33 33\"") && svg.contains("aria-label=\"Lien vers le questionnaire\""))
+    }
+}
