@@ -234,6 +234,13 @@ def test_organisers_open_calls_and_read_the_figures(new_context):
     submit(coordinator, "Ouvrir l'appel")
     expect_status_message(coordinator, "L'appel est ouvert")
     expect(coordinator.locator("h1")).to_have_text(title)
+    # Its coordinator can move the deadline later.
+    with coordinator.expect_navigation():
+        coordinator.locator("main").get_by_role("link", name=re.compile("Modifier l'appel")).click()
+    audit(coordinator)
+    field(coordinator, "Date limite", "closes_on").fill("2100-06-30")
+    submit(coordinator, "Enregistrer l'appel")
+    expect(coordinator.locator("main")).to_contain_text("30 juin 2100")
 
     # Someone of another territory may read it but not answer it, and never sees its figures.
     outsider = new_context.page()
