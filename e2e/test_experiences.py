@@ -234,6 +234,13 @@ def test_organisers_open_calls_and_read_the_figures(new_context):
     submit(coordinator, "Ouvrir l'appel")
     expect_status_message(coordinator, "L'appel est ouvert")
     expect(coordinator.locator("h1")).to_have_text(title)
+    # Its coordinator can move the deadline later.
+    with coordinator.expect_navigation():
+        coordinator.locator("main").get_by_role("link", name=re.compile("Modifier l'appel")).click()
+    audit(coordinator)
+    field(coordinator, "Date limite", "closes_on").fill("2100-06-30")
+    submit(coordinator, "Enregistrer l'appel")
+    expect(coordinator.locator("main")).to_contain_text("30 juin 2100")
 
     # Someone of another territory may read it but not answer it, and never sees its figures.
     outsider = new_context.page()
@@ -241,3 +248,24 @@ def test_organisers_open_calls_and_read_the_figures(new_context):
     visit(outsider, path_of(coordinator))
     expect(outsider.locator("main")).to_contain_text("réservé aux membres du territoire")
     visit(outsider, path_of(coordinator) + "/chiffres", status=403)
+
+
+def test_the_operator_names_a_national_organiser(tmp_path):
+    """`agora national-organiser`: an existing account only; audited; withdrawn with --remove."""
+    import sqlite3
+    from test_commands import agora
+
+    data = tmp_path / "data"
+    assert agora(data, "demo").returncode == 0
+    missing = agora(data, "national-organiser", "--email", "personne@nulle-part.example")
+    assert missing.returncode != 0 and "Aucun compte" in (missing.stdout + missing.stderr)
+    named_ = agora(data, "national-organiser", "--email", "PRO@vitre.example")
+    assert named_.returncode == 0, named_
+    assert "organise les appels nationaux" in named_.stdout
+    with sqlite3.connect(data / "agora.sqlite") as db:
+        sql = "SELECT count(*) FROM experience_organisers o JOIN people p ON p.id = o.person_id WHERE p.email = 'pro@vitre.example'"
+        assert db.execute(sql).fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'experience_organiser.added'").fetchone()[0] == 1
+    assert agora(data, "national-organiser", "--email", "pro@vitre.example", "--remove").returncode == 0
+    with sqlite3.connect(data / "agora.sqlite") as db:
+        assert db.execute(sql).fetchone()[0] == 0

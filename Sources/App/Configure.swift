@@ -66,6 +66,7 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
     app.asyncCommands.use(ImportCommunesCommand(), as: "import-communes")
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
+    app.asyncCommands.use(NationalOrganiserCommand(), as: "national-organiser")
     app.lifecycle.use(StartupLifecycle(isSQLite: choice.isSQLite))
 }
 

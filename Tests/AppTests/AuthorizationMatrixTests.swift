@@ -93,6 +93,7 @@ struct AuthorizationMatrixTests {
         "GET /appels/:call/reprise/:token": .signedIn,
         "GET /appels/:call/evaluation": .people([Self.nationalOrganiser]), "GET /appels/:call/chiffres": .people([Self.nationalOrganiser]),
         "POST /appels/:call/relecteurs": .people([Self.nationalOrganiser]),
+        "GET /appels/:call/modifier": .people([Self.nationalOrganiser]), "POST /appels/:call/modifier": .people([Self.nationalOrganiser]),
         "GET /appels/:call/contributions/:submission": .signedIn,
         "GET /appels/:call/contributions/:submission/modifier": .signedIn, "POST /appels/:call/contributions/:submission/modifier": .signedIn,
         "POST /appels/:call/contributions/:submission/coauteurs": .signedIn, "POST /appels/:call/contributions/:submission/reponse": .signedIn,

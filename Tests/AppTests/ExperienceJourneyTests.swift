@@ -405,6 +405,22 @@ struct ExperienceJourneyTests {
             try await coordinator.get("/appels")
             try await coordinator.post("/appels/\(national)/relecteurs", ["email": "coordination@vitre.example"])
             #expect(coordinator.lastStatus == .forbidden)
+            // Editing the call: the deadline moves; the grid no longer changes once scores were given.
+            let edit = "/appels/\(national)/modifier"
+            let form0 = try await organiser.get(edit)
+            #expect(organiser.lastStatus == .ok && form0.contains("Participation réelle des usagers ; 3"))
+            try await organiser.post(edit, ["title": "Recueil national 2026 (prolongé)", "body": "Texte.", "opens_on": "2026-01-15", "closes_on": "2027-06-30",
+                                            "reviewers": "relecture1@appel-national.example\nrelecture2@appel-national.example",
+                                            "criteria": "Participation réelle des usagers ; 5", "max_score": "4", "required_reviews": "2"])
+            #expect(organiser.lastStatus == .unprocessableEntity && organiser.lastBody.contains("La grille ne change plus"))
+            try await organiser.post(edit, ["title": "Recueil national 2026 (prolongé)", "body": "Texte.", "opens_on": "2026-01-15", "closes_on": "2027-06-30",
+                                            "reviewers": "relecture1@appel-national.example\nrelecture2@appel-national.example",
+                                            "criteria": "Participation réelle des usagers ; 3\nRésultats et évaluation ; 2\nTransférabilité ailleurs ; 2\nClarté de la description ; 1",
+                                            "max_score": "4", "required_reviews": "2"])
+            #expect(organiser.lastStatus == .seeOther)
+            #expect(try await organiser.get("/appels/\(national)").contains("jusqu&#39;au 30 juin 2027 inclus"))
+            try await coordinator.get(edit)
+            #expect(coordinator.lastStatus == .forbidden)
             let figures = try await organiser.get("/appels/\(national)/chiffres")
             #expect(organiser.lastStatus == .ok && figures.contains("Contributions par contexte") && figures.contains("Contributions par région"))
             #expect(figures.contains("11 contributions envoyées"))

@@ -107,15 +107,39 @@ public enum ExperienceStore {
                     \(bind: required), \(bind: by), \(bind: Date()))
             RETURNING id
             """).first(decoding: Inserted.self) else { throw ExperienceStoreError.notInserted }
+        try await addCriteria(criteria, callID: row.id, on: db)
+        try await addReviewers(reviewers, callID: row.id, on: db)
+        return row.id
+    }
+
+    /// Saves the changes of a call: its text, dates, audience, reviews needed and reviewers, and
+    /// its grid when `replaceGrid` (only while nobody has scored with it).
+    static func updateCall(_ id: Int, input: CallInput, reviewers: [Int], replaceGrid: Bool, on db: any Database) async throws {
+        let sql = sql(db)
+        try await sql.raw("""
+            UPDATE experience_calls SET title = \(bind: input.title), body = \(bind: input.body), opens_on = \(bind: input.window.opensOn.description),
+            closes_on = \(bind: input.window.closesOn.description), audience = \(bind: input.audience.rawValue), max_score = \(bind: input.maxScore),
+            required_reviews = \(bind: input.requiredReviews) WHERE id = \(bind: id)
+            """).run()
+        try await sql.raw("DELETE FROM experience_reviewers WHERE call_id = \(bind: id)").run()
+        try await addReviewers(reviewers, callID: id, on: db)
+        guard replaceGrid else { return }
+        try await sql.raw("DELETE FROM experience_criteria WHERE call_id = \(bind: id)").run()
+        try await addCriteria(input.criteria, callID: id, on: db)
+    }
+
+    static func addCriteria(_ criteria: [(label: String, weight: Int)], callID: Int, on db: any Database) async throws {
         for (position, criterion) in criteria.enumerated() {
-            try await sql.raw("""
-                INSERT INTO experience_criteria (call_id, position, label, weight) VALUES (\(bind: row.id), \(bind: position), \(bind: criterion.label), \(bind: criterion.weight))
+            try await sql(db).raw("""
+                INSERT INTO experience_criteria (call_id, position, label, weight) VALUES (\(bind: callID), \(bind: position), \(bind: criterion.label), \(bind: criterion.weight))
                 """).run()
         }
-        for person in reviewers {
-            try await sql.raw("INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: row.id), \(bind: person))").run()
+    }
+
+    static func addReviewers(_ people: [Int], callID: Int, on db: any Database) async throws {
+        for person in people {
+            try await sql(db).raw("INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: callID), \(bind: person)) ON CONFLICT (call_id, person_id) DO NOTHING").run()
         }
-        return row.id
     }
 
     public static func criteria(callID: Int, on db: any Database) async throws -> [Criterion] {

@@ -10,16 +10,29 @@ enum CallPages {
         router.get(ExperiencesPaths.territoryCalls, access: .everyone, use: list)
         router.get(ExperiencesPaths.newNationalCall, access: .signedIn) { req in
             guard try await nationalOrganiser(req) else { return notOrganiser(req) }
-            return req.render(form(req.visit, fields: defaults, errors: FormErrors()))
+            return req.render(form(req.visit, target: Target(territory: nil, call: nil), fields: defaults, errors: FormErrors()))
         }
         router.post(ExperiencesPaths.newNationalCall, access: .signedIn) { req in
             guard try await nationalOrganiser(req) else { return notOrganiser(req) }
-            return try await create(req)
+            return try await save(req, target: Target(territory: nil, call: nil))
         }
         router.get(ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers)) { req in
-            req.render(form(req.visit, fields: defaults, errors: FormErrors()))
+            req.render(form(req.visit, target: Target(territory: req.visit.territory, call: nil), fields: defaults, errors: FormErrors()))
         }
-        router.post(ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers), use: create)
+        router.post(ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers)) { req in
+            try await save(req, target: Target(territory: req.visit.territory, call: nil))
+        }
+        router.get(ExperiencesPaths.editCall, access: .signedIn) { req in
+            let context = try await CallContext.load(req)
+            guard context.organises else { return notCallOrganiser(req) }
+            return req.render(form(req.visit, target: Target(territory: context.territory, call: context.call), fields: try await fields(of: context.call, on: req.db),
+                                   errors: FormErrors()))
+        }
+        router.post(ExperiencesPaths.editCall, access: .signedIn) { req in
+            let context = try await CallContext.load(req)
+            guard context.organises else { return notCallOrganiser(req) }
+            return try await save(req, target: Target(territory: context.territory, call: context.call))
+        }
         router.get(ExperiencesPaths.call, access: .everyone, use: show)
     }
 
@@ -31,6 +44,26 @@ enum CallPages {
         ExperiencesPages.refusal(req, status: .forbidden, title: Text("Accès refusé", "Access denied"),
                                  message: Text("Seuls les organisateurs nationaux de la plateforme ouvrent un appel national.",
                                                "Only the platform's national organisers open a national call."))
+    }
+
+    static func notCallOrganiser(_ req: Request) -> Response {
+        ExperiencesPages.refusal(req, status: .forbidden, title: Text("Accès refusé", "Access denied"),
+                                 message: Text("Seuls les organisateurs de l'appel le modifient.", "Only the call's organisers change it."))
+    }
+
+    /// Where the call form leads: a new call (national or of a territory) or an existing one.
+    struct Target { let territory: TerritoryInfo?; let call: CallRecord? }
+
+    /// The form's fields for an existing call.
+    static func fields(of call: CallRecord, on db: any Database) async throws -> [String: String] {
+        let criteria = try await ExperienceStore.criteria(callID: call.id, on: db)
+        struct Email: Decodable { let email: String? }
+        let emails = try await ExperienceStore.sql(db).raw("""
+            SELECT p.email FROM experience_reviewers r JOIN people p ON p.id = r.person_id WHERE r.call_id = \(bind: call.id) ORDER BY p.email
+            """).all(decoding: Email.self).compactMap(\.email)
+        return ["title": call.title, "body": call.body, "opens_on": call.opens_on, "closes_on": call.closes_on, "audience": call.audience,
+                "reviewers": emails.joined(separator: "\n"), "criteria": criteria.map { "\($0.label) ; \($0.weight)" }.joined(separator: "\n"),
+                "max_score": String(call.max_score), "required_reviews": String(call.required_reviews)]
     }
 
     // MARK: - List
@@ -74,10 +107,12 @@ enum CallPages {
         "max_score": "4", "required_reviews": "2", "audience": CallAudience.anyone.rawValue,
     ]
 
-    static func form(_ visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
-        let territory = visit.territory
-        let action = territory.map { ExperiencesPaths.newLocalCall.link($0.slug) } ?? ExperiencesPaths.newNationalCall.link()
-        let title = territory.map { visit.t("Ouvrir un appel à expériences · \($0.name)", "Open a call for experiences · \($0.name)") }
+    static func form(_ visit: Visit, target: Target, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+        let territory = target.territory
+        let action = target.call.map { ExperiencesPaths.editCall.link($0.id) }
+            ?? territory.map { ExperiencesPaths.newLocalCall.link($0.slug) } ?? ExperiencesPaths.newNationalCall.link()
+        let title = target.call.map { visit.t("Modifier l'appel « \($0.title) »", "Edit the call “\($0.title)”") }
+            ?? territory.map { visit.t("Ouvrir un appel à expériences · \($0.name)", "Open a call for experiences · \($0.name)") }
             ?? visit.t("Ouvrir un appel national à expériences", "Open a national call for experiences")
         let audience: HTML = territory == nil ? .empty : Form.radios(
             name: "audience", legend: visit.t("Qui peut répondre ?", "Who may answer?"),
@@ -108,23 +143,27 @@ enum CallPages {
         \(Form.radios(name: "required_reviews", legend: visit.t("Évaluations par contribution", "Reviews per submission"),
                       options: [Form.Option("1", visit.t("Une", "One")), Form.Option("2", visit.t("Deux (les désaccords sont signalés)", "Two (disagreements are shown)"))],
                       selected: fields["required_reviews"], errors: errors, visit: visit, required: true))
-        <p class="actions">\(Form.submit(visit.t("Ouvrir l'appel", "Open the call")))</p>
+        <p class="actions">\(Form.submit(target.call == nil ? visit.t("Ouvrir l'appel", "Open the call") : visit.t("Enregistrer l'appel", "Save the call")))</p>
         </form>
         """
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
-    @Sendable static func create(_ req: Request) async throws -> Response {
+    /// Opens a call, or saves the changes of an existing one (its grid only while nobody has scored).
+    static func save(_ req: Request, target: Target) async throws -> Response {
         let visit = req.visit
         let fields = req.formFields()
-        let territory = visit.territory
+        let territory = target.territory
         var errors = FormErrors()
         var parsed: CallInput?
-        switch CallInput.validate(fields: fields, national: territory == nil, today: Day(Date()), lang: visit.lang) {
+        // A call already closed may keep its deadline (to correct its text): only a new date must be to come.
+        let today = target.call.map { min(Day(Date()), $0.window.closesOn) } ?? Day(Date())
+        switch CallInput.validate(fields: fields, national: territory == nil, today: today, lang: visit.lang) {
         case .success(let input): parsed = input
         case .failure(let box): errors = box.errors
         }
         var reviewerIDs: [Int] = []
+        var gridChanged = target.call == nil
         if let input = parsed {
             let known = try await ExperienceStore.people(emails: input.reviewerEmails, on: req.db)
             let unknown = input.reviewerEmails.filter { known[$0] == nil }
@@ -133,20 +172,33 @@ enum CallPages {
                                                 "No account for: \(unknown.joined(separator: ", ")). Ask these people to sign up, then add them."))
             }
             reviewerIDs = input.reviewerEmails.compactMap { known[$0] }
+            if let call = target.call {
+                let current = try await ExperienceStore.criteria(callID: call.id, on: req.db)
+                gridChanged = current.map { "\($0.label)|\($0.weight)" } != input.criteria.map { "\($0.label)|\($0.weight)" } || call.max_score != input.maxScore
+                if gridChanged, !(try await ExperienceStore.reviewScores(callID: call.id, on: req.db).isEmpty) {
+                    errors.add("criteria", visit.t("La grille ne change plus : des contributions ont déjà été notées avec elle.", "The grid can no longer change: submissions were already scored with it."))
+                }
+            }
         }
         guard errors.isEmpty, let input = parsed else {
-            return req.render(form(visit, fields: fields, errors: errors, status: .unprocessableEntity))
+            return req.render(form(visit, target: target, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         let actor = visit.viewer!.personID
-        let ids = reviewerIDs
-        let callID = try await req.db.transaction { db -> Int in
-            let id = try await ExperienceStore.createCall(title: input.title, territoryID: territory?.id, opens: input.window.opensOn.description,
-                                                          closes: input.window.closesOn.description, audience: input.audience, criteria: input.criteria,
-                                                          maxScore: input.maxScore, required: input.requiredReviews, reviewers: ids, by: actor, body: input.body, on: db)
-            try await AuditEntry.record(actor: actor, territory: territory?.id, action: "experience_call.opened", subject: "call \(id)", on: db)
-            return id
+        let ids = reviewerIDs, replaceGrid = gridChanged
+        let callID = try await ExperiencesPages.write(req) { db -> Int in
+            guard let call = target.call else {
+                let id = try await ExperienceStore.createCall(title: input.title, territoryID: territory?.id, opens: input.window.opensOn.description,
+                                                              closes: input.window.closesOn.description, audience: input.audience, criteria: input.criteria,
+                                                              maxScore: input.maxScore, required: input.requiredReviews, reviewers: ids, by: actor, body: input.body, on: db)
+                try await AuditEntry.record(actor: actor, territory: territory?.id, action: "experience_call.opened", subject: "call \(id)", on: db)
+                return id
+            }
+            try await ExperienceStore.updateCall(call.id, input: input, reviewers: ids, replaceGrid: replaceGrid, on: db)
+            try await AuditEntry.record(actor: actor, territory: call.territory_id, action: "experience_call.changed", subject: "call \(call.id)", on: db)
+            return call.id
         }
-        return req.redirect(to: ExperiencesPaths.call.link(callID), flash: Flash(.success, visit.t("L'appel est ouvert.", "The call is open.")))
+        let done = target.call == nil ? visit.t("L'appel est ouvert.", "The call is open.") : visit.t("L'appel est enregistré.", "The call is saved.")
+        return req.redirect(to: ExperiencesPaths.call.link(callID), flash: Flash(.success, done))
     }
 
     // MARK: - A call's page
@@ -180,6 +232,9 @@ enum CallPages {
         var staff: [HTML] = []
         if context.reviews || context.organises {
             staff.append("<a href=\"\(ExperiencesPaths.review.link(call.id))\">\(visit.t("Évaluer et classer les contributions", "Review and rank the submissions"))</a>")
+        }
+        if context.organises {
+            staff.append("<a href=\"\(ExperiencesPaths.editCall.link(call.id))\">\(visit.t("Modifier l'appel (dates, texte, relecteur·rices, grille)", "Edit the call (dates, text, reviewers, grid)"))</a>")
         }
         if context.seesFigures {
             staff.append("<a href=\"\(ExperiencesPaths.figures.link(call.id))\">\(visit.t("Chiffres de l'appel", "Figures of the call"))</a>")

@@ -8,6 +8,7 @@ public enum ExperiencesPaths {
     public static let territoryCalls = RoutePattern("/:territory/appels")
     public static let newLocalCall = RoutePattern("/:territory/appels/nouveau")
     public static let call = RoutePattern("/appels/:call")
+    public static let editCall = RoutePattern("/appels/:call/modifier")
     public static let contribute = RoutePattern("/appels/:call/contribuer")
     public static let rescue = RoutePattern("/appels/:call/reprise/:token")
     public static let review = RoutePattern("/appels/:call/evaluation")

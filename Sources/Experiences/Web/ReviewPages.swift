@@ -272,9 +272,7 @@ enum ReviewPages {
         guard errors.isEmpty, let person else { return try await dashboard(req, errors: errors, fields: ["email": raw], status: .unprocessableEntity) }
         let call = context.call, actor = visit.viewer!.personID
         try await req.db.transaction { db in
-            try await ExperienceStore.sql(db).raw("""
-                INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: call.id), \(bind: person)) ON CONFLICT (call_id, person_id) DO NOTHING
-                """).run()
+            try await ExperienceStore.addReviewers([person], callID: call.id, on: db)
             try await AuditEntry.record(actor: actor, territory: call.territory_id, action: "experience_call.reviewer_added", subject: "call \(call.id): person \(person)", on: db)
         }
         return req.redirect(to: ExperiencesPaths.review.link(call.id), flash: Flash(.success, visit.t("Relecteur·rice ajouté·e.", "Reviewer added.")))
