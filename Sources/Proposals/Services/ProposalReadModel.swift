@@ -52,6 +52,9 @@ public final class ProposalReadModel: Sendable {
         var pages: [Int: CachedPage] = [:]
         /// Rendered list items ("id/lang" → HTML), for the snapshot's version.
         var items: [String: HTML] = [:]
+        /// Whole list pages as anonymous visitors see them (language and query → `main`), for the
+        /// snapshot's version; at most `listCacheLimit` (about 10 KB each).
+        var lists: [String: HTML] = [:]
         /// The follow-up figures, for the snapshot's version.
         var figures: FollowUpFigures?
         var checkedAt: Date = .distantPast
@@ -61,6 +64,9 @@ public final class ProposalReadModel: Sendable {
 
     private let slots = NIOLockedValueBox<[Int: Slot]>([:])
     static let checkInterval: TimeInterval = 1
+    /// Anonymous list pages kept per territory (the common pages and searches; any query is valid,
+    /// so the cache is emptied when full rather than allowed to grow).
+    static let listCacheLimit = 500
     static let pageCacheLimit = 2_000
 
     public init() {}
@@ -118,7 +124,7 @@ public final class ProposalReadModel: Sendable {
             let snapshot = try await Self.load(territoryID: territoryID, version: version, on: db)
             slots.withLockedValue { slots in
                 var slot = slots[territoryID, default: Slot()]
-                if slot.snapshot?.version != snapshot.version || slot.stale { slot.pages = [:]; slot.items = [:]; slot.figures = nil }
+                if slot.snapshot?.version != snapshot.version || slot.stale { slot.pages = [:]; slot.items = [:]; slot.lists = [:]; slot.figures = nil }
                 slot.snapshot = snapshot
                 slot.checkedAt = now
                 slot.stale = false
@@ -283,6 +289,22 @@ public final class ProposalReadModel: Sendable {
             }
         }
         return out
+    }
+
+    /// A list page as an anonymous visitor sees it (its `main`, by language and canonical query),
+    /// and the version the cache is for; the scan and the rendering are skipped when it is known.
+    func cachedList(key: String, territoryID: Int, on db: any Database) async throws -> (main: HTML?, version: Int) {
+        let snapshot = try await snapshot(territoryID: territoryID, on: db)
+        return (slots.withLockedValue { $0[territoryID]?.lists[key] }, snapshot.version)
+    }
+
+    /// Keeps a rendered list page read at `version`, unless the territory changed meanwhile.
+    func storeList(_ main: HTML, key: String, territoryID: Int, version: Int) {
+        slots.withLockedValue { slots in
+            guard slots[territoryID]?.snapshot?.version == version, slots[territoryID]?.stale == false else { return }
+            if slots[territoryID]!.lists.count >= Self.listCacheLimit { slots[territoryID]!.lists.removeAll(keepingCapacity: true) }
+            slots[territoryID]!.lists[key] = main
+        }
     }
 
     /// The cached page of a proposal, and the version the cache is for (to store a fresh page).

@@ -88,6 +88,16 @@ enum ProposalPages {
         let territory = visit.territory!
         let raw = req.queryFields()
         let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)))
+        let title = visit.t("Propositions", "Proposals") + " · " + territory.name
+        // An anonymous visitor's list holds nothing personal (the filter form is a GET without a
+        // token): the whole page is kept per language and canonical query until the next change.
+        var anonymousKey: (key: String, version: Int)?
+        if visit.viewer == nil {
+            let key = "list-page/\(visit.lang.rawValue)/\(query.queryString(page: query.page))"
+            let (cached, version) = try await req.application.proposalReadModel.cachedList(key: key, territoryID: territory.id, on: req.db)
+            if let cached { return req.render(WebPage(title: title, main: cached)) }
+            anonymousKey = (key, version)
+        }
         let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, on: req.db)
         let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
         let base = ProposalsPaths.list.link(territory.slug)
@@ -145,7 +155,10 @@ enum ProposalPages {
         \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
         \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
         """
-        return req.render(WebPage(title: visit.t("Propositions", "Proposals") + " · " + territory.name, main: main))
+        if let anonymousKey {
+            req.application.proposalReadModel.storeList(main, key: anonymousKey.key, territoryID: territory.id, version: anonymousKey.version)
+        }
+        return req.render(WebPage(title: title, main: main))
     }
 
     static func dateText(_ date: Date?, _ visit: Visit) -> String {
