@@ -99,4 +99,13 @@ struct CommitteeRulesTests {
         #expect(CommitteesPolicy.colleges(for: [.coordinator]).isEmpty)
         #expect(CommitteesPolicy.runs([.coordinator]) && CommitteesPolicy.runs([.admin]) && !CommitteesPolicy.runs([.decisionMaker]))
     }
+
+    @Test func linksAreAddressesOfTheSameTerritory() {
+        #expect(TerritoryLinks.parse(" /vitre/actions \n\n/vitre/propositions/12", territory: "vitre") == ["/vitre/actions", "/vitre/propositions/12"])
+        #expect(TerritoryLinks.parse("", territory: "vitre") == [])
+        #expect(TerritoryLinks.parse("/broceliande/actions", territory: "vitre") == nil)
+        #expect(TerritoryLinks.parse("https://ailleurs.example/vitre/x", territory: "vitre") == nil)
+        #expect(TerritoryLinks.parse("/vitre/a b", territory: "vitre") == nil)
+        #expect(TerritoryLinks.shown("/vitre/actions\njavascript:alert(1)", territory: "vitre") == ["/vitre/actions"])
+    }
 }

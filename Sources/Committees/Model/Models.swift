@@ -41,10 +41,6 @@ public final class CommitteeMember: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     public init() {}
 
-    public var collegeValue: College { College(rawValue: college) ?? .users }
-    public var functionValue: MemberFunction { MemberFunction(rawValue: function) ?? .member }
-    /// A titular member with a vote (not a guest, not a substitute).
-    public var votes: Bool { functionValue.votes && substituteOfID == nil }
 }
 
 public final class CandidateCall: Model, @unchecked Sendable {

@@ -264,3 +264,22 @@ public enum Draw {
         return UInt64(digits)
     }
 }
+
+/// The addresses a decision or a strategy links to (proposals, actions, results): one per line,
+/// each an address of the same territory. `parse` reads what a person typed (nil if a line is
+/// not such an address); `shown` keeps, from what is stored, only what may be linked.
+public enum TerritoryLinks {
+    public static func parse(_ text: String, territory slug: String) -> [String]? {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard lines.allSatisfy({ valid($0, slug) }) else { return nil }
+        return lines
+    }
+
+    public static func shown(_ stored: String?, territory slug: String) -> [String] {
+        (stored ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { valid($0, slug) }
+    }
+
+    static func valid(_ line: String, _ slug: String) -> Bool {
+        line.hasPrefix("/\(slug)/") && !line.contains(" ") && line.count <= 200
+    }
+}

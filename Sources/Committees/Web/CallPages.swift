@@ -281,7 +281,8 @@ enum CallPages {
                             flash: Flash(.success, visit.t("\(chosen.count) membre(s) désigné(s).", "\(chosen.count) member(s) appointed.")))
     }
 
-    static func decidable(_ req: Request, _ committee: Committee, _ call: CandidateCall, fields: [String: String], errors: inout FormErrors) async throws -> (start: String, end: String)? {
+    /// The mandate of the members a call appoints, and a refusal if they are already appointed.
+    static func decidable(_ req: Request, _ call: CandidateCall, fields: [String: String], errors: inout FormErrors) -> (start: String, end: String)? {
         var terms = MandateTerms.validate(fields: fields, errors: &errors, lang: req.visit.lang)
         if call.decidedAt != nil {
             errors.add("selected", req.visit.t("Les membres de cet appel sont déjà désignés.", "The members of this call are already appointed."))
@@ -295,8 +296,8 @@ enum CallPages {
         let call = try await CommitteeStore.call(req, of: committee)
         let fields = req.formFields()
         var errors = FormErrors()
-        let mandate = try await decidable(req, committee, call, fields: fields, errors: &errors)
-        let numbers = Set(candidatesNumbers(req.formLists(["selected"])["selected"] ?? []))
+        let mandate = decidable(req, call, fields: fields, errors: &errors)
+        let numbers = Set((req.formLists(["selected"])["selected"] ?? []).compactMap { Int($0) })
         let known = Set(try await candidates(of: call.id!, on: req.db).map(\.number))
         if numbers.isEmpty || !numbers.isSubset(of: known) {
             errors.add("selected", visit.t("Cochez au moins une candidature de la liste.", "Tick at least one application from the list."))
@@ -309,15 +310,13 @@ enum CallPages {
         return try await seat(req, committee: committee, call: call, chosen: numbers, seed: nil, balance: "", mandate: mandate)
     }
 
-    static func candidatesNumbers(_ raw: [String]) -> [Int] { raw.compactMap { Int($0) } }
-
     @Sendable static func draw(_ req: Request) async throws -> Response {
         let visit = req.visit
         let committee = try await CommitteeStore.committee(req)
         let call = try await CommitteeStore.call(req, of: committee)
         let fields = req.formFields()
         var errors = FormErrors()
-        let mandate = try await decidable(req, committee, call, fields: fields, errors: &errors)
+        let mandate = decidable(req, call, fields: fields, errors: &errors)
         let typed = (fields["seed"] ?? "").trimmingCharacters(in: .whitespaces)
         var seed: UInt64 = UInt64.random(in: 1...999_999_999_999)
         if !typed.isEmpty {

@@ -205,7 +205,7 @@ enum MeetingPages {
                     : item.adopted == true ? visit.t("Adopté par vote", "Adopted by vote") : visit.t("Rejeté au vote", "Rejected by vote")
                 parts.append("<p><strong>\(result)\(item.quorumMet == false ? " " + visit.t("(vote sans quorum)", "(vote without quorum)") : "")</strong></p><p>\(text)</p>")
                 if mode == "vote" { parts.append(tallyTable(tally, visit: visit, caption: visit.t("Votes sur : ", "Votes on: ") + item.title)) }
-                let links = (item.links ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { $0.hasPrefix("/\(territory.slug)/") }
+                let links = TerritoryLinks.shown(item.links, territory: territory.slug)
                 if !links.isEmpty {
                     parts.append("<p>\(visit.t("En lien avec : ", "Linked to: "))\(HTML.join(links.map { "<a href=\"\($0)\">\($0)</a>" as HTML }, separator: ", "))</p>")
                 }
@@ -447,8 +447,9 @@ enum MeetingPages {
         if item.decisionMode != nil { errors.add(key, visit.t("Ce point est déjà décidé.", "This item is already decided.")) }
         if mode == "vote", !item.voteOpen { errors.add(key, visit.t("Aucun vote n'est ouvert sur ce point.", "No vote is open on this item.")) }
         if mode != "vote", mode != "consensus" { errors.add(key, visit.t("Choisissez le mode de décision.", "Choose how it was decided.")) }
-        let links = (fields["links"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if links.contains(where: { !$0.hasPrefix("/\(territory.slug)/") || $0.contains(" ") || $0.count > 200 }) {
+        let parsed = TerritoryLinks.parse(fields["links"] ?? "", territory: territory.slug)
+        let links = parsed ?? []
+        if parsed == nil {
             errors.add(key, visit.t("Les liens sont des adresses de ce territoire, par exemple /\(territory.slug)/propositions/12.", "Links are addresses in this territory, e.g. /\(territory.slug)/propositions/12."))
         }
         guard errors.isEmpty else { return try await rejected(req, committee, meeting, fields, errors) }

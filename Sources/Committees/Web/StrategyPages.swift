@@ -174,7 +174,7 @@ enum StrategyPages {
         let versionItems = versions.map { v -> HTML in
             "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, cid, sid))?version=\(v.version)#versions\">\(visit.t("Version", "Version")) \(v.version)</a> · \(DateText.day(v.created_at, lang: visit.lang))\(v.display_name.map { " · " + $0 } ?? "")</li>"
         }
-        let links = (strategy.links ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { $0.hasPrefix("/\(territory.slug)/") }
+        let links = TerritoryLinks.shown(strategy.links, territory: territory.slug)
         let main: HTML = """
         <p><a href="\(CommitteesPaths.show.link(territory.slug, cid))">← \(committee.name)</a></p>
         \(Form.errorSummary(errors, visit: visit))
@@ -207,7 +207,7 @@ enum StrategyPages {
     }
 
     /// The draft of the URL, for someone who may write it; adopted strategies are frozen.
-    static func editable(_ req: Request) async throws -> (Committee, Strategy, [String: String])? {
+    static func editable(_ req: Request) async throws -> (Committee, Strategy, [String: String]) {
         let committee = try await CommitteeStore.committee(req)
         let strategy = try await strategy(req, of: committee)
         try await requireDrafter(req, committee: committee)
@@ -223,7 +223,7 @@ enum StrategyPages {
 
     @Sendable static func addSection(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard let (committee, strategy, fields) = try await editable(req) else { throw Abort(.notFound) }
+        let (committee, strategy, fields) = try await editable(req)
         if let refused = try await frozen(req, committee, strategy, fields, key: "section_title") { return refused }
         var errors = FormErrors()
         let title = TextRule.required(fields, "section_title", maxLength: 160, errors: &errors, lang: visit.lang,
@@ -256,7 +256,7 @@ enum StrategyPages {
 
     @Sendable static func editSection(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard let (committee, strategy, fields) = try await editable(req) else { throw Abort(.notFound) }
+        let (committee, strategy, fields) = try await editable(req)
         let section = try await section(req, of: strategy)
         let key = "partie-\(section.id!)"
         if let refused = try await frozen(req, committee, strategy, fields, key: key) { return refused }
@@ -281,7 +281,7 @@ enum StrategyPages {
 
     @Sendable static func comment(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard let (committee, strategy, fields) = try await editable(req) else { throw Abort(.notFound) }
+        let (committee, strategy, fields) = try await editable(req)
         let section = try await section(req, of: strategy)
         let key = "commentaire-\(section.id!)"
         if let refused = try await frozen(req, committee, strategy, fields, key: key) { return refused }
@@ -310,15 +310,17 @@ enum StrategyPages {
         // The decision must be an adopted item of this committee's meetings.
         struct Found: Decodable { let id: Int }
         let itemID = Int(fields["item"] ?? "")
-        let found = try await itemID.asyncMap { id in
-            try await CommitteeStore.sql(req.db).raw("""
+        var found: Found?
+        if let itemID {
+            found = try await CommitteeStore.sql(req.db).raw("""
                 SELECT i.id FROM committee_agenda_items i JOIN committee_meetings s ON s.id = i.meeting_id
-                WHERE i.id = \(bind: id) AND s.committee_id = \(bind: committee.id!) AND i.adopted = \(bind: true)
+                WHERE i.id = \(bind: itemID) AND s.committee_id = \(bind: committee.id!) AND i.adopted = \(bind: true)
                 """).first(decoding: Found.self)
-        } ?? nil
+        }
         if found == nil { errors.add("item", visit.t("Choisissez une décision adoptée de cette instance.", "Choose an adopted decision of this committee.")) }
-        let links = (fields["links"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if links.contains(where: { !$0.hasPrefix("/\(territory.slug)/") || $0.contains(" ") || $0.count > 200 }) {
+        let parsed = TerritoryLinks.parse(fields["links"] ?? "", territory: territory.slug)
+        let links = parsed ?? []
+        if parsed == nil {
             errors.add("links", visit.t("Les liens sont des adresses de ce territoire, par exemple /\(territory.slug)/actions/3.", "Links are addresses in this territory, e.g. /\(territory.slug)/actions/3."))
         }
         guard errors.isEmpty, let found else { return try await rejected(req, committee, strategy, fields, errors) }
@@ -332,14 +334,5 @@ enum StrategyPages {
         }
         return req.redirect(to: CommitteesPaths.strategy.link(territory.slug, committee.id!, strategy.id!),
                             flash: Flash(.success, visit.t("Stratégie adoptée : elle est maintenant publique.", "Strategy adopted: it is now public.")))
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
     }
 }
