@@ -1,5 +1,6 @@
 import Accounts
 import Experiences
+import Questionnaires
 import Proposals
 import Committees
 import Core
@@ -12,7 +13,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(), QuestionnairesModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own

@@ -60,4 +60,10 @@ public enum CSV {
             return field
         }.joined(separator: String(delimiter))
     }
+
+    /// A cell a spreadsheet would run as a formula (=, +, -, @ first) starts with an apostrophe.
+    public static func inert(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
+    }
 }

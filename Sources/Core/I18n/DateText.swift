@@ -24,4 +24,10 @@ public enum DateText {
         let month = (lang == .fr ? months.fr : months.en)[(parts.month ?? 1) - 1]
         return lang == .fr ? "\(parts.day ?? 1)\(parts.day == 1 ? "er" : "") \(month) \(parts.year ?? 2026)" : "\(month) \(parts.day ?? 1), \(parts.year ?? 2026)"
     }
+
+    /// The day of `date` in Paris as YYYY-MM-DD.
+    public static func isoDay(_ date: Date) -> String {
+        let parts = calendar.dateComponents([.day, .month, .year], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
 }

@@ -1,0 +1,154 @@
+import Foundation
+import Stats
+
+/// The figures of one question over some rows: counts per value, and for scales the mean and
+/// median. Raw counts; what may be shown is decided by `SmallCells` where they are displayed.
+public struct QuestionResult: Sendable, Equatable {
+    public struct Line: Sendable, Equatable {
+        public let key: String
+        public let count: Int
+        public init(key: String, count: Int) { self.key = key; self.count = count }
+    }
+
+    /// For a ranking: per choice, how often first, how often ranked, and its mean score (0–100).
+    public struct Ranked: Sendable, Equatable {
+        public let key: String
+        public let first: Int
+        public let ranked: Int
+        public let score: Double
+    }
+
+    /// For a matrix: per row, the counts per point and the mean.
+    public struct MatrixRow: Sendable, Equatable {
+        public let key: String
+        public let counts: [Int] // index 0 = point 1
+        public let answered: Int
+        public let mean: Double?
+    }
+
+    public let question: String
+    /// People who answered this question among the rows counted.
+    public let answered: Int
+    public var lines: [Line] = []
+    public var mean: Double?
+    public var median: Double?
+    public var ranked: [Ranked] = []
+    public var matrix: [MatrixRow] = []
+}
+
+public enum Results {
+    /// Figures of `question` over `rows` of `data`. Lines follow the definition's order, then any
+    /// value only older versions had.
+    public static func of(_ question: Question, in data: Dataset, rows: [Int]) -> QuestionResult {
+        guard let column = data.columns[question.key] else { return QuestionResult(question: question.key, answered: 0) }
+        switch question.kind {
+        case .single, .commune:
+            var counts = [Int](repeating: 0, count: column.keys.count)
+            var answered = 0
+            for r in rows { let c = column.codes[r]; if c >= 0 { counts[Int(c)] += 1; answered += 1 } }
+            let order = ordered(question.kind == .commune ? column.keys : question.choices.map(\.key), column: column)
+            var result = QuestionResult(question: question.key, answered: answered)
+            result.lines = order.map { QuestionResult.Line(key: $0, count: column.code(of: $0).map { counts[Int($0)] } ?? 0) }
+            if question.kind == .commune { result.lines.sort { $0.count > $1.count } }
+            return result
+        case .agreement, .scale:
+            let range = question.kind == .agreement ? 1...5 : 0...10
+            var counts = [Int](repeating: 0, count: range.upperBound + 1)
+            var answered = 0, sum = 0
+            for r in rows { let c = Int(column.codes[r]); if range.contains(c) { counts[c] += 1; answered += 1; sum += c } }
+            var result = QuestionResult(question: question.key, answered: answered)
+            result.lines = range.map { QuestionResult.Line(key: String($0), count: counts[$0]) }
+            if answered > 0 {
+                result.mean = Double(sum) / Double(answered)
+                result.median = medianOfCounts(counts, total: answered)
+            }
+            return result
+        case .multiple:
+            var counts = [Int](repeating: 0, count: 64)
+            var answered = 0
+            for r in rows {
+                var mask = column.masks[r]
+                if mask != 0 { answered += 1 }
+                while mask != 0 {
+                    let bit = mask.trailingZeroBitCount
+                    counts[bit] += 1
+                    mask &= mask - 1
+                }
+            }
+            var result = QuestionResult(question: question.key, answered: answered)
+            result.lines = ordered(question.choices.map(\.key), column: column).map { key in
+                QuestionResult.Line(key: key, count: column.code(of: key).map { $0 < 64 ? counts[Int($0)] : 0 } ?? 0)
+            }
+            return result
+        case .number:
+            var values: [Double] = []
+            for r in rows { let v = column.numbers[r]; if !v.isNaN { values.append(v) } }
+            var result = QuestionResult(question: question.key, answered: values.count)
+            if !values.isEmpty {
+                result.mean = values.reduce(0, +) / Double(values.count)
+                values.sort()
+                let n = values.count
+                result.median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
+            }
+            return result
+        case .ranking:
+            let places = column.places.count
+            var first = [Int](repeating: 0, count: column.keys.count)
+            var ranked = first
+            var points = [Double](repeating: 0, count: column.keys.count)
+            var answered = 0
+            let depth = Double(max(1, question.rankCount))
+            for r in rows where column.codes[r] >= 0 {
+                answered += 1
+                for p in 0..<places {
+                    let c = column.places[p][r]
+                    guard c >= 0 else { continue }
+                    if p == 0 { first[Int(c)] += 1 }
+                    ranked[Int(c)] += 1
+                    points[Int(c)] += max(0, depth - Double(p)) / depth * 100
+                }
+            }
+            var result = QuestionResult(question: question.key, answered: answered)
+            result.ranked = ordered(question.choices.map(\.key), column: column).map { key in
+                guard let c = column.code(of: key).map(Int.init) else { return QuestionResult.Ranked(key: key, first: 0, ranked: 0, score: 0) }
+                return QuestionResult.Ranked(key: key, first: first[c], ranked: ranked[c], score: answered > 0 ? points[c] / Double(answered) : 0)
+            }.sorted { $0.score > $1.score }
+            return result
+        case .matrix:
+            var answered = 0
+            for r in rows where column.codes[r] >= 0 { answered += 1 }
+            var result = QuestionResult(question: question.key, answered: answered)
+            result.matrix = ordered(question.rows.map(\.key), column: column).map { key in
+                var counts = [Int](repeating: 0, count: 5)
+                var n = 0, sum = 0
+                if let c = column.code(of: key).map(Int.init), c < column.places.count {
+                    for r in rows { let p = Int(column.places[c][r]); if (1...5).contains(p) { counts[p - 1] += 1; n += 1; sum += p } }
+                }
+                return QuestionResult.MatrixRow(key: key, counts: counts, answered: n, mean: n > 0 ? Double(sum) / Double(n) : nil)
+            }
+            return result
+        case .shortText, .longText, .date:
+            return QuestionResult(question: question.key, answered: 0)
+        }
+    }
+
+    /// The definition's keys first, then keys only older versions had.
+    static func ordered(_ current: [String], column: Dataset.Column) -> [String] {
+        let known = Set(current)
+        return current + column.keys.filter { !known.contains($0) }
+    }
+
+    /// The median of values given as counts per value (index = value).
+    public static func medianOfCounts(_ counts: [Int], total: Int) -> Double? {
+        guard total > 0 else { return nil }
+        func value(at rank: Int) -> Int {
+            var seen = 0
+            for (v, c) in counts.enumerated() { seen += c; if seen > rank { return v } }
+            return counts.count - 1
+        }
+        return total % 2 == 1 ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
+    }
+
+    /// A statistic may be published only when it rests on at least `SmallCells.threshold` answers.
+    public static func publishable(_ answered: Int) -> Bool { answered >= SmallCells.threshold }
+}

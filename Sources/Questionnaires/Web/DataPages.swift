@@ -1,0 +1,201 @@
+import Core
+import Fluent
+import Foundation
+import Stats
+import Vapor
+
+/// Exports (answers, codebook, aggregated results) and the import of paper answers.
+enum DataPages {
+    static let readers = Access.territory(QuestionnairePolicy.readers)
+    static let builders = Access.territory(QuestionnairePolicy.builders)
+
+    static func register(_ router: RouteRegistrar) {
+        router.get(QuestionnairePaths.answersCSV, access: builders) { req in try await answers(req, delimiter: ",", name: "reponses.csv") }
+        router.get(QuestionnairePaths.answersExcel, access: builders) { req in try await answers(req, delimiter: ";", name: "reponses-tableur.csv") }
+        router.get(QuestionnairePaths.codebook, access: readers) { req in
+            let context = try await QContext.load(req)
+            let merged = try await mergedDefinition(context, on: req.db)
+            var body = CSV.line(["colonne", "question", "type", "codes"]) + "\r\n"
+            for row in AnswerLayout.codebook(merged, lang: req.visit.lang) { body += CSV.line(row.map(CSV.inert)) + "\r\n" }
+            return download(body, name: "livre-de-codes.csv")
+        }
+        router.get(QuestionnairePaths.resultsCSV, access: readers, use: aggregated)
+        router.get(QuestionnairePaths.importCSV, access: builders) { req in
+            let context = try await QContext.load(req)
+            return req.render(importPage(req.visit, context, problems: [], error: nil))
+        }
+        router.post(QuestionnairePaths.importCSV, access: builders, maxBody: "6mb", use: importAnswers)
+    }
+
+    static func download(_ body: String, name: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    /// The current version, followed by the questions only older versions asked (their answers
+    /// are exported too), in a last section.
+    static func mergedDefinition(_ context: QContext, on db: any Database) async throws -> Definition {
+        var merged = context.definition
+        let versions = try await QuestionnaireStore.versions(of: context.id, on: db)
+        var older: [Question] = []
+        for (_, version) in versions.sorted(by: { $0.value.number > $1.value.number }) {
+            for q in version.definition.questions where merged.question(q.key) == nil && !older.contains(where: { $0.key == q.key }) { older.append(q) }
+        }
+        if !older.isEmpty { merged.sections.append(Section(key: "anciennes", title: "Questions des versions précédentes", questions: older)) }
+        return merged
+    }
+
+    /// Every complete answer: one row per answer, one column per question (layout in `AnswerLayout`).
+    static func answers(_ req: Request, delimiter: Character, name: String) async throws -> Response {
+        let context = try await QContext.load(req)
+        let merged = try await mergedDefinition(context, on: req.db)
+        let versions = try await QuestionnaireStore.versions(of: context.id, on: req.db)
+        let waves = Dictionary(uniqueKeysWithValues: try await QuestionnaireStore.waves(of: context.id, on: req.db).map { ($0.id, $0.name) })
+        let rows = try await QuestionnaireStore.responses(of: context.id, after: 0, on: req.db)
+        let columns = AnswerLayout.columns(merged)
+        var body = delimiter == ";" ? "\u{FEFF}" : ""
+        body += CSV.line(AnswerLayout.meta + columns.map(\.name), delimiter: delimiter) + "\r\n"
+        let textual = Set(merged.questions.filter { $0.kind.isText }.map(\.key))
+        for row in rows {
+            guard let version = versions[row.version_id] else { continue }
+            let answers = AnswerCodec.decode(row.answers, definition: version.definition)
+            var cells = AnswerLayout.cells(answers, columns: columns)
+            for (i, column) in columns.enumerated() where textual.contains(column.question.key) { cells[i] = CSV.inert(cells[i]) }
+            let meta = [String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel, row.audience,
+                        String(DateText.isoDay(row.submitted_at))]
+            body += CSV.line(meta.map(CSV.inert) + cells, delimiter: delimiter) + "\r\n"
+        }
+        try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.export",
+                                    subject: "questionnaire \(context.id) \(rows.count) answers", on: req.db)
+        return download(body, name: name)
+    }
+
+    /// Aggregated results with the same filters and small-cell rule as the results page.
+    @Sendable static func aggregated(_ req: Request) async throws -> Response {
+        let context = try await QContext.load(req)
+        let visit = req.visit
+        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
+        let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
+        let rows = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).rows(of: entry.data)
+        var lines = [CSV.line(["question", "libelle", "reponse", "nombre", "part_pourcent"])]
+        let hidden = "moins de 5"
+        func cell(_ n: Int) -> String { SmallCells.publish(n) == .suppressed ? hidden : String(n) }
+        func percent(_ n: Int, _ whole: Int) -> String { SmallCells.share(n, of: whole).map { String(format: "%.1f", $0) } ?? "" }
+        lines.append(CSV.line(["_total", "Réponses comptées", "", cell(rows.count), ""]))
+        if Results.publishable(rows.count) {
+            for q in context.definition.questions {
+                let result = Results.of(q, in: entry.data, rows: rows)
+                let label = CSV.inert(q.label)
+                switch q.kind {
+                case .shortText, .longText, .date: continue
+                case .ranking:
+                    for item in result.ranked {
+                        lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: item.key, in: q, context: context, visit: visit)) + " (classé 1er)", cell(item.first), percent(item.first, result.answered)]))
+                    }
+                case .matrix:
+                    for row in result.matrix {
+                        for (i, n) in row.counts.enumerated() {
+                            lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: row.key, in: q, context: context, visit: visit)) + " = \(i + 1)", cell(n), percent(n, row.answered)]))
+                        }
+                    }
+                case .number:
+                    lines.append(CSV.line([q.key, label, "_reponses", cell(result.answered), ""]))
+                    if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
+                        lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
+                        lines.append(CSV.line([q.key, label, "_mediane", String(format: "%.2f", median), ""]))
+                    }
+                default:
+                    for line in result.lines {
+                        lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: line.key, in: q, context: context, visit: visit)), cell(line.count), percent(line.count, result.answered)]))
+                    }
+                    if Results.publishable(result.answered), let mean = result.mean {
+                        lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
+                    }
+                }
+            }
+        }
+        return download(lines.joined(separator: "\r\n") + "\r\n", name: "resultats.csv")
+    }
+
+    // MARK: Import
+
+    static func importPage(_ visit: Visit, _ context: QContext, problems: [AnswerLayout.ImportProblem], error: String?, status: HTTPStatus = .ok) -> WebPage {
+        var errors = FormErrors()
+        if let error { errors.add("fichier", error) }
+        let report: HTML = problems.isEmpty ? .empty : """
+        <div class="error-summary" role="alert" tabindex="-1"><h2>\(visit.t("Rien n'a été importé : le fichier contient \(problems.count) problème(s)", "Nothing was imported: the file has \(problems.count) problem(s)"))</h2>\
+        <p>\(visit.t("Corrigez-les puis envoyez à nouveau le fichier entier.", "Fix them then send the whole file again."))</p></div>
+        \(View.table(caption: visit.t("Problèmes par ligne et par colonne", "Problems by row and column"), headers: [visit.t("Ligne", "Row"), visit.t("Colonne", "Column"), visit.t("Problème", "Problem")],
+                     rows: problems.prefix(500).map { ["\($0.line)", "\($0.column)", "\($0.message)"] }, numericColumns: [0]))
+        """
+        let main: HTML = """
+        <h1>\(visit.t("Importer des réponses papier", "Import paper answers")) · \(context.record.title)</h1>
+        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.importCSV))
+        \(errors.isEmpty ? HTML.empty : Form.errorSummary(errors, visit: visit))
+        \(report)
+        <p>\(visit.t("Un fichier CSV (UTF-8, séparé par des virgules ou des points-virgules), une ligne par questionnaire papier, avec en première ligne les noms des colonnes décrits dans le",
+                     "A CSV file (UTF-8, separated by commas or semicolons), one row per paper questionnaire, with the column names of the")) <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("livre de codes", "codebook"))</a>\
+        \(visit.t(". La colonne « canal » est facultative (papier par défaut). Si une seule ligne pose problème, rien n'est importé.", " on the first row. The “canal” column is optional (paper by default). If a single row has a problem, nothing is imported."))</p>
+        \(Form.open(action: context.link(QuestionnairePaths.importCSV), visit: visit, multipart: true))
+        \(Form.input(name: "fichier", label: visit.t("Fichier CSV (obligatoire)", "CSV file (required)"), value: nil, errors: errors, visit: visit, type: "file", accept: ".csv,text/csv"))
+        \(Form.submit(visit.t("Importer", "Import")))
+        </form>
+        """
+        return WebPage(title: visit.t("Importer · \(context.record.title)", "Import · \(context.record.title)"), main: main, status: status, hasErrors: error != nil || !problems.isEmpty)
+    }
+
+    struct Upload: Content { var fichier: File? }
+
+    @Sendable static func importAnswers(_ req: Request) async throws -> Response {
+        let context = try await QContext.load(req)
+        let visit = req.visit
+        guard context.record.statusValue != .draft else { return AnswerPages.notOpen(req, context) }
+        let upload = try? req.content.decode(Upload.self)
+        guard let file = upload?.fichier, file.data.readableBytes > 0 else {
+            return req.render(importPage(visit, context, problems: [], error: visit.t("Choisissez un fichier CSV.", "Choose a CSV file."), status: .unprocessableEntity))
+        }
+        guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes, encoding: .utf8) else {
+            return req.render(importPage(visit, context, problems: [], error: visit.t("Le fichier doit être un texte encodé en UTF-8.", "The file must be UTF-8 text."), status: .unprocessableEntity))
+        }
+        let firstLine = text.prefix { $0 != "\n" }
+        let delimiter: Character = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        let table: [(line: Int, fields: [String])]
+        do { table = try CSV.parse(text, delimiter: delimiter) } catch let error as CSV.ParseError {
+            return req.render(importPage(visit, context, problems: [AnswerLayout.ImportProblem(line: error.line, column: "", message: error.message)], error: nil, status: .unprocessableEntity))
+        }
+        let read = AnswerLayout.read(table, definition: context.definition)
+        var problems = read.problems
+        var accepted: [NewResponse] = []
+        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
+        let wave = QPages.wave(on: QPages.today(), in: waves)
+        for row in read.rows {
+            let checked = AnswerPages.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
+            for item in checked.errors.items {
+                let column = item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
+                problems.append(AnswerLayout.ImportProblem(line: row.line, column: column, message: item.message))
+            }
+            if checked.errors.isEmpty, let audience = checked.audience {
+                accepted.append(NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id, channel: row.channel, audience: audience,
+                                            commune: AnswerPages.commune(of: checked.answers, definition: context.definition), answers: checked.answers,
+                                            enteredByID: visit.viewer?.personID))
+            }
+        }
+        if read.rows.isEmpty && problems.isEmpty {
+            problems.append(AnswerLayout.ImportProblem(line: 2, column: "", message: "Le fichier ne contient aucune réponse sous la ligne des colonnes."))
+        }
+        guard problems.isEmpty else {
+            return req.render(importPage(visit, context, problems: problems.sorted { $0.line < $1.line }, error: nil, status: .unprocessableEntity))
+        }
+        let batch = accepted
+        try await req.db.transaction { db in
+            for response in batch { try await QuestionnaireStore.insert(response, on: db) }
+            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
+                                        subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
+        }
+        return req.redirect(to: context.link(QuestionnairePaths.importCSV),
+                            flash: Flash(.success, visit.t("\(batch.count) réponses importées.", "\(batch.count) answers imported.")))
+    }
+}
