@@ -101,6 +101,36 @@ struct AuthorizationMatrixTests {
         "POST /appels/:call/contributions/:submission/etat": .signedIn,
         "GET /appels/:call/contributions/:submission/pieces/:attachment": .everyone,
         "GET /coauteurs/:token": .signedIn, "POST /coauteurs/:token": .signedIn,
+        // Questionnaires (the Vitré users' demo questionnaire stands for :questionnaire): answering is
+        // public; builders are coordinators; assisted entry adds patient partners; aggregated results
+        // add decision makers.
+        "GET /:territory/questionnaires": .everyone, "GET /:territory/questionnaires/:questionnaire": .everyone,
+        "GET /:territory/questionnaires/:questionnaire/repondre": .everyone, "POST /:territory/questionnaires/:questionnaire/repondre": .everyone,
+        "GET /:territory/questionnaires/:questionnaire/reprendre/:token": .everyone,
+        "GET /:territory/questionnaires/:questionnaire/papier": .everyone, "GET /:territory/questionnaires/:questionnaire/qr.svg": .everyone,
+        "GET /:territory/questionnaires/nouveau": .roles([.coordinator, .admin]), "POST /:territory/questionnaires/nouveau": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/construire": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/construire": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/apercu": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/questions/nouvelle": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/questions/nouvelle": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/questions/:question": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/questions/:question": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/vagues": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/vagues": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/import": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/import": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/textes": .roles([.coordinator, .admin]),
+        "POST /:territory/questionnaires/:questionnaire/textes": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/reponses.csv": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/reponses-tableur.csv": .roles([.coordinator, .admin]),
+        "GET /:territory/questionnaires/:questionnaire/saisie": .roles([.coordinator, .admin, .patientPartner]),
+        "POST /:territory/questionnaires/:questionnaire/saisie": .roles([.coordinator, .admin, .patientPartner]),
+        "GET /:territory/questionnaires/:questionnaire/resultats": .roles([.coordinator, .admin, .decisionMaker]),
+        "GET /:territory/questionnaires/:questionnaire/participation": .roles([.coordinator, .admin, .decisionMaker]),
+        "GET /:territory/questionnaires/:questionnaire/resultats.csv": .roles([.coordinator, .admin, .decisionMaker]),
+        "GET /:territory/questionnaires/:questionnaire/livre-de-codes.csv": .roles([.coordinator, .admin, .decisionMaker]),
+        "GET /:territory/questionnaires/croisement": .roles([.coordinator, .admin, .decisionMaker]),
         "GET /experiences": .everyone, "GET /experiences/:experience": .everyone,
         "GET /experiences.csv": .everyone, "GET /experiences.json": .everyone,
     ]
@@ -134,6 +164,9 @@ struct AuthorizationMatrixTests {
             }
             struct Call: Decodable { let id: Int }
             let nationalCall = try #require(try await (app.db as! any SQLDatabase).raw("SELECT id FROM experience_calls WHERE territory_id IS NULL").first(decoding: Call.self)).id
+            let questionnaire = try #require(try await (app.db as! any SQLDatabase).raw("""
+                SELECT q.id FROM questionnaires q JOIN territories t ON t.id = q.territory_id WHERE t.slug = 'vitre' AND q.audience = 'usagers'
+                """).first(decoding: Call.self)).id
             // Joining a territory changes roles: it runs last.
             let ordered = entries.sorted { ($0.path.hasSuffix("rejoindre") ? 1 : 0) < ($1.path.hasSuffix("rejoindre") ? 1 : 0) }
             var checked = 0
@@ -141,9 +174,10 @@ struct AuthorizationMatrixTests {
                 let key = "\(entry.method.rawValue) \(entry.path)"
                 guard let expectation = Self.expectations[key] else { continue }
                 // Every path parameter gets a value: an unknown id (the handler's 404 is "not refused"),
-                // the national demo call for experiences, a real file for /static.
+                // the national demo call for experiences, a demo questionnaire and its first question, a real file for /static.
                 let values: [(String, String)] = [
                     (":territory", "vitre"), (":token", "jeton-inconnu"), (":file", "app.css"), (":call", String(nationalCall)),
+                    (":questionnaire", String(questionnaire)), (":question", "q4"),
                 ] + [":person", ":proposal", ":action", ":committee", ":member", ":meeting", ":item", ":strategy", ":section",
                      ":submission", ":attachment", ":experience", ":document"].map { ($0, "999999") }
                 var path = entry.path

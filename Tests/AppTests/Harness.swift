@@ -80,6 +80,19 @@ final class Browser: @unchecked Sendable {
         return lastBody
     }
 
+    /// Posts a URL-encoded form whose names may repeat (checkboxes `NAME[]`), with the CSRF token of the last page.
+    @discardableResult
+    func postPairs(_ path: String, _ pairs: [(String, String)]) async throws -> String {
+        var components = URLComponents()
+        components.queryItems = ([("_csrf", csrf ?? "")] + pairs).map { URLQueryItem(name: $0.0, value: $0.1) }
+        let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        try await send(.POST, path, form: nil) { req in
+            req.headers.contentType = .urlEncodedForm
+            req.body = ByteBuffer(string: body)
+        }
+        return lastBody
+    }
+
     /// Posts a multipart form (repeated names allowed, and files), with the CSRF token of the last page.
     @discardableResult
     func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, filename: String, bytes: [UInt8])] = []) async throws -> String {

@@ -119,4 +119,43 @@ struct QueryCountTests {
             #expect(before[5].count >= 5, "\(before[5])")
         }
     }
+
+    @Test func questionnairePagesMakeTheSameQueriesWhateverTheAnswers() async throws {
+        try await withDemoApp { app in
+            let id = try await QuestionnaireJourneyTests.demo(app)
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            let anonymous = Browser(app)
+            let base = "/vitre/questionnaires/\(id)"
+            let paths = [
+                (anonymous, "/vitre/questionnaires"), (coordinator, "/vitre/questionnaires"), (anonymous, base), (anonymous, base + "/repondre"),
+                (coordinator, base + "/construire"), (coordinator, base + "/resultats"), (coordinator, base + "/resultats?vague=1&canal=papier"),
+                (coordinator, base + "/participation"), (coordinator, base + "/textes"), (coordinator, "/vitre/questionnaires/croisement"),
+            ]
+            var before: [[String]] = []
+            for (browser, path) in paths { before.append(try await QueryLog.of(browser, path)) }
+            // Five times the answers, and more questionnaires.
+            let sql = app.db as! any SQLDatabase
+            for _ in 0..<4 {
+                try await sql.raw("""
+                    INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, created_at, submitted_at)
+                    SELECT questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, created_at, submitted_at FROM questionnaire_responses
+                    WHERE questionnaire_id = \(bind: id) AND id <= (SELECT min(id) + 359 FROM questionnaire_responses WHERE questionnaire_id = \(bind: id))
+                    """).run()
+            }
+            for index in 0..<30 {
+                try await sql.raw("""
+                    INSERT INTO questionnaires (territory_id, title, intro, audience, status, link_accounts, current_version_id, created_at, updated_at)
+                    SELECT territory_id, \(bind: "Copie \(index)"), intro, audience, status, link_accounts, current_version_id, created_at, updated_at FROM questionnaires WHERE id = \(bind: id)
+                    """).run()
+            }
+            for (index, (browser, path)) in paths.enumerated() {
+                let after = try await QueryLog.of(browser, path)
+                #expect(after.count == before[index].count, "\(path): \(before[index].count) queries before, \(after.count) after:\n\(after.joined(separator: "\n"))")
+                #expect(after.count <= 12, "\(path) makes \(after.count) queries")
+            }
+            // The results did read the new answers.
+            #expect(try await coordinator.get(base + "/resultats").contains("Réponses comptées : 1\u{202F}800</strong>"))
+        }
+    }
 }
