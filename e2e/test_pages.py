@@ -24,6 +24,8 @@ PUBLIC_PAGES = [
     "/vitre/suivi-des-propositions",
     "/vitre/actions",
     "/broceliande/actions",
+    "/vitre/questionnaires",
+    "/broceliande/questionnaires",
 ]
 NOT_FOUND = "/vitre/nexiste-pas"
 

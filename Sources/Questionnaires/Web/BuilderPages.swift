@@ -173,18 +173,18 @@ enum BuilderPages {
                 let name = "« \(q.label) »"
                 items.append("""
                 <li><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\
-                <p class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
+                <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
                 \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
-                \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</p></li>
+                \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
                 """)
             }
             let renameKey = "section-\(section.key)"
             sections.append("""
             <section class="builder-section" aria-labelledby="titre-\(section.key)"><h3 id="titre-\(section.key)">\(section.title)</h3>\
             \(section.questions.isEmpty ? "<p>\(visit.t("Aucune question dans cette section.", "No question in this section."))</p>" as HTML : "<ol class=\"builder-list\">\(items)</ol>")\
-            <p class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
+            <div class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
             \(button("section-up", visit.t("Monter la section", "Move section up"), section.key, hidden: section.title)) \(button("section-down", visit.t("Descendre la section", "Move section down"), section.key, hidden: section.title)) \
-            \(section.questions.isEmpty && context.definition.sections.count > 1 ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</p>\
+            \(section.questions.isEmpty && context.definition.sections.count > 1 ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</div>\
             <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-rename"><input type="hidden" name="target" value="\(section.key)">\
             \(Form.input(name: "section_title", label: visit.t("Titre de la section", "Section title"), value: settings[renameKey] ?? section.title, errors: errors, visit: visit, maxLength: 150, field: renameKey))\
             \(Form.submit(visit.t("Renommer", "Rename"), secondary: true))</form></section>
@@ -206,7 +206,7 @@ enum BuilderPages {
         \(Form.errorSummary(errors, visit: visit))
         <p class="meta">\(visit.t(record.statusValue.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
         <p>\(versionNote)</p>
-        <p class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></p>
+        <div class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></div>
         <h2>\(visit.t("Sections et questions", "Sections and questions"))</h2>
         \(sections)
         <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-add">

@@ -39,8 +39,12 @@ enum CrossPage {
         let all = try await QuestionnaireStore.list(territoryID: territory.id, includeDrafts: false, on: req.db)
         let usersChoices = all.filter { $0.audience != QAudience.professionals.rawValue }
         let prosChoices = all.filter { $0.audience != QAudience.users.rawValue }
-        let usersID = Int(query["usagers"] ?? "") ?? usersChoices.first { $0.audience == QAudience.users.rawValue }?.id ?? usersChoices.first?.id
-        let prosID = Int(query["professionnels"] ?? "") ?? prosChoices.first { $0.audience == QAudience.professionals.rawValue }?.id ?? prosChoices.first?.id
+        // By default, each group's questionnaire with the most answers.
+        func busiest(_ list: [QuestionnaireSummary], _ audience: QAudience) -> Int? {
+            (list.filter { $0.audience == audience.rawValue }.max { $0.answers < $1.answers } ?? list.max { $0.answers < $1.answers })?.id
+        }
+        let usersID = Int(query["usagers"] ?? "") ?? busiest(usersChoices, .users)
+        let prosID = Int(query["professionnels"] ?? "") ?? busiest(prosChoices, .professionals)
         let wave = Int(query["vague"] ?? "").flatMap { $0 >= 1 ? $0 : nil }
 
         func side(_ id: Int?, in list: [QuestionnaireSummary], audience: QAudience) async throws -> Side? {

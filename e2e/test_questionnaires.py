@@ -1,0 +1,182 @@
+"""Needs questionnaires in a real browser: build one, answer it online (errors keep every answer,
+conditions hide questions with JavaScript), assisted entry by keyboard, a CSV import of paper
+answers, results and the users / professionals cross-analysis (axe + Nu checker on every page)."""
+
+import csv
+import io
+import re
+import uuid
+
+from playwright.sync_api import expect
+
+from conftest import DEMO, DEMO_PASSWORD, audit, expect_status_message, field, login, named, path_of, submit, visit
+from test_pages import assert_no_horizontal_scroll
+
+LIST = "/vitre/questionnaires"
+USERS_TITLE = "Vos besoins de santé sur le territoire"
+
+
+def demo_questionnaire(page, title: str = USERS_TITLE) -> str:
+    """The path of a demo questionnaire, found from the list."""
+    visit(page, LIST)
+    with page.expect_navigation():
+        page.locator("main h2").get_by_role("link", name=title).click()
+    audit(page)
+    return path_of(page)
+
+
+def answer_required(page) -> None:
+    """Fills every required question of the users' demo questionnaire."""
+    for key in ["q4", "q6", "q8", "q9", "q10", "q11", "q12", "q16"]:
+        page.locator(f"#question-{key} input[type=radio]").first.check()
+    named(page, "q5").select_option(index=1)
+    named(page, "q14-1").select_option(index=1)
+
+
+def test_build_publish_and_answer_online(new_context):
+    coordinator = new_context.page()
+    login(coordinator, DEMO["coordinator"], DEMO_PASSWORD)
+    visit(coordinator, LIST + "/nouveau")
+    title = f"Se soigner sans voiture {uuid.uuid4().hex[:6]}"
+    field(coordinator, "Titre", "title").fill(title)
+    field(coordinator, "Introduction", "intro").fill("Cinq minutes pour dire comment vous allez chez le médecin.")
+    coordinator.get_by_label("Usagers et habitants").check()
+    submit(coordinator, "Créer et ajouter les questions")
+    expect_status_message(coordinator, "Questionnaire créé")
+    builder = path_of(coordinator)
+
+    # A single choice, then a number shown only after "Non".
+    with coordinator.expect_navigation():
+        coordinator.locator("main").get_by_role("link", name=re.compile("Ajouter une question")).first.click()
+    audit(coordinator)
+    named(coordinator, "kind").select_option("single")
+    field(coordinator, "Question", "label").fill("Avez-vous une voiture ?")
+    field(coordinator, "Choix proposés", "choices").fill("Oui")
+    submit(coordinator, "Enregistrer la question", status=422)
+    expect(coordinator.locator("main")).to_contain_text("Écrivez au moins deux choix")
+    expect(field(coordinator, "Question", "label")).to_have_value("Avez-vous une voiture ?")
+    field(coordinator, "Choix proposés", "choices").fill("Oui\nNon")
+    submit(coordinator, "Enregistrer la question")
+    expect_status_message(coordinator, "Enregistré")
+    with coordinator.expect_navigation():
+        coordinator.locator("main").get_by_role("link", name=re.compile("Ajouter une question")).first.click()
+    named(coordinator, "kind").select_option("number")
+    field(coordinator, "Question", "label").fill("Combien de kilomètres jusqu'au médecin ?")
+    field(coordinator, "Minimum", "min_value").fill("0")
+    field(coordinator, "Maximum", "max_value").fill("300")
+    named(coordinator, "condition").select_option(label="= Non")
+    submit(coordinator, "Enregistrer la question")
+    expect(coordinator.locator("main")).to_contain_text("Seulement si vous avez répondu « Non »")
+    submit(coordinator, "Publier : ouvrir aux réponses")
+    expect_status_message(coordinator, "publié")
+    visit(coordinator, builder.replace("/construire", "/apercu"))
+
+    # A resident on a small phone answers; the number appears only after "Non".
+    resident = new_context.page(viewport={"width": 320, "height": 720})
+    visit(resident, builder.replace("/construire", ""))
+    with resident.expect_navigation():
+        resident.locator("main").get_by_role("link", name="Répondre au questionnaire").click()
+    audit(resident)
+    assert_no_horizontal_scroll(resident)
+    distance = resident.locator("#question-q3")
+    expect(distance).to_be_hidden()
+    resident.get_by_label("Non", exact=True).check()
+    expect(distance).to_be_visible()
+    field(resident, "Combien de kilomètres", "q3").fill("450")
+    submit(resident, "Envoyer mes réponses", status=422)
+    expect(resident.locator(".error-summary")).to_contain_text("Indiquez un nombre entre 0 et 300.")
+    expect(field(resident, "Combien de kilomètres", "q3")).to_have_value("450")
+    expect(resident.get_by_label("Non", exact=True)).to_be_checked()
+    field(resident, "Combien de kilomètres", "q3").fill("35")
+    submit(resident, "Envoyer mes réponses")
+    expect_status_message(resident, "Merci")
+
+
+def test_save_and_resume_later(page):
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/repondre")
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    submit(page, "Enregistrer et reprendre plus tard")
+    expect_status_message(page, "Gardez le lien")
+    resume = path_of(page)
+    assert "/reprendre/" in resume
+    page.context.clear_cookies()
+    visit(page, resume)
+    expect(page.locator("#question-q4").get_by_label("65 à 79 ans")).to_be_checked()
+    answer_required(page)
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Merci")
+    visit(page, resume, status=404)
+
+
+def test_assisted_entry_with_the_keyboard(page):
+    login(page, DEMO["partner"], DEMO_PASSWORD)
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/saisie")
+    named(page, "_canal").select_option("telephone")
+    # Keyboard only: focus the first answer of the first question and choose with the arrows.
+    page.locator("#question-q4 input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#question-q4 input[type=radio]").nth(1)).to_be_checked()
+    answer_required(page)
+    submit(page, "Enregistrer cette réponse et saisir la suivante")
+    expect_status_message(page, re.compile(r"Réponse n° \d+ enregistrée \(téléphone\)"))
+    expect(named(page, "_canal")).to_have_value("telephone")
+
+
+def test_import_paper_answers(page):
+    login(page, DEMO["coordinator"], DEMO_PASSWORD)
+    questionnaire = demo_questionnaire(page)
+    exported = page.request.get(questionnaire + "/reponses.csv")
+    assert exported.status == 200
+    rows = list(csv.reader(io.StringIO(exported.text())))
+    header, first = rows[0], rows[1]
+    meta = 6  # reponse, version, vague, canal, public, date
+    good = io.StringIO()
+    writer = csv.writer(good, delimiter=";")
+    writer.writerow(["canal"] + header[meta:])
+    writer.writerow(["papier"] + first[meta:])
+    writer.writerow(["papier"] + first[meta:])
+    bad = good.getvalue() + ";".join(["fax"] + first[meta:]) + "\n"
+
+    visit(page, questionnaire + "/import")
+    named(page, "fichier").set_input_files({"name": "papier.csv", "mimeType": "text/csv", "buffer": bad.encode()})
+    submit(page, "Importer", status=422)
+    expect(page.locator("main")).to_contain_text("Rien n'a été importé")
+    expect(page.locator("main table")).to_contain_text("Canal inconnu « fax »")
+    named(page, "fichier").set_input_files({"name": "papier.csv", "mimeType": "text/csv", "buffer": good.getvalue().encode()})
+    submit(page, "Importer")
+    expect_status_message(page, "2 réponses importées")
+
+
+def test_results_participation_and_cross_analysis(page):
+    login(page, DEMO["decision_maker"], DEMO_PASSWORD)
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/resultats")
+    first = page.locator("main section.result").first
+    expect(first.locator("svg.chart")).to_be_visible()
+    expect(first.locator("table")).to_be_visible()
+    named(page, "canal").select_option("papier")
+    submit(page, "Filtrer")
+    expect(page.locator("main")).to_contain_text("Réponses comptées")
+    visit(page, questionnaire + "/participation")
+    expect(page.locator("main")).to_contain_text("Pour 1 000 habitants")
+    visit(page, LIST + "/croisement")
+    main = page.locator("main")
+    expect(main).to_contain_text(re.compile(r"Spearman\) : -?\d,\d\d"))
+    expect(main).to_contain_text("thèmes communs")
+    expect(main).to_contain_text("Les usagers placent")
+    expect(main.locator("table").first).to_contain_text("Accès aux soins")
+    named(page, "vague").select_option("2")
+    submit(page, "Croiser")
+    expect(main).to_contain_text("vague 2")
+
+
+def test_paper_version_prints_one_section_a_page(page):
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/papier")
+    expect(page.locator("main .paper-section")).to_have_count(3)
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelectorAll('.paper-section')[1]).breakBefore") == "page"
+    expect(page.locator("header.site-header")).to_be_hidden()
