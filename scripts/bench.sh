@@ -14,6 +14,7 @@ cd "$ROOT"
 ACCOUNTS="${AGORA_BENCH_ACCOUNTS:-50000}"
 PROPOSALS="${AGORA_BENCH_PROPOSALS:-20000}"
 EXPERIENCES="${AGORA_BENCH_EXPERIENCES:-10000}"
+ANSWERS="${AGORA_BENCH_ANSWERS:-100000}"
 SECONDS_PER_ROUTE="${AGORA_BENCH_SECONDS:-10}"
 PORT="${AGORA_BENCH_PORT:-8099}"
 BASE="http://127.0.0.1:${PORT}"
@@ -34,7 +35,7 @@ unset DATABASE_URL SMTP_HOST
 
 log "loading the demo, $ACCOUNTS accounts and $PROPOSALS proposals"
 load_start=$(date +%s)
-"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" --experiences "$EXPERIENCES" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
+"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" --experiences "$EXPERIENCES" --answers "$ANSWERS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
 load_seconds=$(( $(date +%s) - load_start ))
 q() { sqlite3 "$OUT/data/agora.sqlite" "$1"; }
 people=$(q "SELECT count(*) FROM people")
@@ -43,6 +44,11 @@ proposal_id=$(q "SELECT id FROM proposals WHERE title LIKE 'Charge %' AND status
 # Experiences (issue #7): published ones in the catalogue, and one of them (its page's address comes after the server starts).
 experiences=$(q "SELECT count(*) FROM experiences WHERE status = 'published'")
 experience_id=$(q "SELECT id FROM experiences WHERE title LIKE 'Charge %' ORDER BY id LIMIT 1 OFFSET 5000")
+# Questionnaires (issue #3): the 30-question one with $ANSWERS answers, and the professionals' one.
+quest_id=$(q "SELECT id FROM questionnaires WHERE title = 'Charge : grand questionnaire des besoins'")
+pros_id=$(q "SELECT id FROM questionnaires WHERE title = 'Charge : questionnaire des professionnels'")
+answers=$(q "SELECT count(*) FROM questionnaire_responses WHERE questionnaire_id = $quest_id")
+questions=$(q "SELECT definition FROM questionnaire_versions v JOIN questionnaires q ON q.current_version_id = v.id WHERE q.id = $quest_id" | grep -o '"kind"' | wc -l)
 
 # The routes measured, the constant one first: "label|path".
 ROUTES=(
@@ -59,6 +65,7 @@ ROUTES=(
   "experiences, year + population + remarkable, page 2|/experiences?annee=2015&population=jeunes&remarquables=1&page=2"
   "experiences, page 400|/experiences?page=400"
   "an experience|/experiences/$experience_id"
+  "answering page of a 30-question questionnaire|/vitre/questionnaires/$quest_id/repondre"
 )
 
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
@@ -102,6 +109,58 @@ for route in "${ROUTES[@]}"; do
   errors=$(awk '/Non-2xx or 3xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$file")
   rows+=("$label|$path|$rps|$p99|${errors:-0}")
 done
+# Questionnaires at scale: results and cross-analysis as a coordinator (they are not public),
+# timed one request at a time; then answers posted as fast as wrk can, counted in the database.
+jar="$OUT/cookies.txt"
+token=$(curl -s -c "$jar" -b "$jar" "$BASE/connexion" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+curl -s -c "$jar" -b "$jar" -o /dev/null -d "_csrf=$token&email=coordination@vitre.example&password=demo-agora-2026" "$BASE/connexion"
+session=$(awk '$6 == "agora_session" {print $7}' "$jar")
+[ -n "$session" ] || die "could not log in as the demo coordinator"
+cold_ms=$(curl -s -o /dev/null -b "agora_session=$session" -w '%{time_total}' "$BASE/vitre/questionnaires/$quest_id/resultats?question=q8" | awk '{printf "%.0f", $1 * 1000}')
+QROUTES=(
+  "results of one question|/vitre/questionnaires/$quest_id/resultats?question=q8"
+  "results of one question, wave + channel + commune|/vitre/questionnaires/$quest_id/resultats?question=q14&vague=2&canal=en-ligne&commune=35360"
+  "results of all 30 questions|/vitre/questionnaires/$quest_id/resultats"
+  "cross-analysis users / professionals|/vitre/questionnaires/croisement?usagers=$quest_id&professionnels=$pros_id"
+  "cross-analysis, wave 2|/vitre/questionnaires/croisement?usagers=$quest_id&professionnels=$pros_id&vague=2"
+)
+qrows=""
+for route in "${QROUTES[@]}"; do
+  label="${route%%|*}"; path="${route#*|}"
+  log "timing $path"
+  file="$OUT/time-$(printf '%s' "$path" | tr -c 'A-Za-z0-9' '_').txt"
+  for _ in $(seq 30); do curl -s -o /dev/null -b "agora_session=$session" -w '%{http_code} %{time_total}\n' "$BASE$path"; done >"$file"
+  bad=$(awk '$1 != 200' "$file" | wc -l)
+  read -r median worst < <(awk '{print $2 * 1000}' "$file" | sort -n | awk '{a[NR] = $1} END {printf "%.0f %.0f", a[int((NR + 1) / 2)], a[NR]}')
+  if [ "$bad" = 0 ] && [ "$worst" -lt 300 ]; then ok="met"; else ok="**missed**"; verdict_q=fail; fi
+  qrows+="
+| $label | ${median} ms | ${worst} ms | $bad | $ok |"
+done
+# Writes: the same complete answer posted by wrk (2 threads, 32 connections, 10 s) with a valid CSRF pair.
+csrf_page=$(curl -s -c "$OUT/anon.txt" "$BASE/vitre/questionnaires/$quest_id/repondre")
+csrf_token=$(printf '%s' "$csrf_page" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+csrf_seed=$(awk '$6 == "agora_csrf" {print $7}' "$OUT/anon.txt")
+printf '_csrf=%s&%s' "$csrf_token" "$(cat "$OUT/data/bench-answer.txt")" >"$OUT/answer-body.txt"
+cat >"$OUT/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("$OUT/answer-body.txt", "r")
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "agora_csrf=$csrf_seed"
+LUA
+before_answers=$(q "SELECT count(*) FROM questionnaire_responses WHERE questionnaire_id = $quest_id")
+log "wrk POST answers for ${SECONDS_PER_ROUTE}s"
+wrk -t2 -c32 -d"${SECONDS_PER_ROUTE}s" -s "$OUT/post.lua" "$BASE/vitre/questionnaires/$quest_id/repondre" >"$OUT/wrk-post-answers.txt"
+sleep 1
+after_answers=$(q "SELECT count(*) FROM questionnaire_responses WHERE questionnaire_id = $quest_id")
+post_rps=$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk-post-answers.txt")
+post_total=$(awk '/requests in/ {print $1}' "$OUT/wrk-post-answers.txt")
+post_errors=$(awk '/Non-2xx or 3xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$OUT/wrk-post-answers.txt")
+acknowledged=$(( post_total - post_errors ))
+stored=$(( after_answers - before_answers ))
+if awk -v r="$post_rps" 'BEGIN { exit !(r >= 1000) }' && [ "$stored" -ge "$acknowledged" ] && [ "$post_errors" = 0 ]; then post_ok="met"; else post_ok="**missed**"; verdict_q=fail; fi
+
 rss_after=$(rss_kb); rss_peak=$(peak_kb)
 
 to_ms() { # wrk prints 812.00us, 3.20ms or 1.02s
@@ -111,7 +170,7 @@ to_ms() { # wrk prints 812.00us, 3.20ms or 1.02s
 }
 
 base_rps="${rows[0]#*|*|}"; base_rps="${base_rps%%|*}"
-verdict=pass
+verdict=${verdict_q:-pass}
 table="| route | requests/s | share of the constant route | p99 latency | errors | targets (≥ 40 %, p99 < 25 ms) |
 | --- | ---: | ---: | ---: | ---: | --- |"
 for row in "${rows[@]}"; do
@@ -144,6 +203,20 @@ with $supports supports and $comments comments, and $experiences published exper
 Requests are anonymous (no cookie), as a first visit is.
 
 $table
+
+Questionnaires: $answers answers to a $questions-question questionnaire (and a professionals' one) in /vitre, read as a
+coordinator, 30 requests one after the other per route (the first results request, which reads every answer
+into memory, took ${cold_ms} ms; later ones read only new answers).
+
+| questionnaire page | median | slowest of 30 | errors | target (< 300 ms) |
+| --- | ---: | ---: | ---: | --- |$qrows
+
+| saving answers (wrk POST, 2 threads, 32 connections, ${SECONDS_PER_ROUTE} s) | measured | target |
+| --- | ---: | --- |
+| answers saved per second | $(printf '%.0f' "$post_rps") | ≥ 1,000 |
+| answers acknowledged (303) / new rows in the database | $acknowledged / $stored | none lost |
+| errors | $post_errors | 0 |
+| verdict | $post_ok | |
 
 | page weight and memory | measured | target |
 | --- | ---: | --- |

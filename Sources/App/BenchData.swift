@@ -13,6 +13,7 @@ struct BenchDataCommand: AsyncCommand {
         @Option(name: "accounts", help: "nombre de comptes (50000 par défaut)") var accounts: Int?
         @Option(name: "proposals", help: "nombre de propositions (20000 par défaut), avec 10 soutiens et 5 commentaires chacune") var proposals: Int?
         @Option(name: "experiences", help: "nombre d'expériences publiées au catalogue (10000 par défaut)") var experiences: Int?
+        @Option(name: "answers", help: "réponses au grand questionnaire de 30 questions (100000 par défaut ; 20 % de plus au questionnaire des professionnels)") var answers: Int?
     }
     var help: String { "Charge un grand territoire pour les mesures / loads a large territory for benchmarks" }
 
@@ -61,5 +62,8 @@ struct BenchDataCommand: AsyncCommand {
         context.console.print("\(proposals) propositions de charge dans /vitre.")
         let experiences = try await ExperiencesBenchData.load(count: signature.experiences ?? 10_000, on: app.db)
         context.console.print("\(experiences) expériences de charge publiées au catalogue.")
+        let questionnaires = try await QuestionnairesBenchData.load(count: signature.answers ?? 100_000, territory: territory,
+                                                                    dataDirectory: app.agora.config.dataDirectory, on: app.db)
+        context.console.print("Questionnaires de charge : \(questionnaires.users) (usagers) et \(questionnaires.professionals) (professionnels).")
     }
 }

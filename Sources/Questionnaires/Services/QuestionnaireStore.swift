@@ -230,10 +230,12 @@ public enum QuestionnaireStore {
             """).first(decoding: Tally.self) ?? Tally(n: 0, last: nil)
     }
 
-    static func responses(of id: Int, after: Int, on db: any Database) async throws -> [ResponseRow] {
-        try await sql(db).raw("""
+    /// Complete answers after an id, in id order; `limit` keeps the memory of a large read small.
+    static func responses(of id: Int, after: Int, limit: Int? = nil, on db: any Database) async throws -> [ResponseRow] {
+        let bound: SQLQueryString = limit.map { "LIMIT \(literal: $0)" } ?? ""
+        return try await sql(db).raw("""
             SELECT id, version_id, wave_id, channel, audience, commune, answers, submitted_at FROM questionnaire_responses
-            WHERE questionnaire_id = \(bind: id) AND status = 'complete' AND id > \(bind: after) ORDER BY id
+            WHERE questionnaire_id = \(bind: id) AND status = 'complete' AND id > \(bind: after) ORDER BY id \(bound)
             """).all(decoding: ResponseRow.self)
     }
 

@@ -32,19 +32,31 @@ public final class ResultsCache: Sendable {
             after = 0
         }
         let versions = try await QuestionnaireStore.versions(of: questionnaireID, on: db)
-        let rows = try await QuestionnaireStore.responses(of: questionnaireID, after: after, on: db)
-        Self.append(rows, versions: versions, to: &entry)
+        try await Self.read(questionnaireID, after: after, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         if entry.data.count != tally.n {
-            // Answers arrived between the count and the read, or an id below the last was
-            // committed late: read everything again.
+            // An id below the last was committed late: read everything again.
             entry = Entry()
-            Self.append(try await QuestionnaireStore.responses(of: questionnaireID, after: 0, on: db), versions: versions, to: &entry)
+            try await Self.read(questionnaireID, after: 0, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         }
         let fresh = entry
         state.withLockedValue { store in
             if (store[questionnaireID]?.data.count ?? 0) <= fresh.data.count { store[questionnaireID] = fresh }
         }
         return fresh
+    }
+
+    /// Reads the answers after `after` up to the id counted, by chunks of 2,000 (a 100,000-answer
+    /// questionnaire never holds all its JSON in memory at once).
+    static func read(_ id: Int, after: Int, upTo last: Int, versions: [Int: (number: Int, definition: Definition)], into entry: inout Entry,
+                     on db: any Database) async throws {
+        let chunk = 2000
+        var from = after
+        while true {
+            let rows = try await QuestionnaireStore.responses(of: id, after: from, limit: chunk, on: db).filter { $0.id <= last }
+            append(rows, versions: versions, to: &entry)
+            guard rows.count == chunk, let next = rows.last?.id else { break }
+            from = next
+        }
     }
 
     static func append(_ rows: [ResponseRow], versions: [Int: (number: Int, definition: Definition)], to entry: inout Entry) {
