@@ -171,6 +171,25 @@ def test_results_participation_and_cross_analysis(page):
     named(page, "vague").select_option("2")
     submit(page, "Croiser")
     expect(main).to_contain_text("vague 2")
+    # The aggregated export, read back with Python's CSV reader: no count between 1 and 4.
+    aggregated = page.request.get(questionnaire + "/resultats.csv")
+    assert aggregated.status == 200 and aggregated.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(aggregated.text())))
+    assert rows and {"question", "libelle", "reponse", "nombre", "part_pourcent"} <= set(rows[0])
+    counts = [r["nombre"] for r in rows if r["nombre"] and not r["reponse"].startswith("_")]
+    assert all(c == "moins de 5" or int(c) == 0 or int(c) >= 5 for c in counts), counts
+    assert page.request.get(questionnaire + "/reponses.csv").status == 403  # raw answers: coordinators only
+
+
+def test_spreadsheet_export_opens_as_is(page):
+    login(page, DEMO["coordinator"], DEMO_PASSWORD)
+    questionnaire = demo_questionnaire(page)
+    body = page.request.get(questionnaire + "/reponses-tableur.csv").body().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[0][:6] == ["reponse", "version", "vague", "canal", "public", "date"]
+    assert len(rows) > 300 and all(len(r) == len(rows[0]) for r in rows)
+    codebook = list(csv.reader(io.StringIO(page.request.get(questionnaire + "/livre-de-codes.csv").text())))
+    assert {r[0] for r in codebook[1:]} >= set(rows[0])
 
 
 def test_paper_version_prints_one_section_a_page(page):

@@ -131,7 +131,7 @@ for route in "${QROUTES[@]}"; do
   file="$OUT/time-$(printf '%s' "$path" | tr -c 'A-Za-z0-9' '_').txt"
   for _ in $(seq 30); do curl -s -o /dev/null -b "agora_session=$session" -w '%{http_code} %{time_total}\n' "$BASE$path"; done >"$file"
   bad=$(awk '$1 != 200' "$file" | wc -l)
-  read -r median worst < <(awk '{print $2 * 1000}' "$file" | sort -n | awk '{a[NR] = $1} END {printf "%.0f %.0f", a[int((NR + 1) / 2)], a[NR]}')
+  read -r median worst < <(awk '{print $2 * 1000}' "$file" | sort -n | awk '{a[NR] = $1} END {printf "%.0f %.0f\n", a[int((NR + 1) / 2)], a[NR]}')
   if [ "$bad" = 0 ] && [ "$worst" -lt 300 ]; then ok="met"; else ok="**missed**"; verdict_q=fail; fi
   qrows+="
 | $label | ${median} ms | ${worst} ms | $bad | $ok |"

@@ -18,6 +18,8 @@ public struct QuestionnairesModule: FeatureModule {
     public func boot(_ app: Application) async throws {
         app.questionnaireResults = ResultsCache()
         app.questionnaireForms = FormCache()
+        app.questionnaireWriter = AnswerWriter()
+        app.lifecycle.use(WarmResults())
     }
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {
@@ -53,5 +55,24 @@ public struct QuestionnairesModule: FeatureModule {
         try await sql.raw("UPDATE questionnaire_responses SET person_id = NULL WHERE person_id = \(bind: personID)").run()
         try await sql.raw("UPDATE questionnaire_responses SET entered_by_id = NULL WHERE entered_by_id = \(bind: personID)").run()
         try await sql.raw("UPDATE questionnaires SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()
+    }
+}
+
+/// When the server starts, reads the answers of every open or closed questionnaire into memory in
+/// the background, so that the first results page after a restart does not wait for it (reading
+/// 100,000 answers takes seconds). Commands and tests skip it.
+struct WarmResults: LifecycleHandler {
+    func didBoot(_ app: Application) throws {
+        guard CommandLine.arguments.dropFirst().first == "serve" else { return }
+        let cache = app.questionnaireResults, db = app.db, logger = app.logger
+        Task.detached(priority: .background) {
+            struct Row: Decodable { let id: Int }
+            do {
+                let ids = try await QuestionnaireStore.sql(db).raw("SELECT id FROM questionnaires WHERE status <> 'draft' ORDER BY id").all(decoding: Row.self)
+                for row in ids { _ = try await cache.entry(for: row.id, on: db) }
+            } catch {
+                logger.warning("questionnaire results not warmed: \(error)")
+            }
+        }
     }
 }

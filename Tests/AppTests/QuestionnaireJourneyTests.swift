@@ -232,4 +232,30 @@ struct QuestionnaireJourneyTests {
             #expect(coordinator.lastStatus == .notFound)
         }
     }
+
+    /// Many answers at the same moment: each acknowledged one is in the database, once.
+    @Test func concurrentAnswersAreAllSavedOnce() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.demo(app)
+            let territory = try #require(app.agora.territories.all.first { $0.slug == "vitre" })
+            let record = try #require(try await QuestionnaireStore.load(id, territoryID: territory.id, on: app.db))
+            let before = try await Self.count(app, "questionnaire_id = \(bind: id)")
+            let writer = app.questionnaireWriter
+            let db = app.db
+            let ids = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<200 {
+                    group.addTask {
+                        try await writer.save(NewResponse(questionnaireID: id, versionID: record.current_version_id, waveID: nil, channel: .online,
+                                                          audience: .users, commune: nil, answers: ["q4": .choice(String(1 + i % 5))]), on: db)
+                    }
+                }
+                var ids: [Int] = []
+                for try await id in group { ids.append(id) }
+                return ids
+            }
+            #expect(Set(ids).count == 200)
+            #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == before + 200)
+            #expect(try await Self.count(app, "id IN (\(binds: ids))") == 200)
+        }
+    }
 }

@@ -80,7 +80,7 @@ public enum PagePipeline {
         var submitted = request.headers.first(name: "X-CSRF-Token")
         if submitted == nil {
             _ = try await request.body.collect(max: request.application.routes.defaultMaxBodySize.value).get()
-            submitted = try? request.content.get(String.self, at: "_csrf")
+            submitted = request.urlEncodedField("_csrf") ?? (try? request.content.get(String.self, at: "_csrf"))
         }
         guard let seed, let submitted, signer.verify(seed, signature: submitted, purpose: "csrf") else {
             throw CSRFError()

@@ -13,7 +13,6 @@ public struct QuestionnaireRecord: Decodable, Sendable {
     public let link_accounts: Bool
     public let current_version_id: Int
     public let version_number: Int
-    public let definition: String
     public let updated_at: Date
 
     public var audienceValue: QAudience { QAudience(rawValue: audience) ?? .all }
@@ -94,11 +93,18 @@ public enum QuestionnaireStore {
             """).all(decoding: QuestionnaireSummary.self)
     }
 
-    /// The questionnaire of the URL in that territory, with its current version (nil for another territory's).
+    /// The JSON of one version.
+    static func definitionText(versionID: Int, on db: any Database) async throws -> String {
+        struct Row: Decodable { let definition: String }
+        return try await sql(db).raw("SELECT definition FROM questionnaire_versions WHERE id = \(bind: versionID)").first(decoding: Row.self)?.definition ?? "{}"
+    }
+
+    /// The questionnaire of the URL in that territory, with its current version's number (nil for
+    /// another territory's); the version's content is read through `FormCache`.
     public static func load(_ id: Int, territoryID: Int, on db: any Database) async throws -> QuestionnaireRecord? {
         try await sql(db).raw("""
             SELECT q.id, q.territory_id, q.title, q.intro, q.audience, q.status, q.link_accounts, q.current_version_id, q.updated_at,
-                   v.number AS version_number, v.definition
+                   v.number AS version_number
             FROM questionnaires q JOIN questionnaire_versions v ON v.id = q.current_version_id
             WHERE q.id = \(bind: id) AND q.territory_id = \(bind: territoryID)
             """).first(decoding: QuestionnaireRecord.self)

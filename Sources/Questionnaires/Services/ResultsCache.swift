@@ -89,10 +89,11 @@ public final class FormCache: Sendable {
 
     static func key(_ record: QuestionnaireRecord) -> String { "\(record.current_version_id)-\(record.updated_at.timeIntervalSince1970)" }
 
-    public func definition(_ record: QuestionnaireRecord) -> Definition {
+    /// The current version's content: read from the database once per version and change.
+    public func definition(_ record: QuestionnaireRecord, on db: any Database) async throws -> Definition {
         let key = Self.key(record)
         if let found = definitions.withLockedValue({ $0[key] }) { return found }
-        let definition = Definition.decode(record.definition)
+        let definition = Definition.decode(try await QuestionnaireStore.definitionText(versionID: record.current_version_id, on: db))
         definitions.withLockedValue { store in
             if store.count > 200 { store.removeAll() }
             store[key] = definition

@@ -170,10 +170,8 @@ enum AnswerPages {
     }
 
     static func typedAnswers(_ req: Request, _ definition: Definition) -> TypedAnswers {
-        let multiple = definition.questions.filter { $0.kind == .multiple }.map(\.key)
-        var lists = req.formLists(multiple)
-        lists = lists.filter { !$0.value.isEmpty }
-        return TypedAnswers(fields: req.formFields(), lists: lists)
+        let form = req.formFieldsAndLists()
+        return TypedAnswers(fields: form.fields, lists: form.lists.filter { !$0.value.isEmpty })
     }
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
@@ -202,10 +200,7 @@ enum AnswerPages {
         let response = NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
                                    channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
                                    personID: personID)
-        try await req.db.transaction { db in
-            try await QuestionnaireStore.insert(response, on: db)
-            if let resumeToken { try await QuestionnaireStore.dropDraft(tokenHash: Tokens.sha256Hex(resumeToken), on: db) }
-        }
+        _ = try await req.application.questionnaireWriter.save(response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
         return req.redirect(to: context.link(QuestionnairePaths.show),
                             flash: Flash(.success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
     }

@@ -50,7 +50,7 @@ enum CrossPage {
         func side(_ id: Int?, in list: [QuestionnaireSummary], audience: QAudience) async throws -> Side? {
             guard let id, let summary = list.first(where: { $0.id == id }),
                   let record = try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db) else { return nil }
-            let context = QContext(record: record, definition: req.application.questionnaireForms.definition(record), territory: territory)
+            let context = QContext(record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db), territory: territory)
             return Side(record: summary, context: context, waves: try await QuestionnaireStore.waves(of: id, on: req.db),
                         entry: try await req.application.questionnaireResults.entry(for: id, on: req.db), audience: audience)
         }

@@ -55,7 +55,7 @@ struct QContext: Sendable {
         guard let territory = req.visit.territory, let id = Int(req.parameters.get("questionnaire") ?? ""),
               let record = try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db),
               QuestionnairePolicy.sees(record.statusValue, roles: req.visit.rolesHere) else { throw Abort(.notFound) }
-        return QContext(record: record, definition: req.application.questionnaireForms.definition(record), territory: territory)
+        return QContext(record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db), territory: territory)
     }
 
     var id: Int { record.id }
