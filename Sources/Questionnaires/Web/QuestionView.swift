@@ -38,19 +38,19 @@ enum QuestionView {
         var inner: HTML
         switch q.kind {
         case .single:
-            inner = Form.radios(name: key, legend: label, options: q.choices.map { Form.Option($0.key, $0.label) }, selected: typed.fields[key],
-                                errors: errors, visit: visit, hint: hints.joined(separator: " ").nilIfEmpty, required: required)
+            inner = choices("radio", key: key, legend: label, options: q.choices.map { ($0.key, $0.label) }, selected: [typed.fields[key] ?? ""],
+                            hints: hints, errors: errors, visit: visit, required: required)
         case .multiple:
             if let max = q.maxChoices { hints.append(visit.t("\(max) réponses au plus.", "\(max) answers at most.")) }
-            inner = Form.checkboxes(name: key, legend: label, options: q.choices.map { Form.Option($0.key, $0.label) }, selected: Set(typed.list(key)),
-                                    errors: errors, visit: visit, hint: hints.joined(separator: " ").nilIfEmpty, required: required)
+            inner = choices("checkbox", key: key, legend: label, options: q.choices.map { ($0.key, $0.label) }, selected: Set(typed.list(key)),
+                            hints: hints, errors: errors, visit: visit, required: required)
         case .agreement:
-            inner = Form.radios(name: key, legend: label, options: Agreement.points.enumerated().map { Form.Option(String($0.offset + 1), visit.t($0.element)) },
-                                selected: typed.fields[key], errors: errors, visit: visit, hint: hints.joined(separator: " ").nilIfEmpty, required: required)
+            inner = choices("radio", key: key, legend: label, options: Agreement.points.enumerated().map { (String($0.offset + 1), visit.t($0.element)) },
+                            selected: [typed.fields[key] ?? ""], hints: hints, errors: errors, visit: visit, required: required)
         case .scale:
             hints.append(visit.t("0 = pas du tout, 10 = tout à fait.", "0 = not at all, 10 = completely."))
-            inner = "<div class=\"scale\">" + Form.radios(name: key, legend: label, options: (0...10).map { Form.Option(String($0), String($0)) },
-                                selected: typed.fields[key], errors: errors, visit: visit, hint: hints.joined(separator: " "), required: required) + "</div>"
+            inner = choices("radio", key: key, legend: label, options: (0...10).map { (String($0), String($0)) }, selected: [typed.fields[key] ?? ""],
+                            hints: hints, errors: errors, visit: visit, required: required, inline: true)
         case .ranking:
             hints.append(visit.t("Classez jusqu'à \(q.rankCount) choix, du plus important au moins important. Chaque choix une seule fois.",
                                  "Rank up to \(q.rankCount) choices, most important first. Each choice once."))
@@ -83,15 +83,29 @@ enum QuestionView {
                                 placeholder: visit.t("— Choisir une commune —", "— Choose a commune —"))
         case .matrix:
             var rows = HTML.empty
+            let points = Agreement.points.enumerated().map { (String($0.offset + 1), visit.t($0.element)) }
             for (i, row) in q.rows.enumerated() {
-                rows.append("<div class=\"scale\">" + Form.radios(name: "\(key)-\(row.key)", legend: row.label,
-                                        options: Agreement.points.enumerated().map { Form.Option(String($0.offset + 1), visit.t($0.element)) },
-                                        selected: typed.fields["\(key)-\(row.key)"], errors: FormErrors(), visit: visit, field: i == 0 ? key : "\(key)-\(row.key)") + "</div>")
+                rows.append(choices("radio", key: "\(key)-\(row.key)", legend: row.label, options: points, selected: [typed.fields["\(key)-\(row.key)"] ?? ""],
+                                    hints: [], errors: FormErrors(), visit: visit, required: false, inline: true, id: i == 0 ? key : nil))
             }
             inner = group(key: key, legend: label, hints: hints, errors: errors, visit: visit, required: required, body: rows)
         }
         let condition: HTML = q.condition.map { " data-si=\"\($0.question)\" data-egal=\"\($0.equals)\"" } ?? .empty
         return "<div class=\"question\" id=\"question-\(key)\"\(condition)>\(inner)</div>"
+    }
+
+    /// Radios or checkboxes in a fieldset, each input inside its label (short HTML: a 30-question
+    /// form stays light on a slow phone); the first input carries the id the error summary links to.
+    static func choices(_ type: String, key: String, legend: String, options: [(String, String)], selected: Set<String>, hints: [String],
+                        errors: FormErrors, visit: Visit, required: Bool, inline: Bool = false, id: String? = nil) -> HTML {
+        let name: HTML = type == "checkbox" ? "\(key)[]" : "\(key)"
+        var body = HTML.empty
+        for (index, option) in options.enumerated() {
+            let idAttr: HTML = index == 0 ? " id=\"\(Form.fieldID(id ?? key))\"" : .empty
+            body.append("<label class=\"choice\"><input\(idAttr) type=\"\(type)\" name=\"\(name)\" value=\"\(option.0)\"\(attr: "checked", when: selected.contains(option.0))> \(option.1)</label>")
+        }
+        return group(key: key, legend: legend, hints: hints, errors: errors, visit: visit, required: required,
+                     body: "<div class=\"\(inline ? "choices inline" : "choices")\">\(body)</div>")
     }
 
     /// A fieldset around several controls, with the question's error.
