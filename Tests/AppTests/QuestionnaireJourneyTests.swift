@@ -256,6 +256,13 @@ struct QuestionnaireJourneyTests {
             #expect(Set(ids).count == 200)
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == before + 200)
             #expect(try await Self.count(app, "id IN (\(binds: ids))") == 200)
+            // Closed between the page's read and the write: refused by the write itself.
+            try await QuestionnaireStore.setStatus(id, .closed, on: db)
+            await #expect(throws: QuestionnaireClosed.self) {
+                try await writer.save(NewResponse(questionnaireID: id, versionID: record.current_version_id, waveID: nil, channel: .online,
+                                                  audience: .users, commune: nil, answers: [:]), on: db)
+            }
+            #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == before + 200)
         }
     }
 }

@@ -19,7 +19,8 @@ public final class AnswerWriter: Sendable {
 
     public init() {}
 
-    /// Saves one answer (and deletes the draft it came from); returns its id once committed.
+    /// Saves one answer to a published questionnaire (and deletes the draft it came from); returns
+    /// its id once committed, or throws `QuestionnaireClosed` if it was closed meanwhile.
     public func save(_ response: NewResponse, droppingDraft hash: String? = nil, on db: any Database) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let start = state.withLockedValue { state -> Bool in
@@ -57,7 +58,7 @@ public final class AnswerWriter: Sendable {
         try await db.transaction { db in
             var ids: [Int] = []
             for pending in batch {
-                ids.append(try await QuestionnaireStore.insert(pending.response, on: db))
+                ids.append(try await QuestionnaireStore.insert(pending.response, onlyIfOpen: true, on: db))
                 if let hash = pending.dropDraft { try await QuestionnaireStore.dropDraft(tokenHash: hash, on: db) }
             }
             return ids

@@ -79,6 +79,9 @@ public struct NewResponse: Sendable {
 
 enum QuestionnaireStoreError: Error { case notInserted }
 
+/// An answer arrived after its questionnaire was closed.
+public struct QuestionnaireClosed: Error {}
+
 /// SQL of the questionnaires room.
 public enum QuestionnaireStore {
     static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
@@ -192,16 +195,20 @@ public enum QuestionnaireStore {
 
     // MARK: Answers
 
+    /// Saves a complete answer. With `onlyIfOpen`, the questionnaire must still be published when
+    /// the row is written (checked in the same statement): otherwise `QuestionnaireClosed`.
     @discardableResult
-    public static func insert(_ response: NewResponse, on db: any Database) async throws -> Int {
+    public static func insert(_ response: NewResponse, onlyIfOpen: Bool = false, on db: any Database) async throws -> Int {
+        let open: SQLQueryString = onlyIfOpen ? "AND status = 'published'" : ""
         guard let row = try await sql(db).raw("""
             INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
                                                  created_at, submitted_at)
-            VALUES (\(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
-                    \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: AnswerCodec.json(response.answers)), \(bind: response.personID),
-                    \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at))
+            SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
+                   \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: AnswerCodec.json(response.answers)), \(bind: response.personID),
+                   \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at)
+            WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
             RETURNING id
-            """).first(decoding: Inserted.self) else { throw QuestionnaireStoreError.notInserted }
+            """).first(decoding: Inserted.self) else { throw onlyIfOpen ? QuestionnaireClosed() : QuestionnaireStoreError.notInserted }
         return row.id
     }
 

@@ -85,7 +85,42 @@ public final class ResultsCache: Sendable {
 public final class FormCache: Sendable {
     let state = NIOLockedValueBox<[String: HTML]>([:])
     let definitions = NIOLockedValueBox<[String: Definition]>([:])
-    public init() {}
+    let records = NIOLockedValueBox<[Int: (record: QuestionnaireRecord, at: Date)]>([:])
+    /// How long a public page may use a questionnaire read earlier (0 in tests: always fresh).
+    let window: TimeInterval
+    public init(window: TimeInterval = 1) { self.window = window }
+
+    /// A questionnaire as read at most a second ago, for the public answering pages: a change made
+    /// on this instance is seen at once (`forget`), one made on another within a second.
+    public func record(_ id: Int, territoryID: Int, on db: any Database) async throws -> QuestionnaireRecord? {
+        let now = Date()
+        if let hit = records.withLockedValue({ $0[id] }), now.timeIntervalSince(hit.at) < window, hit.record.territory_id == territoryID { return hit.record }
+        guard let record = try await QuestionnaireStore.load(id, territoryID: territoryID, on: db) else { return nil }
+        records.withLockedValue { store in
+            if store.count > 1000 { store.removeAll() }
+            store[id] = (record, now)
+        }
+        return record
+    }
+
+    let waveLists = NIOLockedValueBox<[Int: (waves: [WaveRecord], at: Date)]>([:])
+
+    /// A questionnaire's waves as read at most a second ago (to date each answer).
+    public func waves(_ id: Int, on db: any Database) async throws -> [WaveRecord] {
+        let now = Date()
+        if let hit = waveLists.withLockedValue({ $0[id] }), now.timeIntervalSince(hit.at) < window { return hit.waves }
+        let waves = try await QuestionnaireStore.waves(of: id, on: db)
+        waveLists.withLockedValue { store in
+            if store.count > 1000 { store.removeAll() }
+            store[id] = (waves, now)
+        }
+        return waves
+    }
+
+    public func forget(_ id: Int) {
+        _ = records.withLockedValue { $0.removeValue(forKey: id) }
+        _ = waveLists.withLockedValue { $0.removeValue(forKey: id) }
+    }
 
     static func key(_ record: QuestionnaireRecord) -> String { "\(record.current_version_id)-\(record.updated_at.timeIntervalSince1970)" }
 

@@ -9,7 +9,7 @@ enum AnswerPages {
     static func register(_ router: RouteRegistrar) {
         router.get(QuestionnairePaths.show, access: .everyone, use: show)
         router.get(QuestionnairePaths.answer, access: .everyone) { req in
-            let context = try await QContext.load(req)
+            let context = try await QContext.load(req, recent: true)
             guard context.record.statusValue == .published else { return closed(req, context) }
             return req.render(answerPage(req, context, typed: TypedAnswers(), errors: FormErrors(), resumeToken: nil))
         }
@@ -53,7 +53,7 @@ enum AnswerPages {
             return req.render(WebPage(title: visit.t("Version papier · \(context.record.title)", "Paper version · \(context.record.title)"), main: main))
         }
         router.get(QuestionnairePaths.qr, access: .everyone) { req in
-            let context = try await QContext.load(req)
+            let context = try await QContext.load(req, recent: true)
             let address = req.agora.config.baseURL + context.link(QuestionnairePaths.answer)
             let code = try QRCode.encode(address)
             let response = Response(status: .ok, body: .init(string: code.svg(label: req.visit.t("Code QR vers le questionnaire", "QR code to the questionnaire"))))
@@ -88,7 +88,7 @@ enum AnswerPages {
     // MARK: Presentation
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let context = try await QContext.load(req)
+        let context = try await QContext.load(req, recent: true)
         let visit = req.visit
         let record = context.record
         let status = record.statusValue
@@ -175,7 +175,8 @@ enum AnswerPages {
     }
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
-        let context = try await QContext.load(req)
+        // A copy read within the last second: the writer checks that it is still open when it writes.
+        let context = try await QContext.load(req, recent: true)
         guard context.record.statusValue == .published else { return closed(req, context) }
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
@@ -195,12 +196,16 @@ enum AnswerPages {
         guard checked.errors.isEmpty, let audience = checked.audience else {
             return req.render(answerPage(req, context, typed: typed, errors: checked.errors, resumeToken: resumeToken, status: .unprocessableEntity))
         }
-        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
+        let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
         let personID = context.record.link_accounts && typed.fields["_lier"] == "on" ? visit.viewer?.personID : nil
         let response = NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
                                    channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
                                    personID: personID)
-        _ = try await req.application.questionnaireWriter.save(response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
+        do {
+            _ = try await req.application.questionnaireWriter.save(response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
+        } catch is QuestionnaireClosed {
+            return closed(req, context)
+        }
         return req.redirect(to: context.link(QuestionnairePaths.show),
                             flash: Flash(.success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
     }

@@ -249,6 +249,7 @@ enum BuilderPages {
                 try await QuestionnaireStore.updateSettings(context.id, title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link, on: db)
                 try await audit("settings", on: db)
             }
+        req.application.questionnaireForms.forget(context.id)
             return req.redirect(to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
         case "publish", "close", "reopen":
             if op == "publish" && definition.questions.isEmpty {
@@ -259,6 +260,7 @@ enum BuilderPages {
                 try await QuestionnaireStore.setStatus(context.id, status, on: db)
                 try await audit(op, on: db)
             }
+        req.application.questionnaireForms.forget(context.id)
             let message = switch op {
             case "publish": visit.t("Questionnaire publié : il reçoit des réponses.", "Questionnaire published: it takes answers.")
             case "close": visit.t("Questionnaire clos : il ne reçoit plus de réponses.", "Questionnaire closed: it takes no more answers.")
@@ -303,6 +305,7 @@ enum BuilderPages {
             try await audit(op, on: db)
             return made
         }
+        req.application.questionnaireForms.forget(context.id)
         return req.redirect(to: back, flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
     }
 
@@ -400,6 +403,7 @@ enum BuilderPages {
                                         subject: "questionnaire \(context.id) \(key)", on: db)
             return made
         }
+        req.application.questionnaireForms.forget(context.id)
         return req.redirect(to: context.link(QuestionnairePaths.builder), flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
     }
 
@@ -486,6 +490,7 @@ enum BuilderPages {
             try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.wave", subject: "questionnaire \(context.id)", on: db)
         }
         req.application.questionnaireResults.forget(context.id)
+        req.application.questionnaireForms.forget(context.id)
         return req.redirect(to: context.link(QuestionnairePaths.waves), flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
     }
 }

@@ -51,9 +51,12 @@ struct QContext: Sendable {
     let definition: Definition
     let territory: TerritoryInfo
 
-    static func load(_ req: Request) async throws -> QContext {
-        guard let territory = req.visit.territory, let id = Int(req.parameters.get("questionnaire") ?? ""),
-              let record = try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db),
+    /// `recent` accepts a copy read within the last second (public answering pages, the busiest).
+    static func load(_ req: Request, recent: Bool = false) async throws -> QContext {
+        guard let territory = req.visit.territory, let id = Int(req.parameters.get("questionnaire") ?? "") else { throw Abort(.notFound) }
+        let found = recent ? try await req.application.questionnaireForms.record(id, territoryID: territory.id, on: req.db)
+            : try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db)
+        guard let record = found,
               QuestionnairePolicy.sees(record.statusValue, roles: req.visit.rolesHere) else { throw Abort(.notFound) }
         return QContext(record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db), territory: territory)
     }
