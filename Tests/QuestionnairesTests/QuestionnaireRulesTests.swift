@@ -73,6 +73,12 @@ struct QuestionnaireRulesTests {
         let answers: Answers = ["q2": .choice("2"), "q3": .number(12), "q5": .choices(["1", "4"]), "q6": .ranking(["prevention"]), "q7": .point(3),
                                 "q8": .matrix(["r1": 1, "r2": 2]), "q9": .choice("35360")]
         #expect(AnswerCodec.decode(AnswerCodec.json(answers), definition: definition) == answers)
+        #expect(AnswerCodec.json(["q3": .number(7.5), "q2": .choice("1")]) == #"{"q2":"1","q3":7.5}"#)
+        // Free text with quotes, a backslash, line breaks, a control character and accents.
+        var long = Definition()
+        long.sections = [Section(key: "s1", title: "", questions: [Question(key: "q1", kind: .longText, label: "")])]
+        let tricky: Answers = ["q1": .text("Il a dit \"non\" \\ puis\n\tpartit\u{1} — été")]
+        #expect(AnswerCodec.decode(AnswerCodec.json(tricky), definition: long) == tricky)
         let again = Self.validator.validate(TypedAnswers.from(answers, definition: definition))
         #expect(again.errors.isEmpty && again.answers == answers)
         #expect(TypedAnswers.decode(TypedAnswers(fields: ["q2": "1"], lists: ["q5": ["2"]]).json()) == TypedAnswers(fields: ["q2": "1"], lists: ["q5": ["2"]]))

@@ -35,10 +35,50 @@ public enum AnswerValue: Equatable, Sendable {
 public typealias Answers = [String: AnswerValue]
 
 public enum AnswerCodec {
+    /// The answers as JSON with sorted keys, written by hand: Foundation's serializer (sorting
+    /// through NSString) was 40 % of the time of saving an answer (docs/PERFORMANCE.md).
     public static func json(_ answers: Answers) -> String {
-        let object = answers.mapValues(\.jsonObject)
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var out = "{"
+        for (index, key) in answers.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            string(key, into: &out)
+            out += ":"
+            switch answers[key]! {
+            case .choice(let v), .text(let v): string(v, into: &out)
+            case .point(let v): out += String(v)
+            case .number(let v): out += NumberText.plain(v)
+            case .choices(let list), .ranking(let list):
+                out += "["
+                for (i, item) in list.enumerated() { if i > 0 { out += "," }; string(item, into: &out) }
+                out += "]"
+            case .matrix(let points):
+                out += "{"
+                for (i, row) in points.keys.sorted().enumerated() {
+                    if i > 0 { out += "," }
+                    string(row, into: &out)
+                    out += ":" + String(points[row]!)
+                }
+                out += "}"
+            }
+        }
+        return out + "}"
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped, the rest as is (UTF-8).
+    static func string(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
     }
 
     /// Reads stored answers back, typed by the definition (unknown keys are dropped).

@@ -10,6 +10,8 @@ import Vapor
 public final class AnswerWriter: Sendable {
     struct Pending: Sendable {
         let response: NewResponse
+        /// Encoded by the request's task, so that the writer only writes.
+        let json: String
         let dropDraft: String?
         let continuation: CheckedContinuation<Int, any Error>
     }
@@ -22,9 +24,10 @@ public final class AnswerWriter: Sendable {
     /// Saves one answer to a published questionnaire (and deletes the draft it came from); returns
     /// its id once committed, or throws `QuestionnaireClosed` if it was closed meanwhile.
     public func save(_ response: NewResponse, droppingDraft hash: String? = nil, on db: any Database) async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
+        let json = AnswerCodec.json(response.answers)
+        return try await withCheckedThrowingContinuation { continuation in
             let start = state.withLockedValue { state -> Bool in
-                state.queue.append(Pending(response: response, dropDraft: hash, continuation: continuation))
+                state.queue.append(Pending(response: response, json: json, dropDraft: hash, continuation: continuation))
                 if state.flushing { return false }
                 state.flushing = true
                 return true
@@ -58,7 +61,7 @@ public final class AnswerWriter: Sendable {
         try await db.transaction { db in
             var ids: [Int] = []
             for pending in batch {
-                ids.append(try await QuestionnaireStore.insert(pending.response, onlyIfOpen: true, on: db))
+                ids.append(try await QuestionnaireStore.insert(pending.response, json: pending.json, onlyIfOpen: true, on: db))
                 if let hash = pending.dropDraft { try await QuestionnaireStore.dropDraft(tokenHash: hash, on: db) }
             }
             return ids

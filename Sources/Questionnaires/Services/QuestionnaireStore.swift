@@ -198,13 +198,13 @@ public enum QuestionnaireStore {
     /// Saves a complete answer. With `onlyIfOpen`, the questionnaire must still be published when
     /// the row is written (checked in the same statement): otherwise `QuestionnaireClosed`.
     @discardableResult
-    public static func insert(_ response: NewResponse, onlyIfOpen: Bool = false, on db: any Database) async throws -> Int {
+    public static func insert(_ response: NewResponse, json: String? = nil, onlyIfOpen: Bool = false, on db: any Database) async throws -> Int {
         let open: SQLQueryString = onlyIfOpen ? "AND status = 'published'" : ""
         guard let row = try await sql(db).raw("""
             INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
                                                  created_at, submitted_at)
             SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
-                   \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: AnswerCodec.json(response.answers)), \(bind: response.personID),
+                   \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: json ?? AnswerCodec.json(response.answers)), \(bind: response.personID),
                    \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at)
             WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
             RETURNING id
