@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Vapor
 @testable import Core
 
 @Suite("HTML layer")
@@ -316,5 +317,16 @@ struct QRCodeTests {
         #expect(throws: QRCode.Failure.tooLong) { try QRCode.encode(String(repeating: "a", count: 2400)) }
         let svg = try QRCode.encode("https://agora.example/q/7").svg(label: "Lien vers le questionnaire")
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 33 33\"") && svg.contains("aria-label=\"Lien vers le questionnaire\""))
+    }
+}
+
+@Suite("URL-encoded forms")
+struct FormDecodingTests {
+    @Test func plusPercentAndMalformedEscapes() {
+        #expect(Request.formDecode("a+b%C3%A9%2Bx") == "a bé+x")
+        #expect(Request.formDecode("100%25") == "100%")
+        #expect(Request.formDecode("%ZZ%4") == "%ZZ%4")
+        #expect(Request.formDecode("plain") == "plain")
+        #expect(Request.formPairs("q%5B%5D=1&b=x+y&b=z") == ["q[]": "1", "b": "z"])
     }
 }
