@@ -210,26 +210,8 @@ public enum Draw {
         public init(number: Int, group: String? = nil) { self.number = number; self.group = group }
     }
 
-    public struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        public init(seed: UInt64) { state = seed }
-        public mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// A number in 0..<bound without modulo bias (rejection sampling).
-        mutating func below(_ bound: Int) -> Int {
-            let bound = UInt64(bound)
-            let limit = UInt64.max - UInt64.max % bound
-            while true {
-                let value = next()
-                if value < limit { return Int(value % bound) }
-            }
-        }
-    }
+    /// The generator of the draw (in Core: the questionnaires' demo simulates answers with it too).
+    public typealias SplitMix64 = Core.SplitMix64
 
     /// The shuffled order of all candidates (the ones drawn come first).
     public static func order(_ candidates: [Candidate], seed: UInt64, balanced: Bool) -> [Int] {

@@ -91,16 +91,10 @@ public enum NeedsTemplates {
 
 /// Deterministic simulated answers: each group leans towards some themes, and waves drift a little.
 public struct AnswerSimulator {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
+    var generator: SplitMix64
+    public init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     public mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
