@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Proposals", "Committees", "Stats", "Experiences",
+                "Core", "Accounts", "Proposals", "Committees", "Stats", "Experiences", "Events",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -69,16 +69,19 @@ let package = Package(
         room("Committees"),
         // Calls for experiences: submissions, review, public catalogue (issue #7).
         room("Experiences", also: ["Stats"]),
+        // Forums and participatory workshops: agenda, registration, check-in, live participation (issue #4).
+        room("Events", also: ["Stats"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Accounts", "Proposals", "Committees",
+                "App", "Core", "Accounts", "Proposals", "Committees", "Events",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

@@ -1,4 +1,5 @@
 import Accounts
+import Events
 import Experiences
 import Proposals
 import Committees
@@ -12,7 +13,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(), EventsModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own
@@ -67,6 +68,7 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
     app.asyncCommands.use(NationalOrganiserCommand(), as: "national-organiser")
+    app.asyncCommands.use(EventRemindersCommand(), as: "event-reminders")
     app.lifecycle.use(StartupLifecycle(isSQLite: choice.isSQLite))
 }
 
