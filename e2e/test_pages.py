@@ -24,6 +24,11 @@ PUBLIC_PAGES = [
     "/vitre/suivi-des-propositions",
     "/vitre/actions",
     "/broceliande/actions",
+    "/vitre/evenements",
+    "/vitre/evenements?quand=passes",
+    "/vitre/evenements/mois",
+    "/broceliande/evenements",
+    "/participer",
 ]
 NOT_FOUND = "/vitre/nexiste-pas"
 

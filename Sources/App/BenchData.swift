@@ -13,6 +13,7 @@ struct BenchDataCommand: AsyncCommand {
         @Option(name: "accounts", help: "nombre de comptes (50000 par défaut)") var accounts: Int?
         @Option(name: "proposals", help: "nombre de propositions (20000 par défaut), avec 10 soutiens et 5 commentaires chacune") var proposals: Int?
         @Option(name: "experiences", help: "nombre d'expériences publiées au catalogue (10000 par défaut)") var experiences: Int?
+        @Option(name: "events", help: "nombre de rencontres publiées dans l'agenda de /vitre (5000 par défaut)") var events: Int?
     }
     var help: String { "Charge un grand territoire pour les mesures / loads a large territory for benchmarks" }
 
@@ -61,5 +62,7 @@ struct BenchDataCommand: AsyncCommand {
         context.console.print("\(proposals) propositions de charge dans /vitre.")
         let experiences = try await ExperiencesBenchData.load(count: signature.experiences ?? 10_000, on: app.db)
         context.console.print("\(experiences) expériences de charge publiées au catalogue.")
+        let events = try await EventsBenchData.load(count: signature.events ?? 5_000, territory: territory, on: app.db)
+        context.console.print("\(events) rencontres de charge dans l'agenda de /vitre.")
     }
 }

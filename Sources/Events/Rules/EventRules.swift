@@ -89,6 +89,13 @@ public struct EventInput: Sendable, Equatable {
     public var closesOn: String?
     public var organisers: String
 
+    public init(kind: EventKind, title: String, description: String, themes: [Theme], start: Date, end: Date, communeCode: String?, address: String?,
+                room: String?, onlineURL: String?, access: [AccessFeature], capacity: Int, opensOn: String?, closesOn: String?, organisers: String) {
+        self.kind = kind; self.title = title; self.description = description; self.themes = themes; self.start = start; self.end = end
+        self.communeCode = communeCode; self.address = address; self.room = room; self.onlineURL = onlineURL; self.access = access
+        self.capacity = capacity; self.opensOn = opensOn; self.closesOn = closesOn; self.organisers = organisers
+    }
+
     /// Reads and checks the form: every message in plain French next to its field. `registered` is
     /// the number already registered (a capacity may not drop below it); `existingStart` lets an
     /// event that already started keep its date when other fields change.

@@ -159,7 +159,13 @@ public enum EventStore {
             """).all(decoding: EventRecord.self)
     }
 
-    static func insertEvent(_ input: EventInput, territoryID: Int, status: EventStatus, by: Int?, on db: any Database) async throws -> Int {
+    /// A published event for the benchmark's data, with a given live code.
+    public static func insertBenchEvent(_ input: EventInput, territoryID: Int, liveCode: String, on db: any Database) async throws -> Int {
+        try await insertEvent(input, territoryID: territoryID, status: .published, by: nil, liveCode: liveCode, on: db)
+    }
+
+    static func insertEvent(_ input: EventInput, territoryID: Int, status: EventStatus, by: Int?, liveCode: String = LiveCode.random(),
+                            on db: any Database) async throws -> Int {
         struct Inserted: Decodable { let id: Int }
         let now = Date()
         guard let row = try await sql(db).raw("""
@@ -169,7 +175,7 @@ public enum EventStore {
             VALUES (\(bind: territoryID), \(bind: input.kind.rawValue), \(bind: status.rawValue), \(bind: input.title), \(bind: input.description),
                     \(bind: Theme.mask(input.themes)), \(bind: input.start), \(bind: input.end), \(bind: input.communeCode), \(bind: input.address),
                     \(bind: input.room), \(bind: input.onlineURL), \(bind: AccessFeature.mask(input.access)), \(bind: input.capacity),
-                    \(bind: input.opensOn), \(bind: input.closesOn), \(bind: input.organisers), \(bind: LiveCode.random()), 0, 0, 0, \(bind: by),
+                    \(bind: input.opensOn), \(bind: input.closesOn), \(bind: input.organisers), \(bind: liveCode), 0, 0, 0, \(bind: by),
                     \(bind: now), \(bind: now))
             RETURNING id
             """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }

@@ -79,6 +79,7 @@ enum EventPages {
             """
         } else if event.statusValue == .published && !event.isPast(now: now) {
             let heading = "<h2 id=\"inscription\">\(visit.t("S'inscrire", "Register"))</h2>" as HTML
+            let fullNotice: HTML = "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
             switch window {
             case .notYet:
                 registration = "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.notYetOpen.message))</p></section>"
@@ -86,7 +87,7 @@ enum EventPages {
                 registration = "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.closed.message))</p></section>"
             case .open where visit.viewer == nil:
                 registration = """
-                <section aria-labelledby="inscription">\(heading)<p><a class="button" href="\(LoginLink.to(context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
+                <section aria-labelledby="inscription">\(heading)\(event.seatsLeft == 0 ? fullNotice : .empty)<p><a class="button" href="\(LoginLink.to(context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
                 <a href="/inscription">\(visit.t("Créer un compte", "Create an account"))</a></p>\
                 <p class="hint">\(visit.t("Sans e-mail ou sans ordinateur ? Un·e patient·e partenaire ou la coordination peut vous inscrire : appelez-les.",
                                           "No e-mail or no computer? A patient partner or the coordination team can register you: call them."))</p></section>
@@ -95,7 +96,7 @@ enum EventPages {
                 let full = event.seatsLeft == 0
                 registration = """
                 <section aria-labelledby="inscription">\(heading)\
-                \(full ? "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>" as HTML : .empty)\
+                \(full ? fullNotice : .empty)\
                 \(Form.errorSummary(registerErrors, visit: visit))\
                 \(Form.open(action: EventsPaths.register.link(slug, event.id), visit: visit))\
                 \(Form.textarea(name: "needs", label: visit.t("Ce que vous souhaitez que les organisateurs sachent (facultatif)", "What you want the organisers to know (optional)"),
