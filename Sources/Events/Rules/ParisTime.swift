@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// A wall-clock time in Paris, as people type it and read it.
@@ -110,10 +111,7 @@ public enum ParisTime {
 
     static let weekdays = (fr: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
                            en: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
-    static let months = (fr: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-                         en: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"])
-
-    public static func monthName(_ month: Int, french: Bool) -> String { (french ? months.fr : months.en)[month - 1] }
+    public static func monthName(_ month: Int, french: Bool) -> String { DateText.monthName(month, lang: french ? .fr : .en) }
 
     /// "mardi 14 avril 2026, 18 h 30" / "Tuesday, April 14, 2026, 6:30 PM" would be the English way;
     /// we keep the 24-hour clock in both for clarity: "Tuesday 14 April 2026, 18:30".
@@ -122,9 +120,9 @@ public enum ParisTime {
         let wd = weekday(year: l.year, month: l.month, day: l.day)
         let time = french ? "\(l.hour) h \(String(format: "%02d", l.minute))" : l.timeText
         if french {
-            return "\(weekdays.fr[wd]) \(l.day)\(l.day == 1 ? "er" : "") \(months.fr[l.month - 1]) \(l.year), \(time)"
+            return "\(weekdays.fr[wd]) \(l.day)\(l.day == 1 ? "er" : "") \(monthName(l.month, french: true)) \(l.year), \(time)"
         }
-        return "\(weekdays.en[wd]) \(l.day) \(months.en[l.month - 1]) \(l.year), \(time)"
+        return "\(weekdays.en[wd]) \(l.day) \(monthName(l.month, french: false)) \(l.year), \(time)"
     }
 
     public static func timeText(_ date: Date, french: Bool) -> String {

@@ -63,6 +63,8 @@ enum AfterPages {
         \(Form.input(name: "file", label: visit.t("Ajouter un document (PDF, JPEG ou PNG, 5 Mo au plus)", "Add a document (PDF, JPEG or PNG, 5 MB at most)"), value: nil,
                      errors: errors, visit: visit, type: "file", accept: "application/pdf,image/jpeg,image/png"))\
         \(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</form>
+        <h2>\(visit.t("Résultats de la participation en direct", "Results of the live participation"))</h2>
+        \(LivePages.results(visit, data: try await LivePages.activities(eventID: event.id, on: req.db), onlyOpen: false))
         <h2>\(visit.t("Questionnaire de satisfaction", "Feedback questionnaire"))</h2>
         \(feedback)
         <p><a href="\(EventsPaths.figures.link(slug, event.id))">\(visit.t("Les chiffres de la rencontre", "The event's figures"))</a></p>

@@ -71,7 +71,10 @@ enum LivePages {
 
     static func results(_ visit: Visit, data: (activities: [Activity], options: [Option], ideas: [Idea]), onlyOpen: Bool) -> HTML {
         let shown = data.activities.filter { !onlyOpen || $0.open }
-        if shown.isEmpty { return "<p>\(visit.t("Aucune activité ouverte pour le moment.", "No open activity at the moment."))</p>" }
+        if shown.isEmpty {
+            return onlyOpen ? "<p>\(visit.t("Aucune activité ouverte pour le moment.", "No open activity at the moment."))</p>"
+                : "<p>\(visit.t("Aucune activité en direct pour cette rencontre.", "No live activity for this event."))</p>"
+        }
         return HTML.join(shown.map { activity -> HTML in
             if activity.kind == "ideas" {
                 let ideas = ranked(data.ideas.filter { $0.activity_id == activity.id && !$0.hidden })
@@ -198,10 +201,13 @@ enum LivePages {
         let context = try await EventContext.managed(req)
         let visit = req.visit
         let data = try await activities(eventID: context.event.id, on: req.db)
+        let joinURL = req.agora.config.baseURL + EventsPaths.participate.link(context.event.live_code)
+        let qr = (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part"), pixelsPerModule: 6) ?? ""
         let main: HTML = """
         <div class="projector" data-live-socket="\(EventsPaths.socket.replacingOccurrences(of: ":code", with: context.event.live_code))">
         <h1>\(context.event.title)</h1>
         <p class="live-join">\(visit.t("Participez sur", "Take part at")) <strong>\(req.agora.config.baseURL)/participer</strong> · \(visit.t("code", "code")) <strong class="live-code">\(context.event.live_code)</strong></p>
+        <div class="qr">\(HTML(unsafeRaw: qr))</div>
         <div id="resultats" aria-live="polite">\(results(visit, data: data, onlyOpen: true))</div>
         <p class="no-js-refresh"><a href="\(EventsPaths.projector.link(context.territory.slug, context.event.id))">\(visit.t("Actualiser", "Refresh"))</a></p>
         </div>
