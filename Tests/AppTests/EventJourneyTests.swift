@@ -85,6 +85,8 @@ struct EventJourneyTests {
         try await withDemoApp { app in
             let coordinator = Browser(app)
             try await coordinator.login("coordination@vitre.example")
+            let early = Browser(app)
+            #expect(try await !early.get("/vitre/evenements").contains("Forum &lt;b&gt;test")) // kept a moment for anonymous visitors…
             try await coordinator.get("/vitre/evenements/nouveau")
             #expect(coordinator.lastStatus == .ok)
             var form = ["kind": "forum", "title": "Forum <b>test</b>", "description": "On parle de tout.", "day": "2020-01-10", "start_time": "14:00",
@@ -108,6 +110,7 @@ struct EventJourneyTests {
             try await coordinator.post("/vitre/evenements/\(id)/etat", ["status": "published"])
             #expect(coordinator.lastStatus == .seeOther)
             #expect(try await visitor.get("/vitre/evenements/\(id)").contains("Forum &lt;b&gt;test&lt;/b&gt;"))
+            #expect(try await early.get("/vitre/evenements").contains("Forum &lt;b&gt;test")) // …and dropped by every write
 
             // Two people register; the third is put on the waiting list.
             let resident = Browser(app), pro = Browser(app), decider = Browser(app)

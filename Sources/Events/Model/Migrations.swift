@@ -41,7 +41,7 @@ enum EventsMigrations {
                 .unique(on: "live_code")
                 .create()
             let sql = db as! any SQLDatabase
-            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, status, starts_at)").run()
+            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, starts_at)").run()
 
             try await db.schema("event_registrations")
                 .field("id", .int, .identifier(auto: true))

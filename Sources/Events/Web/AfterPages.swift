@@ -82,6 +82,7 @@ enum AfterPages {
             try await EventStore.sql(db).raw("UPDATE events SET minutes = \(bind: minutes), updated_at = \(bind: Date()) WHERE id = \(bind: context.event.id)").run()
             try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.minutes", subject: "event \(context.event.id)", on: db)
         }
+        req.eventsChanged()
         return req.redirect(to: EventsPaths.after.link(context.territory.slug, context.event.id), flash: Flash(.success, req.visit.t("Compte rendu enregistré.", "Minutes saved.")))
     }
 
@@ -107,6 +108,7 @@ enum AfterPages {
                     """).run()
                 try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.document", subject: "event \(context.event.id)", on: db)
             }
+            req.eventsChanged()
             return req.redirect(to: EventsPaths.after.link(context.territory.slug, context.event.id), flash: Flash(.success, req.visit.t("Document ajouté.", "Document added.")))
         }
     }
@@ -160,6 +162,7 @@ enum AfterPages {
                                             subject: "event \(event.id): \(attendees.count) e-mails", on: db)
                 return attendees.count
             }
+            req.eventsChanged()
             return req.redirect(to: EventsPaths.after.link(context.territory.slug, event.id),
                                 flash: Flash(.success, visit.t("Le lien est envoyé à \(sent) participant·es.", "The link is sent to \(sent) participants.")))
         }

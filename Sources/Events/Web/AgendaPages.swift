@@ -12,10 +12,12 @@ enum AgendaPages {
         router.get(EventsPaths.month, access: .everyone, use: month)
         router.get(EventsPaths.feed, access: .everyone) { req in
             let territory = req.visit.territory!
-            let events = try await EventStore.feed(territoryID: territory.id, since: Date().addingTimeInterval(-90 * 86400), on: req.db)
-            let base = req.agora.config.baseURL
-            let body = ICS.calendar(events.map { EventsPages.icsEvent($0, territory: territory, baseURL: base) },
-                                    name: "Agora Santé · \(territory.name)")
+            // The same for everyone (published events only): kept a moment like anonymous pages.
+            let body = try await req.application.eventPages.value("feed " + territory.slug) {
+                let events = try await EventStore.feed(territoryID: territory.id, since: Date().addingTimeInterval(-90 * 86400), on: req.db)
+                let base = req.agora.config.baseURL
+                return ICS.calendar(events.map { EventsPages.icsEvent($0, territory: territory, baseURL: base) }, name: "Agora Santé · \(territory.name)")
+            } ?? ""
             return EventsPages.calendarResponse(body, filename: "evenements-\(territory.slug).ics")
         }
     }
@@ -80,6 +82,10 @@ enum AgendaPages {
     // MARK: - List
 
     @Sendable static func list(_ req: Request) async throws -> Response {
+        try await req.anonymousPage { try await listPage(req) }
+    }
+
+    static func listPage(_ req: Request) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
         let query = req.queryFields()
@@ -117,12 +123,16 @@ enum AgendaPages {
         \(items.isEmpty ? "<p>\(visit.t("Aucune rencontre ne correspond.", "No event matches."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
         \(pager)
         """
-        return req.render(WebPage(title: title, main: main))
+        return WebPage(title: title, main: main)
     }
 
     // MARK: - Month
 
     @Sendable static func month(_ req: Request) async throws -> Response {
+        try await req.anonymousPage { try await monthPage(req) }
+    }
+
+    static func monthPage(_ req: Request) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
         let query = req.queryFields()
@@ -176,6 +186,6 @@ enum AgendaPages {
         <h2>\(visit.t("Les rencontres du mois, jour par jour", "The month's events, day by day"))</h2>
         \(daysWithEvents.isEmpty ? "<p>\(visit.t("Aucune rencontre ce mois-ci.", "No event this month."))</p>" as HTML : "<ol class=\"plain-list\">\(each: daysWithEvents)</ol>")
         """
-        return req.render(WebPage(title: title, main: main))
+        return WebPage(title: title, main: main)
     }
 }

@@ -1,4 +1,6 @@
 import Core
+import Foundation
+import NIOConcurrencyHelpers
 import Fluent
 import SQLKit
 import Stats
@@ -102,4 +104,65 @@ enum EventsPages {
         case .count(let value): View.number(value, lang: visit.lang)
         }
     }
+}
+
+
+/// The agenda, the month view, the feed and event pages as an anonymous visitor sees them, kept
+/// whole for two seconds per territory, language and canonical address: they hold nothing
+/// personal, and a busy agenda then costs no query. Every write of this room on this instance
+/// drops them at once; another instance's writes show within two seconds (the figures they carry
+/// — seats left — are informative: a registration is always decided by the database).
+final class EventPageCache: Sendable {
+    static let lifetime: TimeInterval = 2
+    static let capacity = 1000
+    private let box = NIOLockedValueBox<[String: (at: Date, value: String)]>([:])
+
+    /// The kept value for `key`, or the one `build` makes (kept when not nil).
+    func value(_ key: String, now: Date = Date(), build: () async throws -> String?) async throws -> String? {
+        if let hit = box.withLockedValue({ $0[key] }), now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
+        guard let fresh = try await build() else { return nil }
+        box.withLockedValue { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (now, fresh)
+        }
+        return fresh
+    }
+
+    func invalidate() { box.withLockedValue { $0.removeAll(keepingCapacity: true) } }
+
+    /// The key of a request: its path and query without the language (the language is part of it).
+    static func key(_ req: Request) -> String {
+        let query = (req.url.query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }.sorted().joined(separator: "&")
+        return req.visit.lang.rawValue + " " + req.url.path + "?" + query
+    }
+}
+
+extension Application {
+    private struct EventPageCacheKey: StorageKey { typealias Value = EventPageCache }
+    var eventPages: EventPageCache {
+        get {
+            guard let cache = storage[EventPageCacheKey.self] else { fatalError("EventPageCache used before EventsModule.boot") }
+            return cache
+        }
+        set { storage[EventPageCacheKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// A page of the room for an anonymous visitor, kept whole for a moment (see `EventPageCache`).
+    func anonymousPage(_ build: () async throws -> WebPage) async throws -> Response {
+        guard visit.viewer == nil, visit.flash == nil else { return render(try await build()) }
+        var built: WebPage?
+        let kept = try await application.eventPages.value(EventPageCache.key(self)) {
+            let page = try await build()
+            built = page
+            return page.status == .ok && !page.hasErrors ? page.title + "\n" + page.main.rendered : nil
+        }
+        if let built { return render(built) }
+        guard let kept, let cut = kept.firstIndex(of: "\n") else { return render(try await build()) }
+        return render(WebPage(title: String(kept[..<cut]), main: HTML(unsafeRaw: String(kept[kept.index(after: cut)...]))))
+    }
+
+    /// After a write of the room: anonymous pages are built again.
+    func eventsChanged() { application.eventPages.invalidate() }
 }

@@ -33,8 +33,9 @@ enum EventPages {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let context = try await EventContext.load(req)
-        return req.render(try await page(req, context: context, registerErrors: FormErrors(), registerFields: [:],
-                                         otherErrors: FormErrors(), otherFields: [:], status: .ok))
+        return try await req.anonymousPage {
+            try await page(req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(), otherFields: [:], status: .ok)
+        }
     }
 
     static func page(_ req: Request, context: EventContext, registerErrors: FormErrors, registerFields: [String: String],
@@ -271,6 +272,7 @@ enum EventPages {
                 try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
                 return id
             }
+            req.eventsChanged()
             return req.redirect(to: EventsPaths.event.link(territory.slug, id),
                                 flash: Flash(.success, context == nil ? visit.t("Brouillon enregistré. Relisez-le puis publiez-le.", "Draft saved. Read it again, then publish it.")
                                                                       : visit.t("Modifications enregistrées.", "Changes saved.")))
@@ -308,6 +310,7 @@ enum EventPages {
             try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.\(target.rawValue)",
                                         subject: "event \(event.id)", on: db)
         }
+        req.eventsChanged()
         let message = target == .published ? visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
             : visit.t("La rencontre est annulée ; les inscrit·es sont prévenu·es par e-mail.", "The event is cancelled; registrants are told by e-mail.")
         return req.redirect(to: context.path, flash: Flash(.success, message))

@@ -16,12 +16,18 @@ enum RegistrationPages {
         }
         router.post(EventsPaths.mine, access: .everyone) { req in
             let (context, row) = try await mine(req)
+            guard !context.event.isPast(now: Date()) else {
+                return EventsPages.refusal(req, status: .conflict, title: Text("Rencontre passée", "Past event"),
+                                           message: Text("Cette rencontre a eu lieu : l'inscription ne peut plus être annulée.", "This event took place: the registration can no longer be cancelled."),
+                                           back: context.path)
+            }
             let promoted: [RegistrationRecord] = try await req.db.transaction { db in
                 let promoted = try await EventStore.cancel(registrationID: row.id, eventID: context.event.id, on: db)
                 try await tellPromoted(req, promoted, slug: context.territory.slug, title: context.event.title, start: context.event.starts_at, on: db)
                 return promoted
             }
             _ = promoted
+            req.eventsChanged()
             return req.redirect(to: context.path, flash: Flash(.success, req.visit.t("Votre inscription est annulée. Merci d'avoir laissé la place.",
                                                                                      "Your registration is cancelled. Thank you for freeing the seat.")))
         }
@@ -49,6 +55,7 @@ enum RegistrationPages {
                 try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.check-in",
                                             subject: "registration \(row.id)", on: db)
             }
+            req.eventsChanged()
             return req.redirect(to: EventsPaths.registrations.link(context.territory.slug, context.event.id),
                                 flash: Flash(.success, req.visit.t("\(row.name) est accueilli·e.", "\(row.name) is checked in.")))
         }
@@ -119,7 +126,7 @@ enum RegistrationPages {
                 }
                 return row
             }
-            if outcome == nil { errors.add(field, visit.t(Seats.Refusal.alreadyRegistered.message)) }
+            if outcome == nil { errors.add(field, visit.t(Seats.Refusal.alreadyRegistered.message)) } else { req.eventsChanged() }
         }
         guard errors.isEmpty, let outcome else {
             let page = try await EventPages.page(req, context: context, registerErrors: other ? FormErrors() : errors, registerFields: other ? [:] : fields,
@@ -314,6 +321,7 @@ enum RegistrationPages {
             try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.walk-in",
                                         subject: "registration \(row?.id ?? 0)", on: db)
         }
+        req.eventsChanged()
         return req.redirect(to: EventsPaths.registrations.link(context.territory.slug, context.event.id),
                             flash: Flash(.success, visit.t("\(name) est ajouté·e et accueilli·e.", "\(name) is added and checked in.")))
     }
