@@ -14,10 +14,16 @@
       if (fresh && results) results.innerHTML = fresh.innerHTML;
     });
   }
+  // A burst of votes sends many messages: fetch at most once a second.
+  var pending = null;
+  function soon() {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; refresh(); }, 1000);
+  }
   function connect() {
     var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
     var ws = new WebSocket(scheme + window.location.host + root.getAttribute('data-live-socket'));
-    ws.onmessage = refresh;
+    ws.onmessage = soon;
     ws.onclose = function () { setTimeout(connect, 3000); };
   }
   var hint = root.querySelector('.no-js-refresh');
