@@ -130,6 +130,19 @@ def test_register_cancel_waiting_list_someone_else_and_check_in(new_context, mai
     visit(coordinator, event_path + "/emargement")
     expect(coordinator.locator("main")).to_contain_text("Germaine Test")
 
+    # After the event: minutes, the live results kept, the questionnaire's address, figures.
+    visit(coordinator, event_path + "/apres")
+    field(coordinator, "Compte rendu", "minutes").fill("Trois pistes retenues.")
+    submit(coordinator, "Enregistrer le compte rendu")
+    expect_status_message(coordinator, "Compte rendu enregistré")
+    field(coordinator, "Adresse du questionnaire", "feedback_url").fill("https://ailleurs.example/q")
+    submit(coordinator, "Envoyer le lien à toutes les personnes venues", status=422)
+    expect(coordinator.locator("#champ-feedback_url-erreur")).to_contain_text("/vitre/questionnaires/")
+    visit(coordinator, event_path + "/chiffres")
+    expect(coordinator.locator("main")).to_contain_text("moins de 5")
+    visit(coordinator, event_path)
+    expect(coordinator.locator("main")).to_contain_text("Trois pistes retenues.")
+
 
 def test_live_poll_from_a_phone_changes_the_projector(new_context):
     partner = new_context.page()

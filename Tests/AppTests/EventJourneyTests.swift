@@ -46,6 +46,8 @@ struct EventJourneyTests {
             #expect(!agenda.contains("Formation : les droits des patients")) // a draft
             #expect(!agenda.contains(Self.forum)) // past
             #expect(try await visitor.get("/vitre/evenements?quand=passes").contains("Forum santé : trouver un médecin traitant"))
+            let english = try await Browser(app).get("/vitre/evenements?lang=en")
+            #expect(english.contains("<html lang=\"en\">") && english.contains("Forums and workshops") && english.contains("Participatory workshop"))
             let chateaubourg = try await visitor.get("/vitre/evenements?commune=35068")
             #expect(chateaubourg.contains("bien vieillir") && !chateaubourg.contains("santé mentale des jeunes"))
             // Argentré-du-Plessis is about 9 km from Vitré; Châteaubourg about 15 km.
