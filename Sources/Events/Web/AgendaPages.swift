@@ -168,12 +168,6 @@ enum AgendaPages {
             }
             return "<tr>\(each: cells)</tr>"
         }
-        // The same events as a plain list, day by day: easier with a screen reader or on a small screen.
-        let daysWithEvents = byDay.keys.sorted().map { day -> HTML in
-            let list = (byDay[day] ?? []).map { item($0, territory: territory, now: now, visit: visit) }
-            let date = DateText.day(iso: MonthGrid.key(grid.year, grid.month) + String(format: "-%02d", day), lang: visit.lang)
-            return "<li><h3>\(date)</h3><ul class=\"proposal-list\">\(each: list)</ul></li>"
-        }
         let main: HTML = """
         <h1>\(title)</h1>
         <nav aria-label="\(visit.t("Mois", "Months"))"><ul class="pagination">\
@@ -183,8 +177,8 @@ enum AgendaPages {
         \(filterForm(visit, territory: territory, query: query, action: base, keepMonth: MonthGrid.key(grid.year, grid.month)))
         <div class="table-wrap month-view" tabindex="0" role="region" aria-label="\(title)"><table><caption>\(monthName) \(grid.year)</caption>\
         <thead><tr>\(each: head)</tr></thead><tbody>\(each: rows)</tbody></table></div>
-        <h2>\(visit.t("Les rencontres du mois, jour par jour", "The month's events, day by day"))</h2>
-        \(daysWithEvents.isEmpty ? "<p>\(visit.t("Aucune rencontre ce mois-ci.", "No event this month."))</p>" as HTML : "<ol class=\"plain-list\">\(each: daysWithEvents)</ol>")
+        \(events.isEmpty ? "<p>\(visit.t("Aucune rencontre ce mois-ci.", "No event this month."))</p>" as HTML : .empty)
+        <p><a href="\(EventsPaths.agenda.link(territory.slug))">\(visit.t("Les mêmes rencontres en liste, avec leur lieu et leurs places", "The same events as a list, with their place and seats"))</a></p>
         """
         return WebPage(title: title, main: main)
     }

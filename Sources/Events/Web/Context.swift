@@ -117,10 +117,21 @@ final class EventPageCache: Sendable {
     static let capacity = 1000
     private let box = NIOLockedValueBox<[String: (at: Date, value: String)]>([:])
 
-    /// The kept value for `key`, or the one `build` makes (kept when not nil).
+    /// The kept value for `key`, or the one `build` makes (kept when not nil). When a kept value
+    /// grows old, the first request to see it builds the next one while the others are still
+    /// served the old one: a busy page is never built by every request at once.
     func value(_ key: String, now: Date = Date(), build: () async throws -> String?) async throws -> String? {
-        if let hit = box.withLockedValue({ $0[key] }), now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
-        guard let fresh = try await build() else { return nil }
+        let kept = box.withLockedValue { entries -> String? in
+            guard let hit = entries[key] else { return nil }
+            if now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
+            entries[key] = (now, hit.value) // this request rebuilds; the others keep the old one meanwhile
+            return nil
+        }
+        if let kept { return kept }
+        guard let fresh = try await build() else {
+            box.withLockedValue { _ = $0.removeValue(forKey: key) }
+            return nil
+        }
         box.withLockedValue { entries in
             if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = (now, fresh)

@@ -32,9 +32,10 @@ enum EventPages {
     // MARK: - The event's page
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let context = try await EventContext.load(req)
-        return try await req.anonymousPage {
-            try await page(req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(), otherFields: [:], status: .ok)
+        // An anonymous visitor's kept page needs no query; a draft or unknown event is a 404, never kept.
+        try await req.anonymousPage {
+            let context = try await EventContext.load(req)
+            return try await page(req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(), otherFields: [:], status: .ok)
         }
     }
 
