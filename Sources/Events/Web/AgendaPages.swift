@@ -79,6 +79,22 @@ enum AgendaPages {
         """
     }
 
+    /// The agenda's events for this visitor (drafts for the staff and their creators).
+    static func fetch(_ req: Request, filter: AgendaFilter, now: Date, limit: Int, offset: Int) async throws -> (events: [EventRecord], total: Int) {
+        let visit = req.visit
+        return try await EventStore.agenda(territoryID: visit.territory!.id, filter: filter, viewerID: visit.viewer?.personID,
+                                           staff: !visit.rolesHere.isDisjoint(with: EventsPolicy.staff), now: now, limit: limit, offset: offset, on: req.db)
+    }
+
+    /// `base` with the same filters and one value set (a page, a month); the language is left out.
+    static func link(_ base: String, _ query: [String: String], set: (String, String)) -> String {
+        var kept = query
+        kept.removeValue(forKey: "lang")
+        kept[set.0] = set.1
+        return base + "?" + kept.sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    }
+
     // MARK: - List
 
     @Sendable static func list(_ req: Request) async throws -> Response {
@@ -92,9 +108,7 @@ enum AgendaPages {
         let filter = filter(query, territory: territory)
         let page = max(1, min(1000, query["page"].flatMap(Int.init) ?? 1))
         let now = Date()
-        let staff = !visit.rolesHere.isDisjoint(with: EventsPolicy.staff)
-        let (events, total) = try await EventStore.agenda(territoryID: territory.id, filter: filter, viewerID: visit.viewer?.personID, staff: staff,
-                                                         now: now, limit: pageSize, offset: (page - 1) * pageSize, on: req.db)
+        let (events, total) = try await fetch(req, filter: filter, now: now, limit: pageSize, offset: (page - 1) * pageSize)
         let pages = max(1, (total + pageSize - 1) / pageSize)
         let title = visit.t("Forums et ateliers · \(territory.name)", "Forums and workshops · \(territory.name)")
         var actions: [HTML] = []
@@ -107,12 +121,8 @@ enum AgendaPages {
             : "<a href=\"\(EventsPaths.agenda.link(territory.slug))?quand=passes\">\(visit.t("Rencontres passées", "Past events"))</a>")
         actions.append("<a href=\"\(EventsPaths.feed.link(territory.slug))\">\(visit.t("S'abonner à l'agenda (iCalendar)", "Subscribe to the agenda (iCalendar)"))</a>")
         let items = events.map { item($0, territory: territory, now: now, visit: visit) }
-        var kept = query
-        kept.removeValue(forKey: "page")
-        kept.removeValue(forKey: "lang")
         let base = EventsPaths.agenda.link(territory.slug)
-        let queryText = kept.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        let pager = pages > 1 ? View.pager(page: page, pages: pages, visit: visit) { n in base + "?" + (queryText + ["page=\(n)"]).joined(separator: "&") } : .empty
+        let pager = pages > 1 ? View.pager(page: page, pages: pages, visit: visit) { n in link(base, query, set: ("page", String(n))) } : .empty
         let main: HTML = """
         <h1>\(title)</h1>
         <p class="lead">\(visit.t("Des forums, des ateliers et des réunions près de chez vous, pour dire ce dont vous avez besoin et construire ensemble la santé du territoire. C'est gratuit et ouvert à tous.",
@@ -142,19 +152,12 @@ enum AgendaPages {
         let grid = MonthGrid(year: chosen.year, month: chosen.month)
         var filter = filter(query, territory: territory)
         filter.range = grid.range
-        let staff = !visit.rolesHere.isDisjoint(with: EventsPolicy.staff)
-        let (events, _) = try await EventStore.agenda(territoryID: territory.id, filter: filter, viewerID: visit.viewer?.personID, staff: staff,
-                                                      now: now, limit: 500, offset: 0, on: req.db)
+        let (events, _) = try await fetch(req, filter: filter, now: now, limit: 500, offset: 0)
         let byDay = Dictionary(grouping: events) { ParisTime.local($0.starts_at).day }
         let monthName = ParisTime.monthName(grid.month, french: visit.lang == .fr)
         let title = visit.t("Agenda de \(monthName) \(grid.year) · \(territory.name)", "Agenda for \(monthName) \(grid.year) · \(territory.name)")
         let base = EventsPaths.month.link(territory.slug)
-        func monthLink(_ m: (year: Int, month: Int)) -> String {
-            var kept = query
-            kept["mois"] = MonthGrid.key(m.year, m.month)
-            kept.removeValue(forKey: "lang")
-            return base + "?" + kept.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        }
+        func monthLink(_ m: (year: Int, month: Int)) -> String { link(base, query, set: ("mois", MonthGrid.key(m.year, m.month))) }
         let dayNames = visit.lang == .fr ? ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
             : ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
         let head = dayNames.map { name -> HTML in "<th scope=\"col\"><abbr title=\"\(name)\">\(String(name.prefix(3)))</abbr></th>" }

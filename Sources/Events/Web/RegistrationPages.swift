@@ -21,12 +21,10 @@ enum RegistrationPages {
                                            message: Text("Cette rencontre a eu lieu : l'inscription ne peut plus être annulée.", "This event took place: the registration can no longer be cancelled."),
                                            back: context.path)
             }
-            let promoted: [RegistrationRecord] = try await req.db.transaction { db in
+            try await req.db.transaction { db in
                 let promoted = try await EventStore.cancel(registrationID: row.id, eventID: context.event.id, on: db)
                 try await tellPromoted(req, promoted, slug: context.territory.slug, title: context.event.title, start: context.event.starts_at, on: db)
-                return promoted
             }
-            _ = promoted
             req.eventsChanged()
             return req.redirect(to: context.path, flash: Flash(.success, req.visit.t("Votre inscription est annulée. Merci d'avoir laissé la place.",
                                                                                      "Your registration is cancelled. Thank you for freeing the seat.")))
