@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Core", "Accounts", "Proposals", "Committees", "Stats", "Experiences", "Questionnaires",
+                "Core", "Accounts", "Proposals", "Committees", "Stats", "Experiences", "Questionnaires", "Events",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -71,6 +71,8 @@ let package = Package(
         room("Experiences", also: ["Stats"]),
         // Needs questionnaires: builder, answers everywhere, analysis, cross-analysis (issue #3).
         room("Questionnaires", also: ["Stats"]),
+        // Forums and participatory workshops: agenda, registration, check-in, live participation (issue #4).
+        room("Events", also: ["Stats"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
@@ -78,10 +80,11 @@ let package = Package(
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [
-                "App", "Core", "Accounts", "Proposals", "Committees", "Questionnaires",
+                "App", "Core", "Accounts", "Proposals", "Committees", "Questionnaires", "Events",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),

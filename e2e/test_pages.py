@@ -26,6 +26,11 @@ PUBLIC_PAGES = [
     "/broceliande/actions",
     "/vitre/questionnaires",
     "/broceliande/questionnaires",
+    "/vitre/evenements",
+    "/vitre/evenements?quand=passes",
+    "/vitre/evenements/mois",
+    "/broceliande/evenements",
+    "/participer",
 ]
 NOT_FOUND = "/vitre/nexiste-pas"
 

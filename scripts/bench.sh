@@ -15,6 +15,7 @@ ACCOUNTS="${AGORA_BENCH_ACCOUNTS:-50000}"
 PROPOSALS="${AGORA_BENCH_PROPOSALS:-20000}"
 EXPERIENCES="${AGORA_BENCH_EXPERIENCES:-10000}"
 ANSWERS="${AGORA_BENCH_ANSWERS:-100000}"
+EVENTS="${AGORA_BENCH_EVENTS:-5000}"
 SECONDS_PER_ROUTE="${AGORA_BENCH_SECONDS:-10}"
 PORT="${AGORA_BENCH_PORT:-8099}"
 BASE="http://127.0.0.1:${PORT}"
@@ -35,7 +36,7 @@ unset DATABASE_URL SMTP_HOST
 
 log "loading the demo, $ACCOUNTS accounts and $PROPOSALS proposals"
 load_start=$(date +%s)
-"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" --experiences "$EXPERIENCES" --answers "$ANSWERS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
+"$BIN" bench-data --accounts "$ACCOUNTS" --proposals "$PROPOSALS" --experiences "$EXPERIENCES" --answers "$ANSWERS" --events "$EVENTS" >"$OUT/load.log" 2>&1 || { cat "$OUT/load.log" >&2; die "bench-data failed"; }
 load_seconds=$(( $(date +%s) - load_start ))
 q() { sqlite3 "$OUT/data/agora.sqlite" "$1"; }
 people=$(q "SELECT count(*) FROM people")
@@ -49,6 +50,9 @@ quest_id=$(q "SELECT id FROM questionnaires WHERE title = 'Charge : grand questi
 pros_id=$(q "SELECT id FROM questionnaires WHERE title = 'Charge : questionnaire des professionnels'")
 answers=$(q "SELECT count(*) FROM questionnaire_responses WHERE questionnaire_id = $quest_id")
 questions=$(q "SELECT definition FROM questionnaire_versions v JOIN questionnaires q ON q.current_version_id = v.id WHERE q.id = $quest_id" | grep -o '"kind"' | wc -l)
+# Events (issue #4): the agenda of /vitre, and one event with registrations.
+events=$(q "SELECT count(*) FROM events WHERE title LIKE 'Charge %'")
+event_id=$(q "SELECT id FROM events WHERE title LIKE 'Charge %' ORDER BY id LIMIT 1 OFFSET 50")
 
 # The routes measured, the constant one first: "label|path".
 ROUTES=(
@@ -66,6 +70,11 @@ ROUTES=(
   "experiences, page 400|/experiences?page=400"
   "an experience|/experiences/$experience_id"
   "answering page of a 30-question questionnaire|/vitre/questionnaires/$quest_id/repondre"
+  "events agenda, first page|/vitre/evenements"
+  "events, commune + 20 km + theme|/vitre/evenements?commune=35360&rayon=20&theme=prevention"
+  "events, page 100|/vitre/evenements?page=100"
+  "events, month view|/vitre/evenements/mois"
+  "an event (5 registered)|/vitre/evenements/$event_id"
 )
 
 "$BIN" serve --hostname 127.0.0.1 --port "$PORT" >"$OUT/server.log" 2>&1 &
@@ -199,7 +208,7 @@ Run of $(date -u '+%Y-%m-%d %H:%M UTC') on commit \`$(git rev-parse --short HEAD
 $(nproc) cores ($cpu), release build, SQLite (WAL), one process; wrk 2 threads, 64 connections,
 ${SECONDS_PER_ROUTE} s per route after a 2 s warm-up, all routes in one run of the same server.
 Data: the demo territories plus $ACCOUNTS accounts in /vitre ($people people in all) and $proposals proposals
-with $supports supports and $comments comments, and $experiences published experiences, loaded in ${load_seconds} s.
+with $supports supports and $comments comments, $experiences published experiences, and $events events in the agenda, loaded in ${load_seconds} s.
 Requests are anonymous (no cookie), as a first visit is.
 
 $table

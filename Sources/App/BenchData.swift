@@ -14,6 +14,7 @@ struct BenchDataCommand: AsyncCommand {
         @Option(name: "proposals", help: "nombre de propositions (20000 par défaut), avec 10 soutiens et 5 commentaires chacune") var proposals: Int?
         @Option(name: "experiences", help: "nombre d'expériences publiées au catalogue (10000 par défaut)") var experiences: Int?
         @Option(name: "answers", help: "réponses au grand questionnaire de 30 questions (100000 par défaut ; 20 % de plus au questionnaire des professionnels)") var answers: Int?
+        @Option(name: "events", help: "nombre de rencontres publiées dans l'agenda de /vitre (5000 par défaut)") var events: Int?
     }
     var help: String { "Charge un grand territoire pour les mesures / loads a large territory for benchmarks" }
 
@@ -65,5 +66,7 @@ struct BenchDataCommand: AsyncCommand {
         let questionnaires = try await QuestionnairesBenchData.load(count: signature.answers ?? 100_000, territory: territory,
                                                                     dataDirectory: app.agora.config.dataDirectory, on: app.db)
         context.console.print("Questionnaires de charge : \(questionnaires.users) (usagers) et \(questionnaires.professionals) (professionnels).")
+        let events = try await EventsBenchData.load(count: signature.events ?? 5_000, territory: territory, on: app.db)
+        context.console.print("\(events) rencontres de charge dans l'agenda de /vitre.")
     }
 }

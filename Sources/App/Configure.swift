@@ -1,4 +1,5 @@
 import Accounts
+import Events
 import Experiences
 import Questionnaires
 import Proposals
@@ -13,7 +14,7 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(), QuestionnairesModule()]
+    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(), QuestionnairesModule(), EventsModule()]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own
@@ -68,6 +69,7 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
     app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
     app.asyncCommands.use(NationalOrganiserCommand(), as: "national-organiser")
+    app.asyncCommands.use(EventRemindersCommand(), as: "event-reminders")
     app.lifecycle.use(StartupLifecycle(isSQLite: choice.isSQLite))
 }
 

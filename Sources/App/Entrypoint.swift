@@ -1,4 +1,5 @@
 import Core
+import Events
 import Foundation
 import Logging
 import Vapor
@@ -59,6 +60,14 @@ enum MailDelivery {
                 while !Task.isCancelled {
                     do { try await Task.sleep(nanoseconds: 60_000_000_000) } catch { return }
                     try? await directory.reload()
+                }
+            })
+            // The reminders of tomorrow's events, every ten minutes (idempotent: `reminded_at`).
+            let reminders = app
+            tasks.append(Task {
+                while !Task.isCancelled {
+                    do { _ = try await EventsModule.sendReminders(reminders) } catch { reminders.logger.warning("event reminders: \(error)") }
+                    do { try await Task.sleep(nanoseconds: 600_000_000_000) } catch { return }
                 }
             })
             app.storage[TaskKey.self] = tasks

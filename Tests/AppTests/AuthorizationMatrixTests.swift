@@ -133,7 +133,34 @@ struct AuthorizationMatrixTests {
         "GET /:territory/questionnaires/croisement": .roles([.coordinator, .admin, .decisionMaker]),
         "GET /experiences": .everyone, "GET /experiences/:experience": .everyone,
         "GET /experiences.csv": .everyone, "GET /experiences.json": .everyone,
+        // Events: the agenda and event pages are public; creating needs a coordinator, an
+        // administrator or a patient partner (who then manages only the workshops they created,
+        // checked by the handler); registering oneself needs an account; the registration's own
+        // page is reached by its signed link; live participation needs no account.
+        "GET /:territory/evenements": .everyone, "GET /:territory/evenements/mois": .everyone, "GET /:territory/evenements.ics": .everyone,
+        "GET /:territory/evenements/:event": .everyone, "GET /:territory/evenements/:event/agenda.ics": .everyone,
+        "GET /:territory/evenements/nouveau": .roles(Self.eventCreators), "POST /:territory/evenements/nouveau": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/modifier": .roles(Self.eventCreators), "POST /:territory/evenements/:event/modifier": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/etat": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/inscription": .signedIn,
+        "POST /:territory/evenements/:event/inscrire": .roles(Self.eventCreators),
+        "GET /:territory/evenements/inscriptions/:registration/:token": .everyone, "POST /:territory/evenements/inscriptions/:registration/:token": .everyone,
+        "GET /:territory/evenements/:event/inscrits": .roles(Self.eventCreators), "GET /:territory/evenements/:event/emargement": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/accueil/:registration/:token": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/accueil/:registration": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/sur-place": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/direct": .roles(Self.eventCreators), "POST /:territory/evenements/:event/direct": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/direct/:activity": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/projection": .roles(Self.eventCreators),
+        "GET /participer": .everyone, "GET /:territory/participer": .everyone, "GET /participer/:code": .everyone, "POST /participer/:code/:activity": .everyone,
+        "GET /:territory/evenements/:event/apres": .roles(Self.eventCreators), "POST /:territory/evenements/:event/apres": .roles(Self.eventCreators),
+        "POST /:territory/evenements/:event/documents": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/documents/:document": .everyone,
+        "POST /:territory/evenements/:event/questionnaire": .roles(Self.eventCreators),
+        "GET /:territory/evenements/:event/chiffres": .roles(Self.eventCreators),
     ]
+
+    static let eventCreators: Set<Role> = [.coordinator, .admin, .patientPartner]
 
     /// The national organiser of the experiences demo (a platform-level role, not a territory's).
     static let nationalOrganiser = "organisation@appel-national.example"
@@ -179,7 +206,7 @@ struct AuthorizationMatrixTests {
                     (":territory", "vitre"), (":token", "jeton-inconnu"), (":file", "app.css"), (":call", String(nationalCall)),
                     (":questionnaire", String(questionnaire)), (":question", "q4"),
                 ] + [":person", ":proposal", ":action", ":committee", ":member", ":meeting", ":item", ":strategy", ":section",
-                     ":submission", ":attachment", ":experience", ":document"].map { ($0, "999999") }
+                     ":submission", ":attachment", ":experience", ":document", ":event", ":registration", ":activity", ":code"].map { ($0, "999999") }
                 var path = entry.path
                 for (name, value) in values { path = path.replacingOccurrences(of: name, with: value) }
                 for persona in Self.personas {

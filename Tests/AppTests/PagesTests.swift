@@ -16,6 +16,8 @@ struct PagesTests {
                 ("/connexion", "Se connecter"), ("/inscription", "Créer un compte"), ("/mot-de-passe-oublie", "Mot de passe oublié"),
                 ("/lien-de-connexion", "lien de connexion"), ("/accessibilite", "RGAA"), ("/mentions-legales", "Mentions légales"),
                 ("/confidentialite", "Données personnelles"), ("/conditions", "Conditions d'utilisation"),
+                ("/vitre/evenements", "Forums et ateliers"), ("/vitre/evenements/mois", "Mois suivant"), ("/broceliande/evenements", "la forêt"),
+                ("/participer", "Participer à un atelier"), ("/vitre/participer", "Code de l'atelier"),
             ] {
                 let body = try await browser.get(path)
                 #expect(browser.lastStatus == .ok, "\(path)")

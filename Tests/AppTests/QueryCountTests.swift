@@ -160,4 +160,50 @@ struct QueryCountTests {
             #expect(try await coordinator.get(base + "/resultats").contains("Réponses comptées : 1\u{202F}800</strong>"))
         }
     }
+
+    @Test func theAgendaAndAnEventPageMakeTheSameQueriesWhateverTheirLength() async throws {
+        try await withDemoApp { app in
+            let sql = app.db as! any SQLDatabase
+            struct Row: Decodable { let id: Int }
+            let eventID = try #require(try await sql.raw("SELECT id FROM events WHERE title = 'Réunion publique : la santé mentale des jeunes'").first(decoding: Row.self)).id
+            let anonymous = Browser(app)
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            let paths = [
+                (anonymous, "/vitre/evenements"), (anonymous, "/vitre/evenements?commune=35360&rayon=20&theme=sante-mentale"),
+                (anonymous, "/vitre/evenements/mois"), (coordinator, "/vitre/evenements"),
+                (anonymous, "/vitre/evenements/\(eventID)"), (coordinator, "/vitre/evenements/\(eventID)"),
+                (coordinator, "/vitre/evenements/\(eventID)/inscrits"), (anonymous, "/vitre/evenements.ics"),
+                // Signed-in visitors are never served a kept page: these are the queries themselves.
+                (coordinator, "/vitre/evenements?commune=35360&rayon=20&theme=sante-mentale"), (coordinator, "/vitre/evenements/mois"),
+                (coordinator, "/vitre/evenements?page=2"),
+            ]
+            var before: [[String]] = []
+            for (browser, path) in paths { before.append(try await QueryLog.of(browser, path)) }
+            // Two hundred more events this month and next, sixty more registrations on the one we read.
+            try await sql.raw("""
+                INSERT INTO events (territory_id, kind, status, title, description, themes_mask, starts_at, ends_at, commune_code, address, room, online_url,
+                                    access_mask, capacity, opens_on, closes_on, organisers, live_code, feedback_sent_count, seq, live_version, created_by_id,
+                                    created_at, updated_at)
+                WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers WHERE n < 200)
+                SELECT territory_id, kind, status, title || ' ' || CAST(n AS TEXT), description, themes_mask, starts_at, ends_at, commune_code, address, room,
+                       online_url, access_mask, capacity, opens_on, closes_on, organisers, 'Q' || CAST(n + 10000 AS TEXT), 0, 0, 0, created_by_id, created_at, updated_at
+                FROM events, numbers WHERE id = \(bind: eventID)
+                """).run()
+            for index in 0..<60 {
+                try await sql.raw("""
+                    INSERT INTO event_registrations (event_id, name, audience, status, walk_in, created_at)
+                    VALUES (\(bind: eventID), \(bind: "Personne \(index)"), 'resident', 'registered', \(bind: false), \(bind: Date()))
+                    """).run()
+            }
+            for (index, (browser, path)) in paths.enumerated() {
+                let after = try await QueryLog.of(browser, path)
+                #expect(after.count == before[index].count, "\(path): \(before[index].count) queries before, \(after.count) after:\n\(after.joined(separator: "\n"))")
+                #expect(after.count <= 8, "\(path) makes \(after.count) queries")
+                // An anonymous visitor's agenda, month and event page are kept a moment: no query, or
+                // the event's own row (a deleted or unknown one is a 404, never a kept page).
+                if browser === anonymous { #expect(after.count <= 1, "\(path): \(after)") } else { #expect(after.count >= 2, "\(path): \(after)") }
+            }
+        }
+    }
 }

@@ -11,6 +11,9 @@ public enum DateText {
         return calendar
     }()
 
+    /// The name of a month (1–12): "mars", "March".
+    public static func monthName(_ month: Int, lang: Lang) -> String { (lang == .fr ? months.fr : months.en)[month - 1] }
+
     /// A day typed as YYYY-MM-DD, written the same way ("1er mars 2027"); the text itself when it is not one.
     public static func day(iso: String, lang: Lang) -> String {
         let parts = iso.split(separator: "-").compactMap { Int($0) }

@@ -35,6 +35,7 @@ public enum ReservedSlugs {
         "mot-de-passe-oublie", "reinitialiser", "lien-de-connexion", "lien", "accessibilite",
         "mentions-legales", "confidentialite", "conditions", "dev", "api", "admin", "territoires",
         "appels", "experiences", "coauteurs", // the experiences room's national pages
+        "participer", "direct", // joining a live workshop with its code, and the projector's WebSocket
     ]
 
     /// Lowercase letters, digits and hyphens, 2 to 40 characters, not reserved.

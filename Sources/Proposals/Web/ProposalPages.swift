@@ -12,7 +12,7 @@ enum ProposalPages {
         router.get(ProposalsPaths.list, access: .everyone, use: list)
         router.get(ProposalsPaths.new, access: proposers) { req in
             let assisted = try await assistedChoices(req)
-            return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(), assisted: assisted, errors: FormErrors()))
+            return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(prefill: req.queryFields()), assisted: assisted, errors: FormErrors()))
         }
         router.post(ProposalsPaths.new, access: proposers, maxBody: "6mb", use: create)
         router.get(ProposalsPaths.show, access: .everyone, use: show)
@@ -181,6 +181,12 @@ enum ProposalPages {
         var attachment: File?
 
         init() {}
+        /// A new proposal started from elsewhere (an idea of a workshop): `?titre=…&origine=rencontre&origine_nom=…`.
+        init(prefill query: [String: String]) {
+            title = query["titre"].map { String($0.prefix(150)) }
+            origin = query["origine"].flatMap(ProposalOrigin.init(rawValue:))?.rawValue
+            origin_detail = query["origine_nom"].map { String($0.prefix(200)) }
+        }
         init(_ proposal: Proposal, communes: [String]) {
             title = proposal.title; body = proposal.body
             themes = Theme.from(mask: proposal.themesMask).map(\.rawValue)

@@ -1,0 +1,355 @@
+import Core
+import Foundation
+
+public enum EventKind: String, Sendable, CaseIterable {
+    case forum
+    case workshop = "atelier"
+    case publicMeeting = "reunion-publique"
+    case training = "formation"
+
+    public var label: Text {
+        switch self {
+        case .forum: Text("Forum", "Forum")
+        case .workshop: Text("Atelier participatif", "Participatory workshop")
+        case .publicMeeting: Text("Réunion publique", "Public meeting")
+        case .training: Text("Session de formation", "Training session")
+        }
+    }
+}
+
+/// Draft, published, cancelled are stored; "past" is read from the end time.
+public enum EventStatus: String, Sendable, CaseIterable {
+    case draft, published, cancelled
+
+    public var label: Text {
+        switch self {
+        case .draft: Text("Brouillon", "Draft")
+        case .published: Text("Publié", "Published")
+        case .cancelled: Text("Annulé", "Cancelled")
+        }
+    }
+}
+
+/// What a place offers to people with a disability or without transport; stored as a bit mask.
+public enum AccessFeature: String, Sendable, CaseIterable {
+    case stepFree = "plain-pied"
+    case hearingLoop = "boucle-magnetique"
+    case signLanguage = "lsf"
+    case easyRead = "falc"
+    case transport = "transport"
+
+    public var bit: Int { 1 << AccessFeature.allCases.firstIndex(of: self)! }
+    public var label: Text {
+        switch self {
+        case .stepFree: Text("Accès de plain-pied (fauteuil roulant)", "Step-free access (wheelchair)")
+        case .hearingLoop: Text("Boucle magnétique", "Hearing loop")
+        case .signLanguage: Text("Interprète en langue des signes (LSF)", "Sign-language interpreter")
+        case .easyRead: Text("Documents faciles à lire et à comprendre (FALC)", "Easy-to-read material")
+        case .transport: Text("Aide au transport", "Transport help")
+        }
+    }
+    public static func mask(_ features: [AccessFeature]) -> Int { features.reduce(0) { $0 | $1.bit } }
+    public static func from(mask: Int) -> [AccessFeature] { allCases.filter { mask & $0.bit != 0 } }
+}
+
+/// Who may organise: coordinators and administrators every event of their territory; patient
+/// partners the workshops they created.
+public enum EventsPolicy {
+    public static let staff: Set<Role> = [.coordinator, .admin]
+    public static let creators: Set<Role> = [.coordinator, .admin, .patientPartner]
+    /// People who register someone else (a person without e-mail, by phone).
+    public static let registerOthers: Set<Role> = [.coordinator, .admin, .patientPartner]
+
+    public static func manages(rolesHere: Set<Role>, viewerID: Int?, createdBy: Int?, kind: EventKind) -> Bool {
+        if !rolesHere.isDisjoint(with: staff) { return true }
+        return rolesHere.contains(.patientPartner) && kind == .workshop && viewerID != nil && viewerID == createdBy
+    }
+
+    /// The kinds a person may create.
+    public static func kinds(rolesHere: Set<Role>) -> [EventKind] {
+        rolesHere.isDisjoint(with: staff) ? [.workshop] : EventKind.allCases
+    }
+}
+
+/// A validated event form.
+public struct EventInput: Sendable, Equatable {
+    public var kind: EventKind
+    public var title: String
+    public var description: String
+    public var themes: [Theme]
+    public var start: Date
+    public var end: Date
+    public var communeCode: String?
+    public var address: String?
+    public var room: String?
+    public var onlineURL: String?
+    public var access: [AccessFeature]
+    public var capacity: Int
+    public var opensOn: String?
+    public var closesOn: String?
+    public var organisers: String
+
+    public init(kind: EventKind, title: String, description: String, themes: [Theme], start: Date, end: Date, communeCode: String?, address: String?,
+                room: String?, onlineURL: String?, access: [AccessFeature], capacity: Int, opensOn: String?, closesOn: String?, organisers: String) {
+        self.kind = kind; self.title = title; self.description = description; self.themes = themes; self.start = start; self.end = end
+        self.communeCode = communeCode; self.address = address; self.room = room; self.onlineURL = onlineURL; self.access = access
+        self.capacity = capacity; self.opensOn = opensOn; self.closesOn = closesOn; self.organisers = organisers
+    }
+
+    /// Reads and checks the form: every message in plain French next to its field. `registered` is
+    /// the number already registered (a capacity may not drop below it); `existingStart` lets an
+    /// event that already started keep its date when other fields change.
+    public static func parse(_ f: [String: String], lists: [String: [String]], communes: Set<String>, allowedKinds: [EventKind],
+                             registered: Int = 0, now: Date, lang: Lang, existingStart: Date? = nil) -> Result<EventInput, FormErrorsBox> {
+        var errors = FormErrors()
+        let kindValue = EventKind(rawValue: f["kind"] ?? "")
+        if kindValue == nil { errors.add("kind", Text("Choisissez le type de rencontre.", "Choose the kind of event.").in(lang)) }
+        else if let kindValue, !allowedKinds.contains(kindValue) {
+            errors.add("kind", Text("Vous pouvez créer des ateliers participatifs seulement.", "You may create participatory workshops only.").in(lang))
+        }
+        let title = TextRule.required(f, "title", maxLength: 150, errors: &errors, lang: lang,
+                                      missing: Text("Donnez un titre à la rencontre.", "Give the event a title."))
+        let description = TextRule.required(f, "description", maxLength: 6000, errors: &errors, lang: lang,
+                                            missing: Text("Dites en quelques phrases simples de quoi on parlera.", "Say in a few plain sentences what it is about."))
+        let themes = (lists["themes"] ?? []).compactMap(Theme.init(rawValue:))
+
+        let day = (f["day"] ?? "").trimmingCharacters(in: .whitespaces)
+        let startText = (f["start_time"] ?? "").trimmingCharacters(in: .whitespaces)
+        let endText = (f["end_time"] ?? "").trimmingCharacters(in: .whitespaces)
+        var start: Date?, end: Date?
+        if !TextRule.isDay(day) {
+            errors.add("day", Text("Indiquez le jour, par exemple 2027-03-31.", "Enter the day, e.g. 2027-03-31.").in(lang))
+        }
+        func time(_ key: String, _ text: String, missing: Text) -> Date? {
+            guard TextRule.isDay(day) else { return nil }
+            guard let local = LocalDateTime(day: day, time: text) else { errors.add(key, missing.in(lang)); return nil }
+            switch ParisTime.utc(local) {
+            case .success(let date): return date
+            case .failure:
+                errors.add(key, Text("Cette heure n'existe pas ce jour-là : on passe de 2 h à 3 h (heure d'été).",
+                                     "This time does not exist that day: clocks go from 2:00 to 3:00 (summer time).").in(lang))
+                return nil
+            }
+        }
+        start = time("start_time", startText, missing: Text("Indiquez l'heure de début, par exemple 14:00.", "Enter the start time, e.g. 14:00."))
+        end = time("end_time", endText, missing: Text("Indiquez l'heure de fin, par exemple 16:30.", "Enter the end time, e.g. 16:30."))
+        if let s = start, s < now, existingStart.map({ abs($0.timeIntervalSince(s)) > 59 }) ?? true {
+            errors.add("day", Text("Cette date est passée : choisissez un jour à venir.", "This date is past: choose a day to come.").in(lang))
+        }
+        if let s = start, let e = end, e <= s {
+            errors.add("end_time", Text("La fin doit venir après le début.", "The end must come after the start.").in(lang))
+        }
+
+        let commune = (f["commune"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !commune.isEmpty, !communes.contains(commune) {
+            errors.add("commune", Text("Choisissez une commune du territoire.", "Choose a municipality of the territory.").in(lang))
+        }
+        let address = TextRule.optional(f, "address", maxLength: 200, errors: &errors, lang: lang)
+        let room = TextRule.optional(f, "room", maxLength: 120, errors: &errors, lang: lang)
+        let online = TextRule.optional(f, "online_url", maxLength: 300, errors: &errors, lang: lang)
+        if let online, !(online.hasPrefix("https://") || online.hasPrefix("http://")) || online.contains(" ") {
+            errors.add("online_url", Text("Le lien en ligne commence par https://", "The online link starts with https://").in(lang))
+        }
+        if commune.isEmpty, online == nil {
+            errors.add("commune", Text("Indiquez un lieu (commune et adresse), un lien en ligne, ou les deux.",
+                                       "Give a place (municipality and address), an online link, or both.").in(lang))
+        } else if !commune.isEmpty, address == nil {
+            errors.add("address", Text("Indiquez l'adresse du lieu.", "Enter the address of the place.").in(lang))
+        }
+        let access = (lists["access"] ?? []).compactMap(AccessFeature.init(rawValue:))
+
+        let capacityText = (f["capacity"] ?? "").trimmingCharacters(in: .whitespaces)
+        let capacity = Int(capacityText) ?? -1
+        if capacity < 1 || capacity > 5000 {
+            errors.add("capacity", Text("Indiquez un nombre de places entre 1 et 5 000.", "Enter a number of seats between 1 and 5,000.").in(lang))
+        } else if capacity < registered {
+            errors.add("capacity", Text("\(registered) personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.",
+                                        "\(registered) people are already registered: the capacity cannot go below that.").in(lang))
+        }
+        let opens = TextRule.optionalDay(f, "opens_on", errors: &errors, lang: lang)
+        let closes = TextRule.optionalDay(f, "closes_on", errors: &errors, lang: lang)
+        if let opens, let closes, closes < opens {
+            errors.add("closes_on", Text("La clôture des inscriptions doit venir après leur ouverture.", "Registration must close after it opens.").in(lang))
+        }
+        if let closes, TextRule.isDay(day), closes > day {
+            errors.add("closes_on", Text("Les inscriptions doivent fermer au plus tard le jour de la rencontre.", "Registration must close on the day of the event at the latest.").in(lang))
+        }
+        let organisers = TextRule.optional(f, "organisers", maxLength: 300, errors: &errors, lang: lang) ?? ""
+
+        guard errors.isEmpty, let kindValue, let start, let end else { return .failure(FormErrorsBox(errors)) }
+        return .success(EventInput(kind: kindValue, title: title, description: description, themes: themes, start: start, end: end,
+                                   communeCode: commune.isEmpty ? nil : commune, address: address, room: room, onlineURL: online,
+                                   access: access, capacity: capacity, opensOn: opens, closesOn: closes, organisers: organisers))
+    }
+}
+
+/// When registration is open: from the opening day at 00:00 (Paris) until the end of the closing
+/// day, and never once the event has started.
+public enum RegistrationWindow {
+    public enum State: Equatable, Sendable { case notYet, open, closed }
+
+    public static func state(opensOn: String?, closesOn: String?, start: Date, now: Date) -> State {
+        if now >= start { return .closed }
+        if let opensOn, let day = LocalDateTime(day: opensOn, time: "00:00"), now < ParisTime.startOfDay(year: day.year, month: day.month, day: day.day) {
+            return .notYet
+        }
+        if let closesOn, let day = LocalDateTime(day: closesOn, time: "00:00") {
+            let next = ParisTime.daysFromCivil(day.year, day.month, day.day) + 1
+            let c = ParisTime.civil(fromDays: next)
+            if now >= ParisTime.startOfDay(year: c.year, month: c.month, day: c.day) { return .closed }
+        }
+        return .open
+    }
+}
+
+/// What happens to a request to register, given the seats. The database applies the same rule in
+/// one conditional statement (see `EventStore.register`); this pure function states it for the
+/// pages and the tests.
+public enum Seats {
+    public enum Decision: Equatable, Sendable { case registered, waiting, refused(Refusal) }
+    public enum Refusal: Equatable, Sendable {
+        case notPublished, closed, notYetOpen, alreadyRegistered
+
+        public var message: Text {
+            switch self {
+            case .notPublished: Text("Cette rencontre n'est pas ouverte aux inscriptions.", "This event is not open for registration.")
+            case .closed: Text("Les inscriptions sont closes.", "Registration is closed.")
+            case .notYetOpen: Text("Les inscriptions ne sont pas encore ouvertes.", "Registration is not open yet.")
+            case .alreadyRegistered: Text("Cette personne est déjà inscrite à cette rencontre.", "This person is already registered for this event.")
+            }
+        }
+    }
+
+    public static func decide(status: EventStatus, window: RegistrationWindow.State, alreadyRegistered: Bool,
+                              registered: Int, capacity: Int) -> Decision {
+        guard status == .published else { return .refused(.notPublished) }
+        switch window {
+        case .notYet: return .refused(.notYetOpen)
+        case .closed: return .refused(.closed)
+        case .open: break
+        }
+        if alreadyRegistered { return .refused(.alreadyRegistered) }
+        return registered < capacity ? .registered : .waiting
+    }
+
+    /// Seats left (never negative).
+    public static func left(registered: Int, capacity: Int) -> Int { max(0, capacity - registered) }
+
+    /// After a cancellation: how many people of the waiting list move up.
+    public static func promotions(registered: Int, capacity: Int, waiting: Int) -> Int {
+        min(waiting, max(0, capacity - registered))
+    }
+}
+
+/// Great-circle distance between two points on the Earth (haversine, mean radius 6,371 km).
+public enum Distance {
+    public static func kilometres(_ a: (latitude: Double, longitude: Double), _ b: (latitude: Double, longitude: Double)) -> Double {
+        let r = 6371.0
+        let dLat = (b.latitude - a.latitude) * .pi / 180
+        let dLon = (b.longitude - a.longitude) * .pi / 180
+        let h = pow(sin(dLat / 2), 2) + cos(a.latitude * .pi / 180) * cos(b.latitude * .pi / 180) * pow(sin(dLon / 2), 2)
+        return 2 * r * asin(min(1, sqrt(h)))
+    }
+
+    /// The communes (of `codes`) within `km` of the commune `from`; nil when `from` has no position.
+    public static func communes(within km: Double, of from: String, among codes: [String]) -> Set<String>? {
+        guard let origin = CommunePositions.of(from) else { return nil }
+        return Set(codes.filter { code in CommunePositions.of(code).map { kilometres(origin, $0) <= km } ?? false })
+    }
+}
+
+/// A month as weeks of days (Monday first), for the month view.
+public struct MonthGrid: Sendable, Equatable {
+    public let year: Int
+    public let month: Int
+    /// Each week holds seven cells; nil before the first and after the last day.
+    public let weeks: [[Int?]]
+
+    public init(year: Int, month: Int) {
+        self.year = year; self.month = month
+        let lead = ParisTime.weekday(year: year, month: month, day: 1)
+        let days = ParisTime.daysIn(year: year, month: month)
+        var cells: [Int?] = Array(repeating: nil, count: lead) + (1...days).map { Optional($0) }
+        while cells.count % 7 != 0 { cells.append(nil) }
+        weeks = stride(from: 0, to: cells.count, by: 7).map { Array(cells[$0..<$0 + 7]) }
+    }
+
+    /// "2027-03" → the month, or nil.
+    public static func parse(_ text: String?) -> (year: Int, month: Int)? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m), (2000...2100).contains(y) else { return nil }
+        return (y, m)
+    }
+
+    public var previous: (year: Int, month: Int) { month == 1 ? (year - 1, 12) : (year, month - 1) }
+    public var next: (year: Int, month: Int) { month == 12 ? (year + 1, 1) : (year, month + 1) }
+    public static func key(_ year: Int, _ month: Int) -> String { String(format: "%04d-%02d", year, month) }
+
+    /// The UTC instants bounding the month in Paris.
+    public var range: (start: Date, end: Date) {
+        (ParisTime.startOfDay(year: year, month: month, day: 1), ParisTime.startOfDay(year: next.year, month: next.month, day: 1))
+    }
+}
+
+/// The short code participants type to join a live workshop: six characters without the ones
+/// people confuse (0/O, 1/I/L).
+public enum LiveCode {
+    public static let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<6).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+    /// What people type, cleaned ("abc 234" → "ABC234"); nil when it cannot be a code.
+    public static func normalise(_ text: String) -> String? {
+        let cleaned = String(text.uppercased().filter { !$0.isWhitespace && $0 != "-" })
+        guard cleaned.count == 6, cleaned.allSatisfy({ alphabet.contains($0) }) else { return nil }
+        return cleaned
+    }
+}
+
+/// Live contributions: short, at most `limit` per participant per `window` seconds.
+public enum LiveRules {
+    public static let limit = 5
+    public static let window: TimeInterval = 60
+    public static let maxIdeaLength = 280
+
+    public static func idea(_ text: String, lang: Lang) -> Result<String, FormErrorsBox> {
+        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = FormErrors()
+        if value.isEmpty { errors.add("idea", Text("Écrivez votre idée.", "Write your idea.").in(lang)) }
+        else if value.count > maxIdeaLength { errors.add("idea", Text("\(maxIdeaLength) caractères au plus.", "\(maxIdeaLength) characters at most.").in(lang)) }
+        return errors.isEmpty ? .success(value) : .failure(FormErrorsBox(errors))
+    }
+
+    /// The options of a poll, one a line: 2 to 10, each 1 to 120 characters, no duplicate.
+    public static func pollOptions(_ text: String, lang: Lang) -> Result<[String], FormErrorsBox> {
+        var errors = FormErrors()
+        let options = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if options.count < 2 || options.count > 10 {
+            errors.add("options", Text("Écrivez de 2 à 10 réponses possibles, une par ligne.", "Write 2 to 10 possible answers, one a line.").in(lang))
+        } else if options.contains(where: { $0.count > 120 }) {
+            errors.add("options", Text("Une réponse fait 120 caractères au plus.", "An answer is 120 characters at most.").in(lang))
+        } else if Set(options.map { $0.lowercased() }).count != options.count {
+            errors.add("options", Text("Deux réponses sont identiques.", "Two answers are the same.").in(lang))
+        }
+        return errors.isEmpty ? .success(options) : .failure(FormErrorsBox(errors))
+    }
+
+    /// The key of the rate limiter for a participant.
+    public static func limiterKey(participant: String) -> String { "live:" + participant }
+}
+
+/// The feedback questionnaire's address: a page of the questionnaires room of the same territory.
+public enum FeedbackLink {
+    public static func check(_ text: String, territorySlug: String, lang: Lang) -> Result<String, FormErrorsBox> {
+        let value = text.trimmingCharacters(in: .whitespaces)
+        let prefix = "/\(territorySlug)/questionnaires/"
+        var errors = FormErrors()
+        if !value.hasPrefix(prefix) || value.count <= prefix.count || value.contains(" ") || value.contains("..") || value.count > 300 {
+            errors.add("feedback_url", Text("Collez l'adresse d'un questionnaire du territoire : elle commence par \(prefix)",
+                                            "Paste the address of a questionnaire of the territory: it starts with \(prefix)").in(lang))
+        }
+        return errors.isEmpty ? .success(value) : .failure(FormErrorsBox(errors))
+    }
+}

@@ -1,0 +1,402 @@
+import Core
+import Fluent
+import Foundation
+import SQLKit
+
+/// An event as read from `events`, with its counts.
+public struct EventRecord: Decodable, Sendable {
+    public let id: Int
+    public let territory_id: Int
+    public let kind: String
+    public let status: String
+    public let title: String
+    public let description: String
+    public let themes_mask: Int
+    public let starts_at: Date
+    public let ends_at: Date
+    public let commune_code: String?
+    public let address: String?
+    public let room: String?
+    public let online_url: String?
+    public let access_mask: Int
+    public let capacity: Int
+    public let opens_on: String?
+    public let closes_on: String?
+    public let organisers: String
+    public let live_code: String
+    public let minutes: String?
+    public let feedback_url: String?
+    public let feedback_sent_at: Date?
+    public let feedback_sent_count: Int
+    public let live_version: Int
+    public let created_by_id: Int?
+    public let registered: Int
+    public let waiting: Int
+
+    public var kindValue: EventKind { EventKind(rawValue: kind) ?? .forum }
+    public var statusValue: EventStatus { EventStatus(rawValue: status) ?? .draft }
+    public func isPast(now: Date) -> Bool { ends_at < now }
+    public var seatsLeft: Int { Seats.left(registered: registered, capacity: capacity) }
+
+    /// The form fields of this event (to edit it).
+    public var fields: [String: String] {
+        let start = ParisTime.local(starts_at), end = ParisTime.local(ends_at)
+        return ["kind": kind, "title": title, "description": description, "day": start.dayText, "start_time": start.timeText,
+                "end_time": end.timeText, "commune": commune_code ?? "", "address": address ?? "", "room": room ?? "",
+                "online_url": online_url ?? "", "capacity": String(capacity), "opens_on": opens_on ?? "", "closes_on": closes_on ?? "",
+                "organisers": organisers]
+    }
+    public var lists: [String: [String]] {
+        ["themes": Theme.from(mask: themes_mask).map(\.rawValue), "access": AccessFeature.from(mask: access_mask).map(\.rawValue)]
+    }
+}
+
+/// A registration as organisers see it.
+public struct RegistrationRecord: Decodable, Sendable {
+    public let id: Int
+    public let event_id: Int
+    public let person_id: Int?
+    public let name: String
+    public let email: String?
+    public let phone: String?
+    public let needs: String?
+    public let commune_code: String?
+    public let audience: String
+    public let status: String
+    public let walk_in: Bool
+    public let created_at: Date
+    public let checked_in_at: Date?
+}
+
+/// The filters of the agenda.
+public struct AgendaFilter: Sendable, Equatable {
+    public var past = false
+    public var kind: EventKind?
+    public var theme: Theme?
+    public var access: AccessFeature?
+    /// Communes to keep (a chosen commune, or those near one); nil keeps them all.
+    public var communes: Set<String>?
+    public var range: (start: Date, end: Date)?
+
+    public init() {}
+    public static func == (a: AgendaFilter, b: AgendaFilter) -> Bool {
+        a.past == b.past && a.kind == b.kind && a.theme == b.theme && a.access == b.access && a.communes == b.communes
+            && a.range?.start == b.range?.start && a.range?.end == b.range?.end
+    }
+}
+
+enum EventStoreError: Error { case notInserted }
+
+/// SQL of the events room.
+public enum EventStore {
+    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
+
+    static let eventColumns: SQLQueryString = """
+        e.id, e.territory_id, e.kind, e.status, e.title, e.description, e.themes_mask, e.starts_at, e.ends_at, e.commune_code, e.address,
+        e.room, e.online_url, e.access_mask, e.capacity, e.opens_on, e.closes_on, e.organisers, e.live_code, e.minutes, e.feedback_url,
+        e.feedback_sent_at, e.feedback_sent_count, e.live_version, e.created_by_id,
+        (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered' AND NOT r.walk_in) AS registered,
+        (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waiting') AS waiting
+        """
+
+    public static func event(_ id: Int, on db: any Database) async throws -> EventRecord? {
+        try await sql(db).raw("SELECT \(eventColumns) FROM events e WHERE e.id = \(bind: id)").first(decoding: EventRecord.self)
+    }
+
+    public static func event(liveCode: String, on db: any Database) async throws -> EventRecord? {
+        try await sql(db).raw("SELECT \(eventColumns) FROM events e WHERE e.live_code = \(bind: liveCode)").first(decoding: EventRecord.self)
+    }
+
+    /// The WHERE clause of the agenda: published and cancelled events for everyone, drafts for
+    /// the territory's staff and for their creator.
+    static func agendaWhere(territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date) -> SQLQueryString {
+        var clause: SQLQueryString = "e.territory_id = \(bind: territoryID)"
+        if staff {
+            clause = clause + " AND 1 = 1"
+        } else if let viewerID {
+            clause = clause + " AND (e.status <> 'draft' OR e.created_by_id = \(bind: viewerID))"
+        } else {
+            clause = clause + " AND e.status <> 'draft'"
+        }
+        if let range = filter.range {
+            clause = clause + " AND e.starts_at >= \(bind: range.start) AND e.starts_at < \(bind: range.end)"
+        } else if filter.past {
+            clause = clause + " AND e.ends_at < \(bind: now)"
+        } else {
+            clause = clause + " AND e.ends_at >= \(bind: now)"
+        }
+        if let kind = filter.kind { clause = clause + " AND e.kind = \(bind: kind.rawValue)" }
+        if let theme = filter.theme { clause = clause + " AND (e.themes_mask & \(literal: theme.bit)) <> 0" }
+        if let access = filter.access { clause = clause + " AND (e.access_mask & \(literal: access.bit)) <> 0" }
+        if let communes = filter.communes {
+            if communes.isEmpty {
+                clause = clause + " AND 1 = 0"
+            } else {
+                clause = clause + " AND e.commune_code IN (\(binds: communes.sorted()))"
+            }
+        }
+        return clause
+    }
+
+    /// One page of the agenda and the number of events matching: two queries whatever the length.
+    public static func agenda(territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date, limit: Int, offset: Int,
+                              on db: any Database) async throws -> (events: [EventRecord], total: Int) {
+        let clause = agendaWhere(territoryID: territoryID, filter: filter, viewerID: viewerID, staff: staff, now: now)
+        let order: SQLQueryString = filter.past && filter.range == nil ? "e.starts_at DESC, e.id DESC" : "e.starts_at, e.id"
+        let events = try await sql(db).raw("""
+            SELECT \(eventColumns) FROM events e WHERE \(clause) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
+            """).all(decoding: EventRecord.self)
+        struct Count: Decodable { let n: Int }
+        let total = try await sql(db).raw("SELECT count(*) AS n FROM events e WHERE \(clause)").first(decoding: Count.self)?.n ?? 0
+        return (events, total)
+    }
+
+    /// Published events of a territory for its iCalendar feed: recent and upcoming.
+    public static func feed(territoryID: Int, since: Date, on db: any Database) async throws -> [EventRecord] {
+        try await sql(db).raw("""
+            SELECT \(eventColumns) FROM events e WHERE e.territory_id = \(bind: territoryID) AND e.status <> 'draft'
+            AND e.ends_at >= \(bind: since) ORDER BY e.starts_at LIMIT 500
+            """).all(decoding: EventRecord.self)
+    }
+
+    /// A published event for the benchmark's data, with a given live code.
+    public static func insertBenchEvent(_ input: EventInput, territoryID: Int, liveCode: String, on db: any Database) async throws -> Int {
+        try await insertEvent(input, territoryID: territoryID, status: .published, by: nil, liveCode: liveCode, on: db)
+    }
+
+    static func insertEvent(_ input: EventInput, territoryID: Int, status: EventStatus, by: Int?, liveCode: String = LiveCode.random(),
+                            on db: any Database) async throws -> Int {
+        struct Inserted: Decodable { let id: Int }
+        let now = Date()
+        guard let row = try await sql(db).raw("""
+            INSERT INTO events (territory_id, kind, status, title, description, themes_mask, starts_at, ends_at, commune_code, address, room,
+                                online_url, access_mask, capacity, opens_on, closes_on, organisers, live_code, feedback_sent_count, seq,
+                                live_version, created_by_id, created_at, updated_at)
+            VALUES (\(bind: territoryID), \(bind: input.kind.rawValue), \(bind: status.rawValue), \(bind: input.title), \(bind: input.description),
+                    \(bind: Theme.mask(input.themes)), \(bind: input.start), \(bind: input.end), \(bind: input.communeCode), \(bind: input.address),
+                    \(bind: input.room), \(bind: input.onlineURL), \(bind: AccessFeature.mask(input.access)), \(bind: input.capacity),
+                    \(bind: input.opensOn), \(bind: input.closesOn), \(bind: input.organisers), \(bind: liveCode), 0, 0, 0, \(bind: by),
+                    \(bind: now), \(bind: now))
+            RETURNING id
+            """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
+        return row.id
+    }
+
+    static func updateEvent(_ id: Int, _ input: EventInput, on db: any Database) async throws {
+        try await sql(db).raw("""
+            UPDATE events SET kind = \(bind: input.kind.rawValue), title = \(bind: input.title), description = \(bind: input.description),
+            themes_mask = \(bind: Theme.mask(input.themes)), starts_at = \(bind: input.start), ends_at = \(bind: input.end),
+            commune_code = \(bind: input.communeCode), address = \(bind: input.address), room = \(bind: input.room),
+            online_url = \(bind: input.onlineURL), access_mask = \(bind: AccessFeature.mask(input.access)), capacity = \(bind: input.capacity),
+            opens_on = \(bind: input.opensOn), closes_on = \(bind: input.closesOn), organisers = \(bind: input.organisers),
+            updated_at = \(bind: Date()) WHERE id = \(bind: id)
+            """).run()
+    }
+
+    static func setStatus(_ id: Int, _ status: EventStatus, on db: any Database) async throws {
+        try await sql(db).raw("UPDATE events SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)").run()
+    }
+
+    // MARK: - Registrations
+
+    public static func registrations(eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
+        try await sql(db).raw("""
+            SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
+            FROM event_registrations WHERE event_id = \(bind: eventID) ORDER BY status, name, id
+            """).all(decoding: RegistrationRecord.self)
+    }
+
+    public static func registration(_ id: Int, on db: any Database) async throws -> RegistrationRecord? {
+        try await sql(db).raw("""
+            SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
+            FROM event_registrations WHERE id = \(bind: id)
+            """).first(decoding: RegistrationRecord.self)
+    }
+
+    public static func registration(eventID: Int, personID: Int, on db: any Database) async throws -> RegistrationRecord? {
+        try await sql(db).raw("""
+            SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
+            FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)
+            """).first(decoding: RegistrationRecord.self)
+    }
+
+    /// Who is registered, as the form gives them.
+    public struct Registrant: Sendable {
+        public var personID: Int?
+        public var name: String
+        public var email: String?
+        public var phone: String?
+        public var needs: String?
+        public var communeCode: String?
+        public var audience: String
+        public var walkIn = false
+        public var checkedIn = false
+        public var by: Int?
+        public init(personID: Int?, name: String, email: String?, phone: String?, needs: String?, communeCode: String?, audience: String, by: Int?) {
+            self.personID = personID; self.name = name; self.email = email; self.phone = phone; self.needs = needs
+            self.communeCode = communeCode; self.audience = audience; self.by = by
+        }
+    }
+
+    /// Registers someone, inside the caller's transaction: the event's row is locked first (its
+    /// `seq` bumped), then one conditional INSERT takes a seat while `registered < capacity`, else a
+    /// place on the waiting list. Holds on SQLite (one writer) and PostgreSQL (row lock) alike, so
+    /// the capacity is never exceeded however many people register at the same second. A walk-in
+    /// always gets in (they are in the room). Nil when this person is already registered.
+    static func register(eventID: Int, _ who: Registrant, on db: any Database) async throws -> (id: Int, status: String)? {
+        let sql = sql(db)
+        try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
+        if let personID = who.personID {
+            struct Count: Decodable { let n: Int }
+            let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)")
+                .first(decoding: Count.self)?.n ?? 0
+            if existing > 0 { return nil }
+        }
+        struct Inserted: Decodable { let id: Int; let status: String }
+        let now = Date()
+        let status: SQLQueryString = who.walkIn ? "'registered'" : """
+            CASE WHEN (SELECT count(*) FROM event_registrations WHERE event_id = \(bind: eventID) AND status = 'registered' AND NOT walk_in)
+                      < (SELECT capacity FROM events WHERE id = \(bind: eventID)) THEN 'registered' ELSE 'waiting' END
+            """
+        guard let row = try await sql.raw("""
+            INSERT INTO event_registrations (event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in,
+                                             registered_by_id, created_at, checked_in_at)
+            VALUES (\(bind: eventID), \(bind: who.personID), \(bind: who.name), \(bind: who.email), \(bind: who.phone), \(bind: who.needs),
+                    \(bind: who.communeCode), \(bind: who.audience), \(status), \(bind: who.walkIn), \(bind: who.by), \(bind: now),
+                    \(bind: who.checkedIn ? now : nil as Date?))
+            RETURNING id, status
+            """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
+        return (row.id, row.status)
+    }
+
+    /// Cancels a registration (inside the caller's transaction) and moves the waiting list up while
+    /// seats are free; returns the people promoted.
+    static func cancel(registrationID: Int, eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
+        let sql = sql(db)
+        try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
+        try await sql.raw("DELETE FROM event_registrations WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID)").run()
+        return try await promote(eventID: eventID, on: db)
+    }
+
+    /// Moves the first people of the waiting list up while seats are free (after a cancellation or
+    /// a larger capacity), inside the caller's transaction (the event's row already locked).
+    static func promote(eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
+        let sql = sql(db)
+        guard let event = try await event(eventID, on: db) else { return [] }
+        let count = Seats.promotions(registered: event.registered, capacity: event.capacity, waiting: event.waiting)
+        guard count > 0 else { return [] }
+        let waiting = try await sql.raw("""
+            SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
+            FROM event_registrations WHERE event_id = \(bind: eventID) AND status = 'waiting' ORDER BY id LIMIT \(literal: count)
+            """).all(decoding: RegistrationRecord.self)
+        for row in waiting {
+            try await sql.raw("UPDATE event_registrations SET status = 'registered', promoted_at = \(bind: Date()) WHERE id = \(bind: row.id)").run()
+        }
+        return waiting
+    }
+
+    static func checkIn(registrationID: Int, eventID: Int, on db: any Database) async throws {
+        try await sql(db).raw("""
+            UPDATE event_registrations SET checked_in_at = \(bind: Date())
+            WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID) AND checked_in_at IS NULL
+            """).run()
+    }
+
+    // MARK: - Figures
+
+    public struct Figures: Sendable {
+        public var registered = 0, waiting = 0, attended = 0, walkIns = 0
+        public var byCommune: [String: Int] = [:]
+        public var byAudience: [String: Int] = [:]
+    }
+
+    /// The figures of an event from its registrations (one query).
+    public static func figures(eventID: Int, on db: any Database) async throws -> Figures {
+        struct Row: Decodable { let status: String; let walk_in: Bool; let attended: Int; let commune_code: String?; let audience: String; let n: Int }
+        let rows = try await sql(db).raw("""
+            SELECT status, walk_in, CASE WHEN checked_in_at IS NULL THEN 0 ELSE 1 END AS attended, commune_code, audience, count(*) AS n
+            FROM event_registrations WHERE event_id = \(bind: eventID)
+            GROUP BY status, walk_in, CASE WHEN checked_in_at IS NULL THEN 0 ELSE 1 END, commune_code, audience
+            """).all(decoding: Row.self)
+        var figures = Figures()
+        for row in rows {
+            if row.status == "waiting" { figures.waiting += row.n; continue }
+            figures.registered += row.walk_in ? 0 : row.n
+            if row.walk_in { figures.walkIns += row.n }
+            if row.attended == 1 {
+                figures.attended += row.n
+                figures.byCommune[row.commune_code ?? "", default: 0] += row.n
+                figures.byAudience[row.audience, default: 0] += row.n
+            }
+        }
+        return figures
+    }
+
+    // MARK: - Reminders
+
+    /// Sends the reminder of every event starting in the next 30 hours to its registered people
+    /// who have an address and were not reminded yet; idempotent (`reminded_at`). Returns the count.
+    public static func sendReminders(now: Date = Date(), baseURL: String, territorySlug: @escaping @Sendable (Int) -> String?,
+                                     signer: Signer, on db: any Database) async throws -> Int {
+        struct Due: Decodable { let id: Int; let event_id: Int; let email: String; let title: String; let starts_at: Date; let territory_id: Int
+            let address: String?; let online_url: String? }
+        let due = try await sql(db).raw("""
+            SELECT r.id, r.event_id, r.email, e.title, e.starts_at, e.territory_id, e.address, e.online_url FROM event_registrations r
+            JOIN events e ON e.id = r.event_id
+            WHERE r.status = 'registered' AND r.email IS NOT NULL AND r.reminded_at IS NULL AND r.walk_in = \(bind: false)
+            AND e.status = 'published' AND e.starts_at > \(bind: now) AND e.starts_at <= \(bind: now.addingTimeInterval(30 * 3600))
+            ORDER BY r.id LIMIT 1000
+            """).all(decoding: Due.self)
+        var sent = 0
+        for row in due {
+            guard let slug = territorySlug(row.territory_id) else { continue }
+            let queued: Bool = try await db.transaction { tx in
+                // The conditional UPDATE makes two instances never send the same reminder twice.
+                struct Updated: Decodable { let id: Int }
+                let claimed = try await sql(tx).raw("""
+                    UPDATE event_registrations SET reminded_at = \(bind: now) WHERE id = \(bind: row.id) AND reminded_at IS NULL RETURNING id
+                    """).first(decoding: Updated.self)
+                guard claimed != nil else { return false }
+                let links = EventLinks(baseURL: baseURL, slug: slug, eventID: row.event_id, registrationID: row.id, signer: signer)
+                let place = [row.address, row.online_url].compactMap { $0 }.joined(separator: " · ")
+                try await Mailer.enqueue(to: row.email, subject: "Rappel : \(row.title) demain", body: """
+                    Bonjour,
+
+                    Rappel : vous êtes inscrit·e à « \(row.title) », \(ParisTime.longText(row.starts_at, french: true)).
+                    \(place.isEmpty ? "" : "Lieu : \(place)\n")
+                    Ajouter à votre agenda : \(links.ics)
+                    Votre inscription (code d'accueil) : \(links.mine)
+                    Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
+
+                    Reminder: you are registered for “\(row.title)”, \(ParisTime.longText(row.starts_at, french: false)) (Paris time).
+                    """, on: tx)
+                return true
+            }
+            if queued { sent += 1 }
+        }
+        return sent
+    }
+}
+
+/// The addresses of a registration, signed so that nobody can guess another's: the person's
+/// page (its QR code for the check-in, its cancel button) and the organiser's check-in page.
+public struct EventLinks: Sendable {
+    public let baseURL: String
+    public let slug: String
+    public let eventID: Int
+    public let registrationID: Int
+    public let signer: Signer
+
+    public static func token(registrationID: Int, purpose: String, signer: Signer) -> String {
+        signer.signature("registration-\(registrationID)", purpose: purpose)
+    }
+    public static func verify(registrationID: Int, token: String, purpose: String, signer: Signer) -> Bool {
+        signer.verify("registration-\(registrationID)", signature: token, purpose: purpose)
+    }
+
+    public var minePath: String { EventsPaths.mine.link(slug, registrationID, Self.token(registrationID: registrationID, purpose: "event-registration", signer: signer)) }
+    public var checkInPath: String { EventsPaths.checkIn.link(slug, eventID, registrationID, Self.token(registrationID: registrationID, purpose: "event-checkin", signer: signer)) }
+    public var mine: String { baseURL + minePath }
+    public var checkIn: String { baseURL + checkInPath }
+    public var ics: String { baseURL + EventsPaths.ics.link(slug, eventID) }
+}

@@ -1,0 +1,179 @@
+import Core
+import Foundation
+import NIOConcurrencyHelpers
+import Fluent
+import SQLKit
+import Stats
+import Vapor
+
+/// The event of the URL as one visitor sees it.
+struct EventContext: Sendable {
+    let event: EventRecord
+    let territory: TerritoryInfo
+    let visit: Visit
+    var manages: Bool {
+        EventsPolicy.manages(rolesHere: visit.rolesHere, viewerID: visit.viewer?.personID, createdBy: event.created_by_id, kind: event.kindValue)
+    }
+
+    /// The event of the URL in the territory of the URL: 404 for an unknown or tampered id, an
+    /// event of another territory, or a draft the visitor may not see.
+    static func load(_ req: Request) async throws -> EventContext {
+        guard let territory = req.visit.territory, let id = EventsPages.id(req.parameters.get("event")),
+              let event = try await EventStore.event(id, on: req.db), event.territory_id == territory.id else { throw Abort(.notFound) }
+        let context = EventContext(event: event, territory: territory, visit: req.visit)
+        if event.statusValue == .draft, !context.manages { throw Abort(.notFound) }
+        return context
+    }
+
+    /// The same, for organisers only (403 for the others).
+    static func managed(_ req: Request) async throws -> EventContext {
+        let context = try await load(req)
+        guard context.manages else { throw Abort(.forbidden) }
+        return context
+    }
+
+    var path: String { EventsPaths.event.link(territory.slug, event.id) }
+}
+
+enum EventsPages {
+    static func id(_ segment: String?) -> Int? {
+        guard let segment, let value = Int(segment.prefix { $0.isNumber }), value > 0 else { return nil }
+        return value
+    }
+
+    /// A refusal with its reason in plain words (and the right status), rather than a bare error page.
+    static func refusal(_ req: Request, status: HTTPStatus, title: Text, message: Text, back: String? = nil) -> Response {
+        let visit = req.visit
+        let link: HTML = back.map { "<p><a href=\"\($0)\">\(visit.t("Revenir à la rencontre", "Back to the event"))</a></p>" } ?? .empty
+        return req.render(WebPage(title: visit.t(title), main: "<h1>\(visit.t(title))</h1><p class=\"notice\">\(visit.t(message))</p>\(link)", status: status))
+    }
+
+    static func links(_ req: Request, slug: String, eventID: Int, registrationID: Int) -> EventLinks {
+        EventLinks(baseURL: req.agora.config.baseURL, slug: slug, eventID: eventID, registrationID: registrationID, signer: req.agora.signer)
+    }
+
+    /// "Salle des fêtes, 2 rue de la Mairie, Vitré" and/or the online link, as text.
+    static func place(_ event: EventRecord, territory: TerritoryInfo) -> String {
+        let commune = event.commune_code.flatMap { territory.commune(code: $0)?.name }
+        return [event.room, event.address, commune].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+
+    static func when(_ event: EventRecord, lang: Lang) -> String {
+        let french = lang == .fr
+        let sameDay = ParisTime.local(event.starts_at).dayText == ParisTime.local(event.ends_at).dayText
+        let end = sameDay ? ParisTime.timeText(event.ends_at, french: french) : ParisTime.longText(event.ends_at, french: french)
+        return ParisTime.longText(event.starts_at, french: french) + (french ? " à " : " to ") + end
+    }
+
+    /// "Brouillon", "Annulé", "Passé", or nothing for an upcoming published event.
+    static func badge(_ event: EventRecord, now: Date, visit: Visit) -> HTML {
+        if event.statusValue == .cancelled { return "<strong class=\"badge badge-cancelled\">\(visit.t("Annulé", "Cancelled"))</strong> " }
+        if event.statusValue == .draft { return "<strong class=\"badge\">\(visit.t("Brouillon", "Draft"))</strong> " }
+        if event.isPast(now: now) { return "<strong class=\"badge\">\(visit.t("Passé", "Past"))</strong> " }
+        return .empty
+    }
+
+    static func icsEvent(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> ICS.Event {
+        let location = [place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+        return ICS.Event(uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
+                         description: event.description, location: location, url: baseURL + EventsPaths.event.link(territory.slug, event.id),
+                         cancelled: event.statusValue == .cancelled)
+    }
+
+    static func calendarResponse(_ body: String, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: body))
+    }
+
+    /// The audience a registration is counted in, from the person's roles in the territory.
+    static func audience(_ roles: Set<Role>) -> String {
+        for role in [Role.professional, .decisionMaker, .patientPartner, .coordinator, .admin] where roles.contains(role) { return role.rawValue }
+        return Role.resident.rawValue
+    }
+
+    static func audienceLabel(_ raw: String) -> Text {
+        Role(rawValue: raw)?.label ?? Text("Habitant·e", "Resident")
+    }
+
+    /// Small-cell rule: counts of 1 to 4 people are written "moins de 5".
+    static func published(_ count: Int, visit: Visit) -> String {
+        switch SmallCells.publish(count) {
+        case .suppressed: visit.t("moins de 5", "fewer than 5")
+        case .count(let value): View.number(value, lang: visit.lang)
+        }
+    }
+}
+
+
+/// The agenda, the month view, the feed and event pages as an anonymous visitor sees them, kept
+/// whole for two seconds per territory, language and canonical address: they hold nothing
+/// personal, and a busy agenda then costs no query. Every write of this room on this instance
+/// drops them at once; another instance's writes show within two seconds (the figures they carry
+/// — seats left — are informative: a registration is always decided by the database).
+final class EventPageCache: Sendable {
+    static let lifetime: TimeInterval = 2
+    static let capacity = 1000
+    private let box = NIOLockedValueBox<[String: (at: Date, value: String)]>([:])
+
+    /// The kept value for `key`, or the one `build` makes (kept when not nil). When a kept value
+    /// grows old, the first request to see it builds the next one while the others are still
+    /// served the old one: a busy page is never built by every request at once.
+    func value(_ key: String, now: Date = Date(), build: () async throws -> String?) async throws -> String? {
+        let kept = box.withLockedValue { entries -> String? in
+            guard let hit = entries[key] else { return nil }
+            if now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
+            entries[key] = (now, hit.value) // this request rebuilds; the others keep the old one meanwhile
+            return nil
+        }
+        if let kept { return kept }
+        guard let fresh = try await build() else {
+            box.withLockedValue { _ = $0.removeValue(forKey: key) }
+            return nil
+        }
+        box.withLockedValue { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (now, fresh)
+        }
+        return fresh
+    }
+
+    func invalidate() { box.withLockedValue { $0.removeAll(keepingCapacity: true) } }
+
+    /// The key of a request: its path and query without the language (the language is part of it).
+    static func key(_ req: Request) -> String {
+        let query = (req.url.query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }.sorted().joined(separator: "&")
+        return req.visit.lang.rawValue + " " + req.url.path + "?" + query
+    }
+}
+
+extension Application {
+    private struct EventPageCacheKey: StorageKey { typealias Value = EventPageCache }
+    var eventPages: EventPageCache {
+        get {
+            guard let cache = storage[EventPageCacheKey.self] else { fatalError("EventPageCache used before EventsModule.boot") }
+            return cache
+        }
+        set { storage[EventPageCacheKey.self] = newValue }
+    }
+}
+
+extension Request {
+    /// A page of the room for an anonymous visitor, kept whole for a moment (see `EventPageCache`).
+    func anonymousPage(_ build: () async throws -> WebPage) async throws -> Response {
+        guard visit.viewer == nil, visit.flash == nil else { return render(try await build()) }
+        var built: WebPage?
+        let kept = try await application.eventPages.value(EventPageCache.key(self)) {
+            let page = try await build()
+            built = page
+            return page.status == .ok && !page.hasErrors ? page.title + "\n" + page.main.rendered : nil
+        }
+        if let built { return render(built) }
+        guard let kept, let cut = kept.firstIndex(of: "\n") else { return render(try await build()) }
+        return render(WebPage(title: String(kept[..<cut]), main: HTML(unsafeRaw: String(kept[kept.index(after: cut)...]))))
+    }
+
+    /// After a write of the room: anonymous pages are built again.
+    func eventsChanged() { application.eventPages.invalidate() }
+}

@@ -1,0 +1,208 @@
+import Core
+import Foundation
+import Testing
+@testable import Events
+
+@Suite("Paris time")
+struct ParisTimeTests {
+    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+    static func local(_ day: String, _ time: String) -> LocalDateTime { LocalDateTime(day: day, time: time)! }
+
+    @Test func winterAndSummerOffsets() throws {
+        #expect(try ParisTime.utc(Self.local("2027-01-15", "14:00")).get() == Self.utc("2027-01-15T13:00:00Z"))
+        #expect(try ParisTime.utc(Self.local("2027-07-15", "14:00")).get() == Self.utc("2027-07-15T12:00:00Z"))
+        #expect(ParisTime.local(Self.utc("2027-01-15T13:00:00Z")) == Self.local("2027-01-15", "14:00"))
+        #expect(ParisTime.local(Self.utc("2027-07-15T12:00:00Z")) == Self.local("2027-07-15", "14:00"))
+    }
+
+    /// 2027: summer time starts on Sunday 28 March at 01:00 UTC (02:00 → 03:00 in Paris).
+    @Test func marchChangeSkipsAnHour() throws {
+        #expect(try ParisTime.utc(Self.local("2027-03-28", "01:30")).get() == Self.utc("2027-03-28T00:30:00Z"))
+        #expect(ParisTime.utc(Self.local("2027-03-28", "02:30")) == .failure(.skipped))
+        #expect(try ParisTime.utc(Self.local("2027-03-28", "03:00")).get() == Self.utc("2027-03-28T01:00:00Z"))
+        #expect(ParisTime.offset(at: Self.utc("2027-03-28T00:59:00Z")) == 3600)
+        #expect(ParisTime.offset(at: Self.utc("2027-03-28T01:00:00Z")) == 7200)
+        // The day before and after: a meeting at 18:00 is 17:00 then 16:00 UTC.
+        #expect(try ParisTime.utc(Self.local("2027-03-27", "18:00")).get() == Self.utc("2027-03-27T17:00:00Z"))
+        #expect(try ParisTime.utc(Self.local("2027-03-29", "18:00")).get() == Self.utc("2027-03-29T16:00:00Z"))
+    }
+
+    /// 2026: summer time ends on Sunday 25 October at 01:00 UTC (03:00 → 02:00 in Paris).
+    @Test func octoberChangeRepeatsAnHour() throws {
+        // 02:30 happens twice: the first (summer) pass is taken.
+        #expect(try ParisTime.utc(Self.local("2026-10-25", "02:30")).get() == Self.utc("2026-10-25T00:30:00Z"))
+        #expect(ParisTime.local(Self.utc("2026-10-25T01:30:00Z")) == Self.local("2026-10-25", "02:30"))
+        #expect(try ParisTime.utc(Self.local("2026-10-25", "03:00")).get() == Self.utc("2026-10-25T02:00:00Z"))
+        #expect(try ParisTime.utc(Self.local("2026-10-26", "09:00")).get() == Self.utc("2026-10-26T08:00:00Z"))
+    }
+
+    @Test func agreesWithTheSystemZoneAllYear() throws {
+        let zone = TimeZone(identifier: "Europe/Paris")!
+        var date = Self.utc("2026-01-01T00:00:00Z")
+        while date < Self.utc("2028-12-31T00:00:00Z") {
+            #expect(ParisTime.offset(at: date) == zone.secondsFromGMT(for: date), "\(date)")
+            date = date.addingTimeInterval(3600 * 7)
+        }
+    }
+
+    @Test func weekdaysAndText() throws {
+        #expect(ParisTime.weekday(year: 2026, month: 11, day: 23) == 0) // a Monday
+        #expect(ParisTime.longText(Self.utc("2027-03-01T17:30:00Z"), french: true) == "lundi 1er mars 2027, 18 h 30")
+        #expect(LocalDateTime(day: "2027-02-29", time: "10:00") == nil)
+        #expect(LocalDateTime(day: "2027-02-28", time: "24:00") == nil)
+    }
+}
+
+@Suite("Event rules")
+struct EventRuleTests {
+    static let now = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+    static let communes: Set<String> = ["35360", "35068"]
+
+    static func fields(_ changes: [String: String] = [:]) -> [String: String] {
+        var base = ["kind": "forum", "title": "Forum santé", "description": "On parle de santé.", "day": "2027-03-28", "start_time": "14:00",
+                    "end_time": "16:00", "commune": "35360", "address": "2 rue de la Mairie", "capacity": "30"]
+        for (key, value) in changes { base[key] = value }
+        return base
+    }
+
+    static func parse(_ changes: [String: String], registered: Int = 0, kinds: [EventKind] = EventKind.allCases) -> Result<EventInput, FormErrorsBox> {
+        EventInput.parse(fields(changes), lists: ["access": ["plain-pied", "inconnu"], "themes": ["prevention"]], communes: communes, allowedKinds: kinds,
+                         registered: registered, now: now, lang: .fr)
+    }
+
+    static func errors(_ result: Result<EventInput, FormErrorsBox>) -> FormErrors {
+        if case .failure(let box) = result { return box.errors }
+        return FormErrors()
+    }
+
+    @Test func aGoodEventIsReadInParisTime() throws {
+        let input = try Self.parse([:]).get()
+        #expect(input.start == ISO8601DateFormatter().date(from: "2027-03-28T12:00:00Z")) // summer time that day
+        #expect(input.access == [.stepFree])
+        #expect(input.themes == [.prevention])
+    }
+
+    @Test func badInputGetsAMessageNextToItsField() throws {
+        #expect(Self.errors(Self.parse(["day": "2026-01-10"]))["day"] == "Cette date est passée : choisissez un jour à venir.")
+        #expect(Self.errors(Self.parse(["end_time": "13:00"]))["end_time"] == "La fin doit venir après le début.")
+        #expect(Self.errors(Self.parse(["start_time": "02:30"]))["start_time"]?.contains("n'existe pas") == true)
+        #expect(Self.errors(Self.parse(["capacity": "0"]))["capacity"] != nil)
+        #expect(Self.errors(Self.parse(["capacity": "10"], registered: 12))["capacity"] == "12 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
+        #expect(Self.errors(Self.parse(["commune": "", "address": ""]))["commune"]?.contains("lien en ligne") == true)
+        #expect(Self.errors(Self.parse(["commune": "99999"]))["commune"] == "Choisissez une commune du territoire.")
+        #expect(Self.errors(Self.parse(["online_url": "javascript:alert(1)"]))["online_url"] != nil)
+        #expect(Self.errors(Self.parse(["title": ""]))["title"] != nil)
+        #expect(Self.errors(Self.parse(["closes_on": "2027-04-01"]))["closes_on"] != nil)
+        #expect(Self.errors(Self.parse([:], kinds: [.workshop]))["kind"] == "Vous pouvez créer des ateliers participatifs seulement.")
+    }
+
+    @Test func onlineOnlyIsFine() throws {
+        let input = try Self.parse(["commune": "", "address": "", "online_url": "https://visio.example.org/a"]).get()
+        #expect(input.communeCode == nil && input.onlineURL != nil)
+    }
+
+    @Test func registrationWindow() throws {
+        let start = ISO8601DateFormatter().date(from: "2026-12-10T17:00:00Z")!
+        #expect(RegistrationWindow.state(opensOn: nil, closesOn: nil, start: start, now: Self.now) == .open)
+        #expect(RegistrationWindow.state(opensOn: "2026-12-01", closesOn: nil, start: start, now: Self.now) == .notYet)
+        #expect(RegistrationWindow.state(opensOn: nil, closesOn: "2026-11-22", start: start, now: Self.now) == .closed)
+        #expect(RegistrationWindow.state(opensOn: nil, closesOn: "2026-11-23", start: start, now: Self.now) == .open)
+        #expect(RegistrationWindow.state(opensOn: nil, closesOn: nil, start: start, now: start) == .closed)
+    }
+
+    @Test func seatsAndTheWaitingList() throws {
+        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 9, capacity: 10) == .registered)
+        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 10, capacity: 10) == .waiting)
+        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: true, registered: 1, capacity: 10) == .refused(.alreadyRegistered))
+        #expect(Seats.decide(status: .published, window: .closed, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.closed))
+        #expect(Seats.decide(status: .draft, window: .open, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.notPublished))
+        #expect(Seats.decide(status: .cancelled, window: .open, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.notPublished))
+        #expect(Seats.promotions(registered: 9, capacity: 10, waiting: 3) == 1)
+        #expect(Seats.promotions(registered: 5, capacity: 10, waiting: 3) == 3)
+        #expect(Seats.promotions(registered: 10, capacity: 10, waiting: 3) == 0)
+        #expect(Seats.left(registered: 12, capacity: 10) == 0)
+    }
+
+    @Test func whoOrganises() throws {
+        #expect(EventsPolicy.manages(rolesHere: [.coordinator], viewerID: 1, createdBy: 2, kind: .forum))
+        #expect(EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 2, createdBy: 2, kind: .workshop))
+        #expect(!EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 3, createdBy: 2, kind: .workshop))
+        #expect(!EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 2, createdBy: 2, kind: .forum))
+        #expect(!EventsPolicy.manages(rolesHere: [.resident, .decisionMaker], viewerID: 2, createdBy: 2, kind: .workshop))
+        #expect(EventsPolicy.kinds(rolesHere: [.patientPartner]) == [.workshop])
+    }
+}
+
+@Suite("Distance and calendar")
+struct DistanceAndMonthTests {
+    @Test func haversine() throws {
+        // Paris – Rennes, about 308 km as the crow flies.
+        let km = Distance.kilometres((48.8566, 2.3522), (48.1173, -1.6778))
+        #expect(abs(km - 308) < 3)
+        #expect(Distance.kilometres((48.0, -1.0), (48.0, -1.0)) == 0)
+        // One degree of latitude is about 111 km.
+        #expect(abs(Distance.kilometres((48.0, -1.0), (49.0, -1.0)) - 111.2) < 0.5)
+    }
+
+    @Test func communesNearVitre() throws {
+        let near = try #require(Distance.communes(within: 10, of: "35360", among: ["35360", "35006", "35068", "35211"]))
+        #expect(near.contains("35360") && near.contains("35006")) // Argentré-du-Plessis, about 8 km
+        #expect(!near.contains("35068") && !near.contains("35211")) // Châteaubourg ~15 km, Paimpont ~70 km
+        #expect(Distance.communes(within: 10, of: "00000", among: ["35360"]) == nil)
+    }
+
+    @Test func monthGrid() throws {
+        let march = MonthGrid(year: 2027, month: 3) // starts on a Monday, 31 days
+        #expect(march.weeks.first?.first == 1)
+        #expect(march.weeks.count == 5)
+        #expect(march.weeks.last == [29, 30, 31, nil, nil, nil, nil])
+        let february = MonthGrid(year: 2026, month: 2) // starts on a Sunday
+        #expect(february.weeks.first == [nil, nil, nil, nil, nil, nil, 1])
+        #expect(MonthGrid(year: 2026, month: 12).next == (2027, 1))
+        #expect(MonthGrid(year: 2027, month: 1).previous == (2026, 12))
+        #expect(MonthGrid.parse("2027-13") == nil && MonthGrid.parse("abc") == nil)
+        #expect(MonthGrid.parse("2027-03")! == (2027, 3))
+        let range = march.range
+        #expect(range.start == ISO8601DateFormatter().date(from: "2027-02-28T23:00:00Z"))
+        #expect(range.end == ISO8601DateFormatter().date(from: "2027-03-31T22:00:00Z"))
+    }
+}
+
+@Suite("Live participation")
+struct LiveRuleTests {
+    @Test func codes() throws {
+        let code = LiveCode.random()
+        #expect(code.count == 6 && LiveCode.normalise(code) == code)
+        #expect(LiveCode.normalise("k7m p2q") == "K7MP2Q")
+        #expect(LiveCode.normalise("K7MP2") == nil)
+        #expect(LiveCode.normalise("O0I1LX") == nil)
+    }
+
+    @Test func pollOptionsAndIdeas() throws {
+        #expect(try LiveRules.pollOptions("Oui\n\nNon\n", lang: .fr).get() == ["Oui", "Non"])
+        #expect((try? LiveRules.pollOptions("Oui", lang: .fr).get()) == nil)
+        #expect((try? LiveRules.pollOptions("Oui\noui", lang: .fr).get()) == nil)
+        #expect(try LiveRules.idea("  <b>Un bus</b> ", lang: .fr).get() == "<b>Un bus</b>") // escaped when shown, not here
+        #expect((try? LiveRules.idea(String(repeating: "a", count: 281), lang: .fr).get()) == nil)
+    }
+
+    @Test func contributionsAreRateLimitedPerParticipant() throws {
+        let limiter = RateLimiter()
+        let key = LiveRules.limiterKey(participant: "abc")
+        let start = Date()
+        for second in 0..<LiveRules.limit {
+            #expect(limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(Double(second))))
+            limiter.record(key, now: start.addingTimeInterval(Double(second)))
+        }
+        #expect(!limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
+        #expect(limiter.allows(LiveRules.limiterKey(participant: "other"), limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
+        #expect(limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(61)))
+    }
+
+    @Test func feedbackLinkMustBeAQuestionnaireOfTheTerritory() throws {
+        #expect((try? FeedbackLink.check("/vitre/questionnaires/12", territorySlug: "vitre", lang: .fr).get()) == "/vitre/questionnaires/12")
+        #expect((try? FeedbackLink.check("/broceliande/questionnaires/12", territorySlug: "vitre", lang: .fr).get()) == nil)
+        #expect((try? FeedbackLink.check("https://evil.example/vitre/questionnaires/1", territorySlug: "vitre", lang: .fr).get()) == nil)
+        #expect((try? FeedbackLink.check("/vitre/questionnaires/", territorySlug: "vitre", lang: .fr).get()) == nil)
+    }
+}
