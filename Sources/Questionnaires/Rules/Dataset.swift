@@ -18,7 +18,14 @@ public struct Dataset: Sendable {
         public var keys: [String] = []
         var index: [String: Int32] = [:]
 
-        init(kind: QuestionKind) { self.kind = kind }
+        init(kind: QuestionKind, capacity: Int = 0) {
+            self.kind = kind
+            switch kind {
+            case .multiple: masks.reserveCapacity(capacity)
+            case .number: numbers.reserveCapacity(capacity)
+            default: codes.reserveCapacity(capacity)
+            }
+        }
 
         mutating func code(_ key: String) -> Int32 {
             if let code = index[key] { return code }
@@ -45,7 +52,18 @@ public struct Dataset: Sendable {
     public var count: Int { ids.count }
     public var lastID: Int { ids.last ?? 0 }
 
+    /// How many rows are coming: arrays are sized once instead of doubling (memory, docs/PERFORMANCE.md).
+    var expected = 0
+
     public init() {}
+
+    public mutating func reserve(_ rows: Int) {
+        expected = rows
+        for array in [\Dataset.waves, \Dataset.communes, \Dataset.days] as [WritableKeyPath<Dataset, [Int32]>] { self[keyPath: array].reserveCapacity(rows) }
+        ids.reserveCapacity(rows)
+        channels.reserveCapacity(rows)
+        audiences.reserveCapacity(rows)
+    }
 
     public struct Meta: Sendable {
         public var wave: Int
@@ -79,7 +97,7 @@ public struct Dataset: Sendable {
             communes.append(-1)
         }
         for question in questions where !question.kind.isText && question.kind != .date {
-            var column = columns.removeValue(forKey: question.key) ?? Column(kind: question.kind)
+            var column = columns.removeValue(forKey: question.key) ?? Column(kind: question.kind, capacity: expected)
             column.fill(to: row)
             column.add(answers[question.key], question: question)
             columns[question.key] = column

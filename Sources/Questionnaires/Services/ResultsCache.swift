@@ -32,10 +32,12 @@ public final class ResultsCache: Sendable {
             after = 0
         }
         let versions = try await QuestionnaireStore.versions(of: questionnaireID, on: db)
+        entry.data.reserve(tally.n)
         try await Self.read(questionnaireID, after: after, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         if entry.data.count != tally.n {
             // An id below the last was committed late: read everything again.
             entry = Entry()
+            entry.data.reserve(tally.n)
             try await Self.read(questionnaireID, after: 0, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         }
         let fresh = entry
