@@ -170,6 +170,23 @@ acknowledged=$(( post_total - post_errors ))
 stored=$(( after_answers - before_answers ))
 if awk -v r="$post_rps" 'BEGIN { exit !(r >= 1000) }' && [ "$stored" -ge "$acknowledged" ] && [ "$post_errors" = 0 ]; then post_ok="met"; else post_ok="**missed**"; verdict_q=fail; fi
 
+# Registrations (issue #4): 2,000 POSTs sent at once by a coordinator registering 2,000 different
+# people for an event of 100 places; every response awaited, then the database counted.
+cols=$(q "SELECT group_concat(name, ', ') FROM pragma_table_info('events') WHERE name <> 'id'")
+source_event=$(q "SELECT id FROM events WHERE title LIKE 'Charge %' ORDER BY id LIMIT 1 OFFSET 1000")
+q "INSERT INTO events ($cols) SELECT $(printf '%s' "$cols" | sed "s/\btitle\b/'Charge : rafale d''inscriptions'/; s/\bcapacity\b/100/; s/\blive_code\b/'RAFALE'/") FROM events WHERE id = $source_event"
+burst_id=$(q "SELECT id FROM events WHERE live_code = 'RAFALE'")
+burst_seed=$(awk '$6 == "agora_csrf" {print $7}' "$jar")
+burst_token=$(curl -s -b "$jar" "$BASE/vitre/evenements/$burst_id/inscrire" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+log "burst of 2000 registrations for 100 places"
+burst_line=$(python3 "$ROOT/scripts/burst.py" 127.0.0.1 "$PORT" "/vitre/evenements/$burst_id/inscrire" "agora_session=$session; agora_csrf=$burst_seed" "$burst_token" 2000)
+burst_registered=$(q "SELECT count(*) FROM event_registrations WHERE event_id = $burst_id AND status = 'registered'")
+burst_waiting=$(q "SELECT count(*) FROM event_registrations WHERE event_id = $burst_id AND status = 'waiting'")
+burst_send=$(printf '%s' "$burst_line" | sed -n 's/.*send_seconds=\([0-9.]*\).*/\1/p')
+burst_total=$(printf '%s' "$burst_line" | sed -n 's/.*total_seconds=\([0-9.]*\).*/\1/p')
+burst_ok_responses=$(printf '%s' "$burst_line" | sed -n 's/.*status_303=\([0-9]*\).*/\1/p')
+if [ "$burst_registered" = 100 ] && [ "$burst_waiting" = 1900 ] && [ "${burst_ok_responses:-0}" = 2000 ]; then burst_ok="met"; else burst_ok="**missed**"; verdict_q=fail; fi
+
 rss_after=$(rss_kb); rss_peak=$(peak_kb)
 
 to_ms() { # wrk prints 812.00us, 3.20ms or 1.02s
@@ -226,6 +243,13 @@ into memory, took ${cold_ms} ms; later ones read only new answers).
 | answers acknowledged (303) / new rows in the database | $acknowledged / $stored | none lost |
 | errors | $post_errors | 0 |
 | verdict | $post_ok | |
+
+| registration burst (2,000 POSTs at once, 100 places) | measured | target |
+| --- | ---: | --- |
+| sent in | ${burst_send} s | within 1 s |
+| responses (303 = registered or waiting list) | ${burst_ok_responses:-0} of 2000 (all answered in ${burst_total} s) | 2,000, no error |
+| registered / waiting list | $burst_registered / $burst_waiting | exactly 100 / 1,900 |
+| verdict | $burst_ok | |
 
 | page weight and memory | measured | target |
 | --- | ---: | --- |
