@@ -187,6 +187,17 @@ burst_total=$(printf '%s' "$burst_line" | sed -n 's/.*total_seconds=\([0-9.]*\).
 burst_ok_responses=$(printf '%s' "$burst_line" | sed -n 's/.*status_303=\([0-9]*\).*/\1/p')
 if [ "$burst_registered" = 100 ] && [ "$burst_waiting" = 1900 ] && [ "${burst_ok_responses:-0}" = 2000 ]; then burst_ok="met"; else burst_ok="**missed**"; verdict_q=fail; fi
 
+# Live poll (issue #4): 500 participants, each with a cookie of their own, vote within 5 s on the
+# open poll of the demo workshop; a projector (WebSocket + fetch, as live.js) must show each vote
+# in under a second.
+live=$(q "SELECT e.live_code || '|' || e.id FROM event_activities a JOIN events e ON e.id = a.event_id JOIN territories t ON t.id = e.territory_id WHERE a.open = 1 AND a.kind = 'poll' AND t.slug = 'vitre' ORDER BY a.id LIMIT 1")
+[ -n "$live" ] || die "the demo has no open live poll in /vitre"
+log "live poll: 500 participants vote within 5 s"
+live_line=$(python3 "$ROOT/scripts/livepoll.py" 127.0.0.1 "$PORT" "${live%%|*}" "/vitre/evenements/${live#*|}/projection?js=1" "$session" 500 5)
+lp() { printf '%s' "$live_line" | sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
+live_ok_votes=$(lp votes_ok); live_shown=$(lp shown); live_median=$(lp median_ms); live_p99=$(lp p99_ms); live_max=$(lp max_ms); live_fetches=$(lp fetches)
+if [ "$live_ok_votes" = 500 ] && [ "$live_shown" = 500 ] && [ "${live_max:-99999}" -lt 1000 ] 2>/dev/null; then live_ok="met"; else live_ok="**missed**"; verdict_q=fail; fi
+
 rss_after=$(rss_kb); rss_peak=$(peak_kb)
 
 to_ms() { # wrk prints 812.00us, 3.20ms or 1.02s
@@ -250,6 +261,13 @@ into memory, took ${cold_ms} ms; later ones read only new answers).
 | responses (303 = registered or waiting list) | ${burst_ok_responses:-0} of 2000 (all answered in ${burst_total} s) | 2,000, no error |
 | registered / waiting list | $burst_registered / $burst_waiting | exactly 100 / 1,900 |
 | verdict | $burst_ok | |
+
+| live poll (500 participants vote within 5 s, one projector) | measured | target |
+| --- | ---: | --- |
+| votes acknowledged / shown on the projector | ${live_ok_votes:-0} / ${live_shown:-0} | 500 / 500 |
+| delay from a vote to the projector showing it: median / p99 / slowest | ${live_median} / ${live_p99} / ${live_max} ms | slowest < 1,000 ms |
+| projector fetches (WebSocket message, then at most one fetch every 250 ms) | ${live_fetches} | |
+| verdict | $live_ok | |
 
 | page weight and memory | measured | target |
 | --- | ---: | --- |
