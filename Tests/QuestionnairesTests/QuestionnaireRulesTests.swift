@@ -190,12 +190,12 @@ struct QuestionnaireRulesTests {
         let cells = AnswerLayout.cells(answers, columns: columns)
         #expect(cells == ["1", "", "0", "1", "0", "0", "prevention", "", "", "3", "4", ""])
         let text = CSV.line(["canal"] + columns.map(\.name)) + "\n" + CSV.line(["telephone"] + cells) + "\n" + CSV.line(["fax"] + cells) + "\n"
-        let read = AnswerLayout.read(try CSV.parse(text), definition: definition)
+        let read = AnswerLayout.read(try CSV.parse(text), definition: definition, waves: [], today: "2026-12-01")
         #expect(read.rows.count == 2)
         #expect(read.rows[0].channel == .phone)
         #expect(Self.validator.validate(read.rows[0].typed).answers == answers)
         #expect(read.problems == [AnswerLayout.ImportProblem(line: 3, column: "canal", message: "Canal inconnu « fax » : écrivez en-ligne, papier, tablette, telephone, en-personne.")])
-        let wrong = AnswerLayout.read(try CSV.parse("q2,q99\n1,2\n"), definition: definition)
+        let wrong = AnswerLayout.read(try CSV.parse("q2,q99\n1,2\n"), definition: definition, waves: [], today: "2026-12-01")
         #expect(wrong.rows.isEmpty && wrong.problems.first?.column == "q99")
         let codebook = AnswerLayout.codebook(definition, lang: .fr)
         #expect(codebook.contains { $0[0] == "q5_2" && $0[3].contains("Frein 2") })
@@ -221,14 +221,188 @@ struct QuestionnaireRulesTests {
     @Test func definitionsMoveAndRemoveQuestions() {
         var d = Self.sample()
         d.sections.append(Section(key: "s99", title: "Fin"))
-        d.move(question: "q2", up: true)
-        #expect(d.questions.first?.key == "q2") // already first: nothing moves
-        d.move(question: "q2", up: false)
-        #expect(d.questions.map(\.key).prefix(2) == ["q3", "q2"])
-        d.move(question: "q9", up: false)
+        #expect(d.move(question: "q2", up: true) == nil) // already first: nothing moves
+        #expect(d.questions.first?.key == "q2")
+        // q3 is asked only after q2's answer: neither may pass the other, and nothing moves.
+        let conflict = Definition.OrderConflict(question: "q3", dependsOn: "q2")
+        #expect(d.move(question: "q2", up: false) == conflict)
+        #expect(d.move(question: "q3", up: true) == conflict)
+        #expect(d.questions.map(\.key).prefix(2) == ["q2", "q3"])
+        // A question without a link to them passes freely.
+        #expect(d.move(question: "q5", up: true) == nil)
+        #expect(d.questions.map(\.key).prefix(3) == ["q2", "q5", "q3"])
+        #expect(d.move(question: "q9", up: false) == nil)
         #expect(d.sections[1].questions.map(\.key) == ["q9"])
+        #expect(d.brokenConditions().isEmpty)
+        #expect(d.dependents(of: "q2").map(\.key) == ["q3"])
         d.remove(question: "q2")
         #expect(d.question("q2") == nil && d.question("q3")?.condition == nil)
         #expect(Definition.decode(d.json()) == d)
+    }
+
+    /// Two sections: "Vous" (q2, q7) then "Suite" (q3, shown after q2 = 2).
+    static func twoSections() -> Definition {
+        let sample = Self.sample()
+        var d = Definition(nextKey: 20)
+        d.sections = [Section(key: "s1", title: "Vous", questions: [sample.question("q2")!, sample.question("q7")!]),
+                      Section(key: "s2", title: "Suite", questions: [sample.question("q3")!]),
+                      Section(key: "s3", title: "Fin", questions: [sample.question("q9")!])]
+        return d
+    }
+
+    @Test func sectionMovesThatWouldBreakAConditionAreRefused() {
+        var d = Self.twoSections()
+        let conflict = Definition.OrderConflict(question: "q3", dependsOn: "q2")
+        #expect(d.move(section: "s2", up: true) == conflict)
+        #expect(d.move(section: "s1", up: false) == conflict)
+        #expect(d.sections.map(\.key) == ["s1", "s2", "s3"])
+        // Sections without a condition between them swap.
+        #expect(d.move(section: "s3", up: true) == nil)
+        #expect(d.sections.map(\.key) == ["s1", "s3", "s2"])
+        // Across a section edge, question by question.
+        #expect(d.move(question: "q2", up: false) == nil) // below q7, still in s1
+        #expect(d.move(question: "q2", up: false) == nil) // to the top of s3
+        #expect(d.move(question: "q2", up: false) == nil) // below q9
+        #expect(d.move(question: "q2", up: false) == nil) // to the top of s2, still before q3
+        #expect(d.move(question: "q2", up: false) == conflict) // would pass q3
+        #expect(d.questions.map(\.key) == ["q7", "q9", "q2", "q3"])
+    }
+
+    @Test func conditionsMayOnlyTestAnEarlierQuestion() {
+        let d = Self.twoSections()
+        // The builder's list: questions before where the question will stand.
+        #expect(d.questions(before: nil, inSection: "s1").map(\.key) == ["q2", "q7"])
+        #expect(d.questions(before: "q7", inSection: "s1").map(\.key) == ["q2"])
+        #expect(d.questions(before: "q2", inSection: "s3").map(\.key) == ["q7", "q3", "q9"])
+        #expect(d.questions(before: nil, inSection: nil).map(\.key) == ["q2", "q7", "q3", "q9"])
+        let message = "La condition doit porter sur une réponse d'une question posée avant."
+        // A new question at the end of "Vous" may test q7 (agreement) but not q3, asked later.
+        let fresh = Question(key: "q20", kind: .shortText, label: "")
+        let ok = QuestionInput.read(["label": "Pourquoi ?", "section": "s1", "condition": "q7=4"], into: fresh, definition: d, lang: .fr)
+        #expect(ok.errors.isEmpty && ok.question.condition == Condition(question: "q7", equals: "4"))
+        let later = QuestionInput.read(["label": "Pourquoi ?", "section": "s1", "condition": "q3=4"], into: fresh, definition: d, lang: .fr)
+        #expect(later.errors["condition"] == message && later.question.condition == nil)
+        // Editing q2 to test q7, after it: refused; an unknown question: refused.
+        let q2 = d.question("q2")!
+        #expect(QuestionInput.read(["label": "Médecin", "section": "s1", "choices": "Oui\nNon", "condition": "q7=4"], into: q2, definition: d, lang: .fr).errors["condition"] == message)
+        #expect(QuestionInput.read(["label": "Médecin", "section": "s1", "choices": "Oui\nNon", "condition": "q77=1"], into: q2, definition: d, lang: .fr).errors["condition"] == message)
+        // Moved to the last section, q2 would come after q7: then q7 may be tested.
+        let moved = QuestionInput.read(["label": "Médecin", "section": "s3", "choices": "Oui\nNon", "condition": "q7=4"], into: q2, definition: d, lang: .fr)
+        #expect(moved.errors.isEmpty)
+        // …but saving it there leaves q3 (which tests q2) before it: the builder refuses that.
+        let saved = d.saving(moved.question, inSection: "s3")
+        #expect(saved.questions.map(\.key) == ["q7", "q3", "q9", "q2"])
+        #expect(saved.brokenConditions() == [Definition.OrderConflict(question: "q3", dependsOn: "q2")])
+        // Saving q3 into another section keeps its condition (nothing cleared on the way).
+        let q3 = d.question("q3")!
+        #expect(d.saving(q3, inSection: "s3").question("q3")?.condition == q3.condition)
+        #expect(d.saving(q3, inSection: "s3").brokenConditions().isEmpty)
+        // A condition on an unknown question is broken too.
+        var unknown = d
+        unknown.sections[0].questions[1].condition = Condition(question: "q99", equals: "1")
+        #expect(unknown.brokenConditions() == [Definition.OrderConflict(question: "q7", dependsOn: "q99")])
+        // The demo questionnaires hold no broken condition.
+        #expect(NeedsTemplates.users().brokenConditions().isEmpty && NeedsTemplates.professionals().brokenConditions().isEmpty)
+    }
+
+    @Test func fieldsOfUnknownQuestionsAreFound() {
+        let validator = Self.validator
+        let clean = Self.typed(["q6-1": "prevention", "q6-2": "sante-mentale", "q7": "4", "_canal": "papier"], lists: ["q5": ["1"]])
+        #expect(validator.unknownFields(clean, extra: ["_canal"]).isEmpty)
+        #expect(validator.unknownFields(TypedAnswers(lists: ["q5[]": ["1"]]), extra: []).isEmpty) // as the CSV import writes lists
+        let tampered = Self.typed(["q99": "1", "q6-3": "prevention", "q8-r9": "2", "_canal": "papier"], lists: ["q55": ["1"]])
+        #expect(validator.unknownFields(tampered, extra: ["_canal"]) == ["q55", "q6-3", "q8-r9", "q99"])
+        #expect(validator.unknownFields(Self.typed(["_canal": "papier"]), extra: []) == ["_canal"])
+        #expect(validator.unknownMessage(["q99"]).contains("« q99 »") && validator.unknownMessage(["q99"]).contains("rien n'a été enregistré"))
+    }
+
+    @Test func numbersFallIntoRoundRanges() {
+        let whole = Results.bins((0...23).map(Double.init))
+        #expect(whole.map { $0.label(.fr) } == ["0 à 4", "5 à 9", "10 à 14", "15 à 19", "20 à 24"])
+        #expect(whole.map(\.count) == [5, 5, 5, 5, 4])
+        let decimals = Results.bins([0.5, 1.25, 2.0, 3.75])
+        #expect(decimals.count == 7)
+        #expect(decimals.first?.label(.fr) == "de 0,5 à moins de 1")
+        #expect(decimals.last?.label(.fr) == "de 3,5 à 4" && decimals.last?.label(.en) == "from 3.5 to 4")
+        #expect(decimals.map(\.count) == [1, 1, 0, 1, 0, 0, 1])
+        #expect(Results.bins([7, 7, 7]).map { "\($0.label(.fr)) \($0.count)" } == ["7 3"])
+        #expect(Results.bins([]).isEmpty)
+        // Never more than 8 ranges, every value counted once.
+        let samples: [[Double]] = [(0...80).map(Double.init), [0, 1000], [3, 4, 5, 6, 7], [-12.5, 0.01, 99.99], [1e6, 2e6 + 1]]
+        for values in samples {
+            let bins = Results.bins(values)
+            #expect(bins.count <= 8 && bins.map(\.count).reduce(0, +) == values.count, "\(values)")
+            #expect(zip(bins, bins.dropFirst()).allSatisfy { $0.upper == $1.lower })
+        }
+        #expect(Results.bins([3, 4, 5, 6, 7]).map { $0.label(.fr) } == ["3", "4", "5", "6", "7"])
+        // A number question's result carries them.
+        let definition = Self.sample()
+        let data = Self.dataset(definition, [1, 2, 2, 30, 45].map { (["q2": .choice("2"), "q3": .number(Double($0))], .online, 0) })
+        let result = Results.of(definition.question("q3")!, in: data, rows: Array(0..<5))
+        #expect(result.bins.map(\.count).reduce(0, +) == 5 && result.bins.first?.count == 3)
+    }
+
+    @Test func datesAreCountedByMonthOrByYear() {
+        let items: [(row: Int, text: String)] = [(0, "2026-03-05"), (1, "2026-05-01"), (2, "2026-03-31"), (4, "2026-05-20")]
+        let all = Results.dates(items, rows: [0, 1, 2, 3, 4], key: "q1")
+        #expect(all.answered == 4)
+        #expect(all.lines == [.init(key: "2026-03", count: 2), .init(key: "2026-04", count: 0), .init(key: "2026-05", count: 2)])
+        #expect(Results.dates(items, rows: [1, 3], key: "q1").lines == [.init(key: "2026-05", count: 1)])
+        #expect(Results.dates(items, rows: [], key: "q1").answered == 0)
+        let births = Results.dates([(0, "1950-02-01"), (1, "1952-07-14"), (2, "1990-01-01")], rows: [0, 1, 2], key: "q1")
+        #expect(births.lines.count == 41 && births.lines.first == .init(key: "1950", count: 1) && births.lines.last == .init(key: "1990", count: 1))
+        #expect(Results.periodLabel("2026-03", lang: .fr) == "mars 2026" && Results.periodLabel("1950", lang: .fr) == "1950")
+    }
+
+    static func wave(_ id: Int, _ name: String, _ starts: String, _ ends: String) -> WaveRecord {
+        WaveRecord(id: id, questionnaire_id: 1, name: name, starts_on: starts, ends_on: ends, target_total: 100, target_users: 0, target_professionals: 0, commune_targets: "{}")
+    }
+
+    static let waves = [wave(1, "Vague 1 · printemps", "2026-03-01", "2026-06-30"), wave(2, "Vague 2 · automne", "2026-09-15", "2027-01-31")]
+
+    @Test func wavesDoNotOverlapAndADayBetweenTwoBelongsToNone() {
+        let waves = Self.waves
+        #expect(Waves.running(on: "2026-03-01", in: waves)?.id == 1)
+        #expect(Waves.running(on: "2026-06-30", in: waves)?.id == 1)
+        #expect(Waves.running(on: "2026-08-01", in: waves) == nil) // between the two: hors vague
+        #expect(Waves.running(on: "2027-02-01", in: waves) == nil) // after the last
+        #expect(Waves.running(on: "2026-10-01", in: waves)?.id == 2)
+        #expect(Waves.overlapping(starts: "2026-06-30", ends: "2026-07-15", excluding: nil, in: waves)?.id == 1)
+        #expect(Waves.overlapping(starts: "2026-01-01", ends: "2027-12-31", excluding: nil, in: waves)?.id == 1)
+        #expect(Waves.overlapping(starts: "2026-07-01", ends: "2026-09-14", excluding: nil, in: waves) == nil)
+        #expect(Waves.overlapping(starts: "2026-03-01", ends: "2026-07-31", excluding: 1, in: waves) == nil) // editing wave 1 itself
+        #expect(Waves.day("31/03/2026") == "2026-03-31" && Waves.day("1/4/2026") == "2026-04-01" && Waves.day(" 2026-03-31 ") == "2026-03-31")
+        #expect(Waves.day("31/02/2026") == nil && Waves.day("2026-3-31") == nil && Waves.day("hier") == nil)
+        #expect((try? Waves.named("vague 1 · PRINTEMPS", in: waves).get())?.id == 1)
+        #expect((try? Waves.named("2", in: waves).get())?.id == 2)
+        guard case .failure(let unknown) = Waves.named("Vague 9", in: waves) else { Issue.record("a wave nobody has was found"); return }
+        #expect(unknown.message.hasPrefix("Vague inconnue « Vague 9 »"))
+        guard case .failure(let twice) = Waves.named("Pareil", in: [Self.wave(1, "Pareil", "2026-01-01", "2026-01-31"), Self.wave(2, "Pareil", "2026-02-01", "2026-02-28")]) else {
+            Issue.record("an ambiguous name was accepted"); return
+        }
+        #expect(twice.message.contains("numéro"))
+    }
+
+    @Test func theImportReadsWavesAndDates() throws {
+        let definition = Self.sample()
+        let columns = AnswerLayout.columns(definition)
+        let cells = AnswerLayout.cells(["q2": .choice("1"), "q8": .matrix(["r1": 3, "r2": 4])], columns: columns)
+        func row(_ wave: String, _ date: String) -> String { CSV.line([wave, date] + cells) }
+        let header = CSV.line(["vague", "date"] + columns.map(\.name))
+        let good = [header, row("Vague 1 · printemps", "05/04/2026"), row("", "2026-10-01"), row("", "2026-08-01"), row("", ""), row("1", "2026-10-01")].joined(separator: "\n")
+        let read = AnswerLayout.read(try CSV.parse(good), definition: definition, waves: Self.waves, today: "2026-12-01")
+        #expect(read.problems.isEmpty)
+        #expect(read.rows.map(\.wave) == [1, 2, nil, 2, 1]) // named; running on its day; between two waves: none; today's; by number
+        #expect(read.rows.map(\.day) == ["2026-04-05", "2026-10-01", "2026-08-01", "2026-12-01", "2026-10-01"])
+        let bad = [header, row("Vague 9", "2026-13-01"), row("", "2027-05-01")].joined(separator: "\n")
+        let problems = AnswerLayout.read(try CSV.parse(bad), definition: definition, waves: Self.waves, today: "2026-12-01").problems
+        #expect(problems.map(\.line) == [2, 2, 3] && problems.map(\.column) == ["vague", "date", "date"])
+        #expect(problems[1].message == "Date invalide « 2026-13-01 » : écrivez-la AAAA-MM-JJ (2026-03-31) ou JJ/MM/AAAA (31/03/2026).")
+        #expect(problems[2].message.contains("dans le futur"))
+        // The codebook lists the waves by number; the spreadsheet variant writes decimals with a comma.
+        #expect(AnswerLayout.codebook(definition, lang: .fr, waves: Self.waves).contains { $0[0] == "vague" && $0[3] == "1 = Vague 1 · printemps ; 2 = Vague 2 · automne" })
+        let number = AnswerLayout.columns(definition).filter { $0.name == "q3" }
+        #expect(AnswerLayout.cells(["q3": .number(7.5)], columns: number, decimalComma: true) == ["7,5"])
+        #expect(AnswerLayout.cells(["q3": .number(7.5)], columns: number) == ["7.5"])
     }
 }

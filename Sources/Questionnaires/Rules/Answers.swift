@@ -202,6 +202,31 @@ public struct AnswerValidator: Sendable {
 
     enum Outcome { case none, value(AnswerValue), error(String) }
 
+    /// The typed fields that belong to no question of this version (a tampered or outdated form),
+    /// leaving aside the page's own fields `extra` (channel, wave…). Never ignored: the answer is refused.
+    public func unknownFields(_ typed: TypedAnswers, extra: Set<String>) -> [String] {
+        var fields = extra
+        var lists = Set<String>()
+        for q in definition.questions {
+            switch q.kind {
+            case .multiple: lists.insert(q.key)
+            case .ranking: for place in stride(from: 1, through: q.rankCount, by: 1) { fields.insert("\(q.key)-\(place)") }
+            case .matrix: for row in q.rows { fields.insert("\(q.key)-\(row.key)") }
+            default: fields.insert(q.key)
+            }
+        }
+        let unknown = typed.fields.keys.filter { !fields.contains($0) }
+            + typed.lists.keys.filter { !lists.contains($0.hasSuffix("[]") ? String($0.dropLast(2)) : $0) }
+        return unknown.sorted()
+    }
+
+    /// The message for answers to unknown questions.
+    public func unknownMessage(_ names: [String]) -> String {
+        let list = names.prefix(3).map { "« \($0) »" }.joined(separator: ", ")
+        return t("Le formulaire contient une réponse à une question qui n'existe pas dans ce questionnaire (\(list)) : rien n'a été enregistré. Rechargez la page puis vérifiez les réponses.",
+                 "The form holds an answer to a question this questionnaire does not have (\(list)): nothing was saved. Reload the page then check the answers.")
+    }
+
     func missing(_ question: Question) -> String {
         switch question.kind {
         case .single, .agreement, .scale, .commune: t("Choisissez une réponse.", "Choose an answer.")

@@ -162,28 +162,70 @@ public struct Definition: Codable, Sendable, Equatable {
         (try? JSONDecoder().decode(Definition.self, from: Data(text.utf8))) ?? Definition()
     }
 
-    /// Moves a question one place up or down, across sections when at the edge of one.
-    public mutating func move(question key: String, up: Bool) {
+    /// Moves a question one place up or down, across sections when at the edge of one. A move
+    /// that would put a question before the one its display condition tests (or the reverse) is
+    /// refused: nothing moves and the conflict is returned.
+    public mutating func move(question key: String, up: Bool) -> OrderConflict? {
         guard let s = sections.firstIndex(where: { $0.questions.contains { $0.key == key } }),
-              let q = sections[s].questions.firstIndex(where: { $0.key == key }) else { return }
+              let q = sections[s].questions.firstIndex(where: { $0.key == key }) else { return nil }
+        var moved = self
         let target = up ? q - 1 : q + 1
-        if sections[s].questions.indices.contains(target) {
-            sections[s].questions.swapAt(q, target)
+        if moved.sections[s].questions.indices.contains(target) {
+            moved.sections[s].questions.swapAt(q, target)
         } else if up, s > 0 {
-            let item = sections[s].questions.remove(at: q)
-            sections[s - 1].questions.append(item)
+            let item = moved.sections[s].questions.remove(at: q)
+            moved.sections[s - 1].questions.append(item)
         } else if !up, s + 1 < sections.count {
-            let item = sections[s].questions.remove(at: q)
-            sections[s + 1].questions.insert(item, at: 0)
+            let item = moved.sections[s].questions.remove(at: q)
+            moved.sections[s + 1].questions.insert(item, at: 0)
         }
+        if let conflict = moved.newConflict(comparedWith: self) { return conflict }
+        self = moved
+        return nil
     }
 
-    public mutating func move(section key: String, up: Bool) {
-        guard let s = sections.firstIndex(where: { $0.key == key }) else { return }
+    /// Moves a section one place up or down, refused like a question's move when it would break
+    /// a display condition.
+    public mutating func move(section key: String, up: Bool) -> OrderConflict? {
+        guard let s = sections.firstIndex(where: { $0.key == key }) else { return nil }
         let target = up ? s - 1 : s + 1
-        guard sections.indices.contains(target) else { return }
-        sections.swapAt(s, target)
+        guard sections.indices.contains(target) else { return nil }
+        var moved = self
+        moved.sections.swapAt(s, target)
+        if let conflict = moved.newConflict(comparedWith: self) { return conflict }
+        self = moved
+        return nil
     }
+
+    /// A display condition that would test a question asked later: `question` depends on `dependsOn`.
+    public struct OrderConflict: Error, Equatable, Sendable {
+        public let question: String
+        public let dependsOn: String
+        public init(question: String, dependsOn: String) { self.question = question; self.dependsOn = dependsOn }
+    }
+
+    /// The display conditions that do not test a question asked before theirs (a later or an
+    /// unknown question): such a question would never be asked.
+    public func brokenConditions() -> [OrderConflict] {
+        var seen = Set<String>()
+        var out: [OrderConflict] = []
+        for q in questions {
+            if let condition = q.condition, !seen.contains(condition.question) {
+                out.append(OrderConflict(question: q.key, dependsOn: condition.question))
+            }
+            seen.insert(q.key)
+        }
+        return out
+    }
+
+    /// The first broken condition of this definition that `before` did not have.
+    func newConflict(comparedWith before: Definition) -> OrderConflict? {
+        let old = before.brokenConditions()
+        return brokenConditions().first { !old.contains($0) }
+    }
+
+    /// The questions whose display condition tests `key`.
+    public func dependents(of key: String) -> [Question] { questions.filter { $0.condition?.question == key } }
 
     /// Removes a question and the display conditions that pointed at it.
     public mutating func remove(question key: String) {
@@ -206,10 +248,34 @@ public struct Definition: Codable, Sendable, Equatable {
         if let s = sections.firstIndex(where: { $0.key == sectionKey }) { sections[s].questions.append(question) }
     }
 
+    /// The definition once `question` is saved into `sectionKey`: replaced where it is when it
+    /// stays in its section, else taken out of its old section (conditions untouched) and added
+    /// at the end of the new one.
+    public func saving(_ question: Question, inSection sectionKey: String) -> Definition {
+        var out = self
+        let current = sections.first { $0.questions.contains { $0.key == question.key } }?.key
+        if let current, current != sectionKey, sections.contains(where: { $0.key == sectionKey }) {
+            for s in out.sections.indices { out.sections[s].questions.removeAll { $0.key == question.key } }
+        }
+        out.put(question, inSection: sectionKey)
+        return out
+    }
+
     /// The questions asked before `key`: those a display condition may depend on.
     public func questions(before key: String?) -> [Question] {
         guard let key else { return questions }
         return Array(questions.prefix { $0.key != key })
+    }
+
+    /// The questions a display condition of question `key` (nil: a new one) may test once saved
+    /// into `sectionKey` (nil or unknown: where it is now, or at the very end).
+    public func questions(before key: String?, inSection sectionKey: String?) -> [Question] {
+        let existing = key.flatMap { question($0) }
+        guard let sectionKey, sections.contains(where: { $0.key == sectionKey }) else {
+            return existing == nil ? questions : questions(before: key)
+        }
+        let placed = existing ?? Question(key: key ?? "_nouvelle", kind: .shortText, label: "")
+        return saving(placed, inSection: sectionKey).questions(before: placed.key)
     }
 }
 

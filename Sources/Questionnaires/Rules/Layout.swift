@@ -29,14 +29,15 @@ public enum AnswerLayout {
         }
     }
 
-    /// The cells of one answer, in the order of `columns`.
-    public static func cells(_ answers: Answers, columns: [Column]) -> [String] {
+    /// The cells of one answer, in the order of `columns`. `decimalComma` writes 7,5 instead of
+    /// 7.5 (the `;`-separated file French spreadsheets open as is).
+    public static func cells(_ answers: Answers, columns: [Column], decimalComma: Bool = false) -> [String] {
         columns.map { column in
             guard let value = answers[column.question.key] else { return "" }
             switch value {
             case .choice(let v), .text(let v): return v
             case .point(let p): return String(p)
-            case .number(let n): return NumberText.plain(n)
+            case .number(let n): return decimalComma ? NumberText.plain(n).replacingOccurrences(of: ".", with: ",") : NumberText.plain(n)
             case .choices(let keys): return keys.contains(column.part ?? "") ? "1" : "0"
             case .ranking(let order):
                 let place = Int(column.part ?? "") ?? 0
@@ -47,15 +48,17 @@ public enum AnswerLayout {
     }
 
     /// Codebook rows: column, question, type, codes.
-    public static func codebook(_ definition: Definition, lang: Lang) -> [[String]] {
+    public static func codebook(_ definition: Definition, lang: Lang, waves: [WaveRecord] = []) -> [[String]] {
         let t = { (fr: String, en: String) in lang == .fr ? fr : en }
         var rows: [[String]] = [
             ["reponse", t("Numéro de la réponse", "Answer number"), t("nombre", "number"), ""],
             ["version", t("Version du questionnaire à laquelle la personne a répondu", "Questionnaire version answered"), t("nombre", "number"), ""],
-            ["vague", t("Vague", "Wave"), t("texte", "text"), ""],
+            ["vague", t("Vague : son nom ou son numéro ; vide = la vague en cours à la date de la réponse (hors vague si aucune)",
+                        "Wave: its name or number; empty = the wave running on the answer's date (none if no wave runs)"), t("texte", "text"),
+             waves.map { "\($0.id) = \($0.name)" }.joined(separator: " ; ")],
             ["canal", t("Canal de réponse", "Channel"), t("code", "code"), Channel.allCases.map { "\($0.rawValue) = \($0.label.in(lang))" }.joined(separator: " ; ")],
             ["public", t("Public", "Audience"), t("code", "code"), "usagers ; professionnels"],
-            ["date", t("Date de la réponse", "Date of the answer"), "AAAA-MM-JJ", ""],
+            ["date", t("Date de la réponse ; vide = aujourd'hui", "Date of the answer; empty = today"), t("date", "date"), t("AAAA-MM-JJ ou JJ/MM/AAAA", "YYYY-MM-DD or DD/MM/YYYY")],
         ]
         for column in columns(definition) {
             let q = column.question
@@ -77,12 +80,15 @@ public enum AnswerLayout {
         return rows
     }
 
-    /// One row of an imported file, ready for validation: the typed answer and its channel.
+    /// One row of an imported file, ready for validation: the typed answer, its channel, its
+    /// day (YYYY-MM-DD, today when not given) and its wave (nil: hors vague).
     public struct ImportedRow: Sendable {
         public let line: Int
         public let typed: TypedAnswers
         public let channel: Channel
         public let audience: QAudience?
+        public let day: String
+        public let wave: Int?
     }
 
     public struct ImportProblem: Sendable, Equatable {
@@ -92,7 +98,10 @@ public enum AnswerLayout {
     }
 
     /// Reads the header and rows of a paper-answers file. Header problems stop everything.
-    public static func read(_ table: [(line: Int, fields: [String])], definition: Definition) -> (rows: [ImportedRow], problems: [ImportProblem]) {
+    /// The `vague` column names a wave (by name or number); the `date` column is the day of the
+    /// answer (YYYY-MM-DD or DD/MM/YYYY, not after `today`). Without a wave, the answer goes to
+    /// the wave running on its day, if any. `reponse` and `version` are read by nobody.
+    public static func read(_ table: [(line: Int, fields: [String])], definition: Definition, waves: [WaveRecord], today: String) -> (rows: [ImportedRow], problems: [ImportProblem]) {
         guard let header = table.first else {
             return ([], [ImportProblem(line: 1, column: "", message: "Le fichier est vide : la première ligne doit nommer les colonnes.")])
         }
@@ -117,8 +126,32 @@ public enum AnswerLayout {
             var typed = TypedAnswers()
             var channel = Channel.paper
             var audience: QAudience?
+            var day = today
+            var wave: WaveRecord?
+            var waveGiven = false
             for (name, raw) in zip(names, record.fields) {
                 let value = raw.trimmingCharacters(in: .whitespaces)
+                if name == "vague" {
+                    if value.isEmpty { continue }
+                    switch Waves.named(value, in: waves) {
+                    case .success(let found): wave = found; waveGiven = true
+                    case .failure(let error): problems.append(ImportProblem(line: record.line, column: name, message: error.message))
+                    }
+                    continue
+                }
+                if name == "date" {
+                    if value.isEmpty { continue }
+                    guard let parsed = Waves.day(value) else {
+                        problems.append(ImportProblem(line: record.line, column: name, message: "Date invalide « \(value) » : écrivez-la AAAA-MM-JJ (2026-03-31) ou JJ/MM/AAAA (31/03/2026)."))
+                        continue
+                    }
+                    guard parsed <= today else {
+                        problems.append(ImportProblem(line: record.line, column: name, message: "La date « \(value) » est dans le futur : écrivez le jour où la personne a répondu."))
+                        continue
+                    }
+                    day = parsed
+                    continue
+                }
                 if name == "canal" {
                     if value.isEmpty { continue }
                     guard let c = Channel(rawValue: value) else {
@@ -148,7 +181,8 @@ public enum AnswerLayout {
                 default: typed.fields[key] = value
                 }
             }
-            rows.append(ImportedRow(line: record.line, typed: typed, channel: channel, audience: audience))
+            if !waveGiven { wave = Waves.running(on: day, in: waves) }
+            rows.append(ImportedRow(line: record.line, typed: typed, channel: channel, audience: audience, day: day, wave: wave?.id))
         }
         return (rows, problems)
     }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The builder's question form, read and checked. Pure: unit-tested without a server.
 public enum QuestionInput {
-    /// Reads the form into `question` (a new one has a fresh key already). Choice keys are kept
+    /// Reads the form into `question` (a new one has a fresh key already; `fields["section"]` is
+    /// where it will be saved, so that its display condition tests an earlier question). Choice keys are kept
     /// for labels that did not change, so answers already given keep their meaning.
     public static func read(_ fields: [String: String], into question: Question, definition: Definition, lang: Lang) -> (question: Question, errors: FormErrors) {
         var q = question
@@ -75,7 +76,8 @@ public enum QuestionInput {
         let condition = fields["condition"] ?? ""
         if !condition.isEmpty {
             let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
-            let earlier = definition.questions(before: definition.question(question.key) == nil ? nil : question.key)
+            // Only a question asked before this one, where it will stand once saved (its section may change).
+            let earlier = definition.questions(before: question.key, inSection: fields["section"])
             if parts.count == 2, let target = earlier.first(where: { $0.key == parts[0] }), target.key != q.key,
                ConditionValues.of(target, lang: lang).contains(where: { $0.0 == parts[1] }) {
                 q.condition = Condition(question: parts[0], equals: parts[1])

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import Stats
 
@@ -26,6 +27,27 @@ public struct QuestionResult: Sendable, Equatable {
         public let mean: Double?
     }
 
+    /// For a number: how many answers fall in each range (at most 8 ranges of a round width).
+    public struct Bin: Sendable, Equatable {
+        public let lower: Double
+        public let upper: Double
+        public let count: Int
+        /// Decimals: the last range includes its upper bound; the others stop just before it.
+        public let closed: Bool
+        /// Whole numbers only: ranges read "10 à 19" (`upper` is the next range's first number).
+        public let whole: Bool
+
+        /// "10 à 19", "de 2,5 à moins de 5", "7".
+        public func label(_ lang: Lang) -> String {
+            let a = Results.figure(lower, lang: lang), b = Results.figure(upper, lang: lang)
+            if whole {
+                return upper - 1 == lower ? a : a + (lang == .fr ? " à " : " to ") + Results.figure(upper - 1, lang: lang)
+            }
+            if lower == upper { return a }
+            return closed ? (lang == .fr ? "de \(a) à \(b)" : "from \(a) to \(b)") : (lang == .fr ? "de \(a) à moins de \(b)" : "from \(a) to under \(b)")
+        }
+    }
+
     public let question: String
     /// People who answered this question among the rows counted.
     public let answered: Int
@@ -34,6 +56,8 @@ public struct QuestionResult: Sendable, Equatable {
     public var median: Double?
     public var ranked: [Ranked] = []
     public var matrix: [MatrixRow] = []
+    /// Numbers: the distribution; dates: `lines` hold counts by month ("2026-03") or by year.
+    public var bins: [Bin] = []
 }
 
 public enum Results {
@@ -89,6 +113,7 @@ public enum Results {
                 values.sort()
                 let n = values.count
                 result.median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2
+                result.bins = bins(values)
             }
             return result
         case .ranking:
@@ -130,6 +155,77 @@ public enum Results {
         case .shortText, .longText, .date:
             return QuestionResult(question: question.key, answered: 0)
         }
+    }
+
+    /// The distribution of numbers in at most `maxBins` ranges of a round width (1, 2, 2.5 or 5
+    /// times a power of ten), starting at a multiple of that width.
+    public static func bins(_ values: [Double], maxBins: Int = 8) -> [QuestionResult.Bin] {
+        guard let lo = values.min(), let hi = values.max() else { return [] }
+        let whole = values.allSatisfy { $0 == $0.rounded() }
+        if lo == hi { return [QuestionResult.Bin(lower: lo, upper: whole ? lo + 1 : hi, count: values.count, closed: true, whole: whole)] }
+        var step = niceStep((hi - lo) / Double(maxBins))
+        var start = 0.0, count = 0
+        while true {
+            if whole { step = max(1, step.rounded(.up)) }
+            start = (lo / step).rounded(.down) * step
+            // Whole numbers: ranges of `step` numbers, the largest in the last; decimals: the last range is closed.
+            count = whole ? Int(((hi - start) / step + 1e-9).rounded(.down)) + 1 : max(1, Int(((hi - start) / step - 1e-9).rounded(.up)))
+            if count <= maxBins { break }
+            step = niceStep(step * 1.01)
+        }
+        var counts = [Int](repeating: 0, count: count)
+        for v in values { counts[min(count - 1, max(0, Int(((v - start) / step + 1e-9).rounded(.down))))] += 1 }
+        func edge(_ i: Int) -> Double { ((start + Double(i) * step) * 1e9).rounded() / 1e9 }
+        return (0..<count).map { QuestionResult.Bin(lower: edge($0), upper: edge($0 + 1), count: counts[$0], closed: !whole && $0 == count - 1, whole: whole) }
+    }
+
+    /// The smallest round width (1, 2, 2.5, 5 × 10ⁿ) at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let power = pow(10, (log10(raw)).rounded(.down))
+        for m in [1.0, 2, 2.5, 5, 10] where m * power >= raw * (1 - 1e-12) { return m * power }
+        return 10 * power
+    }
+
+    /// A figure as written in a range: 12, 2,5 (French) or 2.5.
+    static func figure(_ value: Double, lang: Lang) -> String {
+        let text = NumberText.plain(value)
+        return lang == .fr ? text.replacingOccurrences(of: ".", with: ",") : text
+    }
+
+    /// Date answers (YYYY-MM-DD) among `rows`: counts by month ("2026-03"), every month from the
+    /// first to the last; by year ("1980") when they span more than three years.
+    public static func dates(_ items: [(row: Int, text: String)], rows: [Int], key: String) -> QuestionResult {
+        var days: [String] = []
+        var i = 0, j = 0
+        while i < rows.count, j < items.count {
+            if rows[i] == items[j].row { days.append(items[j].text); i += 1; j += 1 } else if rows[i] < items[j].row { i += 1 } else { j += 1 }
+        }
+        var result = QuestionResult(question: key, answered: days.count)
+        let months = days.compactMap { day -> Int? in
+            let parts = day.split(separator: "-")
+            guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+            return y * 12 + m - 1
+        }
+        guard let first = months.min(), let last = months.max() else { return result }
+        var counts: [Int: Int] = [:]
+        if last - first < 36 {
+            for m in months { counts[m, default: 0] += 1 }
+            result.lines = (first...last).map { QuestionResult.Line(key: String(format: "%04d-%02d", $0 / 12, $0 % 12 + 1), count: counts[$0] ?? 0) }
+        } else {
+            for m in months { counts[m / 12, default: 0] += 1 }
+            let years = counts.keys.sorted()
+            let span = years.last! - years.first!
+            result.lines = (span <= 60 ? Array(years.first!...years.last!) : years).map { QuestionResult.Line(key: String(format: "%04d", $0), count: counts[$0] ?? 0) }
+        }
+        return result
+    }
+
+    /// "mars 2026" for "2026-03", the year itself for "1980".
+    public static func periodLabel(_ key: String, lang: Lang) -> String {
+        let parts = key.split(separator: "-")
+        guard parts.count == 2, let m = Int(parts[1]), (1...12).contains(m) else { return key }
+        return DateText.monthName(m, lang: lang) + " " + parts[0]
     }
 
     /// The definition's keys first, then keys only older versions had.

@@ -64,6 +64,7 @@ enum AnswerPages {
         router.get(QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants)) { req in
             let context = try await QContext.load(req)
             guard context.record.statusValue != .draft else { return notOpen(req, context) }
+            guard context.record.statusValue != .closed else { return closedToEntry(req, context) }
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
@@ -76,6 +77,16 @@ enum AnswerPages {
     static func closed(_ req: Request, _ context: QContext) -> Response {
         QPages.refusal(req, status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
                        message: Text("Ce questionnaire ne reçoit plus de réponses. Merci de votre intérêt.", "This questionnaire no longer takes answers. Thank you for your interest."),
+                       back: context.link(QuestionnairePaths.show))
+    }
+
+    static let closedEntryMessage = Text("Ce questionnaire est clos : il ne reçoit plus de réponses, et celle-ci n'a pas été enregistrée. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
+                                         "This questionnaire is closed: it takes no more answers, and this one was not saved. Reopen it from the “Build” page to type answers.")
+
+    static func closedToEntry(_ req: Request, _ context: QContext) -> Response {
+        QPages.refusal(req, status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
+                       message: Text("Ce questionnaire est clos : il ne reçoit plus de réponses. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
+                                     "This questionnaire is closed: it takes no more answers. Reopen it from the “Build” page to type answers."),
                        back: context.link(QuestionnairePaths.show))
     }
 
@@ -161,7 +172,7 @@ enum AnswerPages {
         <p class="hint">\(visit.t("Les questions marquées « obligatoire » demandent une réponse ; les autres sont facultatives. Vos réponses sont anonymes.",
                                    "Questions marked “required” need an answer; the others are optional. Your answers are anonymous."))</p>
         \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))
-        \(resume)\(audience)\(questions)\(link)
+        \(QPages.formProblem(errors))\(resume)\(audience)\(questions)\(link)
         <div class="actions">\(Form.submit(visit.t("Envoyer mes réponses", "Send my answers")))\
         \(Form.submit(visit.t("Enregistrer et reprendre plus tard", "Save and continue later"), secondary: true, name: "_plus_tard", value: "1"))</div>
         </form>
@@ -192,7 +203,7 @@ enum AnswerPages {
                                 flash: Flash(.success, visit.t("Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
                                                                "Your answers are saved. Keep this page's link to continue later.")))
         }
-        let checked = check(typed, context: context, lang: visit.lang)
+        let checked = check(typed, context: context, lang: visit.lang, pageFields: ["_public", "_lier", "_reprise", "_evenement"])
         guard checked.errors.isEmpty, let audience = checked.audience else {
             return req.render(answerPage(req, context, typed: typed, errors: checked.errors, resumeToken: resumeToken, status: .unprocessableEntity))
         }
@@ -210,10 +221,18 @@ enum AnswerPages {
                             flash: Flash(.success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
     }
 
-    /// The answers and the respondent's group, or the errors (the group is asked on "tous" questionnaires).
-    static func check(_ typed: TypedAnswers, context: QContext, lang: Lang, audienceOverride: QAudience? = nil) -> (answers: Answers, audience: QAudience?, errors: FormErrors) {
+    /// The answers and the respondent's group, or the errors (the group is asked on "tous"
+    /// questionnaires). With `pageFields` (the form's own fields), a field for a question this
+    /// version does not have refuses the whole answer.
+    static func check(_ typed: TypedAnswers, context: QContext, lang: Lang, audienceOverride: QAudience? = nil, pageFields: Set<String>? = nil) -> (answers: Answers, audience: QAudience?, errors: FormErrors) {
         let validator = AnswerValidator(definition: context.definition, communes: context.communeNames, lang: lang)
-        var (answers, errors) = validator.validate(typed)
+        var errors = FormErrors()
+        if let pageFields {
+            let unknown = validator.unknownFields(typed, extra: pageFields)
+            if !unknown.isEmpty { errors.add("_formulaire", validator.unknownMessage(unknown)) }
+        }
+        var (answers, answerErrors) = validator.validate(typed)
+        for item in answerErrors.items { errors.add(item.field, item.message) }
         var audience: QAudience? = context.record.audienceValue == .all ? nil : context.record.audienceValue
         if audience == nil {
             if let given = audienceOverride ?? QAudience(rawValue: typed.field("_public")), given != .all { audience = given } else {
@@ -246,7 +265,7 @@ enum AnswerPages {
         \(Form.errorSummary(errors, visit: visit))
         <p>\(visit.t("Pour saisir une réponse recueillie sur papier, par téléphone ou en personne. Tabulation pour passer d'une question à l'autre, flèches pour choisir ; la réponse reste anonyme.",
                      "To type an answer collected on paper, by phone or in person. Tab moves between questions, arrows choose; the answer stays anonymous."))</p>
-        \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))
+        \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))\(QPages.formProblem(errors))
         <div class="inline-fields">
         \(Form.select(name: "_canal", label: visit.t("Canal", "Channel"), options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: typed.fields["_canal"], errors: errors, visit: visit, required: true))
@@ -268,7 +287,13 @@ enum AnswerPages {
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        var checked = check(typed, context: context, lang: visit.lang)
+        func refuseClosed() -> Response {
+            var errors = FormErrors()
+            errors.add("_formulaire", visit.t(closedEntryMessage))
+            return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: errors, status: .conflict))
+        }
+        if context.record.statusValue == .closed { return refuseClosed() }
+        var checked = check(typed, context: context, lang: visit.lang, pageFields: ["_canal", "_vague", "_public", "_evenement"])
         let channel = Channel(rawValue: typed.field("_canal"))
         if channel == nil { checked.errors.add("_canal", visit.t("Choisissez le canal.", "Choose the channel.")) }
         let waveText = typed.field("_vague")
@@ -277,11 +302,22 @@ enum AnswerPages {
         guard checked.errors.isEmpty, let audience = checked.audience, let channel else {
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: checked.errors, status: .unprocessableEntity))
         }
-        let id = try await QuestionnaireStore.insert(NewResponse(
+        let response = NewResponse(
             questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id, channel: channel, audience: audience,
-            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers, enteredByID: visit.viewer?.personID), on: req.db)
-        try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.answer.assisted",
-                                    subject: "questionnaire \(context.id) answer \(id)", on: req.db)
+            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers, enteredByID: visit.viewer?.personID)
+        let actor = visit.viewer?.personID, territoryID = context.territory.id, questionnaireID = context.id
+        let id: Int
+        do {
+            // The answer and its audit entry in one transaction; the insert checks the questionnaire is still open.
+            id = try await req.db.transaction { db in
+                let id = try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db)
+                try await AuditEntry.record(actor: actor, territory: territoryID, action: "questionnaire.answer.assisted",
+                                            subject: "questionnaire \(questionnaireID) answer \(id)", on: db)
+                return id
+            }
+        } catch is QuestionnaireClosed {
+            return refuseClosed()
+        }
         let next = context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)" + (wave.map { "&vague=\($0.id)" } ?? "")
         return req.redirect(to: next, flash: Flash(.success, visit.t("Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
                                                                     "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))

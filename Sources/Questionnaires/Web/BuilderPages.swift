@@ -29,7 +29,7 @@ enum BuilderPages {
         router.post(QuestionnairePaths.newQuestion, access: builders) { req in try await saveQuestion(req, key: nil) }
         router.get(QuestionnairePaths.question, access: builders) { req in
             let context = try await QContext.load(req)
-            guard let q = context.definition.question(req.parameters.get("question") ?? "") else { throw Abort(.notFound) }
+            guard let q = context.definition.question(req.parameters.get("question") ?? "") else { return QPages.unknownPart(req, context) }
             var fields = QuestionInput.fields(of: q)
             fields["section"] = context.definition.sections.first { $0.questions.contains { $0.key == q.key } }?.key ?? ""
             return req.render(questionForm(req.visit, context, question: q, fields: fields, errors: FormErrors()))
@@ -171,8 +171,9 @@ enum BuilderPages {
                 if let theme = q.theme.flatMap(Theme.init(rawValue:)) { flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label)) }
                 if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) { flags.append(hint) }
                 let name = "« \(q.label) »"
+                let problem: HTML = errors["question-\(q.key)"].map { "<p class=\"field-error\">\($0)</p>" } ?? .empty
                 items.append("""
-                <li><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\
+                <li id="\(Form.fieldID("question-\(q.key)"))"><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\(problem)\
                 <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
                 \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
                 \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
@@ -230,6 +231,7 @@ enum BuilderPages {
         var definition = context.definition
         let back = context.link(QuestionnairePaths.builder)
         let actor = visit.viewer?.personID
+        var cleared: [String] = []
         @Sendable func audit(_ action: String, on db: any Database) async throws {
             try await AuditEntry.record(actor: actor, territory: context.territory.id, action: "questionnaire.\(action)",
                                         subject: "questionnaire \(context.id)", on: db)
@@ -275,29 +277,37 @@ enum BuilderPages {
             definition.sections.append(Section(key: definition.newKey("s"), title: title))
         case "section-rename":
             let title = (fields["section_title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { throw Abort(.notFound) }
+            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
             guard !title.isEmpty, title.count <= 150 else {
                 return try await invalid("section-\(target)", visit.t("Donnez un titre à la section (150 caractères au plus).", "Give the section a title (150 characters at most)."),
                                          fields: ["section-\(target)": title])
             }
             definition.sections[s].title = title
         case "section-up", "section-down":
-            guard definition.sections.contains(where: { $0.key == target }) else { throw Abort(.notFound) }
-            definition.move(section: target, up: op == "section-up")
+            guard definition.sections.contains(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
+            if let conflict = definition.move(section: target, up: op == "section-up") {
+                return try await invalid("section-\(target)", conflictMessage(conflict, in: definition, visit: visit))
+            }
         case "section-delete":
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { throw Abort(.notFound) }
+            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
             guard definition.sections[s].questions.isEmpty, definition.sections.count > 1 else {
                 return try await invalid("section-\(target)", visit.t("Seule une section vide peut être supprimée, et il en faut au moins une.", "Only an empty section can be deleted, and one must remain."))
             }
             definition.sections.remove(at: s)
         case "question-up", "question-down":
-            guard definition.question(target) != nil else { throw Abort(.notFound) }
-            definition.move(question: target, up: op == "question-up")
+            guard definition.question(target) != nil else { return QPages.unknownPart(req, context) }
+            if let conflict = definition.move(question: target, up: op == "question-up") {
+                return try await invalid("question-\(target)", conflictMessage(conflict, in: definition, visit: visit))
+            }
         case "question-delete":
-            guard definition.question(target) != nil else { throw Abort(.notFound) }
+            guard definition.question(target) != nil else { return QPages.unknownPart(req, context) }
+            // Said aloud: the display conditions that tested this question go with it.
+            cleared = definition.dependents(of: target).map(\.label)
             definition.remove(question: target)
         default:
-            throw Abort(.badRequest)
+            return QPages.refusal(req, status: .badRequest, title: Text("Action inconnue", "Unknown action"),
+                                  message: Text("Cette action n'existe pas dans la construction du questionnaire : rien n'a été modifié.", "This action does not exist in the builder: nothing was changed."),
+                                  back: back)
         }
         let changed = definition
         let versioned = try await req.db.transaction { db in
@@ -306,7 +316,20 @@ enum BuilderPages {
             return made
         }
         req.application.questionnaireForms.forget(context.id)
-        return req.redirect(to: back, flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
+        var message = savedMessage(versioned, number: context.record.version_number + 1, visit: visit)
+        if !cleared.isEmpty {
+            let names = cleared.map { "« \($0) »" }.joined(separator: ", ")
+            message += " " + visit.t("Ces questions en dépendaient et sont désormais toujours posées : \(names).", "These questions depended on it and are now always asked: \(names).")
+        }
+        return req.redirect(to: back, flash: Flash(.success, message))
+    }
+
+    /// Why a move is refused: a display condition would test a question asked after it.
+    static func conflictMessage(_ conflict: Definition.OrderConflict, in definition: Definition, visit: Visit) -> String {
+        let dependent = definition.question(conflict.question)?.label ?? conflict.question
+        let target = definition.question(conflict.dependsOn)?.label ?? conflict.dependsOn
+        return visit.t("Déplacement refusé, rien n'a changé : « \(dependent) » n'est posée que selon la réponse à « \(target) », qui doit donc venir avant elle. Changez d'abord la condition d'affichage.",
+                       "Move refused, nothing changed: “\(dependent)” is asked only depending on the answer to “\(target)”, which must therefore come before it. Change the display condition first.")
     }
 
     static func savedMessage(_ versioned: Bool, number: Int, visit: Visit) -> String {
@@ -323,7 +346,8 @@ enum BuilderPages {
         let kind: HTML = question.map { q in "<p><strong>\(visit.t("Type", "Type")) :</strong> \(visit.t(q.kind.label))</p>" } ?? Form.select(
             name: "kind", label: visit.t("Type de question", "Question type"), options: QuestionKind.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
             selected: fields["kind"], errors: errors, visit: visit, required: true)
-        let earlier = context.definition.questions(before: question?.key)
+        // Only questions asked before this one, where it will stand (the end of the chosen section for a new one).
+        let earlier = context.definition.questions(before: question?.key, inSection: fields["section"])
         var conditions: [Form.OptionGroup] = []
         for q in earlier {
             let values = ConditionValues.of(q, lang: visit.lang)
@@ -373,7 +397,7 @@ enum BuilderPages {
         let fields = req.formFields()
         var definition = context.definition
         let existing = key.flatMap { definition.question($0) }
-        if key != nil && existing == nil { throw Abort(.notFound) }
+        if key != nil && existing == nil { return QPages.unknownPart(req, context) }
         var errors = FormErrors()
         var base: Question
         if let existing { base = existing } else {
@@ -390,12 +414,14 @@ enum BuilderPages {
         guard errors.isEmpty else {
             return req.render(questionForm(visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
         }
-        let currentSection = definition.sections.first { $0.questions.contains { $0.key == base.key } }?.key
-        if let currentSection, currentSection != section {
-            // Moving to another section: out of the old one, at the end of the new one.
-            definition.remove(question: base.key)
+        // Moving to another section puts it at the end of the new one: refused when a question
+        // that depends on it would then come first (its own condition was checked by `QuestionInput`).
+        definition = definition.saving(read.question, inSection: section)
+        if let conflict = definition.brokenConditions().first(where: { $0.dependsOn == base.key }) {
+            errors.add("section", visit.t("Dans cette section, la question viendrait après « \(definition.question(conflict.question)?.label ?? conflict.question) », qui n'est posée que selon sa réponse. Choisissez une section plus haut, ou changez d'abord cette condition.",
+                                          "In this section the question would come after “\(definition.question(conflict.question)?.label ?? conflict.question)”, which is asked only depending on its answer. Choose a section higher up, or change that condition first."))
+            return req.render(questionForm(visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
         }
-        definition.put(read.question, inSection: section)
         let changed = definition, key = base.key
         let versioned = try await req.db.transaction { db in
             let made = try await QuestionnaireStore.saveDefinition(context.record, changed, on: db)
@@ -424,8 +450,8 @@ enum BuilderPages {
         let main: HTML = """
         <h1>\(visit.t("Vagues et objectifs", "Waves and targets")) · \(context.record.title)</h1>
         \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.waves))
-        <p>\(visit.t("Le questionnaire reste ouvert d'une vague à l'autre. Chaque réponse est rattachée à la vague en cours le jour où elle arrive.",
-                     "The questionnaire stays open from wave to wave. Each answer belongs to the wave running on the day it arrives."))</p>
+        <p>\(visit.t("Le questionnaire reste ouvert d'une vague à l'autre. Chaque réponse est rattachée à la vague en cours le jour où elle arrive ; un jour qu'aucune vague ne couvre (entre deux vagues, par exemple), elle est « hors vague ». Deux vagues ne peuvent pas se chevaucher.",
+                     "The questionnaire stays open from wave to wave. Each answer belongs to the wave running on the day it arrives; on a day no wave covers (between two waves, say) it belongs to none. Two waves cannot overlap."))</p>
         \(table)
         <h2>\(editing ? visit.t("Modifier la vague", "Edit the wave") : visit.t("Nouvelle vague", "New wave"))</h2>
         \(Form.errorSummary(errors, visit: visit))
@@ -467,6 +493,10 @@ enum BuilderPages {
         if starts == nil && errors["starts_on"] == nil { errors.add("starts_on", visit.t("Indiquez la date de début.", "Enter the start date.")) }
         if ends == nil && errors["ends_on"] == nil { errors.add("ends_on", visit.t("Indiquez la date de fin.", "Enter the end date.")) }
         if let starts, let ends, ends < starts { errors.add("ends_on", visit.t("La fin doit venir après le début.", "The end must come after the start.")) }
+        if let starts, let ends, ends >= starts, let other = Waves.overlapping(starts: starts, ends: ends, excluding: waveID, in: waves) {
+            errors.add("starts_on", visit.t("Cette période chevauche la vague « \(other.name) » (du \(DateText.day(iso: other.starts_on, lang: .fr)) au \(DateText.day(iso: other.ends_on, lang: .fr))) : deux vagues ne peuvent pas se chevaucher, chaque réponse appartient à une seule.",
+                                            "This period overlaps the wave “\(other.name)” (\(DateText.day(iso: other.starts_on, lang: .en)) to \(DateText.day(iso: other.ends_on, lang: .en))): two waves cannot overlap, each answer belongs to one only."))
+        }
         func count(_ key: String, required: Bool) -> Int {
             let raw = (fields[key] ?? "").trimmingCharacters(in: .whitespaces)
             if raw.isEmpty {

@@ -122,16 +122,18 @@ enum CrossPage {
         if !comparison.rows.isEmpty {
             out.append(BarChart.svg(bars, title: visit.t("Score moyen de priorité par thème", "Mean priority score by theme"), id: "priorites-graphique"))
         }
+        // The table beside the chart carries the very figures drawn (the mean score), then each group's.
         let tableRows = comparison.rows.map { row -> [HTML] in
-            ["\(themeName(row.theme, visit: visit))", "\(NumberText.decimal(row.users.score, digits: 0, lang: visit.lang))", "\(rankText(row.usersRank, visit: visit))",
+            ["\(themeName(row.theme, visit: visit))", "\(NumberText.decimal(row.combined, digits: 0, lang: visit.lang))",
+             "\(NumberText.decimal(row.users.score, digits: 0, lang: visit.lang))", "\(rankText(row.usersRank, visit: visit))",
              "\(NumberText.decimal(row.professionals.score, digits: 0, lang: visit.lang))", "\(rankText(row.professionalsRank, visit: visit))",
              "\(row.gap > 0 ? "+" : "")\(NumberText.decimal(row.gap, lang: visit.lang))",
              "\(View.number(row.users.answers, lang: visit.lang)) / \(View.number(row.professionals.answers, lang: visit.lang))"]
         }
-        out.append(View.table(caption: visit.t("Score et rang de chaque thème dans chaque groupe (écart : rang des professionnels moins rang des usagers)", "Score and rank of each theme in each group (gap: professionals' rank minus users' rank)"),
-                              headers: [visit.t("Thème", "Theme"), visit.t("Score usagers", "Users' score"), visit.t("Rang usagers", "Users' rank"), visit.t("Score professionnels", "Professionals' score"),
+        out.append(View.table(caption: visit.t("Score moyen (celui du graphique), score et rang de chaque thème dans chaque groupe (écart : rang des professionnels moins rang des usagers)", "Mean score (the chart's), score and rank of each theme in each group (gap: professionals' rank minus users' rank)"),
+                              headers: [visit.t("Thème", "Theme"), visit.t("Score moyen", "Mean score"), visit.t("Score usagers", "Users' score"), visit.t("Rang usagers", "Users' rank"), visit.t("Score professionnels", "Professionals' score"),
                                         visit.t("Rang professionnels", "Professionals' rank"), visit.t("Écart de rang", "Rank gap"), visit.t("Réponses (usagers / professionnels)", "Answers (users / professionals)")],
-                              rows: tableRows, numericColumns: [1, 2, 3, 4, 5, 6]))
+                              rows: tableRows, numericColumns: [1, 2, 3, 4, 5, 6, 7]))
         if !comparison.hidden.isEmpty {
             out.append("<p>\(visit.t("Thèmes laissés de côté faute de 5 réponses dans un groupe : ", "Themes left aside for lack of 5 answers in a group: "))\(comparison.hidden.map { themeName($0, visit: visit) }.joined(separator: ", ")).</p>")
         }

@@ -15,13 +15,15 @@ enum DataPages {
         router.get(QuestionnairePaths.codebook, access: readers) { req in
             let context = try await QContext.load(req)
             let merged = try await mergedDefinition(context, on: req.db)
+            let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var body = CSV.line(["colonne", "question", "type", "codes"]) + "\r\n"
-            for row in AnswerLayout.codebook(merged, lang: req.visit.lang) { body += CSV.line(row.map(CSV.inert)) + "\r\n" }
+            for row in AnswerLayout.codebook(merged, lang: req.visit.lang, waves: waves) { body += CSV.line(row.map(CSV.inert)) + "\r\n" }
             return download(body, name: "livre-de-codes.csv")
         }
         router.get(QuestionnairePaths.resultsCSV, access: readers, use: aggregated)
         router.get(QuestionnairePaths.importCSV, access: builders) { req in
             let context = try await QContext.load(req)
+            if context.record.statusValue == .closed { return closedImport(req, context) }
             return req.render(importPage(req.visit, context, problems: [], error: nil))
         }
         router.post(QuestionnairePaths.importCSV, access: builders, maxBody: "6mb", use: importAnswers)
@@ -62,7 +64,7 @@ enum DataPages {
         for row in rows {
             guard let version = versions[row.version_id] else { continue }
             let answers = AnswerCodec.decode(row.answers, definition: version.definition)
-            var cells = AnswerLayout.cells(answers, columns: columns)
+            var cells = AnswerLayout.cells(answers, columns: columns, decimalComma: delimiter == ";")
             for (i, column) in columns.enumerated() where textual.contains(column.question.key) { cells[i] = CSV.inert(cells[i]) }
             let meta = [String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel, row.audience,
                         String(DateText.isoDay(row.submitted_at))]
@@ -90,7 +92,16 @@ enum DataPages {
                 let result = Results.of(q, in: entry.data, rows: rows)
                 let label = CSV.inert(q.label)
                 switch q.kind {
-                case .shortText, .longText, .date: continue
+                case .shortText, .longText: continue
+                case .date:
+                    // Counts by month (or year), like the results page.
+                    let dates = Results.dates(entry.texts[q.key] ?? [], rows: rows, key: q.key)
+                    lines.append(CSV.line([q.key, label, "_reponses", cell(dates.answered), ""]))
+                    if Results.publishable(dates.answered) {
+                        for line in dates.lines {
+                            lines.append(CSV.line([q.key, label, line.key, cell(line.count), percent(line.count, dates.answered)]))
+                        }
+                    }
                 case .ranking:
                     for item in result.ranked {
                         lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: item.key, in: q, context: context, visit: visit)) + " (classé 1er)", cell(item.first), percent(item.first, result.answered)]))
@@ -106,6 +117,10 @@ enum DataPages {
                     if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
                         lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
                         lines.append(CSV.line([q.key, label, "_mediane", String(format: "%.2f", median), ""]))
+                        // The distribution in ranges, each count under the small-cell rule.
+                        for bin in result.bins {
+                            lines.append(CSV.line([q.key, label, bin.label(.fr), cell(bin.count), percent(bin.count, result.answered)]))
+                        }
                     }
                 default:
                     for line in result.lines {
@@ -131,6 +146,16 @@ enum DataPages {
         \(View.table(caption: visit.t("Problèmes par ligne et par colonne", "Problems by row and column"), headers: [visit.t("Ligne", "Row"), visit.t("Colonne", "Column"), visit.t("Problème", "Problem")],
                      rows: problems.prefix(500).map { ["\($0.line)", "\($0.column)", "\($0.message)"] }, numericColumns: [0]))
         """
+        // A closed questionnaire keeps the explanation but not the form.
+        let upload: HTML = context.record.statusValue == .closed ? """
+        <p class="notice" role="alert">\(visit.t("Ce questionnaire est clos : il ne reçoit plus de réponses, et rien n'est importé. Rouvrez-le depuis la page « Construire » pour importer des réponses papier.",
+                                                   "This questionnaire is closed: it takes no more answers, and nothing is imported. Reopen it from the “Build” page to import paper answers."))</p>
+        """ : """
+        \(Form.open(action: context.link(QuestionnairePaths.importCSV), visit: visit, multipart: true))
+        \(Form.input(name: "fichier", label: visit.t("Fichier CSV (obligatoire)", "CSV file (required)"), value: nil, errors: errors, visit: visit, type: "file", accept: ".csv,text/csv"))
+        \(Form.submit(visit.t("Importer", "Import")))
+        </form>
+        """
         let main: HTML = """
         <h1>\(visit.t("Importer des réponses papier", "Import paper answers")) · \(context.record.title)</h1>
         \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.importCSV))
@@ -138,21 +163,25 @@ enum DataPages {
         \(report)
         <p>\(visit.t("Un fichier CSV (UTF-8, séparé par des virgules ou des points-virgules), une ligne par questionnaire papier, avec en première ligne les noms des colonnes décrits dans le",
                      "A CSV file (UTF-8, separated by commas or semicolons), one row per paper questionnaire, with the column names of the")) <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("livre de codes", "codebook"))</a>\
-        \(visit.t(". La colonne « canal » est facultative (papier par défaut). Si une seule ligne pose problème, rien n'est importé.", " on the first row. The “canal” column is optional (paper by default). If a single row has a problem, nothing is imported."))</p>
-        \(Form.open(action: context.link(QuestionnairePaths.importCSV), visit: visit, multipart: true))
-        \(Form.input(name: "fichier", label: visit.t("Fichier CSV (obligatoire)", "CSV file (required)"), value: nil, errors: errors, visit: visit, type: "file", accept: ".csv,text/csv"))
-        \(Form.submit(visit.t("Importer", "Import")))
-        </form>
+        \(visit.t(". Les colonnes « canal » (papier par défaut), « date » (AAAA-MM-JJ ou JJ/MM/AAAA, aujourd'hui par défaut) et « vague » (son nom ou son numéro ; par défaut la vague en cours à la date de la réponse) sont facultatives : un fichier exporté puis réimporté garde ses vagues. Si une seule ligne pose problème, rien n'est importé.",
+                   " on the first row. The “canal” (paper by default), “date” (YYYY-MM-DD or DD/MM/YYYY, today by default) and “vague” (its name or number; by default the wave running on the answer's date) columns are optional: a file exported then imported again keeps its waves. If a single row has a problem, nothing is imported."))</p>
+        \(upload)
         """
         return WebPage(title: visit.t("Importer · \(context.record.title)", "Import · \(context.record.title)"), main: main, status: status, hasErrors: error != nil || !problems.isEmpty)
     }
 
     struct Upload: Content { var fichier: File? }
 
+    /// A closed questionnaire takes no import: the page says so (409) and nothing is read.
+    static func closedImport(_ req: Request, _ context: QContext) -> Response {
+        req.render(importPage(req.visit, context, problems: [], error: nil, status: .conflict))
+    }
+
     @Sendable static func importAnswers(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
         let visit = req.visit
         guard context.record.statusValue != .draft else { return AnswerPages.notOpen(req, context) }
+        guard context.record.statusValue != .closed else { return closedImport(req, context) }
         let upload = try? req.content.decode(Upload.self)
         guard let file = upload?.fichier, file.data.readableBytes > 0 else {
             return req.render(importPage(visit, context, problems: [], error: visit.t("Choisissez un fichier CSV.", "Choose a CSV file."), status: .unprocessableEntity))
@@ -166,11 +195,11 @@ enum DataPages {
         do { table = try CSV.parse(text, delimiter: delimiter) } catch let error as CSV.ParseError {
             return req.render(importPage(visit, context, problems: [AnswerLayout.ImportProblem(line: error.line, column: "", message: error.message)], error: nil, status: .unprocessableEntity))
         }
-        let read = AnswerLayout.read(table, definition: context.definition)
+        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
+        let today = QPages.today()
+        let read = AnswerLayout.read(table, definition: context.definition, waves: waves, today: today)
         var problems = read.problems
         var accepted: [NewResponse] = []
-        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        let wave = QPages.wave(on: QPages.today(), in: waves)
         for row in read.rows {
             let checked = AnswerPages.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
             for item in checked.errors.items {
@@ -178,9 +207,9 @@ enum DataPages {
                 problems.append(AnswerLayout.ImportProblem(line: row.line, column: column, message: item.message))
             }
             if checked.errors.isEmpty, let audience = checked.audience {
-                accepted.append(NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id, channel: row.channel, audience: audience,
+                accepted.append(NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave, channel: row.channel, audience: audience,
                                             commune: AnswerPages.commune(of: checked.answers, definition: context.definition), answers: checked.answers,
-                                            enteredByID: visit.viewer?.personID))
+                                            enteredByID: visit.viewer?.personID, at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
             }
         }
         if read.rows.isEmpty && problems.isEmpty {
@@ -190,10 +219,15 @@ enum DataPages {
             return req.render(importPage(visit, context, problems: problems.sorted { $0.line < $1.line }, error: nil, status: .unprocessableEntity))
         }
         let batch = accepted
-        try await req.db.transaction { db in
-            for response in batch { try await QuestionnaireStore.insert(response, on: db) }
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
-                                        subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
+        do {
+            try await req.db.transaction { db in
+                // Each row only while the questionnaire is still open: closed meanwhile, the whole file is refused.
+                for response in batch { try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db) }
+                try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
+                                            subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
+            }
+        } catch is QuestionnaireClosed {
+            return closedImport(req, context)
         }
         return req.redirect(to: context.link(QuestionnairePaths.importCSV),
                             flash: Flash(.success, visit.t("\(batch.count) réponses importées.", "\(batch.count) answers imported.")))

@@ -74,9 +74,25 @@ enum QPages {
         return req.render(WebPage(title: visit.t(title), main: "<h1>\(visit.t(title))</h1><p class=\"notice\">\(visit.t(message))</p>\(link)", status: status))
     }
 
-    /// The wave open on `day`, or the last one started before it.
+    /// The wave running on `day`; none (hors vague) on a day no wave covers (`Waves`).
     static func wave(on day: String, in waves: [WaveRecord]) -> WaveRecord? {
-        waves.first { $0.contains(day: day) } ?? waves.last { $0.starts_on <= day }
+        Waves.running(on: day, in: waves)
+    }
+
+    /// A plain French page for a question or section id that this questionnaire does not have
+    /// (a tampered or outdated link or form): 404, with the way back to the builder.
+    static func unknownPart(_ req: Request, _ context: QContext, section: Bool = false) -> Response {
+        refusal(req, status: .notFound,
+                title: section ? Text("Section introuvable", "Section not found") : Text("Question introuvable", "Question not found"),
+                message: section ? Text("Cette section n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.", "This section does not exist (any more) in this questionnaire: nothing was changed.")
+                    : Text("Cette question n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.", "This question does not exist (any more) in this questionnaire: nothing was changed."),
+                back: context.link(QuestionnairePaths.builder))
+    }
+
+    /// The message of a form-wide problem (a closed questionnaire, an unknown question), shown
+    /// at the top of the form; the error summary links to it.
+    static func formProblem(_ errors: FormErrors) -> HTML {
+        errors["_formulaire"].map { "<p class=\"field-error\" id=\"\(Form.fieldID("_formulaire"))\">\($0)</p>" } ?? .empty
     }
 
     static func today() -> String { DateText.isoDay(Date()) }

@@ -139,7 +139,19 @@ enum ResultsPages {
         let heading: HTML = "<h2 id=\"\(id)\">\(number). \(q.label)</h2>"
         var figures = HTML.empty
         switch q.kind {
-        case .shortText, .longText, .date:
+        case .date:
+            // Counts by month (by year over a long span), under the small-cell rule.
+            let dates = Results.dates(entry.texts[q.key] ?? [], rows: rows, key: q.key)
+            figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(dates.answered, visit: visit))</p>"
+            if Results.publishable(dates.answered), !dates.lines.isEmpty {
+                let byYear = dates.lines.first.map { !$0.key.contains("-") } ?? false
+                let period = byYear ? visit.t("Année", "Year") : visit.t("Mois", "Month")
+                figures.append(distribution(dates.lines.map { (Results.periodLabel($0.key, lang: visit.lang), $0.count) }, answered: dates.answered, title: q.label,
+                                            caption: byYear ? visit.t("Réponses à la question \(number), par année", "Answers to question \(number), by year")
+                                                : visit.t("Réponses à la question \(number), par mois", "Answers to question \(number), by month"),
+                                            header: period, id: id, visit: visit))
+            }
+        case .shortText, .longText:
             let n = sortedOverlap(rows, (entry.texts[q.key] ?? []).map(\.row))
             let link: HTML = QuestionnairePolicy.builds(visit.rolesHere) ? " <a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a>" : .empty
             figures = "<p>\(visit.t("Réponses libres :", "Free answers:")) \(count(n, visit: visit)).\(link)</p>"
@@ -167,6 +179,9 @@ enum ResultsPages {
             figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))</p>"
             if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
                 figures.append("<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>")
+                figures.append(distribution(result.bins.map { ($0.label(visit.lang), $0.count) }, answered: result.answered, title: q.label,
+                                            caption: visit.t("Réponses à la question \(number), par tranche", "Answers to question \(number), by range"),
+                                            header: visit.t("Tranche", "Range"), id: id, visit: visit))
             }
         default:
             let bars = result.lines.map { BarChart.Bar(label: label(of: $0.key, in: q, context: context, visit: visit), value: barValue($0.count), text: count($0.count, visit: visit)) }
@@ -182,6 +197,14 @@ enum ResultsPages {
                                       headers: [visit.t("Réponse", "Answer"), visit.t("Nombre", "Count"), visit.t("Part", "Share")], rows: tableRows, numericColumns: [1, 2]))
         }
         return "<section class=\"result\" aria-labelledby=\"\(id)\">\(heading)\(figures)</section>"
+    }
+
+    /// A distribution as a bar chart and the table of the same figures; counts under 5 read "moins de 5".
+    static func distribution(_ lines: [(label: String, count: Int)], answered: Int, title: String, caption: String, header: String, id: String, visit: Visit) -> HTML {
+        let bars = lines.map { BarChart.Bar(label: $0.label, value: barValue($0.count), text: count($0.count, visit: visit)) }
+        let rows = lines.map { line -> [HTML] in ["\(line.label)", "\(count(line.count, visit: visit))", "\(share(line.count, of: answered, visit: visit))"] }
+        return BarChart.svg(bars, title: title, id: id + "-graphique")
+            + View.table(caption: caption, headers: [header, visit.t("Nombre", "Count"), visit.t("Part", "Share")], rows: rows, numericColumns: [1, 2])
     }
 
     /// How many of `b` are in `a` (both ascending).
@@ -349,9 +372,13 @@ enum ResultsPages {
         let context = try await QContext.load(req)
         let visit = req.visit
         let fields = req.formFields()
-        guard let q = context.definition.question(fields["question"] ?? ""), q.kind.isText else { throw Abort(.notFound) }
+        guard let q = context.definition.question(fields["question"] ?? ""), q.kind.isText else { return QPages.unknownPart(req, context) }
         let sql = QuestionnaireStore.sql(req.db)
         let back = context.link(QuestionnairePaths.texts) + "?question=\(q.key)"
+        let actor = visit.viewer?.personID, territoryID = context.territory.id, subject = "questionnaire \(context.id) \(q.key)"
+        @Sendable func audit(_ db: any Database) async throws {
+            try await AuditEntry.record(actor: actor, territory: territoryID, action: "questionnaire.coding", subject: subject, on: db)
+        }
         switch fields["op"] {
         case "new-code":
             let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -363,7 +390,10 @@ enum ResultsPages {
             guard errors.isEmpty else {
                 return req.render(try await textsPage(req, context, errors: errors, typed: ["name": name, "question": q.key], status: .unprocessableEntity))
             }
-            try await sql.raw("INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) VALUES (\(bind: context.id), \(bind: q.key), \(bind: name))").run()
+            try await req.db.transaction { db in
+                try await QuestionnaireStore.sql(db).raw("INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) VALUES (\(bind: context.id), \(bind: q.key), \(bind: name))").run()
+                try await audit(db)
+            }
         case "code", "uncode":
             guard let response = Int(fields["response"] ?? ""), let codeID = Int(fields["code"] ?? "") else {
                 return req.redirect(to: back, flash: Flash(.error, visit.t("Choisissez un code.", "Choose a code.")))
@@ -372,15 +402,20 @@ enum ResultsPages {
             struct Row: Decodable { let id: Int }
             let owned = try await sql.raw("SELECT id FROM questionnaire_responses WHERE id = \(bind: response) AND questionnaire_id = \(bind: context.id)").first(decoding: Row.self)
             guard owned != nil, codes.contains(where: { $0.id == codeID && $0.question_key == q.key }) else { throw Abort(.notFound) }
-            if fields["op"] == "code" {
-                try await sql.raw("INSERT INTO questionnaire_coded (response_id, code_id) VALUES (\(bind: response), \(bind: codeID)) ON CONFLICT DO NOTHING").run()
-            } else {
-                try await sql.raw("DELETE FROM questionnaire_coded WHERE response_id = \(bind: response) AND code_id = \(bind: codeID)").run()
+            let adding = fields["op"] == "code"
+            try await req.db.transaction { db in
+                if adding {
+                    try await QuestionnaireStore.sql(db).raw("INSERT INTO questionnaire_coded (response_id, code_id) VALUES (\(bind: response), \(bind: codeID)) ON CONFLICT DO NOTHING").run()
+                } else {
+                    try await QuestionnaireStore.sql(db).raw("DELETE FROM questionnaire_coded WHERE response_id = \(bind: response) AND code_id = \(bind: codeID)").run()
+                }
+                try await audit(db)
             }
         default:
-            throw Abort(.badRequest)
+            return QPages.refusal(req, status: .badRequest, title: Text("Action inconnue", "Unknown action"),
+                                  message: Text("Cette action n'existe pas pour le codage des réponses libres : rien n'a été modifié.", "This action does not exist for coding free-text answers: nothing was changed."),
+                                  back: back)
         }
-        try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.coding", subject: "questionnaire \(context.id) \(q.key)", on: req.db)
         return req.redirect(to: back, flash: Flash(.success, visit.t("Codage enregistré.", "Coding saved.")))
     }
 }
