@@ -8,7 +8,7 @@ import Vapor
 public struct EventsModule: FeatureModule {
     public init() {}
     public var name: String { "events" }
-    public var migrations: [any Migration] { EventsMigrations.all }
+    public var migrations: [any Migration] { EventsMigrations.all + LiveMigrations.all }
 
     public var navigation: [NavEntry] {
         [NavEntry(label: Text("Forums et ateliers", "Forums and workshops")) { visit in visit.territory.map { EventsPaths.agenda.link($0.slug) } }]

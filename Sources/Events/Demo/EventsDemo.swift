@@ -103,6 +103,33 @@ enum EventsDemo {
         }
     }
 
+    /// A closed ranking: each ballot is a top 3 (indices into `options`), scored 3/2/1 (Borda).
+    static func ranking(_ eventID: Int, question: String, options: [String], ballots: [[Int]], on db: any Database) async throws {
+        let sql = EventStore.sql(db)
+        struct Inserted: Decodable { let id: Int }
+        guard let activity = try await sql.raw("""
+            INSERT INTO event_activities (event_id, kind, question, open, created_at) VALUES (\(bind: eventID), 'ranking', \(bind: question), \(bind: false), \(bind: Date()))
+            RETURNING id
+            """).first(decoding: Inserted.self) else { return }
+        var ids: [Int] = []
+        for (index, option) in options.enumerated() {
+            guard let row = try await sql.raw("""
+                INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: activity.id), \(bind: index), \(bind: option)) RETURNING id
+                """).first(decoding: Inserted.self) else { continue }
+            ids.append(row.id)
+        }
+        for (voter, ballot) in ballots.enumerated() {
+            let participant = Tokens.sha256Hex("demo-ranking-\(eventID)-\(voter)")
+            try await sql.raw("INSERT INTO event_ballots (activity_id, participant, created_at) VALUES (\(bind: activity.id), \(bind: participant), \(bind: Date()))").run()
+            for (rank, option) in ballot.enumerated() where ids.indices.contains(option) {
+                try await sql.raw("""
+                    INSERT INTO event_votes (activity_id, participant, target_id, rank_position, created_at)
+                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: ids[option]), \(bind: rank + 1), \(bind: Date()))
+                    """).run()
+            }
+        }
+    }
+
     static func vitre(_ t: Int, on db: any Database) async throws {
         let coordinator = try await person("coordination@vitre.example", on: db)
         let partner = try await person("partenaire@vitre.example", on: db)
@@ -111,7 +138,7 @@ enum EventsDemo {
         let decider = try await person("decideur@vitre.example", on: db)
         let organisers = "CPTS du Pays de Vitré"
 
-        // A past forum: attendance, a walk-in, minutes, a closed poll and an idea wall.
+        // A past forum: attendance, a walk-in, minutes, a closed poll, an idea wall and a ranking of its ideas.
         let forum = try await event(t, kind: .forum, title: "Forum santé : trouver un médecin traitant",
                                     description: "Beaucoup d'habitants n'ont plus de médecin traitant.\n\nVenez dire ce qui est difficile pour vous, écouter les professionnels et chercher des solutions ensemble.",
                                     themes: [.access], days: -40, from: (18, 0), to: (20, 30), commune: "35360", address: "2 rue de la Baratière", room: "Salle des fêtes",
@@ -137,6 +164,10 @@ enum EventsDemo {
                        ("Un transport vers la maison de santé", 9), ("Des consultations le samedi matin", 6)], open: false, on: db)
         try await ideas(forum, question: "Vos idées pour l'accès aux soins", ideas: [("Un bus vers la maison de santé le mardi matin", "Jeanne", 8),
                         ("Afficher en mairie la liste des médecins qui prennent de nouveaux patients", nil, 5), ("Une permanence infirmière au centre social", "Paul", 3)], on: db)
+        try await ranking(forum, question: "Nos priorités pour l'année", options: ["Un bus vers la maison de santé le mardi matin",
+                          "Afficher en mairie la liste des médecins qui prennent de nouveaux patients", "Une permanence infirmière au centre social",
+                          "Un numéro unique pour les soins non programmés"],
+                          ballots: [[0, 3, 1], [3, 0, 2], [0, 1, 3], [3, 2, 0], [1, 0, 3], [0, 3, 2], [3, 0, 1], [2, 0, 3], [0, 2, 1], [3, 1, 0], [0, 3, 1], [1, 3, 0]], on: db)
 
         // An upcoming workshop run by the patient partner: full, with a waiting list.
         let workshop = try await event(t, kind: .workshop, title: "Atelier participatif : bien vieillir chez soi",

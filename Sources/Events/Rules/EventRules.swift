@@ -308,37 +308,7 @@ public enum LiveCode {
     }
 }
 
-/// Live contributions: short, at most `limit` per participant per `window` seconds.
-public enum LiveRules {
-    public static let limit = 5
-    public static let window: TimeInterval = 60
-    public static let maxIdeaLength = 280
-
-    public static func idea(_ text: String, lang: Lang) -> Result<String, FormErrorsBox> {
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = FormErrors()
-        if value.isEmpty { errors.add("idea", Text("Écrivez votre idée.", "Write your idea.").in(lang)) }
-        else if value.count > maxIdeaLength { errors.add("idea", Text("\(maxIdeaLength) caractères au plus.", "\(maxIdeaLength) characters at most.").in(lang)) }
-        return errors.isEmpty ? .success(value) : .failure(FormErrorsBox(errors))
-    }
-
-    /// The options of a poll, one a line: 2 to 10, each 1 to 120 characters, no duplicate.
-    public static func pollOptions(_ text: String, lang: Lang) -> Result<[String], FormErrorsBox> {
-        var errors = FormErrors()
-        let options = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if options.count < 2 || options.count > 10 {
-            errors.add("options", Text("Écrivez de 2 à 10 réponses possibles, une par ligne.", "Write 2 to 10 possible answers, one a line.").in(lang))
-        } else if options.contains(where: { $0.count > 120 }) {
-            errors.add("options", Text("Une réponse fait 120 caractères au plus.", "An answer is 120 characters at most.").in(lang))
-        } else if Set(options.map { $0.lowercased() }).count != options.count {
-            errors.add("options", Text("Deux réponses sont identiques.", "Two answers are the same.").in(lang))
-        }
-        return errors.isEmpty ? .success(options) : .failure(FormErrorsBox(errors))
-    }
-
-    /// The key of the rate limiter for a participant.
-    public static func limiterKey(participant: String) -> String { "live:" + participant }
-}
+// LiveRules: see LiveRules.swift.
 
 /// The feedback questionnaire's address: a page of the questionnaires room of the same territory.
 public enum FeedbackLink {

@@ -64,7 +64,8 @@ enum AfterPages {
                      errors: errors, visit: visit, type: "file", accept: "application/pdf,image/jpeg,image/png"))\
         \(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</form>
         <h2>\(visit.t("Résultats de la participation en direct", "Results of the live participation"))</h2>
-        \(LivePages.results(visit, data: try await LivePages.activities(eventID: event.id, on: req.db), onlyOpen: false))
+        \(LivePages.results(visit, data: try await LivePages.activities(eventID: event.id, on: req.db), onlyOpen: false,
+                           links: LivePages.ProposalSource(event: event, territory: context.territory)))
         <h2>\(visit.t("Questionnaire de satisfaction", "Feedback questionnaire"))</h2>
         \(feedback)
         <p><a href="\(EventsPaths.figures.link(slug, event.id))">\(visit.t("Les chiffres de la rencontre", "The event's figures"))</a></p>

@@ -5,16 +5,20 @@ import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
-/// Live participation during a workshop: the organiser opens polls and idea walls; participants
-/// join from their phone with a short code, without an account (a participant cookie); the
-/// projector shows the results, updated through a WebSocket (or every few seconds without JS).
+/// Live participation during a workshop: the organiser opens polls, idea walls (optionally
+/// pre-moderated) and rankings; participants join from their phone with a short code, without an
+/// account (a participant cookie); the projector shows the results, updated through a WebSocket
+/// (or every few seconds without JS). Results stay with the event and can start a proposal.
 enum LivePages {
     static let participantCookie = "agora_participant"
+    /// Live contributions per client address and minute (`AGORA_LIVE_ADDRESS_LIMIT`, default 60).
+    static let addressLimit = Environment.get("AGORA_LIVE_ADDRESS_LIMIT").flatMap(Int.init).map { max(1, $0) } ?? LiveRules.addressLimit
+    static let kinds = ["poll", "poll-multiple", "ideas", "ranking"]
 
     static func register(_ router: RouteRegistrar, app: Application) {
         router.get(EventsPaths.live, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
-            return req.render(try await organiserPage(req, context: context, fields: [:], errors: FormErrors(), status: .ok))
+            return req.render(try await organiserPage(req, context: context, fields: [:], lists: [:], errors: FormErrors(), status: .ok))
         }
         router.post(EventsPaths.live, access: .territory(EventsPolicy.creators), use: createActivity)
         router.post(EventsPaths.liveActivity, access: .territory(EventsPolicy.creators), use: changeActivity)
@@ -22,9 +26,11 @@ enum LivePages {
         router.get(EventsPaths.join, access: .everyone, use: join)
         router.get(EventsPaths.territoryJoin, access: .everyone, use: join)
         router.get(EventsPaths.participate, access: .everyone) { req in
-            let (event, token, fresh) = try await participant(req)
-            let response = req.render(try await participantPage(req, event: event, participant: Tokens.sha256Hex(token), errors: FormErrors(), fields: [:], status: .ok))
-            if fresh { setCookie(response, token, req) }
+            let (event, cookie) = try await liveEvent(req)
+            let token = cookie ?? Tokens.random()
+            let response = req.render(try await participantPage(req, event: event, participant: Tokens.sha256Hex(token), errors: FormErrors(), fields: [:], lists: [:],
+                                                                posted: nil, status: .ok))
+            if cookie == nil { setCookie(response, token, req) }
             return response
         }
         router.post(EventsPaths.contribute, access: .everyone, use: contribute)
@@ -39,23 +45,58 @@ enum LivePages {
 
     // MARK: - Data
 
-    struct Activity: Decodable, Sendable { let id: Int; let event_id: Int; let kind: String; let question: String; let open: Bool }
+    struct Activity: Decodable, Sendable {
+        let id: Int; let event_id: Int; let kind: String; let question: String; let open: Bool; let moderated: Bool
+        var isAnswer: Bool { kind != "ideas" } // one answer per participant: polls and rankings
+    }
     struct Option: Decodable, Sendable { let id: Int; let activity_id: Int; let label: String; let votes: Int }
-    struct Idea: Decodable, Sendable { let id: Int; let activity_id: Int; let author_name: String?; let body: String; let hidden: Bool; let votes: Int }
+    struct Idea: Decodable, Sendable {
+        let id: Int; let activity_id: Int; let participant: String; let author_name: String?; let body: String; let hidden: Bool; let pending: Bool; let votes: Int
+    }
 
-    static func activities(eventID: Int, on db: any Database) async throws -> (activities: [Activity], options: [Option], ideas: [Idea]) {
+    /// Everything live of an event, in a fixed number of queries.
+    struct LiveData: Sendable {
+        let activities: [Activity]
+        let options: [Option]
+        let ideas: [Idea]
+        /// Per ranking: how many participants put each option at each rank.
+        let rankCounts: [Int: [LiveRules.RankCount]]
+        /// Per poll or ranking: how many participants answered (since answers are counted).
+        let answers: [Int: Int]
+
+        func options(of activity: Activity) -> [Option] { options.filter { $0.activity_id == activity.id } }
+        func ideas(of activity: Activity) -> [Idea] { ideas.filter { $0.activity_id == activity.id } }
+        func scores(of activity: Activity) -> [LiveRules.Score] {
+            LiveRules.borda(options: options(of: activity).map(\.id), counts: rankCounts[activity.id] ?? [])
+        }
+    }
+
+    static func activities(eventID: Int, on db: any Database) async throws -> LiveData {
         let sql = EventStore.sql(db)
-        let activities = try await sql.raw("SELECT id, event_id, kind, question, open FROM event_activities WHERE event_id = \(bind: eventID) ORDER BY id DESC")
+        let activities = try await sql.raw("SELECT id, event_id, kind, question, open, moderated FROM event_activities WHERE event_id = \(bind: eventID) ORDER BY id DESC")
             .all(decoding: Activity.self)
         let options = try await sql.raw("""
             SELECT o.id, o.activity_id, o.label, (SELECT count(*) FROM event_votes v WHERE v.activity_id = o.activity_id AND v.target_id = o.id) AS votes
             FROM event_activity_options o JOIN event_activities a ON a.id = o.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY o.activity_id, o.position
             """).all(decoding: Option.self)
         let ideas = try await sql.raw("""
-            SELECT i.id, i.activity_id, i.author_name, i.body, i.hidden, (SELECT count(*) FROM event_votes v WHERE v.activity_id = i.activity_id AND v.target_id = i.id) AS votes
+            SELECT i.id, i.activity_id, i.participant, i.author_name, i.body, i.hidden, i.pending,
+                   (SELECT count(*) FROM event_votes v WHERE v.activity_id = i.activity_id AND v.target_id = i.id) AS votes
             FROM event_ideas i JOIN event_activities a ON a.id = i.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY i.id
             """).all(decoding: Idea.self)
-        return (activities, options, ideas)
+        struct RankRow: Decodable { let activity_id: Int; let target_id: Int; let place: Int; let n: Int }
+        let ranks = try await sql.raw("""
+            SELECT v.activity_id, v.target_id, v.rank_position AS place, count(*) AS n FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
+            WHERE a.event_id = \(bind: eventID) AND a.kind = 'ranking' GROUP BY v.activity_id, v.target_id, v.rank_position
+            """).all(decoding: RankRow.self)
+        struct AnswerRow: Decodable { let activity_id: Int; let n: Int }
+        let answers = try await sql.raw("""
+            SELECT b.activity_id, count(*) AS n FROM event_ballots b JOIN event_activities a ON a.id = b.activity_id
+            WHERE a.event_id = \(bind: eventID) GROUP BY b.activity_id
+            """).all(decoding: AnswerRow.self)
+        return LiveData(activities: activities, options: options, ideas: ideas,
+                        rankCounts: Dictionary(grouping: ranks, by: \.activity_id).mapValues { $0.map { LiveRules.RankCount(option: $0.target_id, rank: $0.place, count: $0.n) } },
+                        answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.activity_id, $0.n) }))
     }
 
     /// Ideas ranked by votes (then the oldest first).
@@ -67,35 +108,101 @@ enum LivePages {
         try await EventStore.sql(db).raw("UPDATE events SET live_version = live_version + 1 WHERE id = \(bind: event.id)").run()
     }
 
-    // MARK: - Results (organiser page, projector)
+    static func kindLabel(_ kind: String, _ visit: Visit) -> String {
+        switch kind {
+        case "ideas": visit.t("Mur d'idées", "Idea wall")
+        case "poll-multiple": visit.t("Sondage à choix multiples", "Multiple-choice poll")
+        case "ranking": visit.t("Classement", "Ranking")
+        default: visit.t("Sondage", "Poll")
+        }
+    }
 
-    static func results(_ visit: Visit, data: (activities: [Activity], options: [Option], ideas: [Idea]), onlyOpen: Bool) -> HTML {
+    // MARK: - From a result to a proposal
+
+    /// What the Proposals room's form needs to start a proposal from a result of this event.
+    struct ProposalSource: Sendable {
+        let slug: String
+        let eventTitle: String
+        let eventDay: String
+        let themes: [String]
+        let commune: String?
+
+        init(event: EventRecord, territory: TerritoryInfo) {
+            slug = territory.slug
+            eventTitle = event.title
+            eventDay = DateText.day(event.starts_at, lang: .fr)
+            themes = territory.themes.from(mask: event.themes_mask).map(\.rawValue)
+            commune = event.commune_code
+        }
+
+        func link(_ text: String, origin: LiveRules.Origin, question: String, visit: Visit) -> HTML {
+            let fields = LiveRules.proposalPrefill(text: text, origin: origin, question: question, eventTitle: eventTitle, eventDay: eventDay,
+                                                   themes: themes, commune: commune)
+            let href = "/\(slug)/propositions/nouvelle?" + LiveRules.query(fields)
+            return "<a href=\"\(href)\">\(visit.t("Transformer en proposition", "Turn into a proposal"))<span class=\"visually-hidden\"> : \(text)</span></a>"
+        }
+    }
+
+    // MARK: - Results (organiser page, projector, after the event)
+
+    static func results(_ visit: Visit, data: LiveData, onlyOpen: Bool, links: ProposalSource? = nil) -> HTML {
         let shown = data.activities.filter { !onlyOpen || $0.open }
         if shown.isEmpty {
             return onlyOpen ? "<p>\(visit.t("Aucune activité ouverte pour le moment.", "No open activity at the moment."))</p>"
                 : "<p>\(visit.t("Aucune activité en direct pour cette rencontre.", "No live activity for this event."))</p>"
         }
         return HTML.join(shown.map { activity -> HTML in
-            if activity.kind == "ideas" {
-                let ideas = ranked(data.ideas.filter { $0.activity_id == activity.id && !$0.hidden })
-                let rows = ideas.map { idea -> [HTML] in ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)"] }
-                return "<section class=\"live-result\"><h2>\(activity.question)</h2>\(View.table(caption: visit.t("Idées classées par votes", "Ideas ranked by votes"), headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")], rows: rows, numericColumns: [2]))</section>"
+            "<section class=\"live-result\"><h2>\(activity.question)</h2>\(table(visit, activity: activity, data: data, links: links))</section>"
+        }, separator: "")
+    }
+
+    /// The results of one activity as a table; with `links`, each visible idea (and each option of
+    /// a closed poll or ranking) offers to become a proposal.
+    static func table(_ visit: Visit, activity: Activity, data: LiveData, links: ProposalSource?) -> HTML {
+        let proposals = links.flatMap { activity.kind == "ideas" || !activity.open ? $0 : nil }
+        let linkHeader = proposals == nil ? [] : [visit.t("Proposition", "Proposal")]
+        switch activity.kind {
+        case "ideas":
+            let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden })
+            let rows = ideas.map { idea -> [HTML] in
+                ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)"]
+                    + (proposals.map { [$0.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)] } ?? [])
             }
-            let options = data.options.filter { $0.activity_id == activity.id }
+            return View.table(caption: visit.t("Idées classées par votes", "Ideas ranked by votes"), headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
+                              rows: rows, numericColumns: [2])
+        case "ranking":
+            let labels = Dictionary(uniqueKeysWithValues: data.options(of: activity).map { ($0.id, $0.label) })
+            let participants = data.answers[activity.id] ?? 0
+            let rows = data.scores(of: activity).enumerated().map { index, score -> [HTML] in
+                let label = labels[score.option] ?? ""
+                return ["\(label)", "\(score.points)", "\(score.firsts)", "\(score.mentions)"]
+                    + (proposals.map { [$0.link(label, origin: .rankingOption(place: index + 1, points: score.points, participants: participants), question: activity.question, visit: visit)] } ?? [])
+            }
+            return View.table(caption: visit.t("Classement : \(participants) participant·es (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
+                                               "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)"),
+                              headers: [visit.t("Option", "Option"), visit.t("Points", "Points"), visit.t("1er choix", "First choice"), visit.t("Dans le trio de tête", "In the top 3")] + linkHeader,
+                              rows: rows, numericColumns: [1, 2, 3])
+        default:
+            let options = data.options(of: activity)
             let total = options.reduce(0) { $0 + $1.votes }
             let rows = options.map { option -> [HTML] in
                 let share = total == 0 ? 0 : option.votes * 100 / total
                 return ["\(option.label)", "\(option.votes)", "\(share) %"]
+                    + (proposals.map { [$0.link(option.label, origin: .pollAnswer(votes: option.votes, total: total), question: activity.question, visit: visit)] } ?? [])
             }
-            return "<section class=\"live-result\"><h2>\(activity.question)</h2>\(View.table(caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)"), headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")], rows: rows, numericColumns: [1, 2]))</section>"
-        }, separator: "")
+            return View.table(caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)"), headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")] + linkHeader,
+                              rows: rows, numericColumns: [1, 2])
+        }
     }
 
-    static func organiserPage(_ req: Request, context: EventContext, fields: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> WebPage {
+    // MARK: - Organiser
+
+    static func organiserPage(_ req: Request, context: EventContext, fields: [String: String], lists: [String: [String]], errors: FormErrors, status: HTTPStatus) async throws -> WebPage {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
         let data = try await activities(eventID: event.id, on: req.db)
+        let source = ProposalSource(event: event, territory: context.territory)
         let joinURL = req.agora.config.baseURL + EventsPaths.participate.link(event.live_code)
         let list = data.activities.map { activity -> HTML in
             let action = EventsPaths.liveActivity.link(slug, event.id, activity.id)
@@ -103,24 +210,50 @@ enum LivePages {
             <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(activity.open ? "close" : "open")">\
             <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
             """
-            let ideas = ranked(data.ideas.filter { $0.activity_id == activity.id }).map { idea -> HTML in
-                let proposal = "/\(slug)/propositions/nouvelle?titre=\(idea.body.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&origine=rencontre&origine_nom=\(event.title.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-                let hide: HTML = idea.hidden ? "<em>\(visit.t("masquée", "hidden"))</em>" : """
-                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="hide">\
-                <input type="hidden" name="idea" value="\(idea.id)"><button type="submit" class="link-button">\(visit.t("Masquer", "Hide"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
-                """
-                return "<li>\(idea.body) (\(idea.votes) \(visit.t("votes", "votes"))) \(hide) <a href=\"\(proposal)\">\(visit.t("En faire une proposition", "Turn into a proposal"))</a></li>"
+            var meta = kindLabel(activity.kind, visit) + " · " + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
+            let ideas = ranked(data.ideas(of: activity))
+            if activity.moderated { meta += " · " + visit.t("idées affichées après validation", "ideas shown after approval") }
+            let pending = ideas.filter(\.pending).count
+            if pending > 0 { meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval") }
+            let body: HTML
+            if activity.kind == "ideas" {
+                let rows = ideas.map { idea -> [HTML] in
+                    func button(_ value: String, _ label: String) -> HTML {
+                        """
+                        <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(value)">\
+                        <input type="hidden" name="idea" value="\(idea.id)"><button type="submit" class="link-button">\(label)<span class="visually-hidden"> : \(idea.body)</span></button></form>
+                        """
+                    }
+                    let state = idea.pending ? visit.t("en attente de validation", "awaiting approval") : idea.hidden ? visit.t("masquée", "hidden") : visit.t("affichée", "shown")
+                    let moderation = idea.pending ? button("show", visit.t("Approuver", "Approve"))
+                        : idea.hidden ? button("show", visit.t("Afficher à nouveau", "Show again")) : button("hide", visit.t("Masquer", "Hide"))
+                    return ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)", "\(state)", moderation,
+                            source.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)]
+                }
+                body = rows.isEmpty ? "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>"
+                    : View.table(caption: visit.t("Idées (\(ideas.count))", "Ideas (\(ideas.count))"),
+                                 headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"), visit.t("État", "State"), visit.t("Modération", "Moderation"), visit.t("Proposition", "Proposal")],
+                                 rows: rows, numericColumns: [2])
+            } else {
+                body = table(visit, activity: activity, data: data, links: source)
             }
-            let kindLabel = activity.kind == "ideas" ? visit.t("Mur d'idées", "Idea wall") : activity.kind == "poll-multiple" ? visit.t("Sondage à choix multiples", "Multiple-choice poll") : visit.t("Sondage", "Poll")
-            return "<li><h3>\(activity.question)</h3><p class=\"meta\">\(kindLabel) · \(activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))</p>\(toggle)\(ideas.isEmpty ? HTML.empty : "<ul>\(each: ideas)</ul>")</li>"
+            return "<li><h3>\(activity.question)</h3><p class=\"meta\">\(meta)</p>\(toggle)\(body)</li>"
         }
         let qr = (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part")) ?? ""
+        // For a ranking: the visible ideas of each wall of this event, to tick.
+        let walls = data.activities.filter { $0.kind == "ideas" }.compactMap { wall -> HTML? in
+            let ideas = ranked(data.ideas(of: wall).filter { !$0.hidden })
+            guard !ideas.isEmpty else { return nil }
+            return Form.checkboxes(name: "ideas_\(wall.id)", legend: visit.t("Classement : idées du mur « \(wall.question) » à classer", "Ranking: ideas of the wall “\(wall.question)” to rank"),
+                                   options: ideas.map { Form.Option(String($0.id), $0.body) }, selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
+        }
         let main: HTML = """
         <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
         <h1>\(visit.t("Participation en direct : \(event.title)", "Live participation: \(event.title)"))</h1>
         <p>\(visit.t("Les participant·es vont sur", "Participants go to")) <strong>\(req.agora.config.baseURL)/participer</strong> \(visit.t("et tapent le code", "and type the code")) <strong class="live-code">\(event.live_code)</strong>, \(visit.t("ou scannent le code QR.", "or scan the QR code."))</p>
         <div class="qr">\(HTML(unsafeRaw: qr))</div>
-        <p><a class="button" href="\(EventsPaths.projector.link(slug, event.id))">\(visit.t("Ouvrir la vue projecteur", "Open the projector view"))</a></p>
+        <p><a class="button" href="\(EventsPaths.projector.link(slug, event.id))">\(visit.t("Ouvrir la vue projecteur", "Open the projector view"))</a> \
+        <a href="\(EventsPaths.live.link(slug, event.id))">\(visit.t("Actualiser cette page", "Refresh this page"))</a></p>
         <h2>\(visit.t("Activités", "Activities"))</h2>
         \(list.isEmpty ? "<p>\(visit.t("Aucune activité pour le moment.", "No activity yet."))</p>" as HTML : "<ul class=\"plain-list\">\(each: list)</ul>")
         <h2 id="nouvelle-activite">\(visit.t("Ouvrir une activité", "Open an activity"))</h2>
@@ -129,10 +262,18 @@ enum LivePages {
         \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: [
             Form.Option("poll", visit.t("Sondage, un seul choix", "Poll, one choice")), Form.Option("poll-multiple", visit.t("Sondage, plusieurs choix", "Poll, several choices")),
             Form.Option("ideas", visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
+            Form.Option("ranking", visit.t("Classement : chacun·e choisit ses 3 options préférées, dans l'ordre", "Ranking: everyone picks their top 3, in order")),
         ], selected: fields["kind"] ?? "poll", errors: errors, visit: visit, required: true))
         \(Form.input(name: "question", label: visit.t("Question", "Question"), value: fields["question"], errors: errors, visit: visit, required: true, maxLength: 200))
-        \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage)", "Possible answers (poll)"), value: fields["options"], errors: errors, visit: visit,
-                        hint: visit.t("Une par ligne, de 2 à 10.", "One a line, 2 to 10."), rows: 4))
+        \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage) ou options à classer (classement)", "Possible answers (poll) or options to rank (ranking)"),
+                        value: fields["options"], errors: errors, visit: visit,
+                        hint: visit.t("Une par ligne : de 2 à 10 pour un sondage ; pour un classement, de 3 à 10 en tout avec les idées cochées ci-dessous.",
+                                      "One a line: 2 to 10 for a poll; for a ranking, 3 to 10 in all with the ideas ticked below."), rows: 4))
+        \(HTML.join(walls, separator: ""))
+        \(Form.checkbox(name: "moderated", label: "\(visit.t("Mur d'idées : idées affichées après validation", "Idea wall: ideas shown after approval"))", checked: fields["moderated"] != nil,
+                        errors: errors, visit: visit,
+                        hint: visit.t("Chaque idée envoyée attend que vous l'approuviez avant d'apparaître au projecteur et chez les participant·es.",
+                                      "Each idea sent waits for your approval before it shows on the projector and to participants.")))
         \(Form.submit(visit.t("Ouvrir l'activité", "Open the activity")))
         </form>
         """
@@ -142,59 +283,98 @@ enum LivePages {
     @Sendable static func createActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         let visit = req.visit
-        let fields = req.formFields()
+        let (fields, lists) = req.formFieldsAndLists()
         var errors = FormErrors()
         let kind = fields["kind"] ?? ""
-        if !["poll", "poll-multiple", "ideas"].contains(kind) { errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity.")) }
+        if !kinds.contains(kind) { errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity.")) }
         let question = TextRule.required(fields, "question", maxLength: 200, errors: &errors, lang: visit.lang,
                                          missing: Text("Écrivez la question posée.", "Write the question asked."))
         var options: [String] = []
-        if kind != "ideas" {
-            switch LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang) {
+        func take(_ result: Result<[String], FormErrorsBox>) {
+            switch result {
             case .success(let list): options = list
             case .failure(let box): for item in box.errors.items { errors.add(item.field, item.message) }
             }
         }
-        guard errors.isEmpty else { return req.render(try await organiserPage(req, context: context, fields: fields, errors: errors, status: .unprocessableEntity)) }
+        if kind == "poll" || kind == "poll-multiple" { take(LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang)) }
+        if kind == "ranking" {
+            // The ideas ticked, wall by wall: only visible ideas of this event's walls.
+            let data = try await activities(eventID: context.event.id, on: req.db)
+            var chosen: [String] = []
+            for wall in data.activities.filter({ $0.kind == "ideas" }) {
+                let visible = Dictionary(uniqueKeysWithValues: data.ideas(of: wall).filter { !$0.hidden }.map { (String($0.id), $0.body) })
+                for id in lists["ideas_\(wall.id)"] ?? [] {
+                    if let body = visible[id] { chosen.append(body) } else {
+                        errors.add("ideas_\(wall.id)", visit.t("Cochez des idées de la liste.", "Tick ideas from the list."))
+                    }
+                }
+            }
+            take(LiveRules.rankingOptions(chosen: chosen, typed: fields["options"] ?? "", lang: visit.lang))
+        }
+        guard errors.isEmpty else { return req.render(try await organiserPage(req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity)) }
         let chosenOptions = options
+        let moderated = kind == "ideas" && fields["moderated"] != nil
         try await req.db.transaction { db in
             struct Inserted: Decodable { let id: Int }
             let sql = EventStore.sql(db)
             guard let row = try await sql.raw("""
-                INSERT INTO event_activities (event_id, kind, question, open, created_at)
-                VALUES (\(bind: context.event.id), \(bind: kind), \(bind: question), \(bind: true), \(bind: Date())) RETURNING id
+                INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
+                VALUES (\(bind: context.event.id), \(bind: kind), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
                 """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
             for (index, option) in chosenOptions.enumerated() {
                 try await sql.raw("INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: row.id), \(bind: index), \(bind: option))").run()
             }
             try await bump(req, event: context.event, on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open", subject: "activity \(row.id)", on: db)
+            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open", subject: "activity \(row.id) (\(kind))", on: db)
         }
         req.application.liveHub.notify(code: context.event.live_code)
         return req.redirect(to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, visit.t("L'activité est ouverte.", "The activity is open.")))
     }
 
+    /// Opens or closes an activity; hides an idea, or shows it (approves one waiting, or shows again one hidden).
     @Sendable static func changeActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         guard let activityID = EventsPages.id(req.parameters.get("activity")) else { throw Abort(.notFound) }
         let data = try await activities(eventID: context.event.id, on: req.db)
         guard data.activities.contains(where: { $0.id == activityID }) else { throw Abort(.notFound) }
         let fields = req.formFields()
+        let visit = req.visit
+        let action = fields["action"] ?? ""
+        guard ["open", "close", "hide", "show"].contains(action) else { throw Abort(.unprocessableEntity) }
+        var ideaID: Int?
+        if action == "hide" || action == "show" {
+            guard let id = fields["idea"].flatMap(Int.init), data.ideas.contains(where: { $0.id == id && $0.activity_id == activityID }) else { throw Abort(.notFound) }
+            ideaID = id
+        }
+        let wasPending = data.ideas.first { $0.id == ideaID }?.pending ?? false
+        let idea = ideaID ?? 0
         try await req.db.transaction { db in
             let sql = EventStore.sql(db)
-            switch fields["action"] {
-            case "open": try await sql.raw("UPDATE event_activities SET open = \(bind: true) WHERE id = \(bind: activityID)").run()
-            case "close": try await sql.raw("UPDATE event_activities SET open = \(bind: false) WHERE id = \(bind: activityID)").run()
+            let actor = visit.viewer?.personID, territory = context.territory.id
+            switch action {
+            case "open":
+                try await sql.raw("UPDATE event_activities SET open = \(bind: true) WHERE id = \(bind: activityID)").run()
+                try await AuditEntry.record(actor: actor, territory: territory, action: "event.live-reopen", subject: "activity \(activityID)", on: db)
+            case "close":
+                try await sql.raw("UPDATE event_activities SET open = \(bind: false) WHERE id = \(bind: activityID)").run()
+                try await AuditEntry.record(actor: actor, territory: territory, action: "event.live-close", subject: "activity \(activityID)", on: db)
             case "hide":
-                guard let idea = fields["idea"].flatMap(Int.init) else { throw Abort(.unprocessableEntity) }
-                try await sql.raw("UPDATE event_ideas SET hidden = \(bind: true) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)").run()
-                try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.idea-hide", subject: "idea \(idea)", on: db)
-            default: throw Abort(.unprocessableEntity)
+                try await sql.raw("UPDATE event_ideas SET hidden = \(bind: true), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)").run()
+                try await AuditEntry.record(actor: actor, territory: territory, action: "event.idea-hide", subject: "idea \(idea)", on: db)
+            default:
+                try await sql.raw("UPDATE event_ideas SET hidden = \(bind: false), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)").run()
+                try await AuditEntry.record(actor: actor, territory: territory, action: wasPending ? "event.idea-approve" : "event.idea-show", subject: "idea \(idea)", on: db)
             }
             try await bump(req, event: context.event, on: db)
         }
         req.application.liveHub.notify(code: context.event.live_code)
-        return req.redirect(to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, req.visit.t("C'est fait.", "Done.")))
+        let message = switch action {
+        case "show": wasPending ? visit.t("L'idée est approuvée : elle est affichée.", "The idea is approved: it is shown.") : visit.t("L'idée est de nouveau affichée.", "The idea is shown again.")
+        case "hide": visit.t("L'idée est masquée.", "The idea is hidden.")
+        case "open": visit.t("L'activité est ouverte.", "The activity is open.")
+        default: visit.t("L'activité est fermée.", "The activity is closed.")
+        }
+        return req.redirect(to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, message))
     }
 
     @Sendable static func projector(_ req: Request) async throws -> Response {
@@ -214,7 +394,7 @@ enum LivePages {
         """
         let response = req.render(WebPage(title: visit.t("Projection", "Projector"), main: main, scripts: ["live.js"]))
         // Without JavaScript the page reloads itself every 5 s; live.js asks for the page with
-        // ?js=1 and uses the WebSocket instead.
+        // ?js=1 and uses the WebSocket instead (and fetches every 5 s while it is not open).
         if req.queryFields()["js"] == nil { response.headers.replaceOrAdd(name: "Refresh", value: "5") }
         return response
     }
@@ -245,12 +425,12 @@ enum LivePages {
         return req.render(WebPage(title: visit.t("Participer", "Take part"), main: main, status: errors.isEmpty ? .ok : .unprocessableEntity, hasErrors: !errors.isEmpty))
     }
 
-    /// The event of the code and the participant's token (a new one when they have none).
-    static func participant(_ req: Request) async throws -> (EventRecord, String, Bool) {
+    /// The event of the code (never a draft) and the participant's token from their cookie, if any.
+    static func liveEvent(_ req: Request) async throws -> (EventRecord, String?) {
         guard let code = req.parameters.get("code").flatMap(LiveCode.normalise), let event = try await EventStore.event(liveCode: code, on: req.db),
               event.statusValue != .draft else { throw Abort(.notFound) }
-        if let token = req.cookies[participantCookie]?.string, (32...64).contains(token.count) { return (event, token, false) }
-        return (event, Tokens.random(), true)
+        if let token = req.cookies[participantCookie]?.string, (32...64).contains(token.count) { return (event, token) }
+        return (event, nil)
     }
 
     static func setCookie(_ response: Response, _ token: String, _ req: Request) {
@@ -258,7 +438,20 @@ enum LivePages {
                                                     isHTTPOnly: true, sameSite: .lax)
     }
 
-    static func participantPage(_ req: Request, event: EventRecord, participant: String, errors: FormErrors, fields: [String: String], status: HTTPStatus) async throws -> WebPage {
+    /// The field a contribution's message goes next to (one per activity: several may be open).
+    static func fieldKey(_ activity: Activity) -> String {
+        switch activity.kind {
+        case "ideas": "idea-\(activity.id)"
+        case "ranking": rankFields(activity)[0]
+        default: "choice-\(activity.id)"
+        }
+    }
+    static func rankFields(_ activity: Activity) -> [String] { (1...LiveRules.rankSize).map { "rank-\(activity.id)-\($0)" } }
+
+    /// The participation page. `fields`/`lists` are what was sent to the activity `posted`
+    /// (kept in its form after a refusal).
+    static func participantPage(_ req: Request, event: EventRecord, participant: String, errors: FormErrors, fields: [String: String], lists: [String: [String]],
+                                posted: Int?, status: HTTPStatus) async throws -> WebPage {
         let visit = req.visit
         let data = try await activities(eventID: event.id, on: req.db)
         struct Vote: Decodable { let activity_id: Int; let target_id: Int }
@@ -266,126 +459,215 @@ enum LivePages {
             SELECT v.activity_id, v.target_id FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
             WHERE a.event_id = \(bind: event.id) AND v.participant = \(bind: participant)
             """).all(decoding: Vote.self)
-        let open = data.activities.filter(\.open)
+        let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date())
+        let open = closed == nil ? data.activities.filter(\.open) : []
         let sections = open.map { activity -> HTML in
             let action = EventsPaths.contribute.link(event.live_code, activity.id)
             let voted = Set(mine.filter { $0.activity_id == activity.id }.map(\.target_id))
-            if activity.kind == "ideas" {
-                let ideas = ranked(data.ideas.filter { $0.activity_id == activity.id && !$0.hidden }).map { idea -> HTML in
+            let kept = posted == activity.id ? fields : [:]
+            let keptLists = posted == activity.id ? lists : [:]
+            switch activity.kind {
+            case "ideas":
+                let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden }).map { idea -> HTML in
                     let button: HTML = voted.contains(idea.id) ? "<em>\(visit.t("vous avez voté", "you voted"))</em>" : """
                     <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="vote" value="\(idea.id)">\
                     <button type="submit" class="link-button">\(visit.t("Je soutiens", "I support"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
                     """
                     return "<li>\(idea.body) (\(idea.votes)) \(button)</li>"
                 }
+                let waiting = data.ideas(of: activity).filter { $0.pending && $0.participant == participant }.map { idea -> HTML in "<li>\(idea.body)</li>" }
+                let moderation: HTML = activity.moderated
+                    ? "<p>\(visit.t("Les idées sont affichées après validation par l'animateur·rice.", "Ideas are shown once the facilitator approves them."))</p>" : .empty
+                let waitingHTML: HTML = waiting.isEmpty ? .empty
+                    : "<div class=\"notice\"><p>\(visit.t("Vos idées en attente de validation par l'animateur·rice :", "Your ideas awaiting the facilitator's approval:"))</p><ul>\(each: waiting)</ul></div>"
                 return """
-                <section class="panel"><h2>\(activity.question)</h2>\
+                <section class="panel"><h2>\(activity.question)</h2>\(moderation)\(waitingHTML)\
                 \(Form.open(action: action, visit: visit))\
-                \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: fields["idea"], errors: errors, visit: visit,
+                \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: kept["idea"], errors: errors, visit: visit,
                                 hint: visit.t("\(LiveRules.maxIdeaLength) caractères au plus.", "\(LiveRules.maxIdeaLength) characters at most."), rows: 3,
-                                maxLength: LiveRules.maxIdeaLength, field: "idea"))\
-                \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: fields["author"],
-                             errors: errors, visit: visit, autocomplete: "given-name", maxLength: 40))\
+                                maxLength: LiveRules.maxIdeaLength, field: "idea-\(activity.id)"))\
+                \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: kept["author"],
+                             errors: errors, visit: visit, autocomplete: "given-name", maxLength: 40, field: "author-\(activity.id)"))\
                 \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
                 \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
                 """
+            case "ranking":
+                if !voted.isEmpty {
+                    return "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
+                }
+                let options = data.options(of: activity)
+                let choices = options.map { Form.Option(String($0.id), $0.label) }
+                let names = rankFields(activity)
+                let selects = (1...min(LiveRules.rankSize, options.count)).map { rank -> HTML in
+                    let points = LiveRules.points(rank: rank)
+                    return Form.select(name: "rank_\(rank)", label: visit.t("\(LiveRules.ordinal(rank, lang: .fr)) choix (\(points) point\(points > 1 ? "s" : ""))",
+                                                                        "\(LiveRules.ordinal(rank, lang: .en).capitalized) choice (\(points) point\(points > 1 ? "s" : ""))"),
+                                       options: choices, selected: kept["rank_\(rank)"], errors: errors, visit: visit, required: true, field: names[rank - 1])
+                }
+                return """
+                <section class="panel"><h2>\(activity.question)</h2>\
+                <p>\(visit.t("Choisissez vos 3 options préférées, dans l'ordre, parmi :", "Choose your 3 favourite options, in order, among:"))</p>\
+                <ul>\(each: options.map { option -> HTML in "<li>\(option.label)</li>" })</ul>\
+                \(Form.open(action: action, visit: visit))<fieldset class="field"><legend>\(visit.t("Votre trio de tête", "Your top 3"))</legend>\(HTML.join(selects, separator: ""))</fieldset>\
+                \(Form.submit(visit.t("Envoyer mon classement", "Send my ranking")))</form></section>
+                """
+            default:
+                if !voted.isEmpty {
+                    return "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
+                }
+                let choices = data.options(of: activity).map { Form.Option(String($0.id), $0.label) }
+                let group = activity.kind == "poll-multiple"
+                    ? Form.checkboxes(name: "choice-\(activity.id)", legend: activity.question, options: choices, selected: Set(keptLists["choice-\(activity.id)"] ?? []),
+                                      errors: errors, visit: visit, hint: visit.t("Plusieurs réponses possibles.", "Several answers allowed."))
+                    : Form.radios(name: "choice", legend: activity.question, options: choices, selected: kept["choice"], errors: errors, visit: visit, required: true,
+                                  field: "choice-\(activity.id)")
+                return "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
             }
-            let options = data.options.filter { $0.activity_id == activity.id }
-            if !voted.isEmpty {
-                return "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
-            }
-            let choices = options.map { Form.Option(String($0.id), $0.label) }
-            let group = activity.kind == "poll-multiple"
-                ? Form.checkboxes(name: "choice", legend: activity.question, options: choices, selected: [], errors: errors, visit: visit)
-                : Form.radios(name: "choice", legend: activity.question, options: choices, selected: nil, errors: errors, visit: visit, required: true)
-            return "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
         }
+        let empty: HTML = closed.map { "<p class=\"notice\">\(visit.t($0.message))</p>" }
+            ?? "<p>\(visit.t("Aucune question ouverte pour le moment. Actualisez la page quand l'animateur·rice vous le dit.", "No open question at the moment. Refresh the page when the facilitator tells you."))</p>"
         let main: HTML = """
         <h1>\(event.title)</h1>
         <p>\(visit.t("Vous participez sans compte. Vos réponses sont anonymes.", "You take part without an account. Your answers are anonymous."))</p>
         \(Form.errorSummary(errors, visit: visit))
-        \(sections.isEmpty ? "<p>\(visit.t("Aucune question ouverte pour le moment. Actualisez la page quand l'animateur·rice vous le dit.", "No open question at the moment. Refresh the page when the facilitator tells you."))</p>" as HTML : HTML.join(sections))
+        \(sections.isEmpty ? empty : HTML.join(sections))
         <p><a href="\(EventsPaths.participate.link(event.live_code))">\(visit.t("Actualiser", "Refresh"))</a></p>
         """
         return WebPage(title: event.title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func contribute(_ req: Request) async throws -> Response {
-        let (event, token, fresh) = try await participant(req)
+        let (event, cookie) = try await liveEvent(req)
         let visit = req.visit
-        let participant = Tokens.sha256Hex(token)
         guard let activityID = EventsPages.id(req.parameters.get("activity")) else { throw Abort(.notFound) }
         let data = try await activities(eventID: event.id, on: req.db)
         guard let activity = data.activities.first(where: { $0.id == activityID }) else { throw Abort(.notFound) }
-        let fields = req.formFields()
+        if let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date()) {
+            return EventsPages.refusal(req, status: .conflict, title: Text("Contributions closes", "Contributions closed"), message: closed.message)
+        }
+        let (fields, lists) = req.formFieldsAndLists()
         var errors = FormErrors()
-        let limiter = req.agora.rateLimiter
-        let key = LiveRules.limiterKey(participant: participant)
-        func again(_ status: HTTPStatus) async throws -> Response {
-            let response = req.render(try await participantPage(req, event: event, participant: participant, errors: errors, fields: fields, status: status))
-            if fresh { setCookie(response, token, req) }
+        let key = fieldKey(activity)
+        // Without its cookie a participant could answer again and again, and never be limited:
+        // refused, with a new cookie so that sending again from this page works.
+        guard let token = cookie else {
+            let fresh = Tokens.random()
+            errors.add(key, visit.t("Votre navigateur n'a pas envoyé le cookie de participation (anonyme, il sert à compter une réponse par personne). Acceptez les cookies de ce site, ou ouvrez d'abord la page de l'atelier, puis envoyez à nouveau votre réponse.",
+                                    "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."))
+            let response = req.render(try await participantPage(req, event: event, participant: Tokens.sha256Hex(fresh), errors: errors, fields: fields, lists: lists,
+                                                                posted: activity.id, status: .badRequest))
+            setCookie(response, fresh, req)
             return response
         }
+        let participant = Tokens.sha256Hex(token)
+        func again(_ status: HTTPStatus) async throws -> Response {
+            req.render(try await participantPage(req, event: event, participant: participant, errors: errors, fields: fields, lists: lists, posted: activity.id, status: status))
+        }
         guard activity.open else {
-            errors.add(activity.kind == "ideas" ? "idea" : "choice", visit.t("Cette activité est fermée.", "This activity is closed."))
+            errors.add(key, visit.t("Cette activité est fermée.", "This activity is closed."))
             return try await again(.conflict)
         }
-        guard limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window) else {
-            errors.add(activity.kind == "ideas" ? "idea" : "choice", visit.t("Doucement : attendez une minute avant d'envoyer autre chose.", "Slow down: wait a minute before sending more."))
+        let limiter = req.agora.rateLimiter
+        let participantKey = LiveRules.limiterKey(participant: participant), addressKey = LiveRules.addressKey(req.clientAddress)
+        guard limiter.allows(participantKey, limit: LiveRules.limit, window: LiveRules.window) else {
+            errors.add(key, visit.t("Doucement : attendez une minute avant d'envoyer autre chose.", "Slow down: wait a minute before sending more."))
             return try await again(.tooManyRequests)
         }
-        var targets: [Int] = []
+        guard limiter.allows(addressKey, limit: addressLimit, window: LiveRules.window) else {
+            errors.add(key, visit.t("Beaucoup de réponses arrivent de ce réseau en ce moment : attendez une minute avant d'envoyer la vôtre.",
+                                    "Many answers come from this network right now: wait a minute before sending yours."))
+            return try await again(.tooManyRequests)
+        }
+        let alreadyAnswered = Text("Vous avez déjà répondu : une seule réponse par personne.", "You already answered: one answer per person.")
+        if activity.isAnswer {
+            struct Count: Decodable { let n: Int }
+            let earlier = try await EventStore.sql(req.db).raw("""
+                SELECT count(*) AS n FROM event_ballots WHERE activity_id = \(bind: activity.id) AND participant = \(bind: participant)
+                """).first(decoding: Count.self)?.n ?? 0
+            if earlier > 0 {
+                errors.add(key, visit.t(alreadyAnswered))
+                return try await again(.conflict)
+            }
+        }
+        // What is sent: (target, rank) votes, or a new idea.
+        var votes: [(target: Int, rank: Int)] = []
         var idea: String?
-        if activity.kind == "ideas" {
+        var author: String?
+        switch activity.kind {
+        case "ideas":
             if let vote = fields["vote"].flatMap(Int.init) {
                 guard data.ideas.contains(where: { $0.id == vote && $0.activity_id == activity.id && !$0.hidden }) else { throw Abort(.notFound) }
-                targets = [vote]
+                votes = [(vote, 0)]
             } else {
-                switch LiveRules.idea(fields["idea"] ?? "", lang: visit.lang) {
+                switch LiveRules.idea(fields["idea"] ?? "", lang: visit.lang, field: key) {
                 case .success(let text): idea = text
                 case .failure(let box): errors = box.errors
                 }
+                let name = (fields["author"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if name.count > 40 { errors.add("author-\(activity.id)", visit.t("40 caractères au plus.", "40 characters at most.")) }
+                author = name.isEmpty ? nil : name
             }
-        } else {
-            let valid = Set(data.options.filter { $0.activity_id == activity.id }.map(\.id))
-            let chosen = activity.kind == "poll-multiple" ? (req.formLists(["choice[]"])["choice[]"] ?? []).compactMap(Int.init) : [fields["choice"].flatMap(Int.init)].compactMap { $0 }
-            targets = chosen.filter(valid.contains)
-            if targets.isEmpty { errors.add("choice", visit.t("Choisissez une réponse.", "Choose an answer.")) }
+        case "ranking":
+            let picks = (1...LiveRules.rankSize).map { fields["rank_\($0)"] }
+            switch LiveRules.ranking(picks, valid: data.options(of: activity).map(\.id), fields: rankFields(activity), lang: visit.lang) {
+            case .success(let ids): votes = ids.enumerated().map { ($1, $0 + 1) }
+            case .failure(let box): errors = box.errors
+            }
+        default:
+            let valid = Set(data.options(of: activity).map(\.id))
+            let chosen = activity.kind == "poll-multiple" ? (lists["choice-\(activity.id)"] ?? []).compactMap(Int.init) : [fields["choice"].flatMap(Int.init)].compactMap { $0 }
+            var targets: [Int] = []
+            for target in chosen where valid.contains(target) && !targets.contains(target) { targets.append(target) }
+            if targets.isEmpty { errors.add(key, visit.t("Choisissez une réponse.", "Choose an answer.")) }
             if activity.kind == "poll", targets.count > 1 { targets = [targets[0]] }
+            votes = targets.map { ($0, 0) }
         }
         guard errors.isEmpty else { return try await again(.unprocessableEntity) }
-        limiter.record(key)
-        let author = TextRule.optional(fields, "author", maxLength: 40, errors: &errors, lang: visit.lang)
-        let newIdea = idea, chosen = targets
-        try await req.db.transaction { db in
-            var targets = chosen
+        limiter.record(participantKey)
+        limiter.record(addressKey)
+        let newIdea = idea, newAuthor = author, chosen = votes
+        let saved: Bool = try await req.db.transaction { db in
             let sql = EventStore.sql(db)
+            if activity.isAnswer {
+                // The unique index makes a second answer (even sent at the same instant) insert nothing.
+                struct Inserted: Decodable { let id: Int }
+                guard try await sql.raw("""
+                    INSERT INTO event_ballots (activity_id, participant, created_at) VALUES (\(bind: activity.id), \(bind: participant), \(bind: Date()))
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """).first(decoding: Inserted.self) != nil else { return false }
+            }
             if let idea = newIdea {
                 try await sql.raw("""
-                    INSERT INTO event_ideas (activity_id, participant, author_name, body, hidden, created_at)
-                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: author), \(bind: idea), \(bind: false), \(bind: Date()))
+                    INSERT INTO event_ideas (activity_id, participant, author_name, body, hidden, pending, created_at)
+                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: newAuthor), \(bind: idea), \(bind: activity.moderated), \(bind: activity.moderated), \(bind: Date()))
                     """).run()
             }
-            if activity.kind == "poll" {
-                struct Count: Decodable { let n: Int }
-                let already = try await sql.raw("SELECT count(*) AS n FROM event_votes WHERE activity_id = \(bind: activity.id) AND participant = \(bind: participant)")
-                    .first(decoding: Count.self)?.n ?? 0
-                if already > 0 { targets = [] }
-            }
-            for target in targets {
-                // The unique index refuses a second vote for the same thing; ignore it quietly.
+            for vote in chosen {
+                // The unique index refuses a second support of the same idea; ignore it quietly.
                 try await sql.raw("""
-                    INSERT INTO event_votes (activity_id, participant, target_id, created_at)
-                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: target), \(bind: Date())) ON CONFLICT DO NOTHING
+                    INSERT INTO event_votes (activity_id, participant, target_id, rank_position, created_at)
+                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: vote.target), \(bind: vote.rank), \(bind: Date())) ON CONFLICT DO NOTHING
                     """).run()
             }
             try await bump(req, event: event, on: db)
+            return true
+        }
+        guard saved else {
+            errors.add(key, visit.t(alreadyAnswered))
+            return try await again(.conflict)
         }
         req.application.liveHub.notify(code: event.live_code)
-        let response = req.redirect(to: EventsPaths.participate.link(event.live_code),
-                                    flash: Flash(.success, idea != nil ? visit.t("Merci, votre idée est affichée.", "Thank you, your idea is shown.") : visit.t("Merci, c'est enregistré.", "Thank you, it is saved.")))
-        if fresh { setCookie(response, token, req) }
-        return response
+        let message: String
+        if idea != nil {
+            message = activity.moderated
+                ? visit.t("Merci, votre idée est envoyée : elle attend la validation de l'animateur·rice avant d'être affichée.", "Thank you, your idea is sent: it waits for the facilitator's approval before it is shown.")
+                : visit.t("Merci, votre idée est affichée.", "Thank you, your idea is shown.")
+        } else if activity.kind == "ranking" {
+            message = visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved.")
+        } else {
+            message = visit.t("Merci, c'est enregistré.", "Thank you, it is saved.")
+        }
+        return req.redirect(to: EventsPaths.participate.link(event.live_code), flash: Flash(.success, message))
     }
 }
 

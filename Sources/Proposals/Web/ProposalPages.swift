@@ -181,9 +181,13 @@ enum ProposalPages {
         var attachment: File?
 
         init() {}
-        /// A new proposal started from elsewhere (an idea of a workshop): `?titre=…&origine=rencontre&origine_nom=…`.
+        /// A new proposal started from elsewhere (an idea of a workshop): `?titre=…&texte=…&themes=a,b&communes=35360`
+        /// `&origine=rencontre&origine_nom=…`; each value cut to its field's limit (the form is checked when sent).
         init(prefill query: [String: String]) {
-            title = query["titre"].map { String($0.prefix(150)) }
+            title = query["titre"].map { String($0.prefix(ProposalInput.titleMax)) }
+            body = query["texte"].map { String($0.prefix(ProposalInput.bodyMax)) }
+            themes = query["themes"].map { $0.split(separator: ",").prefix(20).map { String($0.prefix(60)) } }
+            communes = query["communes"].map { $0.split(separator: ",").prefix(ProposalInput.communesMax).map { String($0.prefix(10)) } }
             origin = query["origine"].flatMap(ProposalOrigin.init(rawValue:))?.rawValue
             origin_detail = query["origine_nom"].map { String($0.prefix(200)) }
         }
