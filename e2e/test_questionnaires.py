@@ -67,9 +67,37 @@ def test_build_publish_and_answer_online(new_context):
     named(coordinator, "condition").select_option(label="= Non")
     submit(coordinator, "Enregistrer la question")
     expect(coordinator.locator("main")).to_contain_text("Seulement si vous avez répondu « Non »")
+    # The edit page of an existing question keeps what was saved.
+    with coordinator.expect_navigation():
+        coordinator.locator("main .builder-list").get_by_role("link", name=re.compile("Modifier")).first.click()
+    audit(coordinator)
+    expect(field(coordinator, "Question", "label")).to_have_value("Avez-vous une voiture ?")
+    expect(field(coordinator, "Choix proposés", "choices")).to_have_value("Oui\nNon")
+    visit(coordinator, builder)
     submit(coordinator, "Publier : ouvrir aux réponses")
     expect_status_message(coordinator, "publié")
+    # The preview hides the conditional question too, until its condition holds.
     visit(coordinator, builder.replace("/construire", "/apercu"))
+    expect(coordinator.locator("#question-q3")).to_be_hidden()
+    coordinator.get_by_label("Non", exact=True).check()
+    expect(coordinator.locator("#question-q3")).to_be_visible()
+    coordinator.get_by_label("Oui", exact=True).check()
+    expect(coordinator.locator("#question-q3")).to_be_hidden()
+
+    # Waves: a wrong period is refused with the typed input kept, then saved.
+    visit(coordinator, builder.replace("/construire", "/vagues"))
+    field(coordinator, "Nom", "name").fill("Printemps 2027")
+    field(coordinator, "Début", "starts_on").fill("2027-06-30")
+    field(coordinator, "Fin", "ends_on").fill("2027-03-01")
+    field(coordinator, "Objectif de réponses", "target_total").fill("200")
+    submit(coordinator, "Enregistrer la vague", status=422)
+    expect(coordinator.locator(".error-summary")).to_contain_text("La fin doit venir après le début.")
+    expect(field(coordinator, "Nom", "name")).to_have_value("Printemps 2027")
+    field(coordinator, "Début", "starts_on").fill("2027-03-01")
+    field(coordinator, "Fin", "ends_on").fill("2027-06-30")
+    submit(coordinator, "Enregistrer la vague")
+    expect_status_message(coordinator, "Vague enregistrée")
+    expect(coordinator.locator("main table")).to_contain_text("Printemps 2027")
 
     # A resident on a small phone answers; the number appears only after "Non".
     resident = new_context.page(viewport={"width": 320, "height": 720})
@@ -115,6 +143,10 @@ def test_assisted_entry_with_the_keyboard(page):
     questionnaire = demo_questionnaire(page)
     visit(page, questionnaire + "/saisie")
     named(page, "_canal").select_option("telephone")
+    # Sent with nothing answered: every required question says so, the channel stays chosen.
+    submit(page, "Enregistrer cette réponse et saisir la suivante", status=422)
+    expect(page.locator(".error-summary")).to_contain_text("Choisissez une réponse.")
+    expect(named(page, "_canal")).to_have_value("telephone")
     # Keyboard only: focus the first answer of the first question and choose with the arrows.
     page.locator("#question-q4 input[type=radio]").first.focus()
     page.keyboard.press("ArrowDown")
@@ -149,6 +181,13 @@ def test_import_paper_answers(page):
     submit(page, "Importer")
     expect_status_message(page, "2 réponses importées")
 
+    # Free-text answers: read, search, code (the coding page is checked like every page).
+    visit(page, questionnaire + "/textes")
+    expect(page.locator("main")).to_contain_text("Réponses libres")
+    field(page, "Rechercher dans les réponses", "q").fill("samedi")
+    submit(page, "Afficher")
+    expect(page.locator("main .text-answers")).to_contain_text("samedi")
+
 
 def test_results_participation_and_cross_analysis(page):
     login(page, DEMO["decision_maker"], DEMO_PASSWORD)
@@ -157,9 +196,14 @@ def test_results_participation_and_cross_analysis(page):
     first = page.locator("main section.result").first
     expect(first.locator("svg.chart")).to_be_visible()
     expect(first.locator("table")).to_be_visible()
+    counted = page.locator("main p strong").filter(has_text="Réponses comptées")
+    everyone = counted.inner_text()
     named(page, "canal").select_option("papier")
     submit(page, "Filtrer")
-    expect(page.locator("main")).to_contain_text("Réponses comptées")
+    paper = counted.inner_text()
+    assert re.search(r"Réponses comptées : \d+", paper), paper
+    assert paper != everyone, (everyone, paper)  # the paper answers only: fewer
+    assert int(re.sub(r"\D", "", paper)) < int(re.sub(r"\D", "", everyone)), (everyone, paper)
     visit(page, questionnaire + "/participation")
     expect(page.locator("main")).to_contain_text("Pour 1 000 habitants")
     visit(page, LIST + "/croisement")
