@@ -74,6 +74,11 @@ def test_build_publish_and_answer_online(new_context):
     expect(field(coordinator, "Question", "label")).to_have_value("Avez-vous une voiture ?")
     expect(field(coordinator, "Choix proposés", "choices")).to_have_value("Oui\nNon")
     visit(coordinator, builder)
+    # The number depends on the car question: it may not move above it (refused, nothing moved).
+    submit(coordinator, re.compile(r"^Monter « Combien de kilomètres"), status=422)
+    expect(coordinator.locator(".error-summary")).to_contain_text("Déplacement refusé")
+    expect(coordinator.locator("#champ-question-q3")).to_contain_text("Déplacement refusé")
+    expect(coordinator.locator("main .builder-list li").first).to_contain_text("Avez-vous une voiture ?")
     submit(coordinator, "Publier : ouvrir aux réponses")
     expect_status_message(coordinator, "publié")
     # The preview hides the conditional question too, until its condition holds.
