@@ -29,11 +29,13 @@ public struct MailWorker: Sendable {
         for mail in due {
             guard let id = mail.id, try await claim(id: id, now: now) else { continue }
             handled += 1
-            let message = MailMessage(from: smtp.settings.from, to: mail.recipient, subject: mail.subject, body: mail.body)
+            let message = MailMessage(from: smtp.settings.from, to: mail.recipient, subject: mail.subject, body: mail.body,
+                                      attachments: mail.attachments)
             do {
                 try await smtp.send(message)
                 mail.sentAt = Date()
                 mail.body = "" // links in mails are secrets: keep no copy once delivered
+                mail.attachmentsJSON = nil
                 mail.claimedUntil = nil
                 mail.lastError = nil
                 try await mail.update(on: db)

@@ -17,11 +17,25 @@ public final class OutboxMail: Model, @unchecked Sendable {
     @OptionalField(key: "claimed_until") public var claimedUntil: Date?
     @OptionalField(key: "sent_at") public var sentAt: Date?
     @OptionalField(key: "last_error") public var lastError: String?
+    /// The attachments as JSON (`[MailAttachment]`, data in base64), or nil (`Core.003`).
+    @OptionalField(key: "attachments") public var attachmentsJSON: String?
 
     public init() {}
-    public init(recipient: String, subject: String, body: String, now: Date = Date()) {
+    public init(recipient: String, subject: String, body: String, attachments: [MailAttachment] = [], now: Date = Date()) {
         self.recipient = recipient; self.subject = subject; self.body = body
         self.createdAt = now; self.attempts = 0; self.nextAttemptAt = now
+        self.attachments = attachments
+    }
+
+    /// The files joined to the mail (none once it is sent: the outbox keeps no copy).
+    public var attachments: [MailAttachment] {
+        get {
+            guard let json = attachmentsJSON, let data = json.data(using: .utf8) else { return [] }
+            return (try? JSONDecoder().decode([MailAttachment].self, from: data)) ?? []
+        }
+        set {
+            attachmentsJSON = newValue.isEmpty ? nil : (try? JSONEncoder().encode(newValue)).flatMap { String(data: $0, encoding: .utf8) }
+        }
     }
 
     public struct Create: AsyncMigration {
@@ -49,8 +63,9 @@ public final class OutboxMail: Model, @unchecked Sendable {
 
 /// Puts mails in the outbox.
 public enum Mailer {
-    public static func enqueue(to recipient: String, subject: String, body: String, on db: any Database) async throws {
-        try await OutboxMail(recipient: recipient, subject: subject, body: body).create(on: db)
+    public static func enqueue(to recipient: String, subject: String, body: String, attachments: [MailAttachment] = [],
+                               on db: any Database) async throws {
+        try await OutboxMail(recipient: recipient, subject: subject, body: body, attachments: attachments).create(on: db)
     }
 
     /// The wait before the next try after `attempts` failures: 30 s, 2 min, 8 min… up to 6 h.

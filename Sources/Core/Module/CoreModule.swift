@@ -6,7 +6,7 @@ import Vapor
 public struct CoreModule: FeatureModule {
     public init() {}
     public var name: String { "core" }
-    public var migrations: [any Migration] { [OutboxMail.Create(), AuditEntry.Create()] }
+    public var migrations: [any Migration] { [OutboxMail.Create(), AuditEntry.Create(), OutboxMail.AddAttachments()] }
 
     public static let healthz = RoutePattern("/healthz")
     public static let staticFile = RoutePattern("/static/:file")
@@ -33,7 +33,7 @@ public struct CoreModule: FeatureModule {
             """
             <article class="card"><h2>\(mail.subject)</h2>
             <p>\(visit.t("À", "To")) \(mail.recipient) · \(mail.createdAt.formatted(.iso8601))</p>
-            <pre>\(mail.body)</pre></article>
+            <pre>\(mail.body)</pre>\(mail.attachments.isEmpty ? HTML.empty : "<p>\(visit.t("Pièces jointes", "Attachments")) : \(mail.attachments.map { "\($0.filename) (\($0.contentType))" }.joined(separator: ", "))</p>")</article>
             """
         }
         let main: HTML = """
