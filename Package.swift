@@ -5,7 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// A feature room sees the core, SQL and the web framework — never another room.
+/// A feature room sees the core, SQL and the web framework — never another room, except where a
+/// room is built on another (Events reuses Questionnaires for its feedback; see docs/ARCHITECTURE.md).
 func room(_ name: String, also: [Target.Dependency] = []) -> Target {
     .target(
         name: name,
@@ -72,7 +73,7 @@ let package = Package(
         // Needs questionnaires: builder, answers everywhere, analysis, cross-analysis (issue #3).
         room("Questionnaires", also: ["Stats"]),
         // Forums and participatory workshops: agenda, registration, check-in, live participation (issue #4).
-        room("Events", also: ["Stats"]),
+        room("Events", also: ["Stats", "Questionnaires"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),

@@ -317,34 +317,399 @@ struct EventJourneyTests {
         }
     }
 
-    @Test func remindersAreSentOnceAndFeedbackOnce() async throws {
+    /// The cell next to a row's label in a figures table.
+    static func cell(_ page: String, _ label: String) -> String? {
+        guard let range = page.range(of: "<th scope=\"row\">\(label)</th><td class=\"num\">") else { return nil }
+        return String(page[range.upperBound...].prefix { $0 != "<" })
+    }
+
+    static func setStart(_ app: Application, event: Int, in seconds: TimeInterval) async throws {
+        try await sql(app).raw("""
+            UPDATE events SET starts_at = \(bind: Date().addingTimeInterval(seconds)), ends_at = \(bind: Date().addingTimeInterval(seconds + 7200)) WHERE id = \(bind: event)
+            """).run()
+    }
+
+    @Test func remindersAreSentOnceWithTheCalendarFile() async throws {
         try await withDemoApp { app in
             let id = try await Self.eventID(titled: Self.workshop, app)
-            // Move the workshop to tomorrow.
-            try await Self.sql(app).raw("UPDATE events SET starts_at = \(bind: Date().addingTimeInterval(20 * 3600)), ends_at = \(bind: Date().addingTimeInterval(22 * 3600)) WHERE id = \(bind: id)").run()
+            // Move the workshop to tomorrow (the resident registered before: more than 12 hours ahead).
+            try await Self.setStart(app, event: id, in: 20 * 3600)
+            let start = Date().addingTimeInterval(20 * 3600)
             let first = try await EventsModule.sendReminders(app)
             #expect(first == 1) // the only registered person with an address
-            #expect(try await Self.lastMail(to: "habitant@vitre.example", app)?.body.contains("agenda.ics") == true)
+            let reminder = try #require(try await Self.lastMail(to: "habitant@vitre.example", app))
+            // "demain" only when it is tomorrow in Paris, else "aujourd'hui".
+            let day = ParisTime.local(start).dayText == ParisTime.local(Date()).dayText ? "aujourd'hui" : "demain"
+            #expect(reminder.subject == "Rappel : \(Self.workshop) \(day)")
+            #expect(reminder.body.contains("agenda.ics") && reminder.body.contains("est joint"))
+            let file = try #require(reminder.attachments.first)
+            #expect(file.contentType.hasPrefix("text/calendar") && file.filename == "rencontre-\(id).ics")
+            #expect(String(decoding: file.data, as: UTF8.self).contains("SUMMARY:\(Self.workshop)"))
             #expect(try await EventsModule.sendReminders(app) == 0)
+        }
+    }
 
+    @Test func aLateRegistrationGetsNoReminderMinutesAfterItsConfirmation() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: "Réunion publique : la santé mentale des jeunes", app)
+            // The meeting starts in 8 hours; the professional registered in the demo (just now) is not reminded.
+            try await Self.setStart(app, event: id, in: 8 * 3600)
+            let resident = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await resident.get("/vitre/evenements/\(id)")
+            try await resident.post("/vitre/evenements/\(id)/inscription", [:])
+            #expect(resident.lastStatus == .seeOther)
+            let confirmation = try #require(try await Self.lastMail(to: "habitant@vitre.example", app))
+            #expect(confirmation.subject.hasPrefix("Inscription confirmée"))
+            #expect(try await EventsModule.sendReminders(app) == 0)
+            #expect(try await Self.lastMail(to: "habitant@vitre.example", app)?.id == confirmation.id)
+            // Marked as handled: the next runs do not look at it again.
+            struct Row: Decodable { let n: Int }
+            let unmarked = try await Self.sql(app).raw("""
+                SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: id) AND email IS NOT NULL AND reminded_at IS NULL
+                """).first(decoding: Row.self)?.n
+            #expect(unmarked == 0)
+        }
+    }
+
+    @Test func confirmationAndPromotionMailsCarryTheCalendarFile() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: "Réunion publique : la santé mentale des jeunes", app)
+            try await Self.sql(app).raw("UPDATE events SET capacity = 2 WHERE id = \(bind: id)").run() // the professional holds one seat
+            let resident = Browser(app), decider = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await decider.login("decideur@vitre.example")
+            try await resident.get("/vitre/evenements/\(id)")
+            try await resident.post("/vitre/evenements/\(id)/inscription", [:])
+            let mine = try #require(resident.location)
+            let confirmation = try #require(try await Self.lastMail(to: "habitant@vitre.example", app))
+            #expect(confirmation.body.contains("/vitre/evenements/\(id)/agenda.ics")) // the link stays
+            let file = try #require(confirmation.attachments.first)
+            #expect(file.contentType == "text/calendar; charset=utf-8; method=PUBLISH" && file.filename == "rencontre-\(id).ics")
+            let ics = String(decoding: file.data, as: UTF8.self)
+            #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.contains("UID:event-\(id)@agora-sante"))
+            // The rendered mail is multipart/mixed with the file in base64.
+            let rendered = MailMessage(from: "agora@example.org", to: confirmation.recipient, subject: confirmation.subject, body: confirmation.body,
+                                       attachments: confirmation.attachments).rendered()
+            #expect(rendered.contains("multipart/mixed") && rendered.contains("filename=\"rencontre-\(id).ics\""))
+
+            try await decider.get("/vitre/evenements/\(id)")
+            try await decider.post("/vitre/evenements/\(id)/inscription", [:])
+            #expect(try await Self.lastMail(to: "decideur@vitre.example", app)?.attachments.first?.filename == "rencontre-\(id).ics") // waiting list
+            try await resident.get(mine)
+            try await resident.post(mine, [:])
+            let promoted = try #require(try await Self.lastMail(to: "decideur@vitre.example", app))
+            #expect(promoted.subject.hasPrefix("Une place s'est libérée"))
+            #expect(promoted.attachments.first?.contentType.hasPrefix("text/calendar") == true)
+            #expect(promoted.body.contains("/vitre/evenements/\(id)/agenda.ics"))
+        }
+    }
+
+    @Test func theCommuneOfThePersonFeedsTheFiguresByCommune() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: "Réunion publique : la santé mentale des jeunes", app)
+            try await Self.sql(app).raw("UPDATE people SET commune_code = '35068' WHERE email = 'habitant@vitre.example'").run() // Châteaubourg
+            let resident = Browser(app), partner = Browser(app), coordinator = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await partner.login("partenaire@vitre.example")
+            try await coordinator.login("coordination@vitre.example")
+            try await resident.get("/vitre/evenements/\(id)")
+            try await resident.post("/vitre/evenements/\(id)/inscription", [:])
+            #expect(resident.lastStatus == .seeOther)
+            // An assisted profile registered by the patient partner, the commune left empty in the form.
+            struct Person: Decodable { let id: Int }
+            let marcel = try #require(try await Self.sql(app).raw("SELECT id FROM people WHERE display_name = 'Marcel (Taillis)'").first(decoding: Person.self)).id
+            try await partner.get("/vitre/evenements/\(id)")
+            try await partner.post("/vitre/evenements/\(id)/inscrire", ["assisted": String(marcel), "commune": ""])
+            #expect(partner.lastStatus == .seeOther)
+            struct Row: Decodable { let id: Int; let commune_code: String? }
+            let rows = try await Self.sql(app).raw("""
+                SELECT r.id, r.commune_code FROM event_registrations r JOIN people p ON p.id = r.person_id
+                WHERE r.event_id = \(bind: id) AND (p.email = 'habitant@vitre.example' OR p.id = \(bind: marcel)) ORDER BY r.id
+                """).all(decoding: Row.self)
+            #expect(rows.map(\.commune_code) == ["35068", "35330"])
+            for row in rows {
+                try await coordinator.get("/vitre/evenements/\(id)/inscrits")
+                try await coordinator.post("/vitre/evenements/\(id)/accueil/\(row.id)", [:])
+            }
+            let figures = try await coordinator.get("/vitre/evenements/\(id)/chiffres")
+            #expect(Self.cell(figures, "Châteaubourg") == "moins de 5" && Self.cell(figures, "Taillis") == "moins de 5")
+            #expect(!figures.contains("Non précisée"))
+        }
+    }
+
+    @Test func cancellingListsThePeopleToCallByPhone() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: Self.workshop, app)
+            let partner = Browser(app)
+            try await partner.login("partenaire@vitre.example")
+            try await partner.get("/vitre/evenements/\(id)")
+            #expect(!partner.lastBody.contains("Personnes à prévenir par téléphone"))
+            try await partner.post("/vitre/evenements/\(id)/etat", ["status": "cancelled"])
+            #expect(partner.lastStatus == .seeOther)
+            let page = try await partner.get("/vitre/evenements/\(id)")
+            #expect(page.contains("1 inscrit·es sont prévenu·es par e-mail") && page.contains("appelez-les"))
+            #expect(page.contains("Personnes à prévenir par téléphone"))
+            struct Row: Decodable { let name: String; let phone: String }
+            let phoneOnly = try await Self.sql(app).raw("SELECT name, phone FROM event_registrations WHERE event_id = \(bind: id) AND email IS NULL AND phone IS NOT NULL")
+                .all(decoding: Row.self)
+            #expect(!phoneOnly.isEmpty)
+            for row in phoneOnly { #expect(page.contains("<th scope=\"row\">\(row.name)</th><td>\(row.phone)</td>")) }
+            let resident = try #require(try await Person.query(on: app.db).filter(\.$email == "habitant@vitre.example").first())
+            #expect(!page.contains("<th scope=\"row\">\(resident.displayName)</th>")) // an address: told by e-mail
+            #expect(try await Self.lastMail(to: "habitant@vitre.example", app)?.subject.hasPrefix("Annulé") == true)
+            // Names are for organisers only: a visitor sees the cancelled event without the list.
+            #expect(try await !Browser(app).get("/vitre/evenements/\(id)").contains("Personnes à prévenir"))
+        }
+    }
+
+    @Test func registeringTheSamePersonTwiceByNameAndPhoneIsRefused() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: "Réunion publique : la santé mentale des jeunes", app)
+            let partner = Browser(app), coordinator = Browser(app)
+            try await partner.login("partenaire@vitre.example")
+            try await coordinator.login("coordination@vitre.example")
+            try await partner.get("/vitre/evenements/\(id)")
+            try await partner.post("/vitre/evenements/\(id)/inscrire", ["name": "Germaine Test", "phone": "06 12 34 56 78"])
+            #expect(partner.lastStatus == .seeOther)
+            try await coordinator.get("/vitre/evenements/\(id)")
+            let twice = try await coordinator.post("/vitre/evenements/\(id)/inscrire", ["name": "  germaine   TEST ", "phone": "06.12.34.56.78"])
+            #expect(coordinator.lastStatus == .unprocessableEntity)
+            #expect(twice.contains("id=\"champ-name-erreur\">Cette personne (même nom, même numéro de téléphone) est déjà inscrite"))
+            #expect(twice.contains("value=\"  germaine   TEST \"")) // typed input kept
+            struct Row: Decodable { let n: Int }
+            let rows = try await Self.sql(app).raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: id) AND lower(name) LIKE '%germaine%'")
+                .first(decoding: Row.self)?.n
+            #expect(rows == 1)
+            // Same name, another number: another person.
+            try await coordinator.post("/vitre/evenements/\(id)/inscrire", ["name": "Germaine Test", "phone": "06 99 99 99 99"])
+            #expect(coordinator.lastStatus == .seeOther)
+        }
+    }
+
+    @Test func aTamperedIdIsNotFound() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: Self.workshop, app)
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            for path in ["/vitre/evenements/\(id)abc", "/vitre/evenements/\(id)abc/agenda.ics", "/vitre/evenements/0\(id)x/inscrits", "/vitre/evenements/+\(id)",
+                         "/vitre/evenements/\(id)/documents/1x"] {
+                try await coordinator.get(path)
+                #expect(coordinator.lastStatus == .notFound, "\(path)")
+            }
+            try await coordinator.get("/vitre/evenements/\(id)")
+            #expect(coordinator.lastStatus == .ok)
+            // Registration ids: the signed page and the check-in at the door.
+            struct Row: Decodable { let id: Int }
+            let registration = try #require(try await Self.sql(app).raw("SELECT id FROM event_registrations WHERE event_id = \(bind: id) AND person_id IS NOT NULL")
+                .first(decoding: Row.self)).id
+            let token = EventLinks.token(registrationID: registration, purpose: "event-registration", signer: app.agora.signer)
+            try await coordinator.get("/vitre/evenements/inscriptions/\(registration)/\(token)")
+            #expect(coordinator.lastStatus == .ok)
+            try await coordinator.get("/vitre/evenements/inscriptions/\(registration)x/\(token)")
+            #expect(coordinator.lastStatus == .notFound)
+            let checkIn = EventLinks.token(registrationID: registration, purpose: "event-checkin", signer: app.agora.signer)
+            try await coordinator.get("/vitre/evenements/\(id)/accueil/\(registration)z/\(checkIn)")
+            #expect(coordinator.lastStatus == .notFound)
+            try await coordinator.get("/vitre/evenements/\(id)/inscrits")
+            try await coordinator.post("/vitre/evenements/\(id)/accueil/\(registration)z", [:])
+            #expect(coordinator.lastStatus == .notFound)
+            // Activity ids of the live participation.
+            let activity = try #require(try await Self.sql(app).raw("SELECT id FROM event_activities WHERE event_id = \(bind: id)").first(decoding: Row.self)).id
+            try await coordinator.get("/vitre/evenements/\(id)/direct")
+            try await coordinator.post("/vitre/evenements/\(id)/direct/\(activity)x", ["action": "close"])
+            #expect(coordinator.lastStatus == .notFound)
+        }
+    }
+
+    @Test func theCapacityIsCheckedAgainUnderTheLock() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.eventID(titled: "Réunion publique : la santé mentale des jeunes", app)
+            try await Self.sql(app).raw("UPDATE events SET capacity = 20 WHERE id = \(bind: id)").run()
+            let coordinator = Browser(app), partner = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            try await partner.login("partenaire@vitre.example")
+            try await coordinator.get("/vitre/evenements/\(id)/modifier")
+            var form = try #require(try await EventStore.event(id, on: app.db)).fields
+            form["capacity"] = "3"
+            let editCSRF = try #require(coordinator.csrf)
+            try await partner.get("/vitre/evenements/\(id)")
+            let csrf = try #require(partner.csrf)
+            let cookies = partner.cookies, editCookies = coordinator.cookies, editForm = form
+            // Registrations and the edit race: whichever wins, the capacity is never below the number registered.
+            let edit = try await withThrowingTaskGroup(of: (HTTPStatus, String)?.self) { group -> (HTTPStatus, String) in
+                for index in 0..<8 {
+                    group.addTask {
+                        let browser = Browser(app)
+                        browser.cookies = cookies
+                        try await browser.post("/vitre/evenements/\(id)/inscrire", ["name": "Course \(index)", "phone": "06 11 22 33 \(String(format: "%02d", index))"], csrf: csrf)
+                        return nil
+                    }
+                }
+                group.addTask {
+                    let browser = Browser(app)
+                    browser.cookies = editCookies
+                    try await browser.post("/vitre/evenements/\(id)/modifier", editForm, csrf: editCSRF)
+                    return (browser.lastStatus, browser.lastBody)
+                }
+                var edit: (HTTPStatus, String)?
+                for try await result in group { if let result { edit = result } }
+                return try #require(edit)
+            }
+            let event = try #require(try await EventStore.event(id, on: app.db))
+            #expect(event.registered <= event.capacity)
+            if edit.0 == .unprocessableEntity {
+                #expect(event.capacity == 20) // nothing saved
+                #expect(edit.1.contains("id=\"champ-capacity-erreur\">") && edit.1.contains("personnes sont déjà inscrites"))
+            } else {
+                #expect(edit.0 == .seeOther && event.capacity == 3 && event.registered == 3)
+            }
+            // Then, sequentially: refused, and nothing saved (not even the other fields).
+            try await coordinator.get("/vitre/evenements/\(id)/modifier")
+            form["capacity"] = "1"
+            form["title"] = "Un autre titre"
+            let below = try await coordinator.post("/vitre/evenements/\(id)/modifier", form)
+            #expect(coordinator.lastStatus == .unprocessableEntity && below.contains("personnes sont déjà inscrites"))
+            #expect(try await EventStore.event(id, on: app.db)?.title == "Réunion publique : la santé mentale des jeunes")
+        }
+    }
+
+    @Test func theFeedbackQuestionnaireIsAnOpenQuestionnaireCountedPerEvent() async throws {
+        try await withDemoApp { app in
             let forum = try await Self.eventID(titled: Self.forum, app)
             let coordinator = Browser(app)
             try await coordinator.login("coordination@vitre.example")
-            let after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
-            #expect(after.contains("Qu&#39;est-ce qui vous aiderait le plus ?") && after.contains("Réponses (29 votes)")) // the results are kept
-            let bad = try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["feedback_url": "https://ailleurs.example/q"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && bad.contains("commence par /vitre/questionnaires/") && bad.contains("value=\"https://ailleurs.example/q\""))
-            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["feedback_url": "/vitre/questionnaires/3"])
+            // A small feedback questionnaire, built in the Questionnaires room.
+            try await coordinator.get("/vitre/questionnaires/nouveau")
+            try await coordinator.post("/vitre/questionnaires/nouveau", ["title": "Votre avis sur le forum", "intro": "Deux minutes.", "audience": "usagers"])
+            let builder = try #require(coordinator.location)
+            let base = String(builder.dropLast("/construire".count))
+            let questionnaire = try #require(Int(base.split(separator: "/").last!))
+            try await coordinator.get(base + "/questions/nouvelle")
+            try await coordinator.post(base + "/questions/nouvelle", ["kind": "single", "section": "s1", "label": "Êtes-vous content·e ?", "choices": "Oui\nNon"])
             #expect(coordinator.lastStatus == .seeOther)
-            #expect(try await Self.lastMail(to: "pro@vitre.example", app)?.body.contains("/vitre/questionnaires/3") == true)
-            let mails = try await OutboxMail.query(on: app.db).filter(\.$subject == "Votre avis sur « \(Self.forum) »").count()
-            #expect(mails == 4) // the four attendees with an address
-            try await coordinator.get("/vitre/evenements/\(forum)/apres")
-            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["feedback_url": "/vitre/questionnaires/3"])
-            #expect(coordinator.lastStatus == .conflict)
-            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == "Votre avis sur « \(Self.forum) »").count() == 4)
-            #expect(try await coordinator.get("/vitre/evenements/\(forum)/chiffres").contains("Questionnaires envoyés"))
 
+            // The organiser's page: a list of OPEN questionnaires (a draft is not one), a link to create one, the people to reach offline.
+            var after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            #expect(after.contains("name=\"questionnaire\"") && after.contains("Vos besoins de santé sur le territoire"))
+            #expect(!after.contains(">Votre avis sur le forum<"))
+            #expect(after.contains("href=\"/vitre/questionnaires/nouveau\""))
+            #expect(after.contains("Personnes venues sans adresse e-mail") && after.contains("<th scope=\"row\">Jeanne Lemoine</th><td>02 99 00 00 10</td>"))
+            #expect(after.contains("<th scope=\"row\">Marc Fontaine</th>")) // the walk-in
+            #expect(!after.contains("<th scope=\"row\">Yves Rault</th>")) // registered, did not come
+            try await coordinator.get(builder)
+            try await coordinator.post(builder, ["op": "publish"])
+            #expect(coordinator.lastStatus == .seeOther)
+
+            // Bad choices: another territory's questionnaire, none; nothing sent.
+            let other = try await QuestionnaireJourneyTests.demo(app, slug: "broceliande")
+            try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            let wrong = try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["questionnaire": String(other)])
+            #expect(coordinator.lastStatus == .unprocessableEntity && wrong.contains("id=\"champ-questionnaire-erreur\">Choisissez un questionnaire ouvert"))
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["questionnaire": "\(questionnaire)x"])
+            #expect(coordinator.lastStatus == .unprocessableEntity)
+            let subject = "Votre avis sur « \(Self.forum) »"
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == subject).count() == 0)
+
+            // Before the event, or when nobody was checked in: refused with the reason.
+            let workshop = try await Self.eventID(titled: Self.workshop, app)
+            try await coordinator.get("/vitre/evenements/\(workshop)/apres")
+            let early = try await coordinator.post("/vitre/evenements/\(workshop)/questionnaire", ["questionnaire": String(questionnaire)])
+            #expect(coordinator.lastStatus == .conflict && early.contains("pas encore commencé"))
+            try await Self.setStart(app, event: workshop, in: -3 * 3600)
+            let nobody = try await coordinator.post("/vitre/evenements/\(workshop)/questionnaire", ["questionnaire": String(questionnaire)])
+            #expect(coordinator.lastStatus == .conflict && nobody.contains("Personne n&#39;a encore été accueilli"))
+
+            // Sent to the four attendees with an address; the link carries the event.
+            try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["questionnaire": String(questionnaire)])
+            #expect(coordinator.lastStatus == .seeOther)
+            let link = "/vitre/questionnaires/\(questionnaire)/repondre?evenement=\(forum)"
+            #expect(try await Self.lastMail(to: "pro@vitre.example", app)?.body.contains(link) == true)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == subject).count() == 4)
+            after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            #expect(after.contains("« Votre avis sur le forum » a été envoyé par e-mail à 4"))
+            #expect(after.contains("href=\"\(base)/papier\"") && after.contains("href=\"\(base)/saisie?evenement=\(forum)\""))
+            // A double click sends nothing twice.
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", [:])
+            #expect(coordinator.lastStatus == .conflict)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == subject).count() == 4)
+            // Someone checked in later (with an address) gets it on the next sending, and only them.
+            try await Self.sql(app).raw("""
+                UPDATE event_registrations SET email = 'yves@exemple.fr', checked_in_at = \(bind: Date()) WHERE event_id = \(bind: forum) AND name = 'Yves Rault'
+                """).run()
+            after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            #expect(after.contains("1 personne(s) accueillie(s) depuis le dernier envoi"))
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", [:])
+            #expect(coordinator.lastStatus == .seeOther)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == subject).count() == 5)
+            #expect(try await Self.lastMail(to: "yves@exemple.fr", app)?.body.contains(link) == true)
+
+            // Answers through the link are counted for the event (anonymous); a tampered event is dropped.
+            let visitor = Browser(app)
+            let form = try await visitor.get(link)
+            #expect(form.contains("<input type=\"hidden\" name=\"_evenement\" value=\"\(forum)\">"))
+            try await visitor.post(base + "/repondre", ["q2": "1", "_evenement": String(forum)])
+            #expect(visitor.lastStatus == .seeOther)
+            var figures = try await coordinator.get("/vitre/evenements/\(forum)/chiffres")
+            #expect(Self.cell(figures, "Réponses au questionnaire de satisfaction") == "moins de 5")
+            #expect(figures.contains("href=\"\(base)/resultats\""))
+            for _ in 0..<4 {
+                try await visitor.get(link)
+                try await visitor.post(base + "/repondre", ["q2": "2", "_evenement": String(forum)])
+            }
+            // Typed by the coordinator from a phone call: the assisted entry keeps the event too.
+            let assisted = try await coordinator.get(base + "/saisie?evenement=\(forum)")
+            #expect(assisted.contains("name=\"_evenement\" value=\"\(forum)\""))
+            try await coordinator.post(base + "/saisie", ["_canal": "telephone", "q2": "1", "_evenement": String(forum)])
+            #expect(coordinator.lastStatus == .seeOther && coordinator.location?.hasSuffix("evenement=\(forum)") == true)
+            struct Row: Decodable { let id: Int }
+            let brocEvent = try #require(try await Self.sql(app).raw("""
+                SELECT e.id FROM events e JOIN territories t ON t.id = e.territory_id WHERE t.slug = 'broceliande' ORDER BY e.id
+                """).first(decoding: Row.self)).id
+            try await visitor.get(base + "/repondre?evenement=\(brocEvent)")
+            try await visitor.post(base + "/repondre", ["q2": "1", "_evenement": String(brocEvent)])
+            #expect(visitor.lastStatus == .seeOther)
+            struct Stored: Decodable { let event_id: Int?; let person_id: Int? }
+            let stored = try await Self.sql(app).raw("SELECT event_id, person_id FROM questionnaire_responses WHERE questionnaire_id = \(bind: questionnaire) ORDER BY id")
+                .all(decoding: Stored.self)
+            #expect(stored.map(\.event_id) == [forum, forum, forum, forum, forum, forum, nil])
+            #expect(stored.allSatisfy { $0.person_id == nil })
+            figures = try await coordinator.get("/vitre/evenements/\(forum)/chiffres")
+            #expect(Self.cell(figures, "Réponses au questionnaire de satisfaction") == "6")
+            #expect(Self.cell(figures, "Questionnaires envoyés par e-mail") == "5")
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$action == "event.feedback").count()
+            #expect(audit == 2)
+        }
+    }
+
+    @Test func theFeedbackSendIsNotLockedByASendingToNobody() async throws {
+        try await withDemoApp { app in
+            // A past event whose attendees all came without an e-mail address.
+            let forum = try await Self.eventID(titled: Self.forum, app)
+            try await Self.sql(app).raw("UPDATE event_registrations SET checked_in_at = NULL WHERE event_id = \(bind: forum) AND email IS NOT NULL").run()
+            let questionnaire = try await QuestionnaireJourneyTests.demo(app)
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["questionnaire": String(questionnaire)])
+            #expect(coordinator.lastStatus == .seeOther)
+            var after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            #expect(after.contains("Aucune personne venue n&#39;a d&#39;adresse e-mail"))
+            #expect(after.contains("href=\"/vitre/questionnaires/\(questionnaire)/papier\""))
+            #expect(after.contains("name=\"questionnaire\"")) // still open to a choice and a sending
+            // People with an address checked in later: the sending works.
+            try await Self.sql(app).raw("UPDATE event_registrations SET checked_in_at = \(bind: Date()) WHERE event_id = \(bind: forum) AND email IS NOT NULL").run()
+            try await coordinator.post("/vitre/evenements/\(forum)/questionnaire", ["questionnaire": String(questionnaire)])
+            #expect(coordinator.lastStatus == .seeOther)
+            #expect(try await OutboxMail.query(on: app.db).filter(\.$subject == "Votre avis sur « \(Self.forum) »").count() == 4)
+            after = try await coordinator.get("/vitre/evenements/\(forum)/apres")
+            #expect(!after.contains("name=\"questionnaire\""))
+        }
+    }
+
+    @Test func personalDataOfRegistrations() async throws {
+        try await withDemoApp { app in
             // Personal data: the registrations are in the export, and erased with the account.
             let resident = try #require(try await Person.query(on: app.db).filter(\.$email == "habitant@vitre.example").first())
             let module = EventsModule()

@@ -198,11 +198,67 @@ struct LiveRuleTests {
         #expect(limiter.allows(LiveRules.limiterKey(participant: "other"), limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
         #expect(limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(61)))
     }
+}
 
-    @Test func feedbackLinkMustBeAQuestionnaireOfTheTerritory() throws {
-        #expect((try? FeedbackLink.check("/vitre/questionnaires/12", territorySlug: "vitre", lang: .fr).get()) == "/vitre/questionnaires/12")
-        #expect((try? FeedbackLink.check("/broceliande/questionnaires/12", territorySlug: "vitre", lang: .fr).get()) == nil)
-        #expect((try? FeedbackLink.check("https://evil.example/vitre/questionnaires/1", territorySlug: "vitre", lang: .fr).get()) == nil)
-        #expect((try? FeedbackLink.check("/vitre/questionnaires/", territorySlug: "vitre", lang: .fr).get()) == nil)
+@Suite("Feedback, reminders, duplicates")
+struct FeedbackReminderRulesTests {
+    static func utc(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
+
+    @Test func theFeedbackLinkCarriesTheEventAndNamesItsQuestionnaire() {
+        let path = FeedbackLink.path(slug: "vitre", questionnaireID: 12, eventID: 7)
+        #expect(path == "/vitre/questionnaires/12/repondre?evenement=7")
+        #expect(FeedbackLink.questionnaireID(in: path, slug: "vitre") == 12)
+        #expect(FeedbackLink.questionnaireID(in: path, slug: "broceliande") == nil)
+        #expect(FeedbackLink.questionnaireID(in: "/vitre/questionnaires/3", slug: "vitre") == nil) // an old pasted address
+        #expect(FeedbackLink.questionnaireID(in: "/vitre/questionnaires/x/repondre", slug: "vitre") == nil)
+        #expect(FeedbackLink.questionnaireID(in: nil, slug: "vitre") == nil)
+    }
+
+    @Test func theQuestionnaireIsSentOnlyAfterTheEventToSomeoneWhoCame() {
+        let start = Self.utc("2027-03-10T17:00:00Z")
+        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 3, now: start.addingTimeInterval(-60))?.fr.contains("pas encore commencé") == true)
+        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 0, now: start.addingTimeInterval(3600))?.fr.contains("Personne n'a encore été accueilli") == true)
+        #expect(FeedbackLink.refusal(start: start, status: .cancelled, attended: 2, now: start.addingTimeInterval(3600)) != nil)
+        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 1, now: start.addingTimeInterval(60)) == nil) // started: it may be sent
+    }
+
+    @Test func aReminderIsDueTheDayBeforeButNotJustAfterRegistering() {
+        let start = Self.utc("2027-03-10T17:00:00Z") // 18:00 in Paris
+        let now = Self.utc("2027-03-09T18:00:00Z")
+        #expect(ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: now))
+        // Registered 8 hours before the start: the confirmation had it all.
+        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-10T09:00:00Z"), now: Self.utc("2027-03-10T09:05:00Z")))
+        // Exactly 12 hours before still gets one; 11 h 59 does not.
+        #expect(ReminderRule.due(start: start, toldAt: start.addingTimeInterval(-12 * 3600), now: start.addingTimeInterval(-12 * 3600 + 60)))
+        #expect(!ReminderRule.due(start: start, toldAt: start.addingTimeInterval(-12 * 3600 + 60), now: start.addingTimeInterval(-12 * 3600 + 120)))
+        // Too early (more than 30 hours before), or already started.
+        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(-31 * 3600)))
+        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(60)))
+    }
+
+    @Test func theReminderSaysTomorrowOnlyWhenItIsTomorrowInParis() {
+        let start = Self.utc("2027-03-10T17:00:00Z") // Wednesday 10 March, 18:00 in Paris
+        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-09T15:00:00Z"), french: true) == "demain")
+        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-09T15:00:00Z"), french: false) == "tomorrow")
+        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-10T06:00:00Z"), french: true) == "aujourd'hui")
+        // 23:30 UTC on the 8th is already the 9th in Paris: tomorrow, not the day after.
+        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-08T23:30:00Z"), french: true) == "demain")
+        // 22:30 UTC on the 8th is still the 8th in Paris: two days ahead, so the date.
+        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-08T22:30:00Z"), french: true) == "le mercredi 10 mars")
+        // Summer time: 00:30 in Paris on 1 July is 22:30 UTC on 30 June.
+        #expect(ReminderRule.day(start: Self.utc("2027-07-01T16:00:00Z"), now: Self.utc("2027-06-30T22:30:00Z"), french: true) == "aujourd'hui")
+    }
+
+    @Test func theSamePersonByNameAndPhone() {
+        #expect(SamePerson.matches(name: "Germaine  Test", phone: "06 12 34 56 78", name: " germaine test", phone: "0612345678"))
+        #expect(SamePerson.matches(name: "Germaine Test", phone: "+33 6 12 34 56 78", name: "GERMAINE TEST", phone: "06.12.34.56.78"))
+        #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germain Test", phone: "06 12 34 56 78"))
+        #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germaine Test", phone: "06 12 34 56 79"))
+        #expect(!SamePerson.matches(name: "Germaine Test", phone: nil, name: "Germaine Test", phone: nil))
+        #expect(SamePerson.phoneDigits("0033 6 12 34 56 78") == "0612345678")
+    }
+
+    @Test func capacityRefusalNamesTheCount() {
+        #expect(EventInput.capacityBelow(4).fr == "4 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
     }
 }

@@ -163,8 +163,7 @@ public struct EventInput: Sendable, Equatable {
         if capacity < 1 || capacity > 5000 {
             errors.add("capacity", Text("Indiquez un nombre de places entre 1 et 5 000.", "Enter a number of seats between 1 and 5,000.").in(lang))
         } else if capacity < registered {
-            errors.add("capacity", Text("\(registered) personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.",
-                                        "\(registered) people are already registered: the capacity cannot go below that.").in(lang))
+            errors.add("capacity", capacityBelow(registered).in(lang))
         }
         let opens = TextRule.optionalDay(f, "opens_on", errors: &errors, lang: lang)
         let closes = TextRule.optionalDay(f, "closes_on", errors: &errors, lang: lang)
@@ -180,6 +179,14 @@ public struct EventInput: Sendable, Equatable {
         return .success(EventInput(kind: kindValue, title: title, description: description, themes: themes, start: start, end: end,
                                    communeCode: commune.isEmpty ? nil : commune, address: address, room: room, onlineURL: online,
                                    access: access, capacity: capacity, opensOn: opens, closesOn: closes, organisers: organisers))
+    }
+}
+
+extension EventInput {
+    /// The refusal of a capacity below the number already registered.
+    public static func capacityBelow(_ registered: Int) -> Text {
+        Text("\(registered) personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.",
+             "\(registered) people are already registered: the capacity cannot go below that.")
     }
 }
 
@@ -310,16 +317,87 @@ public enum LiveCode {
 
 // LiveRules: see LiveRules.swift.
 
-/// The feedback questionnaire's address: a page of the questionnaires room of the same territory.
+/// The feedback questionnaire: an open questionnaire of the territory, whose link carries the
+/// event (`?evenement=12`) so that the answers can be counted per event.
 public enum FeedbackLink {
-    public static func check(_ text: String, territorySlug: String, lang: Lang) -> Result<String, FormErrorsBox> {
-        let value = text.trimmingCharacters(in: .whitespaces)
-        let prefix = "/\(territorySlug)/questionnaires/"
-        var errors = FormErrors()
-        if !value.hasPrefix(prefix) || value.count <= prefix.count || value.contains(" ") || value.contains("..") || value.count > 300 {
-            errors.add("feedback_url", Text("Collez l'adresse d'un questionnaire du territoire : elle commence par \(prefix)",
-                                            "Paste the address of a questionnaire of the territory: it starts with \(prefix)").in(lang))
+    /// The answering page of questionnaire `questionnaireID` for the attendees of event `eventID`.
+    public static func path(slug: String, questionnaireID: Int, eventID: Int) -> String {
+        "/\(slug)/questionnaires/\(questionnaireID)/repondre?evenement=\(eventID)"
+    }
+
+    /// The questionnaire of a link made by `path` (nil for anything else, e.g. an older pasted address).
+    public static func questionnaireID(in path: String?, slug: String) -> Int? {
+        guard let path else { return nil }
+        let prefix = "/\(slug)/questionnaires/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let digits = path.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let id = Int(digits), id > 0, path.dropFirst(prefix.count + digits.count).hasPrefix("/repondre") else { return nil }
+        return id
+    }
+
+    /// Why the questionnaire cannot be sent yet, or nil when it can: the event must have started
+    /// and someone must have come (checked in, walk-ins included).
+    public static func refusal(start: Date, status: EventStatus, attended: Int, now: Date) -> Text? {
+        if status != .published {
+            return Text("Le questionnaire s'envoie après une rencontre publiée qui a eu lieu.", "The questionnaire is sent after a published event that took place.")
         }
-        return errors.isEmpty ? .success(value) : .failure(FormErrorsBox(errors))
+        if now < start {
+            return Text("La rencontre n'a pas encore commencé : le questionnaire pourra être envoyé une fois qu'elle aura eu lieu.",
+                        "The event has not started yet: the questionnaire can be sent once it has taken place.")
+        }
+        if attended == 0 {
+            return Text("Personne n'a encore été accueilli·e : cochez les arrivées (ou ajoutez les personnes venues sur place) avant d'envoyer le questionnaire.",
+                        "Nobody has been checked in yet: check people in (or add walk-ins) before sending the questionnaire.")
+        }
+        return nil
+    }
+}
+
+/// The reminder "the day before": for events starting within `window`, except to people whose
+/// confirmation (or move up from the waiting list) came less than `fresh` before the start — that
+/// e-mail already held everything, a reminder minutes later would be noise.
+public enum ReminderRule {
+    public static let window: TimeInterval = 30 * 3600
+    public static let fresh: TimeInterval = 12 * 3600
+
+    /// Whether to remind someone last told (registered or moved up) at `toldAt`.
+    public static func due(start: Date, toldAt: Date, now: Date) -> Bool {
+        start > now && start <= now.addingTimeInterval(window) && start.timeIntervalSince(toldAt) >= fresh
+    }
+
+    /// When it is, from the real start in Paris: "demain", "aujourd'hui", or the date.
+    public static func day(start: Date, now: Date, french: Bool) -> String {
+        let s = ParisTime.local(start), n = ParisTime.local(now)
+        let gap = ParisTime.daysFromCivil(s.year, s.month, s.day) - ParisTime.daysFromCivil(n.year, n.month, n.day)
+        switch gap {
+        case 0: return french ? "aujourd'hui" : "today"
+        case 1: return french ? "demain" : "tomorrow"
+        default:
+            let wd = ParisTime.weekday(year: s.year, month: s.month, day: s.day)
+            return french ? "le \(ParisTime.weekdays.fr[wd]) \(s.day)\(s.day == 1 ? "er" : "") \(ParisTime.monthName(s.month, french: true))"
+                : "on \(ParisTime.weekdays.en[wd]) \(s.day) \(ParisTime.monthName(s.month, french: false))"
+        }
+    }
+}
+
+/// Someone registered by name and phone (no account): the same person twice is the same name,
+/// whatever its case and spacing, with the same phone number.
+public enum SamePerson {
+    /// The digits of a French number, "+33 6 12…" and "0033 6…" read as "06 12…".
+    public static func phoneDigits(_ text: String) -> String {
+        var digits = String(text.filter { $0.isASCII && $0.isNumber })
+        if digits.hasPrefix("0033") { digits = "0" + digits.dropFirst(4) }
+        else if digits.hasPrefix("33"), digits.count == 11 { digits = "0" + digits.dropFirst(2) }
+        return digits
+    }
+
+    public static func name(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+    }
+
+    public static func matches(name a: String, phone pa: String?, name b: String, phone pb: String?) -> Bool {
+        guard let pa, let pb else { return false }
+        let da = phoneDigits(pa)
+        return !da.isEmpty && da == phoneDigits(pb) && name(a) == name(b)
     }
 }

@@ -242,7 +242,9 @@ public enum EventStore {
     /// `seq` bumped), then one conditional INSERT takes a seat while `registered < capacity`, else a
     /// place on the waiting list. Holds on SQLite (one writer) and PostgreSQL (row lock) alike, so
     /// the capacity is never exceeded however many people register at the same second. A walk-in
-    /// always gets in (they are in the room). Nil when this person is already registered.
+    /// always gets in (they are in the room). Nil when this person is already registered: the same
+    /// account, or — without an account — the same name and phone number (`SamePerson`), checked
+    /// under the event's lock so that two organisers typing the same person at once make one row.
     static func register(eventID: Int, _ who: Registrant, on db: any Database) async throws -> (id: Int, status: String)? {
         let sql = sql(db)
         try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
@@ -251,6 +253,11 @@ public enum EventStore {
             let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)")
                 .first(decoding: Count.self)?.n ?? 0
             if existing > 0 { return nil }
+        } else if let phone = who.phone, !who.walkIn {
+            struct Row: Decodable { let name: String; let phone: String? }
+            let others = try await sql.raw("SELECT name, phone FROM event_registrations WHERE event_id = \(bind: eventID) AND phone IS NOT NULL")
+                .all(decoding: Row.self)
+            if others.contains(where: { SamePerson.matches(name: $0.name, phone: $0.phone, name: who.name, phone: phone) }) { return nil }
         }
         struct Inserted: Decodable { let id: Int; let status: String }
         let now = Date()
@@ -295,6 +302,17 @@ public enum EventStore {
         return waiting
     }
 
+    /// The people of an event without an e-mail address (registered by phone, assisted profiles,
+    /// walk-ins), with the number to reach them by; `attendedOnly` keeps those who came.
+    static func withoutEmail(eventID: Int, attendedOnly: Bool, on db: any Database) async throws -> [(name: String, phone: String?)] {
+        struct Row: Decodable { let name: String; let phone: String? }
+        let attended: SQLQueryString = attendedOnly ? "AND r.checked_in_at IS NOT NULL" : ""
+        return try await sql(db).raw("""
+            SELECT r.name, COALESCE(r.phone, p.phone) AS phone FROM event_registrations r LEFT JOIN people p ON p.id = r.person_id
+            WHERE r.event_id = \(bind: eventID) AND r.email IS NULL AND r.name <> '—' \(attended) ORDER BY r.name, r.id
+            """).all(decoding: Row.self).map { ($0.name, $0.phone) }
+    }
+
     static func checkIn(registrationID: Int, eventID: Int, on db: any Database) async throws {
         try await sql(db).raw("""
             UPDATE event_registrations SET checked_in_at = \(bind: Date())
@@ -335,41 +353,46 @@ public enum EventStore {
     // MARK: - Reminders
 
     /// Sends the reminder of every event starting in the next 30 hours to its registered people
-    /// who have an address and were not reminded yet; idempotent (`reminded_at`). Returns the count.
-    public static func sendReminders(now: Date = Date(), baseURL: String, territorySlug: @escaping @Sendable (Int) -> String?,
+    /// who have an address and were not reminded yet; idempotent (`reminded_at`). People told
+    /// less than 12 hours before the start (`ReminderRule`) are marked without a mail: their
+    /// confirmation said it all. Each reminder carries the event's `.ics`. Returns the count sent.
+    public static func sendReminders(now: Date = Date(), baseURL: String, territory: @escaping @Sendable (Int) -> TerritoryInfo?,
                                      signer: Signer, on db: any Database) async throws -> Int {
-        struct Due: Decodable { let id: Int; let event_id: Int; let email: String; let title: String; let starts_at: Date; let territory_id: Int
-            let address: String?; let online_url: String? }
+        struct Due: Decodable { let id: Int; let event_id: Int; let email: String; let created_at: Date; let promoted_at: Date? }
         let due = try await sql(db).raw("""
-            SELECT r.id, r.event_id, r.email, e.title, e.starts_at, e.territory_id, e.address, e.online_url FROM event_registrations r
+            SELECT r.id, r.event_id, r.email, r.created_at, r.promoted_at FROM event_registrations r
             JOIN events e ON e.id = r.event_id
             WHERE r.status = 'registered' AND r.email IS NOT NULL AND r.reminded_at IS NULL AND r.walk_in = \(bind: false)
-            AND e.status = 'published' AND e.starts_at > \(bind: now) AND e.starts_at <= \(bind: now.addingTimeInterval(30 * 3600))
+            AND e.status = 'published' AND e.starts_at > \(bind: now) AND e.starts_at <= \(bind: now.addingTimeInterval(ReminderRule.window))
             ORDER BY r.id LIMIT 1000
             """).all(decoding: Due.self)
+        var events: [Int: EventRecord] = [:]
         var sent = 0
         for row in due {
-            guard let slug = territorySlug(row.territory_id) else { continue }
+            if events[row.event_id] == nil { events[row.event_id] = try await event(row.event_id, on: db) }
+            guard let event = events[row.event_id], let place = territory(event.territory_id) else { continue }
+            let remind = ReminderRule.due(start: event.starts_at, toldAt: max(row.created_at, row.promoted_at ?? row.created_at), now: now)
             let queued: Bool = try await db.transaction { tx in
                 // The conditional UPDATE makes two instances never send the same reminder twice.
                 struct Updated: Decodable { let id: Int }
                 let claimed = try await sql(tx).raw("""
                     UPDATE event_registrations SET reminded_at = \(bind: now) WHERE id = \(bind: row.id) AND reminded_at IS NULL RETURNING id
                     """).first(decoding: Updated.self)
-                guard claimed != nil else { return false }
-                let links = EventLinks(baseURL: baseURL, slug: slug, eventID: row.event_id, registrationID: row.id, signer: signer)
-                let place = [row.address, row.online_url].compactMap { $0 }.joined(separator: " · ")
-                try await Mailer.enqueue(to: row.email, subject: "Rappel : \(row.title) demain", body: """
+                guard claimed != nil, remind else { return false }
+                let links = EventLinks(baseURL: baseURL, slug: place.slug, eventID: row.event_id, registrationID: row.id, signer: signer)
+                let whereText = [EventsPages.place(event, territory: place), event.online_url ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                let day = ReminderRule.day(start: event.starts_at, now: now, french: true)
+                try await Mailer.enqueue(to: row.email, subject: "Rappel : \(event.title) \(day)", body: """
                     Bonjour,
 
-                    Rappel : vous êtes inscrit·e à « \(row.title) », \(ParisTime.longText(row.starts_at, french: true)).
-                    \(place.isEmpty ? "" : "Lieu : \(place)\n")
-                    Ajouter à votre agenda : \(links.ics)
+                    Rappel : vous êtes inscrit·e à « \(event.title) », \(day), \(ParisTime.longText(event.starts_at, french: true)) (heure de Paris).
+                    \(whereText.isEmpty ? "" : "Lieu : \(whereText)\n")
+                    Le fichier d'agenda (.ics) est joint à ce message ; il est aussi ici : \(links.ics)
                     Votre inscription (code d'accueil) : \(links.mine)
                     Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
-                    Reminder: you are registered for “\(row.title)”, \(ParisTime.longText(row.starts_at, french: false)) (Paris time).
-                    """, on: tx)
+                    Reminder: you are registered for “\(event.title)”, \(ReminderRule.day(start: event.starts_at, now: now, french: false)), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
+                    """, attachments: [EventsPages.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx)
                 return true
             }
             if queued { sent += 1 }

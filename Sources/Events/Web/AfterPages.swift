@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import Questionnaires
 import SQLKit
 import Vapor
 
@@ -35,18 +36,7 @@ enum AfterPages {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
-        let feedback: HTML
-        if let sent = event.feedback_sent_at {
-            feedback = "<p>\(visit.t("Le questionnaire a été envoyé le \(DateText.day(sent, lang: .fr)) à \(event.feedback_sent_count) participant·es.", "The questionnaire was sent on \(DateText.day(sent, lang: .en)) to \(event.feedback_sent_count) participants.")) (\(event.feedback_url ?? ""))</p>"
-        } else {
-            feedback = """
-            \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-            \(Form.input(name: "feedback_url", label: visit.t("Adresse du questionnaire de satisfaction", "Address of the feedback questionnaire"), value: fields["feedback_url"],
-                         errors: errors, visit: visit, hint: visit.t("Un questionnaire du territoire : elle commence par /\(slug)/questionnaires/", "A questionnaire of the territory: it starts with /\(slug)/questionnaires/"),
-                         maxLength: 300))\
-            \(Form.submit(visit.t("Envoyer le lien à toutes les personnes venues", "Send the link to everyone who came")))</form>
-            """
-        }
+        let feedback = try await feedbackSection(req, context: context, fields: fields, errors: errors)
         let main: HTML = """
         <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
         <h1>\(visit.t("Après la rencontre : \(event.title)", "After the event: \(event.title)"))</h1>
@@ -126,47 +116,167 @@ enum AfterPages {
         return Response(status: .ok, headers: headers, body: .init(data: row.bytes))
     }
 
-    /// E-mails the questionnaire's link to every attendee with an address, once (audited).
+    // MARK: - The feedback questionnaire
+
+    /// The questionnaire chosen for the event (from its link), if any.
+    static func chosenQuestionnaire(_ context: EventContext) -> Int? {
+        FeedbackLink.questionnaireID(in: context.event.feedback_url, slug: context.territory.slug)
+    }
+
+    struct FeedbackState {
+        var attended = 0
+        /// Attendees with an address who have not been sent the link yet.
+        var pending = 0
+    }
+
+    static func feedbackState(eventID: Int, on db: any Database) async throws -> FeedbackState {
+        struct Row: Decodable { let attended: Int; let pending: Int }
+        let row = try await EventStore.sql(db).raw("""
+            SELECT count(*) AS attended,
+                   COALESCE(sum(CASE WHEN email IS NOT NULL AND feedback_sent_at IS NULL THEN 1 ELSE 0 END), 0) AS pending
+            FROM event_registrations WHERE event_id = \(bind: eventID) AND checked_in_at IS NOT NULL
+            """).first(decoding: Row.self)
+        return FeedbackState(attended: row?.attended ?? 0, pending: row?.pending ?? 0)
+    }
+
+    /// Choosing an open questionnaire of the territory (the Questionnaires room), sending it to
+    /// the attendees with an address, and the attendees to reach by phone or on paper.
+    static func feedbackSection(_ req: Request, context: EventContext, fields: [String: String], errors: FormErrors) async throws -> HTML {
+        let visit = req.visit
+        let event = context.event
+        let slug = context.territory.slug
+        let roles = visit.rolesHere
+        let state = try await feedbackState(eventID: event.id, on: req.db)
+        let chosenID = chosenQuestionnaire(context)
+        var chosen: QuestionnaireRecord?
+        if let chosenID { chosen = try await QuestionnaireStore.load(chosenID, territoryID: context.territory.id, on: req.db) }
+        let locked = chosen != nil && event.feedback_sent_count > 0
+        var parts: [HTML] = []
+        if let chosen, let sent = event.feedback_sent_at, event.feedback_sent_count > 0 {
+            parts.append("""
+            <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(event.feedback_sent_count) personne(s) venue(s), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
+                         "“\(chosen.title)” was e-mailed to \(event.feedback_sent_count) attendee(s), last on \(DateText.day(sent, lang: .en)).")) \
+            <a href="\(QuestionnairePaths.show.link(slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
+            """)
+        }
+        if let refusal = FeedbackLink.refusal(start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date()) {
+            parts.append("<p class=\"notice\">\(visit.t(refusal))</p>")
+        }
+        if locked {
+            if state.pending > 0 || !errors.isEmpty {
+                parts.append("""
+                \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
+                \(errors["questionnaire"].map { "<p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p>" as HTML } ?? .empty)\
+                <p>\(visit.t("\(state.pending) personne(s) accueillie(s) depuis le dernier envoi ne l'ont pas encore reçu.", "\(state.pending) person(s) checked in since the last sending have not received it yet."))</p>\
+                \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
+                """)
+            }
+        } else {
+            let open = try await QuestionnaireStore.list(territoryID: context.territory.id, includeDrafts: false, on: req.db).filter { $0.status == QStatus.published.rawValue }
+            let create: HTML = QuestionnairePolicy.builds(roles)
+                ? " <a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>" : ""
+            if open.isEmpty {
+                parts.append("<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first."))\(create)</p>")
+            } else {
+                parts.append("""
+                \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
+                \(Form.select(name: "questionnaire", label: visit.t("Questionnaire de satisfaction", "Feedback questionnaire"),
+                              options: open.map { Form.Option(String($0.id), $0.title) }, selected: fields["questionnaire"] ?? chosenID.map(String.init),
+                              errors: errors, visit: visit,
+                              hint: visit.t("Un questionnaire ouvert du territoire. Le lien envoyé porte la rencontre : ses réponses sont comptées pour elle, sans dire qui a répondu.",
+                                            "An open questionnaire of the territory. The link sent carries the event: its answers are counted for it, without saying who answered."),
+                              required: true))\
+                <p>\(create)</p>\
+                \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
+                """)
+            }
+        }
+        // Attendees without an e-mail address: by phone, or on paper.
+        let offline = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: true, on: req.db)
+        if !offline.isEmpty {
+            let ways: HTML = chosen.map { q -> HTML in
+                let assisted: HTML = QuestionnairePolicy.assists(roles)
+                    ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(event.id)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>" : ""
+                return "<p><a href=\"\(QuestionnairePaths.paper.link(slug, q.id))\">\(visit.t("Version papier à imprimer", "Printable paper version"))</a>\(assisted)</p>"
+            } ?? "<p>\(visit.t("Choisissez d'abord le questionnaire : ses versions papier et de saisie assistée s'afficheront ici.", "Choose the questionnaire first: its paper and assisted-entry versions will show here."))</p>"
+            parts.append("""
+            <h3>\(visit.t("Personnes venues sans adresse e-mail", "Attendees without an e-mail address"))</h3>\
+            <p>\(visit.t("Elles ne reçoivent pas le lien : proposez-leur le questionnaire par téléphone ou sur papier.", "They do not get the link: offer them the questionnaire by phone or on paper."))</p>\
+            \(View.table(caption: visit.t("À joindre par téléphone ou sur papier", "To reach by phone or on paper"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+                         rows: offline.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))\(ways)
+            """)
+        }
+        return HTML.join(parts)
+    }
+
+    /// E-mails the chosen questionnaire's link (carrying the event) to every attendee with an
+    /// address who has not had it yet (audited); refused before the event or when nobody came.
     @Sendable static func sendFeedback(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         let visit = req.visit
         let fields = req.formFields()
-        guard context.event.feedback_sent_at == nil else {
-            var errors = FormErrors()
-            errors.add("feedback_url", visit.t("Le questionnaire a déjà été envoyé.", "The questionnaire was already sent."))
-            return req.render(try await page(req, context: context, fields: fields, errors: errors, status: .conflict))
+        let event = context.event
+        var errors = FormErrors()
+        func refuse(_ message: String, _ status: HTTPStatus) async throws -> Response {
+            errors.add("questionnaire", message)
+            return req.render(try await page(req, context: context, fields: fields, errors: errors, status: status))
         }
-        switch FeedbackLink.check(fields["feedback_url"] ?? "", territorySlug: context.territory.slug, lang: visit.lang) {
-        case .failure(let box):
-            return req.render(try await page(req, context: context, fields: fields, errors: box.errors, status: .unprocessableEntity))
-        case .success(let path):
-            let event = context.event
-            let sent: Int = try await req.db.transaction { db in
+        let state = try await feedbackState(eventID: event.id, on: req.db)
+        if let refusal = FeedbackLink.refusal(start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date()) {
+            return try await refuse(visit.t(refusal), .conflict)
+        }
+        let existing = chosenQuestionnaire(context)
+        let locked = existing != nil && event.feedback_sent_count > 0
+        let wanted = locked ? existing : EventsPages.id(fields["questionnaire"])
+        guard let wanted, let questionnaire = try await QuestionnaireStore.load(wanted, territoryID: context.territory.id, on: req.db),
+              questionnaire.statusValue == .published else {
+            return try await refuse(visit.t("Choisissez un questionnaire ouvert aux réponses du territoire.", "Choose a questionnaire of the territory that is open for answers."),
+                                    .unprocessableEntity)
+        }
+        if locked && state.pending == 0 {
+            return try await refuse(visit.t("Le questionnaire a déjà été envoyé à toutes les personnes venues qui ont une adresse e-mail.",
+                                            "The questionnaire was already sent to every attendee with an e-mail address."), .conflict)
+        }
+        let path = FeedbackLink.path(slug: context.territory.slug, questionnaireID: questionnaire.id, eventID: event.id)
+        let link = req.agora.config.baseURL + path
+        let sent: Int = try await req.db.transaction { db in
+            struct Due: Decodable { let id: Int; let email: String }
+            let due = try await EventStore.sql(db).raw("""
+                SELECT id, email FROM event_registrations
+                WHERE event_id = \(bind: event.id) AND checked_in_at IS NOT NULL AND email IS NOT NULL AND feedback_sent_at IS NULL ORDER BY id
+                """).all(decoding: Due.self)
+            var sent = 0
+            let now = Date()
+            for row in due {
                 // The conditional UPDATE makes a double click send nothing twice.
                 struct Claimed: Decodable { let id: Int }
                 guard try await EventStore.sql(db).raw("""
-                    UPDATE events SET feedback_url = \(bind: path), feedback_sent_at = \(bind: Date()) WHERE id = \(bind: event.id) AND feedback_sent_at IS NULL RETURNING id
-                    """).first(decoding: Claimed.self) != nil else { return 0 }
-                let attendees = try await EventStore.registrations(eventID: event.id, on: db).filter { $0.checked_in_at != nil && $0.email != nil }
-                for row in attendees {
-                    try await Mailer.enqueue(to: row.email!, subject: "Votre avis sur « \(event.title) »", body: """
-                        Bonjour,
+                    UPDATE event_registrations SET feedback_sent_at = \(bind: now) WHERE id = \(bind: row.id) AND feedback_sent_at IS NULL RETURNING id
+                    """).first(decoding: Claimed.self) != nil else { continue }
+                try await Mailer.enqueue(to: row.email, subject: "Votre avis sur « \(event.title) »", body: """
+                    Bonjour,
 
-                        Merci d'être venu·e à « \(event.title) ». Donnez-nous votre avis en quelques minutes : \(req.agora.config.baseURL + path)
+                    Merci d'être venu·e à « \(event.title) ». Donnez-nous votre avis en quelques minutes, c'est anonyme : \(link)
 
-                        Thank you for coming. Tell us what you thought: \(req.agora.config.baseURL + path)
-                        """, on: db)
-                    try await EventStore.sql(db).raw("UPDATE event_registrations SET feedback_sent_at = \(bind: Date()) WHERE id = \(bind: row.id)").run()
-                }
-                try await EventStore.sql(db).raw("UPDATE events SET feedback_sent_count = \(bind: attendees.count) WHERE id = \(bind: event.id)").run()
-                try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.feedback",
-                                            subject: "event \(event.id): \(attendees.count) e-mails", on: db)
-                return attendees.count
+                    Thank you for coming. Tell us what you thought (anonymous): \(link)
+                    """, on: db)
+                sent += 1
             }
-            req.eventsChanged()
-            return req.redirect(to: EventsPaths.after.link(context.territory.slug, event.id),
-                                flash: Flash(.success, visit.t("Le lien est envoyé à \(sent) participant·es.", "The link is sent to \(sent) participants.")))
+            let sentAt: Date? = sent > 0 ? now : event.feedback_sent_at
+            try await EventStore.sql(db).raw("""
+                UPDATE events SET feedback_url = \(bind: path), feedback_sent_at = \(bind: sentAt), feedback_sent_count = feedback_sent_count + \(bind: sent)
+                WHERE id = \(bind: event.id)
+                """).run()
+            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.feedback",
+                                        subject: "event \(event.id): questionnaire \(questionnaire.id), \(sent) e-mails", on: db)
+            return sent
         }
+        req.eventsChanged()
+        let message = sent > 0
+            ? visit.t("Le lien est envoyé à \(sent) personne(s) venue(s).", "The link is sent to \(sent) attendee(s).")
+            : visit.t("Questionnaire choisi. Aucune personne venue n'a d'adresse e-mail : proposez-le par téléphone ou sur papier (liste ci-dessous).",
+                      "Questionnaire chosen. No attendee has an e-mail address: offer it by phone or on paper (list below).")
+        return req.redirect(to: EventsPaths.after.link(context.territory.slug, event.id), flash: Flash(.success, message))
     }
 
     @Sendable static func figures(_ req: Request) async throws -> Response {
@@ -174,6 +284,15 @@ enum AfterPages {
         let visit = req.visit
         let figures = try await EventStore.figures(eventID: context.event.id, on: req.db)
         let p = { (n: Int) -> HTML in "\(EventsPages.published(n, visit: visit))" }
+        // Answers that came through the event's link (the questionnaire keeps no name).
+        let questionnaireID = chosenQuestionnaire(context)
+        var answers = 0
+        if let questionnaireID { answers = try await QuestionnaireStore.answerCount(questionnaireID: questionnaireID, eventID: context.event.id, on: req.db) }
+        let results: HTML = questionnaireID.map { id -> HTML in
+            QuestionnairePolicy.readsResults(visit.rolesHere)
+                ? "<p><a href=\"\(QuestionnairePaths.results.link(context.territory.slug, id))\">\(visit.t("Les résultats du questionnaire de satisfaction", "The feedback questionnaire's results"))</a></p>"
+                : "<p>\(visit.t("Les résultats du questionnaire sont lisibles par la coordination.", "The questionnaire's results are read by the coordination team."))</p>"
+        } ?? .empty
         let main: HTML = """
         <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
         <h1>\(visit.t("Chiffres : \(context.event.title)", "Figures: \(context.event.title)"))</h1>
@@ -183,8 +302,10 @@ enum AfterPages {
             ["\(visit.t("Venu·es (accueilli·es)", "Attended (checked in)"))", p(figures.attended)],
             ["\(visit.t("Dont venu·es sans inscription", "Of whom walk-ins"))", p(figures.walkIns)],
             ["\(visit.t("Liste d'attente", "Waiting list"))", p(figures.waiting)],
-            ["\(visit.t("Questionnaires envoyés", "Feedback e-mails sent"))", p(context.event.feedback_sent_count)],
+            ["\(visit.t("Questionnaires envoyés par e-mail", "Feedback e-mails sent"))", p(context.event.feedback_sent_count)],
+            ["\(visit.t("Réponses au questionnaire de satisfaction", "Feedback answers received"))", p(answers)],
         ], numericColumns: [1]))
+        \(results)
         \(View.table(caption: visit.t("Personnes venues, par commune", "Attendees by municipality"), headers: [visit.t("Commune", "Municipality"), visit.t("Nombre", "Count")],
                      rows: figures.byCommune.sorted { $0.key < $1.key }.map { ["\(context.territory.commune(code: $0.key)?.name ?? visit.t("Non précisée", "Not given"))", p($0.value)] },
                      numericColumns: [1]))

@@ -36,8 +36,10 @@ struct EventContext: Sendable {
 }
 
 enum EventsPages {
+    /// The id of a path segment: ASCII digits only ("12abc", "+12", "١٢" or "" are no id: a 404).
     static func id(_ segment: String?) -> Int? {
-        guard let segment, let value = Int(segment.prefix { $0.isNumber }), value > 0 else { return nil }
+        guard let segment, !segment.isEmpty, segment.count <= 18, segment.utf8.allSatisfy({ (48...57).contains($0) }),
+              let value = Int(segment), value > 0 else { return nil }
         return value
     }
 
@@ -78,6 +80,12 @@ enum EventsPages {
         return ICS.Event(uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
                          description: event.description, location: location, url: baseURL + EventsPaths.event.link(territory.slug, event.id),
                          cancelled: event.statusValue == .cancelled)
+    }
+
+    /// The event's calendar file, to join to an e-mail.
+    static func icsAttachment(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> MailAttachment {
+        MailAttachment.calendar(ICS.calendar([icsEvent(event, territory: territory, baseURL: baseURL)], name: event.title),
+                                filename: "rencontre-\(event.id).ics")
     }
 
     static func calendarResponse(_ body: String, filename: String) -> Response {

@@ -154,9 +154,20 @@ enum EventPages {
                 buttons.append(statusButton(visit, slug: slug, id: event.id, to: .cancelled, label: visit.t("Annuler la rencontre (les inscrit·es sont prévenu·es)", "Cancel the event (registrants are told)")))
             }
             links = links.map { "<li>\($0)</li>" }
+            // Cancelled: the e-mails went out; the people without an address are to be called.
+            var toCall = HTML.empty
+            if event.statusValue == .cancelled {
+                let people = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: false, on: req.db)
+                toCall = people.isEmpty ? "<p>\(visit.t("Toutes les personnes inscrites ont été prévenues par e-mail.", "Everyone registered was told by e-mail."))</p>" : """
+                <h3 id="a-appeler">\(visit.t("Personnes à prévenir par téléphone", "People to tell by phone"))</h3>\
+                <p>\(visit.t("Elles n'ont pas d'adresse e-mail : elles ne savent pas encore que la rencontre est annulée.", "They have no e-mail address: they do not know yet that the event is cancelled."))</p>\
+                \(View.table(caption: visit.t("À appeler", "To call"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+                             rows: people.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))
+                """
+            }
             tools = """
             <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
-            <p>\(visit.t("État", "Status")) : \(visit.t(event.statusValue.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))</section>
+            <p>\(visit.t("État", "Status")) : \(visit.t(event.statusValue.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
             """
         }
         let minutes: HTML = event.minutes.map { "<section aria-labelledby=\"cr\"><h2 id=\"cr\">\(visit.t("Compte rendu", "Minutes"))</h2>\(View.paragraphs($0))</section>" } ?? .empty
@@ -180,13 +191,13 @@ enum EventPages {
         """
     }
 
-    static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String)] {
-        struct Row: Decodable { let id: Int; let display_name: String }
+    static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String, commune: String?)] {
+        struct Row: Decodable { let id: Int; let display_name: String; let commune_code: String? }
         return try await EventStore.sql(db).raw("""
-            SELECT p.id, p.display_name FROM people p JOIN memberships m ON m.person_id = p.id
+            SELECT p.id, p.display_name, p.commune_code FROM people p JOIN memberships m ON m.person_id = p.id
             WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
-            GROUP BY p.id, p.display_name ORDER BY p.display_name LIMIT 500
-            """).all(decoding: Row.self).map { ($0.id, $0.display_name) }
+            GROUP BY p.id, p.display_name, p.commune_code ORDER BY p.display_name LIMIT 500
+            """).all(decoding: Row.self).map { ($0.id, $0.display_name, $0.commune_code) }
     }
 
     // MARK: - Creating and editing
@@ -259,19 +270,32 @@ enum EventPages {
             return req.render(form(req, context: context, fields: fields, lists: named, errors: box.errors, status: .unprocessableEntity))
         case .success(let input):
             let actor = visit.viewer?.personID
-            let id: Int = try await req.db.transaction { db in
-                if let context {
-                    try await EventStore.sql(db).raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: context.event.id)").run()
-                    try await EventStore.updateEvent(context.event.id, input, on: db)
-                    // A larger capacity moves the waiting list up.
-                    let promoted = try await EventStore.promote(eventID: context.event.id, on: db)
-                    try await RegistrationPages.tellPromoted(req, promoted, slug: territory.slug, title: input.title, start: input.start, on: db)
-                    try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.update", subject: "event \(context.event.id)", on: db)
-                    return context.event.id
+            let id: Int
+            do {
+                id = try await req.db.transaction { db in
+                    if let context {
+                        try await EventStore.sql(db).raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: context.event.id)").run()
+                        // Counted again under the event's lock: people may have registered since the form was read.
+                        if let locked = try await EventStore.event(context.event.id, on: db), input.capacity < locked.registered {
+                            throw CapacityBelowRegistered(registered: locked.registered)
+                        }
+                        try await EventStore.updateEvent(context.event.id, input, on: db)
+                        // A larger capacity moves the waiting list up.
+                        let promoted = try await EventStore.promote(eventID: context.event.id, on: db)
+                        if !promoted.isEmpty, let updated = try await EventStore.event(context.event.id, on: db) {
+                            try await RegistrationPages.tellPromoted(req, promoted, event: updated, territory: territory, on: db)
+                        }
+                        try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.update", subject: "event \(context.event.id)", on: db)
+                        return context.event.id
+                    }
+                    let id = try await EventStore.insertEvent(input, territoryID: territory.id, status: .draft, by: actor, on: db)
+                    try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
+                    return id
                 }
-                let id = try await EventStore.insertEvent(input, territoryID: territory.id, status: .draft, by: actor, on: db)
-                try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
-                return id
+            } catch let refusal as CapacityBelowRegistered {
+                var errors = FormErrors()
+                errors.add("capacity", visit.t(EventInput.capacityBelow(refusal.registered)))
+                return req.render(form(req, context: context, fields: fields, lists: named, errors: errors, status: .unprocessableEntity))
             }
             req.eventsChanged()
             return req.redirect(to: EventsPaths.event.link(territory.slug, id),
@@ -279,6 +303,10 @@ enum EventPages {
                                                                       : visit.t("Modifications enregistrées.", "Changes saved.")))
         }
     }
+
+    /// Thrown inside the edit's transaction (so that nothing is saved) when the capacity is below
+    /// the number registered at that moment.
+    struct CapacityBelowRegistered: Error { let registered: Int }
 
     // MARK: - Publishing and cancelling
 
@@ -293,11 +321,13 @@ enum EventPages {
                                        message: Text("Cette rencontre ne peut pas passer dans cet état.", "This event cannot move to that status."), back: context.path)
         }
         let slug = context.territory.slug
-        try await req.db.transaction { db in
+        let (emailed, toCall): (Int, Int) = try await req.db.transaction { db in
             try await EventStore.setStatus(event.id, target, on: db)
+            var emailed = 0, toCall = 0
             if target == .cancelled {
                 for row in try await EventStore.registrations(eventID: event.id, on: db) {
-                    guard let email = row.email else { continue }
+                    guard let email = row.email else { toCall += 1; continue }
+                    emailed += 1
                     try await Mailer.enqueue(to: email, subject: "Annulé : \(event.title)", body: """
                         Bonjour,
 
@@ -310,10 +340,13 @@ enum EventPages {
             }
             try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.\(target.rawValue)",
                                         subject: "event \(event.id)", on: db)
+            return (emailed, toCall)
         }
         req.eventsChanged()
         let message = target == .published ? visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
-            : visit.t("La rencontre est annulée ; les inscrit·es sont prévenu·es par e-mail.", "The event is cancelled; registrants are told by e-mail.")
+            : toCall == 0 ? visit.t("La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail.", "The event is cancelled; \(emailed) registrants are told by e-mail.")
+            : visit.t("La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail. \(toCall) n'ont pas d'e-mail : appelez-les (liste ci-dessous).",
+                      "The event is cancelled; \(emailed) registrants are told by e-mail. \(toCall) have no e-mail: call them (list below).")
         return req.redirect(to: context.path, flash: Flash(.success, message))
     }
 }

@@ -23,7 +23,7 @@ enum RegistrationPages {
             }
             try await req.db.transaction { db in
                 let promoted = try await EventStore.cancel(registrationID: row.id, eventID: context.event.id, on: db)
-                try await tellPromoted(req, promoted, slug: context.territory.slug, title: context.event.title, start: context.event.starts_at, on: db)
+                try await tellPromoted(req, promoted, event: context.event, territory: context.territory, on: db)
             }
             req.eventsChanged()
             return req.redirect(to: context.path, flash: Flash(.success, req.visit.t("Votre inscription est annulée. Merci d'avoir laissé la place.",
@@ -70,8 +70,10 @@ enum RegistrationPages {
         var errors = FormErrors()
         let needs = TextRule.optional(fields, "needs", maxLength: 500, errors: &errors, lang: visit.lang)
         let roles = visit.rolesHere
+        // The person's commune (from their profile) feeds the event's figures by commune.
+        let commune = try await Self.communeOf(personID: viewer.personID, territory: context.territory, on: req.db)
         let who = EventStore.Registrant(personID: viewer.personID, name: viewer.displayName, email: viewer.email, phone: nil, needs: needs,
-                                        communeCode: nil, audience: EventsPages.audience(roles), by: viewer.personID)
+                                        communeCode: commune, audience: EventsPages.audience(roles), by: viewer.personID)
         return try await take(req, context: context, who: who, errors: errors, fields: fields, other: false)
     }
 
@@ -89,8 +91,10 @@ enum RegistrationPages {
                 errors.add("assisted", visit.t("Choisissez une personne de la liste.", "Choose a person from the list."))
                 return try await take(req, context: context, who: nil, errors: errors, fields: fields, other: true)
             }
-            who = .init(personID: profile.id, name: profile.name, email: nil, phone: nil, needs: needs, communeCode: commune, audience: Role.resident.rawValue,
-                        by: visit.viewer?.personID)
+            // The commune chosen in the form, else the one of the assisted profile.
+            let profileCommune = profile.commune.flatMap { context.territory.commune(code: $0)?.code }
+            who = .init(personID: profile.id, name: profile.name, email: nil, phone: nil, needs: needs, communeCode: commune ?? profileCommune,
+                        audience: Role.resident.rawValue, by: visit.viewer?.personID)
         } else {
             let name = TextRule.required(fields, "name", maxLength: 120, errors: &errors, lang: visit.lang,
                                          missing: Text("Indiquez le nom de la personne, ou choisissez une personne accompagnée.", "Give the person's name, or choose an assisted person."))
@@ -101,6 +105,13 @@ enum RegistrationPages {
             who = .init(personID: nil, name: name, email: nil, phone: phone, needs: needs, communeCode: commune, audience: Role.resident.rawValue, by: visit.viewer?.personID)
         }
         return try await take(req, context: context, who: who, errors: errors, fields: fields, other: true)
+    }
+
+    /// The commune of a person's profile when it belongs to the territory.
+    static func communeOf(personID: Int, territory: TerritoryInfo, on db: any Database) async throws -> String? {
+        struct Row: Decodable { let commune_code: String? }
+        let code = try await EventStore.sql(db).raw("SELECT commune_code FROM people WHERE id = \(bind: personID)").first(decoding: Row.self)?.commune_code
+        return code.flatMap { territory.commune(code: $0)?.code }
     }
 
     /// Takes a seat or a place on the waiting list, or shows the form again with the reason.
@@ -124,7 +135,12 @@ enum RegistrationPages {
                 }
                 return row
             }
-            if outcome == nil { errors.add(field, visit.t(Seats.Refusal.alreadyRegistered.message)) } else { req.eventsChanged() }
+            if outcome == nil {
+                errors.add(field, other && who.personID == nil
+                    ? visit.t("Cette personne (même nom, même numéro de téléphone) est déjà inscrite à cette rencontre.",
+                              "This person (same name, same phone number) is already registered for this event.")
+                    : visit.t(Seats.Refusal.alreadyRegistered.message))
+            } else { req.eventsChanged() }
         }
         guard errors.isEmpty, let outcome else {
             let page = try await EventPages.page(req, context: context, registerErrors: other ? FormErrors() : errors, registerFields: other ? [:] : fields,
@@ -147,8 +163,8 @@ enum RegistrationPages {
         return req.redirect(to: context.path, flash: Flash(.success, message))
     }
 
-    /// The confirmation e-mail (when the person has an address), with the calendar file and the
-    /// page of the registration (QR code for the check-in, cancel in one click).
+    /// The confirmation e-mail (when the person has an address), with the calendar file joined
+    /// (and linked) and the page of the registration (QR code for the check-in, cancel in one click).
     static func confirm(_ req: Request, context: EventContext, registrationID: Int, status: String, email: String?, on db: any Database) async throws {
         guard let email else { return }
         let event = context.event
@@ -161,29 +177,30 @@ enum RegistrationPages {
             \(waiting ? "C'est complet : vous êtes sur la liste d'attente de « \(event.title) ». Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail." : "Votre inscription à « \(event.title) » est confirmée.")
             Quand : \(EventsPages.when(event, lang: .fr)) (heure de Paris)
             \(place.isEmpty ? "" : "Où : \(place)\n")\(event.online_url.map { "En ligne : \($0)\n" } ?? "")
-            Ajouter à votre agenda : \(links.ics)
+            Ajouter à votre agenda : le fichier .ics est joint à ce message ; il est aussi ici : \(links.ics)
             Votre inscription, avec le code à montrer à l'accueil : \(links.mine)
             Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
-            \(waiting ? "It is full: you are on the waiting list of “\(event.title)”." : "Your registration for “\(event.title)” is confirmed.") Calendar file: \(links.ics)
-            """, on: db)
+            \(waiting ? "It is full: you are on the waiting list of “\(event.title)”." : "Your registration for “\(event.title)” is confirmed.") Calendar file (attached): \(links.ics)
+            """, attachments: [EventsPages.icsAttachment(event, territory: context.territory, baseURL: req.agora.config.baseURL)], on: db)
     }
 
-    /// Tells the people who moved up from the waiting list.
-    static func tellPromoted(_ req: Request, _ promoted: [RegistrationRecord], slug: String, title: String, start: Date, on db: any Database) async throws {
+    /// Tells the people who moved up from the waiting list, with the event's calendar file.
+    static func tellPromoted(_ req: Request, _ promoted: [RegistrationRecord], event: EventRecord, territory: TerritoryInfo, on db: any Database) async throws {
+        let title = event.title
         for row in promoted {
             guard let email = row.email else { continue }
-            let links = EventsPages.links(req, slug: slug, eventID: row.event_id, registrationID: row.id)
+            let links = EventsPages.links(req, slug: territory.slug, eventID: row.event_id, registrationID: row.id)
             try await Mailer.enqueue(to: email, subject: "Une place s'est libérée : \(title)", body: """
                 Bonjour,
 
-                Une place s'est libérée : vous êtes maintenant inscrit·e à « \(title) », \(ParisTime.longText(start, french: true)).
-                Ajouter à votre agenda : \(links.ics)
+                Une place s'est libérée : vous êtes maintenant inscrit·e à « \(title) », \(ParisTime.longText(event.starts_at, french: true)).
+                Ajouter à votre agenda : le fichier .ics est joint à ce message ; il est aussi ici : \(links.ics)
                 Votre inscription : \(links.mine)
                 Vous ne pouvez plus venir ? Annulez en un clic : \(links.mine)
 
-                A seat freed up: you are now registered for “\(title)”.
-                """, on: db)
+                A seat freed up: you are now registered for “\(title)”. The calendar file is attached.
+                """, attachments: [EventsPages.icsAttachment(event, territory: territory, baseURL: req.agora.config.baseURL)], on: db)
         }
     }
 

@@ -69,11 +69,14 @@ public struct NewResponse: Sendable {
     public var personID: Int?
     public var enteredByID: Int?
     public var at: Date
+    /// The event whose feedback link it came from (see EventAnswers.swift).
+    public var eventID: Int?
 
     public init(questionnaireID: Int, versionID: Int, waveID: Int?, channel: Channel, audience: QAudience, commune: String?, answers: Answers,
-                personID: Int? = nil, enteredByID: Int? = nil, at: Date = Date()) {
+                personID: Int? = nil, enteredByID: Int? = nil, at: Date = Date(), eventID: Int? = nil) {
         self.questionnaireID = questionnaireID; self.versionID = versionID; self.waveID = waveID; self.channel = channel; self.audience = audience
         self.commune = commune; self.answers = answers; self.personID = personID; self.enteredByID = enteredByID; self.at = at
+        self.eventID = eventID
     }
 }
 
@@ -202,10 +205,10 @@ public enum QuestionnaireStore {
         let open: SQLQueryString = onlyIfOpen ? "AND status = 'published'" : ""
         guard let row = try await sql(db).raw("""
             INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
-                                                 created_at, submitted_at)
+                                                 created_at, submitted_at, event_id)
             SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
                    \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: json ?? AnswerCodec.json(response.answers)), \(bind: response.personID),
-                   \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at)
+                   \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at), \(eventValue(response.eventID, questionnaireID: response.questionnaireID))
             WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
             RETURNING id
             """).first(decoding: Inserted.self) else { throw onlyIfOpen ? QuestionnaireClosed() : QuestionnaireStoreError.notInserted }

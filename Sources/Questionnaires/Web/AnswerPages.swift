@@ -69,6 +69,7 @@ enum AnswerPages {
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
             typed.fields["_vague"] = req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(), in: waves).map { String($0.id) } ?? ""
+            typed.fields["_evenement"] = req.queryFields()["evenement"]
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: FormErrors()))
         }
         router.post(QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants), use: assistedSubmit)
@@ -172,7 +173,7 @@ enum AnswerPages {
         <p class="hint">\(visit.t("Les questions marquées « obligatoire » demandent une réponse ; les autres sont facultatives. Vos réponses sont anonymes.",
                                    "Questions marked “required” need an answer; the others are optional. Your answers are anonymous."))</p>
         \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))
-        \(QPages.formProblem(errors))\(resume)\(audience)\(questions)\(link)
+        \(QPages.formProblem(errors))\(resume)\(eventField(typed.fields["_evenement"] ?? req.queryFields()["evenement"]))\(audience)\(questions)\(link)
         <div class="actions">\(Form.submit(visit.t("Envoyer mes réponses", "Send my answers")))\
         \(Form.submit(visit.t("Enregistrer et reprendre plus tard", "Save and continue later"), secondary: true, name: "_plus_tard", value: "1"))</div>
         </form>
@@ -211,7 +212,7 @@ enum AnswerPages {
         let personID = context.record.link_accounts && typed.fields["_lier"] == "on" ? visit.viewer?.personID : nil
         let response = NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
                                    channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
-                                   personID: personID)
+                                   personID: personID, eventID: eventID(typed.fields["_evenement"]))
         do {
             _ = try await req.application.questionnaireWriter.save(response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
         } catch is QuestionnaireClosed {
@@ -265,7 +266,7 @@ enum AnswerPages {
         \(Form.errorSummary(errors, visit: visit))
         <p>\(visit.t("Pour saisir une réponse recueillie sur papier, par téléphone ou en personne. Tabulation pour passer d'une question à l'autre, flèches pour choisir ; la réponse reste anonyme.",
                      "To type an answer collected on paper, by phone or in person. Tab moves between questions, arrows choose; the answer stays anonymous."))</p>
-        \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))\(QPages.formProblem(errors))
+        \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))\(eventField(typed.fields["_evenement"]))\(QPages.formProblem(errors))
         <div class="inline-fields">
         \(Form.select(name: "_canal", label: visit.t("Canal", "Channel"), options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: typed.fields["_canal"], errors: errors, visit: visit, required: true))
@@ -304,7 +305,8 @@ enum AnswerPages {
         }
         let response = NewResponse(
             questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id, channel: channel, audience: audience,
-            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers, enteredByID: visit.viewer?.personID)
+            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers, enteredByID: visit.viewer?.personID,
+            eventID: eventID(typed.fields["_evenement"]))
         let actor = visit.viewer?.personID, territoryID = context.territory.id, questionnaireID = context.id
         let id: Int
         do {
@@ -319,6 +321,7 @@ enum AnswerPages {
             return refuseClosed()
         }
         let next = context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)" + (wave.map { "&vague=\($0.id)" } ?? "")
+            + (eventID(typed.fields["_evenement"]).map { "&evenement=\($0)" } ?? "")
         return req.redirect(to: next, flash: Flash(.success, visit.t("Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
                                                                     "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))
     }
