@@ -15,6 +15,10 @@ public struct AccountsModule: FeatureModule {
                 guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageAssistedProfiles) else { return nil }
                 return AccountsPaths.assistedList.link(territory.slug)
             },
+            NavEntry(label: Text("Thèmes", "Themes")) { visit in
+                guard let territory = visit.territory, !visit.rolesHere.isDisjoint(with: [.coordinator, .admin]) else { return nil }
+                return AccountsPaths.themes.link(territory.slug)
+            },
             NavEntry(label: Text("Membres", "Members")) { visit in
                 guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageMembers) else { return nil }
                 return AccountsPaths.members.link(territory.slug)
@@ -23,9 +27,7 @@ public struct AccountsModule: FeatureModule {
     }
 
     public func boot(_ app: Application) async throws {
-        app.agora.setViewerResolver { token, request in
-            try await Sessions.viewer(token: token, on: request.db)
-        }
+        app.agora.setViewerResolver(SessionViewers())
     }
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {
@@ -34,6 +36,7 @@ public struct AccountsModule: FeatureModule {
         AccountPages.register(router)
         AssistedPages.register(router)
         MembersPages.register(router)
+        ThemesPages.register(router)
         LegalPages.register(router)
     }
 
@@ -47,5 +50,12 @@ public struct AccountsModule: FeatureModule {
 public enum AccountsDirectory {
     public static func loader(_ app: Application) -> TerritoryDirectory.Loader {
         { try await TerritoryLoader.load(on: app.db) }
+    }
+}
+
+/// Resolves the viewer of a request's session cookie (one query: session ⋈ person ⋈ memberships).
+struct SessionViewers: ViewerResolving {
+    func viewer(sessionToken: String, request: Request) async throws -> Viewer? {
+        try await Sessions.viewer(token: sessionToken, on: request.db)
     }
 }

@@ -32,6 +32,8 @@ struct AuthorizationMatrixTests {
         "GET /:territory/profils-accompagnes/:person/donnees": .roles([.patientPartner, .coordinator, .admin]),
         "POST /:territory/profils-accompagnes/:person/supprimer": .roles([.patientPartner, .coordinator, .admin]),
         "GET /:territory/membres": .roles([.admin]), "POST /:territory/membres/roles": .roles([.admin]),
+        "GET /:territory/themes": .roles([.coordinator, .admin]), "POST /:territory/themes/ajouter": .roles([.coordinator, .admin]),
+        "POST /:territory/themes/modifier": .roles([.coordinator, .admin]),
         "GET /accessibilite": .everyone, "GET /mentions-legales": .everyone, "GET /confidentialite": .everyone,
         "GET /conditions": .everyone,
         // Proposals: public reading; members take part; staff answer and moderate.

@@ -127,8 +127,8 @@ struct FollowUpFiguresTests {
             Self.entry(4, .done, themes: [.access], communes: ["35006"], days: 40),
         ])
         #expect(figures.total == .init(received: 4, answered: 3, accepted: 2, done: 1))
-        #expect(figures.byTheme[.access] == .init(received: 3, answered: 2, accepted: 2, done: 1))
-        #expect(figures.byTheme[.youth] == .init(received: 2, answered: 2, accepted: 1, done: 0))
+        #expect(figures.byBit[Theme.access.bit] == .init(received: 3, answered: 2, accepted: 2, done: 1))
+        #expect(figures.byBit[Theme.youth.bit] == .init(received: 2, answered: 2, accepted: 1, done: 0))
         #expect(figures.byCommune["35006"] == .init(received: 2, answered: 2, accepted: 2, done: 1))
         #expect(figures.medianDaysToAnswer == 20)
     }

@@ -229,7 +229,29 @@ enum AccountsMigrations {
         }
     }
 
-    static let all: [any Migration] = [M001Territories(), M002People(), M003Indexes()]
+    /// A territory's theme list: renamed or hidden platform themes (their slug) and its own
+    /// (a bit from 16 to 62, never reused within the territory).
+    struct M004TerritoryThemes: AsyncMigration {
+        var name: String { "Accounts.004.TerritoryThemes" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("territory_themes")
+                .field("id", .int, .identifier(auto: true))
+                .field("territory_id", .int, .required, .references(Territory.schema, "id", onDelete: .cascade))
+                .field("slug", .string, .required)
+                .field("label_fr", .string, .required)
+                .field("label_en", .string)
+                .field("bit_index", .int, .required)
+                .field("hidden", .bool, .required)
+                .field("position", .int, .required)
+                .field("updated_at", .datetime, .required)
+                .unique(on: "territory_id", "slug")
+                .unique(on: "territory_id", "bit_index")
+                .create()
+        }
+        func revert(on db: any Database) async throws { try await db.schema("territory_themes").delete() }
+    }
+
+    static let all: [any Migration] = [M001Territories(), M002People(), M003Indexes(), M004TerritoryThemes()]
 }
 
 import SQLKit

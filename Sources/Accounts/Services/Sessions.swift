@@ -63,6 +63,7 @@ public enum TerritoryLoader {
         let territories = try await Territory.query(on: db).all()
         let communes = try await Commune.query(on: db).all()
         let byTerritory = Dictionary(grouping: communes, by: \.territoryID)
+        let themes = try await TerritoryThemes.rows(on: db)
         return territories.compactMap { territory in
             guard let id = territory.id else { return nil }
             let list = (byTerritory[id] ?? []).compactMap { commune -> CommuneInfo? in
@@ -71,7 +72,8 @@ public enum TerritoryLoader {
                                    postalCodes: commune.postalCodes.split(separator: "|").map(String.init),
                                    population: commune.population)
             }
-            return TerritoryInfo(id: id, slug: territory.slug, name: territory.name, epciSiren: territory.epciSiren, communes: list)
+            return TerritoryInfo(id: id, slug: territory.slug, name: territory.name, epciSiren: territory.epciSiren, communes: list,
+                                 themes: .territory(themes[id] ?? []))
         }
     }
 }

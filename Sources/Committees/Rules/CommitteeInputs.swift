@@ -13,7 +13,7 @@ public struct CommitteeInput: Sendable, Equatable {
     public var voteWithoutQuorum: Bool
     public var minimumSharePercent: Int
 
-    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, lang: Lang)
+    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, themes themeList: ThemeList = .builtin, lang: Lang)
         -> Result<CommitteeInput, FormErrorsBox>
     {
         var errors = FormErrors()
@@ -22,7 +22,7 @@ public struct CommitteeInput: Sendable, Equatable {
         let purpose = TextRule.required(fields, "purpose", maxLength: 3000, errors: &errors, lang: lang,
                                         missing: Text("Dites en quelques phrases à quoi sert l'instance.", "Say in a few sentences what the committee is for."))
         let rawThemes = multi["themes"] ?? []
-        let themes = rawThemes.compactMap(Theme.init(rawValue:))
+        let themes = rawThemes.compactMap(themeList.find)
         if themes.count != rawThemes.count { errors.add("themes", Text("Choisissez les thèmes dans la liste.", "Choose themes from the list.").in(lang)) }
         let communes = Array(Set((multi["communes"] ?? []).filter { !$0.isEmpty })).sorted()
         if communes.contains(where: { !allowedCommunes.contains($0) }) {

@@ -67,7 +67,7 @@ enum CommitteePages {
                      hint: visit.t("Par exemple : Comité local de santé du pays de Vitré.", "For example: Vitré local health committee."), required: true, maxLength: 120))
         \(Form.textarea(name: "purpose", label: visit.t("À quoi sert-elle ?", "What is it for?"), value: fields["purpose"], errors: errors, visit: visit,
                         required: true, rows: 4, maxLength: 3000))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: Theme.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
                           selected: Set(lists["themes"] ?? []), errors: errors, visit: visit))
         \(Form.checkboxes(name: "communes", legend: visit.t("Communes couvertes", "Municipalities covered"),
                           options: territory.communes.map { Form.Option($0.code, $0.name) }, selected: Set(lists["communes"] ?? []), errors: errors, visit: visit,
@@ -94,7 +94,7 @@ enum CommitteePages {
         let fields = req.formFields()
         let lists = req.formLists(["themes", "communes"])
         let input: CommitteeInput
-        switch CommitteeInput.validate(fields: fields, multi: lists, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang) {
+        switch CommitteeInput.validate(fields: fields, multi: lists, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
         case .failure(let box): return req.render(formPage(visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
         case .success(let value): input = value
         }
@@ -193,7 +193,7 @@ enum CommitteePages {
             return ["<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
                     "\(d.title)", "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")", "\(d.decision_text)"]
         }
-        let themes = Theme.from(mask: committee.themesMask).map { visit.t($0.label) }
+        let themes = (visit.territory?.themes ?? .builtin).from(mask: committee.themesMask).map { visit.t($0.label) }
         let communes = committee.communeCodes.compactMap { territory.commune(code: $0)?.name }
         let main: HTML = """
         <p><a href="\(CommitteesPaths.list.link(territory.slug))">\(visit.t("← Toutes les instances", "← All committees"))</a></p>

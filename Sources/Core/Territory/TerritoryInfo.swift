@@ -6,9 +6,11 @@ public struct TerritoryInfo: Sendable, Equatable {
     public let name: String
     public let epciSiren: String?
     public let communes: [CommuneInfo]
+    /// The territory's theme list (the platform's themes as renamed or hidden here, and its own).
+    public let themes: ThemeList
 
-    public init(id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo]) {
-        self.id = id; self.slug = slug; self.name = name; self.epciSiren = epciSiren
+    public init(id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo], themes: ThemeList = .builtin) {
+        self.id = id; self.slug = slug; self.name = name; self.epciSiren = epciSiren; self.themes = themes
         self.communes = communes.sorted { $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending }
     }
 

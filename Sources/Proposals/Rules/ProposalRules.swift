@@ -82,7 +82,7 @@ public struct ProposalInput: Sendable, Equatable {
     public static let bodyMax = 5000
     public static let communesMax = 20
 
-    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, lang: Lang)
+    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, themes themeList: ThemeList = .builtin, lang: Lang)
         -> Result<ProposalInput, FormErrorsBox>
     {
         var errors = FormErrors()
@@ -96,7 +96,7 @@ public struct ProposalInput: Sendable, Equatable {
                                     "Describe your proposal in a few sentences (at least 20 characters).").in(lang))
         }
         let rawThemes = multi["themes"] ?? []
-        let themes = rawThemes.compactMap(Theme.init(rawValue:))
+        let themes = rawThemes.compactMap(themeList.find)
         if themes.count != rawThemes.count {
             errors.add("themes", Text("Choisissez les thèmes dans la liste.", "Choose themes from the list.").in(lang))
         } else if themes.isEmpty, !asDraft {

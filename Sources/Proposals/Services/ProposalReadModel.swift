@@ -196,7 +196,7 @@ public final class ProposalReadModel: Sendable {
     }
 
     /// One page of the list: search, filters, sorting and paging, all in memory.
-    public func list(_ query: ProposalQuery, territoryID: Int, on db: any Database) async throws -> (rows: [ProposalSummary], total: Int) {
+    public func list(_ query: ProposalQuery, territoryID: Int, themes: ThemeList = .builtin, on db: any Database) async throws -> (rows: [ProposalSummary], total: Int) {
         let snapshot = try await snapshot(territoryID: territoryID, on: db)
         let count = snapshot.entries.count
         // The positions allowed by the commune and the search words, ascending (nil: all).
@@ -248,7 +248,7 @@ public final class ProposalReadModel: Sendable {
         }
         let rows = page.map { position in
             let entry = snapshot.entries[position]
-            return ProposalSummary(id: entry.id, title: entry.title, status: entry.status, themes: Theme.from(mask: entry.themesMask),
+            return ProposalSummary(id: entry.id, title: entry.title, status: entry.status, themes: themes.from(mask: entry.themesMask),
                             submittedAt: entry.submittedAt, supportCount: entry.supportCount, commentCount: entry.commentCount,
                             audience: entry.audience, communes: entry.communes)
         }

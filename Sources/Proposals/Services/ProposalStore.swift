@@ -27,9 +27,9 @@ public struct ProposalQuery: Sendable, Equatable {
     public init() {}
 
     /// Reads the query string leniently: an unknown value is ignored, never an error.
-    public init(query: [String: String], communes: Set<String>) {
+    public init(query: [String: String], communes: Set<String>, themes: ThemeList = .builtin) {
         text = String((query["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-        theme = query["theme"].flatMap(Theme.init(rawValue:))
+        theme = query["theme"].flatMap(themes.find)
         commune = query["commune"].flatMap { communes.contains($0) ? $0 : nil }
         status = query["etat"].flatMap(ProposalStatus.init(rawValue:)).flatMap { $0.isPublic ? $0 : nil }
         audience = query["public"].flatMap { Audience.all.contains($0) ? $0 : nil }

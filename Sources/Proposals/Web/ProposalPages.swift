@@ -19,7 +19,7 @@ enum ProposalPages {
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
             let communes = try await ProposalStore.communeCodes(of: [proposal.id!], on: req.db)[proposal.id!] ?? []
-            return req.render(formPage(visit: req.visit, proposal: proposal, form: ProposalForm(proposal, communes: communes), assisted: [], errors: FormErrors()))
+            return req.render(formPage(visit: req.visit, proposal: proposal, form: ProposalForm(proposal, communes: communes, themes: req.visit.territory!.themes), assisted: [], errors: FormErrors()))
         }
         router.post(ProposalsPaths.edit, access: members, use: update)
         router.get(ProposalsPaths.attachment, access: .everyone) { req in
@@ -87,24 +87,24 @@ enum ProposalPages {
         let visit = req.visit
         let territory = visit.territory!
         let raw = req.queryFields()
-        let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)))
+        let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)), themes: territory.themes)
         let title = visit.t("Propositions", "Proposals") + " · " + territory.name
         // An anonymous visitor's list holds nothing personal (the filter form is a GET without a
         // token): the whole page is kept per language and canonical query until the next change.
         var anonymousKey: (key: String, version: Int)?
         if visit.viewer == nil {
-            let key = "list-page/\(visit.lang.rawValue)/\(query.queryString(page: query.page))"
+            let key = "list-page/\(visit.lang.rawValue)/\(territory.themes.fingerprint)/\(query.queryString(page: query.page))"
             let (cached, version) = try await req.application.proposalReadModel.cachedList(key: key, territoryID: territory.id, on: req.db)
             if let cached { return req.render(WebPage(title: title, main: cached)) }
             anonymousKey = (key, version)
         }
-        let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, on: req.db)
+        let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, themes: territory.themes, on: req.db)
         let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
         let base = ProposalsPaths.list.link(territory.slug)
         let canPropose = ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
 
         // Items depend only on the proposal and the language: rendered once per version of the list.
-        let items = req.application.proposalReadModel.items(territoryID: territory.id, keys: rows.map { "\($0.id)/\(visit.lang.rawValue)" }) { index -> HTML in
+        let items = req.application.proposalReadModel.items(territoryID: territory.id, keys: rows.map { "\($0.id)/\(visit.lang.rawValue)/\(territory.themes.fingerprint)" }) { index -> HTML in
             let row = rows[index]
             let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
             return """
@@ -130,7 +130,7 @@ enum ProposalPages {
         <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
         <input id="recherche" name="q" type="search" value="\(query.text)"></div>
         <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
-        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", Theme.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
+        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", territory.themes.visible.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
         <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
         <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
         <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
@@ -191,9 +191,9 @@ enum ProposalPages {
             origin = query["origine"].flatMap(ProposalOrigin.init(rawValue:))?.rawValue
             origin_detail = query["origine_nom"].map { String($0.prefix(200)) }
         }
-        init(_ proposal: Proposal, communes: [String]) {
+        init(_ proposal: Proposal, communes: [String], themes list: ThemeList) {
             title = proposal.title; body = proposal.body
-            themes = Theme.from(mask: proposal.themesMask).map(\.rawValue)
+            themes = list.from(mask: proposal.themesMask).map(\.rawValue)
             self.communes = communes; origin = proposal.origin; origin_detail = proposal.originDetail
         }
 
@@ -230,7 +230,7 @@ enum ProposalPages {
         \(Form.textarea(name: "body", label: visit.t("Votre proposition", "Your proposal"), value: form.body, errors: errors, visit: visit,
                         hint: visit.t("Quel est le problème ? Qui est concerné ? Que proposez-vous ?", "What is the problem? Who is concerned? What do you propose?"),
                         required: true, rows: 8, maxLength: ProposalInput.bodyMax))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: Theme.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: form.themes ?? [], visit: visit),
                           selected: Set(form.themes ?? []), errors: errors, visit: visit, required: true))
         \(Form.checkboxes(name: "communes", legend: visit.t("Communes concernées", "Municipalities concerned"),
                           options: territory.communes.map { Form.Option($0.code, $0.name) }, selected: Set(form.communes ?? []), errors: errors, visit: visit,
@@ -258,7 +258,7 @@ enum ProposalPages {
         let assisted = try await assistedChoices(req)
         var errors = FormErrors()
         let input: ProposalInput?
-        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang) {
+        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
         case .success(let value): input = value
         case .failure(let box): errors = box.errors; input = nil
         }
@@ -329,7 +329,7 @@ enum ProposalPages {
         let territory = visit.territory!
         let proposal = try await editable(req)
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
-        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang) {
+        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
         case .failure(let box):
             return req.render(formPage(visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors, status: .unprocessableEntity))
         case .success(let input):

@@ -76,7 +76,7 @@ extension ProposalPages {
             let (cached, version) = try await model.cachedPage(proposalID: id, territoryID: territoryID, on: req.db)
             if let cached {
                 // An anonymous visitor's page holds no form and nothing personal: rendered once per language.
-                let main = model.items(territoryID: territoryID, keys: ["page/\(id)/\(visit.lang.rawValue)"]) { _ in
+                let main = model.items(territoryID: territoryID, keys: ["page/\(id)/\(visit.lang.rawValue)/\(visit.territory!.themes.fingerprint)"]) { _ in
                     page(visit: visit, proposal: cached.proposal, details: cached.details, fields: [:], errors: FormErrors()).main
                 }[0]
                 return req.render(WebPage(title: cached.proposal.title, main: main))
@@ -166,7 +166,7 @@ extension ProposalPages {
         <h1>\(proposal.title)</h1>
         <p class="meta"><span class="status status-\(status.rawValue)">\(visit.t(status.label))</span> · \(byline)\
         \(proposal.submittedAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p>
-        <p class="meta">\(visit.t("Thèmes : ", "Themes: "))\(Theme.from(mask: proposal.themesMask).map { visit.t($0.label) }.joined(separator: ", "))\
+        <p class="meta">\(visit.t("Thèmes : ", "Themes: "))\(territory.themes.from(mask: proposal.themesMask).map { visit.t($0.label) }.joined(separator: ", "))\
         · \(visit.t("Communes : ", "Municipalities: "))\(communes.isEmpty ? visit.t("tout le territoire", "the whole territory") : communes.joined(separator: ", "))</p>
         \(proposal.originDetail.map { HTML("<p class=\"meta\">\(visit.t("Origine : ", "Origin: "))\($0)</p>") } ?? .empty)
         <div class="proposal-body">\(View.paragraphs(proposal.body))</div>

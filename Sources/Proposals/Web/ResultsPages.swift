@@ -30,7 +30,12 @@ enum ResultsPages {
         }
         let headers = [visit.t("Thème", "Theme"), visit.t("Reçues", "Received"), visit.t("Avec réponse", "Answered"),
                        visit.t("Retenues", "Accepted"), visit.t("Réalisées", "Done")]
-        let themeRows = Theme.allCases.map { row(visit.t($0.label), figures.byTheme[$0] ?? .init()) }
+        let themeRows = territory.themes.all.compactMap { theme -> [HTML]? in
+            let counts = figures.byBit[theme.bit] ?? .init()
+            // A hidden theme with nothing filed under it is not listed.
+            if territory.themes.hidden.contains(theme.slug), counts.received == 0 { return nil }
+            return row(visit.t(theme.label), counts)
+        }
         let communeRows = territory.communes.compactMap { commune -> [HTML]? in
             guard let counts = figures.byCommune[commune.code], counts.received > 0 else { return nil }
             return row(commune.name, counts)
@@ -104,7 +109,8 @@ struct FollowUpFigures: Sendable {
         }
     }
     var total = Counts()
-    var byTheme: [Theme: Counts] = [:]
+    /// Counts by theme bit (the territory's list names them).
+    var byBit: [Int: Counts] = [:]
     var byCommune: [String: Counts] = [:]
     var medianDaysToAnswer: Double?
 
@@ -115,7 +121,12 @@ struct FollowUpFigures: Sendable {
         var delays: [Double] = []
         for entry in entries {
             total.add(status: entry.status, count: 1)
-            for theme in Theme.from(mask: entry.themesMask) { byTheme[theme, default: .init()].add(status: entry.status, count: 1) }
+            var mask = entry.themesMask
+            while mask != 0 {
+                let bit = mask & -mask
+                byBit[bit, default: .init()].add(status: entry.status, count: 1)
+                mask &= mask - 1
+            }
             for code in entry.communes { byCommune[code, default: .init()].add(status: entry.status, count: 1) }
             if let answered = entry.answeredAt { delays.append(answered.timeIntervalSince(entry.submittedAt) / 86_400) }
         }
