@@ -50,7 +50,7 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
 
     let assets = try StaticAssets(directory: config.publicDirectory)
     let directory = TerritoryDirectory(loader: AccountsDirectory.loader(app))
-    app.agora = AgoraServices(config: config, secret: secret, territories: directory, assets: assets)
+    app.agora = AgoraServices(config: config, secret: secret, territories: directory, assets: assets, batchedWrites: choice.isSQLite)
 
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware(https: config.secureCookies))

@@ -18,7 +18,7 @@ public struct QuestionnairesModule: FeatureModule {
     public func boot(_ app: Application) async throws {
         app.questionnaireResults = ResultsCache()
         app.questionnaireForms = FormCache(window: app.environment == .testing ? 0 : 1)
-        app.questionnaireWriter = AnswerWriter()
+        app.questionnaireWriter = AnswerWriter(commit: app.agora.writes)
         app.lifecycle.use(WarmResults())
     }
 

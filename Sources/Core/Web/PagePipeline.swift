@@ -38,7 +38,7 @@ public enum PagePipeline {
         do {
             if let token = request.cookies[CookieName.session]?.string, !token.isEmpty,
                let resolver = services.viewerResolver {
-                let viewer = try await resolver(token, request)
+                let viewer = try await resolver.viewer(sessionToken: token, request: request)
                 clearSession = viewer == nil
                 request.visit = makeVisit(viewer: viewer)
             }

@@ -25,6 +25,11 @@ public struct NavEntry: Sendable {
     public init(label: Text, link: @escaping @Sendable (Visit) -> String?) { self.label = label; self.link = link }
 }
 
+/// Reads the viewer of a session token (nil when the session is unknown or expired).
+public protocol ViewerResolving: Sendable {
+    func viewer(sessionToken: String, request: Request) async throws -> Viewer?
+}
+
 /// Everything the platform shares across requests, built once at start-up.
 public final class AgoraServices: Sendable {
     public let config: AppConfig
@@ -33,14 +38,15 @@ public final class AgoraServices: Sendable {
     public let catalog = RouteCatalog()
     public let rateLimiter = RateLimiter()
     private let navBox = NIOLockedValueBox<[NavEntry]>([])
-    private let resolverBox = NIOLockedValueBox<ViewerResolver?>(nil)
+    private let resolverBox = NIOLockedValueBox<(any ViewerResolving)?>(nil)
     public let assets: StaticAssets
+    /// Write transactions committed together on SQLite (one writer), each alone on PostgreSQL.
+    public let writes: GroupCommit
 
-    /// Reads the viewer of a session token (nil when the session is unknown or expired).
-    public typealias ViewerResolver = @Sendable (_ sessionToken: String, _ request: Request) async throws -> Viewer?
 
-    public init(config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets) {
+    public init(config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets, batchedWrites: Bool = false) {
         self.config = config
+        self.writes = GroupCommit(batching: batchedWrites)
         self.signer = Signer(secret: secret)
         self.territories = territories
         self.assets = assets
@@ -49,8 +55,11 @@ public final class AgoraServices: Sendable {
     public var navigation: [NavEntry] { navBox.withLockedValue { $0 } }
     public func addNavigation(_ entries: [NavEntry]) { navBox.withLockedValue { $0 += entries } }
 
-    public var viewerResolver: ViewerResolver? { resolverBox.withLockedValue { $0 } }
-    public func setViewerResolver(_ resolver: @escaping ViewerResolver) { resolverBox.withLockedValue { $0 = resolver } }
+    /// The accounts room's reader of sessions. A protocol value, not a closure: a closure kept in
+    /// a generic box is re-abstracted at each read and write, and a stack of such thunks made
+    /// every signed-in request hold hundreds of async frames while it waited (docs/PERFORMANCE.md).
+    public var viewerResolver: (any ViewerResolving)? { resolverBox.withLockedValue { $0 } }
+    public func setViewerResolver(_ resolver: any ViewerResolving) { resolverBox.withLockedValue { $0 = resolver } }
 }
 
 extension Application {
