@@ -406,3 +406,25 @@ struct QuestionnaireRulesTests {
         #expect(AnswerLayout.cells(["q3": .number(7.5)], columns: number) == ["7.5"])
     }
 }
+
+@Suite("Questions and the territory's themes")
+struct QuestionThemeTests {
+    @Test func aQuestionTakesATerritorysOwnThemeAndRankingsListItsVisibleThemes() {
+        let themes = ThemeList.territory([
+            .init(slug: "sante-des-aidants", labelFR: "Santé des aidants", labelEN: nil, bitIndex: 16, hidden: false, position: 16),
+            .init(slug: "handicap", labelFR: "Handicap", labelEN: nil, bitIndex: 8, hidden: true, position: 8),
+        ])
+        let section = "s1"
+        let definition = Definition(sections: [Section(key: section, title: "Priorités")], nextKey: 90)
+        let q = Question(key: "q90", kind: .agreement, label: "")
+        let read = QuestionInput.read(["label": "Les aidants sont soutenus", "section": section, "theme": "sante-des-aidants"], into: q, definition: definition, themes: themes, lang: .fr)
+        #expect(read.errors.isEmpty)
+        #expect(read.question.theme == "sante-des-aidants")
+        // The platform's list does not know it.
+        #expect(QuestionInput.read(["label": "Les aidants sont soutenus", "section": section, "theme": "sante-des-aidants"], into: q, definition: definition, lang: .fr).errors["theme"] != nil)
+        let ranking = QuestionInput.read(["label": "Classez", "section": section, "themed_choices": "on", "max_choices": "3"],
+                                         into: Question(key: "q91", kind: .ranking, label: ""), definition: definition, themes: themes, lang: .fr).question
+        #expect(ranking.choices.contains { $0.theme == "sante-des-aidants" })
+        #expect(!ranking.choices.contains { $0.theme == "handicap" })
+    }
+}

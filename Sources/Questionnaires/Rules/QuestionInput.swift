@@ -6,7 +6,7 @@ public enum QuestionInput {
     /// Reads the form into `question` (a new one has a fresh key already; `fields["section"]` is
     /// where it will be saved, so that its display condition tests an earlier question). Choice keys are kept
     /// for labels that did not change, so answers already given keep their meaning.
-    public static func read(_ fields: [String: String], into question: Question, definition: Definition, lang: Lang) -> (question: Question, errors: FormErrors) {
+    public static func read(_ fields: [String: String], into question: Question, definition: Definition, themes: ThemeList = .builtin, lang: Lang) -> (question: Question, errors: FormErrors) {
         var q = question
         var errors = FormErrors()
         let t = { (fr: String, en: String) in lang == .fr ? fr : en }
@@ -15,7 +15,7 @@ public enum QuestionInput {
         q.required = fields["required"] == "on"
         q.profile = fields["profile"] == "on"
         let theme = fields["theme"] ?? ""
-        if theme.isEmpty { q.theme = nil } else if Theme(rawValue: theme) != nil { q.theme = theme } else { errors.add("theme", t("Choisissez un thème de la liste.", "Choose a theme from the list.")) }
+        if theme.isEmpty { q.theme = nil } else if themes.find(theme) != nil { q.theme = theme } else { errors.add("theme", t("Choisissez un thème de la liste.", "Choose a theme from the list.")) }
 
         func lines(_ key: String) -> [String] {
             (fields[key] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -34,7 +34,7 @@ public enum QuestionInput {
 
         if q.kind.hasChoices {
             if q.kind == .ranking && fields["themed_choices"] == "on" {
-                q.choices = Theme.allCases.map { Choice(key: $0.rawValue, label: $0.label.in(lang), theme: $0.rawValue) }
+                q.choices = themes.visible.map { Choice(key: $0.rawValue, label: $0.label.in(lang), theme: $0.rawValue) }
             } else {
                 let labels = lines("choices")
                 if labels.count < 2 { errors.add("choices", t("Écrivez au moins deux choix, un par ligne.", "Write at least two choices, one a line.")) }
