@@ -100,7 +100,7 @@ public struct EventInput: Sendable, Equatable {
     /// the number already registered (a capacity may not drop below it); `existingStart` lets an
     /// event that already started keep its date when other fields change.
     public static func parse(_ f: [String: String], lists: [String: [String]], communes: Set<String>, allowedKinds: [EventKind],
-                             registered: Int = 0, now: Date, lang: Lang, existingStart: Date? = nil) -> Result<EventInput, FormErrorsBox> {
+                             themes themeList: ThemeList = .builtin, registered: Int = 0, now: Date, lang: Lang, existingStart: Date? = nil) -> Result<EventInput, FormErrorsBox> {
         var errors = FormErrors()
         let kindValue = EventKind(rawValue: f["kind"] ?? "")
         if kindValue == nil { errors.add("kind", Text("Choisissez le type de rencontre.", "Choose the kind of event.").in(lang)) }
@@ -111,7 +111,7 @@ public struct EventInput: Sendable, Equatable {
                                       missing: Text("Donnez un titre à la rencontre.", "Give the event a title."))
         let description = TextRule.required(f, "description", maxLength: 6000, errors: &errors, lang: lang,
                                             missing: Text("Dites en quelques phrases simples de quoi on parlera.", "Say in a few plain sentences what it is about."))
-        let themes = (lists["themes"] ?? []).compactMap(Theme.init(rawValue:))
+        let themes = (lists["themes"] ?? []).compactMap(themeList.find)
 
         let day = (f["day"] ?? "").trimmingCharacters(in: .whitespaces)
         let startText = (f["start_time"] ?? "").trimmingCharacters(in: .whitespaces)

@@ -46,8 +46,8 @@ public struct EventRecord: Decodable, Sendable {
                 "online_url": online_url ?? "", "capacity": String(capacity), "opens_on": opens_on ?? "", "closes_on": closes_on ?? "",
                 "organisers": organisers]
     }
-    public var lists: [String: [String]] {
-        ["themes": Theme.from(mask: themes_mask).map(\.rawValue), "access": AccessFeature.from(mask: access_mask).map(\.rawValue)]
+    public func lists(themes: ThemeList) -> [String: [String]] {
+        ["themes": themes.from(mask: themes_mask).map(\.rawValue), "access": AccessFeature.from(mask: access_mask).map(\.rawValue)]
     }
 }
 

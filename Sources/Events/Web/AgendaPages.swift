@@ -27,7 +27,7 @@ enum AgendaPages {
         var filter = AgendaFilter()
         filter.past = query["quand"] == "passes"
         filter.kind = query["type"].flatMap(EventKind.init(rawValue:))
-        filter.theme = query["theme"].flatMap(Theme.init(rawValue:))
+        filter.theme = query["theme"].flatMap(territory.themes.find)
         filter.access = query["accessibilite"].flatMap(AccessFeature.init(rawValue:))
         let codes = territory.communes.map(\.code)
         if let commune = query["commune"], codes.contains(commune) {
@@ -54,7 +54,7 @@ enum AgendaPages {
                       selected: query["rayon"], errors: none, visit: visit, placeholder: nil as String?))
         \(Form.select(name: "type", label: visit.t("Type", "Kind"), options: EventKind.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: query["type"], errors: none, visit: visit, placeholder: visit.t("Tous les types", "All kinds")))
-        \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: Theme.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+        \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: territory.themes.options(keeping: query["theme"].map { [$0] } ?? [], visit: visit),
                       selected: query["theme"], errors: none, visit: visit, placeholder: visit.t("Tous les thèmes", "All themes")))
         \(Form.select(name: "accessibilite", label: visit.t("Accessibilité", "Accessibility"),
                       options: AccessFeature.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },

@@ -14,7 +14,7 @@ enum EventPages {
         router.post(EventsPaths.new, access: .territory(EventsPolicy.creators)) { req in try await save(req, context: nil) }
         router.get(EventsPaths.edit, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
-            return req.render(form(req, context: context, fields: context.event.fields, lists: context.event.lists, errors: FormErrors()))
+            return req.render(form(req, context: context, fields: context.event.fields, lists: context.event.lists(themes: context.territory.themes), errors: FormErrors()))
         }
         router.post(EventsPaths.edit, access: .territory(EventsPolicy.creators)) { req in
             try await save(req, context: try await EventContext.managed(req))
@@ -48,7 +48,7 @@ enum EventPages {
         let now = Date()
         let place = EventsPages.place(event, territory: territory)
         let access = AccessFeature.from(mask: event.access_mask)
-        let themes = Theme.from(mask: event.themes_mask)
+        let themes = territory.themes.from(mask: event.themes_mask)
         let window = RegistrationWindow.state(opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: now)
 
         var facts: [HTML] = [
@@ -220,7 +220,7 @@ enum EventPages {
         \(Form.textarea(name: "description", label: visit.t("Présentation en français simple", "Presentation in plain French"), value: fields["description"], errors: errors,
                         visit: visit, hint: visit.t("De quoi on parle, pour qui, comment ça se passe. Des phrases courtes. Une ligne vide sépare les paragraphes.",
                                                     "What it is about, for whom, how it goes. Short sentences. A blank line separates paragraphs."), required: true, rows: 6, maxLength: 6000))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: Theme.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
                           selected: Set(lists["themes"] ?? []), errors: errors, visit: visit))
         <fieldset class="field"><legend>\(visit.t("Date et heure (heure de Paris)", "Date and time (Paris time)"))</legend>
         \(Form.input(name: "day", label: visit.t("Jour (obligatoire)", "Day (required)"), value: fields["day"], errors: errors, visit: visit, type: "date",
@@ -264,7 +264,7 @@ enum EventPages {
         var kinds = EventsPolicy.kinds(rolesHere: visit.rolesHere)
         if let context, !kinds.contains(context.event.kindValue) { kinds.append(context.event.kindValue) }
         let parsed = EventInput.parse(fields, lists: named, communes: Set(territory.communes.map(\.code)), allowedKinds: kinds,
-                                      registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang, existingStart: context?.event.starts_at)
+                                      themes: territory.themes, registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang, existingStart: context?.event.starts_at)
         switch parsed {
         case .failure(let box):
             return req.render(form(req, context: context, fields: fields, lists: named, errors: box.errors, status: .unprocessableEntity))
