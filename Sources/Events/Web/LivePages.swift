@@ -161,6 +161,8 @@ enum LivePages {
     static func table(_ visit: Visit, activity: Activity, data: LiveData, links: ProposalSource?) -> HTML {
         let proposals = links.flatMap { activity.kind == "ideas" || !activity.open ? $0 : nil }
         let linkHeader = proposals == nil ? [] : [visit.t("Proposition", "Proposal")]
+        // Each table's caption names its question: a page may hold several (unique landmark names).
+        let of = visit.t(" — « \(activity.question) »", " — “\(activity.question)”")
         switch activity.kind {
         case "ideas":
             let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden })
@@ -168,7 +170,7 @@ enum LivePages {
                 ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)"]
                     + (proposals.map { [$0.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)] } ?? [])
             }
-            return View.table(caption: visit.t("Idées classées par votes", "Ideas ranked by votes"), headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
+            return View.table(caption: visit.t("Idées classées par votes", "Ideas ranked by votes") + of, headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
                               rows: rows, numericColumns: [2])
         case "ranking":
             let labels = Dictionary(uniqueKeysWithValues: data.options(of: activity).map { ($0.id, $0.label) })
@@ -179,7 +181,7 @@ enum LivePages {
                     + (proposals.map { [$0.link(label, origin: .rankingOption(place: index + 1, points: score.points, participants: participants), question: activity.question, visit: visit)] } ?? [])
             }
             return View.table(caption: visit.t("Classement : \(participants) participant·es (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
-                                               "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)"),
+                                               "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)") + of,
                               headers: [visit.t("Option", "Option"), visit.t("Points", "Points"), visit.t("1er choix", "First choice"), visit.t("Dans le trio de tête", "In the top 3")] + linkHeader,
                               rows: rows, numericColumns: [1, 2, 3])
         default:
@@ -190,7 +192,7 @@ enum LivePages {
                 return ["\(option.label)", "\(option.votes)", "\(share) %"]
                     + (proposals.map { [$0.link(option.label, origin: .pollAnswer(votes: option.votes, total: total), question: activity.question, visit: visit)] } ?? [])
             }
-            return View.table(caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)"), headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")] + linkHeader,
+            return View.table(caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)") + of, headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")] + linkHeader,
                               rows: rows, numericColumns: [1, 2])
         }
     }
@@ -231,7 +233,7 @@ enum LivePages {
                             source.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)]
                 }
                 body = rows.isEmpty ? "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>"
-                    : View.table(caption: visit.t("Idées (\(ideas.count))", "Ideas (\(ideas.count))"),
+                    : View.table(caption: visit.t("Idées (\(ideas.count)) — « \(activity.question) »", "Ideas (\(ideas.count)) — “\(activity.question)”"),
                                  headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"), visit.t("État", "State"), visit.t("Modération", "Moderation"), visit.t("Proposition", "Proposal")],
                                  rows: rows, numericColumns: [2])
             } else {
