@@ -51,6 +51,8 @@ struct ThemesTests {
             #expect(form.contains("value=\"sante-des-aidants\"") && form.contains("Santé des aidants"))
             #expect(form.contains("Enfance et jeunesse"))
             #expect(!form.contains("value=\"handicap\""))
+            // A coordinator types proposals for assisted people only: no "Myself" choice that would be refused.
+            #expect(!form.contains("Moi-même") && form.contains("Marcel"))
             let list = try await Browser(app).get("/vitre/propositions")
             #expect(list.contains("Enfance et jeunesse") && list.contains("Santé des aidants"))
             // A proposal can be filed under the new theme, and shows its name.

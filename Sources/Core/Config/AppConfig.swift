@@ -37,6 +37,8 @@ public struct AppConfig: Sendable, Equatable {
     public var loginLimit: Int
     /// Sign-ups allowed per client address in an hour.
     public var signupLimit: Int
+    /// Live contributions (votes, ideas) allowed per client address in a minute.
+    public var liveAddressLimit: Int
     public var trustProxy: Bool
     public var mailPollInterval: Double
 
@@ -58,12 +60,12 @@ public struct AppConfig: Sendable, Equatable {
     public init(mode: Mode = .development, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
                 dataDirectory: String = "./data", baseURL: String? = nil, smtp: SMTP? = nil, secretKey: String? = nil,
                 publicDirectory: String = "Public", bcryptCost: Int = 12, loginLimit: Int = 10, signupLimit: Int = 10,
-                trustProxy: Bool = false, mailPollInterval: Double = 2) {
+                liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2) {
         self.mode = mode; self.host = host; self.port = port; self.databaseURL = databaseURL
         self.dataDirectory = dataDirectory; self.baseURL = baseURL ?? "http://\(host):\(port)"
         self.smtp = smtp; self.secretKey = secretKey; self.publicDirectory = publicDirectory
         self.bcryptCost = bcryptCost; self.loginLimit = loginLimit; self.signupLimit = signupLimit
-        self.trustProxy = trustProxy; self.mailPollInterval = mailPollInterval
+        self.liveAddressLimit = liveAddressLimit; self.trustProxy = trustProxy; self.mailPollInterval = mailPollInterval
     }
 
     /// The settings table, as documented in the README: name, default, meaning.
@@ -84,6 +86,7 @@ public struct AppConfig: Sendable, Equatable {
         ("AGORA_BCRYPT_COST", "12", "Bcrypt cost for passwords (4 to 16)"),
         ("AGORA_LOGIN_LIMIT", "10", "failed logins per client address per 10 minutes"),
         ("AGORA_SIGNUP_LIMIT", "10", "sign-ups per client address per hour"),
+        ("AGORA_LIVE_ADDRESS_LIMIT", "600", "live votes and ideas per client address per minute (a room may share one address)"),
         ("AGORA_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (behind a load balancer)"),
         ("AGORA_MAIL_POLL_MS", "2000", "how often the mail worker looks at the outbox"),
     ]
@@ -179,6 +182,7 @@ public struct AppConfig: Sendable, Equatable {
             bcryptCost: integer("AGORA_BCRYPT_COST", default: 12, range: 4...16),
             loginLimit: integer("AGORA_LOGIN_LIMIT", default: 10, range: 1...100_000),
             signupLimit: integer("AGORA_SIGNUP_LIMIT", default: 10, range: 1...100_000),
+            liveAddressLimit: integer("AGORA_LIVE_ADDRESS_LIMIT", default: 600, range: 1...1_000_000),
             trustProxy: boolean("AGORA_TRUST_PROXY"),
             mailPollInterval: Double(integer("AGORA_MAIL_POLL_MS", default: 2000, range: 50...600_000)) / 1000
         )

@@ -6,9 +6,10 @@ import Foundation
 public enum LiveRules {
     /// Contributions per participant (cookie) per `window` seconds.
     public static let limit = 5
-    /// Contributions per client address per `window` seconds: a whole room may share one address
-    /// (the venue's Wi-Fi), so this only stops a client that drops its cookie to escape `limit`.
-    public static let addressLimit = 60
+    /// Contributions per client address per `window` seconds, by default (`AGORA_LIVE_ADDRESS_LIMIT`):
+    /// a whole room may share one address (the venue's Wi-Fi, 500 people voting within a minute),
+    /// so this only stops a client that drops its cookie to escape `limit`.
+    public static let addressLimit = 600
     public static let window: TimeInterval = 60
     public static let maxIdeaLength = 280
     /// A ranking asks for a top 3: 3 points for the first choice, 2 for the second, 1 for the third.

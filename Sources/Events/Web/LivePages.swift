@@ -11,8 +11,6 @@ import Vapor
 /// (or every few seconds without JS). Results stay with the event and can start a proposal.
 enum LivePages {
     static let participantCookie = "agora_participant"
-    /// Live contributions per client address and minute (`AGORA_LIVE_ADDRESS_LIMIT`, default 60).
-    static let addressLimit = Environment.get("AGORA_LIVE_ADDRESS_LIMIT").flatMap(Int.init).map { max(1, $0) } ?? LiveRules.addressLimit
     static let kinds = ["poll", "poll-multiple", "ideas", "ranking"]
 
     static func register(_ router: RouteRegistrar, app: Application) {
@@ -575,7 +573,7 @@ enum LivePages {
             errors.add(key, visit.t("Doucement : attendez une minute avant d'envoyer autre chose.", "Slow down: wait a minute before sending more."))
             return try await again(.tooManyRequests)
         }
-        guard limiter.allows(addressKey, limit: addressLimit, window: LiveRules.window) else {
+        guard limiter.allows(addressKey, limit: req.agora.config.liveAddressLimit, window: LiveRules.window) else {
             errors.add(key, visit.t("Beaucoup de réponses arrivent de ce réseau en ce moment : attendez une minute avant d'envoyer la vôtre.",
                                     "Many answers come from this network right now: wait a minute before sending yours."))
             return try await again(.tooManyRequests)
@@ -628,7 +626,8 @@ enum LivePages {
         limiter.record(participantKey)
         limiter.record(addressKey)
         let newIdea = idea, newAuthor = author, chosen = votes
-        let saved: Bool = try await req.db.transaction { db in
+        // A room voting at once: committed together on SQLite (GroupCommit), alone on PostgreSQL.
+        let saved: Bool = try await req.agora.writes.perform(on: req.db) { db in
             let sql = EventStore.sql(db)
             if activity.isAnswer {
                 // The unique index makes a second answer (even sent at the same instant) insert nothing.

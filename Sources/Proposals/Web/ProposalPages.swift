@@ -214,9 +214,12 @@ enum ProposalPages {
         let title = editing ? visit.t("Modifier ma proposition", "Edit my proposal") : visit.t("Faire une proposition", "Make a proposal")
         let behalf: HTML = assisted.isEmpty ? .empty : Form.select(
             name: "on_behalf_of", label: visit.t("Au nom de", "On behalf of"),
-            options: [Form.Option("", visit.t("Moi-même", "Myself"))] + assisted.map { Form.Option(String($0.id), $0.name + " " + visit.t("(profil accompagné)", "(assisted profile)")) },
+            // "Myself" only for those who may propose in their own name (staff type for someone).
+            options: (ProposalsPolicy.can(visit.rolesHere, .propose) ? [Form.Option("", visit.t("Moi-même", "Myself"))] : [])
+                + assisted.map { Form.Option(String($0.id), $0.name + " " + visit.t("(profil accompagné)", "(assisted profile)")) },
             selected: form.on_behalf_of, errors: errors, visit: visit,
-            hint: visit.t("Vous saisissez la proposition d'une personne que vous accompagnez, avec son accord.", "You type the proposal of someone you support, with their agreement."))
+            hint: visit.t("Vous saisissez la proposition d'une personne que vous accompagnez, avec son accord.", "You type the proposal of someone you support, with their agreement."),
+            required: !ProposalsPolicy.can(visit.rolesHere, .propose))
         let main: HTML = """
         <h1>\(title)</h1>
         <p>\(visit.t("Écrivez simplement, comme vous l'expliqueriez à un voisin. Une proposition envoyée est publique ; vous pourrez la modifier tant qu'elle n'est pas à l'étude.",
