@@ -86,6 +86,17 @@ def test_register_cancel_waiting_list_someone_else_and_check_in(new_context, mai
     ics_link = mailbox.wait_for_link(DEMO["resident"], r"/agenda\.ics$")
     calendar = calendar_at(resident, ics_link)
     assert [str(c["SUMMARY"]) for c in calendar.walk("VEVENT")] == [title]
+    # The same calendar file is attached to the confirmation (multipart/mixed, text/calendar).
+    confirmation = next(m for m in mailbox.messages_to(DEMO["resident"]) if str(m["Subject"]) == f"Inscription confirmée : {title}")
+    assert confirmation.get_content_type() == "multipart/mixed"
+    files = [part for part in confirmation.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert len(files) == 1, [part.get_content_type() for part in confirmation.iter_attachments()]
+    assert re.fullmatch(r"rencontre-\d+\.ics", files[0].get_filename() or "")
+    attached = icalendar.Calendar.from_ical(files[0].get_payload(decode=True))
+    attached_events = list(attached.walk("VEVENT"))
+    assert [str(c["SUMMARY"]) for c in attached_events] == [title]
+    assert str(attached_events[0]["UID"]) == str(next(iter(calendar.walk("VEVENT")))["UID"])
+    assert attached_events[0]["DTSTART"].dt.tzinfo is not None
     cancel_link = mailbox.wait_for_link(DEMO["resident"], r"/evenements/inscriptions/")
 
     # The professional finds it full and joins the waiting list.
@@ -135,9 +146,11 @@ def test_register_cancel_waiting_list_someone_else_and_check_in(new_context, mai
     field(coordinator, "Compte rendu", "minutes").fill("Trois pistes retenues.")
     submit(coordinator, "Enregistrer le compte rendu")
     expect_status_message(coordinator, "Compte rendu enregistré")
-    field(coordinator, "Adresse du questionnaire", "feedback_url").fill("https://ailleurs.example/q")
-    submit(coordinator, "Envoyer le lien à toutes les personnes venues", status=422)
-    expect(coordinator.locator("#champ-feedback_url-erreur")).to_contain_text("/vitre/questionnaires/")
+    # The feedback questionnaire: an open questionnaire of the territory, refused before the event.
+    named(coordinator, "questionnaire").select_option(label="Vos besoins de santé sur le territoire")
+    submit(coordinator, "Envoyer le questionnaire aux personnes venues", status=409)
+    expect(coordinator.locator("#champ-questionnaire-erreur")).to_contain_text("pas encore commencé")
+    expect(named(coordinator, "questionnaire")).to_have_value(re.compile(r"^\d+$"))
     visit(coordinator, event_path + "/chiffres")
     expect(coordinator.locator("main")).to_contain_text("moins de 5")
     visit(coordinator, event_path)

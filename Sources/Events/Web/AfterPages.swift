@@ -166,7 +166,7 @@ enum AfterPages {
             if state.pending > 0 || !errors.isEmpty {
                 parts.append("""
                 \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-                \(errors["questionnaire"].map { "<p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p>" as HTML } ?? .empty)\
+                \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
                 <p>\(visit.t("\(state.pending) personne(s) accueillie(s) depuis le dernier envoi ne l'ont pas encore reçu.", "\(state.pending) person(s) checked in since the last sending have not received it yet."))</p>\
                 \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
                 """)
@@ -174,9 +174,9 @@ enum AfterPages {
         } else {
             let open = try await QuestionnaireStore.list(territoryID: context.territory.id, includeDrafts: false, on: req.db).filter { $0.status == QStatus.published.rawValue }
             let create: HTML = QuestionnairePolicy.builds(roles)
-                ? " <a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>" : ""
+                ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>" : ""
             if open.isEmpty {
-                parts.append("<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first."))\(create)</p>")
+                parts.append("<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first.")) \(create)</p>")
             } else {
                 parts.append("""
                 \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
@@ -186,7 +186,7 @@ enum AfterPages {
                               hint: visit.t("Un questionnaire ouvert du territoire. Le lien envoyé porte la rencontre : ses réponses sont comptées pour elle, sans dire qui a répondu.",
                                             "An open questionnaire of the territory. The link sent carries the event: its answers are counted for it, without saying who answered."),
                               required: true))\
-                <p>\(create)</p>\
+                \(create.rendered.isEmpty ? HTML.empty : "<p>\(create)</p>")\
                 \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
                 """)
             }
