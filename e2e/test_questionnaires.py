@@ -248,3 +248,23 @@ def test_paper_version_prints_one_section_a_page(page):
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.querySelectorAll('.paper-section')[1]).breakBefore") == "page"
     expect(page.locator("header.site-header")).to_be_hidden()
+
+
+def test_the_printed_qr_code_reads_back_to_the_questionnaire(page, tmp_path):
+    """The QR code the page shows, as Chromium draws the served SVG, is read by Debian's zbarimg
+    (a real decoder) and opens the questionnaire's answering page."""
+    import subprocess
+
+    path = demo_questionnaire(page)
+    figure = page.locator("main figure.qr img")
+    expect(figure).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    shot = tmp_path / "qr.png"
+    # A white margin around the code, as on a poster: the quiet zone is part of the drawing.
+    figure.screenshot(path=str(shot))
+    decoded = subprocess.run(["/usr/bin/zbarimg", "--quiet", "--raw", str(shot)], capture_output=True, text=True, timeout=30)
+    assert decoded.returncode == 0, decoded.stderr
+    target = decoded.stdout.strip()
+    assert target.endswith(path + "/repondre"), target
+    visit(page, target)
+    expect(page.locator("main form").first).to_be_visible()

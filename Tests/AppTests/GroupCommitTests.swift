@@ -13,7 +13,7 @@ struct GroupCommitTests {
     @Test func concurrentJobsAreAllCommittedAndOneFailureFailsOnlyItsJob() async throws {
         try await withDemoApp { app in
             let sql = app.db as! any SQLDatabase
-            try await sql.raw("CREATE TABLE gc_items (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE)").run()
+            try await sql.raw("CREATE TABLE gc_items (label TEXT NOT NULL UNIQUE)").run()
             for commit in [GroupCommit(batching: true, maxBatch: 7), GroupCommit(batching: false)] {
                 try await sql.raw("DELETE FROM gc_items").run()
                 let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
