@@ -136,7 +136,9 @@ async def join(host, port, code):
     cookies = cookies_from(headers)
     token = re.search(r'name="_csrf" value="([^"]*)"', html).group(1)
     action = re.search(r'action="(/participer/[^"]+/\d+)"', html).group(1)
-    choices = re.findall(r'name="choice" value="(\d+)"', html)
+    choices = [re.search(r'value="(\d+)"', tag).group(1) for tag in re.findall(r'<input[^>]*name="choice"[^>]*>', html)]
+    if not choices:
+        raise SystemExit("the participation page shows no open single-choice poll")
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     return cookie, token, action, choices
 
