@@ -61,7 +61,7 @@ public struct EventsModule: FeatureModule {
             """).all(decoding: Row.self)
         for row in upcoming { _ = try await EventStore.cancel(registrationID: row.id, eventID: row.event_id, on: db) }
         try await sql.raw("""
-            UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL WHERE person_id = \(bind: personID)
+            UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL, same_key = NULL WHERE person_id = \(bind: personID)
             """).run()
         try await sql.raw("UPDATE event_registrations SET registered_by_id = NULL WHERE registered_by_id = \(bind: personID)").run()
         try await sql.raw("UPDATE events SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()

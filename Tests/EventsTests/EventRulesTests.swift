@@ -254,6 +254,10 @@ struct FeedbackReminderRulesTests {
         #expect(SamePerson.matches(name: "Germaine Test", phone: "+33 6 12 34 56 78", name: "GERMAINE TEST", phone: "06.12.34.56.78"))
         #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germain Test", phone: "06 12 34 56 78"))
         #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germaine Test", phone: "06 12 34 56 79"))
+        // The stored key (one indexed lookup) agrees with the rule.
+        #expect(SamePerson.key(name: "Germaine  Test", phone: "+33 6 12 34 56 78") == SamePerson.key(name: " germaine test", phone: "06.12.34.56.78"))
+        #expect(SamePerson.key(name: "Germaine Test", phone: "0612345678") == "germaine test|0612345678")
+        #expect(SamePerson.key(name: "Germaine Test", phone: "pas de numéro") == nil && SamePerson.key(name: "Germaine Test", phone: nil) == nil)
         #expect(!SamePerson.matches(name: "Germaine Test", phone: nil, name: "Germaine Test", phone: nil))
         #expect(SamePerson.phoneDigits("0033 6 12 34 56 78") == "0612345678")
     }

@@ -4,7 +4,31 @@ import SQLKit
 /// Live participation, second step: rankings, pre-moderated idea walls, one answer per
 /// participant and poll or ranking.
 enum LiveMigrations {
-    static var all: [any Migration] { [RankingsAndModeration()] }
+    static var all: [any Migration] { [RankingsAndModeration(), RegistrationKeys()] }
+
+    /// The key that finds "the same person registered twice by name and phone" with one indexed
+    /// lookup (normalised name | phone digits), instead of reading every registration of the event.
+    struct RegistrationKeys: AsyncMigration {
+        var name: String { "Events.003.RegistrationKeys" }
+
+        func prepare(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("ALTER TABLE event_registrations ADD COLUMN same_key TEXT").run()
+            struct Row: Decodable { let id: Int; let name: String; let phone: String }
+            let rows = try await sql.raw("SELECT id, name, phone FROM event_registrations WHERE phone IS NOT NULL AND person_id IS NULL").all(decoding: Row.self)
+            for row in rows {
+                guard let key = SamePerson.key(name: row.name, phone: row.phone) else { continue }
+                try await sql.raw("UPDATE event_registrations SET same_key = \(bind: key) WHERE id = \(bind: row.id)").run()
+            }
+            try await sql.raw("CREATE INDEX IF NOT EXISTS event_registrations_same ON event_registrations (event_id, same_key)").run()
+        }
+
+        func revert(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("DROP INDEX IF EXISTS event_registrations_same").run()
+            try await sql.raw("ALTER TABLE event_registrations DROP COLUMN same_key").run()
+        }
+    }
 
     struct RankingsAndModeration: AsyncMigration {
         var name: String { "Events.002.LiveRankingsAndModeration" }

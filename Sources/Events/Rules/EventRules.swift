@@ -395,6 +395,14 @@ public enum SamePerson {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
     }
 
+    /// "jeanne martin|0612345678": what two registrations of the same person by name and phone
+    /// share (nil without phone digits).
+    public static func key(name: String, phone: String?) -> String? {
+        guard let phone else { return nil }
+        let digits = phoneDigits(phone)
+        return digits.isEmpty ? nil : Self.name(name) + "|" + digits
+    }
+
     public static func matches(name a: String, phone pa: String?, name b: String, phone pb: String?) -> Bool {
         guard let pa, let pb else { return false }
         let da = phoneDigits(pa)

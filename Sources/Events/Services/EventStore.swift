@@ -253,11 +253,12 @@ public enum EventStore {
             let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)")
                 .first(decoding: Count.self)?.n ?? 0
             if existing > 0 { return nil }
-        } else if let phone = who.phone, !who.walkIn {
-            struct Row: Decodable { let name: String; let phone: String? }
-            let others = try await sql.raw("SELECT name, phone FROM event_registrations WHERE event_id = \(bind: eventID) AND phone IS NOT NULL")
-                .all(decoding: Row.self)
-            if others.contains(where: { SamePerson.matches(name: $0.name, phone: $0.phone, name: who.name, phone: phone) }) { return nil }
+        } else if let key = SamePerson.key(name: who.name, phone: who.phone), !who.walkIn {
+            // One indexed lookup (event, name | phone digits), whatever the number registered.
+            struct Count: Decodable { let n: Int }
+            let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND same_key = \(bind: key)")
+                .first(decoding: Count.self)?.n ?? 0
+            if existing > 0 { return nil }
         }
         struct Inserted: Decodable { let id: Int; let status: String }
         let now = Date()
@@ -267,10 +268,10 @@ public enum EventStore {
             """
         guard let row = try await sql.raw("""
             INSERT INTO event_registrations (event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in,
-                                             registered_by_id, created_at, checked_in_at)
+                                             registered_by_id, created_at, checked_in_at, same_key)
             VALUES (\(bind: eventID), \(bind: who.personID), \(bind: who.name), \(bind: who.email), \(bind: who.phone), \(bind: who.needs),
                     \(bind: who.communeCode), \(bind: who.audience), \(status), \(bind: who.walkIn), \(bind: who.by), \(bind: now),
-                    \(bind: who.checkedIn ? now : nil as Date?))
+                    \(bind: who.checkedIn ? now : nil as Date?), \(bind: who.personID == nil ? SamePerson.key(name: who.name, phone: who.phone) : nil))
             RETURNING id, status
             """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
         return (row.id, row.status)
