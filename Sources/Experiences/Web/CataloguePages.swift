@@ -34,6 +34,16 @@ enum CataloguePages {
         let query = CatalogueQuery(query: req.queryFields())
         let catalogue = req.application.experienceCatalogue
         let (rows, total, years, version) = try await catalogue.list(query, on: req.db)
+        // The page holds nothing personal (a GET form, no token): kept whole per language and
+        // canonical query for the catalogue's version, like its items.
+        let main = catalogue.fragments(["list/\(lang)/\(query.queryString(page: query.page))"], version: version) { _ in
+            listMain(visit: visit, query: query, rows: rows, total: total, years: years, version: version, catalogue: catalogue).rendered
+        }[0]
+        return req.render(WebPage(title: visit.t("Catalogue des expériences", "Catalogue of experiences"), main: HTML(unsafeRaw: main)))
+    }
+
+    static func listMain(visit: Visit, query: CatalogueQuery, rows: [Catalogue.Entry], total: Int, years: [Int], version: Int, catalogue: Catalogue) -> HTML {
+        let lang = visit.lang.rawValue
         let pages = max(1, (total + CatalogueQuery.pageSize - 1) / CatalogueQuery.pageSize)
         // Items depend only on the experience and the language: rendered (and escaped) by `item`
         // once per version of the catalogue.
@@ -77,7 +87,7 @@ enum CataloguePages {
         \(rows.isEmpty ? "<p>\(visit.t("Aucune expérience ne correspond à ces critères.", "No experience matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
         \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
         """
-        return req.render(WebPage(title: visit.t("Catalogue des expériences", "Catalogue of experiences"), main: main))
+        return main
     }
 
     static func item(_ entry: Catalogue.Entry, visit: Visit) -> HTML {
