@@ -16,7 +16,7 @@ public struct AccountsModule: FeatureModule {
                 return AccountsPaths.assistedList.link(territory.slug)
             },
             NavEntry(label: Text("Thèmes", "Themes")) { visit in
-                guard let territory = visit.territory, !visit.rolesHere.isDisjoint(with: [.coordinator, .admin]) else { return nil }
+                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .editThemes) else { return nil }
                 return AccountsPaths.themes.link(territory.slug)
             },
             NavEntry(label: Text("Membres", "Members")) { visit in

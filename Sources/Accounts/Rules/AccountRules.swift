@@ -61,13 +61,14 @@ public enum PasswordRules {
 /// Who may do what in the accounts room. Pure: tested as a table.
 public enum AccountsPolicy {
     public enum Action: CaseIterable, Sendable {
-        case createAssistedProfile, manageAssistedProfiles, manageMembers, joinTerritory
+        case createAssistedProfile, manageAssistedProfiles, manageMembers, editThemes, joinTerritory
     }
 
     public static func roles(for action: Action) -> Set<Role> {
         switch action {
         case .createAssistedProfile, .manageAssistedProfiles: [.patientPartner, .coordinator, .admin]
         case .manageMembers: [.admin]
+        case .editThemes: [.coordinator, .admin]
         case .joinTerritory: Set(Role.allCases)
         }
     }

@@ -17,7 +17,7 @@ public enum TerritoryThemes {
         }
     }
 
-    /// Adds a territory's own theme with the next free bit; nil when the slug is taken or no bit is left.
+    /// Adds a territory's own theme with the bit given (the caller checked the name and the free bit).
     static func add(territoryID: Int, slug: String, labelFR: String, labelEN: String?, bitIndex: Int, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("""

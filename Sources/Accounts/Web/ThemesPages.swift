@@ -4,7 +4,7 @@ import Vapor
 /// A territory's coordinators and administrators edit its theme list: rename a platform theme,
 /// hide one the territory does not work on, add their own. Every room offers that list.
 enum ThemesPages {
-    static let access = Access.territory([.coordinator, .admin])
+    static let access = Access.territory(AccountsPolicy.roles(for: .editThemes))
 
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.themes, access: access) { req in
@@ -58,7 +58,7 @@ enum ThemesPages {
                        hasErrors: !addErrors.isEmpty || !editErrors.isEmpty)
     }
 
-    /// A name: trimmed, spaces folded, at most `ThemeRules.maxLabel` characters.
+    /// A name: trimmed, inner spaces folded (its length is checked by the caller).
     static func label(_ raw: String?) -> String {
         (raw ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }

@@ -193,7 +193,7 @@ enum CommitteePages {
             return ["<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
                     "\(d.title)", "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")", "\(d.decision_text)"]
         }
-        let themes = (visit.territory?.themes ?? .builtin).from(mask: committee.themesMask).map { visit.t($0.label) }
+        let themes = visit.themes.from(mask: committee.themesMask).map { visit.t($0.label) }
         let communes = committee.communeCodes.compactMap { territory.commune(code: $0)?.name }
         let main: HTML = """
         <p><a href="\(CommitteesPaths.list.link(territory.slug))">\(visit.t("← Toutes les instances", "← All committees"))</a></p>

@@ -12,6 +12,9 @@ public struct Visit: Sendable {
     public let path: String
     public let query: String?
 
+    /// The theme list of the visit's territory (the platform's outside a territory).
+    public var themes: ThemeList { territory?.themes ?? .builtin }
+
     public var rolesHere: Set<Role> {
         guard let viewer, let territory else { return [] }
         return viewer.roles(in: territory.id)

@@ -168,7 +168,7 @@ enum BuilderPages {
                 var flags: [String] = [visit.t(q.kind.label)]
                 if q.required { flags.append(visit.t("obligatoire", "required")) }
                 if q.profile { flags.append(visit.t("question de profil", "profile question")) }
-                if let theme = q.theme.flatMap(territoryThemes(visit).find) { flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label)) }
+                if let theme = q.theme.flatMap(visit.themes.find) { flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label)) }
                 if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) { flags.append(hint) }
                 let name = "« \(q.label) »"
                 let problem: HTML = errors["question-\(q.key)"].map { "<p class=\"field-error\">\($0)</p>" } ?? .empty
@@ -376,7 +376,7 @@ enum BuilderPages {
         \(Form.input(name: "min_value", label: visit.t("Minimum (nombre)", "Minimum (number)"), value: fields["min_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
         \(Form.input(name: "max_value", label: visit.t("Maximum (nombre)", "Maximum (number)"), value: fields["max_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
         </div>
-        \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: territoryThemes(visit).options(keeping: fields["theme"].map { [$0] } ?? [], visit: visit), selected: fields["theme"],
+        \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: visit.themes.options(keeping: fields["theme"].map { [$0] } ?? [], visit: visit), selected: fields["theme"],
                       errors: errors, visit: visit, hint: visit.t("Les échelles et tableaux d'un thème comptent dans le croisement usagers / professionnels.",
                                                                 "Scales and matrices of a theme count in the users / professionals cross-analysis."), placeholder: visit.t("— Aucun —", "— None —")))
         \(Form.checkbox(name: "profile", label: "\(visit.t("Question de profil (commune, âge, situation…) : sert de filtre aux résultats", "Profile question (commune, age, situation…): filters the results"))",
@@ -409,7 +409,7 @@ enum BuilderPages {
         }
         let section = fields["section"] ?? ""
         if !definition.sections.contains(where: { $0.key == section }) { errors.add("section", visit.t("Choisissez une section.", "Choose a section.")) }
-        let read = QuestionInput.read(fields, into: base, definition: definition, themes: territoryThemes(visit), lang: visit.lang)
+        let read = QuestionInput.read(fields, into: base, definition: definition, themes: visit.themes, lang: visit.lang)
         for item in read.errors.items { errors.add(item.field, item.message) }
         guard errors.isEmpty else {
             return req.render(questionForm(visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
@@ -524,6 +524,3 @@ enum BuilderPages {
         return req.redirect(to: context.link(QuestionnairePaths.waves), flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
     }
 }
-
-/// The territory's theme list (the builder always runs in a territory).
-func territoryThemes(_ visit: Visit) -> ThemeList { visit.territory?.themes ?? .builtin }

@@ -88,7 +88,7 @@ enum CrossPage {
         return req.render(WebPage(title: title, main: main))
     }
 
-    static func themeName(_ slug: String, visit: Visit) -> String { (visit.territory?.themes ?? .builtin).label(slug, visit.lang) }
+    static func themeName(_ slug: String, visit: Visit) -> String { visit.themes.label(slug, visit.lang) }
 
     static func rankText(_ rank: Double, visit: Visit) -> String {
         rank == rank.rounded() ? (visit.lang == .fr ? (rank == 1 ? "1er" : "\(Int(rank))e") : "\(Int(rank))") : NumberText.decimal(rank, lang: visit.lang)
