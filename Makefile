@@ -4,6 +4,7 @@
 #                PostgreSQL, browser tests (e2e). Fails on the first failing step.
 #   make e2e     browser tests only, against the already-built binary
 #   make bench   benchmarks (scripts/bench.sh)
+#   make lint    swift format lint with .swift-format; make format rewrites the files
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
@@ -13,7 +14,7 @@ AGORA_BIN ?= .build/debug/agora
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: all build run deps test test-unit test-pg e2e bench clean distclean
+.PHONY: all build run deps lint format test test-unit test-pg e2e bench clean distclean
 
 all: build
 
@@ -27,7 +28,14 @@ run: build
 deps:
 	scripts/install-deps.sh
 
-test: deps
+# The toolchain's formatter, with the committed .swift-format (4 spaces, lines of 120).
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-pg

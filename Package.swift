@@ -2,7 +2,7 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 /// A feature room sees the core, SQL and the web framework — never another room, except where a
@@ -24,7 +24,7 @@ let package = Package(
     name: "agora",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "agora", targets: ["agora"]),
+        .executable(name: "agora", targets: ["agora"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", exact: "4.122.3"),
@@ -52,6 +52,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Public/ (stylesheet, scripts, icons) built into Core by the EmbedAssets plugin: the
+        // binary needs no folder beside it.
+        .executableTarget(name: "AssetEmbedder"),
+        .plugin(name: "EmbedAssets", capability: .buildTool(), dependencies: ["AssetEmbedder"]),
         .target(
             name: "Core",
             dependencies: [
@@ -62,7 +66,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedAssets"]
         ),
         .target(name: "Stats", swiftSettings: swiftSettings),
         room("Accounts"),
@@ -80,7 +85,8 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
-        .testTarget(name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "EventsTests", dependencies: ["Events", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",

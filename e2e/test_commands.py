@@ -14,7 +14,7 @@ COMMUNES_35 = ROOT / "reference/communes_35.csv"
 
 def agora(data_dir: Path, *args: str, extra_env: dict | None = None, stdin: str = "") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AGORA_", "SMTP_", "DATABASE_URL"))}
-    env.update({"AGORA_DATA_DIR": str(data_dir), "AGORA_BCRYPT_COST": "4", "AGORA_PUBLIC_DIR": str(ROOT / "Public")})
+    env.update({"AGORA_DATA_DIR": str(data_dir), "AGORA_BCRYPT_COST": "4"})
     env.update(extra_env or {})
     return subprocess.run([BIN, *args], env=env, capture_output=True, text=True, input=stdin, timeout=120, cwd=ROOT)
 

@@ -12,15 +12,20 @@ public struct AccountsModule: FeatureModule {
     public var navigation: [NavEntry] {
         [
             NavEntry(label: Text("Profils accompagnés", "Assisted profiles")) { visit in
-                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageAssistedProfiles) else { return nil }
+                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageAssistedProfiles)
+                else { return nil }
                 return AccountsPaths.assistedList.link(territory.slug)
             },
             NavEntry(label: Text("Thèmes", "Themes")) { visit in
-                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .editThemes) else { return nil }
+                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .editThemes) else {
+                    return nil
+                }
                 return AccountsPaths.themes.link(territory.slug)
             },
             NavEntry(label: Text("Membres", "Members")) { visit in
-                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageMembers) else { return nil }
+                guard let territory = visit.territory, AccountsPolicy.can(visit.rolesHere, .manageMembers) else {
+                    return nil
+                }
                 return AccountsPaths.members.link(territory.slug)
             },
         ]
@@ -38,6 +43,16 @@ public struct AccountsModule: FeatureModule {
         MembersPages.register(router)
         ThemesPages.register(router)
         LegalPages.register(router)
+    }
+
+    public func commands() -> [(name: String, command: any AnyAsyncCommand)] {
+        [("import-communes", ImportCommunesCommand()), ("create-admin", CreateAdminCommand())]
+    }
+
+    public func loadBenchData(
+        _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
+    ) async throws -> [String] {
+        try await AccountsBenchData.load(sizes, territory: territory, on: app)
     }
 
     public func loadDemo(on app: Application) async throws -> [String] {

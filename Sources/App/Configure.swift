@@ -14,25 +14,38 @@ import Vapor
 
 /// The rooms of the platform, in the order their migrations run.
 public func featureModules() -> [any FeatureModule] {
-    [CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(), QuestionnairesModule(), EventsModule()]
+    [
+        CoreModule(), AccountsModule(), ProposalsModule(), CommitteesModule(), ExperiencesModule(),
+        QuestionnairesModule(), EventsModule(),
+    ]
 }
 
 /// Configures the application from an already-read configuration. Tests call this with their own
 /// configuration and database; the executable calls it with the environment's.
-public func configure(_ app: Application, config: AppConfig, database: DatabaseChoice? = nil) async throws {
-    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+public func configure(
+    _ app: Application, config: AppConfig, database: DatabaseChoice? = nil, clock: any WallClock = SystemClock()
+) async throws {
+    do {
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    } catch {
+        throw StartupFailure(
+            "AGORA_DATA_DIR : impossible de créer le dossier « \(config.dataDirectory) »",
+            "AGORA_DATA_DIR: cannot create the folder “\(config.dataDirectory)”")
+    }
     let secret = try config.secretKey ?? SecretKeyFile.loadOrCreate(path: config.secretKeyPath)
 
     let choice = database ?? (config.databaseURL.map(DatabaseChoice.postgres) ?? .sqliteFile(config.sqlitePath))
     switch choice {
     case .postgres(let url):
-        var postgres = try SQLPostgresConfiguration(url: url)
+        var postgres = try postgresConfiguration(url)
         postgres.searchPath = choice.searchPath
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(
+            .postgres(configuration: postgres, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     case .postgresSchema(let url, _):
-        var postgres = try SQLPostgresConfiguration(url: url)
+        var postgres = try postgresConfiguration(url)
         postgres.searchPath = choice.searchPath
-        app.databases.use(.postgres(configuration: postgres, maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(
+            .postgres(configuration: postgres, maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .psql)
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
     case .sqliteMemory:
@@ -48,9 +61,11 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
     app.featureModules = modules
     for module in modules { app.migrations.add(module.migrations) }
 
-    let assets = try StaticAssets(directory: config.publicDirectory)
+    let assets = try config.publicDirectory.map(StaticAssets.directory) ?? .embedded
     let directory = TerritoryDirectory(loader: AccountsDirectory.loader(app))
-    app.agora = AgoraServices(config: config, secret: secret, territories: directory, assets: assets, batchedWrites: choice.isSQLite)
+    app.agora = AgoraServices(
+        config: config, secret: secret, territories: directory, assets: assets, batchedWrites: choice.isSQLite,
+        clock: clock)
 
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware(https: config.secureCookies))
@@ -65,11 +80,10 @@ public func configure(_ app: Application, config: AppConfig, database: DatabaseC
 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
-    app.asyncCommands.use(ImportCommunesCommand(), as: "import-communes")
-    app.asyncCommands.use(CreateAdminCommand(), as: "create-admin")
     app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
-    app.asyncCommands.use(NationalOrganiserCommand(), as: "national-organiser")
-    app.asyncCommands.use(EventRemindersCommand(), as: "event-reminders")
+    for module in modules {
+        for (name, command) in module.commands() { app.asyncCommands.use(command, as: name) }
+    }
     app.lifecycle.use(StartupLifecycle(isSQLite: choice.isSQLite))
 }
 
@@ -98,10 +112,19 @@ struct StartupLifecycle: LifecycleHandler {
     let isSQLite: Bool
 
     func willBootAsync(_ app: Application) async throws {
-        if isSQLite, let sql = app.db as? any SQLDatabase {
-            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        do {
+            if isSQLite, let sql = app.db as? any SQLDatabase {
+                try await sql.raw("PRAGMA journal_mode=WAL").run()
+            }
+            try await app.autoMigrate()
+        } catch {
+            // PostgreSQL's errors describe themselves only when reflected (host and port, no secret).
+            let reason = String(
+                String(reflecting: error).split(whereSeparator: \.isNewline).joined(separator: " ").prefix(300))
+            throw StartupFailure(
+                "la base de données n'a pas pu être ouverte ou mise à jour (\(reason))",
+                "the database could not be opened or migrated (\(reason))")
         }
-        try await app.autoMigrate()
         try await app.agora.territories.reload()
     }
 }
@@ -109,14 +132,32 @@ struct StartupLifecycle: LifecycleHandler {
 /// The secret key, generated once and kept in the data folder (readable by its owner only).
 enum SecretKeyFile {
     static func loadOrCreate(path: String) throws -> String {
-        if let data = FileManager.default.contents(atPath: path), let key = String(data: data, encoding: .utf8)?
-            .trimmingCharacters(in: .whitespacesAndNewlines), key.count >= 32 {
+        if let data = FileManager.default.contents(atPath: path),
+            let key = String(data: data, encoding: .utf8)?
+                .trimmingCharacters(in: .whitespacesAndNewlines), key.count >= 32
+        {
             return key
         }
         let key = Tokens.random(bytes: 48)
-        guard FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw Abort(.internalServerError, reason: "Impossible d'écrire la clé secrète dans \(path)")
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600])
+        else {
+            throw StartupFailure(
+                "impossible d'écrire la clé secrète dans « \(path) » (AGORA_DATA_DIR)",
+                "cannot write the secret key to “\(path)” (AGORA_DATA_DIR)")
         }
         return key
+    }
+}
+
+/// A PostgreSQL address that cannot be read is one clear line, not the driver's error.
+func postgresConfiguration(_ url: String) throws -> SQLPostgresConfiguration {
+    do {
+        return try SQLPostgresConfiguration(url: url)
+    } catch {
+        throw StartupFailure(
+            "DATABASE_URL illisible (attendu : postgres://utilisateur:motdepasse@hôte:port/base)",
+            "DATABASE_URL cannot be read (expected: postgres://user:password@host:port/database)")
     }
 }

@@ -4,30 +4,58 @@ import Foundation
 import Logging
 import Vapor
 
-/// Starts the platform: reads the configuration once, configures, runs the command.
+/// Starts the platform: reads the configuration once, configures, runs the command. Whatever
+/// stops it early (a bad setting, a missing file, a database that cannot be opened, a command's
+/// refusal) is printed as one line on standard error with a non-zero exit status: never a
+/// backtrace.
 public enum Entrypoint {
-    public static func main() async throws {
+    public static func main() async {
         let config: AppConfig
         do {
             config = try AppConfig.load(from: ProcessInfo.processInfo.environment)
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            exit(78) // EX_CONFIG
+            fail(error, status: 78)  // EX_CONFIG
         }
-        let vaporName = config.mode == .production ? "production" : (config.mode == .testing ? "testing" : "development")
+        let vaporName =
+            config.mode == .production ? "production" : (config.mode == .testing ? "testing" : "development")
         var env = Environment(name: vaporName, arguments: ProcessInfo.processInfo.arguments)
-        try LoggingSystem.bootstrap(from: &env)
-        let app = try await Application.make(env)
+        let app: Application
+        do {
+            try LoggingSystem.bootstrap(from: &env)
+            app = try await Application.make(env)
+        } catch {
+            fail(error, status: 64)  // EX_USAGE: a bad --log or argument
+        }
         do {
             try await configure(app, config: config)
             if isServing(arguments: env.arguments) { MailDelivery.start(app) }
-            try await app.execute()
+            // `app.execute()` without its own error log: the one line below says it.
+            try await app.startup()
+            try await app.running?.onStop.get()
         } catch {
-            app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            fail(error, status: error is StartupFailure ? 78 : 1)
         }
-        try await app.asyncShutdown()
+        try? await app.asyncShutdown()
+    }
+
+    /// The one line that says why the platform stopped.
+    static func line(for error: any Error) -> String {
+        let text: String =
+            switch error {
+            case let failure as StartupFailure: failure.description
+            case let invalid as AppConfig.Invalid:
+                "agora : configuration invalide / invalid configuration — " + invalid.problems.joined(separator: " ; ")
+            case let abort as any AbortError: "agora : " + abort.reason
+            default: "agora : " + String(describing: error)
+            }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .joined(separator: " ")
+    }
+
+    static func fail(_ error: any Error, status: Int32) -> Never {
+        FileHandle.standardError.write(Data((line(for: error) + "\n").utf8))
+        exit(status)
     }
 
     /// `agora` alone or `agora serve …` runs the server (and then the mail worker).
@@ -50,26 +78,32 @@ enum MailDelivery {
             var tasks: [Task<Void, Never>] = []
             let config = app.agora.config
             if let smtp = config.smtp {
-                let worker = MailWorker(db: app.db, smtp: SMTPClient(settings: smtp, group: app.eventLoopGroup), logger: app.logger)
+                let worker = MailWorker(
+                    db: app.db, smtp: SMTPClient(settings: smtp, group: app.eventLoopGroup), logger: app.logger)
                 tasks.append(Task { await worker.run(every: config.mailPollInterval) })
             } else {
-                app.logger.notice("No SMTP_HOST: mail stays in the outbox\(config.showsDevOutbox ? " (see /dev/outbox)" : "").")
+                app.logger.notice(
+                    "No SMTP_HOST: mail stays in the outbox\(config.showsDevOutbox ? " (see /dev/outbox)" : "").")
             }
             let directory = app.agora.territories
-            tasks.append(Task {
-                while !Task.isCancelled {
-                    do { try await Task.sleep(nanoseconds: 60_000_000_000) } catch { return }
-                    try? await directory.reload()
-                }
-            })
+            tasks.append(
+                Task {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(nanoseconds: 60_000_000_000) } catch { return }
+                        try? await directory.reload()
+                    }
+                })
             // The reminders of tomorrow's events, every ten minutes (idempotent: `reminded_at`).
             let reminders = app
-            tasks.append(Task {
-                while !Task.isCancelled {
-                    do { _ = try await EventsModule.sendReminders(reminders) } catch { reminders.logger.warning("event reminders: \(error)") }
-                    do { try await Task.sleep(nanoseconds: 600_000_000_000) } catch { return }
-                }
-            })
+            tasks.append(
+                Task {
+                    while !Task.isCancelled {
+                        do { _ = try await EventsModule.sendReminders(reminders) } catch {
+                            reminders.logger.warning("event reminders: \(error)")
+                        }
+                        do { try await Task.sleep(nanoseconds: 600_000_000_000) } catch { return }
+                    }
+                })
             app.storage[TaskKey.self] = tasks
         }
 

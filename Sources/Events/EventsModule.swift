@@ -11,7 +11,11 @@ public struct EventsModule: FeatureModule {
     public var migrations: [any Migration] { EventsMigrations.all + LiveMigrations.all }
 
     public var navigation: [NavEntry] {
-        [NavEntry(label: Text("Forums et ateliers", "Forums and workshops")) { visit in visit.territory.map { EventsPaths.agenda.link($0.slug) } }]
+        [
+            NavEntry(label: Text("Forums et ateliers", "Forums and workshops")) { visit in
+                visit.territory.map { EventsPaths.agenda.link($0.slug) }
+            }
+        ]
     }
 
     public func boot(_ app: Application) async throws {
@@ -27,6 +31,18 @@ public struct EventsModule: FeatureModule {
         AfterPages.register(router)
     }
 
+    public func commands() -> [(name: String, command: any AnyAsyncCommand)] {
+        [("event-reminders", EventRemindersCommand())]
+    }
+
+    public func loadBenchData(
+        _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
+    ) async throws -> [String] {
+        let count = try await EventsBenchData.load(
+            count: sizes("events", default: 5_000), territory: territory, on: app.db)
+        return ["\(count) rencontres de charge dans l'agenda de /\(territory.slug)."]
+    }
+
     public func loadDemo(on app: Application) async throws -> [String] {
         try await EventsDemo.load(on: app.db)
     }
@@ -34,36 +50,54 @@ public struct EventsModule: FeatureModule {
     /// Sends the reminders due (the day before); used by the periodic task and `agora event-reminders`.
     public static func sendReminders(_ app: Application, now: Date = Date()) async throws -> Int {
         let territories = app.agora.territories
-        return try await EventStore.sendReminders(now: now, baseURL: app.agora.config.baseURL, territory: { territories.find(id: $0) },
-                                                  signer: app.agora.signer, on: app.db)
+        return try await EventStore.sendReminders(
+            now: now, baseURL: app.agora.config.baseURL, territory: { territories.find(id: $0) },
+            signer: app.agora.signer, on: app.db)
     }
 
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] {
-        struct Row: Decodable { let event_id: Int; let title: String; let status: String; let needs: String?; let created_at: Date; let checked_in_at: Date? }
-        let rows = try await EventStore.sql(db).raw("""
+        struct Row: Decodable {
+            let event_id: Int; let title: String; let status: String; let needs: String?; let created_at: Date;
+            let checked_in_at: Date?
+        }
+        let rows = try await db.sql.raw(
+            """
             SELECT r.event_id, e.title, r.status, r.needs, r.created_at, r.checked_in_at FROM event_registrations r JOIN events e ON e.id = r.event_id
             WHERE r.person_id = \(bind: personID) ORDER BY r.id
-            """).all(decoding: Row.self)
-        return ["event_registrations": .list(rows.map {
-            .object(["event_id": .int($0.event_id), "event": .string($0.title), "status": .string($0.status), "needs": .string($0.needs),
-                     "registered_at": .date($0.created_at), "checked_in_at": .date($0.checked_in_at)])
-        })]
+            """
+        ).all(decoding: Row.self)
+        return [
+            "event_registrations": .list(
+                rows.map {
+                    .object([
+                        "event_id": .int($0.event_id), "event": .string($0.title), "status": .string($0.status),
+                        "needs": .string($0.needs),
+                        "registered_at": .date($0.created_at), "checked_in_at": .date($0.checked_in_at),
+                    ])
+                })
+        ]
     }
 
     /// Registrations to events to come are cancelled (the waiting list moves up); past ones stay,
     /// anonymised, so the event's figures hold. Live contributions carry no account.
     public func erase(personID: Int, on db: any Database) async throws {
-        let sql = EventStore.sql(db)
+        let sql = db.sql
         struct Row: Decodable { let id: Int; let event_id: Int }
-        let upcoming = try await sql.raw("""
+        let upcoming = try await sql.raw(
+            """
             SELECT r.id, r.event_id FROM event_registrations r JOIN events e ON e.id = r.event_id
             WHERE r.person_id = \(bind: personID) AND e.ends_at >= \(bind: Date())
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         for row in upcoming { _ = try await EventStore.cancel(registrationID: row.id, eventID: row.event_id, on: db) }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL, same_key = NULL WHERE person_id = \(bind: personID)
-            """).run()
-        try await sql.raw("UPDATE event_registrations SET registered_by_id = NULL WHERE registered_by_id = \(bind: personID)").run()
+            """
+        ).run()
+        try await sql.raw(
+            "UPDATE event_registrations SET registered_by_id = NULL WHERE registered_by_id = \(bind: personID)"
+        ).run()
         try await sql.raw("UPDATE events SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()
     }
 }

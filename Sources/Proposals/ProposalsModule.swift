@@ -15,14 +15,16 @@ public struct ProposalsModule: FeatureModule {
                 visit.territory.map { ProposalsPaths.list.link($0.slug) }
             },
             NavEntry(label: Text("Modération", "Moderation")) { visit in
-                guard let territory = visit.territory, ProposalsPolicy.can(visit.rolesHere, .moderate) else { return nil }
+                guard let territory = visit.territory, ProposalsPolicy.can(visit.rolesHere, .moderate) else {
+                    return nil
+                }
                 return ProposalsPaths.moderationQueue.link(territory.slug)
             },
         ]
     }
 
     public func boot(_ app: Application) async throws {
-        app.proposalReadModel = ProposalReadModel()
+        app.proposalReadModel = ProposalReadModel(clock: app.agora.clock)
     }
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {
@@ -32,39 +34,70 @@ public struct ProposalsModule: FeatureModule {
         ActionPages.register(router)
     }
 
+    public func loadBenchData(
+        _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
+    ) async throws -> [String] {
+        let count = try await ProposalsBenchData.load(
+            count: sizes("proposals", default: 20_000), territory: territory, on: app.db)
+        return ["\(count) propositions de charge dans /\(territory.slug)."]
+    }
+
     public func loadDemo(on app: Application) async throws -> [String] {
         try await ProposalsDemo.load(on: app.db)
     }
 
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] {
-        let sql = ProposalStore.sql(db)
-        struct Mine: Decodable { let id: Int; let title: String; let body: String; let status: String; let created_at: Date }
+        let sql = db.sql
+        struct Mine: Decodable {
+            let id: Int; let title: String; let body: String; let status: String; let created_at: Date
+        }
         struct Comment: Decodable { let proposal_id: Int; let body: String; let created_at: Date }
         struct Support: Decodable { let proposal_id: Int; let created_at: Date }
-        let proposals = try await sql.raw("SELECT id, title, body, status, created_at FROM proposals WHERE author_id = \(bind: personID) OR submitted_by_id = \(bind: personID) ORDER BY id").all(decoding: Mine.self)
-        let comments = try await sql.raw("SELECT proposal_id, body, created_at FROM proposal_comments WHERE author_id = \(bind: personID) ORDER BY id").all(decoding: Comment.self)
-        let supports = try await sql.raw("SELECT proposal_id, created_at FROM proposal_supports WHERE person_id = \(bind: personID) ORDER BY proposal_id").all(decoding: Support.self)
+        let proposals = try await sql.raw(
+            "SELECT id, title, body, status, created_at FROM proposals WHERE author_id = \(bind: personID) OR submitted_by_id = \(bind: personID) ORDER BY id"
+        ).all(decoding: Mine.self)
+        let comments = try await sql.raw(
+            "SELECT proposal_id, body, created_at FROM proposal_comments WHERE author_id = \(bind: personID) ORDER BY id"
+        ).all(decoding: Comment.self)
+        let supports = try await sql.raw(
+            "SELECT proposal_id, created_at FROM proposal_supports WHERE person_id = \(bind: personID) ORDER BY proposal_id"
+        ).all(decoding: Support.self)
         return [
-            "proposals": .list(proposals.map { .object(["id": .int($0.id), "title": .string($0.title), "text": .string($0.body), "status": .string($0.status), "created_at": .date($0.created_at)]) }),
-            "proposal_comments": .list(comments.map { .object(["proposal_id": .int($0.proposal_id), "text": .string($0.body), "created_at": .date($0.created_at)]) }),
-            "proposal_supports": .list(supports.map { .object(["proposal_id": .int($0.proposal_id), "created_at": .date($0.created_at)]) }),
+            "proposals": .list(
+                proposals.map {
+                    .object([
+                        "id": .int($0.id), "title": .string($0.title), "text": .string($0.body),
+                        "status": .string($0.status), "created_at": .date($0.created_at),
+                    ])
+                }),
+            "proposal_comments": .list(
+                comments.map {
+                    .object([
+                        "proposal_id": .int($0.proposal_id), "text": .string($0.body),
+                        "created_at": .date($0.created_at),
+                    ])
+                }),
+            "proposal_supports": .list(
+                supports.map { .object(["proposal_id": .int($0.proposal_id), "created_at": .date($0.created_at)]) }),
         ]
     }
 
     /// Drafts are deleted; published proposals and comments stay as contributions to the public
     /// debate but lose their author (shown as "compte supprimé"); supports are withdrawn.
     public func erase(personID: Int, on db: any Database) async throws {
-        let sql = ProposalStore.sql(db)
+        let sql = db.sql
         try await sql.raw("DELETE FROM proposals WHERE author_id = \(bind: personID) AND status = 'draft'").run()
         try await sql.raw("UPDATE proposals SET author_id = NULL WHERE author_id = \(bind: personID)").run()
         try await sql.raw("UPDATE proposals SET submitted_by_id = NULL WHERE submitted_by_id = \(bind: personID)").run()
         try await sql.raw("UPDATE proposal_comments SET author_id = NULL WHERE author_id = \(bind: personID)").run()
         try await sql.raw("UPDATE proposal_reports SET reporter_id = NULL WHERE reporter_id = \(bind: personID)").run()
         try await sql.raw("UPDATE proposal_events SET actor_id = NULL WHERE actor_id = \(bind: personID)").run()
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE proposals SET support_count = support_count - 1
             WHERE id IN (SELECT proposal_id FROM proposal_supports WHERE person_id = \(bind: personID))
-            """).run()
+            """
+        ).run()
         try await sql.raw("DELETE FROM proposal_supports WHERE person_id = \(bind: personID)").run()
         // Names and counts changed wherever this person took part: every territory's model is renewed.
         try await sql.raw("UPDATE proposal_versions SET version = version + 1").run()

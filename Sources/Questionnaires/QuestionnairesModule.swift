@@ -12,7 +12,11 @@ public struct QuestionnairesModule: FeatureModule {
     public var migrations: [any Migration] { QuestionnairesMigrations.all }
 
     public var navigation: [NavEntry] {
-        [NavEntry(label: Text("Questionnaires", "Questionnaires")) { visit in visit.territory.map { QuestionnairePaths.list.link($0.slug) } }]
+        [
+            NavEntry(label: Text("Questionnaires", "Questionnaires")) { visit in
+                visit.territory.map { QuestionnairePaths.list.link($0.slug) }
+            }
+        ]
     }
 
     public func boot(_ app: Application) async throws {
@@ -29,6 +33,17 @@ public struct QuestionnairesModule: FeatureModule {
         DataPages.register(router)
     }
 
+    public func loadBenchData(
+        _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
+    ) async throws -> [String] {
+        let loaded = try await QuestionnairesBenchData.load(
+            count: sizes("answers", default: 100_000), territory: territory,
+            dataDirectory: app.agora.config.dataDirectory, on: app.db)
+        return [
+            "Questionnaires de charge : \(loaded.users) (usagers) et \(loaded.professionals) (professionnels)."
+        ]
+    }
+
     public func loadDemo(on app: Application) async throws -> [String] {
         try await QuestionnairesDemo.load(on: app.db)
     }
@@ -38,23 +53,38 @@ public struct QuestionnairesModule: FeatureModule {
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] {
         struct Row: Decodable { let questionnaire_id: Int; let answers: String; let submitted_at: Date? }
         struct Count: Decodable { let n: Int }
-        let sql = QuestionnaireStore.sql(db)
-        let linked = try await sql.raw("""
+        let sql = db.sql
+        let linked = try await sql.raw(
+            """
             SELECT questionnaire_id, answers, submitted_at FROM questionnaire_responses WHERE person_id = \(bind: personID) ORDER BY id
-            """).all(decoding: Row.self)
-        let typed = try await sql.raw("SELECT count(*) AS n FROM questionnaire_responses WHERE entered_by_id = \(bind: personID)").first(decoding: Count.self)?.n ?? 0
+            """
+        ).all(decoding: Row.self)
+        let typed =
+            try await sql.raw(
+                "SELECT count(*) AS n FROM questionnaire_responses WHERE entered_by_id = \(bind: personID)"
+            ).first(decoding: Count.self)?.n ?? 0
         return [
-            "questionnaire_answers": .list(linked.map { .object(["questionnaire_id": .int($0.questionnaire_id), "answers_json": .string($0.answers), "submitted_at": .date($0.submitted_at)]) }),
+            "questionnaire_answers": .list(
+                linked.map {
+                    .object([
+                        "questionnaire_id": .int($0.questionnaire_id), "answers_json": .string($0.answers),
+                        "submitted_at": .date($0.submitted_at),
+                    ])
+                }),
             "questionnaire_answers_typed_for_others": .int(typed),
         ]
     }
 
     /// Linked answers become anonymous again (the answers stay: they carry no name).
     public func erase(personID: Int, on db: any Database) async throws {
-        let sql = QuestionnaireStore.sql(db)
-        try await sql.raw("UPDATE questionnaire_responses SET person_id = NULL WHERE person_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE questionnaire_responses SET entered_by_id = NULL WHERE entered_by_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE questionnaires SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()
+        let sql = db.sql
+        try await sql.raw("UPDATE questionnaire_responses SET person_id = NULL WHERE person_id = \(bind: personID)")
+            .run()
+        try await sql.raw(
+            "UPDATE questionnaire_responses SET entered_by_id = NULL WHERE entered_by_id = \(bind: personID)"
+        ).run()
+        try await sql.raw("UPDATE questionnaires SET created_by_id = NULL WHERE created_by_id = \(bind: personID)")
+            .run()
     }
 }
 
@@ -68,7 +98,9 @@ struct WarmResults: LifecycleHandler {
         Task.detached(priority: .background) {
             struct Row: Decodable { let id: Int }
             do {
-                let ids = try await QuestionnaireStore.sql(db).raw("SELECT id FROM questionnaires WHERE status <> 'draft' ORDER BY id").all(decoding: Row.self)
+                let ids = try await db.sql.raw(
+                    "SELECT id FROM questionnaires WHERE status <> 'draft' ORDER BY id"
+                ).all(decoding: Row.self)
                 for row in ids { _ = try await cache.entry(for: row.id, on: db) }
             } catch {
                 logger.warning("questionnaire results not warmed: \(error)")

@@ -30,7 +30,9 @@ struct AccountRulesTests {
     }
 
     @Test func signupReportsEveryProblemByField() {
-        let fields = ["display_name": " ", "email": "pas-un-email", "password": "court", "territory": "ailleurs", "role": "admin"]
+        let fields = [
+            "display_name": " ", "email": "pas-un-email", "password": "court", "territory": "ailleurs", "role": "admin",
+        ]
         guard case .failure(let box) = SignupInput.validate(fields: fields, territorySlugs: ["vitre"], lang: .fr) else {
             Issue.record("expected errors"); return
         }
@@ -46,8 +48,10 @@ struct AccountRulesTests {
         }
         #expect(box.errors["profession"] == "Choose your profession.")
         fields["profession"] = "60"
-        #expect((try? SignupInput.validate(fields: fields, territorySlugs: ["vitre"], lang: .fr).get())?.professionCode == "60")
-        fields["profession"] = "35" // deprecated ANS code
+        #expect(
+            (try? SignupInput.validate(fields: fields, territorySlugs: ["vitre"], lang: .fr).get())?.professionCode
+                == "60")
+        fields["profession"] = "35"  // deprecated ANS code
         #expect((try? SignupInput.validate(fields: fields, territorySlugs: ["vitre"], lang: .fr).get()) == nil)
     }
 
@@ -59,28 +63,41 @@ struct AccountRulesTests {
     }
 
     @Test func profileFactsAreOptionalButChecked() throws {
-        let empty = try ProfileInput.validate(fields: ["display_name": "J", "commune": "", "age_band": ""], allowedCommunes: ["35360"], lang: .fr).get()
+        let empty = try ProfileInput.validate(
+            fields: ["display_name": "J", "commune": "", "age_band": ""], allowedCommunes: ["35360"], lang: .fr
+        ).get()
         #expect(empty.communeCode == nil && empty.ageBand == nil)
-        guard case .failure(let box) = ProfileInput.validate(fields: ["display_name": "J", "commune": "75056", "age_band": "12-14"], allowedCommunes: ["35360"], lang: .fr) else {
+        guard
+            case .failure(let box) = ProfileInput.validate(
+                fields: ["display_name": "J", "commune": "75056", "age_band": "12-14"], allowedCommunes: ["35360"],
+                lang: .fr)
+        else {
             Issue.record("expected errors"); return
         }
         #expect(box.errors.fields == ["commune", "age_band"])
     }
 
     @Test func assistedProfiles() throws {
-        let ok = try AssistedProfileInput.validate(fields: ["alias": "Marcel", "commune": "35360", "phone": "+33 6 12 34 56 78", "consent": "on"],
-                                                   allowedCommunes: ["35360"], lang: .fr).get()
+        let ok = try AssistedProfileInput.validate(
+            fields: ["alias": "Marcel", "commune": "35360", "phone": "+33 6 12 34 56 78", "consent": "on"],
+            allowedCommunes: ["35360"], lang: .fr
+        ).get()
         #expect(ok.phone == "06 12 34 56 78")
-        guard case .failure(let box) = AssistedProfileInput.validate(fields: ["alias": "", "commune": "x", "phone": "12"], allowedCommunes: ["35360"], lang: .fr) else {
+        guard
+            case .failure(let box) = AssistedProfileInput.validate(
+                fields: ["alias": "", "commune": "x", "phone": "12"], allowedCommunes: ["35360"], lang: .fr)
+        else {
             Issue.record("expected errors"); return
         }
         #expect(box.errors.fields == ["alias", "commune", "phone", "consent"])
     }
 
     @Test(arguments: [
-        (AccountsPolicy.Action.createAssistedProfile, Role.patientPartner, true), (.createAssistedProfile, .coordinator, true),
+        (AccountsPolicy.Action.createAssistedProfile, Role.patientPartner, true),
+        (.createAssistedProfile, .coordinator, true),
         (.createAssistedProfile, .resident, false), (.createAssistedProfile, .professional, false),
-        (.createAssistedProfile, .decisionMaker, false), (.manageMembers, .admin, true), (.manageMembers, .coordinator, false),
+        (.createAssistedProfile, .decisionMaker, false), (.manageMembers, .admin, true),
+        (.manageMembers, .coordinator, false),
         (.manageAssistedProfiles, .admin, true),
     ])
     func policyTable(action: AccountsPolicy.Action, role: Role, allowed: Bool) {
@@ -100,13 +117,17 @@ struct CommuneImportTests {
     let header = "code_insee,nom,codes_postaux,population_municipale"
 
     @Test func readsTheINSEEColumns() throws {
-        let rows = try CommuneImport.parse("\(header)\n35360,Vitré,35500,18956\n35004,Val-Couesnon,35460|35560,4072\n").get()
+        let rows = try CommuneImport.parse("\(header)\n35360,Vitré,35500,18956\n35004,Val-Couesnon,35460|35560,4072\n")
+            .get()
         #expect(rows.count == 2)
         #expect(rows[1].postalCodes == ["35460", "35560"])
     }
 
     @Test func badRowsNameTheirLineAndColumn() {
-        guard case .failure(let list) = CommuneImport.parse("\(header)\n35360,Vitré,35500,18956\n3536,Bad,35500,abc\n35360,Twice,35500,1\n") else {
+        guard
+            case .failure(let list) = CommuneImport.parse(
+                "\(header)\n35360,Vitré,35500,18956\n3536,Bad,35500,abc\n35360,Twice,35500,1\n")
+        else {
             Issue.record("expected problems"); return
         }
         let text = list.description
@@ -116,13 +137,20 @@ struct CommuneImportTests {
     }
 
     @Test func missingColumnsAreRefused() {
-        guard case .failure(let list) = CommuneImport.parse("code_insee,nom\n35360,Vitré\n") else { Issue.record("expected"); return }
-        #expect(list.problems == [CommuneImport.Problem(line: 1, column: "population_municipale", message: "colonne obligatoire absente de l'en-tête")])
+        guard case .failure(let list) = CommuneImport.parse("code_insee,nom\n35360,Vitré\n") else {
+            Issue.record("expected"); return
+        }
+        #expect(
+            list.problems == [
+                CommuneImport.Problem(
+                    line: 1, column: "population_municipale", message: "colonne obligatoire absente de l'en-tête")
+            ])
     }
 
     @Test func theRealDepartmentFileImports() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../reference/communes_35.csv")
-        let text = try String(contentsOf: url, encoding: .utf8) // kept in the repository (reference/)
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../reference/communes_35.csv")
+        let text = try String(contentsOf: url, encoding: .utf8)  // kept in the repository (reference/)
         let rows = try CommuneImport.parse(text).get()
         #expect(rows.count == 332)
         #expect(rows.reduce(0) { $0 + $1.population } == 1_120_666)

@@ -20,7 +20,8 @@ struct AccountJourneyTests {
             try await browser.post("/inscription", Self.good)
             #expect(browser.lastStatus == .seeOther)
             #expect(browser.location == "/inscription/merci")
-            let person = try #require(try await Person.query(on: app.db).filter(\.$email == "jeanne@exemple.fr").first())
+            let person = try #require(
+                try await Person.query(on: app.db).filter(\.$email == "jeanne@exemple.fr").first())
             #expect(person.emailConfirmedAt == nil)
             #expect(person.passwordHash?.hasPrefix("$2") == true)
             let consents = try await Consent.query(on: app.db).filter(\.$personID == person.id!).all()
@@ -38,7 +39,7 @@ struct AccountJourneyTests {
             #expect(landing.contains("Confirmer mon adresse"))
             try await browser.post(link, [:])
             #expect(browser.location == "/connexion")
-            try await browser.get(link) // a second use fails
+            try await browser.get(link)  // a second use fails
             #expect(browser.lastStatus == .gone)
             #expect(browser.lastBody.contains("Ce lien n"))
 
@@ -54,7 +55,7 @@ struct AccountJourneyTests {
 
             // Logging in again gives a new session id and ends the old one.
             try await browser.get("/connexion?lang=fr")
-            #expect(browser.lastStatus == .seeOther) // already signed in: sent to the account page
+            #expect(browser.lastStatus == .seeOther)  // already signed in: sent to the account page
 
             try await browser.get("/compte")
             try await browser.post("/compte", ["display_name": "Jeanne L.", "commune": "99999", "age_band": "60-74"])
@@ -104,7 +105,9 @@ struct AccountJourneyTests {
                 (["role": "professional"], "profession", "Choisissez votre profession"),
             ] {
                 var form = Self.good
-                for (key, value) in change { if value.isEmpty { form.removeValue(forKey: key) } else { form[key] = value } }
+                for (key, value) in change {
+                    if value.isEmpty { form.removeValue(forKey: key) } else { form[key] = value }
+                }
                 try await browser.get("/inscription")
                 let body = try await browser.post("/inscription", form)
                 #expect(browser.lastStatus == .unprocessableEntity, "\(field)")
@@ -128,7 +131,8 @@ struct AccountJourneyTests {
             try await browser.post("/inscription", form)
             #expect(browser.location == "/inscription/merci")
             #expect(try await Person.query(on: app.db).filter(\.$email == "habitant@vitre.example").count() == 1)
-            let mail = try #require(try await OutboxMail.query(on: app.db).filter(\.$recipient == "habitant@vitre.example").first())
+            let mail = try #require(
+                try await OutboxMail.query(on: app.db).filter(\.$recipient == "habitant@vitre.example").first())
             #expect(mail.subject.contains("déjà un compte"))
         }
     }
@@ -145,8 +149,10 @@ struct AccountJourneyTests {
             form["_csrf"] = ""
             try await browser.post("/inscription", form)
             #expect(browser.lastStatus == .forbidden)
-            let stranger = Browser(app) // no CSRF cookie at all
-            try await stranger.post("/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password], csrf: browser.csrf)
+            let stranger = Browser(app)  // no CSRF cookie at all
+            try await stranger.post(
+                "/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password], csrf: browser.csrf
+            )
             #expect(stranger.lastStatus == .forbidden)
             #expect(try await count(Person.self, on: app.db) == before)
         }
@@ -156,15 +162,20 @@ struct AccountJourneyTests {
         try await withDemoApp { app in
             let browser = Browser(app)
             try await browser.get("/connexion")
-            let body = try await browser.post("/connexion", ["email": "habitant@vitre.example", "password": "pas le bon mot de passe"])
+            let body = try await browser.post(
+                "/connexion", ["email": "habitant@vitre.example", "password": "pas le bon mot de passe"])
             #expect(browser.lastStatus == .unauthorized)
             #expect(body.contains("Adresse e-mail ou mot de passe incorrect."))
             #expect(body.contains("value=\"habitant@vitre.example\""))
-            try await browser.post("/connexion", ["email": "personne@nulle-part.fr", "password": "pas le bon mot de passe"])
+            try await browser.post(
+                "/connexion", ["email": "personne@nulle-part.fr", "password": "pas le bon mot de passe"])
             #expect(browser.lastBody.contains("Adresse e-mail ou mot de passe incorrect."))
-            for _ in 0..<3 { try await browser.post("/connexion", ["email": "habitant@vitre.example", "password": "encore faux !!"]) }
+            for _ in 0..<3 {
+                try await browser.post("/connexion", ["email": "habitant@vitre.example", "password": "encore faux !!"])
+            }
             // The test configuration allows 5 failures per address: the next attempt, even right, is refused.
-            try await browser.post("/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password])
+            try await browser.post(
+                "/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password])
             #expect(browser.lastStatus == .tooManyRequests)
             #expect(browser.lastBody.contains("Trop de tentatives"))
         }
@@ -209,7 +220,8 @@ struct AccountJourneyTests {
             try await other.get("/connexion")
             try await other.post("/connexion", ["email": "pro@vitre.example", "password": AccountsDemo.password])
             #expect(other.lastStatus == .unauthorized)
-            try await other.post("/connexion", ["email": "pro@vitre.example", "password": "un tout nouveau mot de passe"])
+            try await other.post(
+                "/connexion", ["email": "pro@vitre.example", "password": "un tout nouveau mot de passe"])
             #expect(other.location == "/compte")
 
             // Unknown addresses get the same answer and no mail.

@@ -8,7 +8,8 @@ import Testing
 @Suite("Docs stay true")
 struct DocsTests {
     static func read(_ relative: String) throws -> String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
+            .standardized
         return try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
     }
 

@@ -22,7 +22,8 @@ struct GroupCommitTests {
                             do {
                                 let value = try await commit.perform(on: app.db) { db -> Int in
                                     let sql = db as! any SQLDatabase
-                                    try await sql.raw("INSERT INTO gc_items (label) VALUES (\(bind: "item \(n)"))").run()
+                                    try await sql.raw("INSERT INTO gc_items (label) VALUES (\(bind: "item \(n)"))")
+                                        .run()
                                     // Every tenth job fails after writing: its row must not stay.
                                     if n % 10 == 3 { throw Failure() }
                                     return n * 2

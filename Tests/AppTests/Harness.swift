@@ -10,18 +10,23 @@ import VaporTesting
 
 /// Runs a test against a fresh, migrated application loaded with the demo: SQLite in a temporary
 /// file by default, or a PostgreSQL schema of its own when AGORA_TEST_DATABASE_URL is set.
-func withDemoApp(configure extra: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
+func withDemoApp(
+    configure extra: (inout AppConfig) -> Void = { _ in }, clock: any WallClock = SystemClock(),
+    _ body: (Application) async throws -> Void
+) async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-test-\(UUID().uuidString)").path
-    var config = AppConfig(mode: .testing, dataDirectory: folder, secretKey: String(repeating: "s", count: 40),
-                           publicDirectory: publicDirectory(), bcryptCost: 4, loginLimit: 5, signupLimit: 50)
+    var config = AppConfig(
+        mode: .testing, dataDirectory: folder, secretKey: String(repeating: "s", count: 40),
+        bcryptCost: 4, loginLimit: 5, signupLimit: 50)
     extra(&config)
     let postgresURL = ProcessInfo.processInfo.environment["AGORA_TEST_DATABASE_URL"]
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    let choice: DatabaseChoice = postgresURL.map { .postgresSchema($0, schema: String(schema)) } ?? .sqliteFile(folder + "/test.sqlite")
+    let choice: DatabaseChoice =
+        postgresURL.map { .postgresSchema($0, schema: String(schema)) } ?? .sqliteFile(folder + "/test.sqlite")
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        try await configure(app, config: config, database: choice)
+        try await configure(app, config: config, database: choice, clock: clock)
         if postgresURL != nil, let sql = app.db as? any SQLDatabase {
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: String(schema))").run()
         }
@@ -95,14 +100,18 @@ final class Browser: @unchecked Sendable {
 
     /// Posts a multipart form (repeated names allowed, and files), with the CSRF token of the last page.
     @discardableResult
-    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(name: String, filename: String, bytes: [UInt8])] = []) async throws -> String {
+    func postMultipart(
+        _ path: String, _ fields: [(String, String)], files: [(name: String, filename: String, bytes: [UInt8])] = []
+    ) async throws -> String {
         let boundary = "----agora-test-boundary"
         var body = ByteBuffer()
         for (name, value) in [("_csrf", csrf ?? "")] + fields {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         for file in files {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             body.writeBytes(file.bytes)
             body.writeString("\r\n")
         }
@@ -115,34 +124,43 @@ final class Browser: @unchecked Sendable {
         return lastBody
     }
 
-    func send(_ method: HTTPMethod, _ path: String, form: [String: String]?, prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil) async throws {
-        try await app.testing().test(method, path, beforeRequest: { req in
-            try prepare?(&req)
-            if !self.cookies.isEmpty {
-                req.headers.replaceOrAdd(name: .cookie, value: self.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-            }
-            if let form {
-                var components = URLComponents()
-                components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
-                let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-                req.headers.contentType = .urlEncodedForm
-                req.body = ByteBuffer(string: body)
-            }
-        }, afterResponse: { res in
-            self.lastStatus = res.status
-            self.lastHeaders = res.headers
-            self.lastBody = res.body.string
-            for header in res.headers[.setCookie] {
-                let pair = header.split(separator: ";").first.map(String.init) ?? ""
-                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { continue }
-                if header.contains("Max-Age=0") || header.lowercased().contains("expires=thu, 01 jan 1970") || parts[1].isEmpty {
-                    self.cookies.removeValue(forKey: parts[0])
-                } else {
-                    self.cookies[parts[0]] = parts[1]
+    func send(
+        _ method: HTTPMethod, _ path: String, form: [String: String]?,
+        prepare: (@Sendable (inout TestingHTTPRequest) throws -> Void)? = nil
+    ) async throws {
+        try await app.testing().test(
+            method, path,
+            beforeRequest: { req in
+                try prepare?(&req)
+                if !self.cookies.isEmpty {
+                    req.headers.replaceOrAdd(
+                        name: .cookie, value: self.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
                 }
-            }
-        })
+                if let form {
+                    var components = URLComponents()
+                    components.queryItems = form.map { URLQueryItem(name: $0.key, value: $0.value) }
+                    let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+                    req.headers.contentType = .urlEncodedForm
+                    req.body = ByteBuffer(string: body)
+                }
+            },
+            afterResponse: { res in
+                self.lastStatus = res.status
+                self.lastHeaders = res.headers
+                self.lastBody = res.body.string
+                for header in res.headers[.setCookie] {
+                    let pair = header.split(separator: ";").first.map(String.init) ?? ""
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { continue }
+                    if header.contains("Max-Age=0") || header.lowercased().contains("expires=thu, 01 jan 1970")
+                        || parts[1].isEmpty
+                    {
+                        self.cookies.removeValue(forKey: parts[0])
+                    } else {
+                        self.cookies[parts[0]] = parts[1]
+                    }
+                }
+            })
     }
 
     var location: String? { lastHeaders.first(name: .location) }
@@ -156,7 +174,9 @@ final class Browser: @unchecked Sendable {
 
 /// The newest mail in the outbox for an address, and the first link in it starting with `prefix`.
 func lastLink(to recipient: String, prefix: String, on db: any Database) async throws -> String? {
-    guard let mail = try await OutboxMail.query(on: db).filter(\.$recipient == recipient).sort(\.$id, .descending).first() else { return nil }
+    guard
+        let mail = try await OutboxMail.query(on: db).filter(\.$recipient == recipient).sort(\.$id, .descending).first()
+    else { return nil }
     guard let range = mail.body.range(of: prefix) else { return nil }
     let link = mail.body[range.lowerBound...].prefix { !$0.isWhitespace }
     return String(link)

@@ -13,10 +13,13 @@ struct PagesTests {
             let browser = Browser(app)
             for (path, text) in [
                 ("/", "Vitré Communauté"), ("/vitre", "83\u{202F}737"), ("/broceliande", "Paimpont"),
-                ("/connexion", "Se connecter"), ("/inscription", "Créer un compte"), ("/mot-de-passe-oublie", "Mot de passe oublié"),
-                ("/lien-de-connexion", "lien de connexion"), ("/accessibilite", "RGAA"), ("/mentions-legales", "Mentions légales"),
+                ("/connexion", "Se connecter"), ("/inscription", "Créer un compte"),
+                ("/mot-de-passe-oublie", "Mot de passe oublié"),
+                ("/lien-de-connexion", "lien de connexion"), ("/accessibilite", "RGAA"),
+                ("/mentions-legales", "Mentions légales"),
                 ("/confidentialite", "Données personnelles"), ("/conditions", "Conditions d'utilisation"),
-                ("/vitre/evenements", "Forums et ateliers"), ("/vitre/evenements/mois", "Mois suivant"), ("/broceliande/evenements", "la forêt"),
+                ("/vitre/evenements", "Forums et ateliers"), ("/vitre/evenements/mois", "Mois suivant"),
+                ("/broceliande/evenements", "la forêt"),
                 ("/participer", "Participer à un atelier"), ("/vitre/participer", "Code de l'atelier"),
             ] {
                 let body = try await browser.get(path)
@@ -25,7 +28,8 @@ struct PagesTests {
                 #expect(body.contains("<html lang=\"fr\">"))
                 #expect(body.contains("href=\"#contenu\""), "\(path) has no skip link")
                 #expect(!body.contains("<script>"), "\(path) has an inline script")
-                #expect(browser.lastHeaders.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
+                #expect(
+                    browser.lastHeaders.first(name: "Content-Security-Policy")?.contains("script-src 'self'") == true)
                 #expect(browser.lastHeaders.first(name: "X-Content-Type-Options") == "nosniff")
             }
         }
@@ -72,7 +76,9 @@ struct PagesTests {
             try await browser.get("/dev/outbox")
             #expect(browser.lastStatus == .ok)
         }
-        try await withDemoApp(configure: { $0.smtp = .init(host: "127.0.0.1", port: 1, from: "a@example.org", security: .none) }) { app in
+        try await withDemoApp(configure: {
+            $0.smtp = .init(host: "127.0.0.1", port: 1, from: "a@example.org", security: .none)
+        }) { app in
             let browser = Browser(app)
             try await browser.get("/dev/outbox")
             #expect(browser.lastStatus == .notFound)

@@ -15,7 +15,8 @@ struct QuestionnaireJourneyTests {
     struct Count: Decodable { let n: Int }
 
     static func count(_ app: Application, _ filter: SQLQueryString) async throws -> Int {
-        try await sql(app).raw("SELECT count(*) AS n FROM questionnaire_responses WHERE \(filter)").first(decoding: Count.self)?.n ?? 0
+        try await sql(app).raw("SELECT count(*) AS n FROM questionnaire_responses WHERE \(filter)").first(
+            decoding: Count.self)?.n ?? 0
     }
 
     /// Whether a page says `text` (an apostrophe may be written &#39;).
@@ -26,16 +27,25 @@ struct QuestionnaireJourneyTests {
     /// The keys of the current version's questions, in order, and their display conditions.
     static func questions(_ app: Application, _ id: Int) async throws -> [(key: String, condition: String?)] {
         struct Row: Decodable { let definition: String }
-        let row = try #require(try await sql(app).raw("""
-            SELECT v.definition FROM questionnaires q JOIN questionnaire_versions v ON v.id = q.current_version_id WHERE q.id = \(bind: id)
-            """).first(decoding: Row.self))
-        return Definition.decode(row.definition).questions.map { ($0.key, $0.condition.map { "\($0.question)=\($0.equals)" }) }
+        let row = try #require(
+            try await sql(app).raw(
+                """
+                SELECT v.definition FROM questionnaires q JOIN questionnaire_versions v ON v.id = q.current_version_id WHERE q.id = \(bind: id)
+                """
+            ).first(decoding: Row.self))
+        return Definition.decode(row.definition).questions.map {
+            ($0.key, $0.condition.map { "\($0.question)=\($0.equals)" })
+        }
     }
 
     static func demo(_ app: Application, audience: String = "usagers", slug: String = "vitre") async throws -> Int {
-        try #require(try await sql(app).raw("""
-            SELECT q.id FROM questionnaires q JOIN territories t ON t.id = q.territory_id WHERE t.slug = \(bind: slug) AND q.audience = \(bind: audience)
-            """).first(decoding: Row.self)).id
+        try #require(
+            try await sql(app).raw(
+                """
+                SELECT q.id FROM questionnaires q JOIN territories t ON t.id = q.territory_id WHERE t.slug = \(bind: slug) AND q.audience = \(bind: audience)
+                """
+            ).first(decoding: Row.self)
+        ).id
     }
 
     /// A coordinator builds a questionnaire; a resident answers it (errors keep every answer);
@@ -45,68 +55,122 @@ struct QuestionnaireJourneyTests {
             let coordinator = Browser(app)
             try await coordinator.login("coordination@vitre.example")
             try await coordinator.get("/vitre/questionnaires/nouveau")
-            try await coordinator.post("/vitre/questionnaires/nouveau", ["title": "", "intro": "Pour savoir", "audience": "usagers"])
+            try await coordinator.post(
+                "/vitre/questionnaires/nouveau", ["title": "", "intro": "Pour savoir", "audience": "usagers"])
             #expect(coordinator.lastStatus == .unprocessableEntity)
             #expect(coordinator.lastBody.contains("Donnez un titre.") && coordinator.lastBody.contains("Pour savoir"))
-            try await coordinator.post("/vitre/questionnaires/nouveau", ["title": "Transport et santé", "intro": "Pour savoir", "audience": "usagers"])
+            try await coordinator.post(
+                "/vitre/questionnaires/nouveau",
+                ["title": "Transport et santé", "intro": "Pour savoir", "audience": "usagers"])
             #expect(coordinator.lastStatus == .seeOther)
             let builder = try #require(coordinator.location)
             let base = String(builder.dropLast("/construire".count))
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "single", "section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui", "required": "on"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "single", "section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui",
+                    "required": "on",
+                ])
             #expect(coordinator.lastStatus == .unprocessableEntity)
-            #expect(coordinator.lastBody.contains("Écrivez au moins deux choix") && coordinator.lastBody.contains("Avez-vous une voiture ?"))
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "single", "section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon", "required": "on"])
+            #expect(
+                coordinator.lastBody.contains("Écrivez au moins deux choix")
+                    && coordinator.lastBody.contains("Avez-vous une voiture ?"))
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "single", "section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon",
+                    "required": "on",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "number", "section": "s1", "label": "Combien de kilomètres jusqu'au médecin ?", "min_value": "0",
-                                                                      "max_value": "200", "required": "on", "condition": "q2=2"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "number", "section": "s1", "label": "Combien de kilomètres jusqu'au médecin ?",
+                    "min_value": "0",
+                    "max_value": "200", "required": "on", "condition": "q2=2",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "ranking", "section": "s1", "label": "Vos priorités", "themed_choices": "on", "max_choices": "2"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "ranking", "section": "s1", "label": "Vos priorités", "themed_choices": "on",
+                    "max_choices": "2",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             let id = Int(base.split(separator: "/").last!)!
 
             // A display condition may only test an earlier question: the select lists only those,
             // and a condition on a later one is refused next to the field, nothing saved.
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "single", "section": "s1", "label": "Prenez-vous le bus ?", "choices": "Oui\nNon"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                ["kind": "single", "section": "s1", "label": "Prenez-vous le bus ?", "choices": "Oui\nNon"])
             #expect(coordinator.lastStatus == .seeOther)
             let q2Form = try await coordinator.get(base + "/questions/q2")
-            #expect(coordinator.lastStatus == .ok && !q2Form.contains("value=\"q5=1\"") && !q2Form.contains("value=\"q2=1\""))
+            #expect(
+                coordinator.lastStatus == .ok && !q2Form.contains("value=\"q5=1\"")
+                    && !q2Form.contains("value=\"q2=1\""))
             let q5Form = try await coordinator.get(base + "/questions/q5")
             #expect(q5Form.contains("value=\"q2=1\""))
             try await coordinator.get(base + "/questions/q2")
-            try await coordinator.post(base + "/questions/q2", ["section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon", "required": "on", "condition": "q5=1"])
+            try await coordinator.post(
+                base + "/questions/q2",
+                [
+                    "section": "s1", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon", "required": "on",
+                    "condition": "q5=1",
+                ])
             #expect(coordinator.lastStatus == .unprocessableEntity)
-            #expect(Self.says(coordinator.lastBody, "La condition doit porter sur une réponse d'une question posée avant.") && coordinator.lastBody.contains("champ-condition-erreur"))
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "short_text", "section": "s1", "label": "Lequel ?", "condition": "q5=1"])
-            #expect(coordinator.lastStatus == .seeOther) // q5 comes before the new question: allowed
+            #expect(
+                Self.says(coordinator.lastBody, "La condition doit porter sur une réponse d'une question posée avant.")
+                    && coordinator.lastBody.contains("champ-condition-erreur"))
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                ["kind": "short_text", "section": "s1", "label": "Lequel ?", "condition": "q5=1"])
+            #expect(coordinator.lastStatus == .seeOther)  // q5 comes before the new question: allowed
             let order = ["q2", "q3", "q4", "q5", "q6"]
             #expect(try await Self.questions(app, id).map(\.key) == order)
             #expect(try await Self.questions(app, id).map(\.condition) == [nil, "q2=2", nil, nil, "q5=1"])
             // Moves that would put a question before the one it depends on are refused.
             try await coordinator.get(builder)
             try await coordinator.post(builder, ["op": "question-up", "target": "q3"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Déplacement refusé, rien n&#39;a changé"))
-            #expect(coordinator.lastBody.contains("id=\"champ-question-q3\"") && coordinator.lastBody.contains("href=\"#champ-question-q3\""))
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains("Déplacement refusé, rien n&#39;a changé"))
+            #expect(
+                coordinator.lastBody.contains("id=\"champ-question-q3\"")
+                    && coordinator.lastBody.contains("href=\"#champ-question-q3\""))
             try await coordinator.post(builder, ["op": "question-down", "target": "q5"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("« Lequel ? » n&#39;est posée que selon la réponse à « Prenez-vous le bus ? »"))
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains(
+                        "« Lequel ? » n&#39;est posée que selon la réponse à « Prenez-vous le bus ? »")
+            )
             try await coordinator.post(builder, ["op": "section-add", "new_section": "Fin"])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/questions/q2")
-            try await coordinator.post(base + "/questions/q2", ["section": "s7", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon", "required": "on"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Dans cette section, la question viendrait après « Combien de kilomètres jusqu&#39;au médecin ? »"))
+            try await coordinator.post(
+                base + "/questions/q2",
+                ["section": "s7", "label": "Avez-vous une voiture ?", "choices": "Oui\nNon", "required": "on"])
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains(
+                        "Dans cette section, la question viendrait après « Combien de kilomètres jusqu&#39;au médecin ? »"
+                    ))
             // Moving the last question to the new section keeps every condition.
             try await coordinator.get(base + "/questions/q6")
-            try await coordinator.post(base + "/questions/q6", ["section": "s7", "label": "Lequel ?", "condition": "q5=1"])
+            try await coordinator.post(
+                base + "/questions/q6", ["section": "s7", "label": "Lequel ?", "condition": "q5=1"])
             #expect(coordinator.lastStatus == .seeOther)
             #expect(try await Self.questions(app, id).map(\.key) == order)
             #expect(try await Self.questions(app, id).map(\.condition) == [nil, "q2=2", nil, nil, "q5=1"])
             // Moving the section with q6 above the first one would break its condition: refused.
             try await coordinator.get(builder)
             try await coordinator.post(builder, ["op": "section-up", "target": "s7"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Déplacement refusé"))
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Déplacement refusé"))
             #expect(try await Self.questions(app, id).map(\.key) == order)
             // Deleting the bus question says the condition of « Lequel ? » goes with it.
             try await coordinator.post(builder, ["op": "question-delete", "target": "q5"])
@@ -123,7 +187,12 @@ struct QuestionnaireJourneyTests {
             #expect(coordinator.lastStatus == .notFound && coordinator.lastBody.contains("Question introuvable"))
             try await coordinator.get(builder)
             try await coordinator.post(builder, ["op": "question-up", "target": "q999"])
-            #expect(coordinator.lastStatus == .notFound && Self.says(coordinator.lastBody, "Cette question n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié."))
+            #expect(
+                coordinator.lastStatus == .notFound
+                    && Self.says(
+                        coordinator.lastBody,
+                        "Cette question n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.")
+            )
             try await coordinator.get(builder)
             try await coordinator.post(builder, ["op": "section-down", "target": "s99"])
             #expect(coordinator.lastStatus == .notFound && coordinator.lastBody.contains("Section introuvable"))
@@ -136,12 +205,14 @@ struct QuestionnaireJourneyTests {
             #expect(try await Self.questions(app, id).map(\.key) == ["q2", "q3", "q4"])
             // Publishing; a visitor cannot see the builder.
             try await coordinator.get(builder)
-            #expect(coordinator.lastBody.contains("Combien de kilomètres") && coordinator.lastBody.contains("Seulement si vous avez répondu « Non »"))
+            #expect(
+                coordinator.lastBody.contains("Combien de kilomètres")
+                    && coordinator.lastBody.contains("Seulement si vous avez répondu « Non »"))
             try await coordinator.post(builder, ["op": "publish"])
             #expect(coordinator.lastStatus == .seeOther)
             let resident = Browser(app)
             try await resident.get(builder)
-            #expect(resident.lastStatus == .seeOther) // to the login page
+            #expect(resident.lastStatus == .seeOther)  // to the login page
             try await resident.login("habitant@vitre.example")
             try await resident.get(builder)
             #expect(resident.lastStatus == .forbidden)
@@ -149,35 +220,57 @@ struct QuestionnaireJourneyTests {
             // Answering: a missing answer, a value out of bounds and a duplicate ranking keep every answer typed.
             try await resident.get(base + "/repondre")
             #expect(resident.lastStatus == .ok && resident.lastBody.contains("Avez-vous une voiture ?"))
-            try await resident.post(base + "/repondre", ["q2": "2", "q3": "500", "q4-1": "prevention", "q4-2": "prevention"])
+            try await resident.post(
+                base + "/repondre", ["q2": "2", "q3": "500", "q4-1": "prevention", "q4-2": "prevention"])
             #expect(resident.lastStatus == .unprocessableEntity)
             #expect(resident.lastBody.contains("Indiquez un nombre entre 0 et 200."))
-            #expect(resident.lastBody.contains("Chaque choix ne peut être classé qu&#39;une fois.") || resident.lastBody.contains("Chaque choix ne peut être classé qu'une fois."))
+            #expect(
+                resident.lastBody.contains("Chaque choix ne peut être classé qu&#39;une fois.")
+                    || resident.lastBody.contains("Chaque choix ne peut être classé qu'une fois."))
             #expect(resident.lastBody.contains("value=\"500\""))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == 0)
             // A field for a question the questionnaire does not have: refused, nothing saved, answers kept.
             try await resident.post(base + "/repondre", ["q2": "2", "q3": "12", "q4-1": "prevention", "q999": "1"])
             #expect(resident.lastStatus == .unprocessableEntity)
-            #expect(Self.says(resident.lastBody, "une question qui n'existe pas dans ce questionnaire (« q999 »)") && resident.lastBody.contains("href=\"#champ-_formulaire\""))
-            #expect(resident.lastBody.contains("id=\"champ-_formulaire\"") && resident.lastBody.contains("value=\"12\""))
+            #expect(
+                Self.says(resident.lastBody, "une question qui n'existe pas dans ce questionnaire (« q999 »)")
+                    && resident.lastBody.contains("href=\"#champ-_formulaire\""))
+            #expect(
+                resident.lastBody.contains("id=\"champ-_formulaire\"") && resident.lastBody.contains("value=\"12\""))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == 0)
-            try await resident.post(base + "/repondre", ["q2": "2", "q3": "12", "q4-1": "prevention", "q4-2": "mobilite"])
+            try await resident.post(
+                base + "/repondre", ["q2": "2", "q3": "12", "q4-1": "prevention", "q4-2": "mobilite"])
             #expect(resident.lastStatus == .seeOther)
-            struct Stored: Decodable { let person_id: Int?; let channel: String; let answers: String; let version_id: Int }
-            let stored = try #require(try await Self.sql(app).raw("SELECT person_id, channel, answers, version_id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id)").first(decoding: Stored.self))
-            #expect(stored.person_id == nil) // anonymous
+            struct Stored: Decodable {
+                let person_id: Int?; let channel: String; let answers: String; let version_id: Int
+            }
+            let stored = try #require(
+                try await Self.sql(app).raw(
+                    "SELECT person_id, channel, answers, version_id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id)"
+                ).first(decoding: Stored.self))
+            #expect(stored.person_id == nil)  // anonymous
             #expect(stored.channel == "en-ligne")
             #expect(stored.answers.contains("\"q3\":12") && stored.answers.contains("mobilite"))
 
             // A change now makes version 2; the answer keeps version 1.
             try await coordinator.get(base + "/questions/q2")
-            try await coordinator.post(base + "/questions/q2", ["section": "s1", "label": "Avez-vous une voiture ou un deux-roues ?", "choices": "Oui\nNon", "required": "on"])
+            try await coordinator.post(
+                base + "/questions/q2",
+                [
+                    "section": "s1", "label": "Avez-vous une voiture ou un deux-roues ?", "choices": "Oui\nNon",
+                    "required": "on",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             struct Version: Decodable { let number: Int; let id: Int }
-            let versions = try await Self.sql(app).raw("SELECT id, number FROM questionnaire_versions WHERE questionnaire_id = \(bind: id) ORDER BY number").all(decoding: Version.self)
+            let versions = try await Self.sql(app).raw(
+                "SELECT id, number FROM questionnaire_versions WHERE questionnaire_id = \(bind: id) ORDER BY number"
+            ).all(decoding: Version.self)
             #expect(versions.map(\.number) == [1, 2])
             // Read again after the change: the answer still points at version 1.
-            let reread = try #require(try await Self.sql(app).raw("SELECT person_id, channel, answers, version_id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id)").first(decoding: Stored.self))
+            let reread = try #require(
+                try await Self.sql(app).raw(
+                    "SELECT person_id, channel, answers, version_id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id)"
+                ).first(decoding: Stored.self))
             #expect(reread.version_id == versions[0].id && reread.version_id == stored.version_id)
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == 1)
             // Closing refuses new answers everywhere — online, assisted entry, CSV import — and saves nothing.
@@ -188,14 +281,20 @@ struct QuestionnaireJourneyTests {
             #expect(resident.lastStatus == .conflict && resident.lastBody.contains("ne reçoit plus de réponses"))
             try await coordinator.get(base + "/saisie")
             #expect(coordinator.lastStatus == .conflict && coordinator.lastBody.contains("Ce questionnaire est clos"))
-            try await coordinator.get(builder) // a page with a form, for the CSRF token
-            try await coordinator.post(base + "/saisie", ["_canal": "telephone", "q2": "2", "q3": "12", "q4-1": "prevention"])
-            #expect(coordinator.lastStatus == .conflict && Self.says(coordinator.lastBody, "celle-ci n'a pas été enregistrée"))
-            #expect(coordinator.lastBody.contains("value=\"12\"") && coordinator.lastBody.contains("value=\"2\" checked")) // typed answers kept
+            try await coordinator.get(builder)  // a page with a form, for the CSRF token
+            try await coordinator.post(
+                base + "/saisie", ["_canal": "telephone", "q2": "2", "q3": "12", "q4-1": "prevention"])
+            #expect(
+                coordinator.lastStatus == .conflict
+                    && Self.says(coordinator.lastBody, "celle-ci n'a pas été enregistrée"))
+            #expect(
+                // typed answers kept
+                coordinator.lastBody.contains("value=\"12\"") && coordinator.lastBody.contains("value=\"2\" checked"))
             try await coordinator.get(base + "/import")
             #expect(coordinator.lastStatus == .conflict && !coordinator.lastBody.contains("name=\"fichier\""))
             try await coordinator.get(builder)
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "papier.csv", Array("canal,q2\npapier,1\n".utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [], files: [("fichier", "papier.csv", Array("canal,q2\npapier,1\n".utf8))])
             #expect(coordinator.lastStatus == .conflict && coordinator.lastBody.contains("Ce questionnaire est clos"))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == 1)
             // Another territory's coordinator may not build it.
@@ -225,7 +324,9 @@ struct QuestionnaireJourneyTests {
             let token = String(resume.split(separator: "/").last!)
             let typed = NeedsTemplates.users()
             var rng = AnswerSimulator(seed: 42)
-            let answers = rng.answers(for: typed, communes: try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes, professionals: false, wave: 1)
+            let answers = rng.answers(
+                for: typed, communes: try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes,
+                professionals: false, wave: 1)
             var pairs: [(String, String)] = [("_reprise", token)]
             let form = TypedAnswers.from(answers, definition: typed)
             pairs += form.fields.map { ($0.key, $0.value) }
@@ -238,7 +339,9 @@ struct QuestionnaireJourneyTests {
             // Assisted entry by a patient partner, by phone: the answer and its audit entry together.
             struct Audits: Decodable { let n: Int }
             func assistedAudits() async throws -> Int {
-                try await Self.sql(app).raw("SELECT count(*) AS n FROM audit_log WHERE action = 'questionnaire.answer.assisted'").first(decoding: Audits.self)?.n ?? 0
+                try await Self.sql(app).raw(
+                    "SELECT count(*) AS n FROM audit_log WHERE action = 'questionnaire.answer.assisted'"
+                ).first(decoding: Audits.self)?.n ?? 0
             }
             let auditsBefore = try await assistedAudits()
             let partner = Browser(app)
@@ -248,22 +351,32 @@ struct QuestionnaireJourneyTests {
             let answerPairs = pairs.filter { $0.0 != "_reprise" }
             try await partner.postPairs(base + "/saisie", [("_canal", "telephone")] + answerPairs)
             #expect(partner.lastStatus == .seeOther)
-            #expect(try await Self.count(app, "questionnaire_id = \(bind: id) AND channel = 'telephone' AND entered_by_id IS NOT NULL") == 1)
+            #expect(
+                try await Self.count(
+                    app, "questionnaire_id = \(bind: id) AND channel = 'telephone' AND entered_by_id IS NOT NULL") == 1)
             #expect(try await assistedAudits() == auditsBefore + 1)
             try await partner.get(base + "/saisie")
             try await partner.postPairs(base + "/saisie", [("_canal", "pigeon")])
             #expect(partner.lastStatus == .unprocessableEntity && partner.lastBody.contains("Choisissez le canal."))
             // A tampered question id in assisted entry: refused in the error summary, nothing saved, answers kept.
             let typedBefore = try await Self.count(app, "questionnaire_id = \(bind: id)")
-            try await partner.postPairs(base + "/saisie", [("_canal", "telephone"), ("q999", "2")] + answerPairs.filter { $0.0 != "q4" } + [("q4", "4")])
+            try await partner.postPairs(
+                base + "/saisie",
+                [("_canal", "telephone"), ("q999", "2")] + answerPairs.filter { $0.0 != "q4" } + [("q4", "4")])
             #expect(partner.lastStatus == .unprocessableEntity)
-            #expect(Self.says(partner.lastBody, "une question qui n'existe pas dans ce questionnaire (« q999 »)") && partner.lastBody.contains("href=\"#champ-_formulaire\""))
+            #expect(
+                Self.says(partner.lastBody, "une question qui n'existe pas dans ce questionnaire (« q999 »)")
+                    && partner.lastBody.contains("href=\"#champ-_formulaire\""))
             #expect(partner.lastBody.contains("name=\"q4\" value=\"4\" checked"))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == typedBefore)
             #expect(try await assistedAudits() == auditsBefore + 1)
             // A decimal answer (7,5 months), typed by the partner, for the spreadsheet export below.
             try await partner.get(base + "/saisie")
-            try await partner.postPairs(base + "/saisie", [("_canal", "papier")] + answerPairs.filter { $0.0 != "q6" && $0.0 != "q7" } + [("q6", "2"), ("q7", "7,5")])
+            try await partner.postPairs(
+                base + "/saisie",
+                [("_canal", "papier")] + answerPairs.filter { $0.0 != "q6" && $0.0 != "q7" } + [
+                    ("q6", "2"), ("q7", "7,5"),
+                ])
             #expect(partner.lastStatus == .seeOther, "\(partner.lastBody.prefix(2000))")
 
             // CSV import: a wrong column or a bad row imports nothing; a good file imports everything.
@@ -278,41 +391,62 @@ struct QuestionnaireJourneyTests {
             #expect(plain.dropFirst().contains { $0.fields[months] == "7.5" })
             try await coordinator.get(base + "/import")
             let columns = AnswerLayout.columns(typed)
-            let good = CSV.line(["canal"] + columns.map(\.name)) + "\n" + CSV.line(["papier"] + AnswerLayout.cells(answers, columns: columns)) + "\n"
+            let good =
+                CSV.line(["canal"] + columns.map(\.name)) + "\n"
+                + CSV.line(["papier"] + AnswerLayout.cells(answers, columns: columns)) + "\n"
             let count = try await Self.count(app, "questionnaire_id = \(bind: id)")
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "paper.csv", Array(("colonne_inconnue," + good).utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [], files: [("fichier", "paper.csv", Array(("colonne_inconnue," + good).utf8))])
             #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Colonne inconnue"))
             try await coordinator.get(base + "/import")
-            let badRow = good + CSV.line(["papier"] + AnswerLayout.cells(answers.merging(["q4": .choice("9")]) { $1 }, columns: columns)) + "\n"
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "paper.csv", Array(badRow.utf8))])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Cette réponse ne fait pas partie des choix proposés."))
+            let badRow =
+                good
+                + CSV.line(
+                    ["papier"] + AnswerLayout.cells(answers.merging(["q4": .choice("9")]) { $1 }, columns: columns))
+                + "\n"
+            try await coordinator.postMultipart(
+                base + "/import", [], files: [("fichier", "paper.csv", Array(badRow.utf8))])
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains("Cette réponse ne fait pas partie des choix proposés."))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == count)
             try await coordinator.get(base + "/import")
-            let semicolons = good.replacingOccurrences(of: ",", with: ";") + good.split(separator: "\n")[1].replacingOccurrences(of: ",", with: ";") + "\n"
+            let semicolons =
+                good.replacingOccurrences(of: ",", with: ";")
+                + good.split(separator: "\n")[1].replacingOccurrences(of: ",", with: ";") + "\n"
             let paperBefore = try await Self.count(app, "questionnaire_id = \(bind: id) AND channel = 'papier'")
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "paper.csv", Array(semicolons.utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [], files: [("fichier", "paper.csv", Array(semicolons.utf8))])
             #expect(coordinator.lastStatus == .seeOther)
-            #expect(try await Self.count(app, "questionnaire_id = \(bind: id) AND channel = 'papier'") == paperBefore + 2)
+            #expect(
+                try await Self.count(app, "questionnaire_id = \(bind: id) AND channel = 'papier'") == paperBefore + 2)
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == count + 2)
             // Without `vague` or `date`, an answer typed today goes to the wave running today (none between two).
             struct Stored: Decodable { let id: Int; let wave_id: Int?; let submitted_at: Date }
             func latest(_ n: Int) async throws -> [Stored] {
-                try await Self.sql(app).raw("SELECT id, wave_id, submitted_at FROM questionnaire_responses WHERE questionnaire_id = \(bind: id) ORDER BY id DESC LIMIT \(literal: n)")
-                    .all(decoding: Stored.self).reversed()
+                try await Self.sql(app).raw(
+                    "SELECT id, wave_id, submitted_at FROM questionnaire_responses WHERE questionnaire_id = \(bind: id) ORDER BY id DESC LIMIT \(literal: n)"
+                )
+                .all(decoding: Stored.self).reversed()
             }
             let waves = try await QuestionnaireStore.waves(of: id, on: app.db)
             let today = DateText.isoDay(Date())
-            #expect(try await latest(2).map(\.wave_id) == [waves.first { $0.contains(day: today) }?.id, waves.first { $0.contains(day: today) }?.id])
+            #expect(
+                try await latest(2).map(\.wave_id) == [
+                    waves.first { $0.contains(day: today) }?.id, waves.first { $0.contains(day: today) }?.id,
+                ])
 
             // Export then import keeps each answer's wave and date (the `vague` and `date` columns are read).
             let exported = try CSV.parse(try await coordinator.get(base + "/reponses.csv"))
             let header = exported[0].fields
-            let waveColumn = try #require(header.firstIndex(of: "vague")), dateColumn = try #require(header.firstIndex(of: "date"))
-            let picked = [exported[1], exported[2]] // the demo's first answers: wave 1, spring 2026
+            let waveColumn = try #require(header.firstIndex(of: "vague")),
+                dateColumn = try #require(header.firstIndex(of: "date"))
+            let picked = [exported[1], exported[2]]  // the demo's first answers: wave 1, spring 2026
             #expect(picked.allSatisfy { $0.fields[waveColumn] == waves[0].name })
             let roundTrip = ([header] + picked.map(\.fields)).map { CSV.line($0) }.joined(separator: "\n") + "\n"
             try await coordinator.get(base + "/import")
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "export.csv", Array(roundTrip.utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [], files: [("fichier", "export.csv", Array(roundTrip.utf8))])
             #expect(coordinator.lastStatus == .seeOther, "\(coordinator.lastBody.prefix(3000))")
             let imported = try await latest(2)
             #expect(imported.map(\.wave_id) == [waves[0].id, waves[0].id])
@@ -322,7 +456,11 @@ struct QuestionnaireJourneyTests {
             rows.append(["", "2026-08-01"] + picked[0].fields.dropFirst(6))
             rows.append([String(waves[1].id), "05/10/2026"] + picked[0].fields.dropFirst(6))
             try await coordinator.get(base + "/import")
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "vagues.csv", Array((rows.map { CSV.line($0) }.joined(separator: "\n") + "\n").utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [],
+                files: [
+                    ("fichier", "vagues.csv", Array((rows.map { CSV.line($0) }.joined(separator: "\n") + "\n").utf8))
+                ])
             #expect(coordinator.lastStatus == .seeOther, "\(coordinator.lastBody.prefix(3000))")
             let placed = try await latest(2)
             #expect(placed.map(\.wave_id) == [nil, waves[1].id])
@@ -331,9 +469,15 @@ struct QuestionnaireJourneyTests {
             let total = try await Self.count(app, "questionnaire_id = \(bind: id)")
             rows.append(["Vague 9", "31/02/2026"] + picked[0].fields.dropFirst(6))
             try await coordinator.get(base + "/import")
-            try await coordinator.postMultipart(base + "/import", [], files: [("fichier", "vagues.csv", Array((rows.map { CSV.line($0) }.joined(separator: "\n") + "\n").utf8))])
+            try await coordinator.postMultipart(
+                base + "/import", [],
+                files: [
+                    ("fichier", "vagues.csv", Array((rows.map { CSV.line($0) }.joined(separator: "\n") + "\n").utf8))
+                ])
             #expect(coordinator.lastStatus == .unprocessableEntity)
-            #expect(coordinator.lastBody.contains("Vague inconnue « Vague 9 »") && coordinator.lastBody.contains("Date invalide « 31/02/2026 »"))
+            #expect(
+                coordinator.lastBody.contains("Vague inconnue « Vague 9 »")
+                    && coordinator.lastBody.contains("Date invalide « 31/02/2026 »"))
             #expect(coordinator.lastBody.contains("<td>vague</td>") && coordinator.lastBody.contains("<td>date</td>"))
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == total)
         }
@@ -350,7 +494,9 @@ struct QuestionnaireJourneyTests {
             #expect(page.contains("Réponses comptées : 360</strong>"))
             #expect(page.contains("<svg class=\"chart\"") && page.contains("<table"))
             // A filter down to a handful shows nothing but "moins de 5".
-            let communes = try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes.sorted { $0.population < $1.population }
+            let communes = try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes.sorted {
+                $0.population < $1.population
+            }
             let small = try await decider.get(base + "/resultats?commune=\(communes[0].code)&canal=telephone")
             #expect(small.contains("aucun résultat n&#39;est montré") || small.contains("aucun résultat n'est montré"))
             // Raw answers are for coordinators only.
@@ -360,8 +506,12 @@ struct QuestionnaireJourneyTests {
             let rows = try CSV.parse(aggregated)
             #expect(rows.first?.fields == ["question", "libelle", "reponse", "nombre", "part_pourcent"])
             // Every count is a real number of 5 or more (or 0), or reads "moins de 5": both occur.
-            let counted = rows.dropFirst().filter { !$0.fields[2].hasPrefix("_moyenne") && !$0.fields[2].hasPrefix("_mediane") }.map { $0.fields[3] }
-            #expect(counted.allSatisfy { cell in cell == "moins de 5" || Int(cell).map { $0 == 0 || $0 >= 5 } == true }, "\(counted)")
+            let counted = rows.dropFirst().filter {
+                !$0.fields[2].hasPrefix("_moyenne") && !$0.fields[2].hasPrefix("_mediane")
+            }.map { $0.fields[3] }
+            #expect(
+                counted.allSatisfy { cell in cell == "moins de 5" || Int(cell).map { $0 == 0 || $0 >= 5 } == true },
+                "\(counted)")
             #expect(counted.contains { Int($0).map { $0 >= 5 } == true })
             #expect(counted.contains("moins de 5"))
             // The number question (months searching for a doctor) has its distribution in ranges.
@@ -373,7 +523,8 @@ struct QuestionnaireJourneyTests {
             // The table beside the chart carries the very figures drawn: each theme's mean score.
             let chart = try #require(cross.range(of: "id=\"priorites-graphique-titre\"")).upperBound
             let svg = String(cross[chart...].prefix { _ in true }.split(separator: "</svg>", maxSplits: 1)[0])
-            let drawn = svg.components(separatedBy: "class=\"chart-label\">").dropFirst().map { part -> (String, String) in
+            let drawn = svg.components(separatedBy: "class=\"chart-label\">").dropFirst().map {
+                part -> (String, String) in
                 let label = String(part.prefix { $0 != "<" })
                 let value = part.components(separatedBy: "class=\"chart-value\">")[1].prefix { $0 != "<" }
                 return (label, String(value))
@@ -381,7 +532,9 @@ struct QuestionnaireJourneyTests {
             #expect(drawn.count >= 3)
             #expect(cross.contains("<th scope=\"col\" class=\"num\">Score moyen</th>"))
             for (theme, value) in drawn {
-                #expect(cross.contains("<th scope=\"row\">\(theme)</th><td class=\"num\">\(value)</td>"), "\(theme) \(value)")
+                #expect(
+                    cross.contains("<th scope=\"row\">\(theme)</th><td class=\"num\">\(value)</td>"),
+                    "\(theme) \(value)")
             }
             let participation = try await decider.get(base + "/participation")
             #expect(participation.contains("Pour 1 000 habitants") && participation.contains("Vitré"))
@@ -392,7 +545,7 @@ struct QuestionnaireJourneyTests {
             let table = try CSV.parse(csv)
             #expect(table.count == 361)
             #expect(table[0].fields.prefix(6) == ["reponse", "version", "vague", "canal", "public", "date"])
-            #expect(table[0].fields.contains("q14_1")) // the ranking's first place
+            #expect(table[0].fields.contains("q14_1"))  // the ranking's first place
             let excel = try await coordinator.get(base + "/reponses-tableur.csv")
             #expect(excel.hasPrefix("\u{FEFF}"))
             #expect(try CSV.parse(excel, delimiter: ";").count == 361)
@@ -405,19 +558,34 @@ struct QuestionnaireJourneyTests {
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/textes")
             try await coordinator.post(base + "/textes", ["op": "new-code", "question": "q17", "name": ""])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("Donnez un nom au code."))
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains("Donnez un nom au code."))
             struct Code: Decodable { let id: Int }
-            let code = try #require(try await Self.sql(app).raw("SELECT id FROM questionnaire_codes WHERE name = 'Horaires'").first(decoding: Code.self)).id
+            let code = try #require(
+                try await Self.sql(app).raw("SELECT id FROM questionnaire_codes WHERE name = 'Horaires'").first(
+                    decoding: Code.self)
+            ).id
             struct Response: Decodable { let id: Int }
-            let response = try #require(try await Self.sql(app).raw("SELECT id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id) AND answers LIKE '%samedi%'").first(decoding: Response.self)).id
+            let response = try #require(
+                try await Self.sql(app).raw(
+                    "SELECT id FROM questionnaire_responses WHERE questionnaire_id = \(bind: id) AND answers LIKE '%samedi%'"
+                ).first(decoding: Response.self)
+            ).id
             try await coordinator.get(base + "/textes")
-            try await coordinator.post(base + "/textes", ["op": "code", "question": "q17", "response": String(response), "code": String(code)])
+            try await coordinator.post(
+                base + "/textes", ["op": "code", "question": "q17", "response": String(response), "code": String(code)])
             #expect(coordinator.lastStatus == .seeOther)
             // Another questionnaire's answer cannot be coded here.
             let pros = try await Self.demo(app, audience: "professionnels")
-            let foreign = try #require(try await Self.sql(app).raw("SELECT id FROM questionnaire_responses WHERE questionnaire_id = \(bind: pros)").first(decoding: Response.self)).id
+            let foreign = try #require(
+                try await Self.sql(app).raw(
+                    "SELECT id FROM questionnaire_responses WHERE questionnaire_id = \(bind: pros)"
+                ).first(decoding: Response.self)
+            ).id
             try await coordinator.get(base + "/textes")
-            try await coordinator.post(base + "/textes", ["op": "code", "question": "q17", "response": String(foreign), "code": String(code)])
+            try await coordinator.post(
+                base + "/textes", ["op": "code", "question": "q17", "response": String(foreign), "code": String(code)])
             #expect(coordinator.lastStatus == .notFound)
         }
     }
@@ -434,8 +602,11 @@ struct QuestionnaireJourneyTests {
             let ids = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<200 {
                     group.addTask {
-                        try await writer.save(NewResponse(questionnaireID: id, versionID: record.current_version_id, waveID: nil, channel: .online,
-                                                          audience: .users, commune: nil, answers: ["q4": .choice(String(1 + i % 5))]), on: db)
+                        try await writer.save(
+                            NewResponse(
+                                questionnaireID: id, versionID: record.current_version_id, waveID: nil,
+                                channel: .online,
+                                audience: .users, commune: nil, answers: ["q4": .choice(String(1 + i % 5))]), on: db)
                     }
                 }
                 var ids: [Int] = []
@@ -448,8 +619,10 @@ struct QuestionnaireJourneyTests {
             // Closed between the page's read and the write: refused by the write itself.
             try await QuestionnaireStore.setStatus(id, .closed, on: db)
             await #expect(throws: QuestionnaireClosed.self) {
-                try await writer.save(NewResponse(questionnaireID: id, versionID: record.current_version_id, waveID: nil, channel: .online,
-                                                  audience: .users, commune: nil, answers: [:]), on: db)
+                try await writer.save(
+                    NewResponse(
+                        questionnaireID: id, versionID: record.current_version_id, waveID: nil, channel: .online,
+                        audience: .users, commune: nil, answers: [:]), on: db)
             }
             #expect(try await Self.count(app, "questionnaire_id = \(bind: id)") == before + 200)
         }
@@ -462,14 +635,23 @@ struct QuestionnaireJourneyTests {
             let coordinator = Browser(app)
             try await coordinator.login("coordination@vitre.example")
             try await coordinator.get("/vitre/questionnaires/nouveau")
-            try await coordinator.post("/vitre/questionnaires/nouveau", ["title": "Âge et consultations", "intro": "Deux questions", "audience": "usagers"])
+            try await coordinator.post(
+                "/vitre/questionnaires/nouveau",
+                ["title": "Âge et consultations", "intro": "Deux questions", "audience": "usagers"])
             let builder = try #require(coordinator.location)
             let base = String(builder.dropLast("/construire".count))
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "number", "section": "s1", "label": "Votre âge", "min_value": "0", "max_value": "120", "required": "on"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "number", "section": "s1", "label": "Votre âge", "min_value": "0", "max_value": "120",
+                    "required": "on",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/questions/nouvelle")
-            try await coordinator.post(base + "/questions/nouvelle", ["kind": "date", "section": "s1", "label": "Votre dernière consultation", "required": "on"])
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                ["kind": "date", "section": "s1", "label": "Votre dernière consultation", "required": "on"])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(builder)
             try await coordinator.post(builder, ["op": "publish"])
@@ -478,23 +660,40 @@ struct QuestionnaireJourneyTests {
             // Waves: one saved; one overlapping it refused with a French message; one after it saved.
             let waves = base + "/vagues"
             try await coordinator.get(waves)
-            try await coordinator.post(waves, ["name": "Hiver", "starts_on": "2026-01-01", "ends_on": "2026-03-31", "target_total": "100"])
+            try await coordinator.post(
+                waves, ["name": "Hiver", "starts_on": "2026-01-01", "ends_on": "2026-03-31", "target_total": "100"])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(waves)
-            try await coordinator.post(waves, ["name": "Printemps", "starts_on": "2026-03-15", "ends_on": "2026-04-30", "target_total": "100"])
+            try await coordinator.post(
+                waves, ["name": "Printemps", "starts_on": "2026-03-15", "ends_on": "2026-04-30", "target_total": "100"])
             #expect(coordinator.lastStatus == .unprocessableEntity)
-            #expect(coordinator.lastBody.contains("Cette période chevauche la vague « Hiver » (du 1er janvier 2026 au 31 mars 2026)"))
-            #expect(coordinator.lastBody.contains("value=\"Printemps\"")) // typed input kept
-            try await coordinator.post(waves, ["name": "Printemps", "starts_on": "2026-04-01", "ends_on": "2026-04-30", "target_total": "100"])
+            #expect(
+                coordinator.lastBody.contains(
+                    "Cette période chevauche la vague « Hiver » (du 1er janvier 2026 au 31 mars 2026)"))
+            #expect(coordinator.lastBody.contains("value=\"Printemps\""))  // typed input kept
+            try await coordinator.post(
+                waves, ["name": "Printemps", "starts_on": "2026-04-01", "ends_on": "2026-04-30", "target_total": "100"])
             #expect(coordinator.lastStatus == .seeOther)
             let id = Int(base.split(separator: "/").last!)!
             let saved = try await QuestionnaireStore.waves(of: id, on: app.db)
             #expect(saved.map(\.name) == ["Hiver", "Printemps"])
             // Editing a wave into the next one is refused; keeping its own days is fine.
             try await coordinator.get(waves + "?vague=\(saved[0].id)")
-            try await coordinator.post(waves, ["wave_id": String(saved[0].id), "name": "Hiver", "starts_on": "2026-01-01", "ends_on": "2026-04-05", "target_total": "100"])
-            #expect(coordinator.lastStatus == .unprocessableEntity && coordinator.lastBody.contains("chevauche la vague « Printemps »"))
-            try await coordinator.post(waves, ["wave_id": String(saved[0].id), "name": "Hiver 2026", "starts_on": "2026-01-01", "ends_on": "2026-03-31", "target_total": "120"])
+            try await coordinator.post(
+                waves,
+                [
+                    "wave_id": String(saved[0].id), "name": "Hiver", "starts_on": "2026-01-01", "ends_on": "2026-04-05",
+                    "target_total": "100",
+                ])
+            #expect(
+                coordinator.lastStatus == .unprocessableEntity
+                    && coordinator.lastBody.contains("chevauche la vague « Printemps »"))
+            try await coordinator.post(
+                waves,
+                [
+                    "wave_id": String(saved[0].id), "name": "Hiver 2026", "starts_on": "2026-01-01",
+                    "ends_on": "2026-03-31", "target_total": "120",
+                ])
             #expect(coordinator.lastStatus == .seeOther)
             #expect(try await QuestionnaireStore.waves(of: id, on: app.db).map(\.name) == ["Hiver 2026", "Printemps"])
 
@@ -503,25 +702,37 @@ struct QuestionnaireJourneyTests {
             let resident = Browser(app)
             for (i, age) in ages.enumerated() {
                 try await resident.get(base + "/repondre")
-                try await resident.post(base + "/repondre", ["q2": String(age), "q3": i < 8 ? "2026-03-1\(i)" : "2026-05-0\(i - 7)"])
+                try await resident.post(
+                    base + "/repondre", ["q2": String(age), "q3": i < 8 ? "2026-03-1\(i)" : "2026-05-0\(i - 7)"])
                 #expect(resident.lastStatus == .seeOther, "\(resident.lastBody.prefix(1500))")
             }
             let page = try await coordinator.get(base + "/resultats")
-            let number = try #require(page.components(separatedBy: "id=\"resultat-q2\"").dropFirst().first?.components(separatedBy: "</section>").first)
+            let number = try #require(
+                page.components(separatedBy: "id=\"resultat-q2\"").dropFirst().first?.components(
+                    separatedBy: "</section>"
+                ).first)
             #expect(number.contains("<svg class=\"chart\"") && number.contains("Réponses à la question 1, par tranche"))
             #expect(number.contains("<th scope=\"row\">20 à 29</th><td class=\"num\">7</td>"))
             #expect(number.contains("<th scope=\"row\">30 à 39</th><td class=\"num\">moins de 5</td>"))
             #expect(number.contains("<th scope=\"row\">50 à 59</th><td class=\"num\">0</td>"))
-            let dates = try #require(page.components(separatedBy: "id=\"resultat-q3\"").dropFirst().first?.components(separatedBy: "</section>").first)
+            let dates = try #require(
+                page.components(separatedBy: "id=\"resultat-q3\"").dropFirst().first?.components(
+                    separatedBy: "</section>"
+                ).first)
             #expect(dates.contains("<svg class=\"chart\"") && dates.contains("par mois"))
             #expect(dates.contains("<th scope=\"row\">mars 2026</th><td class=\"num\">8</td>"))
             #expect(dates.contains("<th scope=\"row\">avril 2026</th><td class=\"num\">0</td>"))
             #expect(dates.contains("<th scope=\"row\">mai 2026</th><td class=\"num\">moins de 5</td>"))
             // The aggregated export, read back: same ranges, same months, same small-cell rule.
             let rows = try CSV.parse(try await coordinator.get(base + "/resultats.csv")).map(\.fields)
-            func cell(_ question: String, _ answer: String) -> String? { rows.first { $0[0] == question && $0[2] == answer }?[3] }
-            #expect(cell("q2", "20 à 29") == "7" && cell("q2", "30 à 39") == "moins de 5" && cell("q2", "_reponses") == "12")
-            #expect(cell("q3", "2026-03") == "8" && cell("q3", "2026-04") == "0" && cell("q3", "2026-05") == "moins de 5")
+            func cell(_ question: String, _ answer: String) -> String? {
+                rows.first { $0[0] == question && $0[2] == answer }?[3]
+            }
+            #expect(
+                cell("q2", "20 à 29") == "7" && cell("q2", "30 à 39") == "moins de 5" && cell("q2", "_reponses") == "12"
+            )
+            #expect(
+                cell("q3", "2026-03") == "8" && cell("q3", "2026-04") == "0" && cell("q3", "2026-05") == "moins de 5")
             #expect(!rows.dropFirst().contains { Int($0[3]).map { (1...4).contains($0) } == true })
         }
     }

@@ -15,18 +15,22 @@ struct TerritoryStaffTests {
             try await browser.login("coordination@vitre.example")
             try await browser.get("/vitre/profils-accompagnes/nouveau")
             #expect(browser.lastStatus == .ok)
-            try await browser.post("/vitre/profils-accompagnes/nouveau", ["alias": "Odette", "commune": "35330", "phone": "0612"])
+            try await browser.post(
+                "/vitre/profils-accompagnes/nouveau", ["alias": "Odette", "commune": "35330", "phone": "0612"])
             #expect(browser.lastStatus == .unprocessableEntity)
             #expect(browser.lastBody.contains("value=\"Odette\""))
             #expect(browser.lastBody.contains("Cochez la case"))
             #expect(try await Person.query(on: app.db).filter(\.$displayName == "Odette").count() == 0)
-            try await browser.post("/vitre/profils-accompagnes/nouveau", ["alias": "Odette", "commune": "35330", "phone": "06 11 22 33 44", "consent": "on"])
+            try await browser.post(
+                "/vitre/profils-accompagnes/nouveau",
+                ["alias": "Odette", "commune": "35330", "phone": "06 11 22 33 44", "consent": "on"])
             #expect(browser.location == "/vitre/profils-accompagnes")
             let list = try await browser.get("/vitre/profils-accompagnes")
             #expect(list.contains("Odette <span class=\"badge\">Profil accompagné</span>"))
             let odette = try #require(try await Person.query(on: app.db).filter(\.$displayName == "Odette").first())
             #expect(odette.isAssisted && odette.email == nil && odette.phone == "06 11 22 33 44")
-            #expect(try await Consent.query(on: app.db).filter(\.$personID == odette.id!).first()?.kind == "assisted_oral")
+            #expect(
+                try await Consent.query(on: app.db).filter(\.$personID == odette.id!).first()?.kind == "assisted_oral")
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "assisted.created").count() == 1)
 
             let json = try await browser.get("/vitre/profils-accompagnes/\(odette.id!)/donnees")
@@ -69,16 +73,28 @@ struct TerritoryStaffTests {
             let page = try await admin.get("/vitre/membres?q=jeanne")
             #expect(page.contains("Jeanne Lemoine"))
             #expect(!page.contains("Karim"))
-            try await admin.post("/vitre/membres/roles", ["email": "habitant@vitre.example", "role": "patient_partner", "action": "grant"])
+            try await admin.post(
+                "/vitre/membres/roles",
+                ["email": "habitant@vitre.example", "role": "patient_partner", "action": "grant"])
             #expect(admin.lastStatus == .seeOther)
-            let jeanne = try #require(try await Person.query(on: app.db).filter(\.$email == "habitant@vitre.example").first())
-            #expect(try await Membership.query(on: app.db).filter(\.$personID == jeanne.id!).filter(\.$role == "patient_partner").count() == 1)
+            let jeanne = try #require(
+                try await Person.query(on: app.db).filter(\.$email == "habitant@vitre.example").first())
+            #expect(
+                try await Membership.query(on: app.db).filter(\.$personID == jeanne.id!).filter(
+                    \.$role == "patient_partner"
+                ).count() == 1)
             try await admin.get("/vitre/membres")
-            try await admin.post("/vitre/membres/roles", ["email": "inconnu@exemple.fr", "role": "admin", "action": "grant"])
+            try await admin.post(
+                "/vitre/membres/roles", ["email": "inconnu@exemple.fr", "role": "admin", "action": "grant"])
             #expect(admin.lastStatus == .unprocessableEntity)
             #expect(admin.lastBody.contains("Aucun compte n&#39;a cette adresse e-mail."))
-            try await admin.post("/vitre/membres/roles", ["email": "habitant@vitre.example", "role": "patient_partner", "action": "revoke"])
-            #expect(try await Membership.query(on: app.db).filter(\.$personID == jeanne.id!).filter(\.$role == "patient_partner").count() == 0)
+            try await admin.post(
+                "/vitre/membres/roles",
+                ["email": "habitant@vitre.example", "role": "patient_partner", "action": "revoke"])
+            #expect(
+                try await Membership.query(on: app.db).filter(\.$personID == jeanne.id!).filter(
+                    \.$role == "patient_partner"
+                ).count() == 0)
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action ~~ "role.").count() == 2)
         }
     }
@@ -87,7 +103,8 @@ struct TerritoryStaffTests {
         try await withDemoApp { app in
             let bad = "code_insee,nom,codes_postaux,population_municipale\n35360,Vitré,35500,18956\n35999,,35500,-3\n"
             do {
-                _ = try await AccountsAdministration.importCommunes(csv: bad, territorySlug: "rennes", territoryName: "Rennes", on: app.db)
+                _ = try await AccountsAdministration.importCommunes(
+                    csv: bad, territorySlug: "rennes", territoryName: "Rennes", on: app.db)
                 Issue.record("a bad file was accepted")
             } catch let failure as AccountsAdministration.Failure {
                 #expect(failure.description.contains("ligne 3, colonne nom"))
@@ -95,7 +112,8 @@ struct TerritoryStaffTests {
             }
             #expect(try await Territory.query(on: app.db).filter(\.$slug == "rennes").count() == 0)
             let good = "code_insee,nom,codes_postaux,population_municipale\n35238,Rennes,35000|35200|35700,227830\n"
-            let result = try await AccountsAdministration.importCommunes(csv: good, territorySlug: "rennes", territoryName: "Rennes", on: app.db)
+            let result = try await AccountsAdministration.importCommunes(
+                csv: good, territorySlug: "rennes", territoryName: "Rennes", on: app.db)
             #expect(result.created == 1)
             try await app.agora.territories.reload()
             let browser = Browser(app)
@@ -115,14 +133,15 @@ struct TerritoryStaffTests {
     @Test func mailIsKeptWhenTheServerIsDown() async throws {
         try await withDemoApp { app in
             try await Mailer.enqueue(to: "jeanne@exemple.fr", subject: "Test", body: "Bonjour", on: app.db)
-            let smtp = SMTPClient(settings: .init(host: "127.0.0.1", port: 1, from: "agora@example.org", security: .none),
-                                  group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(5))
+            let smtp = SMTPClient(
+                settings: .init(host: "127.0.0.1", port: 1, from: "agora@example.org", security: .none),
+                group: MultiThreadedEventLoopGroup.singleton, timeout: .seconds(5))
             let worker = MailWorker(db: app.db, smtp: smtp, logger: app.logger)
             #expect(try await worker.deliverDue() == 1)
             let mail = try #require(try await OutboxMail.query(on: app.db).first())
             #expect(mail.sentAt == nil && mail.attempts == 1 && mail.lastError != nil && mail.body == "Bonjour")
             #expect(mail.nextAttemptAt > Date())
-            #expect(try await worker.deliverDue() == 0) // not due again before its back-off
+            #expect(try await worker.deliverDue() == 0)  // not due again before its back-off
         }
     }
 }

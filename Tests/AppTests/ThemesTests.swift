@@ -27,24 +27,34 @@ struct ThemesTests {
             #expect(coordinator.lastBody.contains("Ce thème existe déjà"))
             #expect(try await rows(app) == 0)
 
-            try await coordinator.post("/vitre/themes/ajouter", ["label_fr": "Santé des aidants", "label_en": "Carers' health"])
+            try await coordinator.post(
+                "/vitre/themes/ajouter", ["label_fr": "Santé des aidants", "label_en": "Carers' health"])
             #expect(coordinator.location == "/vitre/themes")
             try await coordinator.get("/vitre/themes")
-            try await coordinator.post("/vitre/themes/modifier", ["theme": "jeunesse", "label_fr": "Enfance et jeunesse", "label_en": "", "state": "propose"])
+            try await coordinator.post(
+                "/vitre/themes/modifier",
+                ["theme": "jeunesse", "label_fr": "Enfance et jeunesse", "label_en": "", "state": "propose"])
             #expect(coordinator.location == "/vitre/themes")
             try await coordinator.get("/vitre/themes")
-            try await coordinator.post("/vitre/themes/modifier", ["theme": "handicap", "label_fr": "", "label_en": "", "state": "masque"])
+            try await coordinator.post(
+                "/vitre/themes/modifier", ["theme": "handicap", "label_fr": "", "label_en": "", "state": "masque"])
             #expect(coordinator.location == "/vitre/themes")
             try await coordinator.get("/vitre/themes")
             // A tampered theme or state is refused next to its field.
-            try await coordinator.post("/vitre/themes/modifier", ["theme": "n-existe-pas", "label_fr": "X", "state": "propose"])
+            try await coordinator.post(
+                "/vitre/themes/modifier", ["theme": "n-existe-pas", "label_fr": "X", "state": "propose"])
             #expect(coordinator.lastStatus == .unprocessableEntity)
             #expect(coordinator.lastBody.contains("Choisissez un thème de la liste"))
-            try await coordinator.post("/vitre/themes/modifier", ["theme": "prevention", "label_fr": "Enfance et jeunesse", "state": "propose"])
+            try await coordinator.post(
+                "/vitre/themes/modifier",
+                ["theme": "prevention", "label_fr": "Enfance et jeunesse", "state": "propose"])
             #expect(coordinator.lastStatus == .unprocessableEntity)
             #expect(coordinator.lastBody.contains("Un autre thème porte déjà ce nom"))
             #expect(try await rows(app) == 3)
-            #expect(try await AuditEntry.query(on: app.db).filter(\.$action ~~ ["theme.added", "theme.changed", "theme.hidden"]).count() == 3)
+            #expect(
+                try await AuditEntry.query(on: app.db).filter(
+                    \.$action ~~ ["theme.added", "theme.changed", "theme.hidden"]
+                ).count() == 3)
 
             // Every room offers the territory's list: the proposal form and the list's filter.
             let form = try await coordinator.get("/vitre/propositions/nouvelle")
@@ -59,11 +69,16 @@ struct ThemesTests {
             let resident = Browser(app)
             try await resident.login("habitant@vitre.example")
             try await resident.get("/vitre/propositions/nouvelle")
-            try await resident.postMultipart("/vitre/propositions/nouvelle", [
-                ("title", "Un répit pour les aidants"), ("body", "Des solutions de répit pour les aidants familiaux du territoire."),
-                ("themes[]", "sante-des-aidants"), ("origin", "spontanee"), ("action", "send"),
-            ])
-            #expect(resident.lastStatus == .seeOther, "\(resident.lastBody.components(separatedBy: "<main").last!.prefix(1500))")
+            try await resident.postMultipart(
+                "/vitre/propositions/nouvelle",
+                [
+                    ("title", "Un répit pour les aidants"),
+                    ("body", "Des solutions de répit pour les aidants familiaux du territoire."),
+                    ("themes[]", "sante-des-aidants"), ("origin", "spontanee"), ("action", "send"),
+                ])
+            #expect(
+                resident.lastStatus == .seeOther,
+                "\(resident.lastBody.components(separatedBy: "<main").last!.prefix(1500))")
             let shown = try #require(resident.location)
             let proposal = try await resident.get(shown)
             #expect(proposal.contains("Santé des aidants"))
@@ -78,7 +93,10 @@ struct ThemesTests {
 
     @Test func onlyTheTerritorysCoordinatorsAndAdministratorsEditThemes() async throws {
         try await withDemoApp { app in
-            for email in ["habitant@vitre.example", "decideur@vitre.example", "partenaire@vitre.example", "coordination@broceliande.example"] {
+            for email in [
+                "habitant@vitre.example", "decideur@vitre.example", "partenaire@vitre.example",
+                "coordination@broceliande.example",
+            ] {
                 let browser = Browser(app)
                 try await browser.login(email)
                 try await browser.get("/vitre/themes")
@@ -96,6 +114,7 @@ struct ThemesTests {
 
     private func rows(_ app: Application) async throws -> Int {
         struct Count: Decodable { let n: Int }
-        return try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM territory_themes").first(decoding: Count.self)?.n ?? -1
+        return try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM territory_themes").first(
+            decoding: Count.self)?.n ?? -1
     }
 }

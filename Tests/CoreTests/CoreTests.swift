@@ -8,7 +8,10 @@ struct HTMLTests {
     @Test func interpolatedStringsAreEscaped() {
         let evil = "<script>alert('x')</script> & \"quotes\""
         let html: HTML = "<p title=\"\(evil)\">\(evil)</p>"
-        #expect(html.rendered == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</p>")
+        #expect(
+            html.rendered
+                == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</p>"
+        )
     }
 
     @Test func nestedHTMLIsInsertedAsIs() {
@@ -37,7 +40,8 @@ struct FormTests {
     @Test func errorIsNextToTheFieldAndDescribesIt() {
         var errors = FormErrors()
         errors.add("email", "Adresse invalide")
-        let field = Form.input(name: "email", label: "Adresse e-mail", value: "a<b", errors: errors, visit: visit, type: "email")
+        let field = Form.input(
+            name: "email", label: "Adresse e-mail", value: "a<b", errors: errors, visit: visit, type: "email")
         #expect(field.rendered.contains("<p class=\"field-error\" id=\"champ-email-erreur\">Adresse invalide</p>"))
         #expect(field.rendered.contains("aria-describedby=\"champ-email-erreur\""))
         #expect(field.rendered.contains("aria-invalid=\"true\""))
@@ -45,7 +49,9 @@ struct FormTests {
     }
 
     @Test func passwordsAreNeverSentBack() {
-        let field = Form.input(name: "password", label: "Mot de passe", value: "secret", errors: FormErrors(), visit: visit, type: "password")
+        let field = Form.input(
+            name: "password", label: "Mot de passe", value: "secret", errors: FormErrors(), visit: visit,
+            type: "password")
         #expect(!field.rendered.contains("secret"))
     }
 
@@ -85,23 +91,31 @@ struct ConfigTests {
         do {
             _ = try AppConfig.load(from: [
                 "AGORA_PORT": "99999", "DATABASE_URL": "mysql://x", "AGORA_BASE_URL": "ftp://a",
-                "SMTP_HOST": "mail.example.org", "SMTP_TLS": "maybe", "AGORA_SECRET_KEY": "short", "AGORA_ENV": "staging",
+                "SMTP_HOST": "mail.example.org", "SMTP_TLS": "maybe", "AGORA_SECRET_KEY": "short",
+                "AGORA_ENV": "staging",
             ])
             Issue.record("expected an error")
         } catch let error as AppConfig.Invalid {
             #expect(error.problems.count == 7)
             let text = error.description
-            for key in ["AGORA_PORT", "DATABASE_URL", "AGORA_BASE_URL", "SMTP_TLS", "SMTP_FROM", "AGORA_SECRET_KEY", "AGORA_ENV"] {
+            for key in [
+                "AGORA_PORT", "DATABASE_URL", "AGORA_BASE_URL", "SMTP_TLS", "SMTP_FROM", "AGORA_SECRET_KEY",
+                "AGORA_ENV",
+            ] {
                 #expect(text.contains(key), "missing \(key)")
             }
         } catch { Issue.record("unexpected \(error)") }
     }
 
     @Test func smtpSettingsAreTyped() throws {
-        let config = try AppConfig.load(from: ["SMTP_HOST": "127.0.0.1", "SMTP_PORT": "8025", "SMTP_TLS": "none", "SMTP_FROM": "a@example.org"])
+        let config = try AppConfig.load(from: [
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "8025", "SMTP_TLS": "none", "SMTP_FROM": "a@example.org",
+        ])
         #expect(config.smtp == AppConfig.SMTP(host: "127.0.0.1", port: 8025, from: "a@example.org", security: .none))
         #expect(!config.showsDevOutbox)
-        let production = try AppConfig.load(from: ["AGORA_ENV": "production", "AGORA_BASE_URL": "https://sante.example.org"])
+        let production = try AppConfig.load(from: [
+            "AGORA_ENV": "production", "AGORA_BASE_URL": "https://sante.example.org",
+        ])
         #expect(!production.showsDevOutbox)
         #expect(production.secureCookies)
     }
@@ -140,7 +154,9 @@ struct SecurityTests {
         let signedIn: Bool
         let roles: Set<Role>
         let expected: Bool
-        var testDescription: String { "\(access) signedIn=\(signedIn) roles=\(roles.map(\.rawValue).sorted()) → \(expected)" }
+        var testDescription: String {
+            "\(access) signedIn=\(signedIn) roles=\(roles.map(\.rawValue).sorted()) → \(expected)"
+        }
     }
 
     static let accessCases: [AccessCase] = [
@@ -198,8 +214,9 @@ struct HelperTests {
     }
 
     @Test func mailIsRFC5322WithEncodedSubjectAndNoHeaderInjection() throws {
-        let message = MailMessage(from: "agora@example.org", to: "jeanne@example.org", subject: "Évènement\r\nBcc: x@y.z",
-                                  body: "Bonjour\n.\nfin", date: Date(timeIntervalSince1970: 0), messageID: "<m@example.org>")
+        let message = MailMessage(
+            from: "agora@example.org", to: "jeanne@example.org", subject: "Évènement\r\nBcc: x@y.z",
+            body: "Bonjour\n.\nfin", date: Date(timeIntervalSince1970: 0), messageID: "<m@example.org>")
         let text = message.rendered()
         #expect(text.contains("Subject: =?UTF-8?B?"))
         #expect(!text.contains("\r\nBcc:"))
@@ -254,8 +271,13 @@ struct ByteSearchTests {
 @Suite("Typed days")
 struct TypedDayTests {
     @Test func onlyRealCalendarDaysPass() {
-        for good in ["2027-03-01", "2028-02-29", "2000-02-29", "2026-12-31"] { #expect(TextRule.isDay(good), "\(good)") }
-        for bad in ["2027-02-29", "1900-02-29", "2027-13-01", "2027-04-31", "2027-3-1", "27-03-01", "2027-03-01x", "", "aaaa-bb-cc"] {
+        for good in ["2027-03-01", "2028-02-29", "2000-02-29", "2026-12-31"] {
+            #expect(TextRule.isDay(good), "\(good)")
+        }
+        for bad in [
+            "2027-02-29", "1900-02-29", "2027-13-01", "2027-04-31", "2027-3-1", "27-03-01", "2027-03-01x", "",
+            "aaaa-bb-cc",
+        ] {
             #expect(!TextRule.isDay(bad), "\(bad)")
         }
         #expect(DateText.day(iso: "2027-03-01", lang: .fr) == "1er mars 2027")
@@ -266,8 +288,11 @@ struct TypedDayTests {
 @Suite("iCalendar")
 struct ICSTests {
     @Test func textIsEscapedAndLongLinesFolded() {
-        let event = ICS.Event(uid: "seance-1@agora", start: Date(timeIntervalSince1970: 1_800_000_000), end: Date(timeIntervalSince1970: 1_800_007_200),
-                              summary: "Séance; comité, santé", description: "Ligne 1\nLigne 2 " + String(repeating: "é", count: 60), location: "Mairie")
+        let event = ICS.Event(
+            uid: "seance-1@agora", start: Date(timeIntervalSince1970: 1_800_000_000),
+            end: Date(timeIntervalSince1970: 1_800_007_200),
+            summary: "Séance; comité, santé", description: "Ligne 1\nLigne 2 " + String(repeating: "é", count: 60),
+            location: "Mairie")
         let text = ICS.calendar([event], name: "Comité", now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
         #expect(text.contains("SUMMARY:Séance\\; comité\\, santé\r\n"))
@@ -311,12 +336,14 @@ struct QRCodeTests {
     }
 
     @Test func theSmallestVersionIsChosenAndTooLongIsRefused() throws {
-        #expect(try QRCode.encode("https://agora.example/q/7").version == 2) // 25 bytes: version 1-M holds 14
+        #expect(try QRCode.encode("https://agora.example/q/7").version == 2)  // 25 bytes: version 1-M holds 14
         #expect(try QRCode.encode(String(repeating: "a", count: 14)).version == 1)
         #expect(try QRCode.encode(String(repeating: "a", count: 15)).version == 2)
         #expect(throws: QRCode.Failure.tooLong) { try QRCode.encode(String(repeating: "a", count: 2400)) }
         let svg = try QRCode.encode("https://agora.example/q/7").svg(label: "Lien vers le questionnaire")
-        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 33 33\"") && svg.contains("aria-label=\"Lien vers le questionnaire\""))
+        #expect(
+            svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 33 33\"")
+                && svg.contains("aria-label=\"Lien vers le questionnaire\""))
     }
 }
 

@@ -5,18 +5,26 @@ import Testing
 struct ThemeListTests {
     @Test func builtinThemesKeepTheirBitsAndSlugs() {
         // Bits are stored in every room's masks: they never move.
-        #expect(Theme.access.bit == 1 && Theme.prevention.bit == 2 && Theme.information.bit == 1 << 9 && Theme.carePathways.bit == 1 << 10)
+        #expect(
+            Theme.access.bit == 1 && Theme.prevention.bit == 2 && Theme.information.bit == 1 << 9
+                && Theme.carePathways.bit == 1 << 10)
         #expect(Set(Theme.builtin.map(\.bit)).count == Theme.builtin.count)
         #expect(Theme(rawValue: "parcours-de-soins") == .carePathways)
         #expect(Theme(rawValue: "inconnu") == nil)
-        #expect(Theme.from(mask: Theme.access.bit | Theme.rights.bit).map(\.slug) == ["acces-aux-soins", "droits-des-patients"])
+        #expect(
+            Theme.from(mask: Theme.access.bit | Theme.rights.bit).map(\.slug) == [
+                "acces-aux-soins", "droits-des-patients",
+            ])
     }
 
     @Test func aTerritoryRenamesHidesAndAddsThemes() {
         let list = ThemeList.territory([
-            .init(slug: "jeunesse", labelFR: "Enfance et jeunesse", labelEN: nil, bitIndex: 4, hidden: false, position: 4),
+            .init(
+                slug: "jeunesse", labelFR: "Enfance et jeunesse", labelEN: nil, bitIndex: 4, hidden: false, position: 4),
             .init(slug: "handicap", labelFR: "Handicap", labelEN: nil, bitIndex: 8, hidden: true, position: 8),
-            .init(slug: "sante-des-aidants", labelFR: "Santé des aidants", labelEN: "Carers' health", bitIndex: 17, hidden: false, position: 17),
+            .init(
+                slug: "sante-des-aidants", labelFR: "Santé des aidants", labelEN: "Carers' health", bitIndex: 17,
+                hidden: false, position: 17),
             .init(slug: "addictions", labelFR: "Addictions", labelEN: nil, bitIndex: 16, hidden: false, position: 16),
             // A row whose bit is out of the territory's range is ignored rather than trusted.
             .init(slug: "bizarre", labelFR: "Bizarre", labelEN: nil, bitIndex: 3, hidden: false, position: 3),
@@ -30,7 +38,10 @@ struct ThemeListTests {
         // What is already filed under a hidden theme keeps it, in forms and on pages.
         #expect(list.offered(keeping: ["handicap"]).contains { $0.slug == "handicap" })
         #expect(list.from(mask: Theme.disability.bit | 1 << 17).map(\.slug) == ["handicap", "sante-des-aidants"])
-        #expect(list.parse(["sante-des-aidants", "inconnu", "prevention"]).map(\.slug) == ["prevention", "sante-des-aidants"])
+        #expect(
+            list.parse(["sante-des-aidants", "inconnu", "prevention"]).map(\.slug) == [
+                "prevention", "sante-des-aidants",
+            ])
         #expect(list.label("inconnu", .fr) == "inconnu")
         #expect(list.nextBit() == 18)
         #expect(list.fingerprint != ThemeList.builtin.fingerprint)

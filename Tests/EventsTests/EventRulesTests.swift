@@ -46,7 +46,7 @@ struct ParisTimeTests {
     }
 
     @Test func weekdaysAndText() throws {
-        #expect(ParisTime.weekday(year: 2026, month: 11, day: 23) == 0) // a Monday
+        #expect(ParisTime.weekday(year: 2026, month: 11, day: 23) == 0)  // a Monday
         #expect(ParisTime.longText(Self.utc("2027-03-01T17:30:00Z"), french: true) == "lundi 1er mars 2027, 18 h 30")
         #expect(LocalDateTime(day: "2027-02-29", time: "10:00") == nil)
         #expect(LocalDateTime(day: "2027-02-28", time: "24:00") == nil)
@@ -59,15 +59,22 @@ struct EventRuleTests {
     static let communes: Set<String> = ["35360", "35068"]
 
     static func fields(_ changes: [String: String] = [:]) -> [String: String] {
-        var base = ["kind": "forum", "title": "Forum santé", "description": "On parle de santé.", "day": "2027-03-28", "start_time": "14:00",
-                    "end_time": "16:00", "commune": "35360", "address": "2 rue de la Mairie", "capacity": "30"]
+        var base = [
+            "kind": "forum", "title": "Forum santé", "description": "On parle de santé.", "day": "2027-03-28",
+            "start_time": "14:00",
+            "end_time": "16:00", "commune": "35360", "address": "2 rue de la Mairie", "capacity": "30",
+        ]
         for (key, value) in changes { base[key] = value }
         return base
     }
 
-    static func parse(_ changes: [String: String], registered: Int = 0, kinds: [EventKind] = EventKind.allCases) -> Result<EventInput, FormErrorsBox> {
-        EventInput.parse(fields(changes), lists: ["access": ["plain-pied", "inconnu"], "themes": ["prevention"]], communes: communes, allowedKinds: kinds,
-                         registered: registered, now: now, lang: .fr)
+    static func parse(
+        _ changes: [String: String], registered: Int = 0, kinds: [EventKind] = EventKind.allCases
+    ) -> Result<EventInput, FormErrorsBox> {
+        EventInput.parse(
+            fields(changes), lists: ["access": ["plain-pied", "inconnu"], "themes": ["prevention"]], communes: communes,
+            allowedKinds: kinds,
+            registered: registered, now: now, lang: .fr)
     }
 
     static func errors(_ result: Result<EventInput, FormErrorsBox>) -> FormErrors {
@@ -77,23 +84,29 @@ struct EventRuleTests {
 
     @Test func aGoodEventIsReadInParisTime() throws {
         let input = try Self.parse([:]).get()
-        #expect(input.start == ISO8601DateFormatter().date(from: "2027-03-28T12:00:00Z")) // summer time that day
+        #expect(input.start == ISO8601DateFormatter().date(from: "2027-03-28T12:00:00Z"))  // summer time that day
         #expect(input.access == [.stepFree])
         #expect(input.themes == [.prevention])
     }
 
     @Test func badInputGetsAMessageNextToItsField() throws {
-        #expect(Self.errors(Self.parse(["day": "2026-01-10"]))["day"] == "Cette date est passée : choisissez un jour à venir.")
+        #expect(
+            Self.errors(Self.parse(["day": "2026-01-10"]))["day"]
+                == "Cette date est passée : choisissez un jour à venir.")
         #expect(Self.errors(Self.parse(["end_time": "13:00"]))["end_time"] == "La fin doit venir après le début.")
         #expect(Self.errors(Self.parse(["start_time": "02:30"]))["start_time"]?.contains("n'existe pas") == true)
         #expect(Self.errors(Self.parse(["capacity": "0"]))["capacity"] != nil)
-        #expect(Self.errors(Self.parse(["capacity": "10"], registered: 12))["capacity"] == "12 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
+        #expect(
+            Self.errors(Self.parse(["capacity": "10"], registered: 12))["capacity"]
+                == "12 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
         #expect(Self.errors(Self.parse(["commune": "", "address": ""]))["commune"]?.contains("lien en ligne") == true)
         #expect(Self.errors(Self.parse(["commune": "99999"]))["commune"] == "Choisissez une commune du territoire.")
         #expect(Self.errors(Self.parse(["online_url": "javascript:alert(1)"]))["online_url"] != nil)
         #expect(Self.errors(Self.parse(["title": ""]))["title"] != nil)
         #expect(Self.errors(Self.parse(["closes_on": "2027-04-01"]))["closes_on"] != nil)
-        #expect(Self.errors(Self.parse([:], kinds: [.workshop]))["kind"] == "Vous pouvez créer des ateliers participatifs seulement.")
+        #expect(
+            Self.errors(Self.parse([:], kinds: [.workshop]))["kind"]
+                == "Vous pouvez créer des ateliers participatifs seulement.")
     }
 
     @Test func onlineOnlyIsFine() throws {
@@ -111,12 +124,24 @@ struct EventRuleTests {
     }
 
     @Test func seatsAndTheWaitingList() throws {
-        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 9, capacity: 10) == .registered)
-        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 10, capacity: 10) == .waiting)
-        #expect(Seats.decide(status: .published, window: .open, alreadyRegistered: true, registered: 1, capacity: 10) == .refused(.alreadyRegistered))
-        #expect(Seats.decide(status: .published, window: .closed, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.closed))
-        #expect(Seats.decide(status: .draft, window: .open, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.notPublished))
-        #expect(Seats.decide(status: .cancelled, window: .open, alreadyRegistered: false, registered: 1, capacity: 10) == .refused(.notPublished))
+        #expect(
+            Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 9, capacity: 10)
+                == .registered)
+        #expect(
+            Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 10, capacity: 10)
+                == .waiting)
+        #expect(
+            Seats.decide(status: .published, window: .open, alreadyRegistered: true, registered: 1, capacity: 10)
+                == .refused(.alreadyRegistered))
+        #expect(
+            Seats.decide(status: .published, window: .closed, alreadyRegistered: false, registered: 1, capacity: 10)
+                == .refused(.closed))
+        #expect(
+            Seats.decide(status: .draft, window: .open, alreadyRegistered: false, registered: 1, capacity: 10)
+                == .refused(.notPublished))
+        #expect(
+            Seats.decide(status: .cancelled, window: .open, alreadyRegistered: false, registered: 1, capacity: 10)
+                == .refused(.notPublished))
         #expect(Seats.promotions(registered: 9, capacity: 10, waiting: 3) == 1)
         #expect(Seats.promotions(registered: 5, capacity: 10, waiting: 3) == 3)
         #expect(Seats.promotions(registered: 10, capacity: 10, waiting: 3) == 0)
@@ -128,7 +153,8 @@ struct EventRuleTests {
         #expect(EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 2, createdBy: 2, kind: .workshop))
         #expect(!EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 3, createdBy: 2, kind: .workshop))
         #expect(!EventsPolicy.manages(rolesHere: [.patientPartner], viewerID: 2, createdBy: 2, kind: .forum))
-        #expect(!EventsPolicy.manages(rolesHere: [.resident, .decisionMaker], viewerID: 2, createdBy: 2, kind: .workshop))
+        #expect(
+            !EventsPolicy.manages(rolesHere: [.resident, .decisionMaker], viewerID: 2, createdBy: 2, kind: .workshop))
         #expect(EventsPolicy.kinds(rolesHere: [.patientPartner]) == [.workshop])
     }
 }
@@ -145,18 +171,19 @@ struct DistanceAndMonthTests {
     }
 
     @Test func communesNearVitre() throws {
-        let near = try #require(Distance.communes(within: 10, of: "35360", among: ["35360", "35006", "35068", "35211"]))
-        #expect(near.contains("35360") && near.contains("35006")) // Argentré-du-Plessis, about 8 km
-        #expect(!near.contains("35068") && !near.contains("35211")) // Châteaubourg ~15 km, Paimpont ~70 km
+        let near = try #require(
+            Distance.communes(within: 10, of: "35360", among: ["35360", "35006", "35068", "35211"]))
+        #expect(near.contains("35360") && near.contains("35006"))  // Argentré-du-Plessis, about 8 km
+        #expect(!near.contains("35068") && !near.contains("35211"))  // Châteaubourg ~15 km, Paimpont ~70 km
         #expect(Distance.communes(within: 10, of: "00000", among: ["35360"]) == nil)
     }
 
     @Test func monthGrid() throws {
-        let march = MonthGrid(year: 2027, month: 3) // starts on a Monday, 31 days
+        let march = MonthGrid(year: 2027, month: 3)  // starts on a Monday, 31 days
         #expect(march.weeks.first?.first == 1)
         #expect(march.weeks.count == 5)
         #expect(march.weeks.last == [29, 30, 31, nil, nil, nil, nil])
-        let february = MonthGrid(year: 2026, month: 2) // starts on a Sunday
+        let february = MonthGrid(year: 2026, month: 2)  // starts on a Sunday
         #expect(february.weeks.first == [nil, nil, nil, nil, nil, nil, 1])
         #expect(MonthGrid(year: 2026, month: 12).next == (2027, 1))
         #expect(MonthGrid(year: 2027, month: 1).previous == (2026, 12))
@@ -182,7 +209,8 @@ struct LiveRuleTests {
         #expect(try LiveRules.pollOptions("Oui\n\nNon\n", lang: .fr).get() == ["Oui", "Non"])
         #expect((try? LiveRules.pollOptions("Oui", lang: .fr).get()) == nil)
         #expect((try? LiveRules.pollOptions("Oui\noui", lang: .fr).get()) == nil)
-        #expect(try LiveRules.idea("  <b>Un bus</b> ", lang: .fr).get() == "<b>Un bus</b>") // escaped when shown, not here
+        // escaped when shown, not here
+        #expect(try LiveRules.idea("  <b>Un bus</b> ", lang: .fr).get() == "<b>Un bus</b>")
         #expect((try? LiveRules.idea(String(repeating: "a", count: 281), lang: .fr).get()) == nil)
     }
 
@@ -191,12 +219,20 @@ struct LiveRuleTests {
         let key = LiveRules.limiterKey(participant: "abc")
         let start = Date()
         for second in 0..<LiveRules.limit {
-            #expect(limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(Double(second))))
+            #expect(
+                limiter.allows(
+                    key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(Double(second))
+                ))
             limiter.record(key, now: start.addingTimeInterval(Double(second)))
         }
-        #expect(!limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
-        #expect(limiter.allows(LiveRules.limiterKey(participant: "other"), limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
-        #expect(limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(61)))
+        #expect(
+            !limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(10)))
+        #expect(
+            limiter.allows(
+                LiveRules.limiterKey(participant: "other"), limit: LiveRules.limit, window: LiveRules.window,
+                now: start.addingTimeInterval(10)))
+        #expect(
+            limiter.allows(key, limit: LiveRules.limit, window: LiveRules.window, now: start.addingTimeInterval(61)))
     }
 }
 
@@ -209,60 +245,113 @@ struct FeedbackReminderRulesTests {
         #expect(path == "/vitre/questionnaires/12/repondre?evenement=7")
         #expect(FeedbackLink.questionnaireID(in: path, slug: "vitre") == 12)
         #expect(FeedbackLink.questionnaireID(in: path, slug: "broceliande") == nil)
-        #expect(FeedbackLink.questionnaireID(in: "/vitre/questionnaires/3", slug: "vitre") == nil) // an old pasted address
+        // an old pasted address
+        #expect(FeedbackLink.questionnaireID(in: "/vitre/questionnaires/3", slug: "vitre") == nil)
         #expect(FeedbackLink.questionnaireID(in: "/vitre/questionnaires/x/repondre", slug: "vitre") == nil)
         #expect(FeedbackLink.questionnaireID(in: nil, slug: "vitre") == nil)
     }
 
     @Test func theQuestionnaireIsSentOnlyAfterTheEventToSomeoneWhoCame() {
         let start = Self.utc("2027-03-10T17:00:00Z")
-        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 3, now: start.addingTimeInterval(-60))?.fr.contains("pas encore commencé") == true)
-        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 0, now: start.addingTimeInterval(3600))?.fr.contains("Personne n'a encore été accueilli") == true)
-        #expect(FeedbackLink.refusal(start: start, status: .cancelled, attended: 2, now: start.addingTimeInterval(3600)) != nil)
-        #expect(FeedbackLink.refusal(start: start, status: .published, attended: 1, now: start.addingTimeInterval(60)) == nil) // started: it may be sent
+        #expect(
+            FeedbackLink.refusal(start: start, status: .published, attended: 3, now: start.addingTimeInterval(-60))?.fr
+                .contains("pas encore commencé") == true)
+        #expect(
+            FeedbackLink.refusal(start: start, status: .published, attended: 0, now: start.addingTimeInterval(3600))?.fr
+                .contains("Personne n'a encore été accueilli") == true)
+        #expect(
+            FeedbackLink.refusal(start: start, status: .cancelled, attended: 2, now: start.addingTimeInterval(3600))
+                != nil)
+        #expect(
+            FeedbackLink.refusal(start: start, status: .published, attended: 1, now: start.addingTimeInterval(60))
+                == nil)  // started: it may be sent
     }
 
     @Test func aReminderIsDueTheDayBeforeButNotJustAfterRegistering() {
-        let start = Self.utc("2027-03-10T17:00:00Z") // 18:00 in Paris
+        let start = Self.utc("2027-03-10T17:00:00Z")  // 18:00 in Paris
         let now = Self.utc("2027-03-09T18:00:00Z")
         #expect(ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: now))
         // Registered 8 hours before the start: the confirmation had it all.
-        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-10T09:00:00Z"), now: Self.utc("2027-03-10T09:05:00Z")))
+        #expect(
+            !ReminderRule.due(
+                start: start, toldAt: Self.utc("2027-03-10T09:00:00Z"), now: Self.utc("2027-03-10T09:05:00Z")))
         // Exactly 12 hours before still gets one; 11 h 59 does not.
-        #expect(ReminderRule.due(start: start, toldAt: start.addingTimeInterval(-12 * 3600), now: start.addingTimeInterval(-12 * 3600 + 60)))
-        #expect(!ReminderRule.due(start: start, toldAt: start.addingTimeInterval(-12 * 3600 + 60), now: start.addingTimeInterval(-12 * 3600 + 120)))
+        #expect(
+            ReminderRule.due(
+                start: start, toldAt: start.addingTimeInterval(-12 * 3600),
+                now: start.addingTimeInterval(-12 * 3600 + 60)))
+        #expect(
+            !ReminderRule.due(
+                start: start, toldAt: start.addingTimeInterval(-12 * 3600 + 60),
+                now: start.addingTimeInterval(-12 * 3600 + 120)))
         // Too early (more than 30 hours before), or already started.
-        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(-31 * 3600)))
-        #expect(!ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(60)))
+        #expect(
+            !ReminderRule.due(
+                start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(-31 * 3600)))
+        #expect(
+            !ReminderRule.due(start: start, toldAt: Self.utc("2027-03-01T10:00:00Z"), now: start.addingTimeInterval(60))
+        )
     }
 
     @Test func theReminderSaysTomorrowOnlyWhenItIsTomorrowInParis() {
-        let start = Self.utc("2027-03-10T17:00:00Z") // Wednesday 10 March, 18:00 in Paris
+        let start = Self.utc("2027-03-10T17:00:00Z")  // Wednesday 10 March, 18:00 in Paris
         #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-09T15:00:00Z"), french: true) == "demain")
         #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-09T15:00:00Z"), french: false) == "tomorrow")
         #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-10T06:00:00Z"), french: true) == "aujourd'hui")
         // 23:30 UTC on the 8th is already the 9th in Paris: tomorrow, not the day after.
         #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-08T23:30:00Z"), french: true) == "demain")
         // 22:30 UTC on the 8th is still the 8th in Paris: two days ahead, so the date.
-        #expect(ReminderRule.day(start: start, now: Self.utc("2027-03-08T22:30:00Z"), french: true) == "le mercredi 10 mars")
+        #expect(
+            ReminderRule.day(start: start, now: Self.utc("2027-03-08T22:30:00Z"), french: true) == "le mercredi 10 mars"
+        )
         // Summer time: 00:30 in Paris on 1 July is 22:30 UTC on 30 June.
-        #expect(ReminderRule.day(start: Self.utc("2027-07-01T16:00:00Z"), now: Self.utc("2027-06-30T22:30:00Z"), french: true) == "aujourd'hui")
+        #expect(
+            ReminderRule.day(
+                start: Self.utc("2027-07-01T16:00:00Z"), now: Self.utc("2027-06-30T22:30:00Z"), french: true)
+                == "aujourd'hui")
     }
 
     @Test func theSamePersonByNameAndPhone() {
-        #expect(SamePerson.matches(name: "Germaine  Test", phone: "06 12 34 56 78", name: " germaine test", phone: "0612345678"))
-        #expect(SamePerson.matches(name: "Germaine Test", phone: "+33 6 12 34 56 78", name: "GERMAINE TEST", phone: "06.12.34.56.78"))
-        #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germain Test", phone: "06 12 34 56 78"))
-        #expect(!SamePerson.matches(name: "Germaine Test", phone: "06 12 34 56 78", name: "Germaine Test", phone: "06 12 34 56 79"))
+        #expect(
+            SamePerson.matches(
+                name: "Germaine  Test", phone: "06 12 34 56 78", name: " germaine test", phone: "0612345678"))
+        #expect(
+            SamePerson.matches(
+                name: "Germaine Test", phone: "+33 6 12 34 56 78", name: "GERMAINE TEST", phone: "06.12.34.56.78"))
+        #expect(
+            !SamePerson.matches(
+                name: "Germaine Test", phone: "06 12 34 56 78", name: "Germain Test", phone: "06 12 34 56 78"))
+        #expect(
+            !SamePerson.matches(
+                name: "Germaine Test", phone: "06 12 34 56 78", name: "Germaine Test", phone: "06 12 34 56 79"))
         // The stored key (one indexed lookup) agrees with the rule.
-        #expect(SamePerson.key(name: "Germaine  Test", phone: "+33 6 12 34 56 78") == SamePerson.key(name: " germaine test", phone: "06.12.34.56.78"))
+        #expect(
+            SamePerson.key(name: "Germaine  Test", phone: "+33 6 12 34 56 78")
+                == SamePerson.key(name: " germaine test", phone: "06.12.34.56.78"))
         #expect(SamePerson.key(name: "Germaine Test", phone: "0612345678") == "germaine test|0612345678")
-        #expect(SamePerson.key(name: "Germaine Test", phone: "pas de numéro") == nil && SamePerson.key(name: "Germaine Test", phone: nil) == nil)
+        #expect(
+            SamePerson.key(name: "Germaine Test", phone: "pas de numéro") == nil
+                && SamePerson.key(name: "Germaine Test", phone: nil) == nil)
         #expect(!SamePerson.matches(name: "Germaine Test", phone: nil, name: "Germaine Test", phone: nil))
         #expect(SamePerson.phoneDigits("0033 6 12 34 56 78") == "0612345678")
     }
 
     @Test func capacityRefusalNamesTheCount() {
-        #expect(EventInput.capacityBelow(4).fr == "4 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
+        #expect(
+            EventInput.capacityBelow(4).fr
+                == "4 personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.")
+    }
+}
+
+@Suite("Stored vocabularies")
+struct StoredVocabularyTests {
+    /// `events.access_mask` keeps its meaning only while every feature keeps its bit.
+    @Test func everyAccessFeatureBitIsPinned() {
+        let pinned: [AccessFeature: Int] = [
+            .stepFree: 0, .hearingLoop: 1, .signLanguage: 2, .easyRead: 3, .transport: 4,
+        ]
+        #expect(Dictionary(uniqueKeysWithValues: AccessFeature.allCases.map { ($0, $0.bitPosition) }) == pinned)
+        #expect(AccessFeature.mask([.stepFree, .transport]) == 0b1_0001)
+        #expect(AccessFeature.from(mask: 0b1_0001) == [.stepFree, .transport])
     }
 }

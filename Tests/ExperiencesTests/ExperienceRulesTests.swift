@@ -34,8 +34,12 @@ struct CallWindowTests {
     }
 
     @Test func theSentenceSaysPlainlyHowManyDaysAreLeft() {
-        #expect(window.sentence(at: paris(2019, 5, 29), lang: .fr) == "Encore 2 jours pour participer, jusqu'au 31 mai 2019 inclus")
-        #expect(window.sentence(at: paris(2019, 5, 30), lang: .fr) == "Encore 1 jour pour participer, jusqu'au 31 mai 2019 inclus")
+        #expect(
+            window.sentence(at: paris(2019, 5, 29), lang: .fr)
+                == "Encore 2 jours pour participer, jusqu'au 31 mai 2019 inclus")
+        #expect(
+            window.sentence(at: paris(2019, 5, 30), lang: .fr)
+                == "Encore 1 jour pour participer, jusqu'au 31 mai 2019 inclus")
         #expect(window.sentence(at: paris(2019, 5, 31), lang: .fr).hasPrefix("Dernier jour"))
         #expect(window.sentence(at: paris(2019, 6, 2), lang: .fr) == "Appel clos depuis le 31 mai 2019")
         #expect(window.sentence(at: paris(2019, 6, 2), lang: .en) == "Call closed on May 31, 2019")
@@ -59,7 +63,7 @@ struct StatusTests {
         #expect(ExperienceStatus.transition(from: .remarkable, to: .published))
         #expect(ExperienceStatus.transition(from: .notSelected, to: .published))
         #expect(!ExperienceStatus.transition(from: .submitted, to: .published))
-        #expect(!ExperienceStatus.transition(from: .draft, to: .underReview)) // only its authors send a draft
+        #expect(!ExperienceStatus.transition(from: .draft, to: .underReview))  // only its authors send a draft
         #expect(!ExperienceStatus.transition(from: .published, to: .underReview))
         #expect(ExperienceStatus.allCases.allSatisfy { !$0.next.contains($0) })
     }
@@ -74,7 +78,10 @@ struct StatusTests {
 
 @Suite("Review grid, ranking, disagreement")
 struct ReviewTests {
-    let grid = ReviewGrid(criteria: [Criterion(id: 1, label: "Participation", weight: 3), Criterion(id: 2, label: "Résultats", weight: 1)], maxScore: 4)
+    let grid = ReviewGrid(
+        criteria: [
+            Criterion(id: 1, label: "Participation", weight: 3), Criterion(id: 2, label: "Résultats", weight: 1),
+        ], maxScore: 4)
 
     @Test func theWeightedScoreIsOutOf100() {
         #expect(grid.weightedScore([1: 4, 2: 4]) == 100)
@@ -88,13 +95,23 @@ struct ReviewTests {
         guard case .failure(let box) = bad else { Issue.record("accepted 5 on a 0–4 grid"); return }
         #expect(box.errors["score-1"] == "La note de « Participation » doit être un nombre entier de 0 à 4.")
         for value in ["-1", "2.5", "deux", "99999999999999999999"] {
-            guard case .failure = grid.validate(fields: ["score-1": value, "score-2": "2"], lang: .fr) else { Issue.record("accepted \(value)"); return }
+            guard case .failure = grid.validate(fields: ["score-1": value, "score-2": "2"], lang: .fr) else {
+                Issue.record("accepted \(value)"); return
+            }
         }
-        guard case .failure(let missing) = grid.validate(fields: ["score-1": "2"], lang: .fr) else { Issue.record("accepted a missing score"); return }
+        guard case .failure(let missing) = grid.validate(fields: ["score-1": "2"], lang: .fr) else {
+            Issue.record("accepted a missing score"); return
+        }
         #expect(missing.errors["score-2"] != nil)
-        guard case .failure(let foreign) = grid.validate(fields: ["score-1": "2", "score-2": "2", "score-77": "4"], lang: .fr) else { Issue.record("accepted another call's criterion"); return }
+        guard
+            case .failure(let foreign) = grid.validate(
+                fields: ["score-1": "2", "score-2": "2", "score-77": "4"], lang: .fr)
+        else { Issue.record("accepted another call's criterion"); return }
         #expect(foreign.errors["grid"] != nil)
-        guard case .success(let ok) = grid.validate(fields: ["score-1": "4", "score-2": "0", "comment-1": "Très bien"], lang: .fr) else { Issue.record("refused a valid review"); return }
+        guard
+            case .success(let ok) = grid.validate(
+                fields: ["score-1": "4", "score-2": "0", "comment-1": "Très bien"], lang: .fr)
+        else { Issue.record("refused a valid review"); return }
         #expect(ok.scores == [1: 4, 2: 0])
         #expect(ok.comments[1] == "Très bien")
     }
@@ -129,42 +146,60 @@ struct ReviewTests {
             ReviewSummary(submissionID: 4, scores: [80, 90], required: 2),
             ReviewSummary(submissionID: 5, scores: [85, 85], required: 2),
         ]).map(\.submissionID)
-        #expect(ranked == [4, 5, 3, 2, 1]) // 85 = 85: the oldest first
+        #expect(ranked == [4, 5, 3, 2, 1])  // 85 = 85: the oldest first
     }
 }
 
 @Suite("Forms")
 struct FormTests {
     static let complete: [String: String] = [
-        "title": "Café des aidants", "summary": "Un café mensuel.", "context": "communes-quartiers", "level": "co-construction",
-        "objectives": "Rompre l'isolement.", "actions": "Des rencontres.", "results": "120 aidants.", "evaluation": "Questionnaire.",
-        "lessons": "Le lieu compte.", "region": "53", "start_year": "2019", "contact_name": "Monique", "contact_email": "Monique@Exemple.fr",
+        "title": "Café des aidants", "summary": "Un café mensuel.", "context": "communes-quartiers",
+        "level": "co-construction",
+        "objectives": "Rompre l'isolement.", "actions": "Des rencontres.", "results": "120 aidants.",
+        "evaluation": "Questionnaire.",
+        "lessons": "Le lieu compte.", "region": "53", "start_year": "2019", "contact_name": "Monique",
+        "contact_email": "Monique@Exemple.fr",
     ]
     static let multi = ["participants": ["usagers"], "themes": ["bien-vieillir"]]
 
     @Test func aDraftNeedsOnlyATitle() {
-        guard case .success(let input) = ExperienceInput.validate(fields: ["title": " Mon brouillon "], multi: [:], sending: false, currentYear: 2026, lang: .fr) else {
+        guard
+            case .success(let input) = ExperienceInput.validate(
+                fields: ["title": " Mon brouillon "], multi: [:], sending: false, currentYear: 2026, lang: .fr)
+        else {
             Issue.record("a draft with a title was refused"); return
         }
         #expect(input.title == "Mon brouillon")
-        guard case .failure(let box) = ExperienceInput.validate(fields: [:], multi: [:], sending: false, currentYear: 2026, lang: .fr) else { Issue.record("no title"); return }
+        guard
+            case .failure(let box) = ExperienceInput.validate(
+                fields: [:], multi: [:], sending: false, currentYear: 2026, lang: .fr)
+        else { Issue.record("no title"); return }
         #expect(box.errors["title"] == "Donnez un titre à votre expérience.")
     }
 
     @Test func sendingNeedsEveryFieldWithAFrenchMessageEach() {
-        guard case .failure(let box) = ExperienceInput.validate(fields: ["title": "Titre"], multi: [:], sending: true, currentYear: 2026, lang: .fr) else {
+        guard
+            case .failure(let box) = ExperienceInput.validate(
+                fields: ["title": "Titre"], multi: [:], sending: true, currentYear: 2026, lang: .fr)
+        else {
             Issue.record("sent without the fields"); return
         }
-        for field in ["summary", "context", "level", "participants", "objectives", "actions", "results", "evaluation", "lessons", "region", "start_year", "themes", "contact_name", "contact_email"] {
+        for field in [
+            "summary", "context", "level", "participants", "objectives", "actions", "results", "evaluation", "lessons",
+            "region", "start_year", "themes", "contact_name", "contact_email",
+        ] {
             #expect(box.errors[field] != nil, "\(field) not required")
         }
         #expect(box.errors["context"] == "Choisissez le contexte de l'expérience.")
-        guard case .success(let input) = ExperienceInput.validate(fields: Self.complete, multi: Self.multi, sending: true, currentYear: 2026, lang: .fr) else {
+        guard
+            case .success(let input) = ExperienceInput.validate(
+                fields: Self.complete, multi: Self.multi, sending: true, currentYear: 2026, lang: .fr)
+        else {
             Issue.record("a complete submission was refused"); return
         }
         #expect(input.context == .communes && input.level == .coConstruction && input.region == .bretagne)
         #expect(input.contactEmail == "monique@exemple.fr")
-        #expect(input.contactPublic == false) // never public unless ticked
+        #expect(input.contactPublic == false)  // never public unless ticked
     }
 
     @Test func tamperedValuesAreRefused() {
@@ -172,7 +207,11 @@ struct FormTests {
         fields["context"] = "hopital'); DROP TABLE experiences;--"
         fields["start_year"] = "3000"
         fields["participant_count"] = "beaucoup"
-        guard case .failure(let box) = ExperienceInput.validate(fields: fields, multi: ["participants": ["martiens"], "themes": ["bien-vieillir"]], sending: true, currentYear: 2026, lang: .fr) else {
+        guard
+            case .failure(let box) = ExperienceInput.validate(
+                fields: fields, multi: ["participants": ["martiens"], "themes": ["bien-vieillir"]], sending: true,
+                currentYear: 2026, lang: .fr)
+        else {
             Issue.record("accepted tampered values"); return
         }
         #expect(box.errors["context"] == "Choisissez dans la liste.")
@@ -183,18 +222,27 @@ struct FormTests {
 
     @Test func aCallNeedsAGridAndEnoughReviewers() {
         let today = Day("2026-01-10")!
-        let fields = ["title": "Appel", "body": "Texte", "opens_on": "2026-01-15", "closes_on": "2026-05-31", "reviewers": "a@x.fr\nb@x.fr",
-                      "criteria": "Participation ; 3\nRésultats", "max_score": "4", "required_reviews": "2"]
-        guard case .success(let input) = CallInput.validate(fields: fields, national: true, today: today, lang: .fr) else { Issue.record("refused a good call"); return }
+        let fields = [
+            "title": "Appel", "body": "Texte", "opens_on": "2026-01-15", "closes_on": "2026-05-31",
+            "reviewers": "a@x.fr\nb@x.fr",
+            "criteria": "Participation ; 3\nRésultats", "max_score": "4", "required_reviews": "2",
+        ]
+        guard case .success(let input) = CallInput.validate(fields: fields, national: true, today: today, lang: .fr)
+        else { Issue.record("refused a good call"); return }
         #expect(input.criteria.map(\.weight) == [3, 1])
         #expect(input.reviewerEmails == ["a@x.fr", "b@x.fr"])
         var bad = fields
-        bad["reviewers"] = "a@x.fr"; bad["criteria"] = "Participation ; 9"; bad["closes_on"] = "2026-01-01"; bad["max_score"] = "1"
-        guard case .failure(let box) = CallInput.validate(fields: bad, national: true, today: today, lang: .fr) else { Issue.record("accepted a bad call"); return }
+        bad["reviewers"] = "a@x.fr"; bad["criteria"] = "Participation ; 9"; bad["closes_on"] = "2026-01-01";
+        bad["max_score"] = "1"
+        guard case .failure(let box) = CallInput.validate(fields: bad, national: true, today: today, lang: .fr) else {
+            Issue.record("accepted a bad call"); return
+        }
         #expect(box.errors["criteria"] != nil && box.errors["closes_on"] != nil && box.errors["max_score"] != nil)
         bad = fields
         bad["reviewers"] = "a@x.fr"
-        guard case .failure(let few) = CallInput.validate(fields: bad, national: true, today: today, lang: .fr) else { Issue.record("two reviews with one reviewer"); return }
+        guard case .failure(let few) = CallInput.validate(fields: bad, national: true, today: today, lang: .fr) else {
+            Issue.record("two reviews with one reviewer"); return
+        }
         #expect(few.errors["reviewers"] != nil)
     }
 }
@@ -212,8 +260,26 @@ struct MiscTests {
 
     @Test func masksRoundTrip() {
         let mask = Mask.of([Population.elderly, .parents])
+        #expect(mask == 0b0100_0001)
         #expect(Mask.values(mask, Population.self) == [.elderly, .parents])
         #expect(Mask.values(0, Population.self).isEmpty)
+        #expect(Mask.values(1 << 40, Population.self).isEmpty, "a bit no case names is ignored")
+    }
+
+    /// Stored masks keep their meaning only while every case keeps its bit: this table is the
+    /// stored data's contract, and a change to a position must fail here.
+    @Test func everyStoredBitIsPinned() {
+        let participants: [Participant: Int] = [.users: 0, .representatives: 1, .professionals: 2, .organisations: 3]
+        let populations: [Population: Int] = [
+            .elderly: 0, .youth: 1, .disability: 2, .chronic: 3, .mental: 4, .precarious: 5, .parents: 6, .everyone: 7,
+        ]
+        let themes: [ExperienceTheme: Int] = [
+            .access: 0, .prevention: 1, .pathway: 2, .rights: 3, .education: 4, .quality: 5, .information: 6,
+            .ageing: 7,
+        ]
+        #expect(Dictionary(uniqueKeysWithValues: Participant.allCases.map { ($0, $0.bitPosition) }) == participants)
+        #expect(Dictionary(uniqueKeysWithValues: Population.allCases.map { ($0, $0.bitPosition) }) == populations)
+        #expect(Dictionary(uniqueKeysWithValues: ExperienceTheme.allCases.map { ($0, $0.bitPosition) }) == themes)
     }
 
     @Test func figuresCountSubmissionsNotDrafts() {
@@ -230,10 +296,14 @@ struct MiscTests {
     }
 
     @Test func organisersAreTheTerritorysStaffOrTheNationalOrganisers() {
-        #expect(ExperiencesPolicy.organises(national: false, isNationalOrganiser: false, rolesInCallTerritory: [.coordinator]))
-        #expect(!ExperiencesPolicy.organises(national: false, isNationalOrganiser: true, rolesInCallTerritory: [.resident]))
+        #expect(
+            ExperiencesPolicy.organises(
+                national: false, isNationalOrganiser: false, rolesInCallTerritory: [.coordinator]))
+        #expect(
+            !ExperiencesPolicy.organises(national: false, isNationalOrganiser: true, rolesInCallTerritory: [.resident]))
         #expect(ExperiencesPolicy.organises(national: true, isNationalOrganiser: true, rolesInCallTerritory: []))
-        #expect(!ExperiencesPolicy.organises(national: true, isNationalOrganiser: false, rolesInCallTerritory: [.admin]))
+        #expect(
+            !ExperiencesPolicy.organises(national: true, isNationalOrganiser: false, rolesInCallTerritory: [.admin]))
         #expect(!ExperiencesPolicy.mayAnswer(audience: .members, national: false, rolesInCallTerritory: []))
         #expect(ExperiencesPolicy.mayAnswer(audience: .members, national: false, rolesInCallTerritory: [.resident]))
         #expect(ExperiencesPolicy.mayAnswer(audience: .members, national: true, rolesInCallTerritory: []))
@@ -243,10 +313,16 @@ struct MiscTests {
 @Suite("Attachments")
 struct AttachmentTests {
     @Test func filesAreCheckedByContentAndSize() {
-        guard case .success(let pdf) = AttachmentCheck.check(Array("%PDF-1.7".utf8), filename: "../bilan final.exe") else { Issue.record("refused a PDF"); return }
+        guard case .success(let pdf) = AttachmentCheck.check(Array("%PDF-1.7".utf8), filename: "../bilan final.exe")
+        else { Issue.record("refused a PDF"); return }
         #expect(pdf.kind == .pdf && pdf.name == "bilan final.pdf")
-        guard case .failure(.notAllowed) = AttachmentCheck.check(Array("MZ\u{90}".utf8), filename: "photo.jpg") else { Issue.record("accepted an executable"); return }
-        guard case .failure(.tooLarge) = AttachmentCheck.check([0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0, count: AttachmentCheck.maxBytes), filename: "a.jpg") else {
+        guard case .failure(.notAllowed) = AttachmentCheck.check(Array("MZ\u{90}".utf8), filename: "photo.jpg") else {
+            Issue.record("accepted an executable"); return
+        }
+        guard
+            case .failure(.tooLarge) = AttachmentCheck.check(
+                [0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0, count: AttachmentCheck.maxBytes), filename: "a.jpg")
+        else {
             Issue.record("accepted more than 5 MB"); return
         }
     }

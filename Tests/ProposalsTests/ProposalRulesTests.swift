@@ -15,20 +15,24 @@ struct LifecycleTests {
     }
 
     @Test func refusingNeedsAReasonAndAnsweringNeedsAText() {
-        let refused = StatusChangeInput.validate(fields: ["status": "not_accepted", "answer": "non"], from: .underStudy, lang: .fr)
+        let refused = StatusChangeInput.validate(
+            fields: ["status": "not_accepted", "answer": "non"], from: .underStudy, lang: .fr)
         guard case .failure(let box) = refused else { Issue.record("a refusal without reason passed"); return }
         #expect(box.errors["answer"]?.contains("raison") == true)
 
-        let accepted = StatusChangeInput.validate(fields: ["status": "accepted", "answer": ""], from: .received, lang: .fr)
+        let accepted = StatusChangeInput.validate(
+            fields: ["status": "accepted", "answer": ""], from: .received, lang: .fr)
         guard case .failure(let box2) = accepted else { Issue.record("an answer without text passed"); return }
         #expect(box2.errors["answer"] != nil)
 
-        let study = StatusChangeInput.validate(fields: ["status": "under_study", "answer": ""], from: .received, lang: .fr)
+        let study = StatusChangeInput.validate(
+            fields: ["status": "under_study", "answer": ""], from: .received, lang: .fr)
         #expect((try? study.get())?.to == .underStudy)
     }
 
     @Test func aStatusNotReachableFromTheCurrentOneIsRefusedInFrench() {
-        let result = StatusChangeInput.validate(fields: ["status": "done", "answer": "c'est fait"], from: .received, lang: .fr)
+        let result = StatusChangeInput.validate(
+            fields: ["status": "done", "answer": "c'est fait"], from: .received, lang: .fr)
         guard case .failure(let box) = result else { Issue.record("received → done passed"); return }
         #expect(box.errors["status"] == "Une proposition « Reçue » ne peut pas passer à « Réalisée ».")
         let unknown = StatusChangeInput.validate(fields: ["status": "draft"], from: .received, lang: .fr)
@@ -39,19 +43,25 @@ struct LifecycleTests {
 @Suite("Proposal form")
 struct ProposalInputTests {
     static let communes: Set<String> = ["35360", "35006"]
-    static let good: [String: String] = ["title": "Un bus le mardi", "body": "Un petit bus le mardi matin vers la maison de santé.", "origin": "spontanee"]
+    static let good: [String: String] = [
+        "title": "Un bus le mardi", "body": "Un petit bus le mardi matin vers la maison de santé.",
+        "origin": "spontanee",
+    ]
 
     @Test func aGoodProposalPasses() throws {
-        let input = try ProposalInput.validate(fields: Self.good, multi: ["themes": ["mobilite"], "communes": ["35360", "35360"]],
-                                               allowedCommunes: Self.communes, lang: .fr).get()
+        let input = try ProposalInput.validate(
+            fields: Self.good, multi: ["themes": ["mobilite"], "communes": ["35360", "35360"]],
+            allowedCommunes: Self.communes, lang: .fr
+        ).get()
         #expect(input.themes == [.mobility])
         #expect(input.communes == ["35360"])
         #expect(!input.asDraft)
     }
 
     @Test func everyProblemIsReportedByField() {
-        let result = ProposalInput.validate(fields: ["title": String(repeating: "a", count: 121), "body": "court", "origin": "ailleurs"],
-                                            multi: ["themes": ["inconnu"], "communes": ["75056"]], allowedCommunes: Self.communes, lang: .fr)
+        let result = ProposalInput.validate(
+            fields: ["title": String(repeating: "a", count: 121), "body": "court", "origin": "ailleurs"],
+            multi: ["themes": ["inconnu"], "communes": ["75056"]], allowedCommunes: Self.communes, lang: .fr)
         guard case .failure(let box) = result else { Issue.record("bad input passed"); return }
         #expect(Set(box.errors.fields) == ["title", "body", "themes", "communes", "origin"])
         #expect(box.errors["title"] == "120 caractères au plus.")
@@ -61,7 +71,8 @@ struct ProposalInputTests {
         var fields = Self.good
         fields["body"] = "idée"
         fields["action"] = "draft"
-        let input = try ProposalInput.validate(fields: fields, multi: [:], allowedCommunes: Self.communes, lang: .fr).get()
+        let input = try ProposalInput.validate(fields: fields, multi: [:], allowedCommunes: Self.communes, lang: .fr)
+            .get()
         #expect(input.asDraft)
     }
 }
@@ -87,7 +98,7 @@ struct AttachmentTests {
         #expect(AttachmentCheck.kind(of: [0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
         #expect(AttachmentCheck.kind(of: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0]) == .png)
         #expect(AttachmentCheck.kind(of: Array("%PDF-1.7".utf8)) == .pdf)
-        #expect(AttachmentCheck.kind(of: Array("MZ\u{90}".utf8)) == nil) // an executable named photo.jpg
+        #expect(AttachmentCheck.kind(of: Array("MZ\u{90}".utf8)) == nil)  // an executable named photo.jpg
         #expect(AttachmentCheck.kind(of: Array("<svg onload=alert(1)>".utf8)) == nil)
     }
 
@@ -112,11 +123,14 @@ struct AttachmentTests {
 
 @Suite("Follow-up figures")
 struct FollowUpFiguresTests {
-    static func entry(_ id: Int, _ status: ProposalStatus, themes: [Theme], communes: [String], days: Double?) -> ProposalReadModel.Entry {
+    static func entry(
+        _ id: Int, _ status: ProposalStatus, themes: [Theme], communes: [String], days: Double?
+    ) -> ProposalReadModel.Entry {
         let submitted = Date(timeIntervalSince1970: 1_700_000_000)
-        return ProposalReadModel.Entry(id: id, title: "p\(id)", status: status, themesMask: Theme.mask(themes), communes: communes,
-                                       submittedAt: submitted, supportCount: 0, commentCount: 0, audience: "resident",
-                                       answeredAt: days.map { submitted.addingTimeInterval($0 * 86_400) })
+        return ProposalReadModel.Entry(
+            id: id, title: "p\(id)", status: status, themesMask: Theme.mask(themes), communes: communes,
+            submittedAt: submitted, supportCount: 0, commentCount: 0, audience: "resident",
+            answeredAt: days.map { submitted.addingTimeInterval($0 * 86_400) })
     }
 
     @Test func countsByThemeAndCommuneWithTheMedianDelay() {
@@ -154,7 +168,8 @@ struct ProposalsPolicyTests {
 
     @Test func onlyStaffAnswerAndModerate() {
         #expect(ProposalsPolicy.can([.decisionMaker], .answer) && !ProposalsPolicy.can([.decisionMaker], .moderate))
-        #expect(ProposalsPolicy.can([.coordinator], .moderate) && !ProposalsPolicy.can([.resident, .professional], .answer))
+        #expect(
+            ProposalsPolicy.can([.coordinator], .moderate) && !ProposalsPolicy.can([.resident, .professional], .answer))
         #expect(ProposalsPolicy.signingRole([.coordinator, .decisionMaker]) == .decisionMaker)
     }
 }

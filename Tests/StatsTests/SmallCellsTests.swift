@@ -3,7 +3,9 @@ import Testing
 
 @Suite("Small-cell suppression")
 struct SmallCellsTests {
-    @Test(arguments: [(0, SmallCells.Published.count(0)), (1, .suppressed), (4, .suppressed), (5, .count(5)), (120, .count(120))])
+    @Test(arguments: [
+        (0, SmallCells.Published.count(0)), (1, .suppressed), (4, .suppressed), (5, .count(5)), (120, .count(120)),
+    ])
     func countsUnderFiveAreNeverPublished(count: Int, expected: SmallCells.Published) {
         #expect(SmallCells.publish(count) == expected)
     }

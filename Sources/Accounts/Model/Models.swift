@@ -216,7 +216,8 @@ enum AccountsMigrations {
         var name: String { "Accounts.003.Indexes" }
         func prepare(on db: any Database) async throws {
             guard let sql = db as? any SQLDatabase else { return }
-            try await sql.raw("CREATE INDEX IF NOT EXISTS memberships_territory ON memberships (territory_id, role)").run()
+            try await sql.raw("CREATE INDEX IF NOT EXISTS memberships_territory ON memberships (territory_id, role)")
+                .run()
             try await sql.raw("CREATE INDEX IF NOT EXISTS sessions_person ON sessions (person_id)").run()
             try await sql.raw("CREATE INDEX IF NOT EXISTS people_created_by ON people (created_by_id)").run()
             try await sql.raw("CREATE INDEX IF NOT EXISTS consents_person ON consents (person_id)").run()

@@ -41,18 +41,27 @@ public enum PasswordRules {
     /// Nil when the password is acceptable, otherwise the French and English message.
     public static func problem(_ password: String, email: String?) -> Text? {
         if password.count < minimumLength {
-            return Text("Le mot de passe doit contenir au moins 12 caractères.", "The password must have at least 12 characters.")
+            return Text(
+                "Le mot de passe doit contenir au moins 12 caractères.",
+                "The password must have at least 12 characters.")
         }
         if password.count > maximumLength {
-            return Text("Le mot de passe doit contenir au plus 128 caractères.", "The password must have at most 128 characters.")
+            return Text(
+                "Le mot de passe doit contenir au plus 128 caractères.",
+                "The password must have at most 128 characters.")
         }
         let lowered = password.lowercased()
         if obvious.contains(lowered) || Set(lowered).count <= 2 {
-            return Text("Ce mot de passe est trop facile à deviner. Choisissez une phrase de plusieurs mots.",
-                        "This password is too easy to guess. Choose a phrase of several words.")
+            return Text(
+                "Ce mot de passe est trop facile à deviner. Choisissez une phrase de plusieurs mots.",
+                "This password is too easy to guess. Choose a phrase of several words.")
         }
-        if let email, !email.isEmpty, lowered.contains(email.lowercased()) || lowered == email.split(separator: "@").first?.lowercased() {
-            return Text("Le mot de passe ne doit pas contenir votre adresse e-mail.", "The password must not contain your e-mail address.")
+        if let email, !email.isEmpty,
+            lowered.contains(email.lowercased()) || lowered == email.split(separator: "@").first?.lowercased()
+        {
+            return Text(
+                "Le mot de passe ne doit pas contenir votre adresse e-mail.",
+                "The password must not contain your e-mail address.")
         }
         return nil
     }
@@ -95,14 +104,19 @@ public struct SignupInput: Sendable, Equatable {
         fields: [String: String], territorySlugs: Set<String>, lang: Lang
     ) -> Result<SignupInput, FormErrorsBox> {
         var errors = FormErrors()
-        let name = TextRule.required(fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
-                                     missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
+        let name = TextRule.required(
+            fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
+            missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
         let email = EmailAddress.normalize(fields["email"] ?? "")
         if email.isEmpty {
             errors.add("email", Text("Indiquez votre adresse e-mail.", "Enter your e-mail address.").in(lang))
         } else if !EmailAddress.isValid(email) {
-            errors.add("email", Text("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr",
-                                     "This e-mail address is not valid. Example: name@example.com").in(lang))
+            errors.add(
+                "email",
+                Text(
+                    "Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr",
+                    "This e-mail address is not valid. Example: name@example.com"
+                ).in(lang))
         }
         let password = fields["password"] ?? ""
         if let problem = PasswordRules.problem(password, email: email) { errors.add("password", problem.in(lang)) }
@@ -112,22 +126,34 @@ public struct SignupInput: Sendable, Equatable {
         }
         let role = Role(rawValue: fields["role"] ?? "").flatMap { Role.selfService.contains($0) ? $0 : nil }
         if role == nil {
-            errors.add("role", Text("Dites si vous êtes habitant·e ou professionnel·le de santé.",
-                                    "Say whether you are a resident or a health professional.").in(lang))
+            errors.add(
+                "role",
+                Text(
+                    "Dites si vous êtes habitant·e ou professionnel·le de santé.",
+                    "Say whether you are a resident or a health professional."
+                ).in(lang))
         }
         var profession: String?
         if role == .professional {
-            if let code = fields["profession"], Profession.find(code) != nil { profession = code } else {
+            if let code = fields["profession"], Profession.find(code) != nil {
+                profession = code
+            } else {
                 errors.add("profession", Text("Choisissez votre profession.", "Choose your profession.").in(lang))
             }
         }
         if fields["accept_terms"] == nil {
-            errors.add("accept_terms", Text("Vous devez accepter les conditions d'utilisation et la politique de confidentialité pour créer un compte.",
-                                            "You must accept the terms of use and the privacy notice to sign up.").in(lang))
+            errors.add(
+                "accept_terms",
+                Text(
+                    "Vous devez accepter les conditions d'utilisation et la politique de confidentialité pour créer un compte.",
+                    "You must accept the terms of use and the privacy notice to sign up."
+                ).in(lang))
         }
         guard errors.isEmpty, let role else { return .failure(FormErrorsBox(errors)) }
-        return .success(SignupInput(displayName: name, email: email, password: password, territorySlug: slug,
-                                    role: role, professionCode: profession))
+        return .success(
+            SignupInput(
+                displayName: name, email: email, password: password, territorySlug: slug,
+                role: role, professionCode: profession))
     }
 }
 
@@ -137,20 +163,27 @@ public struct ProfileInput: Sendable, Equatable {
     public var communeCode: String?
     public var ageBand: AgeBand?
 
-    public static func validate(fields: [String: String], allowedCommunes: Set<String>, lang: Lang) -> Result<ProfileInput, FormErrorsBox> {
+    public static func validate(
+        fields: [String: String], allowedCommunes: Set<String>, lang: Lang
+    ) -> Result<ProfileInput, FormErrorsBox> {
         var errors = FormErrors()
-        let name = TextRule.required(fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
-                                     missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
+        let name = TextRule.required(
+            fields, "display_name", maxLength: 80, errors: &errors, lang: lang,
+            missing: Text("Indiquez votre nom ou un pseudonyme.", "Enter your name or a nickname."))
         let commune = fields["commune"].flatMap { $0.isEmpty ? nil : $0 }
         if let commune, !allowedCommunes.contains(commune) {
-            errors.add("commune", Text("Choisissez une commune de la liste.", "Choose a municipality from the list.").in(lang))
+            errors.add(
+                "commune", Text("Choisissez une commune de la liste.", "Choose a municipality from the list.").in(lang))
         }
         let band = fields["age_band"].flatMap { $0.isEmpty ? nil : $0 }
         if let band, AgeBand(rawValue: band) == nil {
-            errors.add("age_band", Text("Choisissez une tranche d'âge de la liste.", "Choose an age band from the list.").in(lang))
+            errors.add(
+                "age_band",
+                Text("Choisissez une tranche d'âge de la liste.", "Choose an age band from the list.").in(lang))
         }
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
-        return .success(ProfileInput(displayName: name, communeCode: commune, ageBand: band.flatMap(AgeBand.init(rawValue:))))
+        return .success(
+            ProfileInput(displayName: name, communeCode: commune, ageBand: band.flatMap(AgeBand.init(rawValue:))))
     }
 }
 
@@ -160,24 +193,39 @@ public struct AssistedProfileInput: Sendable, Equatable {
     public var communeCode: String
     public var phone: String?
 
-    public static func validate(fields: [String: String], allowedCommunes: Set<String>, lang: Lang) -> Result<AssistedProfileInput, FormErrorsBox> {
+    public static func validate(
+        fields: [String: String], allowedCommunes: Set<String>, lang: Lang
+    ) -> Result<AssistedProfileInput, FormErrorsBox> {
         var errors = FormErrors()
-        let alias = TextRule.required(fields, "alias", maxLength: 60, errors: &errors, lang: lang,
-                                      missing: Text("Indiquez un prénom ou un surnom.", "Enter a first name or a nickname."))
+        let alias = TextRule.required(
+            fields, "alias", maxLength: 60, errors: &errors, lang: lang,
+            missing: Text("Indiquez un prénom ou un surnom.", "Enter a first name or a nickname."))
         let commune = fields["commune"] ?? ""
         if !allowedCommunes.contains(commune) {
-            errors.add("commune", Text("Choisissez la commune de la personne.", "Choose the person's municipality.").in(lang))
+            errors.add(
+                "commune", Text("Choisissez la commune de la personne.", "Choose the person's municipality.").in(lang))
         }
         let phoneRaw = (fields["phone"] ?? "").trimmingCharacters(in: .whitespaces)
         var phone: String?
         if !phoneRaw.isEmpty {
-            if let normalized = PhoneNumber.normalizeFrench(phoneRaw) { phone = normalized } else {
-                errors.add("phone", Text("Ce numéro n'est pas valide. Exemple : 06 12 34 56 78", "This number is not valid. Example: 06 12 34 56 78").in(lang))
+            if let normalized = PhoneNumber.normalizeFrench(phoneRaw) {
+                phone = normalized
+            } else {
+                errors.add(
+                    "phone",
+                    Text(
+                        "Ce numéro n'est pas valide. Exemple : 06 12 34 56 78",
+                        "This number is not valid. Example: 06 12 34 56 78"
+                    ).in(lang))
             }
         }
         if fields["consent"] == nil {
-            errors.add("consent", Text("Cochez la case pour confirmer que la personne est d'accord.",
-                                       "Tick the box to confirm that the person agrees.").in(lang))
+            errors.add(
+                "consent",
+                Text(
+                    "Cochez la case pour confirmer que la personne est d'accord.",
+                    "Tick the box to confirm that the person agrees."
+                ).in(lang))
         }
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
         return .success(AssistedProfileInput(alias: alias, communeCode: commune, phone: phone))
@@ -188,9 +236,13 @@ public enum PhoneNumber {
     /// "06 12 34 56 78", "+33 6 12 34 56 78", "0612345678" → "06 12 34 56 78"; nil when not a French number.
     public static func normalizeFrench(_ raw: String) -> String? {
         var digits = raw.filter { $0.isNumber || $0 == "+" }
-        if digits.hasPrefix("+33") { digits = "0" + digits.dropFirst(3) }
-        else if digits.hasPrefix("0033") { digits = "0" + digits.dropFirst(4) }
-        guard digits.count == 10, digits.hasPrefix("0"), digits.dropFirst().first != "0", digits.allSatisfy(\.isNumber) else { return nil }
+        if digits.hasPrefix("+33") {
+            digits = "0" + digits.dropFirst(3)
+        } else if digits.hasPrefix("0033") {
+            digits = "0" + digits.dropFirst(4)
+        }
+        guard digits.count == 10, digits.hasPrefix("0"), digits.dropFirst().first != "0", digits.allSatisfy(\.isNumber)
+        else { return nil }
         let chars = Array(digits)
         return stride(from: 0, to: 10, by: 2).map { String(chars[$0...$0 + 1]) }.joined(separator: " ")
     }
@@ -200,7 +252,8 @@ public enum PhoneNumber {
 public enum SafeRedirect {
     public static func path(_ raw: String?) -> String? {
         guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"),
-              !raw.contains("\r"), !raw.contains("\n") else { return nil }
+            !raw.contains("\r"), !raw.contains("\n")
+        else { return nil }
         return raw
     }
 }

@@ -11,7 +11,9 @@ public enum AccountsAdministration {
     }
 
     /// Imports communes into a territory, creating it when a name is given. All or nothing.
-    public static func importCommunes(csv text: String, territorySlug: String, territoryName: String?, on db: any Database) async throws -> (created: Int, updated: Int) {
+    public static func importCommunes(
+        csv text: String, territorySlug: String, territoryName: String?, on db: any Database
+    ) async throws -> (created: Int, updated: Int) {
         let rows: [CommuneImport.Row]
         switch CommuneImport.parse(text) {
         case .failure(let list): throw Failure("Fichier refusé, rien n'a été importé :\n" + list.description)
@@ -23,7 +25,9 @@ public enum AccountsAdministration {
                 territory = existing
             } else if let territoryName {
                 guard ReservedSlugs.isAcceptable(territorySlug) else {
-                    throw Failure("« \(territorySlug) » ne peut pas servir d'adresse de territoire (minuscules, chiffres et tirets ; pas un mot réservé).")
+                    throw Failure(
+                        "« \(territorySlug) » ne peut pas servir d'adresse de territoire (minuscules, chiffres et tirets ; pas un mot réservé)."
+                    )
                 }
                 territory = Territory(slug: territorySlug, name: territoryName, epciSiren: nil)
                 try await territory.create(on: db)
@@ -34,7 +38,9 @@ public enum AccountsAdministration {
         }
     }
 
-    static func upsertCommunes(_ rows: [CommuneImport.Row], territoryID: Int, on db: any Database) async throws -> (created: Int, updated: Int) {
+    static func upsertCommunes(
+        _ rows: [CommuneImport.Row], territoryID: Int, on db: any Database
+    ) async throws -> (created: Int, updated: Int) {
         let existing = try await Commune.query(on: db).filter(\.$territoryID == territoryID).all()
         let byCode = Dictionary(existing.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var created = 0, updated = 0
@@ -45,7 +51,10 @@ public enum AccountsAdministration {
                 commune.postalCodes = row.postalCodes.joined(separator: "|")
                 if commune.hasChanges { try await commune.update(on: db); updated += 1 }
             } else {
-                try await Commune(territoryID: territoryID, code: row.code, name: row.name, postalCodes: row.postalCodes, population: row.population).create(on: db)
+                try await Commune(
+                    territoryID: territoryID, code: row.code, name: row.name, postalCodes: row.postalCodes,
+                    population: row.population
+                ).create(on: db)
                 created += 1
             }
         }
@@ -53,11 +62,17 @@ public enum AccountsAdministration {
     }
 
     /// Creates (or finds) an account and makes it an administrator of a territory.
-    public static func createAdmin(email rawEmail: String, name: String, passwordHash: String?, territorySlug: String, on db: any Database) async throws -> String {
+    public static func createAdmin(
+        email rawEmail: String, name: String, passwordHash: String?, territorySlug: String, on db: any Database
+    ) async throws -> String {
         let email = EmailAddress.normalize(rawEmail)
         guard EmailAddress.isValid(email) else { throw Failure("Adresse e-mail invalide : \(rawEmail)") }
-        guard let territory = try await Territory.query(on: db).filter(\.$slug == territorySlug).first(), let territoryID = territory.id else {
-            throw Failure("Territoire « \(territorySlug) » inconnu. Chargez la démo (agora demo) ou importez des communes avec --name.")
+        guard let territory = try await Territory.query(on: db).filter(\.$slug == territorySlug).first(),
+            let territoryID = territory.id
+        else {
+            throw Failure(
+                "Territoire « \(territorySlug) » inconnu. Chargez la démo (agora demo) ou importez des communes avec --name."
+            )
         }
         return try await db.transaction { db in
             var message: String
@@ -71,18 +86,24 @@ public enum AccountsAdministration {
                 person.emailConfirmedAt = Date()
                 try await person.create(on: db)
                 for document in LegalDocument.allCases {
-                    try await Consent(personID: person.requireID(), kind: document == .terms ? .terms : .privacy, version: document.currentVersion).create(on: db)
+                    try await Consent(
+                        personID: person.requireID(), kind: document == .terms ? .terms : .privacy,
+                        version: document.currentVersion
+                    ).create(on: db)
                 }
                 message = "Compte créé \(email)"
             }
             let personID = try person.requireID()
-            if try await Membership.query(on: db).filter(\.$personID == personID).filter(\.$territoryID == territoryID).filter(\.$role == Role.admin.rawValue).first() == nil {
+            if try await Membership.query(on: db).filter(\.$personID == personID).filter(\.$territoryID == territoryID)
+                .filter(\.$role == Role.admin.rawValue).first() == nil
+            {
                 try await Membership(personID: personID, territoryID: territoryID, role: .admin).create(on: db)
                 message += ", administrateur·rice de \(territory.name)"
             } else {
                 message += ", déjà administrateur·rice de \(territory.name)"
             }
-            try await AuditEntry.record(actor: nil, territory: territoryID, action: "admin.created", subject: "person \(personID)", on: db)
+            try await AuditEntry.record(
+                actor: nil, territory: territoryID, action: "admin.created", subject: "person \(personID)", on: db)
             return message
         }
     }
@@ -101,14 +122,30 @@ public enum AccountsDemo {
     }
 
     public static let accounts: [Account] = [
-        Account(email: "habitant@vitre.example", name: "Jeanne Lemoine", territory: "vitre", roles: [.resident], profession: nil),
-        Account(email: "pro@vitre.example", name: "Karim Benali", territory: "vitre", roles: [.professional], profession: "60"),
-        Account(email: "partenaire@vitre.example", name: "Monique Hamon", territory: "vitre", roles: [.patientPartner, .resident], profession: nil),
-        Account(email: "coordination@vitre.example", name: "Coordination CPTS du Pays de Vitré", territory: "vitre", roles: [.coordinator], profession: nil),
-        Account(email: "decideur@vitre.example", name: "Élu·e santé de Vitré Communauté", territory: "vitre", roles: [.decisionMaker], profession: nil),
-        Account(email: "admin@vitre.example", name: "Administration Vitré", territory: "vitre", roles: [.admin], profession: nil),
-        Account(email: "coordination@broceliande.example", name: "Coordination CPTS de Brocéliande", territory: "broceliande", roles: [.coordinator], profession: nil),
-        Account(email: "partenaire@broceliande.example", name: "Yannick Le Gall", territory: "broceliande", roles: [.patientPartner, .resident], profession: nil),
+        Account(
+            email: "habitant@vitre.example", name: "Jeanne Lemoine", territory: "vitre", roles: [.resident],
+            profession: nil),
+        Account(
+            email: "pro@vitre.example", name: "Karim Benali", territory: "vitre", roles: [.professional],
+            profession: "60"),
+        Account(
+            email: "partenaire@vitre.example", name: "Monique Hamon", territory: "vitre",
+            roles: [.patientPartner, .resident], profession: nil),
+        Account(
+            email: "coordination@vitre.example", name: "Coordination CPTS du Pays de Vitré", territory: "vitre",
+            roles: [.coordinator], profession: nil),
+        Account(
+            email: "decideur@vitre.example", name: "Élu·e santé de Vitré Communauté", territory: "vitre",
+            roles: [.decisionMaker], profession: nil),
+        Account(
+            email: "admin@vitre.example", name: "Administration Vitré", territory: "vitre", roles: [.admin],
+            profession: nil),
+        Account(
+            email: "coordination@broceliande.example", name: "Coordination CPTS de Brocéliande",
+            territory: "broceliande", roles: [.coordinator], profession: nil),
+        Account(
+            email: "partenaire@broceliande.example", name: "Yannick Le Gall", territory: "broceliande",
+            roles: [.patientPartner, .resident], profession: nil),
     ]
 
     static let territories: [(slug: String, name: String, siren: String, rows: [DemoCommunes.Row])] = [
@@ -123,44 +160,67 @@ public enum AccountsDemo {
             var territoryIDs: [String: Int] = [:]
             for spec in territories {
                 let territory: Territory
-                if let existing = try await Territory.query(on: db).filter(\.$slug == spec.slug).first() { territory = existing } else {
+                if let existing = try await Territory.query(on: db).filter(\.$slug == spec.slug).first() {
+                    territory = existing
+                } else {
                     territory = Territory(slug: spec.slug, name: spec.name, epciSiren: spec.siren)
                     try await territory.create(on: db)
                 }
-                let rows = spec.rows.map { CommuneImport.Row(code: $0.code, name: $0.name, postalCodes: $0.postalCodes, population: $0.population) }
+                let rows = spec.rows.map {
+                    CommuneImport.Row(
+                        code: $0.code, name: $0.name, postalCodes: $0.postalCodes, population: $0.population)
+                }
                 _ = try await AccountsAdministration.upsertCommunes(rows, territoryID: territory.requireID(), on: db)
                 territoryIDs[spec.slug] = try territory.requireID()
-                lines.append("Territoire /\(spec.slug) : \(spec.name), \(rows.count) communes, \(rows.reduce(0) { $0 + $1.population }) habitants")
+                lines.append(
+                    "Territoire /\(spec.slug) : \(spec.name), \(rows.count) communes, \(rows.reduce(0) { $0 + $1.population }) habitants"
+                )
             }
             for account in accounts {
                 guard let territoryID = territoryIDs[account.territory] else { continue }
                 let person: Person
-                if let existing = try await Person.query(on: db).filter(\.$email == account.email).first() { person = existing } else {
+                if let existing = try await Person.query(on: db).filter(\.$email == account.email).first() {
+                    person = existing
+                } else {
                     person = Person(email: account.email, passwordHash: passwordHash, displayName: account.name)
                     person.emailConfirmedAt = Date()
                     try await person.create(on: db)
                     for document in LegalDocument.allCases {
-                        try await Consent(personID: person.requireID(), kind: document == .terms ? .terms : .privacy, version: document.currentVersion).create(on: db)
+                        try await Consent(
+                            personID: person.requireID(), kind: document == .terms ? .terms : .privacy,
+                            version: document.currentVersion
+                        ).create(on: db)
                     }
                 }
                 let personID = try person.requireID()
-                let held = Set(try await Membership.query(on: db).filter(\.$personID == personID).filter(\.$territoryID == territoryID).all().map(\.role))
+                let held = Set(
+                    try await Membership.query(on: db).filter(\.$personID == personID).filter(
+                        \.$territoryID == territoryID
+                    ).all().map(\.role))
                 for role in account.roles where !held.contains(role.rawValue) {
-                    try await Membership(personID: personID, territoryID: territoryID, role: role,
-                                         professionCode: role == .professional ? account.profession : nil).create(on: db)
+                    try await Membership(
+                        personID: personID, territoryID: territoryID, role: role,
+                        professionCode: role == .professional ? account.profession : nil
+                    ).create(on: db)
                 }
-                lines.append("  \(account.email) / \(password) — \(account.roles.map(\.label.fr).joined(separator: ", ")) (\(account.territory))")
+                lines.append(
+                    "  \(account.email) / \(password) — \(account.roles.map(\.label.fr).joined(separator: ", ")) (\(account.territory))"
+                )
             }
             // One assisted profile, created by the Vitré patient partner.
             if let partner = try await Person.query(on: db).filter(\.$email == "partenaire@vitre.example").first(),
-               let vitre = territoryIDs["vitre"],
-               try await Person.query(on: db).filter(\.$createdByID == partner.id).first() == nil {
+                let vitre = territoryIDs["vitre"],
+                try await Person.query(on: db).filter(\.$createdByID == partner.id).first() == nil
+            {
                 let marcel = Person(email: nil, passwordHash: nil, displayName: "Marcel (Taillis)", isAssisted: true)
                 marcel.communeCode = "35330"
                 marcel.createdByID = partner.id
                 try await marcel.create(on: db)
                 try await Membership(personID: marcel.requireID(), territoryID: vitre, role: .resident).create(on: db)
-                try await Consent(personID: marcel.requireID(), kind: .assistedOral, version: LegalDocument.privacy.currentVersion, collectedByID: partner.id).create(on: db)
+                try await Consent(
+                    personID: marcel.requireID(), kind: .assistedOral, version: LegalDocument.privacy.currentVersion,
+                    collectedByID: partner.id
+                ).create(on: db)
             }
             return lines
         }

@@ -6,32 +6,49 @@ import Vapor
 enum AuthPages {
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.login, access: .guestsOnly) { req in
-            req.render(loginPage(visit: req.visit, email: "", next: req.query[String.self, at: "suivant"], errors: FormErrors()))
+            req.render(
+                loginPage(
+                    visit: req.visit, email: "", next: req.query[String.self, at: "suivant"], errors: FormErrors()))
         }
         router.post(AccountsPaths.login, access: .guestsOnly, use: login)
         router.post(AccountsPaths.logout, access: .everyone) { req in
-            let response = req.redirect(to: "/", flash: Flash(.success, req.visit.t("Vous êtes déconnecté·e.", "You are logged out.")))
+            let response = req.redirect(
+                to: "/", flash: Flash(.success, req.visit.t("Vous êtes déconnecté·e.", "You are logged out.")))
             try await Sessions.end(request: req, response: response)
             return response
         }
         router.get(AccountsPaths.signup, access: .guestsOnly) { req in
-            req.render(signupPage(visit: req.visit, territories: req.agora.territories.all, fields: [
-                "territory": req.query[String.self, at: "territoire"] ?? "", "role": Role.resident.rawValue,
-            ], errors: FormErrors()))
+            req.render(
+                signupPage(
+                    visit: req.visit, territories: req.agora.territories.all,
+                    fields: [
+                        "territory": req.query[String.self, at: "territoire"] ?? "", "role": Role.resident.rawValue,
+                    ], errors: FormErrors()))
         }
         router.post(AccountsPaths.signup, access: .guestsOnly, use: signup)
         router.get(AccountsPaths.signupDone, access: .everyone) { req in
-            req.render(message(visit: req.visit, title: req.visit.t("Vérifiez votre boîte mail", "Check your mailbox"), paragraphs: [
-                req.visit.t("Nous venons de vous envoyer un e-mail. Cliquez sur le lien qu'il contient pour confirmer votre adresse. Le lien est valable 48 heures.",
-                            "We have just sent you an e-mail. Click the link it contains to confirm your address. The link is valid for 48 hours."),
-                req.visit.t("Rien reçu ? Regardez dans les courriers indésirables, ou demandez un lien de connexion.",
+            req.render(
+                message(
+                    visit: req.visit, title: req.visit.t("Vérifiez votre boîte mail", "Check your mailbox"),
+                    paragraphs: [
+                        req.visit.t(
+                            "Nous venons de vous envoyer un e-mail. Cliquez sur le lien qu'il contient pour confirmer votre adresse. Le lien est valable 48 heures.",
+                            "We have just sent you an e-mail. Click the link it contains to confirm your address. The link is valid for 48 hours."
+                        ),
+                        req.visit.t(
+                            "Rien reçu ? Regardez dans les courriers indésirables, ou demandez un lien de connexion.",
                             "Nothing? Look in your spam folder, or ask for a login link."),
-            ], link: (AccountsPaths.loginLinkRequest.pattern, req.visit.t("Recevoir un lien de connexion", "Get a login link"))))
+                    ],
+                    link: (
+                        AccountsPaths.loginLinkRequest.pattern,
+                        req.visit.t("Recevoir un lien de connexion", "Get a login link")
+                    )))
         }
         router.get(AccountsPaths.confirm, access: .everyone) { req in
-            try await tokenLanding(req, purpose: .confirmEmail,
-                                   title: req.visit.t("Confirmer votre adresse e-mail", "Confirm your e-mail address"),
-                                   button: req.visit.t("Confirmer mon adresse", "Confirm my address"))
+            try await tokenLanding(
+                req, purpose: .confirmEmail,
+                title: req.visit.t("Confirmer votre adresse e-mail", "Confirm your e-mail address"),
+                button: req.visit.t("Confirmer mon adresse", "Confirm my address"))
         }
         router.post(AccountsPaths.confirm, access: .everyone, use: confirm)
         router.get(AccountsPaths.loginLinkRequest, access: .guestsOnly) { req in
@@ -41,8 +58,9 @@ enum AuthPages {
             try await requestEmailLink(req, kind: .login)
         }
         router.get(AccountsPaths.loginLink, access: .everyone) { req in
-            try await tokenLanding(req, purpose: .login, title: req.visit.t("Connexion par lien", "Login by link"),
-                                   button: req.visit.t("Me connecter", "Log me in"))
+            try await tokenLanding(
+                req, purpose: .login, title: req.visit.t("Connexion par lien", "Login by link"),
+                button: req.visit.t("Me connecter", "Log me in"))
         }
         router.post(AccountsPaths.loginLink, access: .everyone, use: useLoginLink)
         router.get(AccountsPaths.passwordForgotten, access: .everyone) { req in
@@ -53,7 +71,9 @@ enum AuthPages {
         }
         router.get(AccountsPaths.passwordReset, access: .everyone) { req in
             let token = req.parameters.get("token") ?? ""
-            guard try await EmailTokens.find(token, purpose: .resetPassword, on: req.db) != nil else { return req.render(expiredLink(req.visit)) }
+            guard try await EmailTokens.find(token, purpose: .resetPassword, on: req.db) != nil else {
+                return req.render(expiredLink(req.visit))
+            }
             return req.render(resetPage(visit: req.visit, token: token, errors: FormErrors()))
         }
         router.post(AccountsPaths.passwordReset, access: .everyone, use: resetPassword)
@@ -61,25 +81,30 @@ enum AuthPages {
 
     // MARK: - Login
 
-    static func loginPage(visit: Visit, email: String, next: String?, errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
-        let nextField: HTML = SafeRedirect.path(next).map { "<input type=\"hidden\" name=\"suivant\" value=\"\($0)\">" } ?? .empty
+    static func loginPage(
+        visit: Visit, email: String, next: String?, errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let nextField: HTML =
+            SafeRedirect.path(next).map { "<input type=\"hidden\" name=\"suivant\" value=\"\($0)\">" } ?? .empty
         let main: HTML = """
-        <h1>\(visit.t("Se connecter", "Log in"))</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: AccountsPaths.login.pattern, visit: visit))\(nextField)
-        \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: email, errors: errors, visit: visit,
+            <h1>\(visit.t("Se connecter", "Log in"))</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: AccountsPaths.login.pattern, visit: visit))\(nextField)
+            \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: email, errors: errors, visit: visit,
                      type: "email", required: true, autocomplete: "email"))
-        \(Form.input(name: "password", label: visit.t("Mot de passe", "Password"), value: nil, errors: errors, visit: visit,
+            \(Form.input(name: "password", label: visit.t("Mot de passe", "Password"), value: nil, errors: errors, visit: visit,
                      type: "password", required: true, autocomplete: "current-password"))
-        <p>\(Form.submit(visit.t("Se connecter", "Log in")))</p>
-        </form>
-        <ul class="links">
-        <li><a href="\(AccountsPaths.loginLinkRequest.pattern)">\(visit.t("Se connecter sans mot de passe, par un lien reçu par e-mail", "Log in without a password, with a link sent by e-mail"))</a></li>
-        <li><a href="\(AccountsPaths.passwordForgotten.pattern)">\(visit.t("Mot de passe oublié ?", "Forgotten password?"))</a></li>
-        <li><a href="\(AccountsPaths.signup.pattern)">\(visit.t("Pas encore de compte ? Créer un compte", "No account yet? Sign up"))</a></li>
-        </ul>
-        """
-        return WebPage(title: visit.t("Se connecter", "Log in"), main: main, status: status, scripts: ["app.js"], hasErrors: !errors.isEmpty)
+            <p>\(Form.submit(visit.t("Se connecter", "Log in")))</p>
+            </form>
+            <ul class="links">
+            <li><a href="\(AccountsPaths.loginLinkRequest.pattern)">\(visit.t("Se connecter sans mot de passe, par un lien reçu par e-mail", "Log in without a password, with a link sent by e-mail"))</a></li>
+            <li><a href="\(AccountsPaths.passwordForgotten.pattern)">\(visit.t("Mot de passe oublié ?", "Forgotten password?"))</a></li>
+            <li><a href="\(AccountsPaths.signup.pattern)">\(visit.t("Pas encore de compte ? Créer un compte", "No account yet? Sign up"))</a></li>
+            </ul>
+            """
+        return WebPage(
+            title: visit.t("Se connecter", "Log in"), main: main, status: status, scripts: ["app.js"],
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func login(_ req: Request) async throws -> Response {
@@ -91,17 +116,25 @@ enum AuthPages {
         let limiter = req.agora.rateLimiter
         let ipKey = "login-ip:" + req.clientAddress, emailKey = "login-email:" + email
         guard limiter.allows(ipKey, limit: req.agora.config.loginLimit, window: 600),
-              limiter.allows(emailKey, limit: 5, window: 900) else {
+            limiter.allows(emailKey, limit: 5, window: 900)
+        else {
             var errors = FormErrors()
-            errors.add("email", visit.t("Trop de tentatives de connexion. Attendez 15 minutes, ou recevez un lien de connexion par e-mail.",
-                                        "Too many login attempts. Wait 15 minutes, or get a login link by e-mail."))
-            return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .tooManyRequests))
+            errors.add(
+                "email",
+                visit.t(
+                    "Trop de tentatives de connexion. Attendez 15 minutes, ou recevez un lien de connexion par e-mail.",
+                    "Too many login attempts. Wait 15 minutes, or get a login link by e-mail."))
+            return req.render(
+                loginPage(visit: visit, email: email, next: next, errors: errors, status: .tooManyRequests))
         }
         var errors = FormErrors()
-        if email.isEmpty { errors.add("email", visit.t("Indiquez votre adresse e-mail.", "Enter your e-mail address.")) }
+        if email.isEmpty {
+            errors.add("email", visit.t("Indiquez votre adresse e-mail.", "Enter your e-mail address."))
+        }
         if password.isEmpty { errors.add("password", visit.t("Indiquez votre mot de passe.", "Enter your password.")) }
         if !errors.isEmpty {
-            return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                loginPage(visit: visit, email: email, next: next, errors: errors, status: .unprocessableEntity))
         }
         let person = try await Person.query(on: req.db).filter(\.$email == email).first()
         // Verify against a dummy hash when there is no such person, so timing does not tell who has an account.
@@ -110,7 +143,8 @@ enum AuthPages {
         guard let person, let personID = person.id, matches, person.passwordHash != nil else {
             limiter.record(ipKey)
             limiter.record(emailKey)
-            errors.add("email", visit.t("Adresse e-mail ou mot de passe incorrect.", "Wrong e-mail address or password."))
+            errors.add(
+                "email", visit.t("Adresse e-mail ou mot de passe incorrect.", "Wrong e-mail address or password."))
             return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .unauthorized))
         }
         guard person.emailConfirmedAt != nil else {
@@ -118,58 +152,73 @@ enum AuthPages {
                 limiter.record("confirm-resend:\(personID)")
                 try await AccountMails.sendConfirmation(to: person, req: req)
             }
-            errors.add("email", visit.t("Confirmez d'abord votre adresse e-mail : nous venons de vous renvoyer le lien.",
-                                        "Confirm your e-mail address first: we have just sent you the link again."))
+            errors.add(
+                "email",
+                visit.t(
+                    "Confirmez d'abord votre adresse e-mail : nous venons de vous renvoyer le lien.",
+                    "Confirm your e-mail address first: we have just sent you the link again."))
             return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .forbidden))
         }
         limiter.reset(emailKey)
-        let response = req.redirect(to: SafeRedirect.path(next) ?? AccountsPaths.account.pattern,
-                                    flash: Flash(.success, visit.t("Bonjour \(person.displayName), vous êtes connecté·e.", "Hello \(person.displayName), you are logged in.")))
+        let response = req.redirect(
+            to: SafeRedirect.path(next) ?? AccountsPaths.account.pattern,
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Bonjour \(person.displayName), vous êtes connecté·e.",
+                    "Hello \(person.displayName), you are logged in.")))
         try await Sessions.start(personID: personID, request: req, response: response)
         return response
     }
 
     // MARK: - Sign-up
 
-    static func signupPage(visit: Visit, territories: [TerritoryInfo], fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func signupPage(
+        visit: Visit, territories: [TerritoryInfo], fields: [String: String], errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         let territoryOptions = territories.map { Form.Option($0.slug, $0.name) }
+        let roleOptions = [
+            Form.Option(
+                Role.resident.rawValue, visit.t("Habitant·e, patient·e ou aidant·e", "Resident, patient or carer")),
+            Form.Option(Role.professional.rawValue, visit.t("Professionnel·le de santé", "Health professional")),
+        ]
         let professionOptions = Profession.all.map { Form.Option($0.code, $0.label) }
         let main: HTML = """
-        <h1>\(visit.t("Créer un compte", "Sign up"))</h1>
-        <p>\(visit.t("Un compte vous permet de donner votre avis, de proposer des idées et de vous inscrire aux rencontres. Nous ne demandons que le nécessaire.",
+            <h1>\(visit.t("Créer un compte", "Sign up"))</h1>
+            <p>\(visit.t("Un compte vous permet de donner votre avis, de proposer des idées et de vous inscrire aux rencontres. Nous ne demandons que le nécessaire.",
                      "An account lets you give your opinion, propose ideas and register for meetings. We only ask for what is needed."))</p>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: AccountsPaths.signup.pattern, visit: visit))
-        \(Form.input(name: "display_name", label: visit.t("Nom ou pseudonyme", "Name or nickname"), value: fields["display_name"], errors: errors, visit: visit,
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: AccountsPaths.signup.pattern, visit: visit))
+            \(Form.input(name: "display_name", label: visit.t("Nom ou pseudonyme", "Name or nickname"), value: fields["display_name"], errors: errors, visit: visit,
                      hint: visit.t("C'est ce que les autres verront. Un prénom suffit.", "This is what others will see. A first name is enough."),
                      required: true, autocomplete: "nickname", maxLength: 80))
-        \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: fields["email"], errors: errors, visit: visit,
+            \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: fields["email"], errors: errors, visit: visit,
                      type: "email", hint: visit.t("Nous vous enverrons un lien pour la confirmer.", "We will send you a link to confirm it."),
                      required: true, autocomplete: "email"))
-        \(Form.input(name: "password", label: visit.t("Mot de passe", "Password"), value: nil, errors: errors, visit: visit,
+            \(Form.input(name: "password", label: visit.t("Mot de passe", "Password"), value: nil, errors: errors, visit: visit,
                      type: "password", hint: visit.t("Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir.",
                                                      "At least 12 characters. A phrase of several words is easy to remember."),
                      required: true, autocomplete: "new-password"))
-        \(Form.select(name: "territory", label: visit.t("Votre territoire", "Your territory"), options: territoryOptions,
+            \(Form.select(name: "territory", label: visit.t("Votre territoire", "Your territory"), options: territoryOptions,
                       selected: fields["territory"], errors: errors, visit: visit, required: true,
                       placeholder: visit.t("Choisir…", "Choose…")))
-        \(Form.radios(name: "role", legend: visit.t("Vous êtes", "You are"), options: [
-            Form.Option(Role.resident.rawValue, visit.t("Habitant·e, patient·e ou aidant·e", "Resident, patient or carer")),
-            Form.Option(Role.professional.rawValue, visit.t("Professionnel·le de santé", "Health professional")),
-        ], selected: fields["role"], errors: errors, visit: visit, required: true))
-        \(Form.select(name: "profession", label: visit.t("Votre profession (professionnels de santé)", "Your profession (health professionals)"),
+            \(Form.radios(name: "role", legend: visit.t("Vous êtes", "You are"), options: roleOptions, selected: fields["role"], errors: errors, visit: visit, required: true))
+            \(Form.select(name: "profession", label: visit.t("Votre profession (professionnels de santé)", "Your profession (health professionals)"),
                       options: professionOptions, selected: fields["profession"], errors: errors, visit: visit,
                       hint: visit.t("Liste de l'Agence du numérique en santé.", "List of the French digital health agency."),
                       placeholder: visit.t("Choisir…", "Choose…")))
-        \(Form.checkbox(name: "accept_terms", label: """
+            \(Form.checkbox(name: "accept_terms", label: """
             \(visit.t("J'accepte les", "I accept the")) <a href="\(AccountsPaths.terms.pattern)">\(visit.t("conditions d'utilisation", "terms of use"))</a> \
             \(visit.t("et la", "and the")) <a href="\(AccountsPaths.privacy.pattern)">\(visit.t("politique de confidentialité", "privacy notice"))</a>
             """, checked: fields["accept_terms"] != nil, errors: errors, visit: visit))
-        <p>\(Form.submit(visit.t("Créer mon compte", "Create my account")))</p>
-        </form>
-        <p>\(visit.t("Déjà un compte ?", "Already have an account?")) <a href="\(AccountsPaths.login.pattern)">\(visit.t("Se connecter", "Log in"))</a></p>
-        """
-        return WebPage(title: visit.t("Créer un compte", "Sign up"), main: main, status: status, scripts: ["app.js"], hasErrors: !errors.isEmpty)
+            <p>\(Form.submit(visit.t("Créer mon compte", "Create my account")))</p>
+            </form>
+            <p>\(visit.t("Déjà un compte ?", "Already have an account?")) <a href="\(AccountsPaths.login.pattern)">\(visit.t("Se connecter", "Log in"))</a></p>
+            """
+        return WebPage(
+            title: visit.t("Créer un compte", "Sign up"), main: main, status: status, scripts: ["app.js"],
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func signup(_ req: Request) async throws -> Response {
@@ -180,18 +229,28 @@ enum AuthPages {
         let key = "signup-ip:" + req.clientAddress
         guard limiter.allows(key, limit: req.agora.config.signupLimit, window: 3600) else {
             var errors = FormErrors()
-            errors.add("email", visit.t("Trop de comptes créés depuis cette connexion. Réessayez dans une heure.",
-                                        "Too many accounts created from this connection. Try again in an hour."))
-            return req.render(signupPage(visit: visit, territories: territories, fields: fields, errors: errors, status: .tooManyRequests))
+            errors.add(
+                "email",
+                visit.t(
+                    "Trop de comptes créés depuis cette connexion. Réessayez dans une heure.",
+                    "Too many accounts created from this connection. Try again in an hour."))
+            return req.render(
+                signupPage(
+                    visit: visit, territories: territories, fields: fields, errors: errors, status: .tooManyRequests))
         }
         let input: SignupInput
         switch SignupInput.validate(fields: fields, territorySlugs: Set(territories.map(\.slug)), lang: visit.lang) {
         case .failure(let box):
-            return req.render(signupPage(visit: visit, territories: territories, fields: fields, errors: box.errors, status: .unprocessableEntity))
+            return req.render(
+                signupPage(
+                    visit: visit, territories: territories, fields: fields, errors: box.errors,
+                    status: .unprocessableEntity))
         case .success(let value): input = value
         }
         limiter.record(key)
-        guard let territory = territories.first(where: { $0.slug == input.territorySlug }) else { throw Abort(.badRequest) }
+        guard let territory = territories.first(where: { $0.slug == input.territorySlug }) else {
+            throw Abort(.badRequest)
+        }
         let hash = try await req.password.async.hash(input.password)
         try await req.db.transaction { db in
             if let existing = try await Person.query(on: db).filter(\.$email == input.email).first() {
@@ -202,9 +261,13 @@ enum AuthPages {
             let person = Person(email: input.email, passwordHash: hash, displayName: input.displayName)
             try await person.create(on: db)
             let personID = try person.requireID()
-            try await Membership(personID: personID, territoryID: territory.id, role: input.role, professionCode: input.professionCode).create(on: db)
+            try await Membership(
+                personID: personID, territoryID: territory.id, role: input.role, professionCode: input.professionCode
+            ).create(on: db)
             for document in LegalDocument.allCases {
-                try await Consent(personID: personID, kind: document == .terms ? .terms : .privacy, version: document.currentVersion).create(on: db)
+                try await Consent(
+                    personID: personID, kind: document == .terms ? .terms : .privacy, version: document.currentVersion
+                ).create(on: db)
             }
             try await AccountMails.sendConfirmation(to: person, baseURL: req.agora.config.baseURL, on: db)
         }
@@ -215,24 +278,33 @@ enum AuthPages {
 
     enum LinkKind { case login, reset }
 
-    static func emailRequestPage(visit: Visit, kind: LinkKind, email: String, errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
-        let title = kind == .login ? visit.t("Recevoir un lien de connexion", "Get a login link") : visit.t("Mot de passe oublié", "Forgotten password")
-        let intro = kind == .login
-            ? visit.t("Indiquez votre adresse e-mail : nous vous envoyons un lien qui vous connecte sans mot de passe. Il est valable 20 minutes et ne sert qu'une fois.",
-                      "Enter your e-mail address: we send you a link that logs you in without a password. It is valid for 20 minutes, once.")
-            : visit.t("Indiquez votre adresse e-mail : nous vous envoyons un lien pour choisir un nouveau mot de passe. Il est valable une heure.",
-                      "Enter your e-mail address: we send you a link to choose a new password. It is valid for one hour.")
+    static func emailRequestPage(
+        visit: Visit, kind: LinkKind, email: String, errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let title =
+            kind == .login
+            ? visit.t("Recevoir un lien de connexion", "Get a login link")
+            : visit.t("Mot de passe oublié", "Forgotten password")
+        let intro =
+            kind == .login
+            ? visit.t(
+                "Indiquez votre adresse e-mail : nous vous envoyons un lien qui vous connecte sans mot de passe. Il est valable 20 minutes et ne sert qu'une fois.",
+                "Enter your e-mail address: we send you a link that logs you in without a password. It is valid for 20 minutes, once."
+            )
+            : visit.t(
+                "Indiquez votre adresse e-mail : nous vous envoyons un lien pour choisir un nouveau mot de passe. Il est valable une heure.",
+                "Enter your e-mail address: we send you a link to choose a new password. It is valid for one hour.")
         let action = kind == .login ? AccountsPaths.loginLinkRequest.pattern : AccountsPaths.passwordForgotten.pattern
         let main: HTML = """
-        <h1>\(title)</h1>
-        <p>\(intro)</p>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: action, visit: visit))
-        \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: email, errors: errors, visit: visit,
+            <h1>\(title)</h1>
+            <p>\(intro)</p>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: action, visit: visit))
+            \(Form.input(name: "email", label: visit.t("Adresse e-mail", "E-mail address"), value: email, errors: errors, visit: visit,
                      type: "email", required: true, autocomplete: "email"))
-        <p>\(Form.submit(visit.t("Recevoir un lien", "Send me a link")))</p>
-        </form>
-        """
+            <p>\(Form.submit(visit.t("Recevoir un lien", "Send me a link")))</p>
+            </form>
+            """
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
@@ -241,51 +313,79 @@ enum AuthPages {
         let email = EmailAddress.normalize(req.formFields()["email"] ?? "")
         var errors = FormErrors()
         if !EmailAddress.isValid(email) {
-            errors.add("email", visit.t("Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr",
-                                        "This e-mail address is not valid. Example: name@example.com"))
-            return req.render(emailRequestPage(visit: visit, kind: kind, email: email, errors: errors, status: .unprocessableEntity))
+            errors.add(
+                "email",
+                visit.t(
+                    "Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr",
+                    "This e-mail address is not valid. Example: name@example.com"))
+            return req.render(
+                emailRequestPage(visit: visit, kind: kind, email: email, errors: errors, status: .unprocessableEntity))
         }
         let limiter = req.agora.rateLimiter
         let key = "email-link:" + email
         // Silently send nothing more than three links an hour to one address (the answer stays the same).
         if limiter.allows(key, limit: 3, window: 3600),
-           let person = try await Person.query(on: req.db).filter(\.$email == email).first() {
+            let person = try await Person.query(on: req.db).filter(\.$email == email).first()
+        {
             limiter.record(key)
-            try await AccountMails.sendLink(kind == .login ? .login : .resetPassword, to: person, baseURL: req.agora.config.baseURL, on: req.db)
+            try await AccountMails.sendLink(
+                kind == .login ? .login : .resetPassword, to: person, baseURL: req.agora.config.baseURL, on: req.db)
         }
         let title = visit.t("Vérifiez votre boîte mail", "Check your mailbox")
-        return req.render(message(visit: visit, title: title, paragraphs: [
-            visit.t("Si un compte existe pour \(email), nous venons de lui envoyer un lien.", "If an account exists for \(email), we have just sent it a link."),
-            visit.t("Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables.", "Nothing within a few minutes? Look in your spam folder."),
-        ], link: nil))
+        return req.render(
+            message(
+                visit: visit, title: title,
+                paragraphs: [
+                    visit.t(
+                        "Si un compte existe pour \(email), nous venons de lui envoyer un lien.",
+                        "If an account exists for \(email), we have just sent it a link."),
+                    visit.t(
+                        "Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables.",
+                        "Nothing within a few minutes? Look in your spam folder."),
+                ], link: nil))
     }
 
     /// The page a link from an e-mail opens: a button that does the action (a POST with a CSRF token),
     /// so that mail scanners following links do not use the token.
-    static func tokenLanding(_ req: Request, purpose: AuthToken.Purpose, title: String, button: String) async throws -> Response {
+    static func tokenLanding(
+        _ req: Request, purpose: AuthToken.Purpose, title: String, button: String
+    ) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard try await EmailTokens.find(token, purpose: purpose, on: req.db) != nil else { return req.render(expiredLink(req.visit)) }
+        guard try await EmailTokens.find(token, purpose: purpose, on: req.db) != nil else {
+            return req.render(expiredLink(req.visit))
+        }
         let visit = req.visit
         let main: HTML = """
-        <h1>\(title)</h1>
-        \(Form.open(action: req.url.path, visit: visit))
-        <p>\(Form.submit(button))</p>
-        </form>
-        """
+            <h1>\(title)</h1>
+            \(Form.open(action: req.url.path, visit: visit))
+            <p>\(Form.submit(button))</p>
+            </form>
+            """
         return req.render(WebPage(title: title, main: main))
     }
 
     static func expiredLink(_ visit: Visit) -> WebPage {
-        var page = message(visit: visit, title: visit.t("Ce lien n'est plus valable", "This link is no longer valid"), paragraphs: [
-            visit.t("Il a déjà servi ou il a expiré. Vous pouvez en demander un nouveau.", "It has already been used or it has expired. You can ask for a new one."),
-        ], link: (AccountsPaths.loginLinkRequest.pattern, visit.t("Recevoir un nouveau lien de connexion", "Get a new login link")))
+        var page = message(
+            visit: visit, title: visit.t("Ce lien n'est plus valable", "This link is no longer valid"),
+            paragraphs: [
+                visit.t(
+                    "Il a déjà servi ou il a expiré. Vous pouvez en demander un nouveau.",
+                    "It has already been used or it has expired. You can ask for a new one.")
+            ],
+            link: (
+                AccountsPaths.loginLinkRequest.pattern,
+                visit.t("Recevoir un nouveau lien de connexion", "Get a new login link")
+            ))
         page.status = .gone
         return page
     }
 
     @Sendable static func confirm(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard let token = try await EmailTokens.find(req.parameters.get("token") ?? "", purpose: .confirmEmail, on: req.db) else {
+        guard
+            let token = try await EmailTokens.find(
+                req.parameters.get("token") ?? "", purpose: .confirmEmail, on: req.db)
+        else {
             return req.render(expiredLink(visit))
         }
         try await req.db.transaction { db in
@@ -296,48 +396,62 @@ enum AuthPages {
                 try await person.update(on: db)
             }
         }
-        return req.redirect(to: AccountsPaths.login.pattern,
-                            flash: Flash(.success, visit.t("Votre adresse est confirmée. Vous pouvez vous connecter.", "Your address is confirmed. You can log in.")))
+        return req.redirect(
+            to: AccountsPaths.login.pattern,
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Votre adresse est confirmée. Vous pouvez vous connecter.",
+                    "Your address is confirmed. You can log in.")))
     }
 
     @Sendable static func useLoginLink(_ req: Request) async throws -> Response {
         let visit = req.visit
         guard let token = try await EmailTokens.find(req.parameters.get("token") ?? "", purpose: .login, on: req.db),
-              let person = try await Person.find(token.personID, on: req.db), let personID = person.id else {
+            let person = try await Person.find(token.personID, on: req.db), let personID = person.id
+        else {
             return req.render(expiredLink(visit))
         }
         try await req.db.transaction { db in
             token.usedAt = Date()
             try await token.update(on: db)
-            if person.emailConfirmedAt == nil { // the link proves the address
+            if person.emailConfirmedAt == nil {  // the link proves the address
                 person.emailConfirmedAt = Date()
                 try await person.update(on: db)
             }
         }
-        let response = req.redirect(to: AccountsPaths.account.pattern,
-                                    flash: Flash(.success, visit.t("Bonjour \(person.displayName), vous êtes connecté·e.", "Hello \(person.displayName), you are logged in.")))
+        let response = req.redirect(
+            to: AccountsPaths.account.pattern,
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Bonjour \(person.displayName), vous êtes connecté·e.",
+                    "Hello \(person.displayName), you are logged in.")))
         try await Sessions.start(personID: personID, request: req, response: response)
         return response
     }
 
     static func resetPage(visit: Visit, token: String, errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
         let main: HTML = """
-        <h1>\(visit.t("Choisir un nouveau mot de passe", "Choose a new password"))</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: AccountsPaths.passwordReset.link(token), visit: visit))
-        \(Form.input(name: "password", label: visit.t("Nouveau mot de passe", "New password"), value: nil, errors: errors, visit: visit,
+            <h1>\(visit.t("Choisir un nouveau mot de passe", "Choose a new password"))</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: AccountsPaths.passwordReset.link(token), visit: visit))
+            \(Form.input(name: "password", label: visit.t("Nouveau mot de passe", "New password"), value: nil, errors: errors, visit: visit,
                      type: "password", hint: visit.t("Au moins 12 caractères.", "At least 12 characters."), required: true, autocomplete: "new-password"))
-        <p>\(Form.submit(visit.t("Changer mon mot de passe", "Change my password")))</p>
-        </form>
-        """
-        return WebPage(title: visit.t("Nouveau mot de passe", "New password"), main: main, status: status, scripts: ["app.js"], hasErrors: !errors.isEmpty)
+            <p>\(Form.submit(visit.t("Changer mon mot de passe", "Change my password")))</p>
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Nouveau mot de passe", "New password"), main: main, status: status, scripts: ["app.js"],
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func resetPassword(_ req: Request) async throws -> Response {
         let visit = req.visit
         let secret = req.parameters.get("token") ?? ""
         guard let token = try await EmailTokens.find(secret, purpose: .resetPassword, on: req.db),
-              let person = try await Person.find(token.personID, on: req.db) else {
+            let person = try await Person.find(token.personID, on: req.db)
+        else {
             return req.render(expiredLink(visit))
         }
         let password = req.formFields()["password"] ?? ""
@@ -356,8 +470,13 @@ enum AuthPages {
             // Every open session ends: whoever knew the old password is out.
             try await SessionRecord.query(on: db).filter(\.$personID == token.personID).delete()
         }
-        return req.redirect(to: AccountsPaths.login.pattern,
-                            flash: Flash(.success, visit.t("Votre mot de passe a été changé. Connectez-vous avec le nouveau.", "Your password was changed. Log in with the new one.")))
+        return req.redirect(
+            to: AccountsPaths.login.pattern,
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Votre mot de passe a été changé. Connectez-vous avec le nouveau.",
+                    "Your password was changed. Log in with the new one.")))
     }
 
     // MARK: - Shared
@@ -379,60 +498,70 @@ enum AccountMails {
         guard let email = person.email else { return }
         let secret = try await EmailTokens.issue(.confirmEmail, personID: try person.requireID(), on: db)
         let link = baseURL + AccountsPaths.confirm.link(secret)
-        try await Mailer.enqueue(to: email, subject: "Confirmez votre adresse e-mail – Agora Santé", body: """
-            Bonjour \(person.displayName),
+        try await Mailer.enqueue(
+            to: email, subject: "Confirmez votre adresse e-mail – Agora Santé",
+            body: """
+                Bonjour \(person.displayName),
 
-            Pour confirmer votre adresse et activer votre compte Agora Santé, ouvrez ce lien :
-            \(link)
+                Pour confirmer votre adresse et activer votre compte Agora Santé, ouvrez ce lien :
+                \(link)
 
-            Le lien est valable 48 heures. Si vous n'avez pas créé de compte, ignorez ce message.
+                Le lien est valable 48 heures. Si vous n'avez pas créé de compte, ignorez ce message.
 
-            —
-            To confirm your address and activate your Agora Santé account, open the link above (valid 48 hours).
-            """, on: db)
+                —
+                To confirm your address and activate your Agora Santé account, open the link above (valid 48 hours).
+                """, on: db)
     }
 
     static func sendAlreadyRegistered(to person: Person, baseURL: String, on db: any Database) async throws {
         guard let email = person.email else { return }
-        try await Mailer.enqueue(to: email, subject: "Vous avez déjà un compte – Agora Santé", body: """
-            Bonjour \(person.displayName),
+        try await Mailer.enqueue(
+            to: email, subject: "Vous avez déjà un compte – Agora Santé",
+            body: """
+                Bonjour \(person.displayName),
 
-            Quelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, mais vous en avez déjà un.
-            Pour vous connecter : \(baseURL + AccountsPaths.login.pattern)
-            Mot de passe oublié : \(baseURL + AccountsPaths.passwordForgotten.pattern)
+                Quelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, mais vous en avez déjà un.
+                Pour vous connecter : \(baseURL + AccountsPaths.login.pattern)
+                Mot de passe oublié : \(baseURL + AccountsPaths.passwordForgotten.pattern)
 
-            —
-            Someone (probably you) tried to sign up with this address, but you already have an account.
-            """, on: db)
+                —
+                Someone (probably you) tried to sign up with this address, but you already have an account.
+                """, on: db)
     }
 
-    static func sendLink(_ purpose: AuthToken.Purpose, to person: Person, baseURL: String, on db: any Database) async throws {
+    static func sendLink(
+        _ purpose: AuthToken.Purpose, to person: Person, baseURL: String, on db: any Database
+    ) async throws {
         guard let email = person.email else { return }
         let secret = try await EmailTokens.issue(purpose, personID: try person.requireID(), on: db)
         if purpose == .login {
-            try await Mailer.enqueue(to: email, subject: "Votre lien de connexion – Agora Santé", body: """
-                Bonjour \(person.displayName),
+            try await Mailer.enqueue(
+                to: email, subject: "Votre lien de connexion – Agora Santé",
+                body: """
+                    Bonjour \(person.displayName),
 
-                Pour vous connecter à Agora Santé, ouvrez ce lien (valable 20 minutes, une seule fois) :
-                \(baseURL + AccountsPaths.loginLink.link(secret))
+                    Pour vous connecter à Agora Santé, ouvrez ce lien (valable 20 minutes, une seule fois) :
+                    \(baseURL + AccountsPaths.loginLink.link(secret))
 
-                Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans ce lien.
+                    Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans ce lien.
 
-                —
-                To log in to Agora Santé, open the link above (valid 20 minutes, once).
-                """, on: db)
+                    —
+                    To log in to Agora Santé, open the link above (valid 20 minutes, once).
+                    """, on: db)
         } else {
-            try await Mailer.enqueue(to: email, subject: "Choisir un nouveau mot de passe – Agora Santé", body: """
-                Bonjour \(person.displayName),
+            try await Mailer.enqueue(
+                to: email, subject: "Choisir un nouveau mot de passe – Agora Santé",
+                body: """
+                    Bonjour \(person.displayName),
 
-                Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :
-                \(baseURL + AccountsPaths.passwordReset.link(secret))
+                    Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :
+                    \(baseURL + AccountsPaths.passwordReset.link(secret))
 
-                Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+                    Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
 
-                —
-                To choose a new password, open the link above (valid one hour).
-                """, on: db)
+                    —
+                    To choose a new password, open the link above (valid one hour).
+                    """, on: db)
         }
     }
 }

@@ -9,7 +9,9 @@ enum TerritoryPages {
         }
         router.get(AccountsPaths.territoryHome, access: .everyone) { req in
             let visit = req.visit
-            let communes = req.agora.territories.fragment("home-communes/\(visit.territory?.id ?? 0)/\(visit.lang.rawValue)") {
+            let communes = req.agora.territories.fragment(
+                "home-communes/\(visit.territory?.id ?? 0)/\(visit.lang.rawValue)"
+            ) {
                 communesSection(visit: visit)
             }
             return req.render(home(visit: visit, communes: communes))
@@ -18,10 +20,13 @@ enum TerritoryPages {
             let visit = req.visit
             guard let territory = visit.territory, let viewer = visit.viewer else { throw Abort(.notFound) }
             if visit.rolesHere.isEmpty {
-                try await Membership(personID: viewer.personID, territoryID: territory.id, role: .resident).create(on: req.db)
+                try await Membership(personID: viewer.personID, territoryID: territory.id, role: .resident).create(
+                    on: req.db)
             }
-            return req.redirect(to: AccountsPaths.territoryHome.link(territory.slug),
-                                flash: Flash(.success, visit.t("Vous avez rejoint \(territory.name).", "You joined \(territory.name).")))
+            return req.redirect(
+                to: AccountsPaths.territoryHome.link(territory.slug),
+                flash: Flash(.success, visit.t("Vous avez rejoint \(territory.name).", "You joined \(territory.name)."))
+            )
         }
     }
 
@@ -33,17 +38,18 @@ enum TerritoryPages {
             \(View.number(territory.population, lang: visit.lang)) \(visit.t("habitants", "inhabitants"))</p></li>
             """
         }
-        let empty: HTML = territories.isEmpty
+        let empty: HTML =
+            territories.isEmpty
             ? "<p>\(visit.t("Aucun territoire n'est encore ouvert sur cette plateforme.", "No territory is open on this platform yet."))</p>"
             : .empty
         let main: HTML = """
-        <h1>\(visit.t("Agora Santé : la santé de votre territoire, décidée ensemble", "Agora Santé: your territory's health, decided together"))</h1>
-        <p class="lead">\(visit.t(
+            <h1>\(visit.t("Agora Santé : la santé de votre territoire, décidée ensemble", "Agora Santé: your territory's health, decided together"))</h1>
+            <p class="lead">\(visit.t(
             "Habitants, professionnels de santé et élus construisent ensemble les actions de santé de leur territoire : instances de concertation, forums, propositions, enquêtes de besoins.",
             "Residents, health professionals and decision makers build their territory's health actions together: committees, forums, proposals, needs surveys."))</p>
-        <h2>\(visit.t("Choisissez votre territoire", "Choose your territory"))</h2>
-        <ul class="cards">\(each: cards)</ul>\(empty)
-        """
+            <h2>\(visit.t("Choisissez votre territoire", "Choose your territory"))</h2>
+            <ul class="cards">\(each: cards)</ul>\(empty)
+            """
         return WebPage(title: visit.t("Territoires", "Territories"), main: main)
     }
 
@@ -51,16 +57,19 @@ enum TerritoryPages {
     static func communesSection(visit: Visit) -> HTML {
         guard let territory = visit.territory else { return .empty }
         let rows = territory.communes.map { commune -> [HTML] in
-            ["\(commune.name)", "\(commune.postalCodes.joined(separator: ", "))", "\(View.number(commune.population, lang: visit.lang))"]
+            [
+                "\(commune.name)", "\(commune.postalCodes.joined(separator: ", "))",
+                "\(View.number(commune.population, lang: visit.lang))",
+            ]
         }
         return """
-        <section aria-labelledby="communes"><h2 id="communes">\(visit.t("Les communes du territoire", "The territory's municipalities"))</h2>
-        <details><summary>\(visit.t("Voir les \(territory.communes.count) communes", "Show the \(territory.communes.count) municipalities"))</summary>
-        \(View.table(caption: visit.t("Communes et population municipale 2023", "Municipalities and 2023 population"),
+            <section aria-labelledby="communes"><h2 id="communes">\(visit.t("Les communes du territoire", "The territory's municipalities"))</h2>
+            <details><summary>\(visit.t("Voir les \(territory.communes.count) communes", "Show the \(territory.communes.count) municipalities"))</summary>
+            \(View.table(caption: visit.t("Communes et population municipale 2023", "Municipalities and 2023 population"),
                      headers: [visit.t("Commune", "Municipality"), visit.t("Code postal", "Postcode"), visit.t("Habitants", "Inhabitants")],
                      rows: rows, numericColumns: [2]))
-        </details></section>
-        """
+            </details></section>
+            """
     }
 
     static func home(visit: Visit, communes: HTML) -> WebPage {
@@ -69,42 +78,47 @@ enum TerritoryPages {
         let participate: HTML
         if visit.viewer == nil {
             participate = """
-            <p>\(visit.t("Créez un compte pour donner votre avis, proposer des idées et vous inscrire aux rencontres. Pas d'adresse e-mail ? Un·e patient·e partenaire peut vous inscrire.",
+                <p>\(visit.t("Créez un compte pour donner votre avis, proposer des idées et vous inscrire aux rencontres. Pas d'adresse e-mail ? Un·e patient·e partenaire peut vous inscrire.",
                          "Sign up to give your opinion, propose ideas and register for meetings. No e-mail address? A patient partner can register you."))</p>
-            <p class="actions"><a class="button" href="\(AccountsPaths.signup.pattern)">\(visit.t("Créer un compte", "Sign up"))</a> \
-            <a class="button secondary" href="\(AccountsPaths.login.pattern)">\(visit.t("Se connecter", "Log in"))</a></p>
-            """
+                <p class="actions"><a class="button" href="\(AccountsPaths.signup.pattern)">\(visit.t("Créer un compte", "Sign up"))</a> \
+                <a class="button secondary" href="\(AccountsPaths.login.pattern)">\(visit.t("Se connecter", "Log in"))</a></p>
+                """
         } else if visit.rolesHere.isEmpty {
             participate = """
-            <p>\(visit.t("Vous n'êtes pas encore membre de ce territoire.", "You are not a member of this territory yet."))</p>
-            \(Form.button(action: AccountsPaths.join.link(territory.slug), label: visit.t("Rejoindre ce territoire", "Join this territory"), visit: visit))
-            """
+                <p>\(visit.t("Vous n'êtes pas encore membre de ce territoire.", "You are not a member of this territory yet."))</p>
+                \(Form.button(action: AccountsPaths.join.link(territory.slug), label: visit.t("Rejoindre ce territoire", "Join this territory"), visit: visit))
+                """
         } else {
-            let roles = visit.rolesHere.sorted { $0.rawValue < $1.rawValue }.map { visit.t($0.label) }.joined(separator: ", ")
+            let roles = visit.rolesHere.sorted { $0.rawValue < $1.rawValue }.map { visit.t($0.label) }.joined(
+                separator: ", ")
             var links: [HTML] = []
             if AccountsPolicy.can(visit.rolesHere, .createAssistedProfile) {
-                links.append("<li><a href=\"\(AccountsPaths.assistedList.link(territory.slug))\">\(visit.t("Profils accompagnés", "Assisted profiles"))</a></li>")
+                links.append(
+                    "<li><a href=\"\(AccountsPaths.assistedList.link(territory.slug))\">\(visit.t("Profils accompagnés", "Assisted profiles"))</a></li>"
+                )
             }
             if AccountsPolicy.can(visit.rolesHere, .manageMembers) {
-                links.append("<li><a href=\"\(AccountsPaths.members.link(territory.slug))\">\(visit.t("Membres et rôles", "Members and roles"))</a></li>")
+                links.append(
+                    "<li><a href=\"\(AccountsPaths.members.link(territory.slug))\">\(visit.t("Membres et rôles", "Members and roles"))</a></li>"
+                )
             }
             participate = """
-            <p>\(visit.t("Vos rôles ici :", "Your roles here:")) <strong>\(roles)</strong></p>
-            \(links.isEmpty ? HTML.empty : "<ul>\(each: links)</ul>")
-            """
+                <p>\(visit.t("Vos rôles ici :", "Your roles here:")) <strong>\(roles)</strong></p>
+                \(links.isEmpty ? HTML.empty : "<ul>\(each: links)</ul>")
+                """
         }
         let main: HTML = """
-        <h1>\(territory.name)</h1>
-        <p class="lead">\(visit.t(
+            <h1>\(territory.name)</h1>
+            <p class="lead">\(visit.t(
             "Sur ce territoire, habitants, professionnels de santé et décideurs se concertent pour améliorer la santé de tous, en particulier des personnes qu'on entend le moins.",
             "On this territory, residents, health professionals and decision makers work together to improve everyone's health, especially of those least heard."))</p>
-        <ul class="figures">
-        <li><strong>\(View.number(territory.communes.count, lang: lang))</strong> \(visit.t("communes", "municipalities"))</li>
-        <li><strong>\(View.number(territory.population, lang: lang))</strong> \(visit.t("habitants (INSEE, population municipale 2023)", "inhabitants (INSEE, 2023 municipal population)"))</li>
-        </ul>
-        <section aria-labelledby="participer"><h2 id="participer">\(visit.t("Participer", "Take part"))</h2>\(participate)</section>
-        \(communes)
-        """
+            <ul class="figures">
+            <li><strong>\(View.number(territory.communes.count, lang: lang))</strong> \(visit.t("communes", "municipalities"))</li>
+            <li><strong>\(View.number(territory.population, lang: lang))</strong> \(visit.t("habitants (INSEE, population municipale 2023)", "inhabitants (INSEE, 2023 municipal population)"))</li>
+            </ul>
+            <section aria-labelledby="participer"><h2 id="participer">\(visit.t("Participer", "Take part"))</h2>\(participate)</section>
+            \(communes)
+            """
         return WebPage(title: territory.name, main: main)
     }
 }

@@ -23,10 +23,12 @@ enum CommitteesDemo {
     }
 
     static let plans: [Plan] = [
-        Plan(slug: "vitre", name: "Comité local de santé du pays de Vitré",
-             purpose: "Le comité réunit des habitants, des professionnels de santé et des élus et financeurs pour discuter des questions de santé du territoire et construire ensemble des stratégies d'intervention.\n\nIl se réunit tous les trois mois, en soirée, à tour de rôle dans les communes.",
-             themes: [.access, .prevention, .mobility, .ageing],
-             members: [
+        Plan(
+            slug: "vitre", name: "Comité local de santé du pays de Vitré",
+            purpose:
+                "Le comité réunit des habitants, des professionnels de santé et des élus et financeurs pour discuter des questions de santé du territoire et construire ensemble des stratégies d'intervention.\n\nIl se réunit tous les trois mois, en soirée, à tour de rôle dans les communes.",
+            themes: [.access, .prevention, .mobility, .ageing],
+            members: [
                 ("habitant@vitre.example", "", .users, .member, true, nil),
                 ("partenaire@vitre.example", "", .users, .secretary, false, nil),
                 ("martine.legoff@vitre.example.invalid", "Martine Le Goff", .users, .member, true, "35125"),
@@ -37,43 +39,87 @@ enum CommitteesDemo {
                 ("decideur@vitre.example", "", .decisionMakers, .member, true, nil),
                 ("helene.morel@vitre.example.invalid", "Hélène Morel", .decisionMakers, .member, true, "35360"),
                 ("paul.texier@vitre.example.invalid", "Paul Texier", .decisionMakers, .guest, true, nil),
-             ],
-             agenda: [["Bilan du transport à la demande vers les soins", "Priorités de l'année : accès aux soins dans les bourgs", "Questions diverses"],
-                      ["Approbation du compte rendu de la séance précédente", "Consultations avancées : où commencer ?", "Préparation du forum santé de printemps"]],
-             decisions: [(true, "Le comité demande de prolonger le transport à la demande six mois et d'ajouter le jeudi.", "/vitre/actions"),
-                         (false, "Les consultations avancées commenceront à La Guerche-de-Bretagne puis à Bais.", "/vitre/suivi-des-propositions")],
-             minutes: ["Présents : voir la liste. Le transport à la demande a fait 214 trajets en trois mois ; les usagers demandent un second jour. Le comité s'accorde pour demander sa prolongation.",
-                       "Le compte rendu de la séance précédente est approuvé. Après débat, le vote retient La Guerche-de-Bretagne puis Bais pour les consultations avancées. Le forum de printemps portera sur la santé mentale des jeunes."],
-             call: ("Deux places au collège des usagers", "Vous habitez le pays de Vitré et vous voulez donner votre avis sur les actions de santé ? Deux places sont ouvertes au collège des usagers, pour trois ans. Une séance tous les trois mois, en soirée ; les frais de déplacement sont remboursés.")),
-        Plan(slug: "broceliande", name: "Conseil santé de Brocéliande",
-             purpose: "Le conseil santé rassemble usagers, soignants et élus de la communauté de communes de Brocéliande autour de l'accès aux soins et de la prévention en milieu rural.",
-             themes: [.access, .prevention, .mentalHealth],
-             members: [
+            ],
+            agenda: [
+                [
+                    "Bilan du transport à la demande vers les soins",
+                    "Priorités de l'année : accès aux soins dans les bourgs", "Questions diverses",
+                ],
+                [
+                    "Approbation du compte rendu de la séance précédente", "Consultations avancées : où commencer ?",
+                    "Préparation du forum santé de printemps",
+                ],
+            ],
+            decisions: [
+                (
+                    true, "Le comité demande de prolonger le transport à la demande six mois et d'ajouter le jeudi.",
+                    "/vitre/actions"
+                ),
+                (
+                    false, "Les consultations avancées commenceront à La Guerche-de-Bretagne puis à Bais.",
+                    "/vitre/suivi-des-propositions"
+                ),
+            ],
+            minutes: [
+                "Présents : voir la liste. Le transport à la demande a fait 214 trajets en trois mois ; les usagers demandent un second jour. Le comité s'accorde pour demander sa prolongation.",
+                "Le compte rendu de la séance précédente est approuvé. Après débat, le vote retient La Guerche-de-Bretagne puis Bais pour les consultations avancées. Le forum de printemps portera sur la santé mentale des jeunes.",
+            ],
+            call: (
+                "Deux places au collège des usagers",
+                "Vous habitez le pays de Vitré et vous voulez donner votre avis sur les actions de santé ? Deux places sont ouvertes au collège des usagers, pour trois ans. Une séance tous les trois mois, en soirée ; les frais de déplacement sont remboursés."
+            )),
+        Plan(
+            slug: "broceliande", name: "Conseil santé de Brocéliande",
+            purpose:
+                "Le conseil santé rassemble usagers, soignants et élus de la communauté de communes de Brocéliande autour de l'accès aux soins et de la prévention en milieu rural.",
+            themes: [.access, .prevention, .mentalHealth],
+            members: [
                 ("partenaire@broceliande.example", "", .users, .member, true, nil),
                 ("yvonne.robin@broceliande.example.invalid", "Yvonne Robin", .users, .member, false, "35211"),
                 ("gael.hamon@broceliande.example.invalid", "Gaël Hamon", .users, .member, true, "35223"),
                 ("claire.menard@broceliande.example.invalid", "Claire Ménard", .professionals, .chair, true, "35223"),
                 ("thomas.riou@broceliande.example.invalid", "Thomas Riou", .professionals, .member, true, "35037"),
-                ("sophie.lebreton@broceliande.example.invalid", "Sophie Le Breton", .decisionMakers, .member, true, "35211"),
+                (
+                    "sophie.lebreton@broceliande.example.invalid", "Sophie Le Breton", .decisionMakers, .member, true,
+                    "35211"
+                ),
                 ("marc.jouan@broceliande.example.invalid", "Marc Jouan", .decisionMakers, .secretary, true, "35037"),
-             ],
-             agenda: [["Installation du conseil", "Le covoiturage solidaire vers les soins"], ["Approbation du compte rendu", "Santé mentale : relais dans les communes"]],
-             decisions: [(true, "Le conseil soutient le covoiturage solidaire et demande un bilan à six mois.", "/broceliande/actions"),
-                         (true, "Chaque commune désignera un relais santé mentale formé par le CMP.", nil)],
-             minutes: ["Le conseil est installé ; Claire Ménard est élue présidente. Le covoiturage solidaire est présenté par la CPTS.",
-                       "Le compte rendu est approuvé. Les communes désigneront un relais santé mentale d'ici l'été."],
-             call: ("Une place au collège des usagers", "Une place d'usager est ouverte au conseil santé de Brocéliande, pour trois ans.")),
+            ],
+            agenda: [
+                ["Installation du conseil", "Le covoiturage solidaire vers les soins"],
+                ["Approbation du compte rendu", "Santé mentale : relais dans les communes"],
+            ],
+            decisions: [
+                (
+                    true, "Le conseil soutient le covoiturage solidaire et demande un bilan à six mois.",
+                    "/broceliande/actions"
+                ),
+                (true, "Chaque commune désignera un relais santé mentale formé par le CMP.", nil),
+            ],
+            minutes: [
+                "Le conseil est installé ; Claire Ménard est élue présidente. Le covoiturage solidaire est présenté par la CPTS.",
+                "Le compte rendu est approuvé. Les communes désigneront un relais santé mentale d'ici l'été.",
+            ],
+            call: (
+                "Une place au collège des usagers",
+                "Une place d'usager est ouverte au conseil santé de Brocéliande, pour trois ans."
+            )),
     ]
 
     static func load(on db: any Database) async throws -> [String] {
         var lines: [String] = []
-        let sql = CommitteeStore.sql(db)
+        let sql = db.sql
         struct IDRow: Decodable { let id: Int }
         for plan in plans {
-            guard let territory = try await sql.raw("SELECT id FROM territories WHERE slug = \(bind: plan.slug)").first(decoding: IDRow.self) else { continue }
-            guard try await Committee.query(on: db).filter(\.$territoryID == territory.id).count() == 0 else { continue }
+            guard
+                let territory = try await sql.raw("SELECT id FROM territories WHERE slug = \(bind: plan.slug)").first(
+                    decoding: IDRow.self)
+            else { continue }
+            guard try await Committee.query(on: db).filter(\.$territoryID == territory.id).count() == 0 else {
+                continue
+            }
             try await db.transaction { db in
-                let sql = CommitteeStore.sql(db)
+                let sql = db.sql
                 let now = Date()
                 let today = Day.today(now)
                 let committee = Committee()
@@ -92,17 +138,25 @@ enum CommitteesDemo {
 
                 var seats: [(id: Int, college: College, function: MemberFunction)] = []
                 for (email, name, college, function, named, commune) in plan.members {
-                    var person = try await sql.raw("SELECT id FROM people WHERE email = \(bind: email)").first(decoding: IDRow.self)?.id
+                    var person = try await sql.raw("SELECT id FROM people WHERE email = \(bind: email)").first(
+                        decoding: IDRow.self)?.id
                     if person == nil {
-                        try await sql.raw("""
+                        try await sql.raw(
+                            """
                             INSERT INTO people (email, display_name, is_assisted, commune_code, created_at)
                             VALUES (\(bind: email), \(bind: name), \(bind: false), \(bind: commune), \(bind: now))
-                            """).run()
-                        person = try await sql.raw("SELECT id FROM people WHERE email = \(bind: email)").first(decoding: IDRow.self)?.id
-                        let role = college == .professionals ? "professional" : college == .decisionMakers ? "decision_maker" : "resident"
-                        try await sql.raw("""
+                            """
+                        ).run()
+                        person = try await sql.raw("SELECT id FROM people WHERE email = \(bind: email)").first(
+                            decoding: IDRow.self)?.id
+                        let role =
+                            college == .professionals
+                            ? "professional" : college == .decisionMakers ? "decision_maker" : "resident"
+                        try await sql.raw(
+                            """
                             INSERT INTO memberships (person_id, territory_id, role, created_at) VALUES (\(bind: person!), \(bind: territory.id), \(bind: role), \(bind: now))
-                            """).run()
+                            """
+                        ).run()
                     }
                     let member = CommitteeMember()
                     member.committeeID = cid
@@ -132,7 +186,9 @@ enum CommitteesDemo {
                     meetings.append(meeting)
                     for seat in seats {
                         let status: AttendanceStatus = seat.id % 5 == index ? .excused : .present
-                        try await sql.raw("INSERT INTO committee_attendance (meeting_id, member_id, status) VALUES (\(bind: meeting.id!), \(bind: seat.id), \(bind: status.rawValue))").run()
+                        try await sql.raw(
+                            "INSERT INTO committee_attendance (meeting_id, member_id, status) VALUES (\(bind: meeting.id!), \(bind: seat.id), \(bind: status.rawValue))"
+                        ).run()
                     }
                     for (position, title) in agenda.enumerated() {
                         let item = AgendaItem()
@@ -154,10 +210,12 @@ enum CommitteesDemo {
                         if decided, !plan.decisions[index].consensus {
                             for (offset, seat) in seats.enumerated() where seat.function.votes && seat.id % 5 != index {
                                 let choice: VoteChoice = offset % 4 == 3 ? .no : offset % 5 == 4 ? .abstain : .yes
-                                try await sql.raw("""
+                                try await sql.raw(
+                                    """
                                     INSERT INTO committee_votes (item_id, member_id, college, choice, created_at)
                                     VALUES (\(bind: item.id!), \(bind: seat.id), \(bind: seat.college.rawValue), \(bind: choice.rawValue), \(bind: meeting.endsAt))
-                                    """).run()
+                                    """
+                                ).run()
                             }
                         }
                     }
@@ -175,7 +233,10 @@ enum CommitteesDemo {
                 next.onlineLink = "https://visio.example.org/comite-\(plan.slug)"
                 next.createdAt = now
                 try await next.create(on: db)
-                for (position, title) in ["Approbation du compte rendu de la séance précédente", "Stratégie de prévention 2027 : premières pistes", "Questions diverses"].enumerated() {
+                for (position, title) in [
+                    "Approbation du compte rendu de la séance précédente",
+                    "Stratégie de prévention 2027 : premières pistes", "Questions diverses",
+                ].enumerated() {
                     let item = AgendaItem()
                     item.meetingID = next.id!
                     item.position = position + 1
@@ -186,14 +247,26 @@ enum CommitteesDemo {
                 // A strategy: adopted in Vitré by the second meeting's vote, a draft in Brocéliande.
                 let strategy = Strategy()
                 strategy.committeeID = cid
-                strategy.title = plan.slug == "vitre" ? "Stratégie d'accès aux soins dans les bourgs 2026-2028" : "Stratégie santé mentale en milieu rural"
+                strategy.title =
+                    plan.slug == "vitre"
+                    ? "Stratégie d'accès aux soins dans les bourgs 2026-2028"
+                    : "Stratégie santé mentale en milieu rural"
                 strategy.version = 0
                 strategy.createdAt = meetings[0].endsAt
                 try await strategy.create(on: db)
                 let parts: [(String, String)] = [
-                    ("Constat", "Trois communes sur quatre n'ont plus de médecin ; les habitants sans voiture renoncent à des soins. Les questionnaires et le forum santé le confirment."),
-                    ("Objectifs", "Rapprocher les consultations des habitants, faciliter les trajets vers les soins, faire connaître les aides existantes."),
-                    ("Actions", "Transport à la demande vers les soins ; consultations avancées dans les bourgs ; information en facile à lire et à comprendre."),
+                    (
+                        "Constat",
+                        "Trois communes sur quatre n'ont plus de médecin ; les habitants sans voiture renoncent à des soins. Les questionnaires et le forum santé le confirment."
+                    ),
+                    (
+                        "Objectifs",
+                        "Rapprocher les consultations des habitants, faciliter les trajets vers les soins, faire connaître les aides existantes."
+                    ),
+                    (
+                        "Actions",
+                        "Transport à la demande vers les soins ; consultations avancées dans les bourgs ; information en facile à lire et à comprendre."
+                    ),
                 ]
                 for (index, part) in parts.enumerated() {
                     let section = StrategySection()
@@ -205,7 +278,11 @@ enum CommitteesDemo {
                     try await section.create(on: db)
                     try await StrategyPages.snapshot(strategy, author: nil, on: db)
                 }
-                if plan.slug == "vitre", let item = try await AgendaItem.query(on: db).filter(\.$meetingID == meetings[1].id!).filter(\.$decisionMode == "vote").first() {
+                if plan.slug == "vitre",
+                    let item = try await AgendaItem.query(on: db).filter(\.$meetingID == meetings[1].id!).filter(
+                        \.$decisionMode == "vote"
+                    ).first()
+                {
                     strategy.adoptedItemID = item.id
                     strategy.adoptedAt = meetings[1].endsAt
                     strategy.links = "/vitre/actions"

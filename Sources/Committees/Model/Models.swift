@@ -158,7 +158,9 @@ enum CommitteesMigrations {
                 .field("created_at", .datetime, .required)
                 .create()
             if let sql = db as? any SQLDatabase {
-                try await sql.raw("CREATE INDEX IF NOT EXISTS committee_documents_committee ON committee_documents (committee_id, meeting_id)").run()
+                try await sql.raw(
+                    "CREATE INDEX IF NOT EXISTS committee_documents_committee ON committee_documents (committee_id, meeting_id)"
+                ).run()
             }
         }
         func revert(on db: any Database) async throws { try await db.schema("committee_documents").delete() }
@@ -196,14 +198,19 @@ enum CommitteesMigrations {
                 .create()
             try await db.schema("committee_strategy_comments")
                 .field("id", .int, .identifier(auto: true))
-                .field("section_id", .int, .required, .references("committee_strategy_sections", "id", onDelete: .cascade))
+                .field(
+                    "section_id", .int, .required, .references("committee_strategy_sections", "id", onDelete: .cascade)
+                )
                 .field("author_id", .int, .references("people", "id", onDelete: .setNull))
                 .field("body", .string, .required)
                 .field("created_at", .datetime, .required)
                 .create()
         }
         func revert(on db: any Database) async throws {
-            for table in ["committee_strategy_comments", "committee_strategy_versions", "committee_strategy_sections", "committee_strategies"] {
+            for table in [
+                "committee_strategy_comments", "committee_strategy_versions", "committee_strategy_sections",
+                "committee_strategies",
+            ] {
                 try await db.schema(table).delete()
             }
         }
@@ -314,12 +321,16 @@ enum CommitteesMigrations {
                 ("committee_meetings_committee", "committee_meetings", "committee_id, starts_at"),
                 ("committee_agenda_items_meeting", "committee_agenda_items", "meeting_id, position"),
             ] {
-                try await sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: table) (\(unsafeRaw: columns))").run()
+                try await sql.raw(
+                    "CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: table) (\(unsafeRaw: columns))"
+                ).run()
             }
         }
         func revert(on db: any Database) async throws {
-            for table in ["committee_votes", "committee_attendance", "committee_agenda_items", "committee_meetings",
-                          "committee_candidacies", "committee_calls", "committee_members", "committees"] {
+            for table in [
+                "committee_votes", "committee_attendance", "committee_agenda_items", "committee_meetings",
+                "committee_candidacies", "committee_calls", "committee_members", "committees",
+            ] {
                 try await db.schema(table).delete()
             }
         }

@@ -13,34 +13,53 @@ public struct CommitteeInput: Sendable, Equatable {
     public var voteWithoutQuorum: Bool
     public var minimumSharePercent: Int
 
-    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, themes themeList: ThemeList = .builtin, lang: Lang)
+    public static func validate(
+        fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>,
+        themes themeList: ThemeList = .builtin, lang: Lang
+    )
         -> Result<CommitteeInput, FormErrorsBox>
     {
         var errors = FormErrors()
-        let name = TextRule.required(fields, "name", maxLength: 120, errors: &errors, lang: lang,
-                                     missing: Text("Donnez un nom à l'instance.", "Give the committee a name."))
-        let purpose = TextRule.required(fields, "purpose", maxLength: 3000, errors: &errors, lang: lang,
-                                        missing: Text("Dites en quelques phrases à quoi sert l'instance.", "Say in a few sentences what the committee is for."))
+        let name = TextRule.required(
+            fields, "name", maxLength: 120, errors: &errors, lang: lang,
+            missing: Text("Donnez un nom à l'instance.", "Give the committee a name."))
+        let purpose = TextRule.required(
+            fields, "purpose", maxLength: 3000, errors: &errors, lang: lang,
+            missing: Text(
+                "Dites en quelques phrases à quoi sert l'instance.", "Say in a few sentences what the committee is for."
+            ))
         let rawThemes = multi["themes"] ?? []
         let themes = rawThemes.compactMap(themeList.find)
-        if themes.count != rawThemes.count { errors.add("themes", Text("Choisissez les thèmes dans la liste.", "Choose themes from the list.").in(lang)) }
+        if themes.count != rawThemes.count {
+            errors.add("themes", Text("Choisissez les thèmes dans la liste.", "Choose themes from the list.").in(lang))
+        }
         let communes = Array(Set((multi["communes"] ?? []).filter { !$0.isEmpty })).sorted()
         if communes.contains(where: { !allowedCommunes.contains($0) }) {
-            errors.add("communes", Text("Choisissez les communes dans la liste.", "Choose municipalities from the list.").in(lang))
+            errors.add(
+                "communes",
+                Text("Choisissez les communes dans la liste.", "Choose municipalities from the list.").in(lang))
         }
         let quorum = Int((fields["quorum"] ?? "").trimmingCharacters(in: .whitespaces))
         if quorum == nil || !(1...100).contains(quorum!) {
-            errors.add("quorum", Text("Indiquez un pourcentage entre 1 et 100.", "Enter a percentage between 1 and 100.").in(lang))
+            errors.add(
+                "quorum",
+                Text("Indiquez un pourcentage entre 1 et 100.", "Enter a percentage between 1 and 100.").in(lang))
         }
         let rule = DecisionRule(rawValue: fields["rule"] ?? "")
-        if rule == nil { errors.add("rule", Text("Choisissez une règle de décision.", "Choose a decision rule.").in(lang)) }
+        if rule == nil {
+            errors.add("rule", Text("Choisissez une règle de décision.", "Choose a decision rule.").in(lang))
+        }
         let share = Int((fields["min_share"] ?? "").trimmingCharacters(in: .whitespaces))
         if share == nil || !(0...33).contains(share!) {
-            errors.add("min_share", Text("Indiquez un pourcentage entre 0 et 33.", "Enter a percentage between 0 and 33.").in(lang))
+            errors.add(
+                "min_share",
+                Text("Indiquez un pourcentage entre 0 et 33.", "Enter a percentage between 0 and 33.").in(lang))
         }
         guard errors.isEmpty, let quorum, let rule, let share else { return .failure(FormErrorsBox(errors)) }
-        return .success(CommitteeInput(name: name, purpose: purpose, themes: themes, communes: communes, quorumPercent: quorum, rule: rule,
-                                       voteWithoutQuorum: fields["vote_without_quorum"] == "oui", minimumSharePercent: share))
+        return .success(
+            CommitteeInput(
+                name: name, purpose: purpose, themes: themes, communes: communes, quorumPercent: quorum, rule: rule,
+                voteWithoutQuorum: fields["vote_without_quorum"] == "oui", minimumSharePercent: share))
     }
 }
 
@@ -56,8 +75,12 @@ public struct MemberInput: Sendable, Equatable {
 
     public static func validate(fields: [String: String], lang: Lang) -> Result<MemberInput, FormErrorsBox> {
         var errors = FormErrors()
-        let email = TextRule.required(fields, "email", maxLength: 254, errors: &errors, lang: lang,
-                                      missing: Text("Indiquez l'adresse e-mail du compte de la personne.", "Enter the e-mail address of the person's account.")).lowercased()
+        let email = TextRule.required(
+            fields, "email", maxLength: 254, errors: &errors, lang: lang,
+            missing: Text(
+                "Indiquez l'adresse e-mail du compte de la personne.",
+                "Enter the e-mail address of the person's account.")
+        ).lowercased()
         var terms = MandateTerms.validate(fields: fields, errors: &errors, lang: lang)
         let college = College(rawValue: fields["college"] ?? "")
         if college == nil { errors.add("college", Text("Choisissez un collège.", "Choose a college.").in(lang)) }
@@ -66,13 +89,22 @@ public struct MemberInput: Sendable, Equatable {
         var substitute: Int?
         if let raw = fields["substitute_of"], !raw.isEmpty {
             substitute = Int(raw)
-            if substitute == nil { errors.add("substitute_of", Text("Choisissez le ou la titulaire dans la liste.", "Choose the titular member from the list.").in(lang)) }
+            if substitute == nil {
+                errors.add(
+                    "substitute_of",
+                    Text("Choisissez le ou la titulaire dans la liste.", "Choose the titular member from the list.").in(
+                        lang))
+            }
         }
-        guard errors.isEmpty, let college, let function, let mandate = terms.take() else { return .failure(FormErrorsBox(errors)) }
+        guard errors.isEmpty, let college, let function, let mandate = terms.take() else {
+            return .failure(FormErrorsBox(errors))
+        }
         // Only users may choose not to be named in public.
         let named = college != .users || fields["named"] == "oui"
-        return .success(MemberInput(email: email, college: college, function: function, start: mandate.start, end: mandate.end,
-                                    substituteOf: substitute, named: named))
+        return .success(
+            MemberInput(
+                email: email, college: college, function: function, start: mandate.start, end: mandate.end,
+                substituteOf: substitute, named: named))
     }
 }
 
@@ -88,18 +120,25 @@ public struct MandateTerms: Sendable, Equatable {
         let start = TextRule.optionalDay(fields, "mandate_start", errors: &errors, lang: lang)
         let end = TextRule.optionalDay(fields, "mandate_end", errors: &errors, lang: lang)
         if start == nil, errors["mandate_start"] == nil {
-            errors.add("mandate_start", Text("Indiquez le premier jour du mandat.", "Enter the first day of the mandate.").in(lang))
+            errors.add(
+                "mandate_start",
+                Text("Indiquez le premier jour du mandat.", "Enter the first day of the mandate.").in(lang))
         }
         if end == nil, errors["mandate_end"] == nil {
-            errors.add("mandate_end", Text("Indiquez le dernier jour du mandat.", "Enter the last day of the mandate.").in(lang))
+            errors.add(
+                "mandate_end",
+                Text("Indiquez le dernier jour du mandat.", "Enter the last day of the mandate.").in(lang))
         }
         guard let start, let end else { return MandateTerms(start: "", end: "", valid: false) }
         if end <= start {
-            errors.add("mandate_end", Text("Le mandat doit finir après son début.", "The mandate must end after it starts.").in(lang))
+            errors.add(
+                "mandate_end",
+                Text("Le mandat doit finir après son début.", "The mandate must end after it starts.").in(lang))
             return MandateTerms(start: start, end: end, valid: false)
         }
         if let limit = Day.adding(6 * 366, to: start), end > limit {
-            errors.add("mandate_end", Text("Un mandat dure six ans au plus.", "A mandate lasts six years at most.").in(lang))
+            errors.add(
+                "mandate_end", Text("Un mandat dure six ans au plus.", "A mandate lasts six years at most.").in(lang))
             return MandateTerms(start: start, end: end, valid: false)
         }
         return MandateTerms(start: start, end: end, valid: true)
@@ -114,23 +153,35 @@ public struct CallInput: Sendable, Equatable {
     public var closesOn: String
     public var seats: Int
 
-    public static func validate(fields: [String: String], today: String, lang: Lang) -> Result<CallInput, FormErrorsBox> {
+    public static func validate(fields: [String: String], today: String, lang: Lang) -> Result<CallInput, FormErrorsBox>
+    {
         var errors = FormErrors()
-        let title = TextRule.required(fields, "title", maxLength: 160, errors: &errors, lang: lang,
-                                      missing: Text("Donnez un titre à l'appel.", "Give the call a title."))
-        let body = TextRule.required(fields, "body", maxLength: 3000, errors: &errors, lang: lang,
-                                     missing: Text("Expliquez qui peut candidater et ce qu'on attend des membres.", "Explain who may apply and what members do."))
+        let title = TextRule.required(
+            fields, "title", maxLength: 160, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à l'appel.", "Give the call a title."))
+        let body = TextRule.required(
+            fields, "body", maxLength: 3000, errors: &errors, lang: lang,
+            missing: Text(
+                "Expliquez qui peut candidater et ce qu'on attend des membres.",
+                "Explain who may apply and what members do."))
         let college = College(rawValue: fields["call_college"] ?? "")
-        if college == nil { errors.add("call_college", Text("Choisissez le collège concerné.", "Choose the college.").in(lang)) }
+        if college == nil {
+            errors.add("call_college", Text("Choisissez le collège concerné.", "Choose the college.").in(lang))
+        }
         let closes = TextRule.optionalDay(fields, "closes_on", errors: &errors, lang: lang)
         if closes == nil, errors["closes_on"] == nil {
-            errors.add("closes_on", Text("Indiquez la date limite des candidatures.", "Enter the closing date.").in(lang))
+            errors.add(
+                "closes_on", Text("Indiquez la date limite des candidatures.", "Enter the closing date.").in(lang))
         } else if let closes, closes < today {
-            errors.add("closes_on", Text("La date limite est déjà passée.", "The closing date has already passed.").in(lang))
+            errors.add(
+                "closes_on", Text("La date limite est déjà passée.", "The closing date has already passed.").in(lang))
         }
         let seats = Int((fields["seats"] ?? "").trimmingCharacters(in: .whitespaces))
         if seats == nil || !(1...30).contains(seats!) {
-            errors.add("seats", Text("Indiquez un nombre de sièges entre 1 et 30.", "Enter a number of seats between 1 and 30.").in(lang))
+            errors.add(
+                "seats",
+                Text("Indiquez un nombre de sièges entre 1 et 30.", "Enter a number of seats between 1 and 30.").in(
+                    lang))
         }
         guard errors.isEmpty, let college, let closes, let seats else { return .failure(FormErrorsBox(errors)) }
         return .success(CallInput(title: title, body: body, college: college, closesOn: closes, seats: seats))
@@ -146,34 +197,60 @@ public struct MeetingInput: Sendable, Equatable {
     public var link: String?
     public var agenda: [String]
 
-    public static func validate(fields: [String: String], now: Date = Date(), lang: Lang) -> Result<MeetingInput, FormErrorsBox> {
+    public static func validate(
+        fields: [String: String], now: Date = Date(), lang: Lang
+    ) -> Result<MeetingInput, FormErrorsBox> {
         var errors = FormErrors()
         let day = TextRule.optionalDay(fields, "day", errors: &errors, lang: lang)
-        if day == nil, errors["day"] == nil { errors.add("day", Text("Indiquez le jour de la séance.", "Enter the day of the meeting.").in(lang)) }
+        if day == nil, errors["day"] == nil {
+            errors.add("day", Text("Indiquez le jour de la séance.", "Enter the day of the meeting.").in(lang))
+        }
         let start = ClockTime.parse(fields["start"] ?? "")
-        if start == nil { errors.add("start", Text("Indiquez l'heure de début, par exemple 18:30.", "Enter the start time, e.g. 18:30.").in(lang)) }
+        if start == nil {
+            errors.add(
+                "start",
+                Text("Indiquez l'heure de début, par exemple 18:30.", "Enter the start time, e.g. 18:30.").in(lang))
+        }
         let end = ClockTime.parse(fields["end"] ?? "")
-        if end == nil { errors.add("end", Text("Indiquez l'heure de fin, par exemple 20:00.", "Enter the end time, e.g. 20:00.").in(lang)) }
+        if end == nil {
+            errors.add(
+                "end", Text("Indiquez l'heure de fin, par exemple 20:00.", "Enter the end time, e.g. 20:00.").in(lang))
+        }
         let place = TextRule.optional(fields, "place", maxLength: 300, errors: &errors, lang: lang)
         let link = TextRule.optional(fields, "link", maxLength: 500, errors: &errors, lang: lang)
         if let link, !(link.hasPrefix("https://") && link.count > 10 && !link.contains(" ")) {
-            errors.add("link", Text("Indiquez un lien qui commence par https://", "Enter a link starting with https://").in(lang))
+            errors.add(
+                "link",
+                Text("Indiquez un lien qui commence par https://", "Enter a link starting with https://").in(lang))
         }
         if place == nil, link == nil, errors["place"] == nil, errors["link"] == nil {
-            errors.add("place", Text("Indiquez un lieu ou un lien de visioconférence (ou les deux).", "Enter a place or a video link (or both).").in(lang))
+            errors.add(
+                "place",
+                Text(
+                    "Indiquez un lieu ou un lien de visioconférence (ou les deux).",
+                    "Enter a place or a video link (or both)."
+                ).in(lang))
         }
         let agenda = (fields["agenda"] ?? "").split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if agenda.isEmpty {
-            errors.add("agenda", Text("Écrivez l'ordre du jour : un point par ligne.", "Write the agenda: one item per line.").in(lang))
+            errors.add(
+                "agenda",
+                Text("Écrivez l'ordre du jour : un point par ligne.", "Write the agenda: one item per line.").in(lang))
         } else if agenda.count > 30 || agenda.contains(where: { $0.count > 300 }) {
-            errors.add("agenda", Text("30 points au plus, de 300 caractères chacun au plus.", "30 items at most, 300 characters each at most.").in(lang))
+            errors.add(
+                "agenda",
+                Text(
+                    "30 points au plus, de 300 caractères chacun au plus.",
+                    "30 items at most, 300 characters each at most."
+                ).in(lang))
         }
         guard errors.isEmpty, let day, let start, let end,
-              let startsAt = ClockTime.date(day: day, time: start), let endsAt = ClockTime.date(day: day, time: end)
+            let startsAt = ClockTime.date(day: day, time: start), let endsAt = ClockTime.date(day: day, time: end)
         else { return .failure(FormErrorsBox(errors)) }
         if endsAt <= startsAt {
-            errors.add("end", Text("La séance doit finir après son début.", "The meeting must end after it starts.").in(lang))
+            errors.add(
+                "end", Text("La séance doit finir après son début.", "The meeting must end after it starts.").in(lang))
         }
         if startsAt < now.addingTimeInterval(-86_400 * 366) {
             errors.add("day", Text("Cette date est trop ancienne.", "This date is too far in the past.").in(lang))
@@ -200,7 +277,9 @@ public enum ClockTime {
         guard parts.count == 3 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: minutes / 60, minute: minutes % 60))
+        return calendar.date(
+            from: DateComponents(
+                year: parts[0], month: parts[1], day: parts[2], hour: minutes / 60, minute: minutes % 60))
     }
 
     /// "18 h 30" in Europe/Paris.

@@ -170,7 +170,9 @@ public enum Quorum {
 public struct VoteTally: Sendable, Equatable {
     public struct Count: Sendable, Equatable {
         public var yes = 0, no = 0, abstain = 0
-        public init(yes: Int = 0, no: Int = 0, abstain: Int = 0) { self.yes = yes; self.no = no; self.abstain = abstain }
+        public init(yes: Int = 0, no: Int = 0, abstain: Int = 0) {
+            self.yes = yes; self.no = no; self.abstain = abstain
+        }
         public var cast: Int { yes + no }
         public var total: Int { yes + no + abstain }
     }
@@ -242,7 +244,9 @@ public enum Draw {
     /// A seed typed by a person: digits only, up to 18 of them.
     public static func parseSeed(_ text: String) -> UInt64? {
         let digits = text.trimmingCharacters(in: .whitespaces)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
+            return nil
+        }
         return UInt64(digits)
     }
 }
@@ -252,7 +256,9 @@ public enum Draw {
 /// not such an address); `shown` keeps, from what is stored, only what may be linked.
 public enum TerritoryLinks {
     public static func parse(_ text: String, territory slug: String) -> [String]? {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         guard lines.allSatisfy({ valid($0, slug) }) else { return nil }
         return lines
     }

@@ -12,8 +12,11 @@ enum CommitteePages {
     static func register(_ router: RouteRegistrar) {
         router.get(CommitteesPaths.list, access: .everyone, use: list)
         router.get(CommitteesPaths.new, access: staff) { req in
-            req.render(formPage(visit: req.visit, fields: ["quorum": "50", "rule": DecisionRule.majority.rawValue, "min_share": "20"],
-                                lists: [:], errors: FormErrors()))
+            req.render(
+                formPage(
+                    visit: req.visit,
+                    fields: ["quorum": "50", "rule": DecisionRule.majority.rawValue, "min_share": "20"],
+                    lists: [:], errors: FormErrors()))
         }
         router.post(CommitteesPaths.new, access: staff, use: create)
         router.get(CommitteesPaths.show, access: .everyone, use: show)
@@ -31,13 +34,17 @@ enum CommitteePages {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = visit.territory!
-        struct Row: Decodable { let id: Int; let name: String; let purpose: String; let seats: Int; let next_meeting: Date? }
-        let rows = try await CommitteeStore.sql(req.db).raw("""
+        struct Row: Decodable {
+            let id: Int; let name: String; let purpose: String; let seats: Int; let next_meeting: Date?
+        }
+        let rows = try await req.db.sql.raw(
+            """
             SELECT c.id, c.name, c.purpose,
               (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.mandate_end >= \(bind: Day.today())) AS seats,
               (SELECT min(s.starts_at) FROM committee_meetings s WHERE s.committee_id = c.id AND s.starts_at >= \(bind: Date())) AS next_meeting
             FROM committees c WHERE c.territory_id = \(bind: territory.id) ORDER BY c.name LIMIT 100
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         let items = rows.map { row -> HTML in
             """
             <li class="card"><h2><a href="\(CommitteesPaths.show.link(territory.slug, row.id))">\(row.name)</a></h2>\
@@ -48,44 +55,51 @@ enum CommitteePages {
         }
         let canRun = CommitteesPolicy.runs(visit.rolesHere)
         let main: HTML = """
-        <h1>\(visit.t("Instances de concertation", "Consultative committees")) · \(territory.name)</h1>
-        <p class="lead">\(visit.t("Usagers, professionnels de santé et décideurs discutent ensemble des questions de santé du territoire et construisent des stratégies d'action. Leurs séances, comptes rendus et décisions sont publics.",
+            <h1>\(visit.t("Instances de concertation", "Consultative committees")) · \(territory.name)</h1>
+            <p class="lead">\(visit.t("Usagers, professionnels de santé et décideurs discutent ensemble des questions de santé du territoire et construisent des stratégies d'action. Leurs séances, comptes rendus et décisions sont publics.",
                                   "Users, health professionals and decision makers discuss the territory's health issues together and build action strategies. Their meetings, minutes and decisions are public."))</p>
-        \(canRun ? "<p><a class=\"button\" href=\"\(CommitteesPaths.new.link(territory.slug))\">\(visit.t("Créer une instance", "Create a committee"))</a></p>" as HTML : .empty)
-        \(items.isEmpty ? "<p>\(visit.t("Aucune instance pour l'instant.", "No committee yet."))</p>" as HTML : "<ul class=\"cards\">\(each: items)</ul>")
-        """
-        return req.render(WebPage(title: visit.t("Instances de concertation", "Consultative committees") + " · " + territory.name, main: main))
+            \(canRun ? "<p><a class=\"button\" href=\"\(CommitteesPaths.new.link(territory.slug))\">\(visit.t("Créer une instance", "Create a committee"))</a></p>" as HTML : .empty)
+            \(items.isEmpty ? "<p>\(visit.t("Aucune instance pour l'instant.", "No committee yet."))</p>" as HTML : "<ul class=\"cards\">\(each: items)</ul>")
+            """
+        return req.render(
+            WebPage(
+                title: visit.t("Instances de concertation", "Consultative committees") + " · " + territory.name,
+                main: main))
     }
 
-    static func formPage(visit: Visit, fields: [String: String], lists: [String: [String]], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func formPage(
+        visit: Visit, fields: [String: String], lists: [String: [String]], errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
         let territory = visit.territory!
         let main: HTML = """
-        <h1>\(visit.t("Créer une instance de concertation", "Create a consultative committee"))</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: CommitteesPaths.new.link(territory.slug), visit: visit))
-        \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: fields["name"], errors: errors, visit: visit,
+            <h1>\(visit.t("Créer une instance de concertation", "Create a consultative committee"))</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: CommitteesPaths.new.link(territory.slug), visit: visit))
+            \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: fields["name"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : Comité local de santé du pays de Vitré.", "For example: Vitré local health committee."), required: true, maxLength: 120))
-        \(Form.textarea(name: "purpose", label: visit.t("À quoi sert-elle ?", "What is it for?"), value: fields["purpose"], errors: errors, visit: visit,
+            \(Form.textarea(name: "purpose", label: visit.t("À quoi sert-elle ?", "What is it for?"), value: fields["purpose"], errors: errors, visit: visit,
                         required: true, rows: 4, maxLength: 3000))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
+            \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
                           selected: Set(lists["themes"] ?? []), errors: errors, visit: visit))
-        \(Form.checkboxes(name: "communes", legend: visit.t("Communes couvertes", "Municipalities covered"),
+            \(Form.checkboxes(name: "communes", legend: visit.t("Communes couvertes", "Municipalities covered"),
                           options: territory.communes.map { Form.Option($0.code, $0.name) }, selected: Set(lists["communes"] ?? []), errors: errors, visit: visit,
                           hint: visit.t("Aucune cochée : tout le territoire.", "None ticked: the whole territory.")))
-        <fieldset><legend>\(visit.t("Règles", "Rules"))</legend>
-        \(Form.input(name: "quorum", label: visit.t("Quorum (en % des membres votants)", "Quorum (% of voting members)"), value: fields["quorum"], errors: errors, visit: visit,
+            <fieldset><legend>\(visit.t("Règles", "Rules"))</legend>
+            \(Form.input(name: "quorum", label: visit.t("Quorum (en % des membres votants)", "Quorum (% of voting members)"), value: fields["quorum"], errors: errors, visit: visit,
                      type: "number", required: true, inputmode: "numeric"))
-        \(Form.select(name: "rule", label: visit.t("Règle de décision en cas de vote", "Decision rule for a vote"),
+            \(Form.select(name: "rule", label: visit.t("Règle de décision en cas de vote", "Decision rule for a vote"),
                       options: DecisionRule.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: fields["rule"], errors: errors, visit: visit, required: true))
-        \(Form.checkbox(name: "vote_without_quorum", label: "\(visit.t("Un vote peut avoir lieu sans quorum (il est alors signalé)", "A vote may take place without quorum (it is then marked)"))",
+            \(Form.checkbox(name: "vote_without_quorum", label: "\(visit.t("Un vote peut avoir lieu sans quorum (il est alors signalé)", "A vote may take place without quorum (it is then marked)"))",
                         checked: fields["vote_without_quorum"] == "oui", errors: errors, visit: visit, value: "oui"))
-        \(Form.input(name: "min_share", label: visit.t("Part minimale de chaque collège (en %)", "Minimum share of each college (%)"), value: fields["min_share"], errors: errors, visit: visit,
+            \(Form.input(name: "min_share", label: visit.t("Part minimale de chaque collège (en %)", "Minimum share of each college (%)"), value: fields["min_share"], errors: errors, visit: visit,
                      type: "number", hint: visit.t("La page signale un collège en dessous de cette part.", "The page warns when a college is below this share."), required: true, inputmode: "numeric"))
-        </fieldset>
-        \(Form.submit(visit.t("Créer l'instance", "Create the committee")))
-        </form>
-        """
-        return WebPage(title: visit.t("Créer une instance de concertation", "Create a consultative committee"), main: main, status: status, hasErrors: !errors.isEmpty)
+            </fieldset>
+            \(Form.submit(visit.t("Créer l'instance", "Create the committee")))
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Créer une instance de concertation", "Create a consultative committee"), main: main,
+            status: status, hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -94,8 +108,13 @@ enum CommitteePages {
         let fields = req.formFields()
         let lists = req.formLists(["themes", "communes"])
         let input: CommitteeInput
-        switch CommitteeInput.validate(fields: fields, multi: lists, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
-        case .failure(let box): return req.render(formPage(visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
+        switch CommitteeInput.validate(
+            fields: fields, multi: lists, allowedCommunes: Set(territory.communes.map(\.code)),
+            themes: territory.themes, lang: visit.lang)
+        {
+        case .failure(let box):
+            return req.render(
+                formPage(visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
         case .success(let value): input = value
         }
         let committee = Committee()
@@ -111,19 +130,25 @@ enum CommitteePages {
         committee.createdAt = Date()
         try await req.db.transaction { db in
             try await committee.create(on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "committee.created",
-                                        subject: "committee \(committee.id!)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: territory.id, action: "committee.created",
+                subject: "committee \(committee.id!)", on: db)
         }
-        return req.redirect(to: CommitteesPaths.manage.link(territory.slug, committee.id!),
-                            flash: Flash(.success, visit.t("Instance créée. Ajoutez ses membres, ouvrez un appel à candidatures ou planifiez une séance.",
-                                                           "Committee created. Add its members, open a call for candidates or plan a meeting.")))
+        return req.redirect(
+            to: CommitteesPaths.manage.link(territory.slug, committee.id!),
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Instance créée. Ajoutez ses membres, ouvrez un appel à candidatures ou planifiez une séance.",
+                    "Committee created. Add its members, open a call for candidates or plan a meeting.")))
     }
 
     // MARK: - The public record
 
     static func balanceBlock(_ committee: Committee, seats: [Seat], visit: Visit, today: String) -> HTML {
         let voting = seats.filter { $0.votes && $0.active(today: today) }
-        let balance = CollegeBalance(colleges: voting.map(\.collegeValue), minimumSharePercent: committee.minimumSharePercent)
+        let balance = CollegeBalance(
+            colleges: voting.map(\.collegeValue), minimumSharePercent: committee.minimumSharePercent)
         let rows = College.allCases.map { college -> [HTML] in
             ["\(visit.t(college.short))", "\(balance.counts[college] ?? 0)", "\(balance.sharePercent(college)) %"]
         }
@@ -132,13 +157,15 @@ enum CommitteePages {
         }
         let ending = seats.filter { $0.active(today: today) && Mandate.endsSoon(end: $0.mandate_end, today: today) }
         if !ending.isEmpty {
-            warnings.append("<li>\(visit.t("\(ending.count) mandat(s) se terminent dans les deux mois : pensez à un appel à candidatures.", "\(ending.count) mandate(s) end within two months: think of a call for candidates."))</li>")
+            warnings.append(
+                "<li>\(visit.t("\(ending.count) mandat(s) se terminent dans les deux mois : pensez à un appel à candidatures.", "\(ending.count) mandate(s) end within two months: think of a call for candidates."))</li>"
+            )
         }
         return """
-        \(View.table(caption: visit.t("Équilibre entre les collèges (membres votants)", "Balance between colleges (voting members)"),
+            \(View.table(caption: visit.t("Équilibre entre les collèges (membres votants)", "Balance between colleges (voting members)"),
                      headers: [visit.t("Collège", "College"), visit.t("Membres", "Members"), visit.t("Part", "Share")], rows: rows, numericColumns: [1, 2]))
-        \(warnings.isEmpty ? HTML.empty : "<div class=\"flash flash-error\" role=\"note\"><ul>\(each: warnings)</ul></div>")
-        """
+            \(warnings.isEmpty ? HTML.empty : "<div class=\"flash flash-error\" role=\"note\"><ul>\(each: warnings)</ul></div>")
+            """
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
@@ -148,86 +175,114 @@ enum CommitteePages {
         let id = committee.id!
         let today = Day.today()
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
-        let meetings = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending).limit(100).all()
-        let calls = try await CandidateCall.query(on: req.db).filter(\.$committeeID == id).sort(\.$id, .descending).limit(20).all()
-        struct Decision: Decodable { let meeting_id: Int; let starts_at: Date; let title: String; let decision_mode: String; let decision_text: String; let adopted: Bool; let quorum_met: Bool? }
-        let decisions = try await CommitteeStore.sql(req.db).raw("""
+        let meetings = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending)
+            .limit(100).all()
+        let calls = try await CandidateCall.query(on: req.db).filter(\.$committeeID == id).sort(\.$id, .descending)
+            .limit(20).all()
+        struct Decision: Decodable {
+            let meeting_id: Int; let starts_at: Date; let title: String; let decision_mode: String;
+            let decision_text: String; let adopted: Bool; let quorum_met: Bool?
+        }
+        let decisions = try await req.db.sql.raw(
+            """
             SELECT i.meeting_id, s.starts_at, i.title, i.decision_mode, i.decision_text, i.adopted, i.quorum_met
             FROM committee_agenda_items i JOIN committee_meetings s ON s.id = i.meeting_id
             WHERE s.committee_id = \(bind: id) AND i.decided_at IS NOT NULL ORDER BY s.starts_at DESC, i.position LIMIT 200
-            """).all(decoding: Decision.self)
+            """
+        ).all(decoding: Decision.self)
         let viewerSeat = CommitteeStore.viewerSeat(visit, in: seats, today: today)
         let runs = CommitteesPolicy.runs(visit.rolesHere)
-        let strategies = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt != nil).sort(\.$adoptedAt, .descending).limit(50).all()
+        let strategies = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt != nil)
+            .sort(\.$adoptedAt, .descending).limit(50).all()
         let strategyItems = strategies.map {
-            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>" as HTML
+            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
+                as HTML
         }
 
         let active = seats.filter { $0.active(today: today) }
         let byID = Dictionary(uniqueKeysWithValues: seats.map { ($0.id, $0) })
         let memberSections = College.allCases.map { college -> HTML in
             let rows = active.filter { $0.collegeValue == college }.map { seat -> [HTML] in
-                let role = seat.substitute_of_id.flatMap { byID[$0] }.map { visit.t("Suppléant·e de ", "Substitute for ") + $0.publicName(visit) } ?? visit.t(seat.functionValue.label)
-                return ["\(seat.publicName(visit))", "\(role)",
-                        "\(DateText.day(iso: seat.mandate_start, lang: visit.lang)) – \(DateText.day(iso: seat.mandate_end, lang: visit.lang))"]
+                let role =
+                    seat.substitute_of_id.flatMap { byID[$0] }.map {
+                        visit.t("Suppléant·e de ", "Substitute for ") + $0.publicName(visit)
+                    } ?? visit.t(seat.functionValue.label)
+                return [
+                    "\(seat.publicName(visit))", "\(role)",
+                    "\(DateText.day(iso: seat.mandate_start, lang: visit.lang)) – \(DateText.day(iso: seat.mandate_end, lang: visit.lang))",
+                ]
             }
             return """
-            <h3>\(visit.t(college.label))</h3>
-            \(rows.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML
+                <h3>\(visit.t(college.label))</h3>
+                \(rows.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML
                 : View.table(caption: visit.t(college.label), headers: [visit.t("Nom", "Name"), visit.t("Fonction", "Function"), visit.t("Mandat", "Mandate")], rows: rows))
-            """
+                """
         }
         let meetingItems = meetings.map { meeting -> HTML in
             let upcoming = meeting.startsAt > Date()
-            let minutes: String = meeting.minutesApprovedAt != nil ? visit.t("compte rendu approuvé", "approved minutes")
-                : upcoming ? visit.t("à venir", "upcoming") : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
-            return "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
+            let minutes: String =
+                meeting.minutesApprovedAt != nil
+                ? visit.t("compte rendu approuvé", "approved minutes")
+                : upcoming
+                    ? visit.t("à venir", "upcoming")
+                    : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
+            return
+                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
         }
         let openCalls = calls.filter { $0.decidedAt == nil && $0.closesOn >= today }
         let callItems = openCalls.map { call -> HTML in
             "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, call.id!))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
         }
         let decisionRows = decisions.map { d -> [HTML] in
-            let result: String = d.decision_mode == "consensus" ? visit.t("Adoptée par consensus", "Adopted by consensus")
-                : d.adopted ? visit.t("Adoptée par vote", "Adopted by vote") : visit.t("Rejetée au vote", "Rejected by vote")
-            return ["<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
-                    "\(d.title)", "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")", "\(d.decision_text)"]
+            let result: String =
+                d.decision_mode == "consensus"
+                ? visit.t("Adoptée par consensus", "Adopted by consensus")
+                : d.adopted
+                    ? visit.t("Adoptée par vote", "Adopted by vote") : visit.t("Rejetée au vote", "Rejected by vote")
+            return [
+                "<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
+                "\(d.title)",
+                "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")",
+                "\(d.decision_text)",
+            ]
         }
         let themes = visit.themes.from(mask: committee.themesMask).map { visit.t($0.label) }
         let communes = committee.communeCodes.compactMap { territory.commune(code: $0)?.name }
         let main: HTML = """
-        <p><a href="\(CommitteesPaths.list.link(territory.slug))">\(visit.t("← Toutes les instances", "← All committees"))</a></p>
-        <h1>\(committee.name)</h1>
-        <div class="proposal-body">\(View.paragraphs(committee.purpose))</div>
-        <p class="meta">\(themes.isEmpty ? "" : visit.t("Thèmes : ", "Themes: ") + themes.joined(separator: ", ") + " · ")\
-        \(visit.t("Communes : ", "Municipalities: "))\(communes.isEmpty ? visit.t("tout le territoire", "the whole territory") : communes.joined(separator: ", "))</p>
-        \(runs || viewerSeat != nil ? "<p class=\"actions\">\(runs ? "<a class=\"button\" href=\"\(CommitteesPaths.manage.link(territory.slug, id))\">\(visit.t("Gérer l'instance", "Manage the committee"))</a> " as HTML : .empty)<a href=\"\(CommitteesPaths.space.link(territory.slug, id))\">\(visit.t("Espace des membres", "Members' area"))</a></p>" as HTML : .empty)
-        <h2>\(visit.t("Règles", "Rules"))</h2>
-        <ul>
-        <li>\(visit.t("Quorum : \(committee.quorumPercent) % des membres votants, présents ou représentés.", "Quorum: \(committee.quorumPercent) % of voting members, present or represented."))</li>
-        <li>\(visit.t("Décisions : par consensus, ou par vote ", "Decisions: by consensus, or by vote "))\(visit.t(committee.rule.label).lowercased()).</li>
-        <li>\(committee.voteWithoutQuorum ? visit.t("Un vote peut avoir lieu sans quorum ; il est alors signalé.", "A vote may take place without quorum; it is then marked.")
+            <p><a href="\(CommitteesPaths.list.link(territory.slug))">\(visit.t("← Toutes les instances", "← All committees"))</a></p>
+            <h1>\(committee.name)</h1>
+            <div class="proposal-body">\(View.paragraphs(committee.purpose))</div>
+            <p class="meta">\(themes.isEmpty ? "" : visit.t("Thèmes : ", "Themes: ") + themes.joined(separator: ", ") + " · ")\
+            \(visit.t("Communes : ", "Municipalities: "))\(communes.isEmpty ? visit.t("tout le territoire", "the whole territory") : communes.joined(separator: ", "))</p>
+            \(runs || viewerSeat != nil ? "<p class=\"actions\">\(runs ? "<a class=\"button\" href=\"\(CommitteesPaths.manage.link(territory.slug, id))\">\(visit.t("Gérer l'instance", "Manage the committee"))</a> " as HTML : .empty)<a href=\"\(CommitteesPaths.space.link(territory.slug, id))\">\(visit.t("Espace des membres", "Members' area"))</a></p>" as HTML : .empty)
+            <h2>\(visit.t("Règles", "Rules"))</h2>
+            <ul>
+            <li>\(visit.t("Quorum : \(committee.quorumPercent) % des membres votants, présents ou représentés.", "Quorum: \(committee.quorumPercent) % of voting members, present or represented."))</li>
+            <li>\(visit.t("Décisions : par consensus, ou par vote ", "Decisions: by consensus, or by vote "))\(visit.t(committee.rule.label).lowercased()).</li>
+            <li>\(committee.voteWithoutQuorum ? visit.t("Un vote peut avoir lieu sans quorum ; il est alors signalé.", "A vote may take place without quorum; it is then marked.")
                                           : visit.t("Aucun vote sans quorum.", "No vote without quorum."))</li>
-        </ul>
-        <h2>\(visit.t("Membres", "Members"))</h2>
-        \(balanceBlock(committee, seats: seats, visit: visit, today: today))
-        \(each: memberSections)
-        \(callItems.isEmpty ? HTML.empty : "<h2>\(visit.t("Appels à candidatures ouverts", "Open calls for candidates"))</h2><ul>\(each: callItems)</ul>")
-        <h2>\(visit.t("Séances", "Meetings"))</h2>
-        \(meetingItems.isEmpty ? "<p>\(visit.t("Aucune séance pour l'instant.", "No meeting yet."))</p>" as HTML : "<ul>\(each: meetingItems)</ul>")
-        <h2>\(visit.t("Stratégies adoptées", "Adopted strategies"))</h2>
-        \(strategyItems.isEmpty ? "<p>\(visit.t("Aucune stratégie adoptée pour l'instant.", "No strategy adopted yet."))</p>" as HTML : "<ul>\(each: strategyItems)</ul>")
-        <h2>\(visit.t("Décisions", "Decisions"))</h2>
-        \(decisionRows.isEmpty ? "<p>\(visit.t("Aucune décision pour l'instant.", "No decision yet."))</p>" as HTML
+            </ul>
+            <h2>\(visit.t("Membres", "Members"))</h2>
+            \(balanceBlock(committee, seats: seats, visit: visit, today: today))
+            \(each: memberSections)
+            \(callItems.isEmpty ? HTML.empty : "<h2>\(visit.t("Appels à candidatures ouverts", "Open calls for candidates"))</h2><ul>\(each: callItems)</ul>")
+            <h2>\(visit.t("Séances", "Meetings"))</h2>
+            \(meetingItems.isEmpty ? "<p>\(visit.t("Aucune séance pour l'instant.", "No meeting yet."))</p>" as HTML : "<ul>\(each: meetingItems)</ul>")
+            <h2>\(visit.t("Stratégies adoptées", "Adopted strategies"))</h2>
+            \(strategyItems.isEmpty ? "<p>\(visit.t("Aucune stratégie adoptée pour l'instant.", "No strategy adopted yet."))</p>" as HTML : "<ul>\(each: strategyItems)</ul>")
+            <h2>\(visit.t("Décisions", "Decisions"))</h2>
+            \(decisionRows.isEmpty ? "<p>\(visit.t("Aucune décision pour l'instant.", "No decision yet."))</p>" as HTML
             : View.table(caption: visit.t("Décisions de l'instance", "Decisions of the committee"),
                          headers: [visit.t("Séance", "Meeting"), visit.t("Point", "Item"), visit.t("Résultat", "Result"), visit.t("Texte adopté ou soumis", "Text adopted or put to the vote")], rows: decisionRows))
-        """
+            """
         return req.render(WebPage(title: committee.name, main: main))
     }
 
     // MARK: - Management
 
-    static func managePage(_ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) async throws -> WebPage {
+    static func managePage(
+        _ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
         let id = committee.id!
@@ -244,33 +299,35 @@ enum CommitteePages {
         }
         let nextYear = Day.adding(3 * 365, to: today) ?? today
         let main: HTML = """
-        <p><a href="\(CommitteesPaths.show.link(territory.slug, id))">\(visit.t("← Page publique de l'instance", "← The committee's public page"))</a></p>
-        <h1>\(visit.t("Gérer : ", "Manage: "))\(committee.name)</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(balanceBlock(committee, seats: seats, visit: visit, today: today))
-        <h2>\(visit.t("Membres en fonction", "Members in office"))</h2>
-        \(endButtons.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML : "<ul>\(each: endButtons)</ul>")
-        <h2 id="ajouter-membre">\(visit.t("Ajouter un membre", "Add a member"))</h2>
-        \(Form.open(action: CommitteesPaths.members.link(territory.slug, id), visit: visit))
-        \(Form.input(name: "email", label: visit.t("Adresse e-mail de son compte", "E-mail address of their account"), value: fields["email"], errors: errors, visit: visit,
+            <p><a href="\(CommitteesPaths.show.link(territory.slug, id))">\(visit.t("← Page publique de l'instance", "← The committee's public page"))</a></p>
+            <h1>\(visit.t("Gérer : ", "Manage: "))\(committee.name)</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(balanceBlock(committee, seats: seats, visit: visit, today: today))
+            <h2>\(visit.t("Membres en fonction", "Members in office"))</h2>
+            \(endButtons.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML : "<ul>\(each: endButtons)</ul>")
+            <h2 id="ajouter-membre">\(visit.t("Ajouter un membre", "Add a member"))</h2>
+            \(Form.open(action: CommitteesPaths.members.link(territory.slug, id), visit: visit))
+            \(Form.input(name: "email", label: visit.t("Adresse e-mail de son compte", "E-mail address of their account"), value: fields["email"], errors: errors, visit: visit,
                      type: "email", hint: visit.t("La personne doit avoir un compte sur ce territoire.", "The person must have an account in this territory."), required: true, autocomplete: "off"))
-        \(Form.select(name: "college", label: visit.t("Collège", "College"), options: College.allCases.map { Form.Option($0.rawValue, visit.t($0.short)) },
+            \(Form.select(name: "college", label: visit.t("Collège", "College"), options: College.allCases.map { Form.Option($0.rawValue, visit.t($0.short)) },
                       selected: fields["college"], errors: errors, visit: visit, required: true))
-        \(Form.select(name: "function", label: visit.t("Fonction", "Function"), options: MemberFunction.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+            \(Form.select(name: "function", label: visit.t("Fonction", "Function"), options: MemberFunction.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: fields["function"] ?? MemberFunction.member.rawValue, errors: errors, visit: visit, required: true))
-        \(Form.select(name: "substitute_of", label: visit.t("Suppléant·e de (facultatif)", "Substitute for (optional)"),
+            \(Form.select(name: "substitute_of", label: visit.t("Suppléant·e de (facultatif)", "Substitute for (optional)"),
                       options: [Form.Option("", visit.t("Titulaire (pas suppléant·e)", "Titular (not a substitute)"))] + titulars.map { Form.Option(String($0.id), $0.display_name) },
                       selected: fields["substitute_of"], errors: errors, visit: visit))
-        \(Form.input(name: "mandate_start", label: visit.t("Début du mandat", "Start of the mandate"), value: fields["mandate_start"] ?? today, errors: errors, visit: visit, type: "date", required: true))
-        \(Form.input(name: "mandate_end", label: visit.t("Fin du mandat", "End of the mandate"), value: fields["mandate_end"] ?? nextYear, errors: errors, visit: visit, type: "date", required: true))
-        \(Form.checkbox(name: "named", label: "\(visit.t("Nom public (un membre usager peut préférer « membre usager »)", "Public name (a user member may prefer “user member”)"))",
+            \(Form.input(name: "mandate_start", label: visit.t("Début du mandat", "Start of the mandate"), value: fields["mandate_start"] ?? today, errors: errors, visit: visit, type: "date", required: true))
+            \(Form.input(name: "mandate_end", label: visit.t("Fin du mandat", "End of the mandate"), value: fields["mandate_end"] ?? nextYear, errors: errors, visit: visit, type: "date", required: true))
+            \(Form.checkbox(name: "named", label: "\(visit.t("Nom public (un membre usager peut préférer « membre usager »)", "Public name (a user member may prefer “user member”)"))",
                         checked: fields.isEmpty || fields["named"] == "oui", errors: errors, visit: visit, value: "oui"))
-        \(Form.submit(visit.t("Ajouter le membre", "Add the member")))
-        </form>
-        \(CallPages.newCallForm(visit: visit, committee: committee, fields: fields, errors: errors))
-        \(MeetingPages.newMeetingForm(visit: visit, committee: committee, fields: fields, errors: errors))
-        """
-        return WebPage(title: visit.t("Gérer : ", "Manage: ") + committee.name, main: main, status: status, hasErrors: !errors.isEmpty)
+            \(Form.submit(visit.t("Ajouter le membre", "Add the member")))
+            </form>
+            \(CallPages.newCallForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            \(MeetingPages.newMeetingForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            """
+        return WebPage(
+            title: visit.t("Gérer : ", "Manage: ") + committee.name, main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func addMember(_ req: Request) async throws -> Response {
@@ -287,20 +344,33 @@ enum CommitteePages {
         }
         var personID: Int?
         if let input {
-            personID = try await CommitteeStore.territoryMember(email: input.email, territoryID: territory.id, on: req.db)
+            personID = try await CommitteeStore.territoryMember(
+                email: input.email, territoryID: territory.id, on: req.db)
             if personID == nil {
-                errors.add("email", visit.t("Aucun compte de ce territoire n'a cette adresse.", "No account of this territory has this address."))
+                errors.add(
+                    "email",
+                    visit.t(
+                        "Aucun compte de ce territoire n'a cette adresse.",
+                        "No account of this territory has this address."))
             }
             let seats = try await CommitteeStore.seats(of: id, on: req.db)
             if let personID, seats.contains(where: { $0.person_id == personID && $0.mandate_end >= input.start }) {
-                errors.add("email", visit.t("Cette personne siège déjà dans l'instance.", "This person already sits on the committee."))
+                errors.add(
+                    "email",
+                    visit.t("Cette personne siège déjà dans l'instance.", "This person already sits on the committee."))
             }
-            if let titular = input.substituteOf, !seats.contains(where: { $0.id == titular && $0.substitute_of_id == nil }) {
-                errors.add("substitute_of", visit.t("Choisissez le ou la titulaire dans la liste.", "Choose the titular member from the list."))
+            if let titular = input.substituteOf,
+                !seats.contains(where: { $0.id == titular && $0.substitute_of_id == nil })
+            {
+                errors.add(
+                    "substitute_of",
+                    visit.t("Choisissez le ou la titulaire dans la liste.", "Choose the titular member from the list."))
             }
         }
         guard errors.isEmpty, let input, let personID else {
-            return req.render(try await managePage(req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                try await managePage(
+                    req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         let member = CommitteeMember()
         member.committeeID = id
@@ -314,18 +384,21 @@ enum CommitteePages {
         member.createdAt = Date()
         try await req.db.transaction { db in
             try await member.create(on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.added",
-                                        subject: "committee \(id) member \(member.id!) (\(input.college.rawValue))", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.added",
+                subject: "committee \(id) member \(member.id!) (\(input.college.rawValue))", on: db)
         }
-        return req.redirect(to: CommitteesPaths.manage.link(territory.slug, id), flash: Flash(.success, visit.t("Membre ajouté.", "Member added.")))
+        return req.redirect(
+            to: CommitteesPaths.manage.link(territory.slug, id),
+            flash: Flash(.success, visit.t("Membre ajouté.", "Member added.")))
     }
 
     @Sendable static func endMandate(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = visit.territory!
         let committee = try await CommitteeStore.committee(req)
-        guard let memberID = req.parameters.get("member", as: Int.self),
-              let member = try await CommitteeMember.find(memberID, on: req.db), member.committeeID == committee.id
+        guard let memberID = PathID.parse(req.parameters.get("member")),
+            let member = try await CommitteeMember.find(memberID, on: req.db), member.committeeID == committee.id
         else { throw Abort(.notFound) }
         let today = Day.today()
         // The last day of the mandate becomes yesterday (or its first day, if it starts today).
@@ -333,10 +406,13 @@ enum CommitteePages {
         member.mandateEnd = max(member.mandateStart, min(member.mandateEnd, yesterday))
         try await req.db.transaction { db in
             try await member.update(on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.ended",
-                                        subject: "committee \(committee.id!) member \(memberID)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.ended",
+                subject: "committee \(committee.id!) member \(memberID)", on: db)
         }
-        return req.redirect(to: CommitteesPaths.manage.link(territory.slug, committee.id!), flash: Flash(.success, visit.t("Mandat terminé.", "Mandate ended.")))
+        return req.redirect(
+            to: CommitteesPaths.manage.link(territory.slug, committee.id!),
+            flash: Flash(.success, visit.t("Mandat terminé.", "Mandate ended.")))
     }
 
     // MARK: - Members' area
@@ -346,43 +422,62 @@ enum CommitteePages {
         return req.render(try await spacePage(req, committee: committee, fields: [:], errors: FormErrors()))
     }
 
-    static func spacePage(_ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) async throws -> WebPage {
+    static func spacePage(
+        _ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
         let id = committee.id!
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         guard CommitteesPolicy.runs(visit.rolesHere) || CommitteeStore.viewerSeat(visit, in: seats) != nil else {
-            throw Abort(.forbidden, reason: visit.t("L'espace des membres est réservé aux membres de l'instance.", "The members' area is for the committee's members."))
+            throw Abort(
+                .forbidden,
+                reason: visit.t(
+                    "L'espace des membres est réservé aux membres de l'instance.",
+                    "The members' area is for the committee's members."))
         }
-        let minutesDrafts = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$minutesApprovedAt == nil)
-            .sort(\.$startsAt, .descending).limit(50).all().filter { ($0.minutes ?? "").isEmpty == false }
-        let upcoming = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$startsAt >= Date()).sort(\.$startsAt).limit(20).all()
+        let minutesDrafts = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(
+            \.$minutesApprovedAt == nil
+        )
+        .sort(\.$startsAt, .descending).limit(50).all().filter { ($0.minutes ?? "").isEmpty == false }
+        let upcoming = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$startsAt >= Date())
+            .sort(\.$startsAt).limit(20).all()
         func link(_ meeting: Meeting) -> HTML {
             "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
         }
-        let contacts = seats.filter { $0.active(today: Day.today()) }.map { "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML }
+        let contacts = seats.filter { $0.active(today: Day.today()) }.map {
+            "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML
+        }
         let documents = try await DocumentPages.list(committeeID: id, on: req.db)
-        let recent = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending).limit(20).all()
-        let drafts = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt == nil).sort(\.$id, .descending).limit(50).all()
-            .map { "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>" as HTML }
+        let recent = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending)
+            .limit(20).all()
+        let drafts = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt == nil).sort(
+            \.$id, .descending
+        ).limit(50).all()
+            .map {
+                "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>"
+                    as HTML
+            }
         let main: HTML = """
-        <p><a href="\(CommitteesPaths.show.link(territory.slug, id))">\(visit.t("← Page publique de l'instance", "← The committee's public page"))</a></p>
-        <h1>\(visit.t("Espace des membres", "Members' area")) · \(committee.name)</h1>
-        <p>\(visit.t("Ici, les documents de travail : ils ne sont pas publics.", "Working documents are here: they are not public."))</p>
-        <h2>\(visit.t("Prochaines séances", "Next meetings"))</h2>
-        \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
-        <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
-        \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
-        <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
-        \(DocumentPages.links(documents, visit: visit, committeeID: id))
-        <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>
-        \(drafts.isEmpty ? "<p>\(visit.t("Aucun projet de stratégie.", "No draft strategy."))</p>" as HTML : "<ul>\(each: drafts)</ul>")
-        \(Form.errorSummary(errors, visit: visit))
-        \(StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
-        \(DocumentPages.uploadForm(visit: visit, committee: committee, meetings: recent, fields: fields, errors: errors))
-        <h2>\(visit.t("Les membres (noms complets)", "Members (full names)"))</h2>
-        <ul>\(each: contacts)</ul>
-        """
-        return WebPage(title: visit.t("Espace des membres", "Members' area") + " · " + committee.name, main: main, status: status, hasErrors: !errors.isEmpty)
+            <p><a href="\(CommitteesPaths.show.link(territory.slug, id))">\(visit.t("← Page publique de l'instance", "← The committee's public page"))</a></p>
+            <h1>\(visit.t("Espace des membres", "Members' area")) · \(committee.name)</h1>
+            <p>\(visit.t("Ici, les documents de travail : ils ne sont pas publics.", "Working documents are here: they are not public."))</p>
+            <h2>\(visit.t("Prochaines séances", "Next meetings"))</h2>
+            \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
+            <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
+            \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
+            <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
+            \(DocumentPages.links(documents, visit: visit, committeeID: id))
+            <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>
+            \(drafts.isEmpty ? "<p>\(visit.t("Aucun projet de stratégie.", "No draft strategy."))</p>" as HTML : "<ul>\(each: drafts)</ul>")
+            \(Form.errorSummary(errors, visit: visit))
+            \(StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            \(DocumentPages.uploadForm(visit: visit, committee: committee, meetings: recent, fields: fields, errors: errors))
+            <h2>\(visit.t("Les membres (noms complets)", "Members (full names)"))</h2>
+            <ul>\(each: contacts)</ul>
+            """
+        return WebPage(
+            title: visit.t("Espace des membres", "Members' area") + " · " + committee.name, main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 }

@@ -11,29 +11,38 @@ enum DocumentPages {
         router.get(CommitteesPaths.document, access: CommitteePages.members, use: download)
     }
 
-    struct Listed: Decodable, Sendable { let id: Int; let meeting_id: Int?; let title: String; let file_name: String; let created_at: Date }
+    struct Listed: Decodable, Sendable {
+        let id: Int; let meeting_id: Int?; let title: String; let file_name: String; let created_at: Date
+    }
 
     /// The documents of a committee (or of one meeting), without their bytes: one query.
     static func list(committeeID: Int, meetingID: Int? = nil, on db: any Database) async throws -> [Listed] {
-        let sql = CommitteeStore.sql(db)
+        let sql = db.sql
         if let meetingID {
-            return try await sql.raw("""
+            return try await sql.raw(
+                """
                 SELECT id, meeting_id, title, file_name, created_at FROM committee_documents
                 WHERE committee_id = \(bind: committeeID) AND meeting_id = \(bind: meetingID) ORDER BY id LIMIT 200
-                """).all(decoding: Listed.self)
+                """
+            ).all(decoding: Listed.self)
         }
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             SELECT id, meeting_id, title, file_name, created_at FROM committee_documents
             WHERE committee_id = \(bind: committeeID) ORDER BY id DESC LIMIT 200
-            """).all(decoding: Listed.self)
+            """
+        ).all(decoding: Listed.self)
     }
 
     static func links(_ documents: [Listed], visit: Visit, committeeID: Int) -> HTML {
         guard !documents.isEmpty else { return "<p>\(visit.t("Aucun document.", "No document."))</p>" }
-        return "<ul>\(each: documents.map { "<li><a href=\"\(CommitteesPaths.document.link(visit.territory!.slug, committeeID, $0.id))\">\($0.title)</a> · \($0.file_name) · \(DateText.day($0.created_at, lang: visit.lang))</li>" as HTML })</ul>"
+        return
+            "<ul>\(each: documents.map { "<li><a href=\"\(CommitteesPaths.document.link(visit.territory!.slug, committeeID, $0.id))\">\($0.title)</a> · \($0.file_name) · \(DateText.day($0.created_at, lang: visit.lang))</li>" as HTML })</ul>"
     }
 
-    static func uploadForm(visit: Visit, committee: Committee, meetings: [Meeting], fields: [String: String], errors: FormErrors) -> HTML {
+    static func uploadForm(
+        visit: Visit, committee: Committee, meetings: [Meeting], fields: [String: String], errors: FormErrors
+    ) -> HTML {
         """
         <h2 id="ajouter-document">\(visit.t("Ajouter un document", "Add a document"))</h2>
         \(Form.open(action: CommitteesPaths.documents.link(visit.territory!.slug, committee.id!), visit: visit, multipart: true))
@@ -57,11 +66,14 @@ enum DocumentPages {
         let form = (try? req.content.decode(Upload.self)) ?? Upload()
         let fields = ["title": form.title ?? "", "meeting": form.meeting ?? ""]
         var errors = FormErrors()
-        let title = TextRule.required(fields, "title", maxLength: 160, errors: &errors, lang: visit.lang,
-                                      missing: Text("Donnez un titre au document.", "Give the document a title."))
+        let title = TextRule.required(
+            fields, "title", maxLength: 160, errors: &errors, lang: visit.lang,
+            missing: Text("Donnez un titre au document.", "Give the document a title."))
         var meetingID: Int?
         if let raw = form.meeting, !raw.isEmpty {
-            guard let id = Int(raw), let meeting = try await Meeting.find(id, on: req.db), meeting.committeeID == committee.id else { throw Abort(.notFound) }
+            guard let id = Int(raw), let meeting = try await Meeting.find(id, on: req.db),
+                meeting.committeeID == committee.id
+            else { throw Abort(.notFound) }
             meetingID = meeting.id
         }
         var checked: (kind: AttachmentCheck.Kind, name: String)?
@@ -74,31 +86,43 @@ enum DocumentPages {
             errors.add("file", visit.t("Choisissez le fichier à ajouter.", "Choose the file to add."))
         }
         guard errors.isEmpty, let checked, let bytes = form.file.map({ Data($0.data.readableBytesView) }) else {
-            return req.render(try await CommitteePages.spacePage(req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                try await CommitteePages.spacePage(
+                    req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         let committeeID = committee.id!
         let uploader = visit.viewer?.personID
         let target = meetingID
         try await req.db.transaction { db in
-            try await CommitteeStore.sql(db).raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO committee_documents (committee_id, meeting_id, title, file_name, file_type, bytes, uploaded_by, created_at)
                 VALUES (\(bind: committeeID), \(bind: target), \(bind: title), \(bind: checked.name), \(bind: checked.kind.rawValue), \(bind: bytes), \(bind: uploader), \(bind: Date()))
-                """).run()
-            try await AuditEntry.record(actor: uploader, territory: visit.territory!.id, action: "committee.document.added",
-                                        subject: "committee \(committeeID): \(checked.name)", on: db)
+                """
+            ).run()
+            try await AuditEntry.record(
+                actor: uploader, territory: visit.territory!.id, action: "committee.document.added",
+                subject: "committee \(committeeID): \(checked.name)", on: db)
         }
-        return req.redirect(to: CommitteesPaths.space.link(visit.territory!.slug, committeeID),
-                            flash: Flash(.success, visit.t("Document ajouté. Seuls les membres peuvent le lire.", "Document added. Only members can read it.")))
+        return req.redirect(
+            to: CommitteesPaths.space.link(visit.territory!.slug, committeeID),
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Document ajouté. Seuls les membres peuvent le lire.", "Document added. Only members can read it."))
+        )
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {
         let committee = try await CommitteeStore.committee(req)
         try await StrategyPages.requireDrafter(req, committee: committee)
         struct Row: Decodable { let file_name: String; let file_type: String; let bytes: Data }
-        guard let id = req.parameters.get("document", as: Int.self),
-              let row = try await CommitteeStore.sql(req.db).raw("""
+        guard let id = PathID.parse(req.parameters.get("document")),
+            let row = try await req.db.sql.raw(
+                """
                 SELECT file_name, file_type, bytes FROM committee_documents WHERE id = \(bind: id) AND committee_id = \(bind: committee.id!)
-                """).first(decoding: Row.self)
+                """
+            ).first(decoding: Row.self)
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: row.file_type)

@@ -18,7 +18,8 @@ public enum CommitteesPaths {
     public static let meeting = RoutePattern("/:territory/instances/:committee/seances/:meeting")
     public static let invitation = RoutePattern("/:territory/instances/:committee/seances/:meeting/invitation.ics")
     public static let attendance = RoutePattern("/:territory/instances/:committee/seances/:meeting/presences")
-    public static let openVote = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/ouvrir-le-vote")
+    public static let openVote = RoutePattern(
+        "/:territory/instances/:committee/seances/:meeting/points/:item/ouvrir-le-vote")
     public static let vote = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/vote")
     public static let decide = RoutePattern("/:territory/instances/:committee/seances/:meeting/points/:item/decision")
     public static let minutes = RoutePattern("/:territory/instances/:committee/seances/:meeting/compte-rendu")
@@ -29,7 +30,8 @@ public enum CommitteesPaths {
     public static let strategy = RoutePattern("/:territory/instances/:committee/strategies/:strategy")
     public static let sections = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections")
     public static let section = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections/:section")
-    public static let sectionComments = RoutePattern("/:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires")
+    public static let sectionComments = RoutePattern(
+        "/:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires")
     public static let adopt = RoutePattern("/:territory/instances/:committee/strategies/:strategy/adoption")
 }
 

@@ -43,7 +43,7 @@ public enum Access: Sendable, Equatable, Hashable {
     public func allows(signedIn: Bool, rolesHere: Set<Role>, devAllowed: Bool) -> Bool {
         switch self {
         case .everyone: true
-        case .guestsOnly: true // signed-in people are redirected, not refused
+        case .guestsOnly: true  // signed-in people are redirected, not refused
         case .signedIn: signedIn
         case .territory(let roles): signedIn && !roles.isDisjoint(with: rolesHere)
         case .devOnly: devAllowed

@@ -14,10 +14,13 @@ public final class AuditEntry: Model, @unchecked Sendable {
 
     public init() {}
     public init(actorID: Int?, territoryID: Int?, action: String, subject: String, at: Date = Date()) {
-        self.actorID = actorID; self.territoryID = territoryID; self.action = action; self.subject = subject; self.at = at
+        self.actorID = actorID; self.territoryID = territoryID; self.action = action; self.subject = subject;
+        self.at = at
     }
 
-    public static func record(actor: Int?, territory: Int?, action: String, subject: String, on db: any Database) async throws {
+    public static func record(
+        actor: Int?, territory: Int?, action: String, subject: String, on db: any Database
+    ) async throws {
         try await AuditEntry(actorID: actor, territoryID: territory, action: action, subject: subject).create(on: db)
     }
 

@@ -15,7 +15,10 @@ public struct AppConfig: Sendable, Equatable {
         public var password: String?
         public var from: String
         public var security: SMTPSecurity
-        public init(host: String, port: Int, username: String? = nil, password: String? = nil, from: String, security: SMTPSecurity) {
+        public init(
+            host: String, port: Int, username: String? = nil, password: String? = nil, from: String,
+            security: SMTPSecurity
+        ) {
             self.host = host; self.port = port; self.username = username; self.password = password
             self.from = from; self.security = security
         }
@@ -31,7 +34,9 @@ public struct AppConfig: Sendable, Equatable {
     public var smtp: SMTP?
     /// Given by the environment; when nil the key is generated and kept in the data folder.
     public var secretKey: String?
-    public var publicDirectory: String
+    /// A folder to read the stylesheet, scripts and icons from instead of the ones built into the
+    /// binary (to work on the CSS without rebuilding); nil in production use.
+    public var publicDirectory: String?
     public var bcryptCost: Int
     /// Failed logins allowed per client address in ten minutes.
     public var loginLimit: Int
@@ -57,10 +62,12 @@ public struct AppConfig: Sendable, Equatable {
         }
     }
 
-    public init(mode: Mode = .development, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
-                dataDirectory: String = "./data", baseURL: String? = nil, smtp: SMTP? = nil, secretKey: String? = nil,
-                publicDirectory: String = "Public", bcryptCost: Int = 12, loginLimit: Int = 10, signupLimit: Int = 10,
-                liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2) {
+    public init(
+        mode: Mode = .development, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
+        dataDirectory: String = "./data", baseURL: String? = nil, smtp: SMTP? = nil, secretKey: String? = nil,
+        publicDirectory: String? = nil, bcryptCost: Int = 12, loginLimit: Int = 10, signupLimit: Int = 10,
+        liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2
+    ) {
         self.mode = mode; self.host = host; self.port = port; self.databaseURL = databaseURL
         self.dataDirectory = dataDirectory; self.baseURL = baseURL ?? "http://\(host):\(port)"
         self.smtp = smtp; self.secretKey = secretKey; self.publicDirectory = publicDirectory
@@ -73,20 +80,35 @@ public struct AppConfig: Sendable, Equatable {
         ("AGORA_ENV", "development", "development, testing or production"),
         ("AGORA_HOST", "127.0.0.1", "address to listen on (agora serve --hostname overrides it)"),
         ("AGORA_PORT", "8080", "port to listen on (agora serve --port overrides it)"),
-        ("DATABASE_URL", "(none)", "postgres://user:password@host:port/database; without it, SQLite in the data folder"),
+        (
+            "DATABASE_URL", "(none)",
+            "postgres://user:password@host:port/database; without it, SQLite in the data folder"
+        ),
         ("AGORA_DATA_DIR", "./data", "folder for the SQLite file (WAL mode) and the generated secret key"),
         ("AGORA_BASE_URL", "http://HOST:PORT", "public address used in e-mails; https:// makes cookies Secure"),
-        ("SMTP_HOST", "(none)", "mail server; without it mail stays in the outbox (shown at /dev/outbox outside production)"),
+        (
+            "SMTP_HOST", "(none)",
+            "mail server; without it mail stays in the outbox (shown at /dev/outbox outside production)"
+        ),
         ("SMTP_PORT", "587, 465 with tls, 25 with none", "mail server port"),
         ("SMTP_TLS", "starttls", "none, starttls or tls"),
         ("SMTP_USERNAME / SMTP_PASSWORD", "(none)", "credentials (AUTH PLAIN)"),
         ("SMTP_FROM", "(required with SMTP_HOST)", "sender address"),
-        ("AGORA_SECRET_KEY", "generated into DATA_DIR/secret.key", "at least 32 characters; signs CSRF tokens and flash cookies"),
-        ("AGORA_PUBLIC_DIR", "Public", "folder of the stylesheet and scripts"),
+        (
+            "AGORA_SECRET_KEY", "generated into DATA_DIR/secret.key",
+            "at least 32 characters; signs CSRF tokens and flash cookies"
+        ),
+        (
+            "AGORA_PUBLIC_DIR", "(built in)",
+            "a folder to read the stylesheet and scripts from instead of the binary's own"
+        ),
         ("AGORA_BCRYPT_COST", "12", "Bcrypt cost for passwords (4 to 16)"),
         ("AGORA_LOGIN_LIMIT", "10", "failed logins per client address per 10 minutes"),
         ("AGORA_SIGNUP_LIMIT", "10", "sign-ups per client address per hour"),
-        ("AGORA_LIVE_ADDRESS_LIMIT", "600", "live votes and ideas per client address per minute (a room may share one address)"),
+        (
+            "AGORA_LIVE_ADDRESS_LIMIT", "600",
+            "live votes and ideas per client address per minute (a room may share one address)"
+        ),
         ("AGORA_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (behind a load balancer)"),
         ("AGORA_MAIL_POLL_MS", "2000", "how often the mail worker looks at the outbox"),
     ]
@@ -100,7 +122,8 @@ public struct AppConfig: Sendable, Equatable {
         func integer(_ key: String, default def: Int, range: ClosedRange<Int>) -> Int {
             guard let raw = value(key) else { return def }
             guard let number = Int(raw), range.contains(number) else {
-                problems.append("\(key)=\(raw): attendu un nombre entier entre \(range.lowerBound) et \(range.upperBound)")
+                problems.append(
+                    "\(key)=\(raw): attendu un nombre entier entre \(range.lowerBound) et \(range.upperBound)")
                 return def
             }
             return number
@@ -118,7 +141,9 @@ public struct AppConfig: Sendable, Equatable {
 
         var mode = Mode.development
         if let raw = value("AGORA_ENV") {
-            if let parsed = Mode(rawValue: raw.lowercased()) { mode = parsed } else {
+            if let parsed = Mode(rawValue: raw.lowercased()) {
+                mode = parsed
+            } else {
                 problems.append("AGORA_ENV=\(raw): attendu development, testing ou production")
             }
         }
@@ -148,22 +173,30 @@ public struct AppConfig: Sendable, Equatable {
         if let smtpHost = value("SMTP_HOST") {
             var security = SMTPSecurity.starttls
             if let raw = value("SMTP_TLS") {
-                if let parsed = SMTPSecurity(rawValue: raw.lowercased()) { security = parsed } else {
+                if let parsed = SMTPSecurity(rawValue: raw.lowercased()) {
+                    security = parsed
+                } else {
                     problems.append("SMTP_TLS=\(raw): attendu none, starttls ou tls")
                 }
             }
             let defaultPort = security == .tls ? 465 : (security == .starttls ? 587 : 25)
             let smtpPort = integer("SMTP_PORT", default: defaultPort, range: 1...65535)
             let from = value("SMTP_FROM")
-            if from == nil { problems.append("SMTP_FROM: obligatoire quand SMTP_HOST est défini") }
-            else if !EmailAddress.isValid(from!) { problems.append("SMTP_FROM=\(from!): adresse e-mail invalide") }
+            if from == nil {
+                problems.append("SMTP_FROM: obligatoire quand SMTP_HOST est défini")
+            } else if !EmailAddress.isValid(from!) {
+                problems.append("SMTP_FROM=\(from!): adresse e-mail invalide")
+            }
             let username = value("SMTP_USERNAME"), password = value("SMTP_PASSWORD")
             if (username == nil) != (password == nil) {
                 problems.append("SMTP_USERNAME et SMTP_PASSWORD vont ensemble")
             }
-            smtp = SMTP(host: smtpHost, port: smtpPort, username: username, password: password,
-                        from: from ?? "", security: security)
-        } else if let orphan = ["SMTP_PORT", "SMTP_TLS", "SMTP_FROM", "SMTP_USERNAME", "SMTP_PASSWORD"].first(where: { value($0) != nil }) {
+            smtp = SMTP(
+                host: smtpHost, port: smtpPort, username: username, password: password,
+                from: from ?? "", security: security)
+        } else if let orphan = ["SMTP_PORT", "SMTP_TLS", "SMTP_FROM", "SMTP_USERNAME", "SMTP_PASSWORD"].first(where: {
+            value($0) != nil
+        }) {
             problems.append("\(orphan) est défini sans SMTP_HOST : indiquez le serveur d'envoi, ou retirez ce réglage")
         }
 
@@ -171,14 +204,16 @@ public struct AppConfig: Sendable, Equatable {
         if let secretKey, secretKey.count < 32 {
             problems.append("AGORA_SECRET_KEY: au moins 32 caractères")
         }
-        if mode == .production, baseURL.hasPrefix("http://"), !(baseURL.contains("127.0.0.1") || baseURL.contains("localhost")) {
+        if mode == .production, baseURL.hasPrefix("http://"),
+            !(baseURL.contains("127.0.0.1") || baseURL.contains("localhost"))
+        {
             problems.append("AGORA_BASE_URL: en production, l'adresse publique doit être en https://")
         }
 
         let config = AppConfig(
             mode: mode, host: host, port: port, databaseURL: databaseURL, dataDirectory: dataDirectory,
             baseURL: baseURL, smtp: smtp, secretKey: secretKey,
-            publicDirectory: value("AGORA_PUBLIC_DIR") ?? "Public",
+            publicDirectory: value("AGORA_PUBLIC_DIR"),
             bcryptCost: integer("AGORA_BCRYPT_COST", default: 12, range: 4...16),
             loginLimit: integer("AGORA_LOGIN_LIMIT", default: 10, range: 1...100_000),
             signupLimit: integer("AGORA_SIGNUP_LIMIT", default: 10, range: 1...100_000),

@@ -36,8 +36,10 @@ public struct Theme: Sendable, Hashable {
     public static let carePathways = make(10, "parcours-de-soins", "Parcours de soins", "Care pathways")
 
     /// The platform's themes, in the order forms list them.
-    public static let builtin: [Theme] = [.access, .prevention, .mentalHealth, .carePathways, .rights, .ageing, .youth,
-                                          .environment, .mobility, .disability, .information]
+    public static let builtin: [Theme] = [
+        .access, .prevention, .mentalHealth, .carePathways, .rights, .ageing, .youth,
+        .environment, .mobility, .disability, .information,
+    ]
     /// The first bit a territory's own themes may take, and the last (an Int64 mask).
     public static let firstCustomBit = 16
     public static let lastCustomBit = 62
@@ -68,12 +70,17 @@ public struct ThemeList: Sendable, Equatable {
     public init(all: [Theme], hidden: Set<String>) {
         self.all = all; self.hidden = hidden
         var hasher = Hasher()
-        for theme in all { hasher.combine(theme.slug); hasher.combine(theme.bit); hasher.combine(theme.label.fr); hasher.combine(theme.label.en) }
+        for theme in all {
+            hasher.combine(theme.slug); hasher.combine(theme.bit); hasher.combine(theme.label.fr);
+            hasher.combine(theme.label.en)
+        }
         for slug in hidden.sorted() { hasher.combine(slug) }
         fingerprint = hasher.finalize()
     }
     public static func == (a: ThemeList, b: ThemeList) -> Bool {
-        a.hidden == b.hidden && a.all.map { [$0.slug, String($0.bit), $0.label.fr, $0.label.en] } == b.all.map { [$0.slug, String($0.bit), $0.label.fr, $0.label.en] }
+        a.hidden == b.hidden
+            && a.all.map { [$0.slug, String($0.bit), $0.label.fr, $0.label.en] }
+                == b.all.map { [$0.slug, String($0.bit), $0.label.fr, $0.label.en] }
     }
 
     public static let builtin = ThemeList(all: Theme.builtin, hidden: [])
@@ -83,12 +90,16 @@ public struct ThemeList: Sendable, Equatable {
         let bySlug = Dictionary(rows.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
         let builtin = Theme.builtin.map { theme -> Theme in
             guard let row = bySlug[theme.slug] else { return theme }
-            return Theme(slug: theme.slug, bit: theme.bit, label: Text(row.labelFR, row.labelEN ?? theme.label.en), builtin: true)
+            return Theme(
+                slug: theme.slug, bit: theme.bit, label: Text(row.labelFR, row.labelEN ?? theme.label.en), builtin: true
+            )
         }
         let known = Set(Theme.builtin.map(\.slug))
-        let own = rows.filter { !known.contains($0.slug) && (Theme.firstCustomBit...Theme.lastCustomBit).contains($0.bitIndex) }
-            .sorted { ($0.position, $0.bitIndex) < ($1.position, $1.bitIndex) }
-            .map { Theme(slug: $0.slug, bit: 1 << $0.bitIndex, label: Text($0.labelFR, $0.labelEN ?? $0.labelFR)) }
+        let own = rows.filter {
+            !known.contains($0.slug) && (Theme.firstCustomBit...Theme.lastCustomBit).contains($0.bitIndex)
+        }
+        .sorted { ($0.position, $0.bitIndex) < ($1.position, $1.bitIndex) }
+        .map { Theme(slug: $0.slug, bit: 1 << $0.bitIndex, label: Text($0.labelFR, $0.labelEN ?? $0.labelFR)) }
         return ThemeList(all: builtin + own, hidden: Set(rows.filter(\.hidden).map(\.slug)))
     }
 
@@ -101,7 +112,8 @@ public struct ThemeList: Sendable, Equatable {
         public let hidden: Bool
         public let position: Int
         public init(slug: String, labelFR: String, labelEN: String?, bitIndex: Int, hidden: Bool, position: Int) {
-            self.slug = slug; self.labelFR = labelFR; self.labelEN = labelEN; self.bitIndex = bitIndex; self.hidden = hidden; self.position = position
+            self.slug = slug; self.labelFR = labelFR; self.labelEN = labelEN; self.bitIndex = bitIndex;
+            self.hidden = hidden; self.position = position
         }
     }
 
@@ -139,7 +151,9 @@ public enum ThemeRules {
 
     /// "Santé des aidants" -> "sante-des-aidants": lowercase ASCII letters and digits joined by hyphens.
     public static func slug(_ label: String) -> String {
-        let folded = label.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        let folded = label.folding(
+            options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")
+        ).lowercased()
         var out = "", hyphen = false
         for ch in folded.unicodeScalars {
             if ("a"..."z").contains(ch) || ("0"..."9").contains(ch) {

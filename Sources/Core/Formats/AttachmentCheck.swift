@@ -16,10 +16,17 @@ public enum AttachmentCheck {
     /// A file name safe to show and to send back in Content-Disposition.
     public static func safeName(_ raw: String, kind: Kind) -> String {
         let base = raw.split(separator: "/").last.map(String.init) ?? "document"
-        let cleaned = String(base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "-_. ".unicodeScalars.contains($0) }
-            .map(Character.init)).trimmingCharacters(in: .whitespaces)
+        let cleaned = String(
+            base.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "-_. ".unicodeScalars.contains($0) }
+                .map(Character.init)
+        ).trimmingCharacters(in: .whitespaces)
         let stem = (cleaned.split(separator: ".").dropLast().joined(separator: ".")).prefix(60)
-        let ext = switch kind { case .jpeg: "jpg"; case .png: "png"; case .pdf: "pdf" }
+        let ext =
+            switch kind {
+            case .jpeg: "jpg";
+            case .png: "png";
+            case .pdf: "pdf"
+            }
         return (stem.isEmpty ? "document" : String(stem)) + "." + ext
     }
 
@@ -28,9 +35,14 @@ public enum AttachmentCheck {
         case tooLarge, notAllowed
         public var message: Text {
             switch self {
-            case .tooLarge: Text("Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.", "This file is over 5 MB. Make it smaller or send another.")
-            case .notAllowed: Text("Ce fichier n'est ni une image JPEG ou PNG, ni un PDF (nous vérifions son contenu, pas son nom).",
-                                   "This file is neither a JPEG or PNG image nor a PDF (we check its content, not its name).")
+            case .tooLarge:
+                Text(
+                    "Ce fichier dépasse 5 Mo. Réduisez-le ou envoyez-en un autre.",
+                    "This file is over 5 MB. Make it smaller or send another.")
+            case .notAllowed:
+                Text(
+                    "Ce fichier n'est ni une image JPEG ou PNG, ni un PDF (nous vérifions son contenu, pas son nom).",
+                    "This file is neither a JPEG or PNG image nor a PDF (we check its content, not its name).")
             }
         }
     }

@@ -14,7 +14,7 @@ public enum CSV {
         var line = 1, rowStart = 1
         var iterator = text.replacingOccurrences(of: "\r\n", with: "\n").makeIterator()
         var pending: Character? = iterator.next()
-        if pending == "\u{FEFF}" { pending = iterator.next() } // byte order mark
+        if pending == "\u{FEFF}" { pending = iterator.next() }  // byte order mark
         func endRow() {
             fields.append(field)
             if !(fields.count == 1 && fields[0].isEmpty && !quotedField) { rows.append((rowStart, fields)) }

@@ -12,19 +12,25 @@ public enum ICS {
         public var location: String?
         public var url: String?
         public var cancelled: Bool
-        public init(uid: String, start: Date, end: Date, summary: String, description: String = "", location: String? = nil,
-                    url: String? = nil, cancelled: Bool = false) {
+        public init(
+            uid: String, start: Date, end: Date, summary: String, description: String = "", location: String? = nil,
+            url: String? = nil, cancelled: Bool = false
+        ) {
             self.uid = uid; self.start = start; self.end = end; self.summary = summary; self.description = description
             self.location = location; self.url = url; self.cancelled = cancelled
         }
     }
 
     public static func calendar(_ events: [Event], name: String, now: Date = Date()) -> String {
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Agora Santé//FR", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-                     "X-WR-CALNAME:" + escape(name)]
+        var lines = [
+            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Agora Santé//FR", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+            "X-WR-CALNAME:" + escape(name),
+        ]
         for event in events {
-            lines += ["BEGIN:VEVENT", "UID:" + escape(event.uid), "DTSTAMP:" + stamp(now), "DTSTART:" + stamp(event.start),
-                      "DTEND:" + stamp(event.end), "SUMMARY:" + escape(event.summary)]
+            lines += [
+                "BEGIN:VEVENT", "UID:" + escape(event.uid), "DTSTAMP:" + stamp(now), "DTSTART:" + stamp(event.start),
+                "DTEND:" + stamp(event.end), "SUMMARY:" + escape(event.summary),
+            ]
             if !event.description.isEmpty { lines.append("DESCRIPTION:" + escape(event.description)) }
             if let location = event.location, !location.isEmpty { lines.append("LOCATION:" + escape(location)) }
             if let url = event.url { lines.append("URL:" + url) }

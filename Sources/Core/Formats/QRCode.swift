@@ -15,8 +15,9 @@ public struct QRCode: Sendable, Equatable {
 
     public static func encode(_ text: String) throws -> QRCode {
         let bytes = Array(text.utf8)
-        let header = bytes.contains { $0 >= 0x80 } ? 12 : 0 // the UTF-8 designator, for text beyond ASCII
-        guard let version = (1...40).first(where: { capacityBits($0) >= header + 4 + countBits($0) + bytes.count * 8 }) else { throw Failure.tooLong }
+        let header = bytes.contains { $0 >= 0x80 } ? 12 : 0  // the UTF-8 designator, for text beyond ASCII
+        guard let version = (1...40).first(where: { capacityBits($0) >= header + 4 + countBits($0) + bytes.count * 8 })
+        else { throw Failure.tooLong }
         var builder = Builder(version: version)
         builder.drawFunctionPatterns()
         builder.drawCodewords(interleave(dataCodewords(bytes, version: version), version: version))
@@ -33,10 +34,15 @@ public struct QRCode: Sendable, Equatable {
 
     // MARK: - Capacity and tables (level M)
 
-    static let eccPerBlock = [-1, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28,
-                              28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28]
-    static let blocks = [-1, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29, 31,
-                         33, 35, 37, 38, 40, 43, 45, 47, 49]
+    static let eccPerBlock = [
+        -1, 10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28,
+        28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    ]
+    static let blocks = [
+        -1, 1, 1, 1, 2, 2, 4, 4, 4, 5, 5, 5, 8, 9, 9, 10, 10, 11, 13, 14, 16, 17, 17, 18, 20, 21, 23, 25, 26, 28, 29,
+        31,
+        33, 35, 37, 38, 40, 43, 45, 47, 49,
+    ]
 
     /// Modules left for data and error correction once the function patterns are drawn.
     static func rawModules(_ version: Int) -> Int {
@@ -49,14 +55,18 @@ public struct QRCode: Sendable, Equatable {
         return result
     }
 
-    static func dataCodewordCount(_ version: Int) -> Int { rawModules(version) / 8 - eccPerBlock[version] * blocks[version] }
+    static func dataCodewordCount(_ version: Int) -> Int {
+        rawModules(version) / 8 - eccPerBlock[version] * blocks[version]
+    }
     static func capacityBits(_ version: Int) -> Int { dataCodewordCount(version) * 8 }
     static func countBits(_ version: Int) -> Int { version <= 9 ? 8 : 16 }
 
     /// Mode, length, bytes, terminator and padding, as codewords.
     static func dataCodewords(_ bytes: [UInt8], version: Int) -> [UInt8] {
         var bits: [Bool] = []
-        func append(_ value: Int, _ count: Int) { for i in stride(from: count - 1, through: 0, by: -1) { bits.append((value >> i) & 1 == 1) } }
+        func append(_ value: Int, _ count: Int) {
+            for i in stride(from: count - 1, through: 0, by: -1) { bits.append((value >> i) & 1 == 1) }
+        }
         // Byte mode means ISO-8859-1 unless an ECI says otherwise: text beyond ASCII declares UTF-8 (ECI 26).
         if bytes.contains(where: { $0 >= 0x80 }) {
             append(0b0111, 4)
@@ -98,7 +108,9 @@ public struct QRCode: Sendable, Equatable {
         }
         var out: [UInt8] = []
         for i in 0..<all[0].count {
-            for (j, block) in all.enumerated() where i != shortLength - eccLength || j >= shortBlocks { out.append(block[i]) }
+            for (j, block) in all.enumerated() where i != shortLength - eccLength || j >= shortBlocks {
+                out.append(block[i])
+            }
         }
         return out
     }
@@ -175,13 +187,14 @@ public struct QRCode: Sendable, Equatable {
             let positions = alignmentPositions()
             let last = positions.count - 1
             for i in 0..<positions.count {
-                for j in 0..<positions.count where !((i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0)) {
+                for j in 0..<positions.count
+                where !((i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0)) {
                     for dy in -2...2 {
                         for dx in -2...2 { set(positions[i] + dx, positions[j] + dy, max(abs(dx), abs(dy)) != 1) }
                     }
                 }
             }
-            drawFormatBits(mask: 0) // reserves the area; the real bits are drawn after masking
+            drawFormatBits(mask: 0)  // reserves the area; the real bits are drawn after masking
             if version >= 7 {
                 var remainder = version
                 for _ in 0..<12 { remainder = (remainder << 1) ^ ((remainder >> 11) * 0x1F25) }
@@ -286,7 +299,11 @@ public struct QRCode: Sendable, Equatable {
             for y in 0..<(size - 1) {
                 for x in 0..<(size - 1) {
                     let c = modules[y * size + x]
-                    if c == modules[y * size + x + 1], c == modules[(y + 1) * size + x], c == modules[(y + 1) * size + x + 1] { total += 3 }
+                    if c == modules[y * size + x + 1], c == modules[(y + 1) * size + x],
+                        c == modules[(y + 1) * size + x + 1]
+                    {
+                        total += 3
+                    }
                 }
             }
             let darkCount = modules.filter { $0 }.count
@@ -314,7 +331,8 @@ public struct QRCode: Sendable, Equatable {
             }
         }
         let escaped = HTML.escaped(label)
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"\(side * pixelsPerModule)\" height=\"\(side * pixelsPerModule)\" role=\"img\" aria-label=\"\(escaped)\" shape-rendering=\"crispEdges\"><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(side) \(side)\" width=\"\(side * pixelsPerModule)\" height=\"\(side * pixelsPerModule)\" role=\"img\" aria-label=\"\(escaped)\" shape-rendering=\"crispEdges\"><rect width=\"\(side)\" height=\"\(side)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }
 
     /// A plain greyscale image (PGM), for decoders that read pictures rather than SVG.

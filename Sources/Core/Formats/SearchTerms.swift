@@ -17,7 +17,8 @@ public enum SearchTerms {
     public static func terms(of text: String, limit: Int = 400) -> [String] {
         guard !text.isEmpty else { return [] }
         // Plain ASCII (most searches) needs no Unicode folding: lower-cased byte by byte.
-        let folded = text.utf8.allSatisfy({ $0 < 0x80 })
+        let folded =
+            text.utf8.allSatisfy({ $0 < 0x80 })
             ? String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
             : text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: french)
                 .lowercased()
@@ -47,9 +48,13 @@ public enum SearchTerms {
     static func stem(_ raw: String) -> String? {
         var word = raw
         guard word.count >= 2, !stopWords.contains(word) else { return nil }
-        if word.count > 4, word.hasSuffix("aux") { word = String(word.dropLast(3)) + "al" }
-        else if word.count > 3, word.hasSuffix("eaux") { word = String(word.dropLast(1)) }
-        else if word.count > 3, word.hasSuffix("s") || word.hasSuffix("x") { word = String(word.dropLast()) }
+        if word.count > 4, word.hasSuffix("aux") {
+            word = String(word.dropLast(3)) + "al"
+        } else if word.count > 3, word.hasSuffix("eaux") {
+            word = String(word.dropLast(1))
+        } else if word.count > 3, word.hasSuffix("s") || word.hasSuffix("x") {
+            word = String(word.dropLast())
+        }
         return String(word.prefix(40))
     }
 

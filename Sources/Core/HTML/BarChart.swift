@@ -9,7 +9,9 @@ public enum BarChart {
         /// nil when the figure is hidden (small cell).
         public let value: Double?
         public let text: String
-        public init(label: String, value: Double?, text: String) { self.label = label; self.value = value; self.text = text }
+        public init(label: String, value: Double?, text: String) {
+            self.label = label; self.value = value; self.text = text
+        }
     }
 
     public static func svg(_ bars: [Bar], title: String, id: String) -> HTML {
@@ -21,18 +23,25 @@ public enum BarChart {
         for (i, bar) in bars.enumerated() {
             let y = 4 + i * rowHeight
             let label = bar.label.count > 34 ? String(bar.label.prefix(33)) + "…" : bar.label
-            body.append("<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(label)</text>")
+            body.append(
+                "<text x=\"\(labelWidth - 8)\" y=\"\(y + 17)\" text-anchor=\"end\" class=\"chart-label\">\(label)</text>"
+            )
             if let value = bar.value, top > 0 {
                 let w = max(value > 0 ? 2 : 0, Int((value / top * Double(barWidth)).rounded()))
-                body.append("<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(w)\" height=\"\(rowHeight - 8)\" class=\"chart-bar\"></rect>")
-                body.append("<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(bar.text)</text>")
+                body.append(
+                    "<rect x=\"\(labelWidth)\" y=\"\(y + 4)\" width=\"\(w)\" height=\"\(rowHeight - 8)\" class=\"chart-bar\"></rect>"
+                )
+                body.append(
+                    "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 17)\" class=\"chart-value\">\(bar.text)</text>")
             } else {
-                body.append("<text x=\"\(labelWidth + 6)\" y=\"\(y + 17)\" class=\"chart-value chart-hidden\">\(bar.text)</text>")
+                body.append(
+                    "<text x=\"\(labelWidth + 6)\" y=\"\(y + 17)\" class=\"chart-value chart-hidden\">\(bar.text)</text>"
+                )
             }
         }
         return """
-        <svg class="chart" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" role="img" aria-labelledby="\(id)-titre" focusable="false">\
-        <title id="\(id)-titre">\(title)</title>\(body)</svg>
-        """
+            <svg class="chart" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" role="img" aria-labelledby="\(id)-titre" focusable="false">\
+            <title id="\(id)-titre">\(title)</title>\(body)</svg>
+            """
     }
 }

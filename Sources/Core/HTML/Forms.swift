@@ -8,7 +8,7 @@ public struct FormErrors: Sendable, Equatable {
     }
 
     public mutating func add(_ field: String, _ message: String) {
-        guard self[field] == nil else { return } // one message per field: the first problem found
+        guard self[field] == nil else { return }  // one message per field: the first problem found
         items.append((field, message))
     }
     public subscript(field: String) -> String? { items.first { $0.field == field }?.message }
@@ -45,13 +45,15 @@ public enum Form {
             "<li><a href=\"#\(fieldID(item.field))\">\(item.message)</a></li>"
         }
         return """
-        <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">\
-        <h2 id="error-summary-title">\(visit.t("Le formulaire contient des erreurs", "There is a problem with the form"))</h2>\
-        <ul>\(each: items)</ul></div>
-        """
+            <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">\
+            <h2 id="error-summary-title">\(visit.t("Le formulaire contient des erreurs", "There is a problem with the form"))</h2>\
+            <ul>\(each: items)</ul></div>
+            """
     }
 
-    private static func describedBy(_ name: String, hint: String?, error: String?) -> (attr: HTML, hintHTML: HTML, errorHTML: HTML, visitLabel: Bool) {
+    private static func describedBy(
+        _ name: String, hint: String?, error: String?
+    ) -> (attr: HTML, hintHTML: HTML, errorHTML: HTML, visitLabel: Bool) {
         var ids: [String] = []
         var hintHTML = HTML.empty, errorHTML = HTML.empty
         if let hint {
@@ -73,7 +75,8 @@ public enum Form {
     public static func input(
         name: String, label: String, value: String?, errors: FormErrors, visit: Visit,
         type: String = "text", hint: String? = nil, required: Bool = false, autocomplete: String? = nil,
-        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil, accept: String? = nil, field: String? = nil
+        inputmode: String? = nil, maxLength: Int? = nil, cssClass: String? = nil, accept: String? = nil,
+        field: String? = nil
     ) -> HTML {
         let key = field ?? name
         let error = errors[key]
@@ -91,12 +94,12 @@ public enum Form {
         // Passwords are never sent back to the browser; a file input has no value.
         let valueAttr: HTML = type == "file" ? .empty : " value=\"\(type == "password" ? "" : (value ?? ""))\""
         return """
-        <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
-        \(described.hintHTML)\(described.errorHTML)\
-        <input id="\(fieldID(key))" name="\(name)" type="\(type)"\(valueAttr)\(described.attr)\(attrs)>\
-        </div>
-        """
+            <div class="field\(error == nil ? "" : " has-error")">\
+            <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
+            \(described.hintHTML)\(described.errorHTML)\
+            <input id="\(fieldID(key))" name="\(name)" type="\(type)"\(valueAttr)\(described.attr)\(attrs)>\
+            </div>
+            """
     }
 
     /// `field` names the box for its id and its error when several forms of a page share a
@@ -113,12 +116,12 @@ public enum Form {
         if required { attrs.append(" required aria-required=\"true\"") }
         if error != nil { attrs.append(" aria-invalid=\"true\"") }
         return """
-        <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
-        \(described.hintHTML)\(described.errorHTML)\
-        <textarea id="\(fieldID(key))" name="\(name)" rows="\(rows)"\(described.attr)\(attrs)>\(value ?? "")</textarea>\
-        </div>
-        """
+            <div class="field\(error == nil ? "" : " has-error")">\
+            <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
+            \(described.hintHTML)\(described.errorHTML)\
+            <textarea id="\(fieldID(key))" name="\(name)" rows="\(rows)"\(described.attr)\(attrs)>\(value ?? "")</textarea>\
+            </div>
+            """
     }
 
     public struct Option: Sendable {
@@ -135,7 +138,8 @@ public enum Form {
 
     public static func select(
         name: String, label: String, options: [Option], selected: String?, errors: FormErrors, visit: Visit,
-        hint: String? = nil, required: Bool = false, placeholder: String? = nil, groups: [OptionGroup] = [], field: String? = nil
+        hint: String? = nil, required: Bool = false, placeholder: String? = nil, groups: [OptionGroup] = [],
+        field: String? = nil
     ) -> HTML {
         let key = field ?? name
         let error = errors[key]
@@ -156,12 +160,12 @@ public enum Form {
             body.append("<optgroup label=\"\(group.label)\">\(each: group.options.map(render))</optgroup>")
         }
         return """
-        <div class="field\(error == nil ? "" : " has-error")">\
-        <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
-        \(described.hintHTML)\(described.errorHTML)\
-        <select id="\(fieldID(key))" name="\(name)"\(described.attr)\(attrs)>\(body)</select>\
-        </div>
-        """
+            <div class="field\(error == nil ? "" : " has-error")">\
+            <label for="\(fieldID(key))">\(labelText(label, required: required, visit: visit))</label>\
+            \(described.hintHTML)\(described.errorHTML)\
+            <select id="\(fieldID(key))" name="\(name)"\(described.attr)\(attrs)>\(body)</select>\
+            </div>
+            """
     }
 
     /// Options rendered once (and kept) with one of them marked as chosen, per request: the
@@ -173,29 +177,34 @@ public enum Form {
         let text = options.rendered
         guard let end = ByteSearch.end(of: needle, in: text) else { return options }
         let bytes = Array(text.utf8)
-        return HTML(unsafeRaw: String(decoding: bytes[..<end], as: UTF8.self) + " selected" + String(decoding: bytes[end...], as: UTF8.self))
+        return HTML(
+            unsafeRaw: String(decoding: bytes[..<end], as: UTF8.self) + " selected"
+                + String(decoding: bytes[end...], as: UTF8.self))
     }
 
     public static func checkbox(
-        name: String, label: HTML, checked: Bool, errors: FormErrors, visit: Visit, hint: String? = nil, value: String = "on"
+        name: String, label: HTML, checked: Bool, errors: FormErrors, visit: Visit, hint: String? = nil,
+        value: String = "on"
     ) -> HTML {
         let error = errors[name]
         let described = describedBy(name, hint: hint, error: error)
         return """
-        <div class="field checkbox\(error == nil ? "" : " has-error")">\
-        \(described.errorHTML)\
-        <input id="\(fieldID(name))" name="\(name)" type="checkbox" value="\(value)"\(attr: "checked", when: checked)\(described.attr)\(error == nil ? HTML.empty : " aria-invalid=\"true\"")>\
-        <label for="\(fieldID(name))">\(label)</label>\(described.hintHTML)\
-        </div>
-        """
+            <div class="field checkbox\(error == nil ? "" : " has-error")">\
+            \(described.errorHTML)\
+            <input id="\(fieldID(name))" name="\(name)" type="checkbox" value="\(value)"\(attr: "checked", when: checked)\(described.attr)\(error == nil ? HTML.empty : " aria-invalid=\"true\"")>\
+            <label for="\(fieldID(name))">\(label)</label>\(described.hintHTML)\
+            </div>
+            """
     }
 
     public static func radios(
         name: String, legend: String, options: [Option], selected: String?, errors: FormErrors, visit: Visit,
         hint: String? = nil, required: Bool = false, field: String? = nil
     ) -> HTML {
-        choiceGroup(type: "radio", name: field ?? name, inputName: name, legend: legend, options: options, selected: selected.map { [$0] } ?? [],
-                    errors: errors, visit: visit, hint: hint, required: required)
+        choiceGroup(
+            type: "radio", name: field ?? name, inputName: name, legend: legend, options: options,
+            selected: selected.map { [$0] } ?? [],
+            errors: errors, visit: visit, hint: hint, required: required)
     }
 
     /// A group of checkboxes sending `NAME[]` (zero, one or several values), in a fieldset.
@@ -203,8 +212,9 @@ public enum Form {
         name: String, legend: String, options: [Option], selected: Set<String>, errors: FormErrors, visit: Visit,
         hint: String? = nil, required: Bool = false
     ) -> HTML {
-        choiceGroup(type: "checkbox", name: name, inputName: name + "[]", legend: legend, options: options, selected: selected,
-                    errors: errors, visit: visit, hint: hint, required: required, wrapper: "choices")
+        choiceGroup(
+            type: "checkbox", name: name, inputName: name + "[]", legend: legend, options: options, selected: selected,
+            errors: errors, visit: visit, hint: hint, required: required, wrapper: "choices")
     }
 
     /// Radios or checkboxes in a fieldset; the first carries the field's id so the error summary can link to it.
@@ -216,18 +226,21 @@ public enum Form {
         let described = describedBy(name, hint: hint, error: error)
         let items = options.enumerated().map { index, option -> HTML in
             let id = index == 0 ? fieldID(name) : fieldID(name) + "-\(index)"
-            return "<div class=\"\(type)\"><input id=\"\(id)\" name=\"\(inputName)\" type=\"\(type)\" value=\"\(option.value)\"\(attr: "checked", when: selected.contains(option.value))><label for=\"\(id)\">\(option.label)</label></div>"
+            return
+                "<div class=\"\(type)\"><input id=\"\(id)\" name=\"\(inputName)\" type=\"\(type)\" value=\"\(option.value)\"\(attr: "checked", when: selected.contains(option.value))><label for=\"\(id)\">\(option.label)</label></div>"
         }
         let list: HTML = wrapper.map { "<div class=\"\($0)\">\(each: items)</div>" } ?? "\(each: items)"
         return """
-        <fieldset class="field\(error == nil ? "" : " has-error")"\(described.attr)>\
-        <legend>\(labelText(legend, required: required, visit: visit))</legend>\
-        \(described.hintHTML)\(described.errorHTML)\(list)\
-        </fieldset>
-        """
+            <fieldset class="field\(error == nil ? "" : " has-error")"\(described.attr)>\
+            <legend>\(labelText(legend, required: required, visit: visit))</legend>\
+            \(described.hintHTML)\(described.errorHTML)\(list)\
+            </fieldset>
+            """
     }
 
-    public static func submit(_ label: String, secondary: Bool = false, name: String? = nil, value: String? = nil) -> HTML {
+    public static func submit(
+        _ label: String, secondary: Bool = false, name: String? = nil, value: String? = nil
+    ) -> HTML {
         let nameAttr: HTML = name.map { " name=\"\($0)\" value=\"\(value ?? "")\"" } ?? ""
         return "<button type=\"submit\" class=\"button\(secondary ? " secondary" : "")\"\(nameAttr)>\(label)</button>"
     }

@@ -27,68 +27,74 @@ public enum Layout {
         }
         var nav: [HTML] = []
         if let territory = visit.territory {
-            nav.append(navLink(href: "/\(territory.slug)", label: visit.t("Accueil du territoire", "Territory home"), visit: visit))
+            nav.append(
+                navLink(
+                    href: "/\(territory.slug)", label: visit.t("Accueil du territoire", "Territory home"), visit: visit)
+            )
         }
         for entry in services.navigation {
-            if let href = entry.link(visit) { nav.append(navLink(href: href, label: visit.t(entry.label), visit: visit)) }
+            if let href = entry.link(visit) {
+                nav.append(navLink(href: href, label: visit.t(entry.label), visit: visit))
+            }
         }
         nav.append(navLink(href: "/", label: visit.t("Territoires", "Territories"), visit: visit))
 
         let account: HTML
         if let viewer = visit.viewer {
             account = """
-            <a href="/compte" class="account-link">\(visit.t("Mon compte", "My account"))<span class="visually-hidden"> (\(viewer.displayName))</span></a>\
-            \(Form.button(action: "/deconnexion", label: visit.t("Se déconnecter", "Log out"), visit: visit, cssClass: "link-button"))
-            """
+                <a href="/compte" class="account-link">\(visit.t("Mon compte", "My account"))<span class="visually-hidden"> (\(viewer.displayName))</span></a>\
+                \(Form.button(action: "/deconnexion", label: visit.t("Se déconnecter", "Log out"), visit: visit, cssClass: "link-button"))
+                """
         } else {
             account = """
-            <a href="/connexion">\(visit.t("Se connecter", "Log in"))</a>\
-            <a href="/inscription">\(visit.t("Créer un compte", "Sign up"))</a>
-            """
+                <a href="/connexion">\(visit.t("Se connecter", "Log in"))</a>\
+                <a href="/inscription">\(visit.t("Créer un compte", "Sign up"))</a>
+                """
         }
-        let flash: HTML = visit.flash.map { flash in
-            "<div class=\"flash flash-\(flash.kind.rawValue)\" role=\"status\"><p>\(flash.message)</p></div>"
-        } ?? .empty
+        let flash: HTML =
+            visit.flash.map { flash in
+                "<div class=\"flash flash-\(flash.kind.rawValue)\" role=\"status\"><p>\(flash.message)</p></div>"
+            } ?? .empty
         let territoryBadge: HTML = visit.territory.map { "<span class=\"brand-territory\">\($0.name)</span>" } ?? .empty
         let other = lang.other
 
         return """
-        <!DOCTYPE html>
-        <html lang="\(lang.rawValue)">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title)</title>
-        <link rel="stylesheet" href="\(assets.url(for: "app.css") ?? "/static/app.css")">
-        <link rel="icon" href="\(assets.url(for: "favicon.svg") ?? "/static/favicon.svg")" type="image/svg+xml">
-        \(each: scripts)
-        </head>
-        <body>
-        <a class="skip-link" href="#contenu">\(visit.t("Aller au contenu", "Skip to content"))</a>
-        <header class="site-header">
-        <div class="wrap header-inner">
-        <p class="brand"><a href="/">Agora Santé</a>\(territoryBadge)</p>
-        <nav aria-label="\(visit.t("Navigation principale", "Main navigation"))"><ul class="nav">\(each: nav)</ul></nav>
-        <div class="account">\(account)<a href="\(visit.otherLanguageLink)" lang="\(other.rawValue)" hreflang="\(other.rawValue)">\(other.endonym)</a></div>
-        </div>
-        </header>
-        <main id="contenu" tabindex="-1" class="wrap">
-        \(flash)\(page.main)
-        </main>
-        <footer class="site-footer">
-        <div class="wrap">
-        <ul class="footer-links">
-        <li><a href="/accessibilite">\(visit.t("Accessibilité : partiellement conforme", "Accessibility: partially compliant"))</a></li>
-        <li><a href="/mentions-legales">\(visit.t("Mentions légales", "Legal notice"))</a></li>
-        <li><a href="/confidentialite">\(visit.t("Données personnelles", "Privacy notice"))</a></li>
-        <li><a href="/conditions">\(visit.t("Conditions d'utilisation", "Terms of use"))</a></li>
-        </ul>
-        <p>\(visit.t("Agora Santé — la démocratie en santé sur votre territoire.", "Agora Santé — health democracy on your territory."))</p>
-        </div>
-        </footer>
-        </body>
-        </html>
-        """
+            <!DOCTYPE html>
+            <html lang="\(lang.rawValue)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title)</title>
+            <link rel="stylesheet" href="\(assets.url(for: "app.css") ?? "/static/app.css")">
+            <link rel="icon" href="\(assets.url(for: "favicon.svg") ?? "/static/favicon.svg")" type="image/svg+xml">
+            \(each: scripts)
+            </head>
+            <body>
+            <a class="skip-link" href="#contenu">\(visit.t("Aller au contenu", "Skip to content"))</a>
+            <header class="site-header">
+            <div class="wrap header-inner">
+            <p class="brand"><a href="/">Agora Santé</a>\(territoryBadge)</p>
+            <nav aria-label="\(visit.t("Navigation principale", "Main navigation"))"><ul class="nav">\(each: nav)</ul></nav>
+            <div class="account">\(account)<a href="\(visit.otherLanguageLink)" lang="\(other.rawValue)" hreflang="\(other.rawValue)">\(other.endonym)</a></div>
+            </div>
+            </header>
+            <main id="contenu" tabindex="-1" class="wrap">
+            \(flash)\(page.main)
+            </main>
+            <footer class="site-footer">
+            <div class="wrap">
+            <ul class="footer-links">
+            <li><a href="/accessibilite">\(visit.t("Accessibilité : partiellement conforme", "Accessibility: partially compliant"))</a></li>
+            <li><a href="/mentions-legales">\(visit.t("Mentions légales", "Legal notice"))</a></li>
+            <li><a href="/confidentialite">\(visit.t("Données personnelles", "Privacy notice"))</a></li>
+            <li><a href="/conditions">\(visit.t("Conditions d'utilisation", "Terms of use"))</a></li>
+            </ul>
+            <p>\(visit.t("Agora Santé — la démocratie en santé sur votre territoire.", "Agora Santé — health democracy on your territory."))</p>
+            </div>
+            </footer>
+            </body>
+            </html>
+            """
     }
 
     private static func navLink(href: String, label: String, visit: Visit) -> HTML {
@@ -130,27 +136,36 @@ extension Request {
 public enum View {
     /// A text as paragraphs (blank lines separate them; single line breaks are kept).
     public static func paragraphs(_ text: String) -> HTML {
-        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        return HTML.join(blocks.map { block in
-            "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
-        })
+        let blocks = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n").filter {
+            !$0.trimmingCharacters(in: .whitespaces).isEmpty
+        }
+        return HTML.join(
+            blocks.map { block in
+                "<p>\(HTML.join(block.split(separator: "\n").map { "\(String($0))" as HTML }, separator: "<br>"))</p>"
+            })
     }
 
     /// "← Page précédente · Page 3 sur 40 · Page suivante →"; `link(n)` is the address of page n.
     public static func pager(page: Int, pages: Int, visit: Visit, link: (Int) -> String) -> HTML {
         var items: [HTML] = []
         if page > 1 {
-            items.append("<li><a href=\"\(link(page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>")
+            items.append(
+                "<li><a href=\"\(link(page - 1))\" rel=\"prev\">\(visit.t("← Page précédente", "← Previous page"))</a></li>"
+            )
         }
-        items.append("<li aria-current=\"page\">\(visit.t("Page \(page) sur \(pages)", "Page \(page) of \(pages)"))</li>")
+        items.append(
+            "<li aria-current=\"page\">\(visit.t("Page \(page) sur \(pages)", "Page \(page) of \(pages)"))</li>")
         if page < pages {
-            items.append("<li><a href=\"\(link(page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
+            items.append(
+                "<li><a href=\"\(link(page + 1))\" rel=\"next\">\(visit.t("Page suivante →", "Next page →"))</a></li>")
         }
-        return "<nav aria-label=\"\(visit.t("Pages de résultats", "Result pages"))\"><ul class=\"pagination\">\(each: items)</ul></nav>"
+        return
+            "<nav aria-label=\"\(visit.t("Pages de résultats", "Result pages"))\"><ul class=\"pagination\">\(each: items)</ul></nav>"
     }
 
     /// A data table with a caption; cells are already HTML.
-    public static func table(caption: String, headers: [String], rows: [[HTML]], numericColumns: Set<Int> = []) -> HTML {
+    public static func table(caption: String, headers: [String], rows: [[HTML]], numericColumns: Set<Int> = []) -> HTML
+    {
         func numeric(_ index: Int) -> HTML { numericColumns.contains(index) ? " class=\"num\"" : .empty }
         let head = headers.enumerated().map { index, header -> HTML in
             "<th scope=\"col\"\(numeric(index))>\(header)</th>"
@@ -163,9 +178,9 @@ public enum View {
             return "<tr>\(each: cells)</tr>"
         }
         return """
-        <div class="table-wrap" tabindex="0" role="region" aria-label="\(caption)"><table><caption>\(caption)</caption>\
-        <thead><tr>\(each: head)</tr></thead><tbody>\(each: body)</tbody></table></div>
-        """
+            <div class="table-wrap" tabindex="0" role="region" aria-label="\(caption)"><table><caption>\(caption)</caption>\
+            <thead><tr>\(each: head)</tr></thead><tbody>\(each: body)</tbody></table></div>
+            """
     }
 
     /// A number written the French way (narrow no-break space between thousands).

@@ -13,7 +13,8 @@ public struct MailAttachment: Sendable, Equatable, Codable {
 
     /// An iCalendar file (the text `ICS.calendar` makes).
     public static func calendar(_ text: String, filename: String) -> MailAttachment {
-        MailAttachment(filename: filename, contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(text.utf8))
+        MailAttachment(
+            filename: filename, contentType: "text/calendar; charset=utf-8; method=PUBLISH", data: Data(text.utf8))
     }
 
     /// A file name safe in a header: ASCII letters, digits, dot, dash and underscore only.
@@ -40,8 +41,10 @@ public struct MailMessage: Sendable, Equatable {
     public var messageID: String
     public var attachments: [MailAttachment]
 
-    public init(from: String, fromName: String = "Agora Santé", to: String, subject: String, body: String,
-                date: Date = Date(), messageID: String? = nil, attachments: [MailAttachment] = []) {
+    public init(
+        from: String, fromName: String = "Agora Santé", to: String, subject: String, body: String,
+        date: Date = Date(), messageID: String? = nil, attachments: [MailAttachment] = []
+    ) {
         self.from = from; self.fromName = fromName; self.to = to; self.subject = subject; self.body = body
         self.date = date; self.attachments = attachments
         let domain = from.split(separator: "@").last.map(String.init) ?? "agora.invalid"
@@ -73,7 +76,8 @@ public struct MailMessage: Sendable, Equatable {
     /// The message as sent after DATA, lines ending in CRLF, without the final dot. `boundary`
     /// separates the parts of a message with attachments (random by default).
     public func rendered(boundary: String? = nil) -> String {
-        let text = Data(body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
+        let text = Data(
+            body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
         var headers = [
             "From: \(MailMessage.encodedWord(MailMessage.clean(fromName))) <\(MailMessage.clean(from))>",
             "To: <\(MailMessage.clean(to))>",
@@ -83,14 +87,19 @@ public struct MailMessage: Sendable, Equatable {
             "MIME-Version: 1.0",
         ]
         guard !attachments.isEmpty else {
-            headers += ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "Auto-Submitted: auto-generated"]
+            headers += [
+                "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64",
+                "Auto-Submitted: auto-generated",
+            ]
             return headers.joined(separator: "\r\n") + "\r\n\r\n" + MailMessage.base64Lines(text) + "\r\n"
         }
         // Every part is base64, whose alphabet has no "-": no line of a part can look like "--boundary".
         let boundary = boundary ?? "agora-" + Tokens.random(bytes: 12)
         headers += ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "Auto-Submitted: auto-generated"]
         var out = headers.joined(separator: "\r\n") + "\r\n\r\n"
-        out += "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + MailMessage.base64Lines(text) + "\r\n"
+        out +=
+            "--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + MailMessage.base64Lines(text) + "\r\n"
         for file in attachments {
             let name = file.safeFilename
             out += "--\(boundary)\r\nContent-Type: \(file.safeContentType); name=\"\(name)\"\r\n"

@@ -29,12 +29,13 @@ public struct MailWorker: Sendable {
         for mail in due {
             guard let id = mail.id, try await claim(id: id, now: now) else { continue }
             handled += 1
-            let message = MailMessage(from: smtp.settings.from, to: mail.recipient, subject: mail.subject, body: mail.body,
-                                      attachments: mail.attachments)
+            let message = MailMessage(
+                from: smtp.settings.from, to: mail.recipient, subject: mail.subject, body: mail.body,
+                attachments: mail.attachments)
             do {
                 try await smtp.send(message)
                 mail.sentAt = Date()
-                mail.body = "" // links in mails are secrets: keep no copy once delivered
+                mail.body = ""  // links in mails are secrets: keep no copy once delivered
                 mail.attachmentsJSON = nil
                 mail.claimedUntil = nil
                 mail.lastError = nil
@@ -55,12 +56,14 @@ public struct MailWorker: Sendable {
 
     /// Takes a mail for two minutes; false when another worker holds it.
     func claim(id: Int, now: Date) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase else { return true }
-        let rows = try await sql.raw("""
+        let sql = db.sql
+        let rows = try await sql.raw(
+            """
             UPDATE outbox SET claimed_until = \(bind: now.addingTimeInterval(120))
             WHERE id = \(bind: id) AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < \(bind: now))
             RETURNING id
-            """).all()
+            """
+        ).all()
         return !rows.isEmpty
     }
 

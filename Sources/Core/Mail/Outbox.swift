@@ -21,7 +21,9 @@ public final class OutboxMail: Model, @unchecked Sendable {
     @OptionalField(key: "attachments") public var attachmentsJSON: String?
 
     public init() {}
-    public init(recipient: String, subject: String, body: String, attachments: [MailAttachment] = [], now: Date = Date()) {
+    public init(
+        recipient: String, subject: String, body: String, attachments: [MailAttachment] = [], now: Date = Date()
+    ) {
         self.recipient = recipient; self.subject = subject; self.body = body
         self.createdAt = now; self.attempts = 0; self.nextAttemptAt = now
         self.attachments = attachments
@@ -34,7 +36,9 @@ public final class OutboxMail: Model, @unchecked Sendable {
             return (try? JSONDecoder().decode([MailAttachment].self, from: data)) ?? []
         }
         set {
-            attachmentsJSON = newValue.isEmpty ? nil : (try? JSONEncoder().encode(newValue)).flatMap { String(data: $0, encoding: .utf8) }
+            attachmentsJSON =
+                newValue.isEmpty
+                ? nil : (try? JSONEncoder().encode(newValue)).flatMap { String(data: $0, encoding: .utf8) }
         }
     }
 
@@ -63,9 +67,12 @@ public final class OutboxMail: Model, @unchecked Sendable {
 
 /// Puts mails in the outbox.
 public enum Mailer {
-    public static func enqueue(to recipient: String, subject: String, body: String, attachments: [MailAttachment] = [],
-                               on db: any Database) async throws {
-        try await OutboxMail(recipient: recipient, subject: subject, body: body, attachments: attachments).create(on: db)
+    public static func enqueue(
+        to recipient: String, subject: String, body: String, attachments: [MailAttachment] = [],
+        on db: any Database
+    ) async throws {
+        try await OutboxMail(recipient: recipient, subject: subject, body: body, attachments: attachments).create(
+            on: db)
     }
 
     /// The wait before the next try after `attempts` failures: 30 s, 2 min, 8 min… up to 6 h.

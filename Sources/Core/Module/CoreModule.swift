@@ -37,11 +37,11 @@ public struct CoreModule: FeatureModule {
             """
         }
         let main: HTML = """
-        <h1>\(visit.t("Boîte d'envoi (développement)", "Outbox (development)"))</h1>
-        <p>\(visit.t("Aucun serveur SMTP n'est configuré : les e-mails restent ici. Cette page n'existe pas en production.",
+            <h1>\(visit.t("Boîte d'envoi (développement)", "Outbox (development)"))</h1>
+            <p>\(visit.t("Aucun serveur SMTP n'est configuré : les e-mails restent ici. Cette page n'existe pas en production.",
                      "No SMTP server is configured: e-mails stay here. This page does not exist in production."))</p>
-        \(mails.isEmpty ? HTML("<p>\(visit.t("Aucun e-mail.", "No e-mail."))</p>") : HTML.join(items))
-        """
+            \(mails.isEmpty ? HTML("<p>\(visit.t("Aucun e-mail.", "No e-mail."))</p>") : HTML.join(items))
+            """
         return WebPage(title: visit.t("Boîte d'envoi", "Outbox"), main: main)
     }
 }

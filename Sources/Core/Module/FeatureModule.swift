@@ -15,6 +15,11 @@ public protocol FeatureModule: Sendable {
     func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData]
     /// Erases or anonymises what this room holds about a person (their account is being deleted).
     func erase(personID: Int, on db: any Database) async throws
+    /// The room's own `agora` commands (`agora NAME …`), registered by App beside its own.
+    func commands() -> [(name: String, command: any AnyAsyncCommand)]
+    /// Fills the room's tables for `make bench` in the bench territory, to the sizes asked of
+    /// `agora bench-data` (idempotent: what is there already counts); returns lines to print.
+    func loadBenchData(_ sizes: BenchSizes, territory: TerritoryInfo, on app: Application) async throws -> [String]
 }
 
 extension FeatureModule {
@@ -23,6 +28,18 @@ extension FeatureModule {
     public func loadDemo(on app: Application) async throws -> [String] { [] }
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] { [:] }
     public func erase(personID: Int, on db: any Database) async throws {}
+    public func commands() -> [(name: String, command: any AnyAsyncCommand)] { [] }
+    public func loadBenchData(
+        _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
+    ) async throws -> [String] { [] }
+}
+
+/// The sizes asked of `agora bench-data`, by the name of the option (`accounts`, `proposals`…).
+public struct BenchSizes: Sendable {
+    public let values: [String: Int]
+    public init(_ values: [String: Int]) { self.values = values }
+    /// The size asked for `name`, or the room's default.
+    public func callAsFunction(_ name: String, default fallback: Int) -> Int { values[name] ?? fallback }
 }
 
 /// A JSON value, for personal data exports that every room contributes to.

@@ -19,7 +19,7 @@ public final class RateLimiter: Sendable {
     public func record(_ key: String, now: Date = Date()) {
         box.withLockedValue { events in
             events[key, default: []].append(now)
-            if events.count > 100_000 { events.removeAll() } // bound memory under a flood
+            if events.count > 100_000 { events.removeAll() }  // bound memory under a flood
         }
     }
 

@@ -32,7 +32,8 @@ public enum Tokens {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    private static let base64URLAlphabet = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Base64url without padding (RFC 4648 §5), written by hand: it runs on every page request.
     public static func base64URL<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
@@ -96,8 +97,9 @@ public struct Signer: Sendable {
     public func unseal(_ sealed: String, purpose: String) -> String? {
         let parts = sealed.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, let data = Tokens.fromBase64URL(parts[0]),
-              let value = String(data: data, encoding: .utf8),
-              verify(value, signature: parts[1], purpose: purpose) else { return nil }
+            let value = String(data: data, encoding: .utf8),
+            verify(value, signature: parts[1], purpose: purpose)
+        else { return nil }
         return value
     }
 }

@@ -9,9 +9,13 @@ public struct TerritoryInfo: Sendable, Equatable {
     /// The territory's theme list (the platform's themes as renamed or hidden here, and its own).
     public let themes: ThemeList
 
-    public init(id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo], themes: ThemeList = .builtin) {
+    public init(
+        id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo], themes: ThemeList = .builtin
+    ) {
         self.id = id; self.slug = slug; self.name = name; self.epciSiren = epciSiren; self.themes = themes
-        self.communes = communes.sorted { $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending }
+        self.communes = communes.sorted {
+            $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending
+        }
     }
 
     public var population: Int { communes.reduce(0) { $0 + $1.population } }
@@ -36,13 +40,15 @@ public enum ReservedSlugs {
         "static", "healthz", "connexion", "inscription", "deconnexion", "confirmer", "compte",
         "mot-de-passe-oublie", "reinitialiser", "lien-de-connexion", "lien", "accessibilite",
         "mentions-legales", "confidentialite", "conditions", "dev", "api", "admin", "territoires",
-        "appels", "experiences", "coauteurs", // the experiences room's national pages
-        "participer", "direct", // joining a live workshop with its code, and the projector's WebSocket
+        "appels", "experiences", "coauteurs",  // the experiences room's national pages
+        "participer", "direct",  // joining a live workshop with its code, and the projector's WebSocket
     ]
 
     /// Lowercase letters, digits and hyphens, 2 to 40 characters, not reserved.
     public static func isAcceptable(_ slug: String) -> Bool {
-        guard (2...40).contains(slug.count), !all.contains(slug), !slug.hasPrefix("-"), !slug.hasSuffix("-") else { return false }
+        guard (2...40).contains(slug.count), !all.contains(slug), !slug.hasPrefix("-"), !slug.hasSuffix("-") else {
+            return false
+        }
         return slug.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 }

@@ -45,7 +45,11 @@ extension Request {
             guard let rawName = parts.first else { continue }
             let name = Self.formDecode(rawName)
             let value = parts.count > 1 ? Self.formDecode(parts[1]) : ""
-            if name.hasSuffix("[]") { lists[String(name.dropLast(2)), default: []].append(value) } else { fields[name] = value }
+            if name.hasSuffix("[]") {
+                lists[String(name.dropLast(2)), default: []].append(value)
+            } else {
+                fields[name] = value
+            }
         }
         fields.removeValue(forKey: "_csrf")
         return (fields, lists)
@@ -57,7 +61,8 @@ extension Request {
         guard content.contentType == .urlEncodedForm, let text = body.string else { return nil }
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, parts[0] == name || (parts[0].contains("%") && Self.formDecode(parts[0]) == name) else { continue }
+            guard parts.count == 2, parts[0] == name || (parts[0].contains("%") && Self.formDecode(parts[0]) == name)
+            else { continue }
             return Self.formDecode(parts[1])
         }
         return nil
@@ -78,7 +83,9 @@ extension Request {
     /// Decodes `+` and `%XX` by hand over the bytes (Foundation's `removingPercentEncoding` was a
     /// tenth of the time of a long form's request); a malformed escape is kept as typed.
     static func formDecode(_ raw: Substring) -> String {
-        guard raw.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(raw) }
+        guard raw.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else {
+            return String(raw)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.utf8.count)
         var iterator = Array(raw.utf8)[...]
@@ -94,7 +101,8 @@ extension Request {
             if byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if byte == UInt8(ascii: "%"), iterator.count >= 2, let high = hex(iterator[iterator.startIndex]),
-                      let low = hex(iterator[iterator.startIndex + 1]) {
+                let low = hex(iterator[iterator.startIndex + 1])
+            {
                 bytes.append(high << 4 | low)
                 iterator.removeFirst(2)
             } else {

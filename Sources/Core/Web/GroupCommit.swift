@@ -34,14 +34,17 @@ public final class GroupCommit: Sendable {
 
     /// Runs `work` in a write transaction, alone or with the others waiting, and returns its result
     /// once committed.
-    public func perform<T: Sendable>(on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    public func perform<T: Sendable>(
+        on db: any Database, _ work: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         guard batching else { return try await db.transaction { try await work($0) } }
         let result = NIOLockedValueBox<T?>(nil)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let pending = Pending(work: { db in
-                let value = try await work(db)
-                result.withLockedValue { $0 = value }
-            }, done: { continuation.resume(with: $0) })
+            let pending = Pending(
+                work: { db in
+                    let value = try await work(db)
+                    result.withLockedValue { $0 = value }
+                }, done: { continuation.resume(with: $0) })
             let start = state.withLockedValue { state -> Bool in
                 state.queue.append(pending)
                 if state.flushing { return false }

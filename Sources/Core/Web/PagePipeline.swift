@@ -19,17 +19,21 @@ public enum PagePipeline {
             acceptLanguage: request.headers.first(name: .acceptLanguage)
         )
         // The CSRF seed lives in a cookie; the token in forms is its signature (signed double submit).
-        let existingSeed = request.cookies[CookieName.csrf].map(\.string).flatMap { (32...64).contains($0.count) ? $0 : nil }
+        let existingSeed = request.cookies[CookieName.csrf].map(\.string).flatMap {
+            (32...64).contains($0.count) ? $0 : nil
+        }
         let seed = existingSeed ?? Tokens.random()
         let flashCookie = request.cookies[CookieName.flash].map(\.string)
-        let flash = flashCookie
+        let flash =
+            flashCookie
             .flatMap { services.signer.unseal($0, purpose: "flash") }
             .flatMap(Flash.init(encoded:))
 
         func makeVisit(viewer: Viewer?) -> Visit {
-            Visit(lang: lang, viewer: viewer, territory: nil,
-                  csrfToken: services.signer.signature(seed, purpose: "csrf"), flash: flash,
-                  path: request.url.path, query: request.url.query)
+            Visit(
+                lang: lang, viewer: viewer, territory: nil,
+                csrfToken: services.signer.signature(seed, purpose: "csrf"), flash: flash,
+                path: request.url.path, query: request.url.query)
         }
         request.visit = makeVisit(viewer: nil)
 
@@ -37,7 +41,8 @@ public enum PagePipeline {
         var response: Response
         do {
             if let token = request.cookies[CookieName.session]?.string, !token.isEmpty,
-               let resolver = services.viewerResolver {
+                let resolver = services.viewerResolver
+            {
                 let viewer = try await resolver.viewer(sessionToken: token, request: request)
                 clearSession = viewer == nil
                 request.visit = makeVisit(viewer: viewer)
@@ -61,7 +66,8 @@ public enum PagePipeline {
         }
         if let query = langQuery, Lang(rawValue: query) != nil {
             response.cookies[CookieName.lang] = .init(
-                string: query, maxAge: 60 * 60 * 24 * 365, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+                string: query, maxAge: 60 * 60 * 24 * 365, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax
+            )
         }
         if let pending = request.pendingFlash {
             response.cookies[CookieName.flash] = .init(

@@ -37,7 +37,8 @@ public struct RoutePattern: Sendable, Hashable, CustomStringConvertible {
     /// Slugs and ids (the usual values) pass as they are; anything else is percent-encoded.
     static func encode(_ value: String) -> String {
         let plain = value.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F
         }
         if plain { return value }
         return value.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? value
@@ -56,14 +57,19 @@ public struct RouteRegistrar: Sendable {
     }
 
     /// A form: `maxBody` raises the size limit for forms that carry files (default 2 MB).
-    public func post(_ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, use handler: @escaping Handler) {
+    public func post(_ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, use handler: @escaping Handler)
+    {
         on(.POST, pattern, access: access, maxBody: maxBody, use: handler)
     }
 
     /// A page: the whole `PagePipeline` (visit, CSRF, access, error pages) around the handler.
-    public func on(_ method: HTTPMethod, _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, use handler: @escaping Handler) {
+    public func on(
+        _ method: HTTPMethod, _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil,
+        use handler: @escaping Handler
+    ) {
         app.agora.catalog.add(.init(method: method, path: pattern.pattern, access: access))
-        app.on(method, pattern.components, body: maxBody.map { .collect(maxSize: $0) } ?? .collect) { request async -> Response in
+        app.on(method, pattern.components, body: maxBody.map { .collect(maxSize: $0) } ?? .collect) {
+            request async -> Response in
             await PagePipeline.respond(to: request, access: access, handler: handler)
         }
     }
@@ -95,16 +101,21 @@ enum AccessGate {
         case .signedIn, .territory:
             if visit.viewer == nil {
                 if request.method == .GET {
-                    return request.redirect(to: LoginLink.to(request.url.string),
-                                            flash: Flash(.info, visit.t("Connectez-vous pour accéder à cette page.", "Log in to see this page.")))
+                    return request.redirect(
+                        to: LoginLink.to(request.url.string),
+                        flash: Flash(
+                            .info, visit.t("Connectez-vous pour accéder à cette page.", "Log in to see this page.")))
                 }
                 throw Abort(.unauthorized)
             }
         default:
             break
         }
-        guard access.allows(signedIn: visit.viewer != nil, rolesHere: visit.rolesHere,
-                            devAllowed: request.agora.config.showsDevOutbox) else {
+        guard
+            access.allows(
+                signedIn: visit.viewer != nil, rolesHere: visit.rolesHere,
+                devAllowed: request.agora.config.showsDevOutbox)
+        else {
             throw Abort(.forbidden)
         }
         return nil
@@ -116,7 +127,8 @@ enum AccessGate {
 public enum LoginLink {
     public static let path = "/connexion"
     public static func to(_ next: String) -> String {
-        let encoded = next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
+        let encoded =
+            next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
         return path + "?suivant=" + encoded
     }
 }

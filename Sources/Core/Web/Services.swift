@@ -9,7 +9,9 @@ public struct Viewer: Sendable, Equatable {
     public let rolesByTerritory: [Int: Set<Role>]
     public let sessionID: String
 
-    public init(personID: Int, displayName: String, email: String?, rolesByTerritory: [Int: Set<Role>], sessionID: String) {
+    public init(
+        personID: Int, displayName: String, email: String?, rolesByTerritory: [Int: Set<Role>], sessionID: String
+    ) {
         self.personID = personID; self.displayName = displayName; self.email = email
         self.rolesByTerritory = rolesByTerritory; self.sessionID = sessionID
     }
@@ -42,10 +44,15 @@ public final class AgoraServices: Sendable {
     public let assets: StaticAssets
     /// Write transactions committed together on SQLite (one writer), each alone on PostgreSQL.
     public let writes: GroupCommit
+    /// What time it is (a `ManualClock` in tests).
+    public let clock: any WallClock
 
-
-    public init(config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets, batchedWrites: Bool = false) {
+    public init(
+        config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets,
+        batchedWrites: Bool = false, clock: any WallClock = SystemClock()
+    ) {
         self.config = config
+        self.clock = clock
         self.writes = GroupCommit(batching: batchedWrites)
         self.signer = Signer(secret: secret)
         self.territories = territories
@@ -66,7 +73,9 @@ extension Application {
     private struct ServicesKey: StorageKey { typealias Value = AgoraServices }
     public var agora: AgoraServices {
         get {
-            guard let services = storage[ServicesKey.self] else { fatalError("AgoraServices used before configure(app)") }
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("AgoraServices used before configure(app)")
+            }
             return services
         }
         set { storage[ServicesKey.self] = newValue }
@@ -75,6 +84,8 @@ extension Application {
 
 extension Request {
     public var agora: AgoraServices { application.agora }
+    /// The time of the injected clock.
+    public var now: Date { application.agora.clock.now }
 }
 
 /// Every route with what it requires, so the authorization matrix test can walk them all.

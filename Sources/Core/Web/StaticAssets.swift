@@ -1,8 +1,10 @@
 import Foundation
 import Vapor
 
-/// The stylesheet, scripts and icons, read once at start-up and served from memory with a
-/// content hash in their URL, so browsers keep them for a year and a new version is fetched at once.
+/// The stylesheet, scripts and icons, served from memory with a content hash in their URL, so
+/// browsers keep them for a year and a new version is fetched at once. They are built into the
+/// binary (the EmbedAssets plugin turns `Public/` into source); `AGORA_PUBLIC_DIR` may name a
+/// folder to read them from instead.
 public struct StaticAssets: Sendable {
     public struct Asset: Sendable {
         public let body: ByteBuffer
@@ -11,31 +13,52 @@ public struct StaticAssets: Sendable {
     }
     public let files: [String: Asset]
 
-    public init(directory: String) throws {
-        var files: [String: Asset] = [:]
+    /// The files built into the binary.
+    public static let embedded: StaticAssets = {
+        let files = embeddedAssetFiles.compactMap { file in
+            Data(base64Encoded: file.base64).map { (file.name, $0) }
+        }
+        return StaticAssets(files: files)
+    }()
+
+    /// The files of a folder; a folder without `app.css` is refused with one clear line.
+    public static func directory(_ directory: String) throws -> StaticAssets {
         let manager = FileManager.default
         let names = (try? manager.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where !name.hasPrefix(".") {
+        var files: [(String, Data)] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue,
-                  let data = manager.contents(atPath: path) else { continue }
+                let data = manager.contents(atPath: path)
+            else { continue }
+            files.append((name, data))
+        }
+        guard files.contains(where: { $0.0 == "app.css" }) else {
+            throw StartupFailure(
+                "AGORA_PUBLIC_DIR : app.css introuvable dans « \(directory) »",
+                "AGORA_PUBLIC_DIR: no app.css in “\(directory)”")
+        }
+        return StaticAssets(files: files)
+    }
+
+    init(files: [(String, Data)]) {
+        var assets: [String: Asset] = [:]
+        for (name, data) in files {
             let ext = (name as NSString).pathExtension
-            let type: HTTPMediaType = switch ext {
-            case "css": HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
-            case "js": HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
-            case "svg": HTTPMediaType(type: "image", subType: "svg+xml")
-            case "png": .png
-            case "txt": HTTPMediaType(type: "text", subType: "plain", parameters: ["charset": "utf-8"])
-            default: HTTPMediaType(type: "application", subType: "octet-stream")
-            }
+            let type: HTTPMediaType =
+                switch ext {
+                case "css": HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+                case "js": HTTPMediaType(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])
+                case "svg": HTTPMediaType(type: "image", subType: "svg+xml")
+                case "png": .png
+                case "txt": HTTPMediaType(type: "text", subType: "plain", parameters: ["charset": "utf-8"])
+                default: HTTPMediaType(type: "application", subType: "octet-stream")
+                }
             let hash = String(Tokens.sha256Hex(String(decoding: data, as: UTF8.self)).prefix(12))
-            files[name] = Asset(body: ByteBuffer(data: data), contentType: type, hash: hash)
+            assets[name] = Asset(body: ByteBuffer(data: data), contentType: type, hash: hash)
         }
-        guard files["app.css"] != nil else {
-            throw Abort(.internalServerError, reason: "Public/app.css introuvable dans \(directory) (AGORA_PUBLIC_DIR)")
-        }
-        self.files = files
+        self.files = assets
     }
 
     public func url(for name: String) -> String? {

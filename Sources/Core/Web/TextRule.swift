@@ -2,8 +2,10 @@ import Foundation
 
 /// A required, trimmed, bounded text field: the rule of names, aliases and titles.
 public enum TextRule {
-    public static func required(_ fields: [String: String], _ key: String, maxLength: Int, errors: inout FormErrors,
-                                lang: Lang, missing: Text) -> String {
+    public static func required(
+        _ fields: [String: String], _ key: String, maxLength: Int, errors: inout FormErrors,
+        lang: Lang, missing: Text
+    ) -> String {
         let value = (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty {
             errors.add(key, missing.in(lang))
@@ -14,7 +16,9 @@ public enum TextRule {
     }
 
     /// An optional text: trimmed, nil when empty, an error when too long.
-    public static func optional(_ fields: [String: String], _ key: String, maxLength: Int, errors: inout FormErrors, lang: Lang) -> String? {
+    public static func optional(
+        _ fields: [String: String], _ key: String, maxLength: Int, errors: inout FormErrors, lang: Lang
+    ) -> String? {
         let value = (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.count > maxLength {
             errors.add(key, Text("\(maxLength) caractères au plus.", "\(maxLength) characters at most.").in(lang))
@@ -24,11 +28,16 @@ public enum TextRule {
 
     /// An optional calendar day typed as YYYY-MM-DD (what `<input type="date">` sends): nil when
     /// empty, an error when it is not a real day.
-    public static func optionalDay(_ fields: [String: String], _ key: String, errors: inout FormErrors, lang: Lang) -> String? {
+    public static func optionalDay(
+        _ fields: [String: String], _ key: String, errors: inout FormErrors, lang: Lang
+    ) -> String? {
         let value = (fields[key] ?? "").trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else { return nil }
         guard isDay(value) else {
-            errors.add(key, Text("Indiquez une date valide, par exemple 2027-03-31.", "Enter a valid date, e.g. 2027-03-31.").in(lang))
+            errors.add(
+                key,
+                Text("Indiquez une date valide, par exemple 2027-03-31.", "Enter a valid date, e.g. 2027-03-31.").in(
+                    lang))
             return nil
         }
         return value
@@ -38,7 +47,8 @@ public enum TextRule {
     public static func isDay(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1 else { return false }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+        else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         return d <= days

@@ -45,7 +45,9 @@ extension Request {
     /// The visit, built by `PagePipeline`.
     public var visit: Visit {
         get {
-            guard let visit = storage[VisitKey.self] else { fatalError("not a page route: register it with RouteRegistrar.on") }
+            guard let visit = storage[VisitKey.self] else {
+                fatalError("not a page route: register it with RouteRegistrar.on")
+            }
             return visit
         }
         set { storage[VisitKey.self] = newValue }
@@ -60,7 +62,8 @@ extension Request {
 
     /// The client address, honouring X-Forwarded-For only when the configuration trusts a proxy.
     public var clientAddress: String {
-        if agora.config.trustProxy, let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first {
+        if agora.config.trustProxy, let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first
+        {
             return forwarded.trimmingCharacters(in: .whitespaces)
         }
         return remoteAddress?.ipAddress ?? "unknown"

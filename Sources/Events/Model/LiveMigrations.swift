@@ -15,12 +15,17 @@ enum LiveMigrations {
             let sql = db as! any SQLDatabase
             try await sql.raw("ALTER TABLE event_registrations ADD COLUMN same_key TEXT").run()
             struct Row: Decodable { let id: Int; let name: String; let phone: String }
-            let rows = try await sql.raw("SELECT id, name, phone FROM event_registrations WHERE phone IS NOT NULL AND person_id IS NULL").all(decoding: Row.self)
+            let rows = try await sql.raw(
+                "SELECT id, name, phone FROM event_registrations WHERE phone IS NOT NULL AND person_id IS NULL"
+            ).all(decoding: Row.self)
             for row in rows {
                 guard let key = SamePerson.key(name: row.name, phone: row.phone) else { continue }
-                try await sql.raw("UPDATE event_registrations SET same_key = \(bind: key) WHERE id = \(bind: row.id)").run()
+                try await sql.raw("UPDATE event_registrations SET same_key = \(bind: key) WHERE id = \(bind: row.id)")
+                    .run()
             }
-            try await sql.raw("CREATE INDEX IF NOT EXISTS event_registrations_same ON event_registrations (event_id, same_key)").run()
+            try await sql.raw(
+                "CREATE INDEX IF NOT EXISTS event_registrations_same ON event_registrations (event_id, same_key)"
+            ).run()
         }
 
         func revert(on db: any Database) async throws {
@@ -50,11 +55,13 @@ enum LiveMigrations {
                 .field("created_at", .datetime, .required)
                 .unique(on: "activity_id", "participant")
                 .create()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO event_ballots (activity_id, participant, created_at)
                 SELECT v.activity_id, v.participant, MIN(v.created_at) FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
                 WHERE a.kind IN ('poll', 'poll-multiple') GROUP BY v.activity_id, v.participant
-                """).run()
+                """
+            ).run()
         }
 
         func revert(on db: any Database) async throws {

@@ -53,7 +53,7 @@ enum EventsMigrations {
                 .field("needs", .string)
                 .field("commune_code", .string)
                 .field("audience", .string, .required)
-                .field("status", .string, .required) // registered, waiting
+                .field("status", .string, .required)  // registered, waiting
                 .field("walk_in", .bool, .required)
                 .field("registered_by_id", .int, .references("people", "id", onDelete: .setNull))
                 .field("created_at", .datetime, .required)
@@ -79,7 +79,7 @@ enum EventsMigrations {
             try await db.schema("event_activities")
                 .field("id", .int, .identifier(auto: true))
                 .field("event_id", .int, .required, .references("events", "id", onDelete: .cascade))
-                .field("kind", .string, .required) // poll, poll-multiple, ideas
+                .field("kind", .string, .required)  // poll, poll-multiple, ideas
                 .field("question", .string, .required)
                 .field("open", .bool, .required)
                 .field("created_at", .datetime, .required)
@@ -104,13 +104,16 @@ enum EventsMigrations {
                 .field("id", .int, .identifier(auto: true))
                 .field("activity_id", .int, .required, .references("event_activities", "id", onDelete: .cascade))
                 .field("participant", .string, .required)
-                .field("target_id", .int, .required) // an option of the poll or an idea of the wall
+                .field("target_id", .int, .required)  // an option of the poll or an idea of the wall
                 .field("created_at", .datetime, .required)
                 .unique(on: "activity_id", "participant", "target_id")
                 .create()
         }
         func revert(on db: any Database) async throws {
-            for table in ["event_votes", "event_ideas", "event_activity_options", "event_activities", "event_documents", "event_registrations", "events"] {
+            for table in [
+                "event_votes", "event_ideas", "event_activity_options", "event_activities", "event_documents",
+                "event_registrations", "events",
+            ] {
                 try await db.schema(table).delete()
             }
         }

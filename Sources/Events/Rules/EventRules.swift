@@ -31,14 +31,23 @@ public enum EventStatus: String, Sendable, CaseIterable {
 }
 
 /// What a place offers to people with a disability or without transport; stored as a bit mask.
-public enum AccessFeature: String, Sendable, CaseIterable {
+public enum AccessFeature: String, Sendable, CaseIterable, StoredBits {
     case stepFree = "plain-pied"
     case hearingLoop = "boucle-magnetique"
     case signLanguage = "lsf"
     case easyRead = "falc"
     case transport = "transport"
 
-    public var bit: Int { 1 << AccessFeature.allCases.firstIndex(of: self)! }
+    /// Stored in `events.access_mask`: never change a position.
+    public var bitPosition: Int {
+        switch self {
+        case .stepFree: 0
+        case .hearingLoop: 1
+        case .signLanguage: 2
+        case .easyRead: 3
+        case .transport: 4
+        }
+    }
     public var label: Text {
         switch self {
         case .stepFree: Text("Accès de plain-pied (fauteuil roulant)", "Step-free access (wheelchair)")
@@ -48,8 +57,6 @@ public enum AccessFeature: String, Sendable, CaseIterable {
         case .transport: Text("Aide au transport", "Transport help")
         }
     }
-    public static func mask(_ features: [AccessFeature]) -> Int { features.reduce(0) { $0 | $1.bit } }
-    public static func from(mask: Int) -> [AccessFeature] { allCases.filter { mask & $0.bit != 0 } }
 }
 
 /// Who may organise: coordinators and administrators every event of their territory; patient
@@ -89,28 +96,46 @@ public struct EventInput: Sendable, Equatable {
     public var closesOn: String?
     public var organisers: String
 
-    public init(kind: EventKind, title: String, description: String, themes: [Theme], start: Date, end: Date, communeCode: String?, address: String?,
-                room: String?, onlineURL: String?, access: [AccessFeature], capacity: Int, opensOn: String?, closesOn: String?, organisers: String) {
-        self.kind = kind; self.title = title; self.description = description; self.themes = themes; self.start = start; self.end = end
-        self.communeCode = communeCode; self.address = address; self.room = room; self.onlineURL = onlineURL; self.access = access
+    public init(
+        kind: EventKind, title: String, description: String, themes: [Theme], start: Date, end: Date,
+        communeCode: String?, address: String?,
+        room: String?, onlineURL: String?, access: [AccessFeature], capacity: Int, opensOn: String?, closesOn: String?,
+        organisers: String
+    ) {
+        self.kind = kind; self.title = title; self.description = description; self.themes = themes; self.start = start;
+        self.end = end
+        self.communeCode = communeCode; self.address = address; self.room = room; self.onlineURL = onlineURL;
+        self.access = access
         self.capacity = capacity; self.opensOn = opensOn; self.closesOn = closesOn; self.organisers = organisers
     }
 
     /// Reads and checks the form: every message in plain French next to its field. `registered` is
     /// the number already registered (a capacity may not drop below it); `existingStart` lets an
     /// event that already started keep its date when other fields change.
-    public static func parse(_ f: [String: String], lists: [String: [String]], communes: Set<String>, allowedKinds: [EventKind],
-                             themes themeList: ThemeList = .builtin, registered: Int = 0, now: Date, lang: Lang, existingStart: Date? = nil) -> Result<EventInput, FormErrorsBox> {
+    public static func parse(
+        _ f: [String: String], lists: [String: [String]], communes: Set<String>, allowedKinds: [EventKind],
+        themes themeList: ThemeList = .builtin, registered: Int = 0, now: Date, lang: Lang, existingStart: Date? = nil
+    ) -> Result<EventInput, FormErrorsBox> {
         var errors = FormErrors()
         let kindValue = EventKind(rawValue: f["kind"] ?? "")
-        if kindValue == nil { errors.add("kind", Text("Choisissez le type de rencontre.", "Choose the kind of event.").in(lang)) }
-        else if let kindValue, !allowedKinds.contains(kindValue) {
-            errors.add("kind", Text("Vous pouvez créer des ateliers participatifs seulement.", "You may create participatory workshops only.").in(lang))
+        if kindValue == nil {
+            errors.add("kind", Text("Choisissez le type de rencontre.", "Choose the kind of event.").in(lang))
+        } else if let kindValue, !allowedKinds.contains(kindValue) {
+            errors.add(
+                "kind",
+                Text(
+                    "Vous pouvez créer des ateliers participatifs seulement.",
+                    "You may create participatory workshops only."
+                ).in(lang))
         }
-        let title = TextRule.required(f, "title", maxLength: 150, errors: &errors, lang: lang,
-                                      missing: Text("Donnez un titre à la rencontre.", "Give the event a title."))
-        let description = TextRule.required(f, "description", maxLength: 6000, errors: &errors, lang: lang,
-                                            missing: Text("Dites en quelques phrases simples de quoi on parlera.", "Say in a few plain sentences what it is about."))
+        let title = TextRule.required(
+            f, "title", maxLength: 150, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à la rencontre.", "Give the event a title."))
+        let description = TextRule.required(
+            f, "description", maxLength: 6000, errors: &errors, lang: lang,
+            missing: Text(
+                "Dites en quelques phrases simples de quoi on parlera.",
+                "Say in a few plain sentences what it is about."))
         let themes = (lists["themes"] ?? []).compactMap(themeList.find)
 
         let day = (f["day"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -118,7 +143,8 @@ public struct EventInput: Sendable, Equatable {
         let endText = (f["end_time"] ?? "").trimmingCharacters(in: .whitespaces)
         var start: Date?, end: Date?
         if !TextRule.isDay(day) {
-            errors.add("day", Text("Indiquez le jour, par exemple 2027-03-31.", "Enter the day, e.g. 2027-03-31.").in(lang))
+            errors.add(
+                "day", Text("Indiquez le jour, par exemple 2027-03-31.", "Enter the day, e.g. 2027-03-31.").in(lang))
         }
         func time(_ key: String, _ text: String, missing: Text) -> Date? {
             guard TextRule.isDay(day) else { return nil }
@@ -126,33 +152,53 @@ public struct EventInput: Sendable, Equatable {
             switch ParisTime.utc(local) {
             case .success(let date): return date
             case .failure:
-                errors.add(key, Text("Cette heure n'existe pas ce jour-là : on passe de 2 h à 3 h (heure d'été).",
-                                     "This time does not exist that day: clocks go from 2:00 to 3:00 (summer time).").in(lang))
+                errors.add(
+                    key,
+                    Text(
+                        "Cette heure n'existe pas ce jour-là : on passe de 2 h à 3 h (heure d'été).",
+                        "This time does not exist that day: clocks go from 2:00 to 3:00 (summer time)."
+                    ).in(lang))
                 return nil
             }
         }
-        start = time("start_time", startText, missing: Text("Indiquez l'heure de début, par exemple 14:00.", "Enter the start time, e.g. 14:00."))
-        end = time("end_time", endText, missing: Text("Indiquez l'heure de fin, par exemple 16:30.", "Enter the end time, e.g. 16:30."))
+        start = time(
+            "start_time", startText,
+            missing: Text("Indiquez l'heure de début, par exemple 14:00.", "Enter the start time, e.g. 14:00."))
+        end = time(
+            "end_time", endText,
+            missing: Text("Indiquez l'heure de fin, par exemple 16:30.", "Enter the end time, e.g. 16:30."))
         if let s = start, s < now, existingStart.map({ abs($0.timeIntervalSince(s)) > 59 }) ?? true {
-            errors.add("day", Text("Cette date est passée : choisissez un jour à venir.", "This date is past: choose a day to come.").in(lang))
+            errors.add(
+                "day",
+                Text("Cette date est passée : choisissez un jour à venir.", "This date is past: choose a day to come.")
+                    .in(lang))
         }
         if let s = start, let e = end, e <= s {
-            errors.add("end_time", Text("La fin doit venir après le début.", "The end must come after the start.").in(lang))
+            errors.add(
+                "end_time", Text("La fin doit venir après le début.", "The end must come after the start.").in(lang))
         }
 
         let commune = (f["commune"] ?? "").trimmingCharacters(in: .whitespaces)
         if !commune.isEmpty, !communes.contains(commune) {
-            errors.add("commune", Text("Choisissez une commune du territoire.", "Choose a municipality of the territory.").in(lang))
+            errors.add(
+                "commune",
+                Text("Choisissez une commune du territoire.", "Choose a municipality of the territory.").in(lang))
         }
         let address = TextRule.optional(f, "address", maxLength: 200, errors: &errors, lang: lang)
         let room = TextRule.optional(f, "room", maxLength: 120, errors: &errors, lang: lang)
         let online = TextRule.optional(f, "online_url", maxLength: 300, errors: &errors, lang: lang)
         if let online, !(online.hasPrefix("https://") || online.hasPrefix("http://")) || online.contains(" ") {
-            errors.add("online_url", Text("Le lien en ligne commence par https://", "The online link starts with https://").in(lang))
+            errors.add(
+                "online_url",
+                Text("Le lien en ligne commence par https://", "The online link starts with https://").in(lang))
         }
         if commune.isEmpty, online == nil {
-            errors.add("commune", Text("Indiquez un lieu (commune et adresse), un lien en ligne, ou les deux.",
-                                       "Give a place (municipality and address), an online link, or both.").in(lang))
+            errors.add(
+                "commune",
+                Text(
+                    "Indiquez un lieu (commune et adresse), un lien en ligne, ou les deux.",
+                    "Give a place (municipality and address), an online link, or both."
+                ).in(lang))
         } else if !commune.isEmpty, address == nil {
             errors.add("address", Text("Indiquez l'adresse du lieu.", "Enter the address of the place.").in(lang))
         }
@@ -161,32 +207,48 @@ public struct EventInput: Sendable, Equatable {
         let capacityText = (f["capacity"] ?? "").trimmingCharacters(in: .whitespaces)
         let capacity = Int(capacityText) ?? -1
         if capacity < 1 || capacity > 5000 {
-            errors.add("capacity", Text("Indiquez un nombre de places entre 1 et 5 000.", "Enter a number of seats between 1 and 5,000.").in(lang))
+            errors.add(
+                "capacity",
+                Text("Indiquez un nombre de places entre 1 et 5 000.", "Enter a number of seats between 1 and 5,000.")
+                    .in(lang))
         } else if capacity < registered {
             errors.add("capacity", capacityBelow(registered).in(lang))
         }
         let opens = TextRule.optionalDay(f, "opens_on", errors: &errors, lang: lang)
         let closes = TextRule.optionalDay(f, "closes_on", errors: &errors, lang: lang)
         if let opens, let closes, closes < opens {
-            errors.add("closes_on", Text("La clôture des inscriptions doit venir après leur ouverture.", "Registration must close after it opens.").in(lang))
+            errors.add(
+                "closes_on",
+                Text(
+                    "La clôture des inscriptions doit venir après leur ouverture.",
+                    "Registration must close after it opens."
+                ).in(lang))
         }
         if let closes, TextRule.isDay(day), closes > day {
-            errors.add("closes_on", Text("Les inscriptions doivent fermer au plus tard le jour de la rencontre.", "Registration must close on the day of the event at the latest.").in(lang))
+            errors.add(
+                "closes_on",
+                Text(
+                    "Les inscriptions doivent fermer au plus tard le jour de la rencontre.",
+                    "Registration must close on the day of the event at the latest."
+                ).in(lang))
         }
         let organisers = TextRule.optional(f, "organisers", maxLength: 300, errors: &errors, lang: lang) ?? ""
 
         guard errors.isEmpty, let kindValue, let start, let end else { return .failure(FormErrorsBox(errors)) }
-        return .success(EventInput(kind: kindValue, title: title, description: description, themes: themes, start: start, end: end,
-                                   communeCode: commune.isEmpty ? nil : commune, address: address, room: room, onlineURL: online,
-                                   access: access, capacity: capacity, opensOn: opens, closesOn: closes, organisers: organisers))
+        return .success(
+            EventInput(
+                kind: kindValue, title: title, description: description, themes: themes, start: start, end: end,
+                communeCode: commune.isEmpty ? nil : commune, address: address, room: room, onlineURL: online,
+                access: access, capacity: capacity, opensOn: opens, closesOn: closes, organisers: organisers))
     }
 }
 
 extension EventInput {
     /// The refusal of a capacity below the number already registered.
     public static func capacityBelow(_ registered: Int) -> Text {
-        Text("\(registered) personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.",
-             "\(registered) people are already registered: the capacity cannot go below that.")
+        Text(
+            "\(registered) personnes sont déjà inscrites : la capacité ne peut pas descendre en dessous.",
+            "\(registered) people are already registered: the capacity cannot go below that.")
     }
 }
 
@@ -197,7 +259,9 @@ public enum RegistrationWindow {
 
     public static func state(opensOn: String?, closesOn: String?, start: Date, now: Date) -> State {
         if now >= start { return .closed }
-        if let opensOn, let day = LocalDateTime(day: opensOn, time: "00:00"), now < ParisTime.startOfDay(year: day.year, month: day.month, day: day.day) {
+        if let opensOn, let day = LocalDateTime(day: opensOn, time: "00:00"),
+            now < ParisTime.startOfDay(year: day.year, month: day.month, day: day.day)
+        {
             return .notYet
         }
         if let closesOn, let day = LocalDateTime(day: closesOn, time: "00:00") {
@@ -219,16 +283,22 @@ public enum Seats {
 
         public var message: Text {
             switch self {
-            case .notPublished: Text("Cette rencontre n'est pas ouverte aux inscriptions.", "This event is not open for registration.")
+            case .notPublished:
+                Text("Cette rencontre n'est pas ouverte aux inscriptions.", "This event is not open for registration.")
             case .closed: Text("Les inscriptions sont closes.", "Registration is closed.")
             case .notYetOpen: Text("Les inscriptions ne sont pas encore ouvertes.", "Registration is not open yet.")
-            case .alreadyRegistered: Text("Cette personne est déjà inscrite à cette rencontre.", "This person is already registered for this event.")
+            case .alreadyRegistered:
+                Text(
+                    "Cette personne est déjà inscrite à cette rencontre.",
+                    "This person is already registered for this event.")
             }
         }
     }
 
-    public static func decide(status: EventStatus, window: RegistrationWindow.State, alreadyRegistered: Bool,
-                              registered: Int, capacity: Int) -> Decision {
+    public static func decide(
+        status: EventStatus, window: RegistrationWindow.State, alreadyRegistered: Bool,
+        registered: Int, capacity: Int
+    ) -> Decision {
         guard status == .published else { return .refused(.notPublished) }
         switch window {
         case .notYet: return .refused(.notYetOpen)
@@ -250,11 +320,14 @@ public enum Seats {
 
 /// Great-circle distance between two points on the Earth (haversine, mean radius 6,371 km).
 public enum Distance {
-    public static func kilometres(_ a: (latitude: Double, longitude: Double), _ b: (latitude: Double, longitude: Double)) -> Double {
+    public static func kilometres(
+        _ a: (latitude: Double, longitude: Double), _ b: (latitude: Double, longitude: Double)
+    ) -> Double {
         let r = 6371.0
         let dLat = (b.latitude - a.latitude) * .pi / 180
         let dLon = (b.longitude - a.longitude) * .pi / 180
-        let h = pow(sin(dLat / 2), 2) + cos(a.latitude * .pi / 180) * cos(b.latitude * .pi / 180) * pow(sin(dLon / 2), 2)
+        let h =
+            pow(sin(dLat / 2), 2) + cos(a.latitude * .pi / 180) * cos(b.latitude * .pi / 180) * pow(sin(dLon / 2), 2)
         return 2 * r * asin(min(1, sqrt(h)))
     }
 
@@ -285,7 +358,9 @@ public struct MonthGrid: Sendable, Equatable {
     public static func parse(_ text: String?) -> (year: Int, month: Int)? {
         guard let text else { return nil }
         let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m), (2000...2100).contains(y) else { return nil }
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m),
+            (2000...2100).contains(y)
+        else { return nil }
         return (y, m)
     }
 
@@ -295,7 +370,10 @@ public struct MonthGrid: Sendable, Equatable {
 
     /// The UTC instants bounding the month in Paris.
     public var range: (start: Date, end: Date) {
-        (ParisTime.startOfDay(year: year, month: month, day: 1), ParisTime.startOfDay(year: next.year, month: next.month, day: 1))
+        (
+            ParisTime.startOfDay(year: year, month: month, day: 1),
+            ParisTime.startOfDay(year: next.year, month: next.month, day: 1)
+        )
     }
 }
 
@@ -331,7 +409,9 @@ public enum FeedbackLink {
         let prefix = "/\(slug)/questionnaires/"
         guard path.hasPrefix(prefix) else { return nil }
         let digits = path.dropFirst(prefix.count).prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, let id = Int(digits), id > 0, path.dropFirst(prefix.count + digits.count).hasPrefix("/repondre") else { return nil }
+        guard !digits.isEmpty, let id = Int(digits), id > 0,
+            path.dropFirst(prefix.count + digits.count).hasPrefix("/repondre")
+        else { return nil }
         return id
     }
 
@@ -339,15 +419,19 @@ public enum FeedbackLink {
     /// and someone must have come (checked in, walk-ins included).
     public static func refusal(start: Date, status: EventStatus, attended: Int, now: Date) -> Text? {
         if status != .published {
-            return Text("Le questionnaire s'envoie après une rencontre publiée qui a eu lieu.", "The questionnaire is sent after a published event that took place.")
+            return Text(
+                "Le questionnaire s'envoie après une rencontre publiée qui a eu lieu.",
+                "The questionnaire is sent after a published event that took place.")
         }
         if now < start {
-            return Text("La rencontre n'a pas encore commencé : le questionnaire pourra être envoyé une fois qu'elle aura eu lieu.",
-                        "The event has not started yet: the questionnaire can be sent once it has taken place.")
+            return Text(
+                "La rencontre n'a pas encore commencé : le questionnaire pourra être envoyé une fois qu'elle aura eu lieu.",
+                "The event has not started yet: the questionnaire can be sent once it has taken place.")
         }
         if attended == 0 {
-            return Text("Personne n'a encore été accueilli·e : cochez les arrivées (ou ajoutez les personnes venues sur place) avant d'envoyer le questionnaire.",
-                        "Nobody has been checked in yet: check people in (or add walk-ins) before sending the questionnaire.")
+            return Text(
+                "Personne n'a encore été accueilli·e : cochez les arrivées (ou ajoutez les personnes venues sur place) avant d'envoyer le questionnaire.",
+                "Nobody has been checked in yet: check people in (or add walk-ins) before sending the questionnaire.")
         }
         return nil
     }
@@ -374,7 +458,8 @@ public enum ReminderRule {
         case 1: return french ? "demain" : "tomorrow"
         default:
             let wd = ParisTime.weekday(year: s.year, month: s.month, day: s.day)
-            return french ? "le \(ParisTime.weekdays.fr[wd]) \(s.day)\(s.day == 1 ? "er" : "") \(ParisTime.monthName(s.month, french: true))"
+            return french
+                ? "le \(ParisTime.weekdays.fr[wd]) \(s.day)\(s.day == 1 ? "er" : "") \(ParisTime.monthName(s.month, french: true))"
                 : "on \(ParisTime.weekdays.en[wd]) \(s.day) \(ParisTime.monthName(s.month, french: false))"
         }
     }
@@ -386,8 +471,11 @@ public enum SamePerson {
     /// The digits of a French number, "+33 6 12…" and "0033 6…" read as "06 12…".
     public static func phoneDigits(_ text: String) -> String {
         var digits = String(text.filter { $0.isASCII && $0.isNumber })
-        if digits.hasPrefix("0033") { digits = "0" + digits.dropFirst(4) }
-        else if digits.hasPrefix("33"), digits.count == 11 { digits = "0" + digits.dropFirst(2) }
+        if digits.hasPrefix("0033") {
+            digits = "0" + digits.dropFirst(4)
+        } else if digits.hasPrefix("33"), digits.count == 11 {
+            digits = "0" + digits.dropFirst(2)
+        }
         return digits
     }
 

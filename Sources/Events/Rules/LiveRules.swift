@@ -23,8 +23,12 @@ public enum LiveRules {
     public static func idea(_ text: String, lang: Lang, field: String = "idea") -> Result<String, FormErrorsBox> {
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var errors = FormErrors()
-        if value.isEmpty { errors.add(field, Text("Écrivez votre idée.", "Write your idea.").in(lang)) }
-        else if value.count > maxIdeaLength { errors.add(field, Text("\(maxIdeaLength) caractères au plus.", "\(maxIdeaLength) characters at most.").in(lang)) }
+        if value.isEmpty {
+            errors.add(field, Text("Écrivez votre idée.", "Write your idea.").in(lang))
+        } else if value.count > maxIdeaLength {
+            errors.add(
+                field, Text("\(maxIdeaLength) caractères au plus.", "\(maxIdeaLength) characters at most.").in(lang))
+        }
         return errors.isEmpty ? .success(value) : .failure(FormErrorsBox(errors))
     }
 
@@ -37,9 +41,16 @@ public enum LiveRules {
         var errors = FormErrors()
         let options = lines(text)
         if options.count < 2 || options.count > 10 {
-            errors.add("options", Text("Écrivez de 2 à 10 réponses possibles, une par ligne.", "Write 2 to 10 possible answers, one a line.").in(lang))
+            errors.add(
+                "options",
+                Text(
+                    "Écrivez de 2 à 10 réponses possibles, une par ligne.",
+                    "Write 2 to 10 possible answers, one a line."
+                ).in(lang))
         } else if options.contains(where: { $0.count > 120 }) {
-            errors.add("options", Text("Une réponse fait 120 caractères au plus.", "An answer is 120 characters at most.").in(lang))
+            errors.add(
+                "options",
+                Text("Une réponse fait 120 caractères au plus.", "An answer is 120 characters at most.").in(lang))
         } else if Set(options.map { $0.lowercased() }).count != options.count {
             errors.add("options", Text("Deux réponses sont identiques.", "Two answers are the same.").in(lang))
         }
@@ -50,12 +61,22 @@ public enum LiveRules {
     /// typed one a line; 3 to 10 in all, each at most `maxIdeaLength` characters, no duplicate.
     public static func rankingOptions(chosen: [String], typed: String, lang: Lang) -> Result<[String], FormErrorsBox> {
         var errors = FormErrors()
-        let options = chosen.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } + lines(typed)
+        let options =
+            chosen.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty } + lines(typed)
         if !rankingOptions.contains(options.count) {
-            errors.add("options", Text("Un classement porte sur 3 à 10 options : cochez des idées d'un mur ou écrivez les options, une par ligne (\(options.count) pour le moment).",
-                                       "A ranking has 3 to 10 options: tick ideas of a wall or write the options, one a line (\(options.count) so far).").in(lang))
+            errors.add(
+                "options",
+                Text(
+                    "Un classement porte sur 3 à 10 options : cochez des idées d'un mur ou écrivez les options, une par ligne (\(options.count) pour le moment).",
+                    "A ranking has 3 to 10 options: tick ideas of a wall or write the options, one a line (\(options.count) so far)."
+                ).in(lang))
         } else if options.contains(where: { $0.count > maxIdeaLength }) {
-            errors.add("options", Text("Une option fait \(maxIdeaLength) caractères au plus.", "An option is \(maxIdeaLength) characters at most.").in(lang))
+            errors.add(
+                "options",
+                Text(
+                    "Une option fait \(maxIdeaLength) caractères au plus.",
+                    "An option is \(maxIdeaLength) characters at most."
+                ).in(lang))
         } else if Set(options.map { $0.lowercased() }).count != options.count {
             errors.add("options", Text("Deux options sont identiques.", "Two options are the same.").in(lang))
         }
@@ -66,7 +87,9 @@ public enum LiveRules {
     /// form), `fields[i]` the field its message goes next to. Every rank is required (as many as
     /// there are options, at most 3), each an option of the ranking, never the same one twice.
     /// Returns the option ids, first choice first.
-    public static func ranking(_ picks: [String?], valid: [Int], fields: [String], lang: Lang) -> Result<[Int], FormErrorsBox> {
+    public static func ranking(
+        _ picks: [String?], valid: [Int], fields: [String], lang: Lang
+    ) -> Result<[Int], FormErrorsBox> {
         var errors = FormErrors()
         var chosen: [Int] = []
         let needed = min(rankSize, valid.count)
@@ -74,16 +97,26 @@ public enum LiveRules {
             let field = rank < fields.count ? fields[rank] : "rank_\(rank + 1)"
             let text = (rank < picks.count ? picks[rank] : nil)?.trimmingCharacters(in: .whitespaces) ?? ""
             guard !text.isEmpty else {
-                errors.add(field, Text("Choisissez votre \(ordinal(rank + 1, lang: .fr)) choix.", "Choose your \(ordinal(rank + 1, lang: .en)) choice.").in(lang))
+                errors.add(
+                    field,
+                    Text(
+                        "Choisissez votre \(ordinal(rank + 1, lang: .fr)) choix.",
+                        "Choose your \(ordinal(rank + 1, lang: .en)) choice."
+                    ).in(lang))
                 continue
             }
             guard let id = Int(text), valid.contains(id) else {
-                errors.add(field, Text("Choisissez une option de la liste.", "Choose an option from the list.").in(lang))
+                errors.add(
+                    field, Text("Choisissez une option de la liste.", "Choose an option from the list.").in(lang))
                 continue
             }
             if let earlier = chosen.firstIndex(of: id) {
-                errors.add(field, Text("Vous avez déjà mis cette option en \(ordinal(earlier + 1, lang: .fr)) choix : choisissez-en une autre.",
-                                       "You already put this option as your \(ordinal(earlier + 1, lang: .en)) choice: choose another one.").in(lang))
+                errors.add(
+                    field,
+                    Text(
+                        "Vous avez déjà mis cette option en \(ordinal(earlier + 1, lang: .fr)) choix : choisissez-en une autre.",
+                        "You already put this option as your \(ordinal(earlier + 1, lang: .en)) choice: choose another one."
+                    ).in(lang))
                 continue
             }
             chosen.append(id)
@@ -93,7 +126,9 @@ public enum LiveRules {
 
     /// "1er", "2e", "3e" / "first", "second", "third".
     public static func ordinal(_ n: Int, lang: Lang) -> String {
-        if lang == .en { return ["first", "second", "third"].indices.contains(n - 1) ? ["first", "second", "third"][n - 1] : "#\(n)" }
+        if lang == .en {
+            return ["first", "second", "third"].indices.contains(n - 1) ? ["first", "second", "third"][n - 1] : "#\(n)"
+        }
         return n == 1 ? "1er" : "\(n)e"
     }
 
@@ -115,7 +150,9 @@ public enum LiveRules {
         public let firsts: Int
         /// Participants who put it anywhere in their top 3.
         public let mentions: Int
-        public init(option: Int, points: Int, firsts: Int, mentions: Int) { self.option = option; self.points = points; self.firsts = firsts; self.mentions = mentions }
+        public init(option: Int, points: Int, firsts: Int, mentions: Int) {
+            self.option = option; self.points = points; self.firsts = firsts; self.mentions = mentions
+        }
     }
 
     /// The Borda score of every option (in `options` order when tied on points and first places):
@@ -123,8 +160,10 @@ public enum LiveRules {
     public static func borda(options: [Int], counts: [RankCount]) -> [Score] {
         let scores = options.map { option -> Score in
             let mine = counts.filter { $0.option == option && (1...rankSize).contains($0.rank) }
-            return Score(option: option, points: mine.reduce(0) { $0 + points(rank: $1.rank) * $1.count },
-                         firsts: mine.filter { $0.rank == 1 }.reduce(0) { $0 + $1.count }, mentions: mine.reduce(0) { $0 + $1.count })
+            return Score(
+                option: option, points: mine.reduce(0) { $0 + points(rank: $1.rank) * $1.count },
+                firsts: mine.filter { $0.rank == 1 }.reduce(0) { $0 + $1.count },
+                mentions: mine.reduce(0) { $0 + $1.count })
         }
         let order = Dictionary(uniqueKeysWithValues: options.enumerated().map { ($1, $0) })
         return scores.sorted {
@@ -141,9 +180,18 @@ public enum LiveRules {
 
         public var message: Text {
             switch self {
-            case .draft: Text("Cette rencontre n'est pas publiée : elle ne reçoit pas encore de contributions.", "This event is not published: it takes no contributions yet.")
-            case .cancelled: Text("Cette rencontre est annulée : elle ne reçoit plus de contributions.", "This event is cancelled: it takes no more contributions.")
-            case .over: Text("Cette rencontre est terminée : les contributions sont closes. Merci de votre participation.", "This event is over: contributions are closed. Thank you for taking part.")
+            case .draft:
+                Text(
+                    "Cette rencontre n'est pas publiée : elle ne reçoit pas encore de contributions.",
+                    "This event is not published: it takes no contributions yet.")
+            case .cancelled:
+                Text(
+                    "Cette rencontre est annulée : elle ne reçoit plus de contributions.",
+                    "This event is cancelled: it takes no more contributions.")
+            case .over:
+                Text(
+                    "Cette rencontre est terminée : les contributions sont closes. Merci de votre participation.",
+                    "This event is over: contributions are closed. Thank you for taking part.")
             }
         }
     }
@@ -168,7 +216,9 @@ public enum LiveRules {
         guard flat.count > max else { return flat }
         let room = String(flat.prefix(max - 1))
         var cut = room
-        if let space = room.lastIndex(of: " "), room.distance(from: room.startIndex, to: space) >= max / 2 { cut = String(room[..<space]) }
+        if let space = room.lastIndex(of: " "), room.distance(from: room.startIndex, to: space) >= max / 2 {
+            cut = String(room[..<space])
+        }
         return cut.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:.-–—")) + "…"
     }
 
@@ -181,17 +231,21 @@ public enum LiveRules {
 
     /// The query fields of the Proposals room's new-proposal form (`titre`, `texte`, `themes`,
     /// `communes`, `origine`, `origine_nom`) for a result of a live activity of an event.
-    public static func proposalPrefill(text: String, origin: Origin, question: String, eventTitle: String, eventDay: String,
-                                       themes: [String], commune: String?) -> [(String, String)] {
+    public static func proposalPrefill(
+        text: String, origin: Origin, question: String, eventTitle: String, eventDay: String,
+        themes: [String], commune: String?
+    ) -> [(String, String)] {
         let quoted = text.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
         let what: String
         switch origin {
         case .idea(let votes):
-            what = "Idée proposée sur le mur d'idées « \(question) »\(votes > 0 ? " (soutenue par \(votes) participant·e\(votes > 1 ? "s" : ""))" : "")"
+            what =
+                "Idée proposée sur le mur d'idées « \(question) »\(votes > 0 ? " (soutenue par \(votes) participant·e\(votes > 1 ? "s" : ""))" : "")"
         case .pollAnswer(let votes, let total):
             what = "Réponse au sondage « \(question) » (\(votes) vote\(votes > 1 ? "s" : "") sur \(total))"
         case .rankingOption(let place, let points, let participants):
-            what = "Option classée \(place == 1 ? "1re" : "\(place)e") au classement « \(question) » (\(points) point\(points > 1 ? "s" : ""), \(participants) participant·e\(participants > 1 ? "s" : ""))"
+            what =
+                "Option classée \(place == 1 ? "1re" : "\(place)e") au classement « \(question) » (\(points) point\(points > 1 ? "s" : ""), \(participants) participant·e\(participants > 1 ? "s" : ""))"
         }
         let body = """
             \(what), lors de la rencontre « \(eventTitle) » du \(eventDay) :
@@ -211,6 +265,7 @@ public enum LiveRules {
     /// The query string of `fields`, every byte but unreserved ASCII percent-encoded.
     public static func query(_ fields: [(String, String)]) -> String {
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(separator: "&")
+        return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }.joined(
+            separator: "&")
     }
 }

@@ -13,8 +13,10 @@ public struct LocalDateTime: Sendable, Equatable, CustomStringConvertible {
         let d = day.split(separator: "-", omittingEmptySubsequences: false)
         let t = time.split(separator: ":", omittingEmptySubsequences: false)
         guard d.count == 3, d[0].count == 4, t.count >= 2, t[0].count <= 2, t[1].count == 2,
-              let y = Int(d[0]), let m = Int(d[1]), let dd = Int(d[2]), let h = Int(t[0]), let mi = Int(t[1]),
-              (1...12).contains(m), dd >= 1, dd <= ParisTime.daysIn(year: y, month: m), (0...23).contains(h), (0...59).contains(mi) else { return nil }
+            let y = Int(d[0]), let m = Int(d[1]), let dd = Int(d[2]), let h = Int(t[0]), let mi = Int(t[1]),
+            (1...12).contains(m), dd >= 1, dd <= ParisTime.daysIn(year: y, month: m), (0...23).contains(h),
+            (0...59).contains(mi)
+        else { return nil }
         self.init(year: y, month: m, day: dd, hour: h, minute: mi)
     }
 
@@ -60,7 +62,7 @@ public enum ParisTime {
     /// 0 = Monday … 6 = Sunday.
     public static func weekday(year: Int, month: Int, day: Int) -> Int {
         let days = daysFromCivil(year, month, day)
-        return ((days % 7) + 7 + 3) % 7 // 1970-01-01 was a Thursday
+        return ((days % 7) + 7 + 3) % 7  // 1970-01-01 was a Thursday
     }
 
     /// The day of the month of the last Sunday of `month`.
@@ -106,12 +108,17 @@ public enum ParisTime {
 
     /// Midnight starting a Paris day (never skipped: the changes happen at 02:00 and 03:00).
     public static func startOfDay(year: Int, month: Int, day: Int) -> Date {
-        (try? utc(LocalDateTime(year: year, month: month, day: day, hour: 0, minute: 0)).get()) ?? Date(timeIntervalSince1970: 0)
+        (try? utc(LocalDateTime(year: year, month: month, day: day, hour: 0, minute: 0)).get())
+            ?? Date(timeIntervalSince1970: 0)
     }
 
-    static let weekdays = (fr: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-                           en: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
-    public static func monthName(_ month: Int, french: Bool) -> String { DateText.monthName(month, lang: french ? .fr : .en) }
+    static let weekdays = (
+        fr: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+        en: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    )
+    public static func monthName(_ month: Int, french: Bool) -> String {
+        DateText.monthName(month, lang: french ? .fr : .en)
+    }
 
     /// "mardi 14 avril 2026, 18 h 30" / "Tuesday, April 14, 2026, 6:30 PM" would be the English way;
     /// we keep the 24-hour clock in both for clarity: "Tuesday 14 April 2026, 18:30".
@@ -120,7 +127,8 @@ public enum ParisTime {
         let wd = weekday(year: l.year, month: l.month, day: l.day)
         let time = french ? "\(l.hour) h \(String(format: "%02d", l.minute))" : l.timeText
         if french {
-            return "\(weekdays.fr[wd]) \(l.day)\(l.day == 1 ? "er" : "") \(monthName(l.month, french: true)) \(l.year), \(time)"
+            return
+                "\(weekdays.fr[wd]) \(l.day)\(l.day == 1 ? "er" : "") \(monthName(l.month, french: true)) \(l.year), \(time)"
         }
         return "\(weekdays.en[wd]) \(l.day) \(monthName(l.month, french: false)) \(l.year), \(time)"
     }

@@ -41,13 +41,20 @@ public struct EventRecord: Decodable, Sendable {
     /// The form fields of this event (to edit it).
     public var fields: [String: String] {
         let start = ParisTime.local(starts_at), end = ParisTime.local(ends_at)
-        return ["kind": kind, "title": title, "description": description, "day": start.dayText, "start_time": start.timeText,
-                "end_time": end.timeText, "commune": commune_code ?? "", "address": address ?? "", "room": room ?? "",
-                "online_url": online_url ?? "", "capacity": String(capacity), "opens_on": opens_on ?? "", "closes_on": closes_on ?? "",
-                "organisers": organisers]
+        return [
+            "kind": kind, "title": title, "description": description, "day": start.dayText,
+            "start_time": start.timeText,
+            "end_time": end.timeText, "commune": commune_code ?? "", "address": address ?? "", "room": room ?? "",
+            "online_url": online_url ?? "", "capacity": String(capacity), "opens_on": opens_on ?? "",
+            "closes_on": closes_on ?? "",
+            "organisers": organisers,
+        ]
     }
     public func lists(themes: ThemeList) -> [String: [String]] {
-        ["themes": themes.from(mask: themes_mask).map(\.rawValue), "access": AccessFeature.from(mask: access_mask).map(\.rawValue)]
+        [
+            "themes": themes.from(mask: themes_mask).map(\.rawValue),
+            "access": AccessFeature.from(mask: access_mask).map(\.rawValue),
+        ]
     }
 }
 
@@ -89,7 +96,6 @@ enum EventStoreError: Error { case notInserted }
 
 /// SQL of the events room.
 public enum EventStore {
-    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
 
     static let eventColumns: SQLQueryString = """
         e.id, e.territory_id, e.kind, e.status, e.title, e.description, e.themes_mask, e.starts_at, e.ends_at, e.commune_code, e.address,
@@ -100,16 +106,20 @@ public enum EventStore {
         """
 
     public static func event(_ id: Int, on db: any Database) async throws -> EventRecord? {
-        try await sql(db).raw("SELECT \(eventColumns) FROM events e WHERE e.id = \(bind: id)").first(decoding: EventRecord.self)
+        try await db.sql.raw("SELECT \(eventColumns) FROM events e WHERE e.id = \(bind: id)").first(
+            decoding: EventRecord.self)
     }
 
     public static func event(liveCode: String, on db: any Database) async throws -> EventRecord? {
-        try await sql(db).raw("SELECT \(eventColumns) FROM events e WHERE e.live_code = \(bind: liveCode)").first(decoding: EventRecord.self)
+        try await db.sql.raw("SELECT \(eventColumns) FROM events e WHERE e.live_code = \(bind: liveCode)").first(
+            decoding: EventRecord.self)
     }
 
     /// The WHERE clause of the agenda: published and cancelled events for everyone, drafts for
     /// the territory's staff and for their creator.
-    static func agendaWhere(territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date) -> SQLQueryString {
+    static func agendaWhere(
+        territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date
+    ) -> SQLQueryString {
         var clause: SQLQueryString = "e.territory_id = \(bind: territoryID)"
         if staff {
             clause = clause + " AND 1 = 1"
@@ -139,85 +149,114 @@ public enum EventStore {
     }
 
     /// One page of the agenda and the number of events matching: two queries whatever the length.
-    public static func agenda(territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date, limit: Int, offset: Int,
-                              on db: any Database) async throws -> (events: [EventRecord], total: Int) {
+    public static func agenda(
+        territoryID: Int, filter: AgendaFilter, viewerID: Int?, staff: Bool, now: Date, limit: Int, offset: Int,
+        on db: any Database
+    ) async throws -> (events: [EventRecord], total: Int) {
         let clause = agendaWhere(territoryID: territoryID, filter: filter, viewerID: viewerID, staff: staff, now: now)
-        let order: SQLQueryString = filter.past && filter.range == nil ? "e.starts_at DESC, e.id DESC" : "e.starts_at, e.id"
-        let events = try await sql(db).raw("""
+        let order: SQLQueryString =
+            filter.past && filter.range == nil ? "e.starts_at DESC, e.id DESC" : "e.starts_at, e.id"
+        let events = try await db.sql.raw(
+            """
             SELECT \(eventColumns) FROM events e WHERE \(clause) ORDER BY \(order) LIMIT \(literal: limit) OFFSET \(literal: offset)
-            """).all(decoding: EventRecord.self)
+            """
+        ).all(decoding: EventRecord.self)
         struct Count: Decodable { let n: Int }
-        let total = try await sql(db).raw("SELECT count(*) AS n FROM events e WHERE \(clause)").first(decoding: Count.self)?.n ?? 0
+        let total =
+            try await db.sql.raw("SELECT count(*) AS n FROM events e WHERE \(clause)").first(decoding: Count.self)?.n
+            ?? 0
         return (events, total)
     }
 
     /// Published events of a territory for its iCalendar feed: recent and upcoming.
     public static func feed(territoryID: Int, since: Date, on db: any Database) async throws -> [EventRecord] {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT \(eventColumns) FROM events e WHERE e.territory_id = \(bind: territoryID) AND e.status <> 'draft'
             AND e.ends_at >= \(bind: since) ORDER BY e.starts_at LIMIT 500
-            """).all(decoding: EventRecord.self)
+            """
+        ).all(decoding: EventRecord.self)
     }
 
     /// A published event for the benchmark's data, with a given live code.
-    public static func insertBenchEvent(_ input: EventInput, territoryID: Int, liveCode: String, on db: any Database) async throws -> Int {
+    public static func insertBenchEvent(
+        _ input: EventInput, territoryID: Int, liveCode: String, on db: any Database
+    ) async throws -> Int {
         try await insertEvent(input, territoryID: territoryID, status: .published, by: nil, liveCode: liveCode, on: db)
     }
 
-    static func insertEvent(_ input: EventInput, territoryID: Int, status: EventStatus, by: Int?, liveCode: String = LiveCode.random(),
-                            on db: any Database) async throws -> Int {
+    static func insertEvent(
+        _ input: EventInput, territoryID: Int, status: EventStatus, by: Int?, liveCode: String = LiveCode.random(),
+        on db: any Database
+    ) async throws -> Int {
         struct Inserted: Decodable { let id: Int }
         let now = Date()
-        guard let row = try await sql(db).raw("""
-            INSERT INTO events (territory_id, kind, status, title, description, themes_mask, starts_at, ends_at, commune_code, address, room,
-                                online_url, access_mask, capacity, opens_on, closes_on, organisers, live_code, feedback_sent_count, seq,
-                                live_version, created_by_id, created_at, updated_at)
-            VALUES (\(bind: territoryID), \(bind: input.kind.rawValue), \(bind: status.rawValue), \(bind: input.title), \(bind: input.description),
-                    \(bind: Theme.mask(input.themes)), \(bind: input.start), \(bind: input.end), \(bind: input.communeCode), \(bind: input.address),
-                    \(bind: input.room), \(bind: input.onlineURL), \(bind: AccessFeature.mask(input.access)), \(bind: input.capacity),
-                    \(bind: input.opensOn), \(bind: input.closesOn), \(bind: input.organisers), \(bind: liveCode), 0, 0, 0, \(bind: by),
-                    \(bind: now), \(bind: now))
-            RETURNING id
-            """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
+        guard
+            let row = try await db.sql.raw(
+                """
+                INSERT INTO events (territory_id, kind, status, title, description, themes_mask, starts_at, ends_at, commune_code, address, room,
+                                    online_url, access_mask, capacity, opens_on, closes_on, organisers, live_code, feedback_sent_count, seq,
+                                    live_version, created_by_id, created_at, updated_at)
+                VALUES (\(bind: territoryID), \(bind: input.kind.rawValue), \(bind: status.rawValue), \(bind: input.title), \(bind: input.description),
+                        \(bind: Theme.mask(input.themes)), \(bind: input.start), \(bind: input.end), \(bind: input.communeCode), \(bind: input.address),
+                        \(bind: input.room), \(bind: input.onlineURL), \(bind: AccessFeature.mask(input.access)), \(bind: input.capacity),
+                        \(bind: input.opensOn), \(bind: input.closesOn), \(bind: input.organisers), \(bind: liveCode), 0, 0, 0, \(bind: by),
+                        \(bind: now), \(bind: now))
+                RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw EventStoreError.notInserted }
         return row.id
     }
 
     static func updateEvent(_ id: Int, _ input: EventInput, on db: any Database) async throws {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             UPDATE events SET kind = \(bind: input.kind.rawValue), title = \(bind: input.title), description = \(bind: input.description),
             themes_mask = \(bind: Theme.mask(input.themes)), starts_at = \(bind: input.start), ends_at = \(bind: input.end),
             commune_code = \(bind: input.communeCode), address = \(bind: input.address), room = \(bind: input.room),
             online_url = \(bind: input.onlineURL), access_mask = \(bind: AccessFeature.mask(input.access)), capacity = \(bind: input.capacity),
             opens_on = \(bind: input.opensOn), closes_on = \(bind: input.closesOn), organisers = \(bind: input.organisers),
             updated_at = \(bind: Date()) WHERE id = \(bind: id)
-            """).run()
+            """
+        ).run()
     }
 
     static func setStatus(_ id: Int, _ status: EventStatus, on db: any Database) async throws {
-        try await sql(db).raw("UPDATE events SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)").run()
+        try await db.sql.raw(
+            "UPDATE events SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)"
+        ).run()
     }
 
     // MARK: - Registrations
 
     public static func registrations(eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
             FROM event_registrations WHERE event_id = \(bind: eventID) ORDER BY status, name, id
-            """).all(decoding: RegistrationRecord.self)
+            """
+        ).all(decoding: RegistrationRecord.self)
     }
 
     public static func registration(_ id: Int, on db: any Database) async throws -> RegistrationRecord? {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
             FROM event_registrations WHERE id = \(bind: id)
-            """).first(decoding: RegistrationRecord.self)
+            """
+        ).first(decoding: RegistrationRecord.self)
     }
 
-    public static func registration(eventID: Int, personID: Int, on db: any Database) async throws -> RegistrationRecord? {
-        try await sql(db).raw("""
+    public static func registration(
+        eventID: Int, personID: Int, on db: any Database
+    ) async throws -> RegistrationRecord? {
+        try await db.sql.raw(
+            """
             SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
             FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)
-            """).first(decoding: RegistrationRecord.self)
+            """
+        ).first(decoding: RegistrationRecord.self)
     }
 
     /// Who is registered, as the form gives them.
@@ -232,7 +271,10 @@ public enum EventStore {
         public var walkIn = false
         public var checkedIn = false
         public var by: Int?
-        public init(personID: Int?, name: String, email: String?, phone: String?, needs: String?, communeCode: String?, audience: String, by: Int?) {
+        public init(
+            personID: Int?, name: String, email: String?, phone: String?, needs: String?, communeCode: String?,
+            audience: String, by: Int?
+        ) {
             self.personID = personID; self.name = name; self.email = email; self.phone = phone; self.needs = needs
             self.communeCode = communeCode; self.audience = audience; self.by = by
         }
@@ -245,80 +287,107 @@ public enum EventStore {
     /// always gets in (they are in the room). Nil when this person is already registered: the same
     /// account, or — without an account — the same name and phone number (`SamePerson`), checked
     /// under the event's lock so that two organisers typing the same person at once make one row.
-    static func register(eventID: Int, _ who: Registrant, on db: any Database) async throws -> (id: Int, status: String)? {
-        let sql = sql(db)
+    static func register(
+        eventID: Int, _ who: Registrant, on db: any Database
+    ) async throws -> (id: Int, status: String)? {
+        let sql = db.sql
         try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
         if let personID = who.personID {
             struct Count: Decodable { let n: Int }
-            let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)")
+            let existing =
+                try await sql.raw(
+                    "SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)"
+                )
                 .first(decoding: Count.self)?.n ?? 0
             if existing > 0 { return nil }
         } else if let key = SamePerson.key(name: who.name, phone: who.phone), !who.walkIn {
             // One indexed lookup (event, name | phone digits), whatever the number registered.
             struct Count: Decodable { let n: Int }
-            let existing = try await sql.raw("SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND same_key = \(bind: key)")
+            let existing =
+                try await sql.raw(
+                    "SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND same_key = \(bind: key)"
+                )
                 .first(decoding: Count.self)?.n ?? 0
             if existing > 0 { return nil }
         }
         struct Inserted: Decodable { let id: Int; let status: String }
         let now = Date()
-        let status: SQLQueryString = who.walkIn ? "'registered'" : """
+        let status: SQLQueryString =
+            who.walkIn
+            ? "'registered'"
+            : """
             CASE WHEN (SELECT count(*) FROM event_registrations WHERE event_id = \(bind: eventID) AND status = 'registered' AND NOT walk_in)
                       < (SELECT capacity FROM events WHERE id = \(bind: eventID)) THEN 'registered' ELSE 'waiting' END
             """
-        guard let row = try await sql.raw("""
-            INSERT INTO event_registrations (event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in,
-                                             registered_by_id, created_at, checked_in_at, same_key)
-            VALUES (\(bind: eventID), \(bind: who.personID), \(bind: who.name), \(bind: who.email), \(bind: who.phone), \(bind: who.needs),
-                    \(bind: who.communeCode), \(bind: who.audience), \(status), \(bind: who.walkIn), \(bind: who.by), \(bind: now),
-                    \(bind: who.checkedIn ? now : nil as Date?), \(bind: who.personID == nil ? SamePerson.key(name: who.name, phone: who.phone) : nil))
-            RETURNING id, status
-            """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
+        guard
+            let row = try await sql.raw(
+                """
+                INSERT INTO event_registrations (event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in,
+                                                 registered_by_id, created_at, checked_in_at, same_key)
+                VALUES (\(bind: eventID), \(bind: who.personID), \(bind: who.name), \(bind: who.email), \(bind: who.phone), \(bind: who.needs),
+                        \(bind: who.communeCode), \(bind: who.audience), \(status), \(bind: who.walkIn), \(bind: who.by), \(bind: now),
+                        \(bind: who.checkedIn ? now : nil as Date?), \(bind: who.personID == nil ? SamePerson.key(name: who.name, phone: who.phone) : nil))
+                RETURNING id, status
+                """
+            ).first(decoding: Inserted.self)
+        else { throw EventStoreError.notInserted }
         return (row.id, row.status)
     }
 
     /// Cancels a registration (inside the caller's transaction) and moves the waiting list up while
     /// seats are free; returns the people promoted.
     static func cancel(registrationID: Int, eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
-        let sql = sql(db)
+        let sql = db.sql
         try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
-        try await sql.raw("DELETE FROM event_registrations WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID)").run()
+        try await sql.raw(
+            "DELETE FROM event_registrations WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID)"
+        ).run()
         return try await promote(eventID: eventID, on: db)
     }
 
     /// Moves the first people of the waiting list up while seats are free (after a cancellation or
     /// a larger capacity), inside the caller's transaction (the event's row already locked).
     static func promote(eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
-        let sql = sql(db)
+        let sql = db.sql
         guard let event = try await event(eventID, on: db) else { return [] }
         let count = Seats.promotions(registered: event.registered, capacity: event.capacity, waiting: event.waiting)
         guard count > 0 else { return [] }
-        let waiting = try await sql.raw("""
+        let waiting = try await sql.raw(
+            """
             SELECT id, event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in, created_at, checked_in_at
             FROM event_registrations WHERE event_id = \(bind: eventID) AND status = 'waiting' ORDER BY id LIMIT \(literal: count)
-            """).all(decoding: RegistrationRecord.self)
+            """
+        ).all(decoding: RegistrationRecord.self)
         for row in waiting {
-            try await sql.raw("UPDATE event_registrations SET status = 'registered', promoted_at = \(bind: Date()) WHERE id = \(bind: row.id)").run()
+            try await sql.raw(
+                "UPDATE event_registrations SET status = 'registered', promoted_at = \(bind: Date()) WHERE id = \(bind: row.id)"
+            ).run()
         }
         return waiting
     }
 
     /// The people of an event without an e-mail address (registered by phone, assisted profiles,
     /// walk-ins), with the number to reach them by; `attendedOnly` keeps those who came.
-    static func withoutEmail(eventID: Int, attendedOnly: Bool, on db: any Database) async throws -> [(name: String, phone: String?)] {
+    static func withoutEmail(
+        eventID: Int, attendedOnly: Bool, on db: any Database
+    ) async throws -> [(name: String, phone: String?)] {
         struct Row: Decodable { let name: String; let phone: String? }
         let attended: SQLQueryString = attendedOnly ? "AND r.checked_in_at IS NOT NULL" : ""
-        return try await sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT r.name, COALESCE(r.phone, p.phone) AS phone FROM event_registrations r LEFT JOIN people p ON p.id = r.person_id
             WHERE r.event_id = \(bind: eventID) AND r.email IS NULL AND r.name <> '—' \(attended) ORDER BY r.name, r.id
-            """).all(decoding: Row.self).map { ($0.name, $0.phone) }
+            """
+        ).all(decoding: Row.self).map { ($0.name, $0.phone) }
     }
 
     static func checkIn(registrationID: Int, eventID: Int, on db: any Database) async throws {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             UPDATE event_registrations SET checked_in_at = \(bind: Date())
             WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID) AND checked_in_at IS NULL
-            """).run()
+            """
+        ).run()
     }
 
     // MARK: - Figures
@@ -331,12 +400,17 @@ public enum EventStore {
 
     /// The figures of an event from its registrations (one query).
     public static func figures(eventID: Int, on db: any Database) async throws -> Figures {
-        struct Row: Decodable { let status: String; let walk_in: Bool; let attended: Int; let commune_code: String?; let audience: String; let n: Int }
-        let rows = try await sql(db).raw("""
+        struct Row: Decodable {
+            let status: String; let walk_in: Bool; let attended: Int; let commune_code: String?; let audience: String;
+            let n: Int
+        }
+        let rows = try await db.sql.raw(
+            """
             SELECT status, walk_in, CASE WHEN checked_in_at IS NULL THEN 0 ELSE 1 END AS attended, commune_code, audience, count(*) AS n
             FROM event_registrations WHERE event_id = \(bind: eventID)
             GROUP BY status, walk_in, CASE WHEN checked_in_at IS NULL THEN 0 ELSE 1 END, commune_code, audience
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         var figures = Figures()
         for row in rows {
             if row.status == "waiting" { figures.waiting += row.n; continue }
@@ -357,43 +431,58 @@ public enum EventStore {
     /// who have an address and were not reminded yet; idempotent (`reminded_at`). People told
     /// less than 12 hours before the start (`ReminderRule`) are marked without a mail: their
     /// confirmation said it all. Each reminder carries the event's `.ics`. Returns the count sent.
-    public static func sendReminders(now: Date = Date(), baseURL: String, territory: @escaping @Sendable (Int) -> TerritoryInfo?,
-                                     signer: Signer, on db: any Database) async throws -> Int {
-        struct Due: Decodable { let id: Int; let event_id: Int; let email: String; let created_at: Date; let promoted_at: Date? }
-        let due = try await sql(db).raw("""
+    public static func sendReminders(
+        now: Date = Date(), baseURL: String, territory: @escaping @Sendable (Int) -> TerritoryInfo?,
+        signer: Signer, on db: any Database
+    ) async throws -> Int {
+        struct Due: Decodable {
+            let id: Int; let event_id: Int; let email: String; let created_at: Date; let promoted_at: Date?
+        }
+        let due = try await db.sql.raw(
+            """
             SELECT r.id, r.event_id, r.email, r.created_at, r.promoted_at FROM event_registrations r
             JOIN events e ON e.id = r.event_id
             WHERE r.status = 'registered' AND r.email IS NOT NULL AND r.reminded_at IS NULL AND r.walk_in = \(bind: false)
             AND e.status = 'published' AND e.starts_at > \(bind: now) AND e.starts_at <= \(bind: now.addingTimeInterval(ReminderRule.window))
             ORDER BY r.id LIMIT 1000
-            """).all(decoding: Due.self)
+            """
+        ).all(decoding: Due.self)
         var events: [Int: EventRecord] = [:]
         var sent = 0
         for row in due {
             if events[row.event_id] == nil { events[row.event_id] = try await event(row.event_id, on: db) }
             guard let event = events[row.event_id], let place = territory(event.territory_id) else { continue }
-            let remind = ReminderRule.due(start: event.starts_at, toldAt: max(row.created_at, row.promoted_at ?? row.created_at), now: now)
+            let remind = ReminderRule.due(
+                start: event.starts_at, toldAt: max(row.created_at, row.promoted_at ?? row.created_at), now: now)
             let queued: Bool = try await db.transaction { tx in
                 // The conditional UPDATE makes two instances never send the same reminder twice.
                 struct Updated: Decodable { let id: Int }
-                let claimed = try await sql(tx).raw("""
+                let claimed = try await tx.sql.raw(
+                    """
                     UPDATE event_registrations SET reminded_at = \(bind: now) WHERE id = \(bind: row.id) AND reminded_at IS NULL RETURNING id
-                    """).first(decoding: Updated.self)
+                    """
+                ).first(decoding: Updated.self)
                 guard claimed != nil, remind else { return false }
-                let links = EventLinks(baseURL: baseURL, slug: place.slug, eventID: row.event_id, registrationID: row.id, signer: signer)
-                let whereText = [EventsPages.place(event, territory: place), event.online_url ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
+                let links = EventLinks(
+                    baseURL: baseURL, slug: place.slug, eventID: row.event_id, registrationID: row.id, signer: signer)
+                let whereText = [EventsPages.place(event, territory: place), event.online_url ?? ""].filter {
+                    !$0.isEmpty
+                }.joined(separator: " · ")
                 let day = ReminderRule.day(start: event.starts_at, now: now, french: true)
-                try await Mailer.enqueue(to: row.email, subject: "Rappel : \(event.title) \(day)", body: """
-                    Bonjour,
+                try await Mailer.enqueue(
+                    to: row.email, subject: "Rappel : \(event.title) \(day)",
+                    body: """
+                        Bonjour,
 
-                    Rappel : vous êtes inscrit·e à « \(event.title) », \(day), \(ParisTime.longText(event.starts_at, french: true)) (heure de Paris).
-                    \(whereText.isEmpty ? "" : "Lieu : \(whereText)\n")
-                    Le fichier d'agenda (.ics) est joint à ce message ; il est aussi ici : \(links.ics)
-                    Votre inscription (code d'accueil) : \(links.mine)
-                    Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
+                        Rappel : vous êtes inscrit·e à « \(event.title) », \(day), \(ParisTime.longText(event.starts_at, french: true)) (heure de Paris).
+                        \(whereText.isEmpty ? "" : "Lieu : \(whereText)\n")
+                        Le fichier d'agenda (.ics) est joint à ce message ; il est aussi ici : \(links.ics)
+                        Votre inscription (code d'accueil) : \(links.mine)
+                        Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
-                    Reminder: you are registered for “\(event.title)”, \(ReminderRule.day(start: event.starts_at, now: now, french: false)), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
-                    """, attachments: [EventsPages.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx)
+                        Reminder: you are registered for “\(event.title)”, \(ReminderRule.day(start: event.starts_at, now: now, french: false)), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
+                        """, attachments: [EventsPages.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx
+                )
                 return true
             }
             if queued { sent += 1 }
@@ -418,8 +507,16 @@ public struct EventLinks: Sendable {
         signer.verify("registration-\(registrationID)", signature: token, purpose: purpose)
     }
 
-    public var minePath: String { EventsPaths.mine.link(slug, registrationID, Self.token(registrationID: registrationID, purpose: "event-registration", signer: signer)) }
-    public var checkInPath: String { EventsPaths.checkIn.link(slug, eventID, registrationID, Self.token(registrationID: registrationID, purpose: "event-checkin", signer: signer)) }
+    public var minePath: String {
+        EventsPaths.mine.link(
+            slug, registrationID,
+            Self.token(registrationID: registrationID, purpose: "event-registration", signer: signer))
+    }
+    public var checkInPath: String {
+        EventsPaths.checkIn.link(
+            slug, eventID, registrationID,
+            Self.token(registrationID: registrationID, purpose: "event-checkin", signer: signer))
+    }
     public var mine: String { baseURL + minePath }
     public var checkIn: String { baseURL + checkInPath }
     public var ics: String { baseURL + EventsPaths.ics.link(slug, eventID) }

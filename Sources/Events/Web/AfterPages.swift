@@ -22,45 +22,52 @@ enum AfterPages {
     struct DocumentRow: Decodable { let id: Int; let name: String; let kind: String; let size: Int }
 
     static func documentList(_ req: Request, context: EventContext) async throws -> HTML {
-        let rows = try await EventStore.sql(req.db).raw("SELECT id, name, kind, size FROM event_documents WHERE event_id = \(bind: context.event.id) ORDER BY id")
-            .all(decoding: DocumentRow.self)
+        let rows = try await req.db.sql.raw(
+            "SELECT id, name, kind, size FROM event_documents WHERE event_id = \(bind: context.event.id) ORDER BY id"
+        )
+        .all(decoding: DocumentRow.self)
         guard !rows.isEmpty else { return .empty }
         let visit = req.visit
         let items = rows.map { row -> HTML in
             "<li><a href=\"\(EventsPaths.document.link(context.territory.slug, context.event.id, row.id))\">\(row.name)</a> (\(row.kind == "application/pdf" ? "PDF" : visit.t("image", "image")), \(max(1, row.size / 1024)) \(visit.t("Ko", "KB")))</li>"
         }
-        return "<section aria-labelledby=\"documents\"><h2 id=\"documents\">\(visit.t("Documents", "Documents"))</h2><ul>\(each: items)</ul></section>"
+        return
+            "<section aria-labelledby=\"documents\"><h2 id=\"documents\">\(visit.t("Documents", "Documents"))</h2><ul>\(each: items)</ul></section>"
     }
 
-    static func page(_ req: Request, context: EventContext, fields: [String: String], errors: FormErrors, status: HTTPStatus) async throws -> WebPage {
+    static func page(
+        _ req: Request, context: EventContext, fields: [String: String], errors: FormErrors, status: HTTPStatus
+    ) async throws -> WebPage {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
         let feedback = try await feedbackSection(req, context: context, fields: fields, errors: errors)
         let main: HTML = """
-        <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
-        <h1>\(visit.t("Après la rencontre : \(event.title)", "After the event: \(event.title)"))</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        <h2>\(visit.t("Compte rendu", "Minutes"))</h2>
-        \(Form.open(action: EventsPaths.after.link(slug, event.id), visit: visit))\
-        \(Form.textarea(name: "minutes", label: visit.t("Compte rendu (public)", "Minutes (public)"), value: fields["minutes"] ?? event.minutes, errors: errors, visit: visit,
+            <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
+            <h1>\(visit.t("Après la rencontre : \(event.title)", "After the event: \(event.title)"))</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            <h2>\(visit.t("Compte rendu", "Minutes"))</h2>
+            \(Form.open(action: EventsPaths.after.link(slug, event.id), visit: visit))\
+            \(Form.textarea(name: "minutes", label: visit.t("Compte rendu (public)", "Minutes (public)"), value: fields["minutes"] ?? event.minutes, errors: errors, visit: visit,
                         hint: visit.t("Ce qui a été dit et décidé, en français simple. Sans nom de participant·e.", "What was said and decided, in plain words. No participant's name."),
                         rows: 10, maxLength: 20000))\
-        \(Form.submit(visit.t("Enregistrer le compte rendu", "Save the minutes")))</form>
-        <h2>\(visit.t("Documents", "Documents"))</h2>
-        \(try await documentList(req, context: context))
-        \(Form.open(action: EventsPaths.documents.link(slug, event.id), visit: visit, multipart: true))\
-        \(Form.input(name: "file", label: visit.t("Ajouter un document (PDF, JPEG ou PNG, 5 Mo au plus)", "Add a document (PDF, JPEG or PNG, 5 MB at most)"), value: nil,
+            \(Form.submit(visit.t("Enregistrer le compte rendu", "Save the minutes")))</form>
+            <h2>\(visit.t("Documents", "Documents"))</h2>
+            \(try await documentList(req, context: context))
+            \(Form.open(action: EventsPaths.documents.link(slug, event.id), visit: visit, multipart: true))\
+            \(Form.input(name: "file", label: visit.t("Ajouter un document (PDF, JPEG ou PNG, 5 Mo au plus)", "Add a document (PDF, JPEG or PNG, 5 MB at most)"), value: nil,
                      errors: errors, visit: visit, type: "file", accept: "application/pdf,image/jpeg,image/png"))\
-        \(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</form>
-        <h2>\(visit.t("Résultats de la participation en direct", "Results of the live participation"))</h2>
-        \(LivePages.results(visit, data: try await LivePages.activities(eventID: event.id, on: req.db), onlyOpen: false,
+            \(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</form>
+            <h2>\(visit.t("Résultats de la participation en direct", "Results of the live participation"))</h2>
+            \(LivePages.results(visit, data: try await LivePages.activities(eventID: event.id, on: req.db), onlyOpen: false,
                            links: LivePages.ProposalSource(event: event, territory: context.territory)))
-        <h2>\(visit.t("Questionnaire de satisfaction", "Feedback questionnaire"))</h2>
-        \(feedback)
-        <p><a href="\(EventsPaths.figures.link(slug, event.id))">\(visit.t("Les chiffres de la rencontre", "The event's figures"))</a></p>
-        """
-        return WebPage(title: visit.t("Après la rencontre", "After the event"), main: main, status: status, hasErrors: !errors.isEmpty)
+            <h2>\(visit.t("Questionnaire de satisfaction", "Feedback questionnaire"))</h2>
+            \(feedback)
+            <p><a href="\(EventsPaths.figures.link(slug, event.id))">\(visit.t("Les chiffres de la rencontre", "The event's figures"))</a></p>
+            """
+        return WebPage(
+            title: visit.t("Après la rencontre", "After the event"), main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func saveMinutes(_ req: Request) async throws -> Response {
@@ -68,13 +75,22 @@ enum AfterPages {
         let fields = req.formFields()
         var errors = FormErrors()
         let minutes = TextRule.optional(fields, "minutes", maxLength: 20000, errors: &errors, lang: req.visit.lang)
-        guard errors.isEmpty else { return req.render(try await page(req, context: context, fields: fields, errors: errors, status: .unprocessableEntity)) }
+        guard errors.isEmpty else {
+            return req.render(
+                try await page(req, context: context, fields: fields, errors: errors, status: .unprocessableEntity))
+        }
         try await req.db.transaction { db in
-            try await EventStore.sql(db).raw("UPDATE events SET minutes = \(bind: minutes), updated_at = \(bind: Date()) WHERE id = \(bind: context.event.id)").run()
-            try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.minutes", subject: "event \(context.event.id)", on: db)
+            try await db.sql.raw(
+                "UPDATE events SET minutes = \(bind: minutes), updated_at = \(bind: Date()) WHERE id = \(bind: context.event.id)"
+            ).run()
+            try await AuditEntry.record(
+                actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.minutes",
+                subject: "event \(context.event.id)", on: db)
         }
         req.eventsChanged()
-        return req.redirect(to: EventsPaths.after.link(context.territory.slug, context.event.id), flash: Flash(.success, req.visit.t("Compte rendu enregistré.", "Minutes saved.")))
+        return req.redirect(
+            to: EventsPaths.after.link(context.territory.slug, context.event.id),
+            flash: Flash(.success, req.visit.t("Compte rendu enregistré.", "Minutes saved.")))
     }
 
     @Sendable static func upload(_ req: Request) async throws -> Response {
@@ -84,32 +100,43 @@ enum AfterPages {
         var errors = FormErrors()
         guard let file, file.data.readableBytes > 0 else {
             errors.add("file", req.visit.t("Choisissez un fichier.", "Choose a file."))
-            return req.render(try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
+            return req.render(
+                try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
         }
         let bytes = Array(file.data.readableBytesView)
         switch AttachmentCheck.check(bytes, filename: file.filename) {
         case .failure(let refusal):
             errors.add("file", req.visit.t(refusal.message))
-            return req.render(try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
+            return req.render(
+                try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
         case .success(let checked):
             try await req.db.transaction { db in
-                try await EventStore.sql(db).raw("""
+                try await db.sql.raw(
+                    """
                     INSERT INTO event_documents (event_id, name, kind, size, bytes, created_at)
                     VALUES (\(bind: context.event.id), \(bind: checked.name), \(bind: checked.kind.rawValue), \(bind: bytes.count), \(bind: Data(bytes)), \(bind: Date()))
-                    """).run()
-                try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.document", subject: "event \(context.event.id)", on: db)
+                    """
+                ).run()
+                try await AuditEntry.record(
+                    actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.document",
+                    subject: "event \(context.event.id)", on: db)
             }
             req.eventsChanged()
-            return req.redirect(to: EventsPaths.after.link(context.territory.slug, context.event.id), flash: Flash(.success, req.visit.t("Document ajouté.", "Document added.")))
+            return req.redirect(
+                to: EventsPaths.after.link(context.territory.slug, context.event.id),
+                flash: Flash(.success, req.visit.t("Document ajouté.", "Document added.")))
         }
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {
         let context = try await EventContext.load(req)
         struct Row: Decodable { let name: String; let kind: String; let bytes: Data }
-        guard let id = EventsPages.id(req.parameters.get("document")),
-              let row = try await EventStore.sql(req.db).raw("SELECT name, kind, bytes FROM event_documents WHERE id = \(bind: id) AND event_id = \(bind: context.event.id)")
-                .first(decoding: Row.self) else { throw Abort(.notFound) }
+        guard let id = PathID.parse(req.parameters.get("document")),
+            let row = try await req.db.sql.raw(
+                "SELECT name, kind, bytes FROM event_documents WHERE id = \(bind: id) AND event_id = \(bind: context.event.id)"
+            )
+            .first(decoding: Row.self)
+        else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: row.kind)
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(row.name)\"")
@@ -131,17 +158,21 @@ enum AfterPages {
 
     static func feedbackState(eventID: Int, on db: any Database) async throws -> FeedbackState {
         struct Row: Decodable { let attended: Int; let pending: Int }
-        let row = try await EventStore.sql(db).raw("""
+        let row = try await db.sql.raw(
+            """
             SELECT count(*) AS attended,
                    COALESCE(sum(CASE WHEN email IS NOT NULL AND feedback_sent_at IS NULL THEN 1 ELSE 0 END), 0) AS pending
             FROM event_registrations WHERE event_id = \(bind: eventID) AND checked_in_at IS NOT NULL
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
         return FeedbackState(attended: row?.attended ?? 0, pending: row?.pending ?? 0)
     }
 
     /// Choosing an open questionnaire of the territory (the Questionnaires room), sending it to
     /// the attendees with an address, and the attendees to reach by phone or on paper.
-    static func feedbackSection(_ req: Request, context: EventContext, fields: [String: String], errors: FormErrors) async throws -> HTML {
+    static func feedbackSection(
+        _ req: Request, context: EventContext, fields: [String: String], errors: FormErrors
+    ) async throws -> HTML {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
@@ -149,62 +180,81 @@ enum AfterPages {
         let state = try await feedbackState(eventID: event.id, on: req.db)
         let chosenID = chosenQuestionnaire(context)
         var chosen: QuestionnaireRecord?
-        if let chosenID { chosen = try await QuestionnaireStore.load(chosenID, territoryID: context.territory.id, on: req.db) }
+        if let chosenID {
+            chosen = try await QuestionnaireStore.load(chosenID, territoryID: context.territory.id, on: req.db)
+        }
         let locked = chosen != nil && event.feedback_sent_count > 0
         var parts: [HTML] = []
         if let chosen, let sent = event.feedback_sent_at, event.feedback_sent_count > 0 {
-            parts.append("""
-            <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(event.feedback_sent_count) personne(s) venue(s), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
+            parts.append(
+                """
+                <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(event.feedback_sent_count) personne(s) venue(s), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
                          "“\(chosen.title)” was e-mailed to \(event.feedback_sent_count) attendee(s), last on \(DateText.day(sent, lang: .en)).")) \
-            <a href="\(QuestionnairePaths.show.link(slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
-            """)
+                <a href="\(QuestionnairePaths.show.link(slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
+                """)
         }
-        if let refusal = FeedbackLink.refusal(start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date()) {
+        if let refusal = FeedbackLink.refusal(
+            start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date())
+        {
             parts.append("<p class=\"notice\">\(visit.t(refusal))</p>")
         }
         if locked {
             if state.pending > 0 || !errors.isEmpty {
-                parts.append("""
-                \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-                \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
-                <p>\(visit.t("\(state.pending) personne(s) accueillie(s) depuis le dernier envoi ne l'ont pas encore reçu.", "\(state.pending) person(s) checked in since the last sending have not received it yet."))</p>\
-                \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
-                """)
+                parts.append(
+                    """
+                    \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
+                    \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
+                    <p>\(visit.t("\(state.pending) personne(s) accueillie(s) depuis le dernier envoi ne l'ont pas encore reçu.", "\(state.pending) person(s) checked in since the last sending have not received it yet."))</p>\
+                    \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
+                    """)
             }
         } else {
-            let open = try await QuestionnaireStore.list(territoryID: context.territory.id, includeDrafts: false, on: req.db).filter { $0.status == QStatus.published.rawValue }
-            let create: HTML = QuestionnairePolicy.builds(roles)
-                ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>" : ""
+            let open = try await QuestionnaireStore.list(
+                territoryID: context.territory.id, includeDrafts: false, on: req.db
+            ).filter { $0.status == QStatus.published.rawValue }
+            let create: HTML =
+                QuestionnairePolicy.builds(roles)
+                ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>"
+                : ""
             if open.isEmpty {
-                parts.append("<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first.")) \(create)</p>")
+                parts.append(
+                    "<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first.")) \(create)</p>"
+                )
             } else {
-                parts.append("""
-                \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-                \(Form.select(name: "questionnaire", label: visit.t("Questionnaire de satisfaction", "Feedback questionnaire"),
+                parts.append(
+                    """
+                    \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
+                    \(Form.select(name: "questionnaire", label: visit.t("Questionnaire de satisfaction", "Feedback questionnaire"),
                               options: open.map { Form.Option(String($0.id), $0.title) }, selected: fields["questionnaire"] ?? chosenID.map(String.init),
                               errors: errors, visit: visit,
                               hint: visit.t("Un questionnaire ouvert du territoire. Le lien envoyé porte la rencontre : ses réponses sont comptées pour elle, sans dire qui a répondu.",
                                             "An open questionnaire of the territory. The link sent carries the event: its answers are counted for it, without saying who answered."),
                               required: true))\
-                \(create.rendered.isEmpty ? HTML.empty : "<p>\(create)</p>")\
-                \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
-                """)
+                    \(create.rendered.isEmpty ? HTML.empty : "<p>\(create)</p>")\
+                    \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
+                    """)
             }
         }
         // Attendees without an e-mail address: by phone, or on paper.
         let offline = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: true, on: req.db)
         if !offline.isEmpty {
-            let ways: HTML = chosen.map { q -> HTML in
-                let assisted: HTML = QuestionnairePolicy.assists(roles)
-                    ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(event.id)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>" : ""
-                return "<p><a href=\"\(QuestionnairePaths.paper.link(slug, q.id))\">\(visit.t("Version papier à imprimer", "Printable paper version"))</a>\(assisted)</p>"
-            } ?? "<p>\(visit.t("Choisissez d'abord le questionnaire : ses versions papier et de saisie assistée s'afficheront ici.", "Choose the questionnaire first: its paper and assisted-entry versions will show here."))</p>"
-            parts.append("""
-            <h3>\(visit.t("Personnes venues sans adresse e-mail", "Attendees without an e-mail address"))</h3>\
-            <p>\(visit.t("Elles ne reçoivent pas le lien : proposez-leur le questionnaire par téléphone ou sur papier.", "They do not get the link: offer them the questionnaire by phone or on paper."))</p>\
-            \(View.table(caption: visit.t("À joindre par téléphone ou sur papier", "To reach by phone or on paper"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+            let ways: HTML =
+                chosen.map { q -> HTML in
+                    let assisted: HTML =
+                        QuestionnairePolicy.assists(roles)
+                        ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(event.id)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>"
+                        : ""
+                    return
+                        "<p><a href=\"\(QuestionnairePaths.paper.link(slug, q.id))\">\(visit.t("Version papier à imprimer", "Printable paper version"))</a>\(assisted)</p>"
+                }
+                ?? "<p>\(visit.t("Choisissez d'abord le questionnaire : ses versions papier et de saisie assistée s'afficheront ici.", "Choose the questionnaire first: its paper and assisted-entry versions will show here."))</p>"
+            parts.append(
+                """
+                <h3>\(visit.t("Personnes venues sans adresse e-mail", "Attendees without an e-mail address"))</h3>\
+                <p>\(visit.t("Elles ne reçoivent pas le lien : proposez-leur le questionnaire par téléphone ou sur papier.", "They do not get the link: offer them the questionnaire by phone or on paper."))</p>\
+                \(View.table(caption: visit.t("À joindre par téléphone ou sur papier", "To reach by phone or on paper"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
                          rows: offline.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))\(ways)
-            """)
+                """)
         }
         return HTML.join(parts)
     }
@@ -222,61 +272,85 @@ enum AfterPages {
             return req.render(try await page(req, context: context, fields: fields, errors: errors, status: status))
         }
         let state = try await feedbackState(eventID: event.id, on: req.db)
-        if let refusal = FeedbackLink.refusal(start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date()) {
+        if let refusal = FeedbackLink.refusal(
+            start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date())
+        {
             return try await refuse(visit.t(refusal), .conflict)
         }
         let existing = chosenQuestionnaire(context)
         let locked = existing != nil && event.feedback_sent_count > 0
-        let wanted = locked ? existing : EventsPages.id(fields["questionnaire"])
-        guard let wanted, let questionnaire = try await QuestionnaireStore.load(wanted, territoryID: context.territory.id, on: req.db),
-              questionnaire.statusValue == .published else {
-            return try await refuse(visit.t("Choisissez un questionnaire ouvert aux réponses du territoire.", "Choose a questionnaire of the territory that is open for answers."),
-                                    .unprocessableEntity)
+        let wanted = locked ? existing : PathID.parse(fields["questionnaire"])
+        guard let wanted,
+            let questionnaire = try await QuestionnaireStore.load(
+                wanted, territoryID: context.territory.id, on: req.db),
+            questionnaire.statusValue == .published
+        else {
+            return try await refuse(
+                visit.t(
+                    "Choisissez un questionnaire ouvert aux réponses du territoire.",
+                    "Choose a questionnaire of the territory that is open for answers."),
+                .unprocessableEntity)
         }
         if locked && state.pending == 0 {
-            return try await refuse(visit.t("Le questionnaire a déjà été envoyé à toutes les personnes venues qui ont une adresse e-mail.",
-                                            "The questionnaire was already sent to every attendee with an e-mail address."), .conflict)
+            return try await refuse(
+                visit.t(
+                    "Le questionnaire a déjà été envoyé à toutes les personnes venues qui ont une adresse e-mail.",
+                    "The questionnaire was already sent to every attendee with an e-mail address."), .conflict)
         }
         let path = FeedbackLink.path(slug: context.territory.slug, questionnaireID: questionnaire.id, eventID: event.id)
         let link = req.agora.config.baseURL + path
         let sent: Int = try await req.db.transaction { db in
             struct Due: Decodable { let id: Int; let email: String }
-            let due = try await EventStore.sql(db).raw("""
+            let due = try await db.sql.raw(
+                """
                 SELECT id, email FROM event_registrations
                 WHERE event_id = \(bind: event.id) AND checked_in_at IS NOT NULL AND email IS NOT NULL AND feedback_sent_at IS NULL ORDER BY id
-                """).all(decoding: Due.self)
+                """
+            ).all(decoding: Due.self)
             var sent = 0
             let now = Date()
             for row in due {
                 // The conditional UPDATE makes a double click send nothing twice.
                 struct Claimed: Decodable { let id: Int }
-                guard try await EventStore.sql(db).raw("""
-                    UPDATE event_registrations SET feedback_sent_at = \(bind: now) WHERE id = \(bind: row.id) AND feedback_sent_at IS NULL RETURNING id
-                    """).first(decoding: Claimed.self) != nil else { continue }
-                try await Mailer.enqueue(to: row.email, subject: "Votre avis sur « \(event.title) »", body: """
-                    Bonjour,
+                guard
+                    try await db.sql.raw(
+                        """
+                        UPDATE event_registrations SET feedback_sent_at = \(bind: now) WHERE id = \(bind: row.id) AND feedback_sent_at IS NULL RETURNING id
+                        """
+                    ).first(decoding: Claimed.self) != nil
+                else { continue }
+                try await Mailer.enqueue(
+                    to: row.email, subject: "Votre avis sur « \(event.title) »",
+                    body: """
+                        Bonjour,
 
-                    Merci d'être venu·e à « \(event.title) ». Donnez-nous votre avis en quelques minutes, c'est anonyme : \(link)
+                        Merci d'être venu·e à « \(event.title) ». Donnez-nous votre avis en quelques minutes, c'est anonyme : \(link)
 
-                    Thank you for coming. Tell us what you thought (anonymous): \(link)
-                    """, on: db)
+                        Thank you for coming. Tell us what you thought (anonymous): \(link)
+                        """, on: db)
                 sent += 1
             }
             let sentAt: Date? = sent > 0 ? now : event.feedback_sent_at
-            try await EventStore.sql(db).raw("""
+            try await db.sql.raw(
+                """
                 UPDATE events SET feedback_url = \(bind: path), feedback_sent_at = \(bind: sentAt), feedback_sent_count = feedback_sent_count + \(bind: sent)
                 WHERE id = \(bind: event.id)
-                """).run()
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.feedback",
-                                        subject: "event \(event.id): questionnaire \(questionnaire.id), \(sent) e-mails", on: db)
+                """
+            ).run()
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.feedback",
+                subject: "event \(event.id): questionnaire \(questionnaire.id), \(sent) e-mails", on: db)
             return sent
         }
         req.eventsChanged()
-        let message = sent > 0
+        let message =
+            sent > 0
             ? visit.t("Le lien est envoyé à \(sent) personne(s) venue(s).", "The link is sent to \(sent) attendee(s).")
-            : visit.t("Questionnaire choisi. Aucune personne venue n'a d'adresse e-mail : proposez-le par téléphone ou sur papier (liste ci-dessous).",
-                      "Questionnaire chosen. No attendee has an e-mail address: offer it by phone or on paper (list below).")
-        return req.redirect(to: EventsPaths.after.link(context.territory.slug, event.id), flash: Flash(.success, message))
+            : visit.t(
+                "Questionnaire choisi. Aucune personne venue n'a d'adresse e-mail : proposez-le par téléphone ou sur papier (liste ci-dessous).",
+                "Questionnaire chosen. No attendee has an e-mail address: offer it by phone or on paper (list below).")
+        return req.redirect(
+            to: EventsPaths.after.link(context.territory.slug, event.id), flash: Flash(.success, message))
     }
 
     @Sendable static func figures(_ req: Request) async throws -> Response {
@@ -287,31 +361,39 @@ enum AfterPages {
         // Answers that came through the event's link (the questionnaire keeps no name).
         let questionnaireID = chosenQuestionnaire(context)
         var answers = 0
-        if let questionnaireID { answers = try await QuestionnaireStore.answerCount(questionnaireID: questionnaireID, eventID: context.event.id, on: req.db) }
-        let results: HTML = questionnaireID.map { id -> HTML in
-            QuestionnairePolicy.readsResults(visit.rolesHere)
-                ? "<p><a href=\"\(QuestionnairePaths.results.link(context.territory.slug, id))\">\(visit.t("Les résultats du questionnaire de satisfaction", "The feedback questionnaire's results"))</a></p>"
-                : "<p>\(visit.t("Les résultats du questionnaire sont lisibles par la coordination.", "The questionnaire's results are read by the coordination team."))</p>"
-        } ?? .empty
-        let main: HTML = """
-        <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
-        <h1>\(visit.t("Chiffres : \(context.event.title)", "Figures: \(context.event.title)"))</h1>
-        <p>\(visit.t("Les nombres de 1 à 4 sont écrits « moins de 5 » pour que personne ne soit reconnu.", "Counts of 1 to 4 are written “fewer than 5” so that nobody can be recognised."))</p>
-        \(View.table(caption: visit.t("Participation", "Participation"), headers: [visit.t("Mesure", "Measure"), visit.t("Nombre", "Count")], rows: [
+        if let questionnaireID {
+            answers = try await QuestionnaireStore.answerCount(
+                questionnaireID: questionnaireID, eventID: context.event.id, on: req.db)
+        }
+        let results: HTML =
+            questionnaireID.map { id -> HTML in
+                QuestionnairePolicy.readsResults(visit.rolesHere)
+                    ? "<p><a href=\"\(QuestionnairePaths.results.link(context.territory.slug, id))\">\(visit.t("Les résultats du questionnaire de satisfaction", "The feedback questionnaire's results"))</a></p>"
+                    : "<p>\(visit.t("Les résultats du questionnaire sont lisibles par la coordination.", "The questionnaire's results are read by the coordination team."))</p>"
+            } ?? .empty
+        let participation: [[HTML]] = [
             ["\(visit.t("Inscrit·es", "Registered"))", p(figures.registered)],
             ["\(visit.t("Venu·es (accueilli·es)", "Attended (checked in)"))", p(figures.attended)],
             ["\(visit.t("Dont venu·es sans inscription", "Of whom walk-ins"))", p(figures.walkIns)],
             ["\(visit.t("Liste d'attente", "Waiting list"))", p(figures.waiting)],
-            ["\(visit.t("Questionnaires envoyés par e-mail", "Feedback e-mails sent"))", p(context.event.feedback_sent_count)],
+            [
+                "\(visit.t("Questionnaires envoyés par e-mail", "Feedback e-mails sent"))",
+                p(context.event.feedback_sent_count),
+            ],
             ["\(visit.t("Réponses au questionnaire de satisfaction", "Feedback answers received"))", p(answers)],
-        ], numericColumns: [1]))
-        \(results)
-        \(View.table(caption: visit.t("Personnes venues, par commune", "Attendees by municipality"), headers: [visit.t("Commune", "Municipality"), visit.t("Nombre", "Count")],
+        ]
+        let main: HTML = """
+            <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
+            <h1>\(visit.t("Chiffres : \(context.event.title)", "Figures: \(context.event.title)"))</h1>
+            <p>\(visit.t("Les nombres de 1 à 4 sont écrits « moins de 5 » pour que personne ne soit reconnu.", "Counts of 1 to 4 are written “fewer than 5” so that nobody can be recognised."))</p>
+            \(View.table(caption: visit.t("Participation", "Participation"), headers: [visit.t("Mesure", "Measure"), visit.t("Nombre", "Count")], rows: participation, numericColumns: [1]))
+            \(results)
+            \(View.table(caption: visit.t("Personnes venues, par commune", "Attendees by municipality"), headers: [visit.t("Commune", "Municipality"), visit.t("Nombre", "Count")],
                      rows: figures.byCommune.sorted { $0.key < $1.key }.map { ["\(context.territory.commune(code: $0.key)?.name ?? visit.t("Non précisée", "Not given"))", p($0.value)] },
                      numericColumns: [1]))
-        \(View.table(caption: visit.t("Personnes venues, par public", "Attendees by audience"), headers: [visit.t("Public", "Audience"), visit.t("Nombre", "Count")],
+            \(View.table(caption: visit.t("Personnes venues, par public", "Attendees by audience"), headers: [visit.t("Public", "Audience"), visit.t("Nombre", "Count")],
                      rows: figures.byAudience.sorted { $0.key < $1.key }.map { ["\(visit.t(EventsPages.audienceLabel($0.key)))", p($0.value)] }, numericColumns: [1]))
-        """
+            """
         return req.render(WebPage(title: visit.t("Chiffres", "Figures"), main: main))
     }
 }

@@ -12,14 +12,17 @@ struct EventContext: Sendable {
     let territory: TerritoryInfo
     let visit: Visit
     var manages: Bool {
-        EventsPolicy.manages(rolesHere: visit.rolesHere, viewerID: visit.viewer?.personID, createdBy: event.created_by_id, kind: event.kindValue)
+        EventsPolicy.manages(
+            rolesHere: visit.rolesHere, viewerID: visit.viewer?.personID, createdBy: event.created_by_id,
+            kind: event.kindValue)
     }
 
     /// The event of the URL in the territory of the URL: 404 for an unknown or tampered id, an
     /// event of another territory, or a draft the visitor may not see.
     static func load(_ req: Request) async throws -> EventContext {
-        guard let territory = req.visit.territory, let id = EventsPages.id(req.parameters.get("event")),
-              let event = try await EventStore.event(id, on: req.db), event.territory_id == territory.id else { throw Abort(.notFound) }
+        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("event")),
+            let event = try await EventStore.event(id, on: req.db), event.territory_id == territory.id
+        else { throw Abort(.notFound) }
         let context = EventContext(event: event, territory: territory, visit: req.visit)
         if event.statusValue == .draft, !context.manages { throw Abort(.notFound) }
         return context
@@ -36,22 +39,19 @@ struct EventContext: Sendable {
 }
 
 enum EventsPages {
-    /// The id of a path segment: ASCII digits only ("12abc", "+12", "١٢" or "" are no id: a 404).
-    static func id(_ segment: String?) -> Int? {
-        guard let segment, !segment.isEmpty, segment.count <= 18, segment.utf8.allSatisfy({ (48...57).contains($0) }),
-              let value = Int(segment), value > 0 else { return nil }
-        return value
-    }
 
-    /// A refusal with its reason in plain words (and the right status), rather than a bare error page.
-    static func refusal(_ req: Request, status: HTTPStatus, title: Text, message: Text, back: String? = nil) -> Response {
-        let visit = req.visit
-        let link: HTML = back.map { "<p><a href=\"\($0)\">\(visit.t("Revenir à la rencontre", "Back to the event"))</a></p>" } ?? .empty
-        return req.render(WebPage(title: visit.t(title), main: "<h1>\(visit.t(title))</h1><p class=\"notice\">\(visit.t(message))</p>\(link)", status: status))
+    /// The platform's refusal page, its way back leading to the event.
+    static func refusal(_ req: Request, status: HTTPStatus, title: Text, message: Text, back: String? = nil) -> Response
+    {
+        req.refusal(
+            status: status, title: title, message: message, back: back,
+            backLabel: Text("Revenir à la rencontre", "Back to the event"))
     }
 
     static func links(_ req: Request, slug: String, eventID: Int, registrationID: Int) -> EventLinks {
-        EventLinks(baseURL: req.agora.config.baseURL, slug: slug, eventID: eventID, registrationID: registrationID, signer: req.agora.signer)
+        EventLinks(
+            baseURL: req.agora.config.baseURL, slug: slug, eventID: eventID, registrationID: registrationID,
+            signer: req.agora.signer)
     }
 
     /// "Salle des fêtes, 2 rue de la Mairie, Vitré" and/or the online link, as text.
@@ -63,29 +63,37 @@ enum EventsPages {
     static func when(_ event: EventRecord, lang: Lang) -> String {
         let french = lang == .fr
         let sameDay = ParisTime.local(event.starts_at).dayText == ParisTime.local(event.ends_at).dayText
-        let end = sameDay ? ParisTime.timeText(event.ends_at, french: french) : ParisTime.longText(event.ends_at, french: french)
+        let end =
+            sameDay
+            ? ParisTime.timeText(event.ends_at, french: french) : ParisTime.longText(event.ends_at, french: french)
         return ParisTime.longText(event.starts_at, french: french) + (french ? " à " : " to ") + end
     }
 
     /// "Brouillon", "Annulé", "Passé", or nothing for an upcoming published event.
     static func badge(_ event: EventRecord, now: Date, visit: Visit) -> HTML {
-        if event.statusValue == .cancelled { return "<strong class=\"badge badge-cancelled\">\(visit.t("Annulé", "Cancelled"))</strong> " }
+        if event.statusValue == .cancelled {
+            return "<strong class=\"badge badge-cancelled\">\(visit.t("Annulé", "Cancelled"))</strong> "
+        }
         if event.statusValue == .draft { return "<strong class=\"badge\">\(visit.t("Brouillon", "Draft"))</strong> " }
         if event.isPast(now: now) { return "<strong class=\"badge\">\(visit.t("Passé", "Past"))</strong> " }
         return .empty
     }
 
     static func icsEvent(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> ICS.Event {
-        let location = [place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }.joined(separator: " · ")
-        return ICS.Event(uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
-                         description: event.description, location: location, url: baseURL + EventsPaths.event.link(territory.slug, event.id),
-                         cancelled: event.statusValue == .cancelled)
+        let location = [place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }.joined(
+            separator: " · ")
+        return ICS.Event(
+            uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
+            description: event.description, location: location,
+            url: baseURL + EventsPaths.event.link(territory.slug, event.id),
+            cancelled: event.statusValue == .cancelled)
     }
 
     /// The event's calendar file, to join to an e-mail.
     static func icsAttachment(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> MailAttachment {
-        MailAttachment.calendar(ICS.calendar([icsEvent(event, territory: territory, baseURL: baseURL)], name: event.title),
-                                filename: "rencontre-\(event.id).ics")
+        MailAttachment.calendar(
+            ICS.calendar([icsEvent(event, territory: territory, baseURL: baseURL)], name: event.title),
+            filename: "rencontre-\(event.id).ics")
     }
 
     static func calendarResponse(_ body: String, filename: String) -> Response {
@@ -97,7 +105,8 @@ enum EventsPages {
 
     /// The audience a registration is counted in, from the person's roles in the territory.
     static func audience(_ roles: Set<Role>) -> String {
-        for role in [Role.professional, .decisionMaker, .patientPartner, .coordinator, .admin] where roles.contains(role) { return role.rawValue }
+        for role in [Role.professional, .decisionMaker, .patientPartner, .coordinator, .admin]
+        where roles.contains(role) { return role.rawValue }
         return Role.resident.rawValue
     }
 
@@ -113,7 +122,6 @@ enum EventsPages {
         }
     }
 }
-
 
 /// The agenda, the month view, the feed and event pages as an anonymous visitor sees them, kept
 /// whole for two seconds per territory, language and canonical address: they hold nothing
@@ -132,7 +140,7 @@ final class EventPageCache: Sendable {
         let kept = box.withLockedValue { entries -> String? in
             guard let hit = entries[key] else { return nil }
             if now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
-            entries[key] = (now, hit.value) // this request rebuilds; the others keep the old one meanwhile
+            entries[key] = (now, hit.value)  // this request rebuilds; the others keep the old one meanwhile
             return nil
         }
         if let kept { return kept }
@@ -151,7 +159,8 @@ final class EventPageCache: Sendable {
 
     /// The key of a request: its path and query without the language (the language is part of it).
     static func key(_ req: Request) -> String {
-        let query = (req.url.query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }.sorted().joined(separator: "&")
+        let query = (req.url.query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }.sorted().joined(
+            separator: "&")
         return req.visit.lang.rawValue + " " + req.url.path + "?" + query
     }
 }
@@ -160,7 +169,9 @@ extension Application {
     private struct EventPageCacheKey: StorageKey { typealias Value = EventPageCache }
     var eventPages: EventPageCache {
         get {
-            guard let cache = storage[EventPageCacheKey.self] else { fatalError("EventPageCache used before EventsModule.boot") }
+            guard let cache = storage[EventPageCacheKey.self] else {
+                fatalError("EventPageCache used before EventsModule.boot")
+            }
             return cache
         }
         set { storage[EventPageCacheKey.self] = newValue }
@@ -179,7 +190,8 @@ extension Request {
         }
         if let built { return render(built) }
         guard let kept, let cut = kept.firstIndex(of: "\n") else { return render(try await build()) }
-        return render(WebPage(title: String(kept[..<cut]), main: HTML(unsafeRaw: String(kept[kept.index(after: cut)...]))))
+        return render(
+            WebPage(title: String(kept[..<cut]), main: HTML(unsafeRaw: String(kept[kept.index(after: cut)...]))))
     }
 
     /// After a write of the room: anonymous pages are built again.

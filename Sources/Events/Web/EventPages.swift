@@ -8,13 +8,23 @@ import Vapor
 enum EventPages {
     static func register(_ router: RouteRegistrar) {
         router.get(EventsPaths.new, access: .territory(EventsPolicy.creators)) { req in
-            req.render(form(req, context: nil, fields: ["capacity": "30", "kind": EventsPolicy.kinds(rolesHere: req.visit.rolesHere).first!.rawValue],
-                            lists: [:], errors: FormErrors()))
+            req.render(
+                form(
+                    req, context: nil,
+                    fields: [
+                        "capacity": "30", "kind": EventsPolicy.kinds(rolesHere: req.visit.rolesHere).first!.rawValue,
+                    ],
+                    lists: [:], errors: FormErrors()))
         }
-        router.post(EventsPaths.new, access: .territory(EventsPolicy.creators)) { req in try await save(req, context: nil) }
+        router.post(EventsPaths.new, access: .territory(EventsPolicy.creators)) { req in
+            try await save(req, context: nil)
+        }
         router.get(EventsPaths.edit, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
-            return req.render(form(req, context: context, fields: context.event.fields, lists: context.event.lists(themes: context.territory.themes), errors: FormErrors()))
+            return req.render(
+                form(
+                    req, context: context, fields: context.event.fields,
+                    lists: context.event.lists(themes: context.territory.themes), errors: FormErrors()))
         }
         router.post(EventsPaths.edit, access: .territory(EventsPolicy.creators)) { req in
             try await save(req, context: try await EventContext.managed(req))
@@ -23,8 +33,9 @@ enum EventPages {
         router.get(EventsPaths.event, access: .everyone, use: show)
         router.get(EventsPaths.ics, access: .everyone) { req in
             let context = try await EventContext.load(req)
-            let body = ICS.calendar([EventsPages.icsEvent(context.event, territory: context.territory, baseURL: req.agora.config.baseURL)],
-                                    name: context.event.title)
+            let body = ICS.calendar(
+                [EventsPages.icsEvent(context.event, territory: context.territory, baseURL: req.agora.config.baseURL)],
+                name: context.event.title)
             return EventsPages.calendarResponse(body, filename: "rencontre-\(context.event.id).ics")
         }
     }
@@ -35,12 +46,16 @@ enum EventPages {
         // An anonymous visitor's kept page needs no query; a draft or unknown event is a 404, never kept.
         try await req.anonymousPage {
             let context = try await EventContext.load(req)
-            return try await page(req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(), otherFields: [:], status: .ok)
+            return try await page(
+                req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(),
+                otherFields: [:], status: .ok)
         }
     }
 
-    static func page(_ req: Request, context: EventContext, registerErrors: FormErrors, registerFields: [String: String],
-                     otherErrors: FormErrors, otherFields: [String: String], status: HTTPStatus) async throws -> WebPage {
+    static func page(
+        _ req: Request, context: EventContext, registerErrors: FormErrors, registerFields: [String: String],
+        otherErrors: FormErrors, otherFields: [String: String], status: HTTPStatus
+    ) async throws -> WebPage {
         let visit = req.visit
         let event = context.event
         let territory = context.territory
@@ -49,91 +64,131 @@ enum EventPages {
         let place = EventsPages.place(event, territory: territory)
         let access = AccessFeature.from(mask: event.access_mask)
         let themes = territory.themes.from(mask: event.themes_mask)
-        let window = RegistrationWindow.state(opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: now)
+        let window = RegistrationWindow.state(
+            opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: now)
 
         var facts: [HTML] = [
-            "<dt>\(visit.t("Quand", "When"))</dt><dd>\(EventsPages.when(event, lang: visit.lang)) \(visit.t("(heure de Paris)", "(Paris time)"))</dd>",
+            "<dt>\(visit.t("Quand", "When"))</dt><dd>\(EventsPages.when(event, lang: visit.lang)) \(visit.t("(heure de Paris)", "(Paris time)"))</dd>"
         ]
         if !place.isEmpty { facts.append("<dt>\(visit.t("Où", "Where"))</dt><dd>\(place)</dd>") }
-        if let online = event.online_url { facts.append("<dt>\(visit.t("En ligne", "Online"))</dt><dd><a href=\"\(online)\" rel=\"nofollow noopener\">\(online)</a></dd>") }
-        facts.append("<dt>\(visit.t("Accessibilité", "Accessibility"))</dt><dd>\(access.isEmpty ? visit.t("Pas d'information : demandez aux organisateurs.", "No information: ask the organisers.") : access.map { visit.t($0.label) }.joined(separator: " ; "))</dd>")
-        if !themes.isEmpty { facts.append("<dt>\(visit.t("Thèmes", "Themes"))</dt><dd>\(themes.map { visit.t($0.label) }.joined(separator: ", "))</dd>") }
-        if !event.organisers.isEmpty { facts.append("<dt>\(visit.t("Organisé par", "Organised by"))</dt><dd>\(event.organisers)</dd>") }
-        facts.append("<dt>\(visit.t("Places", "Seats"))</dt><dd>\(visit.t("\(event.capacity) places, \(event.seatsLeft) restantes", "\(event.capacity) seats, \(event.seatsLeft) left"))\(event.waiting > 0 ? " · " + visit.t("\(event.waiting) en liste d'attente", "\(event.waiting) on the waiting list") : "")</dd>")
-        if let opens = event.opens_on { facts.append("<dt>\(visit.t("Inscriptions ouvertes le", "Registration opens on"))</dt><dd>\(DateText.day(iso: opens, lang: visit.lang))</dd>") }
-        if let closes = event.closes_on { facts.append("<dt>\(visit.t("Inscriptions jusqu'au", "Registration until"))</dt><dd>\(DateText.day(iso: closes, lang: visit.lang))</dd>") }
+        if let online = event.online_url {
+            facts.append(
+                "<dt>\(visit.t("En ligne", "Online"))</dt><dd><a href=\"\(online)\" rel=\"nofollow noopener\">\(online)</a></dd>"
+            )
+        }
+        facts.append(
+            "<dt>\(visit.t("Accessibilité", "Accessibility"))</dt><dd>\(access.isEmpty ? visit.t("Pas d'information : demandez aux organisateurs.", "No information: ask the organisers.") : access.map { visit.t($0.label) }.joined(separator: " ; "))</dd>"
+        )
+        if !themes.isEmpty {
+            facts.append(
+                "<dt>\(visit.t("Thèmes", "Themes"))</dt><dd>\(themes.map { visit.t($0.label) }.joined(separator: ", "))</dd>"
+            )
+        }
+        if !event.organisers.isEmpty {
+            facts.append("<dt>\(visit.t("Organisé par", "Organised by"))</dt><dd>\(event.organisers)</dd>")
+        }
+        facts.append(
+            "<dt>\(visit.t("Places", "Seats"))</dt><dd>\(visit.t("\(event.capacity) places, \(event.seatsLeft) restantes", "\(event.capacity) seats, \(event.seatsLeft) left"))\(event.waiting > 0 ? " · " + visit.t("\(event.waiting) en liste d'attente", "\(event.waiting) on the waiting list") : "")</dd>"
+        )
+        if let opens = event.opens_on {
+            facts.append(
+                "<dt>\(visit.t("Inscriptions ouvertes le", "Registration opens on"))</dt><dd>\(DateText.day(iso: opens, lang: visit.lang))</dd>"
+            )
+        }
+        if let closes = event.closes_on {
+            facts.append(
+                "<dt>\(visit.t("Inscriptions jusqu'au", "Registration until"))</dt><dd>\(DateText.day(iso: closes, lang: visit.lang))</dd>"
+            )
+        }
 
         // The visitor's own registration, or the form to register.
         var registration = HTML.empty
         var mine: RegistrationRecord?
-        if let viewer = visit.viewer { mine = try await EventStore.registration(eventID: event.id, personID: viewer.personID, on: req.db) }
+        if let viewer = visit.viewer {
+            mine = try await EventStore.registration(eventID: event.id, personID: viewer.personID, on: req.db)
+        }
         if let mine {
             let links = EventsPages.links(req, slug: slug, eventID: event.id, registrationID: mine.id)
-            let state = mine.status == "waiting"
-                ? visit.t("Vous êtes sur la liste d'attente. Si une place se libère, vous êtes inscrit·e automatiquement et prévenu·e par e-mail.",
-                          "You are on the waiting list. If a seat frees up, you are registered automatically and told by e-mail.")
+            let state =
+                mine.status == "waiting"
+                ? visit.t(
+                    "Vous êtes sur la liste d'attente. Si une place se libère, vous êtes inscrit·e automatiquement et prévenu·e par e-mail.",
+                    "You are on the waiting list. If a seat frees up, you are registered automatically and told by e-mail."
+                )
                 : visit.t("Vous êtes inscrit·e.", "You are registered.")
             // A second registration attempt is refused: its reason shows here, where the form was.
-            let refused: HTML = registerErrors.items.first.map { "<p class=\"field-error\" role=\"alert\">\($0.message)</p>" } ?? .empty
+            let refused: HTML =
+                registerErrors.items.first.map { "<p class=\"field-error\" role=\"alert\">\($0.message)</p>" } ?? .empty
             registration = """
-            <section aria-labelledby="mon-inscription" class="panel"><h2 id="mon-inscription">\(visit.t("Votre inscription", "Your registration"))</h2>
-            \(refused)<p>\(state)</p><p><a href="\(links.minePath)">\(visit.t("Voir mon inscription, mon code d'accueil ou annuler", "See my registration, my check-in code or cancel"))</a></p></section>
-            """
+                <section aria-labelledby="mon-inscription" class="panel"><h2 id="mon-inscription">\(visit.t("Votre inscription", "Your registration"))</h2>
+                \(refused)<p>\(state)</p><p><a href="\(links.minePath)">\(visit.t("Voir mon inscription, mon code d'accueil ou annuler", "See my registration, my check-in code or cancel"))</a></p></section>
+                """
         } else if event.statusValue == .published && !event.isPast(now: now) {
             let heading = "<h2 id=\"inscription\">\(visit.t("S'inscrire", "Register"))</h2>" as HTML
-            let fullNotice: HTML = "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
+            let fullNotice: HTML =
+                "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
             switch window {
             case .notYet:
-                registration = "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.notYetOpen.message))</p></section>"
+                registration =
+                    "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.notYetOpen.message))</p></section>"
             case .closed:
-                registration = "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.closed.message))</p></section>"
+                registration =
+                    "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.closed.message))</p></section>"
             case .open where visit.viewer == nil:
                 registration = """
-                <section aria-labelledby="inscription">\(heading)\(event.seatsLeft == 0 ? fullNotice : .empty)<p><a class="button" href="\(LoginLink.to(context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
-                <a href="/inscription">\(visit.t("Créer un compte", "Create an account"))</a></p>\
-                <p class="hint">\(visit.t("Sans e-mail ou sans ordinateur ? Un·e patient·e partenaire ou la coordination peut vous inscrire : appelez-les.",
+                    <section aria-labelledby="inscription">\(heading)\(event.seatsLeft == 0 ? fullNotice : .empty)<p><a class="button" href="\(LoginLink.to(context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
+                    <a href="/inscription">\(visit.t("Créer un compte", "Create an account"))</a></p>\
+                    <p class="hint">\(visit.t("Sans e-mail ou sans ordinateur ? Un·e patient·e partenaire ou la coordination peut vous inscrire : appelez-les.",
                                           "No e-mail or no computer? A patient partner or the coordination team can register you: call them."))</p></section>
-                """
+                    """
             case .open:
                 let full = event.seatsLeft == 0
                 registration = """
-                <section aria-labelledby="inscription">\(heading)\
-                \(full ? fullNotice : .empty)\
-                \(Form.errorSummary(registerErrors, visit: visit))\
-                \(Form.open(action: EventsPaths.register.link(slug, event.id), visit: visit))\
-                \(Form.textarea(name: "needs", label: visit.t("Ce que vous souhaitez que les organisateurs sachent (facultatif)", "What you want the organisers to know (optional)"),
+                    <section aria-labelledby="inscription">\(heading)\
+                    \(full ? fullNotice : .empty)\
+                    \(Form.errorSummary(registerErrors, visit: visit))\
+                    \(Form.open(action: EventsPaths.register.link(slug, event.id), visit: visit))\
+                    \(Form.textarea(name: "needs", label: visit.t("Ce que vous souhaitez que les organisateurs sachent (facultatif)", "What you want the organisers to know (optional)"),
                                 value: registerFields["needs"], errors: registerErrors, visit: visit,
                                 hint: visit.t("Par exemple : j'ai besoin d'un interprète, je viens en fauteuil, je viens avec mon enfant. N'écrivez pas d'information médicale.",
                                               "For example: I need an interpreter, I use a wheelchair, I come with my child. Do not write medical information."),
                                 rows: 3, maxLength: 500))\
-                \(Form.submit(full ? visit.t("M'inscrire sur la liste d'attente", "Join the waiting list") : visit.t("M'inscrire", "Register me")))</form></section>
-                """
+                    \(Form.submit(full ? visit.t("M'inscrire sur la liste d'attente", "Join the waiting list") : visit.t("M'inscrire", "Register me")))</form></section>
+                    """
             }
         }
 
         // Registering someone else (patient partners, coordinators).
         var other = HTML.empty
-        if !visit.rolesHere.isDisjoint(with: EventsPolicy.registerOthers), event.statusValue == .published, !event.isPast(now: now), window == .open {
+        if !visit.rolesHere.isDisjoint(with: EventsPolicy.registerOthers), event.statusValue == .published,
+            !event.isPast(now: now), window == .open
+        {
             let assisted = try await assistedProfiles(territoryID: territory.id, on: req.db)
-            let assistedField: HTML = assisted.isEmpty ? .empty : Form.select(
-                name: "assisted", label: visit.t("Une personne accompagnée", "An assisted person"),
-                options: assisted.map { Form.Option(String($0.id), $0.name) }, selected: otherFields["assisted"], errors: otherErrors, visit: visit,
-                hint: visit.t("Ou bien indiquez un nom et un téléphone ci-dessous.", "Or give a name and a phone number below."),
-                placeholder: visit.t("— Personne sans profil —", "— Person without a profile —"))
+            let assistedField: HTML =
+                assisted.isEmpty
+                ? .empty
+                : Form.select(
+                    name: "assisted", label: visit.t("Une personne accompagnée", "An assisted person"),
+                    options: assisted.map { Form.Option(String($0.id), $0.name) }, selected: otherFields["assisted"],
+                    errors: otherErrors, visit: visit,
+                    hint: visit.t(
+                        "Ou bien indiquez un nom et un téléphone ci-dessous.",
+                        "Or give a name and a phone number below."),
+                    placeholder: visit.t("— Personne sans profil —", "— Person without a profile —"))
             other = """
-            <section aria-labelledby="inscrire-autrui"><h2 id="inscrire-autrui">\(visit.t("Inscrire une autre personne", "Register someone else"))</h2>
-            \(Form.errorSummary(otherErrors, visit: visit))\
-            \(Form.open(action: EventsPaths.registerOther.link(slug, event.id), visit: visit))\
-            \(assistedField)\
-            \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: otherFields["name"], errors: otherErrors, visit: visit, maxLength: 120))\
-            \(Form.input(name: "phone", label: visit.t("Téléphone", "Phone"), value: otherFields["phone"], errors: otherErrors, visit: visit, type: "tel",
+                <section aria-labelledby="inscrire-autrui"><h2 id="inscrire-autrui">\(visit.t("Inscrire une autre personne", "Register someone else"))</h2>
+                \(Form.errorSummary(otherErrors, visit: visit))\
+                \(Form.open(action: EventsPaths.registerOther.link(slug, event.id), visit: visit))\
+                \(assistedField)\
+                \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: otherFields["name"], errors: otherErrors, visit: visit, maxLength: 120))\
+                \(Form.input(name: "phone", label: visit.t("Téléphone", "Phone"), value: otherFields["phone"], errors: otherErrors, visit: visit, type: "tel",
                          hint: visit.t("Pour la prévenir d'un changement.", "To tell them of a change."), autocomplete: "off", maxLength: 30))\
-            \(Form.select(name: "commune", label: visit.t("Sa commune", "Their municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
+                \(Form.select(name: "commune", label: visit.t("Sa commune", "Their municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
                           selected: otherFields["commune"], errors: otherErrors, visit: visit, placeholder: visit.t("— Ne pas préciser —", "— Not given —")))\
-            \(Form.textarea(name: "needs", label: visit.t("Ses besoins (facultatif)", "Their needs (optional)"), value: otherFields["needs"], errors: otherErrors,
+                \(Form.textarea(name: "needs", label: visit.t("Ses besoins (facultatif)", "Their needs (optional)"), value: otherFields["needs"], errors: otherErrors,
                             visit: visit, rows: 2, maxLength: 500, field: "other_needs"))\
-            \(Form.submit(visit.t("Inscrire cette personne", "Register this person"), secondary: true))</form></section>
-            """
+                \(Form.submit(visit.t("Inscrire cette personne", "Register this person"), secondary: true))</form></section>
+                """
         }
 
         var tools = HTML.empty
@@ -148,40 +203,53 @@ enum EventPages {
             ]
             var buttons: [HTML] = []
             if event.statusValue == .draft {
-                buttons.append(statusButton(visit, slug: slug, id: event.id, to: .published, label: visit.t("Publier", "Publish")))
+                buttons.append(
+                    statusButton(visit, slug: slug, id: event.id, to: .published, label: visit.t("Publier", "Publish")))
             }
             if event.statusValue == .published && !event.isPast(now: now) {
-                buttons.append(statusButton(visit, slug: slug, id: event.id, to: .cancelled, label: visit.t("Annuler la rencontre (les inscrit·es sont prévenu·es)", "Cancel the event (registrants are told)")))
+                buttons.append(
+                    statusButton(
+                        visit, slug: slug, id: event.id, to: .cancelled,
+                        label: visit.t(
+                            "Annuler la rencontre (les inscrit·es sont prévenu·es)",
+                            "Cancel the event (registrants are told)")))
             }
             links = links.map { "<li>\($0)</li>" }
             // Cancelled: the e-mails went out; the people without an address are to be called.
             var toCall = HTML.empty
             if event.statusValue == .cancelled {
                 let people = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: false, on: req.db)
-                toCall = people.isEmpty ? "<p>\(visit.t("Toutes les personnes inscrites ont été prévenues par e-mail.", "Everyone registered was told by e-mail."))</p>" : """
-                <h3 id="a-appeler">\(visit.t("Personnes à prévenir par téléphone", "People to tell by phone"))</h3>\
-                <p>\(visit.t("Elles n'ont pas d'adresse e-mail : elles ne savent pas encore que la rencontre est annulée.", "They have no e-mail address: they do not know yet that the event is cancelled."))</p>\
-                \(View.table(caption: visit.t("À appeler", "To call"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+                toCall =
+                    people.isEmpty
+                    ? "<p>\(visit.t("Toutes les personnes inscrites ont été prévenues par e-mail.", "Everyone registered was told by e-mail."))</p>"
+                    : """
+                    <h3 id="a-appeler">\(visit.t("Personnes à prévenir par téléphone", "People to tell by phone"))</h3>\
+                    <p>\(visit.t("Elles n'ont pas d'adresse e-mail : elles ne savent pas encore que la rencontre est annulée.", "They have no e-mail address: they do not know yet that the event is cancelled."))</p>\
+                    \(View.table(caption: visit.t("À appeler", "To call"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
                              rows: people.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))
-                """
+                    """
             }
             tools = """
-            <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
-            <p>\(visit.t("État", "Status")) : \(visit.t(event.statusValue.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
-            """
+                <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
+                <p>\(visit.t("État", "Status")) : \(visit.t(event.statusValue.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
+                """
         }
-        let minutes: HTML = event.minutes.map { "<section aria-labelledby=\"cr\"><h2 id=\"cr\">\(visit.t("Compte rendu", "Minutes"))</h2>\(View.paragraphs($0))</section>" } ?? .empty
+        let minutes: HTML =
+            event.minutes.map {
+                "<section aria-labelledby=\"cr\"><h2 id=\"cr\">\(visit.t("Compte rendu", "Minutes"))</h2>\(View.paragraphs($0))</section>"
+            } ?? .empty
         let documents = try await AfterPages.documentList(req, context: context)
         let main: HTML = """
-        <p class="meta"><a href="\(EventsPaths.agenda.link(slug))">\(visit.t("← L'agenda du territoire", "← The territory's agenda"))</a></p>
-        <h1>\(event.title)</h1>
-        <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kindValue.label))</p>
-        <dl class="facts">\(each: facts)</dl>
-        <p><a href="\(EventsPaths.ics.link(slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
-        \(View.paragraphs(event.description))
-        \(registration)\(other)\(minutes)\(documents)\(tools)
-        """
-        return WebPage(title: event.title, main: main, status: status, hasErrors: !registerErrors.isEmpty || !otherErrors.isEmpty)
+            <p class="meta"><a href="\(EventsPaths.agenda.link(slug))">\(visit.t("← L'agenda du territoire", "← The territory's agenda"))</a></p>
+            <h1>\(event.title)</h1>
+            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kindValue.label))</p>
+            <dl class="facts">\(each: facts)</dl>
+            <p><a href="\(EventsPaths.ics.link(slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
+            \(View.paragraphs(event.description))
+            \(registration)\(other)\(minutes)\(documents)\(tools)
+            """
+        return WebPage(
+            title: event.title, main: main, status: status, hasErrors: !registerErrors.isEmpty || !otherErrors.isEmpty)
     }
 
     static func statusButton(_ visit: Visit, slug: String, id: Int, to status: EventStatus, label: String) -> HTML {
@@ -191,67 +259,76 @@ enum EventPages {
         """
     }
 
-    static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String, commune: String?)] {
+    static func assistedProfiles(
+        territoryID: Int, on db: any Database
+    ) async throws -> [(id: Int, name: String, commune: String?)] {
         struct Row: Decodable { let id: Int; let display_name: String; let commune_code: String? }
-        return try await EventStore.sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT p.id, p.display_name, p.commune_code FROM people p JOIN memberships m ON m.person_id = p.id
             WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
             GROUP BY p.id, p.display_name, p.commune_code ORDER BY p.display_name LIMIT 500
-            """).all(decoding: Row.self).map { ($0.id, $0.display_name, $0.commune_code) }
+            """
+        ).all(decoding: Row.self).map { ($0.id, $0.display_name, $0.commune_code) }
     }
 
     // MARK: - Creating and editing
 
-    static func form(_ req: Request, context: EventContext?, fields: [String: String], lists: [String: [String]], errors: FormErrors,
-                     status: HTTPStatus = .ok) -> WebPage {
+    static func form(
+        _ req: Request, context: EventContext?, fields: [String: String], lists: [String: [String]], errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
-        let action = context.map { EventsPaths.edit.link(territory.slug, $0.event.id) } ?? EventsPaths.new.link(territory.slug)
-        let title = context.map { visit.t("Modifier « \($0.event.title) »", "Edit “\($0.event.title)”") } ?? visit.t("Créer une rencontre", "Create an event")
+        let action =
+            context.map { EventsPaths.edit.link(territory.slug, $0.event.id) } ?? EventsPaths.new.link(territory.slug)
+        let title =
+            context.map { visit.t("Modifier « \($0.event.title) »", "Edit “\($0.event.title)”") }
+            ?? visit.t("Créer une rencontre", "Create an event")
         let kinds = EventsPolicy.kinds(rolesHere: visit.rolesHere)
         let main: HTML = """
-        <h1>\(title)</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: action, visit: visit))
-        \(Form.radios(name: "kind", legend: visit.t("Type de rencontre", "Kind of event"), options: kinds.map { Form.Option($0.rawValue, visit.t($0.label)) },
+            <h1>\(title)</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: action, visit: visit))
+            \(Form.radios(name: "kind", legend: visit.t("Type de rencontre", "Kind of event"), options: kinds.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: fields["kind"], errors: errors, visit: visit, required: true))
-        \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: fields["title"], errors: errors, visit: visit,
+            \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: fields["title"], errors: errors, visit: visit,
                      hint: visit.t("Court et clair : « Forum santé : trouver un médecin traitant »", "Short and clear: “Health forum: finding a GP”"), required: true, maxLength: 150))
-        \(Form.textarea(name: "description", label: visit.t("Présentation en français simple", "Presentation in plain French"), value: fields["description"], errors: errors,
+            \(Form.textarea(name: "description", label: visit.t("Présentation en français simple", "Presentation in plain French"), value: fields["description"], errors: errors,
                         visit: visit, hint: visit.t("De quoi on parle, pour qui, comment ça se passe. Des phrases courtes. Une ligne vide sépare les paragraphes.",
                                                     "What it is about, for whom, how it goes. Short sentences. A blank line separates paragraphs."), required: true, rows: 6, maxLength: 6000))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
+            \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: lists["themes"] ?? [], visit: visit),
                           selected: Set(lists["themes"] ?? []), errors: errors, visit: visit))
-        <fieldset class="field"><legend>\(visit.t("Date et heure (heure de Paris)", "Date and time (Paris time)"))</legend>
-        \(Form.input(name: "day", label: visit.t("Jour (obligatoire)", "Day (required)"), value: fields["day"], errors: errors, visit: visit, type: "date",
+            <fieldset class="field"><legend>\(visit.t("Date et heure (heure de Paris)", "Date and time (Paris time)"))</legend>
+            \(Form.input(name: "day", label: visit.t("Jour (obligatoire)", "Day (required)"), value: fields["day"], errors: errors, visit: visit, type: "date",
                      hint: visit.t("Format 2027-03-31.", "Format 2027-03-31.")))
-        \(Form.input(name: "start_time", label: visit.t("Début (obligatoire)", "Start (required)"), value: fields["start_time"], errors: errors, visit: visit, type: "time",
+            \(Form.input(name: "start_time", label: visit.t("Début (obligatoire)", "Start (required)"), value: fields["start_time"], errors: errors, visit: visit, type: "time",
                      hint: visit.t("Format 14:00.", "Format 14:00.")))
-        \(Form.input(name: "end_time", label: visit.t("Fin (obligatoire)", "End (required)"), value: fields["end_time"], errors: errors, visit: visit, type: "time",
+            \(Form.input(name: "end_time", label: visit.t("Fin (obligatoire)", "End (required)"), value: fields["end_time"], errors: errors, visit: visit, type: "time",
                      hint: visit.t("Format 16:30.", "Format 16:30.")))
-        </fieldset>
-        <fieldset class="field"><legend>\(visit.t("Lieu, lien en ligne, ou les deux", "Place, online link, or both"))</legend>
-        \(Form.select(name: "commune", label: visit.t("Commune", "Municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
+            </fieldset>
+            <fieldset class="field"><legend>\(visit.t("Lieu, lien en ligne, ou les deux", "Place, online link, or both"))</legend>
+            \(Form.select(name: "commune", label: visit.t("Commune", "Municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
                       selected: fields["commune"], errors: errors, visit: visit, placeholder: visit.t("— En ligne seulement —", "— Online only —")))
-        \(Form.input(name: "address", label: visit.t("Adresse", "Address"), value: fields["address"], errors: errors, visit: visit,
+            \(Form.input(name: "address", label: visit.t("Adresse", "Address"), value: fields["address"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : 2 rue de la Mairie", "For example: 2 rue de la Mairie"), maxLength: 200))
-        \(Form.input(name: "room", label: visit.t("Salle", "Room"), value: fields["room"], errors: errors, visit: visit, maxLength: 120))
-        \(Form.input(name: "online_url", label: visit.t("Lien pour suivre en ligne", "Link to take part online"), value: fields["online_url"], errors: errors, visit: visit,
+            \(Form.input(name: "room", label: visit.t("Salle", "Room"), value: fields["room"], errors: errors, visit: visit, maxLength: 120))
+            \(Form.input(name: "online_url", label: visit.t("Lien pour suivre en ligne", "Link to take part online"), value: fields["online_url"], errors: errors, visit: visit,
                      type: "url", maxLength: 300))
-        </fieldset>
-        \(Form.checkboxes(name: "access", legend: visit.t("Accessibilité", "Accessibility"), options: AccessFeature.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+            </fieldset>
+            \(Form.checkboxes(name: "access", legend: visit.t("Accessibilité", "Accessibility"), options: AccessFeature.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                           selected: Set(lists["access"] ?? []), errors: errors, visit: visit, hint: visit.t("Cochez ce qui est prévu.", "Tick what is provided.")))
-        \(Form.input(name: "capacity", label: visit.t("Nombre de places", "Number of seats"), value: fields["capacity"], errors: errors, visit: visit, type: "number",
+            \(Form.input(name: "capacity", label: visit.t("Nombre de places", "Number of seats"), value: fields["capacity"], errors: errors, visit: visit, type: "number",
                      required: true, inputmode: "numeric"))
-        \(Form.input(name: "opens_on", label: visit.t("Ouverture des inscriptions", "Registration opens"), value: fields["opens_on"], errors: errors, visit: visit, type: "date",
+            \(Form.input(name: "opens_on", label: visit.t("Ouverture des inscriptions", "Registration opens"), value: fields["opens_on"], errors: errors, visit: visit, type: "date",
                      hint: visit.t("Vide : dès la publication.", "Empty: as soon as published.")))
-        \(Form.input(name: "closes_on", label: visit.t("Clôture des inscriptions, incluse", "Registration closes, included"), value: fields["closes_on"], errors: errors,
+            \(Form.input(name: "closes_on", label: visit.t("Clôture des inscriptions, incluse", "Registration closes, included"), value: fields["closes_on"], errors: errors,
                      visit: visit, type: "date", hint: visit.t("Vide : jusqu'au début de la rencontre.", "Empty: until the event starts.")))
-        \(Form.input(name: "organisers", label: visit.t("Organisateurs", "Organisers"), value: fields["organisers"], errors: errors, visit: visit,
+            \(Form.input(name: "organisers", label: visit.t("Organisateurs", "Organisers"), value: fields["organisers"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : CPTS du Pays de Vitré, association des patients partenaires", "For example: the CPTS, the patient partners' association"), maxLength: 300))
-        \(Form.submit(context == nil ? visit.t("Enregistrer le brouillon", "Save the draft") : visit.t("Enregistrer", "Save")))
-        </form>
-        """
+            \(Form.submit(context == nil ? visit.t("Enregistrer le brouillon", "Save the draft") : visit.t("Enregistrer", "Save")))
+            </form>
+            """
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
@@ -263,44 +340,67 @@ enum EventPages {
         let named = ["themes": lists["themes[]"] ?? [], "access": lists["access[]"] ?? []]
         var kinds = EventsPolicy.kinds(rolesHere: visit.rolesHere)
         if let context, !kinds.contains(context.event.kindValue) { kinds.append(context.event.kindValue) }
-        let parsed = EventInput.parse(fields, lists: named, communes: Set(territory.communes.map(\.code)), allowedKinds: kinds,
-                                      themes: territory.themes, registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang, existingStart: context?.event.starts_at)
+        let parsed = EventInput.parse(
+            fields, lists: named, communes: Set(territory.communes.map(\.code)), allowedKinds: kinds,
+            themes: territory.themes, registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang,
+            existingStart: context?.event.starts_at)
         switch parsed {
         case .failure(let box):
-            return req.render(form(req, context: context, fields: fields, lists: named, errors: box.errors, status: .unprocessableEntity))
+            return req.render(
+                form(
+                    req, context: context, fields: fields, lists: named, errors: box.errors,
+                    status: .unprocessableEntity))
         case .success(let input):
             let actor = visit.viewer?.personID
             let id: Int
             do {
                 id = try await req.db.transaction { db in
                     if let context {
-                        try await EventStore.sql(db).raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: context.event.id)").run()
+                        try await db.sql.raw(
+                            "UPDATE events SET seq = seq + 1 WHERE id = \(bind: context.event.id)"
+                        ).run()
                         // Counted again under the event's lock: people may have registered since the form was read.
-                        if let locked = try await EventStore.event(context.event.id, on: db), input.capacity < locked.registered {
+                        if let locked = try await EventStore.event(context.event.id, on: db),
+                            input.capacity < locked.registered
+                        {
                             throw CapacityBelowRegistered(registered: locked.registered)
                         }
                         try await EventStore.updateEvent(context.event.id, input, on: db)
                         // A larger capacity moves the waiting list up.
                         let promoted = try await EventStore.promote(eventID: context.event.id, on: db)
                         if !promoted.isEmpty, let updated = try await EventStore.event(context.event.id, on: db) {
-                            try await RegistrationPages.tellPromoted(req, promoted, event: updated, territory: territory, on: db)
+                            try await RegistrationPages.tellPromoted(
+                                req, promoted, event: updated, territory: territory, on: db)
                         }
-                        try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.update", subject: "event \(context.event.id)", on: db)
+                        try await AuditEntry.record(
+                            actor: actor, territory: territory.id, action: "event.update",
+                            subject: "event \(context.event.id)", on: db)
                         return context.event.id
                     }
-                    let id = try await EventStore.insertEvent(input, territoryID: territory.id, status: .draft, by: actor, on: db)
-                    try await AuditEntry.record(actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
+                    let id = try await EventStore.insertEvent(
+                        input, territoryID: territory.id, status: .draft, by: actor, on: db)
+                    try await AuditEntry.record(
+                        actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
                     return id
                 }
             } catch let refusal as CapacityBelowRegistered {
                 var errors = FormErrors()
                 errors.add("capacity", visit.t(EventInput.capacityBelow(refusal.registered)))
-                return req.render(form(req, context: context, fields: fields, lists: named, errors: errors, status: .unprocessableEntity))
+                return req.render(
+                    form(
+                        req, context: context, fields: fields, lists: named, errors: errors,
+                        status: .unprocessableEntity))
             }
             req.eventsChanged()
-            return req.redirect(to: EventsPaths.event.link(territory.slug, id),
-                                flash: Flash(.success, context == nil ? visit.t("Brouillon enregistré. Relisez-le puis publiez-le.", "Draft saved. Read it again, then publish it.")
-                                                                      : visit.t("Modifications enregistrées.", "Changes saved.")))
+            return req.redirect(
+                to: EventsPaths.event.link(territory.slug, id),
+                flash: Flash(
+                    .success,
+                    context == nil
+                        ? visit.t(
+                            "Brouillon enregistré. Relisez-le puis publiez-le.",
+                            "Draft saved. Read it again, then publish it.")
+                        : visit.t("Modifications enregistrées.", "Changes saved.")))
         }
     }
 
@@ -314,11 +414,18 @@ enum EventPages {
         let context = try await EventContext.managed(req)
         let visit = req.visit
         let event = context.event
-        guard let target = EventStatus(rawValue: req.formFields()["status"] ?? "") else { throw Abort(.unprocessableEntity) }
-        let allowed = (event.statusValue == .draft && target == .published) || (event.statusValue == .published && target == .cancelled)
+        guard let target = EventStatus(rawValue: req.formFields()["status"] ?? "") else {
+            throw Abort(.unprocessableEntity)
+        }
+        let allowed =
+            (event.statusValue == .draft && target == .published)
+            || (event.statusValue == .published && target == .cancelled)
         guard allowed else {
-            return EventsPages.refusal(req, status: .conflict, title: Text("Changement impossible", "Change not possible"),
-                                       message: Text("Cette rencontre ne peut pas passer dans cet état.", "This event cannot move to that status."), back: context.path)
+            return EventsPages.refusal(
+                req, status: .conflict, title: Text("Changement impossible", "Change not possible"),
+                message: Text(
+                    "Cette rencontre ne peut pas passer dans cet état.", "This event cannot move to that status."),
+                back: context.path)
         }
         let slug = context.territory.slug
         let (emailed, toCall): (Int, Int) = try await req.db.transaction { db in
@@ -328,25 +435,35 @@ enum EventPages {
                 for row in try await EventStore.registrations(eventID: event.id, on: db) {
                     guard let email = row.email else { toCall += 1; continue }
                     emailed += 1
-                    try await Mailer.enqueue(to: email, subject: "Annulé : \(event.title)", body: """
-                        Bonjour,
+                    try await Mailer.enqueue(
+                        to: email, subject: "Annulé : \(event.title)",
+                        body: """
+                            Bonjour,
 
-                        La rencontre « \(event.title) » prévue \(ParisTime.longText(event.starts_at, french: true)) est annulée.
-                        Nous sommes désolés. Les autres rencontres du territoire : \(req.agora.config.baseURL + EventsPaths.agenda.link(slug))
+                            La rencontre « \(event.title) » prévue \(ParisTime.longText(event.starts_at, french: true)) est annulée.
+                            Nous sommes désolés. Les autres rencontres du territoire : \(req.agora.config.baseURL + EventsPaths.agenda.link(slug))
 
-                        The event “\(event.title)” is cancelled. We are sorry.
-                        """, on: db)
+                            The event “\(event.title)” is cancelled. We are sorry.
+                            """, on: db)
                 }
             }
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.\(target.rawValue)",
-                                        subject: "event \(event.id)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.\(target.rawValue)",
+                subject: "event \(event.id)", on: db)
             return (emailed, toCall)
         }
         req.eventsChanged()
-        let message = target == .published ? visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
-            : toCall == 0 ? visit.t("La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail.", "The event is cancelled; \(emailed) registrants are told by e-mail.")
-            : visit.t("La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail. \(toCall) n'ont pas d'e-mail : appelez-les (liste ci-dessous).",
-                      "The event is cancelled; \(emailed) registrants are told by e-mail. \(toCall) have no e-mail: call them (list below).")
+        let message =
+            target == .published
+            ? visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
+            : toCall == 0
+                ? visit.t(
+                    "La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail.",
+                    "The event is cancelled; \(emailed) registrants are told by e-mail.")
+                : visit.t(
+                    "La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail. \(toCall) n'ont pas d'e-mail : appelez-les (liste ci-dessous).",
+                    "The event is cancelled; \(emailed) registrants are told by e-mail. \(toCall) have no e-mail: call them (list below)."
+                )
         return req.redirect(to: context.path, flash: Flash(.success, message))
     }
 }

@@ -16,7 +16,9 @@ enum LivePages {
     static func register(_ router: RouteRegistrar, app: Application) {
         router.get(EventsPaths.live, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
-            return req.render(try await organiserPage(req, context: context, fields: [:], lists: [:], errors: FormErrors(), status: .ok))
+            return req.render(
+                try await organiserPage(
+                    req, context: context, fields: [:], lists: [:], errors: FormErrors(), status: .ok))
         }
         router.post(EventsPaths.live, access: .territory(EventsPolicy.creators), use: createActivity)
         router.post(EventsPaths.liveActivity, access: .territory(EventsPolicy.creators), use: changeActivity)
@@ -26,8 +28,11 @@ enum LivePages {
         router.get(EventsPaths.participate, access: .everyone) { req in
             let (event, cookie) = try await liveEvent(req)
             let token = cookie ?? Tokens.random()
-            let response = req.render(try await participantPage(req, event: event, participant: Tokens.sha256Hex(token), errors: FormErrors(), fields: [:], lists: [:],
-                                                                posted: nil, status: .ok))
+            let response = req.render(
+                try await participantPage(
+                    req, event: event, participant: Tokens.sha256Hex(token), errors: FormErrors(), fields: [:],
+                    lists: [:],
+                    posted: nil, status: .ok))
             if cookie == nil { setCookie(response, token, req) }
             return response
         }
@@ -35,8 +40,11 @@ enum LivePages {
 
         // The projector's WebSocket: it only says "something changed" (the new version number);
         // the page then fetches its results. No data travels on it.
-        app.webSocket(EventsPaths.socket.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) { req, ws async in
-            guard let code = req.parameters.get("code").flatMap(LiveCode.normalise) else { try? await ws.close(); return }
+        app.webSocket(EventsPaths.socket.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) {
+            req, ws async in
+            guard let code = req.parameters.get("code").flatMap(LiveCode.normalise) else {
+                try? await ws.close(); return
+            }
             req.application.liveHub.add(ws, code: code)
         }
     }
@@ -45,11 +53,12 @@ enum LivePages {
 
     struct Activity: Decodable, Sendable {
         let id: Int; let event_id: Int; let kind: String; let question: String; let open: Bool; let moderated: Bool
-        var isAnswer: Bool { kind != "ideas" } // one answer per participant: polls and rankings
+        var isAnswer: Bool { kind != "ideas" }  // one answer per participant: polls and rankings
     }
     struct Option: Decodable, Sendable { let id: Int; let activity_id: Int; let label: String; let votes: Int }
     struct Idea: Decodable, Sendable {
-        let id: Int; let activity_id: Int; let participant: String; let author_name: String?; let body: String; let hidden: Bool; let pending: Bool; let votes: Int
+        let id: Int; let activity_id: Int; let participant: String; let author_name: String?; let body: String;
+        let hidden: Bool; let pending: Bool; let votes: Int
     }
 
     /// Everything live of an event, in a fixed number of queries.
@@ -70,31 +79,44 @@ enum LivePages {
     }
 
     static func activities(eventID: Int, on db: any Database) async throws -> LiveData {
-        let sql = EventStore.sql(db)
-        let activities = try await sql.raw("SELECT id, event_id, kind, question, open, moderated FROM event_activities WHERE event_id = \(bind: eventID) ORDER BY id DESC")
-            .all(decoding: Activity.self)
-        let options = try await sql.raw("""
+        let sql = db.sql
+        let activities = try await sql.raw(
+            "SELECT id, event_id, kind, question, open, moderated FROM event_activities WHERE event_id = \(bind: eventID) ORDER BY id DESC"
+        )
+        .all(decoding: Activity.self)
+        let options = try await sql.raw(
+            """
             SELECT o.id, o.activity_id, o.label, (SELECT count(*) FROM event_votes v WHERE v.activity_id = o.activity_id AND v.target_id = o.id) AS votes
             FROM event_activity_options o JOIN event_activities a ON a.id = o.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY o.activity_id, o.position
-            """).all(decoding: Option.self)
-        let ideas = try await sql.raw("""
+            """
+        ).all(decoding: Option.self)
+        let ideas = try await sql.raw(
+            """
             SELECT i.id, i.activity_id, i.participant, i.author_name, i.body, i.hidden, i.pending,
                    (SELECT count(*) FROM event_votes v WHERE v.activity_id = i.activity_id AND v.target_id = i.id) AS votes
             FROM event_ideas i JOIN event_activities a ON a.id = i.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY i.id
-            """).all(decoding: Idea.self)
+            """
+        ).all(decoding: Idea.self)
         struct RankRow: Decodable { let activity_id: Int; let target_id: Int; let place: Int; let n: Int }
-        let ranks = try await sql.raw("""
+        let ranks = try await sql.raw(
+            """
             SELECT v.activity_id, v.target_id, v.rank_position AS place, count(*) AS n FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
             WHERE a.event_id = \(bind: eventID) AND a.kind = 'ranking' GROUP BY v.activity_id, v.target_id, v.rank_position
-            """).all(decoding: RankRow.self)
+            """
+        ).all(decoding: RankRow.self)
         struct AnswerRow: Decodable { let activity_id: Int; let n: Int }
-        let answers = try await sql.raw("""
+        let answers = try await sql.raw(
+            """
             SELECT b.activity_id, count(*) AS n FROM event_ballots b JOIN event_activities a ON a.id = b.activity_id
             WHERE a.event_id = \(bind: eventID) GROUP BY b.activity_id
-            """).all(decoding: AnswerRow.self)
-        return LiveData(activities: activities, options: options, ideas: ideas,
-                        rankCounts: Dictionary(grouping: ranks, by: \.activity_id).mapValues { $0.map { LiveRules.RankCount(option: $0.target_id, rank: $0.place, count: $0.n) } },
-                        answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.activity_id, $0.n) }))
+            """
+        ).all(decoding: AnswerRow.self)
+        return LiveData(
+            activities: activities, options: options, ideas: ideas,
+            rankCounts: Dictionary(grouping: ranks, by: \.activity_id).mapValues {
+                $0.map { LiveRules.RankCount(option: $0.target_id, rank: $0.place, count: $0.n) }
+            },
+            answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.activity_id, $0.n) }))
     }
 
     /// Ideas ranked by votes (then the oldest first).
@@ -103,7 +125,9 @@ enum LivePages {
     }
 
     static func bump(_ req: Request, event: EventRecord, on db: any Database) async throws {
-        try await EventStore.sql(db).raw("UPDATE events SET live_version = live_version + 1 WHERE id = \(bind: event.id)").run()
+        try await db.sql.raw(
+            "UPDATE events SET live_version = live_version + 1 WHERE id = \(bind: event.id)"
+        ).run()
     }
 
     static func kindLabel(_ kind: String, _ visit: Visit) -> String {
@@ -134,10 +158,12 @@ enum LivePages {
         }
 
         func link(_ text: String, origin: LiveRules.Origin, question: String, visit: Visit) -> HTML {
-            let fields = LiveRules.proposalPrefill(text: text, origin: origin, question: question, eventTitle: eventTitle, eventDay: eventDay,
-                                                   themes: themes, commune: commune)
+            let fields = LiveRules.proposalPrefill(
+                text: text, origin: origin, question: question, eventTitle: eventTitle, eventDay: eventDay,
+                themes: themes, commune: commune)
             let href = "/\(slug)/propositions/nouvelle?" + LiveRules.query(fields)
-            return "<a href=\"\(href)\">\(visit.t("Transformer en proposition", "Turn into a proposal"))<span class=\"visually-hidden\"> : \(text)</span></a>"
+            return
+                "<a href=\"\(href)\">\(visit.t("Transformer en proposition", "Turn into a proposal"))<span class=\"visually-hidden\"> : \(text)</span></a>"
         }
     }
 
@@ -146,12 +172,14 @@ enum LivePages {
     static func results(_ visit: Visit, data: LiveData, onlyOpen: Bool, links: ProposalSource? = nil) -> HTML {
         let shown = data.activities.filter { !onlyOpen || $0.open }
         if shown.isEmpty {
-            return onlyOpen ? "<p>\(visit.t("Aucune activité ouverte pour le moment.", "No open activity at the moment."))</p>"
+            return onlyOpen
+                ? "<p>\(visit.t("Aucune activité ouverte pour le moment.", "No open activity at the moment."))</p>"
                 : "<p>\(visit.t("Aucune activité en direct pour cette rencontre.", "No live activity for this event."))</p>"
         }
-        return HTML.join(shown.map { activity -> HTML in
-            "<section class=\"live-result\"><h2>\(activity.question)</h2>\(table(visit, activity: activity, data: data, links: links))</section>"
-        }, separator: "")
+        return HTML.join(
+            shown.map { activity -> HTML in
+                "<section class=\"live-result\"><h2>\(activity.question)</h2>\(table(visit, activity: activity, data: data, links: links))</section>"
+            }, separator: "")
     }
 
     /// The results of one activity as a table; with `links`, each visible idea (and each option of
@@ -166,38 +194,71 @@ enum LivePages {
             let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden })
             let rows = ideas.map { idea -> [HTML] in
                 ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)"]
-                    + (proposals.map { [$0.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)] } ?? [])
+                    + (proposals.map {
+                        [
+                            $0.link(
+                                idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)
+                        ]
+                    } ?? [])
             }
-            return View.table(caption: visit.t("Idées classées par votes", "Ideas ranked by votes") + of, headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
-                              rows: rows, numericColumns: [2])
+            return View.table(
+                caption: visit.t("Idées classées par votes", "Ideas ranked by votes") + of,
+                headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
+                rows: rows, numericColumns: [2])
         case "ranking":
             let labels = Dictionary(uniqueKeysWithValues: data.options(of: activity).map { ($0.id, $0.label) })
             let participants = data.answers[activity.id] ?? 0
             let rows = data.scores(of: activity).enumerated().map { index, score -> [HTML] in
                 let label = labels[score.option] ?? ""
                 return ["\(label)", "\(score.points)", "\(score.firsts)", "\(score.mentions)"]
-                    + (proposals.map { [$0.link(label, origin: .rankingOption(place: index + 1, points: score.points, participants: participants), question: activity.question, visit: visit)] } ?? [])
+                    + (proposals.map {
+                        [
+                            $0.link(
+                                label,
+                                origin: .rankingOption(
+                                    place: index + 1, points: score.points, participants: participants),
+                                question: activity.question, visit: visit)
+                        ]
+                    } ?? [])
             }
-            return View.table(caption: visit.t("Classement : \(participants) participant·es (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
-                                               "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)") + of,
-                              headers: [visit.t("Option", "Option"), visit.t("Points", "Points"), visit.t("1er choix", "First choice"), visit.t("Dans le trio de tête", "In the top 3")] + linkHeader,
-                              rows: rows, numericColumns: [1, 2, 3])
+            return View.table(
+                caption: visit.t(
+                    "Classement : \(participants) participant·es (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
+                    "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)"
+                ) + of,
+                headers: [
+                    visit.t("Option", "Option"), visit.t("Points", "Points"), visit.t("1er choix", "First choice"),
+                    visit.t("Dans le trio de tête", "In the top 3"),
+                ] + linkHeader,
+                rows: rows, numericColumns: [1, 2, 3])
         default:
             let options = data.options(of: activity)
             let total = options.reduce(0) { $0 + $1.votes }
             let rows = options.map { option -> [HTML] in
                 let share = total == 0 ? 0 : option.votes * 100 / total
                 return ["\(option.label)", "\(option.votes)", "\(share) %"]
-                    + (proposals.map { [$0.link(option.label, origin: .pollAnswer(votes: option.votes, total: total), question: activity.question, visit: visit)] } ?? [])
+                    + (proposals.map {
+                        [
+                            $0.link(
+                                option.label, origin: .pollAnswer(votes: option.votes, total: total),
+                                question: activity.question, visit: visit)
+                        ]
+                    } ?? [])
             }
-            return View.table(caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)") + of, headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")] + linkHeader,
-                              rows: rows, numericColumns: [1, 2])
+            return View.table(
+                caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)") + of,
+                headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")]
+                    + linkHeader,
+                rows: rows, numericColumns: [1, 2])
         }
     }
 
     // MARK: - Organiser
 
-    static func organiserPage(_ req: Request, context: EventContext, fields: [String: String], lists: [String: [String]], errors: FormErrors, status: HTTPStatus) async throws -> WebPage {
+    static func organiserPage(
+        _ req: Request, context: EventContext, fields: [String: String], lists: [String: [String]], errors: FormErrors,
+        status: HTTPStatus
+    ) async throws -> WebPage {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
@@ -207,14 +268,20 @@ enum LivePages {
         let list = data.activities.map { activity -> HTML in
             let action = EventsPaths.liveActivity.link(slug, event.id, activity.id)
             let toggle: HTML = """
-            <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(activity.open ? "close" : "open")">\
-            <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
-            """
-            var meta = kindLabel(activity.kind, visit) + " · " + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
+                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(activity.open ? "close" : "open")">\
+                <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
+                """
+            var meta =
+                kindLabel(activity.kind, visit) + " · "
+                + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
             let ideas = ranked(data.ideas(of: activity))
-            if activity.moderated { meta += " · " + visit.t("idées affichées après validation", "ideas shown after approval") }
+            if activity.moderated {
+                meta += " · " + visit.t("idées affichées après validation", "ideas shown after approval")
+            }
             let pending = ideas.filter(\.pending).count
-            if pending > 0 { meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval") }
+            if pending > 0 {
+                meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval")
+            }
             let body: HTML
             if activity.kind == "ideas" {
                 let rows = ideas.map { idea -> [HTML] in
@@ -224,60 +291,96 @@ enum LivePages {
                         <input type="hidden" name="idea" value="\(idea.id)"><button type="submit" class="link-button">\(label)<span class="visually-hidden"> : \(idea.body)</span></button></form>
                         """
                     }
-                    let state = idea.pending ? visit.t("en attente de validation", "awaiting approval") : idea.hidden ? visit.t("masquée", "hidden") : visit.t("affichée", "shown")
-                    let moderation = idea.pending ? button("show", visit.t("Approuver", "Approve"))
-                        : idea.hidden ? button("show", visit.t("Afficher à nouveau", "Show again")) : button("hide", visit.t("Masquer", "Hide"))
-                    return ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)", "\(state)", moderation,
-                            source.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit)]
+                    let state =
+                        idea.pending
+                        ? visit.t("en attente de validation", "awaiting approval")
+                        : idea.hidden ? visit.t("masquée", "hidden") : visit.t("affichée", "shown")
+                    let moderation =
+                        idea.pending
+                        ? button("show", visit.t("Approuver", "Approve"))
+                        : idea.hidden
+                            ? button("show", visit.t("Afficher à nouveau", "Show again"))
+                            : button("hide", visit.t("Masquer", "Hide"))
+                    return [
+                        "\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)",
+                        "\(state)", moderation,
+                        source.link(
+                            idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit),
+                    ]
                 }
-                body = rows.isEmpty ? "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>"
-                    : View.table(caption: visit.t("Idées (\(ideas.count)) — « \(activity.question) »", "Ideas (\(ideas.count)) — “\(activity.question)”"),
-                                 headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"), visit.t("État", "State"), visit.t("Modération", "Moderation"), visit.t("Proposition", "Proposal")],
-                                 rows: rows, numericColumns: [2])
+                body =
+                    rows.isEmpty
+                    ? "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>"
+                    : View.table(
+                        caption: visit.t(
+                            "Idées (\(ideas.count)) — « \(activity.question) »",
+                            "Ideas (\(ideas.count)) — “\(activity.question)”"),
+                        headers: [
+                            visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"),
+                            visit.t("État", "State"), visit.t("Modération", "Moderation"),
+                            visit.t("Proposition", "Proposal"),
+                        ],
+                        rows: rows, numericColumns: [2])
             } else {
                 body = table(visit, activity: activity, data: data, links: source)
             }
             return "<li><h3>\(activity.question)</h3><p class=\"meta\">\(meta)</p>\(toggle)\(body)</li>"
         }
-        let qr = (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part")) ?? ""
+        let qr =
+            (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part")) ?? ""
         // For a ranking: the visible ideas of each wall of this event, to tick.
         let walls = data.activities.filter { $0.kind == "ideas" }.compactMap { wall -> HTML? in
             let ideas = ranked(data.ideas(of: wall).filter { !$0.hidden })
             guard !ideas.isEmpty else { return nil }
-            return Form.checkboxes(name: "ideas_\(wall.id)", legend: visit.t("Classement : idées du mur « \(wall.question) » à classer", "Ranking: ideas of the wall “\(wall.question)” to rank"),
-                                   options: ideas.map { Form.Option(String($0.id), $0.body) }, selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
+            return Form.checkboxes(
+                name: "ideas_\(wall.id)",
+                legend: visit.t(
+                    "Classement : idées du mur « \(wall.question) » à classer",
+                    "Ranking: ideas of the wall “\(wall.question)” to rank"),
+                options: ideas.map { Form.Option(String($0.id), $0.body) },
+                selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
         }
+        let kinds = [
+            Form.Option("poll", visit.t("Sondage, un seul choix", "Poll, one choice")),
+            Form.Option("poll-multiple", visit.t("Sondage, plusieurs choix", "Poll, several choices")),
+            Form.Option(
+                "ideas",
+                visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
+            Form.Option(
+                "ranking",
+                visit.t(
+                    "Classement : chacun·e choisit ses 3 options préférées, dans l'ordre",
+                    "Ranking: everyone picks their top 3, in order")),
+        ]
         let main: HTML = """
-        <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
-        <h1>\(visit.t("Participation en direct : \(event.title)", "Live participation: \(event.title)"))</h1>
-        <p>\(visit.t("Les participant·es vont sur", "Participants go to")) <strong>\(req.agora.config.baseURL)/participer</strong> \(visit.t("et tapent le code", "and type the code")) <strong class="live-code">\(event.live_code)</strong>, \(visit.t("ou scannent le code QR.", "or scan the QR code."))</p>
-        <div class="qr">\(HTML(unsafeRaw: qr))</div>
-        <p><a class="button" href="\(EventsPaths.projector.link(slug, event.id))">\(visit.t("Ouvrir la vue projecteur", "Open the projector view"))</a> \
-        <a href="\(EventsPaths.live.link(slug, event.id))">\(visit.t("Actualiser cette page", "Refresh this page"))</a></p>
-        <h2>\(visit.t("Activités", "Activities"))</h2>
-        \(list.isEmpty ? "<p>\(visit.t("Aucune activité pour le moment.", "No activity yet."))</p>" as HTML : "<ul class=\"plain-list\">\(each: list)</ul>")
-        <h2 id="nouvelle-activite">\(visit.t("Ouvrir une activité", "Open an activity"))</h2>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: EventsPaths.live.link(slug, event.id), visit: visit))
-        \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: [
-            Form.Option("poll", visit.t("Sondage, un seul choix", "Poll, one choice")), Form.Option("poll-multiple", visit.t("Sondage, plusieurs choix", "Poll, several choices")),
-            Form.Option("ideas", visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
-            Form.Option("ranking", visit.t("Classement : chacun·e choisit ses 3 options préférées, dans l'ordre", "Ranking: everyone picks their top 3, in order")),
-        ], selected: fields["kind"] ?? "poll", errors: errors, visit: visit, required: true))
-        \(Form.input(name: "question", label: visit.t("Question", "Question"), value: fields["question"], errors: errors, visit: visit, required: true, maxLength: 200))
-        \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage) ou options à classer (classement)", "Possible answers (poll) or options to rank (ranking)"),
+            <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
+            <h1>\(visit.t("Participation en direct : \(event.title)", "Live participation: \(event.title)"))</h1>
+            <p>\(visit.t("Les participant·es vont sur", "Participants go to")) <strong>\(req.agora.config.baseURL)/participer</strong> \(visit.t("et tapent le code", "and type the code")) <strong class="live-code">\(event.live_code)</strong>, \(visit.t("ou scannent le code QR.", "or scan the QR code."))</p>
+            <div class="qr">\(HTML(unsafeRaw: qr))</div>
+            <p><a class="button" href="\(EventsPaths.projector.link(slug, event.id))">\(visit.t("Ouvrir la vue projecteur", "Open the projector view"))</a> \
+            <a href="\(EventsPaths.live.link(slug, event.id))">\(visit.t("Actualiser cette page", "Refresh this page"))</a></p>
+            <h2>\(visit.t("Activités", "Activities"))</h2>
+            \(list.isEmpty ? "<p>\(visit.t("Aucune activité pour le moment.", "No activity yet."))</p>" as HTML : "<ul class=\"plain-list\">\(each: list)</ul>")
+            <h2 id="nouvelle-activite">\(visit.t("Ouvrir une activité", "Open an activity"))</h2>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: EventsPaths.live.link(slug, event.id), visit: visit))
+            \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: kinds, selected: fields["kind"] ?? "poll", errors: errors, visit: visit, required: true))
+            \(Form.input(name: "question", label: visit.t("Question", "Question"), value: fields["question"], errors: errors, visit: visit, required: true, maxLength: 200))
+            \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage) ou options à classer (classement)", "Possible answers (poll) or options to rank (ranking)"),
                         value: fields["options"], errors: errors, visit: visit,
                         hint: visit.t("Une par ligne : de 2 à 10 pour un sondage ; pour un classement, de 3 à 10 en tout avec les idées cochées ci-dessous.",
                                       "One a line: 2 to 10 for a poll; for a ranking, 3 to 10 in all with the ideas ticked below."), rows: 4))
-        \(HTML.join(walls, separator: ""))
-        \(Form.checkbox(name: "moderated", label: "\(visit.t("Mur d'idées : idées affichées après validation", "Idea wall: ideas shown after approval"))", checked: fields["moderated"] != nil,
+            \(HTML.join(walls, separator: ""))
+            \(Form.checkbox(name: "moderated", label: "\(visit.t("Mur d'idées : idées affichées après validation", "Idea wall: ideas shown after approval"))", checked: fields["moderated"] != nil,
                         errors: errors, visit: visit,
                         hint: visit.t("Chaque idée envoyée attend que vous l'approuviez avant d'apparaître au projecteur et chez les participant·es.",
                                       "Each idea sent waits for your approval before it shows on the projector and to participants.")))
-        \(Form.submit(visit.t("Ouvrir l'activité", "Open the activity")))
-        </form>
-        """
-        return WebPage(title: visit.t("Participation en direct", "Live participation"), main: main, status: status, hasErrors: !errors.isEmpty)
+            \(Form.submit(visit.t("Ouvrir l'activité", "Open the activity")))
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Participation en direct", "Live participation"), main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func createActivity(_ req: Request) async throws -> Response {
@@ -286,9 +389,12 @@ enum LivePages {
         let (fields, lists) = req.formFieldsAndLists()
         var errors = FormErrors()
         let kind = fields["kind"] ?? ""
-        if !kinds.contains(kind) { errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity.")) }
-        let question = TextRule.required(fields, "question", maxLength: 200, errors: &errors, lang: visit.lang,
-                                         missing: Text("Écrivez la question posée.", "Write the question asked."))
+        if !kinds.contains(kind) {
+            errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity."))
+        }
+        let question = TextRule.required(
+            fields, "question", maxLength: 200, errors: &errors, lang: visit.lang,
+            missing: Text("Écrivez la question posée.", "Write the question asked."))
         var options: [String] = []
         func take(_ result: Result<[String], FormErrorsBox>) {
             switch result {
@@ -296,45 +402,65 @@ enum LivePages {
             case .failure(let box): for item in box.errors.items { errors.add(item.field, item.message) }
             }
         }
-        if kind == "poll" || kind == "poll-multiple" { take(LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang)) }
+        if kind == "poll" || kind == "poll-multiple" {
+            take(LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang))
+        }
         if kind == "ranking" {
             // The ideas ticked, wall by wall: only visible ideas of this event's walls.
             let data = try await activities(eventID: context.event.id, on: req.db)
             var chosen: [String] = []
             for wall in data.activities.filter({ $0.kind == "ideas" }) {
-                let visible = Dictionary(uniqueKeysWithValues: data.ideas(of: wall).filter { !$0.hidden }.map { (String($0.id), $0.body) })
+                let visible = Dictionary(
+                    uniqueKeysWithValues: data.ideas(of: wall).filter { !$0.hidden }.map { (String($0.id), $0.body) })
                 for id in lists["ideas_\(wall.id)"] ?? [] {
-                    if let body = visible[id] { chosen.append(body) } else {
-                        errors.add("ideas_\(wall.id)", visit.t("Cochez des idées de la liste.", "Tick ideas from the list."))
+                    if let body = visible[id] {
+                        chosen.append(body)
+                    } else {
+                        errors.add(
+                            "ideas_\(wall.id)", visit.t("Cochez des idées de la liste.", "Tick ideas from the list."))
                     }
                 }
             }
             take(LiveRules.rankingOptions(chosen: chosen, typed: fields["options"] ?? "", lang: visit.lang))
         }
-        guard errors.isEmpty else { return req.render(try await organiserPage(req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity)) }
+        guard errors.isEmpty else {
+            return req.render(
+                try await organiserPage(
+                    req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity))
+        }
         let chosenOptions = options
         let moderated = kind == "ideas" && fields["moderated"] != nil
         try await req.db.transaction { db in
             struct Inserted: Decodable { let id: Int }
-            let sql = EventStore.sql(db)
-            guard let row = try await sql.raw("""
-                INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
-                VALUES (\(bind: context.event.id), \(bind: kind), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
-                """).first(decoding: Inserted.self) else { throw EventStoreError.notInserted }
+            let sql = db.sql
+            guard
+                let row = try await sql.raw(
+                    """
+                    INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
+                    VALUES (\(bind: context.event.id), \(bind: kind), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
+                    """
+                ).first(decoding: Inserted.self)
+            else { throw EventStoreError.notInserted }
             for (index, option) in chosenOptions.enumerated() {
-                try await sql.raw("INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: row.id), \(bind: index), \(bind: option))").run()
+                try await sql.raw(
+                    "INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: row.id), \(bind: index), \(bind: option))"
+                ).run()
             }
             try await bump(req, event: context.event, on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open", subject: "activity \(row.id) (\(kind))", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open",
+                subject: "activity \(row.id) (\(kind))", on: db)
         }
         req.application.liveHub.notify(code: context.event.live_code)
-        return req.redirect(to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, visit.t("L'activité est ouverte.", "The activity is open.")))
+        return req.redirect(
+            to: EventsPaths.live.link(context.territory.slug, context.event.id),
+            flash: Flash(.success, visit.t("L'activité est ouverte.", "The activity is open.")))
     }
 
     /// Opens or closes an activity; hides an idea, or shows it (approves one waiting, or shows again one hidden).
     @Sendable static func changeActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
-        guard let activityID = EventsPages.id(req.parameters.get("activity")) else { throw Abort(.notFound) }
+        guard let activityID = PathID.parse(req.parameters.get("activity")) else { throw Abort(.notFound) }
         let data = try await activities(eventID: context.event.id, on: req.db)
         guard data.activities.contains(where: { $0.id == activityID }) else { throw Abort(.notFound) }
         let fields = req.formFields()
@@ -343,38 +469,58 @@ enum LivePages {
         guard ["open", "close", "hide", "show"].contains(action) else { throw Abort(.unprocessableEntity) }
         var ideaID: Int?
         if action == "hide" || action == "show" {
-            guard let id = fields["idea"].flatMap(Int.init), data.ideas.contains(where: { $0.id == id && $0.activity_id == activityID }) else { throw Abort(.notFound) }
+            guard let id = fields["idea"].flatMap(Int.init),
+                data.ideas.contains(where: { $0.id == id && $0.activity_id == activityID })
+            else { throw Abort(.notFound) }
             ideaID = id
         }
         let wasPending = data.ideas.first { $0.id == ideaID }?.pending ?? false
         let idea = ideaID ?? 0
         try await req.db.transaction { db in
-            let sql = EventStore.sql(db)
+            let sql = db.sql
             let actor = visit.viewer?.personID, territory = context.territory.id
             switch action {
             case "open":
-                try await sql.raw("UPDATE event_activities SET open = \(bind: true) WHERE id = \(bind: activityID)").run()
-                try await AuditEntry.record(actor: actor, territory: territory, action: "event.live-reopen", subject: "activity \(activityID)", on: db)
+                try await sql.raw("UPDATE event_activities SET open = \(bind: true) WHERE id = \(bind: activityID)")
+                    .run()
+                try await AuditEntry.record(
+                    actor: actor, territory: territory, action: "event.live-reopen", subject: "activity \(activityID)",
+                    on: db)
             case "close":
-                try await sql.raw("UPDATE event_activities SET open = \(bind: false) WHERE id = \(bind: activityID)").run()
-                try await AuditEntry.record(actor: actor, territory: territory, action: "event.live-close", subject: "activity \(activityID)", on: db)
+                try await sql.raw("UPDATE event_activities SET open = \(bind: false) WHERE id = \(bind: activityID)")
+                    .run()
+                try await AuditEntry.record(
+                    actor: actor, territory: territory, action: "event.live-close", subject: "activity \(activityID)",
+                    on: db)
             case "hide":
-                try await sql.raw("UPDATE event_ideas SET hidden = \(bind: true), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)").run()
-                try await AuditEntry.record(actor: actor, territory: territory, action: "event.idea-hide", subject: "idea \(idea)", on: db)
+                try await sql.raw(
+                    "UPDATE event_ideas SET hidden = \(bind: true), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)"
+                ).run()
+                try await AuditEntry.record(
+                    actor: actor, territory: territory, action: "event.idea-hide", subject: "idea \(idea)", on: db)
             default:
-                try await sql.raw("UPDATE event_ideas SET hidden = \(bind: false), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)").run()
-                try await AuditEntry.record(actor: actor, territory: territory, action: wasPending ? "event.idea-approve" : "event.idea-show", subject: "idea \(idea)", on: db)
+                try await sql.raw(
+                    "UPDATE event_ideas SET hidden = \(bind: false), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)"
+                ).run()
+                try await AuditEntry.record(
+                    actor: actor, territory: territory, action: wasPending ? "event.idea-approve" : "event.idea-show",
+                    subject: "idea \(idea)", on: db)
             }
             try await bump(req, event: context.event, on: db)
         }
         req.application.liveHub.notify(code: context.event.live_code)
-        let message = switch action {
-        case "show": wasPending ? visit.t("L'idée est approuvée : elle est affichée.", "The idea is approved: it is shown.") : visit.t("L'idée est de nouveau affichée.", "The idea is shown again.")
-        case "hide": visit.t("L'idée est masquée.", "The idea is hidden.")
-        case "open": visit.t("L'activité est ouverte.", "The activity is open.")
-        default: visit.t("L'activité est fermée.", "The activity is closed.")
-        }
-        return req.redirect(to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, message))
+        let message =
+            switch action {
+            case "show":
+                wasPending
+                    ? visit.t("L'idée est approuvée : elle est affichée.", "The idea is approved: it is shown.")
+                    : visit.t("L'idée est de nouveau affichée.", "The idea is shown again.")
+            case "hide": visit.t("L'idée est masquée.", "The idea is hidden.")
+            case "open": visit.t("L'activité est ouverte.", "The activity is open.")
+            default: visit.t("L'activité est fermée.", "The activity is closed.")
+            }
+        return req.redirect(
+            to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, message))
     }
 
     @Sendable static func projector(_ req: Request) async throws -> Response {
@@ -382,16 +528,18 @@ enum LivePages {
         let visit = req.visit
         let data = try await activities(eventID: context.event.id, on: req.db)
         let joinURL = req.agora.config.baseURL + EventsPaths.participate.link(context.event.live_code)
-        let qr = (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part"), pixelsPerModule: 6) ?? ""
+        let qr =
+            (try? QRCode.encode(joinURL))?.svg(
+                label: visit.t("Code QR pour participer", "QR code to take part"), pixelsPerModule: 6) ?? ""
         let main: HTML = """
-        <div class="projector" data-live-socket="\(EventsPaths.socket.replacingOccurrences(of: ":code", with: context.event.live_code))">
-        <h1>\(context.event.title)</h1>
-        <p class="live-join">\(visit.t("Participez sur", "Take part at")) <strong>\(req.agora.config.baseURL)/participer</strong> · \(visit.t("code", "code")) <strong class="live-code">\(context.event.live_code)</strong></p>
-        <div class="qr">\(HTML(unsafeRaw: qr))</div>
-        <div id="resultats" aria-live="polite">\(results(visit, data: data, onlyOpen: true))</div>
-        <p class="no-js-refresh"><a href="\(EventsPaths.projector.link(context.territory.slug, context.event.id))">\(visit.t("Actualiser", "Refresh"))</a></p>
-        </div>
-        """
+            <div class="projector" data-live-socket="\(EventsPaths.socket.replacingOccurrences(of: ":code", with: context.event.live_code))">
+            <h1>\(context.event.title)</h1>
+            <p class="live-join">\(visit.t("Participez sur", "Take part at")) <strong>\(req.agora.config.baseURL)/participer</strong> · \(visit.t("code", "code")) <strong class="live-code">\(context.event.live_code)</strong></p>
+            <div class="qr">\(HTML(unsafeRaw: qr))</div>
+            <div id="resultats" aria-live="polite">\(results(visit, data: data, onlyOpen: true))</div>
+            <p class="no-js-refresh"><a href="\(EventsPaths.projector.link(context.territory.slug, context.event.id))">\(visit.t("Actualiser", "Refresh"))</a></p>
+            </div>
+            """
         let response = req.render(WebPage(title: visit.t("Projection", "Projector"), main: main, scripts: ["live.js"]))
         // Without JavaScript the page reloads itself every 5 s; live.js asks for the page with
         // ?js=1 and uses the WebSocket instead (and fetches every 5 s while it is not open).
@@ -409,33 +557,42 @@ enum LivePages {
             if let code = LiveCode.normalise(typed), try await EventStore.event(liveCode: code, on: req.db) != nil {
                 return req.redirect(to: EventsPaths.participate.link(code), redirectType: .normal)
             }
-            errors.add("code", visit.t("Ce code ne correspond à aucun atelier. Vérifiez les 6 caractères affichés à l'écran.",
-                                       "This code matches no workshop. Check the 6 characters shown on screen."))
+            errors.add(
+                "code",
+                visit.t(
+                    "Ce code ne correspond à aucun atelier. Vérifiez les 6 caractères affichés à l'écran.",
+                    "This code matches no workshop. Check the 6 characters shown on screen."))
         }
         let main: HTML = """
-        <h1>\(visit.t("Participer à un atelier", "Take part in a workshop"))</h1>
-        <p>\(visit.t("Tapez le code affiché à l'écran. Pas besoin de compte.", "Type the code shown on screen. No account needed."))</p>
-        \(Form.errorSummary(errors, visit: visit))
-        <form method="get" action="\(EventsPaths.join.link())" class="form">
-        \(Form.input(name: "code", label: visit.t("Code de l'atelier", "Workshop code"), value: query["code"], errors: errors, visit: visit,
+            <h1>\(visit.t("Participer à un atelier", "Take part in a workshop"))</h1>
+            <p>\(visit.t("Tapez le code affiché à l'écran. Pas besoin de compte.", "Type the code shown on screen. No account needed."))</p>
+            \(Form.errorSummary(errors, visit: visit))
+            <form method="get" action="\(EventsPaths.join.link())" class="form">
+            \(Form.input(name: "code", label: visit.t("Code de l'atelier", "Workshop code"), value: query["code"], errors: errors, visit: visit,
                      hint: visit.t("6 lettres ou chiffres, par exemple K7MP2Q.", "6 letters or digits, e.g. K7MP2Q."), required: true, autocomplete: "off", maxLength: 12))
-        \(Form.submit(visit.t("Participer", "Take part")))
-        </form>
-        """
-        return req.render(WebPage(title: visit.t("Participer", "Take part"), main: main, status: errors.isEmpty ? .ok : .unprocessableEntity, hasErrors: !errors.isEmpty))
+            \(Form.submit(visit.t("Participer", "Take part")))
+            </form>
+            """
+        return req.render(
+            WebPage(
+                title: visit.t("Participer", "Take part"), main: main,
+                status: errors.isEmpty ? .ok : .unprocessableEntity, hasErrors: !errors.isEmpty))
     }
 
     /// The event of the code (never a draft) and the participant's token from their cookie, if any.
     static func liveEvent(_ req: Request) async throws -> (EventRecord, String?) {
-        guard let code = req.parameters.get("code").flatMap(LiveCode.normalise), let event = try await EventStore.event(liveCode: code, on: req.db),
-              event.statusValue != .draft else { throw Abort(.notFound) }
+        guard let code = req.parameters.get("code").flatMap(LiveCode.normalise),
+            let event = try await EventStore.event(liveCode: code, on: req.db),
+            event.statusValue != .draft
+        else { throw Abort(.notFound) }
         if let token = req.cookies[participantCookie]?.string, (32...64).contains(token.count) { return (event, token) }
         return (event, nil)
     }
 
     static func setCookie(_ response: Response, _ token: String, _ req: Request) {
-        response.cookies[participantCookie] = .init(string: token, maxAge: 60 * 60 * 24 * 2, path: "/participer", isSecure: req.agora.config.secureCookies,
-                                                    isHTTPOnly: true, sameSite: .lax)
+        response.cookies[participantCookie] = .init(
+            string: token, maxAge: 60 * 60 * 24 * 2, path: "/participer", isSecure: req.agora.config.secureCookies,
+            isHTTPOnly: true, sameSite: .lax)
     }
 
     /// The field a contribution's message goes next to (one per activity: several may be open).
@@ -446,19 +603,26 @@ enum LivePages {
         default: "choice-\(activity.id)"
         }
     }
-    static func rankFields(_ activity: Activity) -> [String] { (1...LiveRules.rankSize).map { "rank-\(activity.id)-\($0)" } }
+    static func rankFields(_ activity: Activity) -> [String] {
+        (1...LiveRules.rankSize).map { "rank-\(activity.id)-\($0)" }
+    }
 
     /// The participation page. `fields`/`lists` are what was sent to the activity `posted`
     /// (kept in its form after a refusal).
-    static func participantPage(_ req: Request, event: EventRecord, participant: String, errors: FormErrors, fields: [String: String], lists: [String: [String]],
-                                posted: Int?, status: HTTPStatus) async throws -> WebPage {
+    static func participantPage(
+        _ req: Request, event: EventRecord, participant: String, errors: FormErrors, fields: [String: String],
+        lists: [String: [String]],
+        posted: Int?, status: HTTPStatus
+    ) async throws -> WebPage {
         let visit = req.visit
         let data = try await activities(eventID: event.id, on: req.db)
         struct Vote: Decodable { let activity_id: Int; let target_id: Int }
-        let mine = try await EventStore.sql(req.db).raw("""
+        let mine = try await req.db.sql.raw(
+            """
             SELECT v.activity_id, v.target_id FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
             WHERE a.event_id = \(bind: event.id) AND v.participant = \(bind: participant)
-            """).all(decoding: Vote.self)
+            """
+        ).all(decoding: Vote.self)
         let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date())
         let open = closed == nil ? data.activities.filter(\.open) : []
         let sections = open.map { activity -> HTML in
@@ -469,81 +633,107 @@ enum LivePages {
             switch activity.kind {
             case "ideas":
                 let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden }).map { idea -> HTML in
-                    let button: HTML = voted.contains(idea.id) ? "<em>\(visit.t("vous avez voté", "you voted"))</em>" : """
-                    <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="vote" value="\(idea.id)">\
-                    <button type="submit" class="link-button">\(visit.t("Je soutiens", "I support"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
-                    """
+                    let button: HTML =
+                        voted.contains(idea.id)
+                        ? "<em>\(visit.t("vous avez voté", "you voted"))</em>"
+                        : """
+                        <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="vote" value="\(idea.id)">\
+                        <button type="submit" class="link-button">\(visit.t("Je soutiens", "I support"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
+                        """
                     return "<li>\(idea.body) (\(idea.votes)) \(button)</li>"
                 }
-                let waiting = data.ideas(of: activity).filter { $0.pending && $0.participant == participant }.map { idea -> HTML in "<li>\(idea.body)</li>" }
-                let moderation: HTML = activity.moderated
-                    ? "<p>\(visit.t("Les idées sont affichées après validation par l'animateur·rice.", "Ideas are shown once the facilitator approves them."))</p>" : .empty
-                let waitingHTML: HTML = waiting.isEmpty ? .empty
+                let waiting = data.ideas(of: activity).filter { $0.pending && $0.participant == participant }.map {
+                    idea -> HTML in "<li>\(idea.body)</li>"
+                }
+                let moderation: HTML =
+                    activity.moderated
+                    ? "<p>\(visit.t("Les idées sont affichées après validation par l'animateur·rice.", "Ideas are shown once the facilitator approves them."))</p>"
+                    : .empty
+                let waitingHTML: HTML =
+                    waiting.isEmpty
+                    ? .empty
                     : "<div class=\"notice\"><p>\(visit.t("Vos idées en attente de validation par l'animateur·rice :", "Your ideas awaiting the facilitator's approval:"))</p><ul>\(each: waiting)</ul></div>"
                 return """
-                <section class="panel"><h2>\(activity.question)</h2>\(moderation)\(waitingHTML)\
-                \(Form.open(action: action, visit: visit))\
-                \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: kept["idea"], errors: errors, visit: visit,
+                    <section class="panel"><h2>\(activity.question)</h2>\(moderation)\(waitingHTML)\
+                    \(Form.open(action: action, visit: visit))\
+                    \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: kept["idea"], errors: errors, visit: visit,
                                 hint: visit.t("\(LiveRules.maxIdeaLength) caractères au plus.", "\(LiveRules.maxIdeaLength) characters at most."), rows: 3,
                                 maxLength: LiveRules.maxIdeaLength, field: "idea-\(activity.id)"))\
-                \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: kept["author"],
+                    \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: kept["author"],
                              errors: errors, visit: visit, autocomplete: "given-name", maxLength: 40, field: "author-\(activity.id)"))\
-                \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
-                \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
-                """
+                    \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
+                    \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
+                    """
             case "ranking":
                 if !voted.isEmpty {
-                    return "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
+                    return
+                        "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
                 }
                 let options = data.options(of: activity)
                 let choices = options.map { Form.Option(String($0.id), $0.label) }
                 let names = rankFields(activity)
                 let selects = (1...min(LiveRules.rankSize, options.count)).map { rank -> HTML in
                     let points = LiveRules.points(rank: rank)
-                    return Form.select(name: "rank_\(rank)", label: visit.t("\(LiveRules.ordinal(rank, lang: .fr)) choix (\(points) point\(points > 1 ? "s" : ""))",
-                                                                        "\(LiveRules.ordinal(rank, lang: .en).capitalized) choice (\(points) point\(points > 1 ? "s" : ""))"),
-                                       options: choices, selected: kept["rank_\(rank)"], errors: errors, visit: visit, required: true, field: names[rank - 1])
+                    return Form.select(
+                        name: "rank_\(rank)",
+                        label: visit.t(
+                            "\(LiveRules.ordinal(rank, lang: .fr)) choix (\(points) point\(points > 1 ? "s" : ""))",
+                            "\(LiveRules.ordinal(rank, lang: .en).capitalized) choice (\(points) point\(points > 1 ? "s" : ""))"
+                        ),
+                        options: choices, selected: kept["rank_\(rank)"], errors: errors, visit: visit, required: true,
+                        field: names[rank - 1])
                 }
                 return """
-                <section class="panel"><h2>\(activity.question)</h2>\
-                <p>\(visit.t("Choisissez vos 3 options préférées, dans l'ordre, parmi :", "Choose your 3 favourite options, in order, among:"))</p>\
-                <ul>\(each: options.map { option -> HTML in "<li>\(option.label)</li>" })</ul>\
-                \(Form.open(action: action, visit: visit))<fieldset class="field"><legend>\(visit.t("Votre trio de tête", "Your top 3"))</legend>\(HTML.join(selects, separator: ""))</fieldset>\
-                \(Form.submit(visit.t("Envoyer mon classement", "Send my ranking")))</form></section>
-                """
+                    <section class="panel"><h2>\(activity.question)</h2>\
+                    <p>\(visit.t("Choisissez vos 3 options préférées, dans l'ordre, parmi :", "Choose your 3 favourite options, in order, among:"))</p>\
+                    <ul>\(each: options.map { option -> HTML in "<li>\(option.label)</li>" })</ul>\
+                    \(Form.open(action: action, visit: visit))<fieldset class="field"><legend>\(visit.t("Votre trio de tête", "Your top 3"))</legend>\(HTML.join(selects, separator: ""))</fieldset>\
+                    \(Form.submit(visit.t("Envoyer mon classement", "Send my ranking")))</form></section>
+                    """
             default:
                 if !voted.isEmpty {
-                    return "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
+                    return
+                        "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
                 }
                 let choices = data.options(of: activity).map { Form.Option(String($0.id), $0.label) }
-                let group = activity.kind == "poll-multiple"
-                    ? Form.checkboxes(name: "choice-\(activity.id)", legend: activity.question, options: choices, selected: Set(keptLists["choice-\(activity.id)"] ?? []),
-                                      errors: errors, visit: visit, hint: visit.t("Plusieurs réponses possibles.", "Several answers allowed."))
-                    : Form.radios(name: "choice", legend: activity.question, options: choices, selected: kept["choice"], errors: errors, visit: visit, required: true,
-                                  field: "choice-\(activity.id)")
-                return "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
+                let group =
+                    activity.kind == "poll-multiple"
+                    ? Form.checkboxes(
+                        name: "choice-\(activity.id)", legend: activity.question, options: choices,
+                        selected: Set(keptLists["choice-\(activity.id)"] ?? []),
+                        errors: errors, visit: visit,
+                        hint: visit.t("Plusieurs réponses possibles.", "Several answers allowed."))
+                    : Form.radios(
+                        name: "choice", legend: activity.question, options: choices, selected: kept["choice"],
+                        errors: errors, visit: visit, required: true,
+                        field: "choice-\(activity.id)")
+                return
+                    "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
             }
         }
-        let empty: HTML = closed.map { "<p class=\"notice\">\(visit.t($0.message))</p>" }
+        let empty: HTML =
+            closed.map { "<p class=\"notice\">\(visit.t($0.message))</p>" }
             ?? "<p>\(visit.t("Aucune question ouverte pour le moment. Actualisez la page quand l'animateur·rice vous le dit.", "No open question at the moment. Refresh the page when the facilitator tells you."))</p>"
         let main: HTML = """
-        <h1>\(event.title)</h1>
-        <p>\(visit.t("Vous participez sans compte. Vos réponses sont anonymes.", "You take part without an account. Your answers are anonymous."))</p>
-        \(Form.errorSummary(errors, visit: visit))
-        \(sections.isEmpty ? empty : HTML.join(sections))
-        <p><a href="\(EventsPaths.participate.link(event.live_code))">\(visit.t("Actualiser", "Refresh"))</a></p>
-        """
+            <h1>\(event.title)</h1>
+            <p>\(visit.t("Vous participez sans compte. Vos réponses sont anonymes.", "You take part without an account. Your answers are anonymous."))</p>
+            \(Form.errorSummary(errors, visit: visit))
+            \(sections.isEmpty ? empty : HTML.join(sections))
+            <p><a href="\(EventsPaths.participate.link(event.live_code))">\(visit.t("Actualiser", "Refresh"))</a></p>
+            """
         return WebPage(title: event.title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func contribute(_ req: Request) async throws -> Response {
         let (event, cookie) = try await liveEvent(req)
         let visit = req.visit
-        guard let activityID = EventsPages.id(req.parameters.get("activity")) else { throw Abort(.notFound) }
+        guard let activityID = PathID.parse(req.parameters.get("activity")) else { throw Abort(.notFound) }
         let data = try await activities(eventID: event.id, on: req.db)
         guard let activity = data.activities.first(where: { $0.id == activityID }) else { throw Abort(.notFound) }
         if let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date()) {
-            return EventsPages.refusal(req, status: .conflict, title: Text("Contributions closes", "Contributions closed"), message: closed.message)
+            return EventsPages.refusal(
+                req, status: .conflict, title: Text("Contributions closes", "Contributions closed"),
+                message: closed.message)
         }
         let (fields, lists) = req.formFieldsAndLists()
         var errors = FormErrors()
@@ -552,38 +742,60 @@ enum LivePages {
         // refused, with a new cookie so that sending again from this page works.
         guard let token = cookie else {
             let fresh = Tokens.random()
-            errors.add(key, visit.t("Votre navigateur n'a pas envoyé le cookie de participation (anonyme, il sert à compter une réponse par personne). Acceptez les cookies de ce site, ou ouvrez d'abord la page de l'atelier, puis envoyez à nouveau votre réponse.",
-                                    "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."))
-            let response = req.render(try await participantPage(req, event: event, participant: Tokens.sha256Hex(fresh), errors: errors, fields: fields, lists: lists,
-                                                                posted: activity.id, status: .badRequest))
+            errors.add(
+                key,
+                visit.t(
+                    "Votre navigateur n'a pas envoyé le cookie de participation (anonyme, il sert à compter une réponse par personne). Acceptez les cookies de ce site, ou ouvrez d'abord la page de l'atelier, puis envoyez à nouveau votre réponse.",
+                    "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."
+                ))
+            let response = req.render(
+                try await participantPage(
+                    req, event: event, participant: Tokens.sha256Hex(fresh), errors: errors, fields: fields,
+                    lists: lists,
+                    posted: activity.id, status: .badRequest))
             setCookie(response, fresh, req)
             return response
         }
         let participant = Tokens.sha256Hex(token)
         func again(_ status: HTTPStatus) async throws -> Response {
-            req.render(try await participantPage(req, event: event, participant: participant, errors: errors, fields: fields, lists: lists, posted: activity.id, status: status))
+            req.render(
+                try await participantPage(
+                    req, event: event, participant: participant, errors: errors, fields: fields, lists: lists,
+                    posted: activity.id, status: status))
         }
         guard activity.open else {
             errors.add(key, visit.t("Cette activité est fermée.", "This activity is closed."))
             return try await again(.conflict)
         }
         let limiter = req.agora.rateLimiter
-        let participantKey = LiveRules.limiterKey(participant: participant), addressKey = LiveRules.addressKey(req.clientAddress)
+        let participantKey = LiveRules.limiterKey(participant: participant),
+            addressKey = LiveRules.addressKey(req.clientAddress)
         guard limiter.allows(participantKey, limit: LiveRules.limit, window: LiveRules.window) else {
-            errors.add(key, visit.t("Doucement : attendez une minute avant d'envoyer autre chose.", "Slow down: wait a minute before sending more."))
+            errors.add(
+                key,
+                visit.t(
+                    "Doucement : attendez une minute avant d'envoyer autre chose.",
+                    "Slow down: wait a minute before sending more."))
             return try await again(.tooManyRequests)
         }
         guard limiter.allows(addressKey, limit: req.agora.config.liveAddressLimit, window: LiveRules.window) else {
-            errors.add(key, visit.t("Beaucoup de réponses arrivent de ce réseau en ce moment : attendez une minute avant d'envoyer la vôtre.",
-                                    "Many answers come from this network right now: wait a minute before sending yours."))
+            errors.add(
+                key,
+                visit.t(
+                    "Beaucoup de réponses arrivent de ce réseau en ce moment : attendez une minute avant d'envoyer la vôtre.",
+                    "Many answers come from this network right now: wait a minute before sending yours."))
             return try await again(.tooManyRequests)
         }
-        let alreadyAnswered = Text("Vous avez déjà répondu : une seule réponse par personne.", "You already answered: one answer per person.")
+        let alreadyAnswered = Text(
+            "Vous avez déjà répondu : une seule réponse par personne.", "You already answered: one answer per person.")
         if activity.isAnswer {
             struct Count: Decodable { let n: Int }
-            let earlier = try await EventStore.sql(req.db).raw("""
-                SELECT count(*) AS n FROM event_ballots WHERE activity_id = \(bind: activity.id) AND participant = \(bind: participant)
-                """).first(decoding: Count.self)?.n ?? 0
+            let earlier =
+                try await req.db.sql.raw(
+                    """
+                    SELECT count(*) AS n FROM event_ballots WHERE activity_id = \(bind: activity.id) AND participant = \(bind: participant)
+                    """
+                ).first(decoding: Count.self)?.n ?? 0
             if earlier > 0 {
                 errors.add(key, visit.t(alreadyAnswered))
                 return try await again(.conflict)
@@ -596,7 +808,8 @@ enum LivePages {
         switch activity.kind {
         case "ideas":
             if let vote = fields["vote"].flatMap(Int.init) {
-                guard data.ideas.contains(where: { $0.id == vote && $0.activity_id == activity.id && !$0.hidden }) else { throw Abort(.notFound) }
+                guard data.ideas.contains(where: { $0.id == vote && $0.activity_id == activity.id && !$0.hidden })
+                else { throw Abort(.notFound) }
                 votes = [(vote, 0)]
             } else {
                 switch LiveRules.idea(fields["idea"] ?? "", lang: visit.lang, field: key) {
@@ -604,18 +817,25 @@ enum LivePages {
                 case .failure(let box): errors = box.errors
                 }
                 let name = (fields["author"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                if name.count > 40 { errors.add("author-\(activity.id)", visit.t("40 caractères au plus.", "40 characters at most.")) }
+                if name.count > 40 {
+                    errors.add("author-\(activity.id)", visit.t("40 caractères au plus.", "40 characters at most."))
+                }
                 author = name.isEmpty ? nil : name
             }
         case "ranking":
             let picks = (1...LiveRules.rankSize).map { fields["rank_\($0)"] }
-            switch LiveRules.ranking(picks, valid: data.options(of: activity).map(\.id), fields: rankFields(activity), lang: visit.lang) {
+            switch LiveRules.ranking(
+                picks, valid: data.options(of: activity).map(\.id), fields: rankFields(activity), lang: visit.lang)
+            {
             case .success(let ids): votes = ids.enumerated().map { ($1, $0 + 1) }
             case .failure(let box): errors = box.errors
             }
         default:
             let valid = Set(data.options(of: activity).map(\.id))
-            let chosen = activity.kind == "poll-multiple" ? (lists["choice-\(activity.id)"] ?? []).compactMap(Int.init) : [fields["choice"].flatMap(Int.init)].compactMap { $0 }
+            let chosen =
+                activity.kind == "poll-multiple"
+                ? (lists["choice-\(activity.id)"] ?? []).compactMap(Int.init)
+                : [fields["choice"].flatMap(Int.init)].compactMap { $0 }
             var targets: [Int] = []
             for target in chosen where valid.contains(target) && !targets.contains(target) { targets.append(target) }
             if targets.isEmpty { errors.add(key, visit.t("Choisissez une réponse.", "Choose an answer.")) }
@@ -628,27 +848,35 @@ enum LivePages {
         let newIdea = idea, newAuthor = author, chosen = votes
         // A room voting at once: committed together on SQLite (GroupCommit), alone on PostgreSQL.
         let saved: Bool = try await req.agora.writes.perform(on: req.db) { db in
-            let sql = EventStore.sql(db)
+            let sql = db.sql
             if activity.isAnswer {
                 // The unique index makes a second answer (even sent at the same instant) insert nothing.
                 struct Inserted: Decodable { let id: Int }
-                guard try await sql.raw("""
-                    INSERT INTO event_ballots (activity_id, participant, created_at) VALUES (\(bind: activity.id), \(bind: participant), \(bind: Date()))
-                    ON CONFLICT DO NOTHING RETURNING id
-                    """).first(decoding: Inserted.self) != nil else { return false }
+                guard
+                    try await sql.raw(
+                        """
+                        INSERT INTO event_ballots (activity_id, participant, created_at) VALUES (\(bind: activity.id), \(bind: participant), \(bind: Date()))
+                        ON CONFLICT DO NOTHING RETURNING id
+                        """
+                    ).first(decoding: Inserted.self) != nil
+                else { return false }
             }
             if let idea = newIdea {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO event_ideas (activity_id, participant, author_name, body, hidden, pending, created_at)
                     VALUES (\(bind: activity.id), \(bind: participant), \(bind: newAuthor), \(bind: idea), \(bind: activity.moderated), \(bind: activity.moderated), \(bind: Date()))
-                    """).run()
+                    """
+                ).run()
             }
             for vote in chosen {
                 // The unique index refuses a second support of the same idea; ignore it quietly.
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO event_votes (activity_id, participant, target_id, rank_position, created_at)
                     VALUES (\(bind: activity.id), \(bind: participant), \(bind: vote.target), \(bind: vote.rank), \(bind: Date())) ON CONFLICT DO NOTHING
-                    """).run()
+                    """
+                ).run()
             }
             try await bump(req, event: event, on: db)
             return true
@@ -660,8 +888,11 @@ enum LivePages {
         req.application.liveHub.notify(code: event.live_code)
         let message: String
         if idea != nil {
-            message = activity.moderated
-                ? visit.t("Merci, votre idée est envoyée : elle attend la validation de l'animateur·rice avant d'être affichée.", "Thank you, your idea is sent: it waits for the facilitator's approval before it is shown.")
+            message =
+                activity.moderated
+                ? visit.t(
+                    "Merci, votre idée est envoyée : elle attend la validation de l'animateur·rice avant d'être affichée.",
+                    "Thank you, your idea is sent: it waits for the facilitator's approval before it is shown.")
                 : visit.t("Merci, votre idée est affichée.", "Thank you, your idea is shown.")
         } else if activity.kind == "ranking" {
             message = visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved.")
@@ -686,7 +917,9 @@ final class LiveHub: Sendable {
     }
 
     func notify(code: String) {
-        let next = version.withLockedValue { value -> Int in value += 1; return value }
+        let next = version.withLockedValue { value -> Int in
+            value += 1; return value
+        }
         let targets = sockets.withLockedValue { $0[code] ?? [] }
         for ws in targets where !ws.isClosed { ws.send("\(next)") }
     }

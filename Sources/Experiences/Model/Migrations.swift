@@ -142,18 +142,25 @@ enum ExperiencesMigrations {
             // Indexes of the review lists, of each person's part, and of each submission's page (dropped with their tables).
             guard let sql = db as? any SQLDatabase else { return }
             for (table, columns) in Self.indexes {
-                try await sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: table)_by_\(unsafeRaw: columns.replacingOccurrences(of: ", ", with: "_")) ON \(unsafeRaw: table) (\(unsafeRaw: columns))").run()
+                try await sql.raw(
+                    "CREATE INDEX IF NOT EXISTS \(unsafeRaw: table)_by_\(unsafeRaw: columns.replacingOccurrences(of: ", ", with: "_")) ON \(unsafeRaw: table) (\(unsafeRaw: columns))"
+                ).run()
             }
         }
         static let indexes: [(String, String)] = [
-            ("experiences", "call_id, status"), ("experiences", "status, published_at"), ("experience_authors", "person_id"),
-            ("experience_reviews", "reviewer_id"), ("experience_messages", "experience_id, id"), ("experience_attachments", "experience_id"),
+            ("experiences", "call_id, status"), ("experiences", "status, published_at"),
+            ("experience_authors", "person_id"),
+            ("experience_reviews", "reviewer_id"), ("experience_messages", "experience_id, id"),
+            ("experience_attachments", "experience_id"),
             ("experience_criteria", "call_id, position"), ("experience_reviewers", "person_id"),
         ]
         func revert(on db: any Database) async throws {
-            for table in ["experience_invitations", "experience_rescues", "experience_versions", "experience_terms", "experience_attachments", "experience_messages",
-                          "experience_scores", "experience_reviews", "experience_authors", "experiences", "experience_organisers",
-                          "experience_reviewers", "experience_criteria", "experience_calls"] {
+            for table in [
+                "experience_invitations", "experience_rescues", "experience_versions", "experience_terms",
+                "experience_attachments", "experience_messages",
+                "experience_scores", "experience_reviews", "experience_authors", "experiences", "experience_organisers",
+                "experience_reviewers", "experience_criteria", "experience_calls",
+            ] {
                 try await db.schema(table).delete()
             }
         }

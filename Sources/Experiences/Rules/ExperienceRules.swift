@@ -72,11 +72,15 @@ public struct CallWindow: Sendable, Equatable {
         case .notYetOpen:
             return Text("Ouvre le \(opensOn.text(.fr))", "Opens on \(opensOn.text(.en))").in(lang)
         case .open(let days) where days == 0:
-            return Text("Dernier jour pour participer : jusqu'à ce soir minuit (heure de Paris)",
-                        "Last day to take part: until midnight tonight (Paris time)").in(lang)
+            return Text(
+                "Dernier jour pour participer : jusqu'à ce soir minuit (heure de Paris)",
+                "Last day to take part: until midnight tonight (Paris time)"
+            ).in(lang)
         case .open(let days):
-            return Text("Encore \(days) jour\(days > 1 ? "s" : "") pour participer, jusqu'au \(closesOn.text(.fr)) inclus",
-                        "\(days) day\(days > 1 ? "s" : "") left to take part, until \(closesOn.text(.en)) included").in(lang)
+            return Text(
+                "Encore \(days) jour\(days > 1 ? "s" : "") pour participer, jusqu'au \(closesOn.text(.fr)) inclus",
+                "\(days) day\(days > 1 ? "s" : "") left to take part, until \(closesOn.text(.en)) included"
+            ).in(lang)
         case .closed:
             return Text("Appel clos depuis le \(closesOn.text(.fr))", "Call closed on \(closesOn.text(.en))").in(lang)
         }
@@ -101,10 +105,11 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// "2019-05-31" (a real date, years 2000 to 2100), else nil.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (2000...2100).contains(y), (1...12).contains(m), (1...31).contains(d),
-              let date = Self.paris.date(from: DateComponents(year: y, month: m, day: d)),
-              Self.paris.component(.day, from: date) == d
+        guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]),
+            let d = Int(parts[2]),
+            (2000...2100).contains(y), (1...12).contains(m), (1...31).contains(d),
+            let date = Self.paris.date(from: DateComponents(year: y, month: m, day: d)),
+            Self.paris.component(.day, from: date) == d
         else { return nil }
         year = y; month = m; day = d
     }
@@ -164,30 +169,56 @@ public struct ExperienceInput: Sendable, Equatable {
 
     /// The long text fields, with their labels and what a missing one is told.
     public static let texts: [(key: String, label: Text, missing: Text)] = [
-        ("objectives", Text("Objectifs", "Objectives"), Text("Dites quels étaient les objectifs.", "Say what the objectives were.")),
-        ("actions", Text("Ce qui a été fait", "What was done"), Text("Décrivez ce qui a été fait.", "Describe what was done.")),
-        ("results", Text("Résultats", "Results"), Text("Dites quels ont été les résultats.", "Say what the results were.")),
-        ("evaluation", Text("Comment les résultats ont été évalués", "How the results were evaluated"),
-         Text("Dites comment les résultats ont été évalués (même simplement).", "Say how the results were evaluated (even simply).")),
-        ("lessons", Text("Difficultés et enseignements", "Difficulties and lessons"),
-         Text("Dites quelles difficultés vous avez rencontrées et ce que vous en retenez.", "Say which difficulties you met and what you learned.")),
+        (
+            "objectives", Text("Objectifs", "Objectives"),
+            Text("Dites quels étaient les objectifs.", "Say what the objectives were.")
+        ),
+        (
+            "actions", Text("Ce qui a été fait", "What was done"),
+            Text("Décrivez ce qui a été fait.", "Describe what was done.")
+        ),
+        (
+            "results", Text("Résultats", "Results"),
+            Text("Dites quels ont été les résultats.", "Say what the results were.")
+        ),
+        (
+            "evaluation", Text("Comment les résultats ont été évalués", "How the results were evaluated"),
+            Text(
+                "Dites comment les résultats ont été évalués (même simplement).",
+                "Say how the results were evaluated (even simply).")
+        ),
+        (
+            "lessons", Text("Difficultés et enseignements", "Difficulties and lessons"),
+            Text(
+                "Dites quelles difficultés vous avez rencontrées et ce que vous en retenez.",
+                "Say which difficulties you met and what you learned.")
+        ),
     ]
 
-    public static func validate(fields: [String: String], multi: [String: [String]], sending: Bool, currentYear: Int, lang: Lang)
+    public static func validate(
+        fields: [String: String], multi: [String: [String]], sending: Bool, currentYear: Int, lang: Lang
+    )
         -> Result<ExperienceInput, FormErrorsBox>
     {
         var errors = FormErrors()
         var input = ExperienceInput()
         func text(_ key: String) -> String { (fields[key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
         func needed(_ key: String, _ value: String, max: Int, missing: Text) {
-            if value.count > max { errors.add(key, Text("\(max) caractères au plus.", "\(max) characters at most.").in(lang)) }
-            else if sending, value.isEmpty { errors.add(key, missing.in(lang)) }
+            if value.count > max {
+                errors.add(key, Text("\(max) caractères au plus.", "\(max) characters at most.").in(lang))
+            } else if sending, value.isEmpty {
+                errors.add(key, missing.in(lang))
+            }
         }
-        input.title = TextRule.required(fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
-                                        missing: Text("Donnez un titre à votre expérience.", "Give your experience a title."))
+        input.title = TextRule.required(
+            fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à votre expérience.", "Give your experience a title."))
         input.summary = text("summary")
-        needed("summary", input.summary, max: summaryMax, missing: Text("Résumez l'expérience en quelques lignes.", "Summarise the experience in a few lines."))
-        func choice<T: RawRepresentable>(_ key: String, _ type: T.Type, missing: Text) -> T? where T.RawValue == String {
+        needed(
+            "summary", input.summary, max: summaryMax,
+            missing: Text("Résumez l'expérience en quelques lignes.", "Summarise the experience in a few lines."))
+        func choice<T: RawRepresentable>(_ key: String, _ type: T.Type, missing: Text) -> T?
+        where T.RawValue == String {
             let raw = text(key)
             if raw.isEmpty {
                 if sending { errors.add(key, missing.in(lang)) }
@@ -199,22 +230,38 @@ public struct ExperienceInput: Sendable, Equatable {
             }
             return value
         }
-        input.context = choice("context", ExperienceContext.self, missing: Text("Choisissez le contexte de l'expérience.", "Choose the context of the experience."))
-        input.level = choice("level", EngagementLevel.self, missing: Text("Choisissez le niveau d'engagement.", "Choose the level of engagement."))
+        input.context = choice(
+            "context", ExperienceContext.self,
+            missing: Text("Choisissez le contexte de l'expérience.", "Choose the context of the experience."))
+        input.level = choice(
+            "level", EngagementLevel.self,
+            missing: Text("Choisissez le niveau d'engagement.", "Choose the level of engagement."))
         func many<T: RawRepresentable>(_ key: String, _ type: T.Type) -> [T] where T.RawValue == String {
             let raw = (multi[key] ?? []).filter { !$0.isEmpty }
             let values = raw.compactMap(T.init(rawValue:))
-            if values.count != raw.count { errors.add(key, Text("Choisissez dans la liste.", "Choose from the list.").in(lang)) }
+            if values.count != raw.count {
+                errors.add(key, Text("Choisissez dans la liste.", "Choose from the list.").in(lang))
+            }
             return values
         }
         input.participants = many("participants", Participant.self)
         if sending, errors["participants"] == nil, input.participants.isEmpty {
-            errors.add("participants", Text("Dites qui a pris part à l'expérience.", "Say who took part in the experience.").in(lang))
+            errors.add(
+                "participants",
+                Text("Dites qui a pris part à l'expérience.", "Say who took part in the experience.").in(lang))
         }
         let count = text("participant_count")
         if !count.isEmpty {
-            if let n = Int(count.filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{A0}" }), (1...10_000_000).contains(n) { input.participantCount = n }
-            else { errors.add("participant_count", Text("Écrivez un nombre de personnes, par exemple 40.", "Write a number of people, for example 40.").in(lang)) }
+            if let n = Int(count.filter { !$0.isWhitespace && $0 != "\u{202F}" && $0 != "\u{A0}" }),
+                (1...10_000_000).contains(n)
+            {
+                input.participantCount = n
+            } else {
+                errors.add(
+                    "participant_count",
+                    Text("Écrivez un nombre de personnes, par exemple 40.", "Write a number of people, for example 40.")
+                        .in(lang))
+            }
         }
         for item in texts {
             let value = text(item.key)
@@ -229,15 +276,28 @@ public struct ExperienceInput: Sendable, Equatable {
         }
         input.region = choice("region", Region.self, missing: Text("Choisissez la région.", "Choose the region."))
         input.place = text("place")
-        if input.place.count > 120 { errors.add("place", Text("120 caractères au plus.", "120 characters at most.").in(lang)) }
+        if input.place.count > 120 {
+            errors.add("place", Text("120 caractères au plus.", "120 characters at most.").in(lang))
+        }
         func year(_ key: String, required: Bool) -> Int? {
             let raw = text(key)
             if raw.isEmpty {
-                if required, sending { errors.add(key, Text("Indiquez l'année de début, par exemple 2018.", "Give the starting year, for example 2018.").in(lang)) }
+                if required, sending {
+                    errors.add(
+                        key,
+                        Text(
+                            "Indiquez l'année de début, par exemple 2018.", "Give the starting year, for example 2018."
+                        ).in(lang))
+                }
                 return nil
             }
             guard let value = Int(raw), (1950...currentYear).contains(value) else {
-                errors.add(key, Text("Écrivez une année entre 1950 et \(currentYear).", "Write a year between 1950 and \(currentYear).").in(lang))
+                errors.add(
+                    key,
+                    Text(
+                        "Écrivez une année entre 1950 et \(currentYear).",
+                        "Write a year between 1950 and \(currentYear)."
+                    ).in(lang))
                 return nil
             }
             return value
@@ -245,7 +305,12 @@ public struct ExperienceInput: Sendable, Equatable {
         input.startYear = year("start_year", required: true)
         input.endYear = year("end_year", required: false)
         if let start = input.startYear, let end = input.endYear, end < start {
-            errors.add("end_year", Text("L'année de fin ne peut pas précéder l'année de début.", "The end year cannot come before the start year.").in(lang))
+            errors.add(
+                "end_year",
+                Text(
+                    "L'année de fin ne peut pas précéder l'année de début.",
+                    "The end year cannot come before the start year."
+                ).in(lang))
         }
         input.themes = many("themes", ExperienceTheme.self)
         if sending, errors["themes"] == nil, input.themes.isEmpty {
@@ -253,12 +318,21 @@ public struct ExperienceInput: Sendable, Equatable {
         }
         input.populations = many("populations", Population.self)
         input.contactName = text("contact_name")
-        needed("contact_name", input.contactName, max: 120, missing: Text("Indiquez une personne à contacter.", "Give a contact person."))
+        needed(
+            "contact_name", input.contactName, max: 120,
+            missing: Text("Indiquez une personne à contacter.", "Give a contact person."))
         input.contactEmail = EmailAddress.normalize(fields["contact_email"] ?? "")
         if !input.contactEmail.isEmpty, !EmailAddress.isValid(input.contactEmail) {
-            errors.add("contact_email", Text("Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.", "Write a full e-mail address, e.g. name@example.org.").in(lang))
+            errors.add(
+                "contact_email",
+                Text(
+                    "Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.",
+                    "Write a full e-mail address, e.g. name@example.org."
+                ).in(lang))
         } else if sending, input.contactEmail.isEmpty {
-            errors.add("contact_email", Text("Indiquez l'adresse e-mail du contact.", "Give the contact's e-mail address.").in(lang))
+            errors.add(
+                "contact_email",
+                Text("Indiquez l'adresse e-mail du contact.", "Give the contact's e-mail address.").in(lang))
         }
         input.contactPublic = fields["contact_public"] == "on"
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
@@ -270,7 +344,8 @@ public struct ExperienceInput: Sendable, Equatable {
 public enum MessageRule {
     public static func validate(_ raw: String?, lang: Lang, missing: Text) -> Result<String, FormErrorsBox> {
         var errors = FormErrors()
-        let text = TextRule.required(["message": raw ?? ""], "message", maxLength: 4000, errors: &errors, lang: lang, missing: missing)
+        let text = TextRule.required(
+            ["message": raw ?? ""], "message", maxLength: 4000, errors: &errors, lang: lang, missing: missing)
         return errors.isEmpty ? .success(text) : .failure(FormErrorsBox(errors))
     }
 }
@@ -278,12 +353,17 @@ public enum MessageRule {
 /// A URL segment from a title: "Café des aidants à Vitré" → "cafe-des-aidants-a-vitre".
 public enum Slug {
     public static func of(_ title: String) -> String {
-        let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        let folded = title.folding(
+            options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "fr_FR")
+        ).lowercased()
         var out = ""
         var dash = false
         for scalar in folded.unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) { out.unicodeScalars.append(scalar); dash = false }
-            else if !dash, !out.isEmpty { out += "-"; dash = true }
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                out.unicodeScalars.append(scalar); dash = false
+            } else if !dash, !out.isEmpty {
+                out += "-"; dash = true
+            }
         }
         while out.hasSuffix("-") { out.removeLast() }
         return String(out.prefix(60)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
@@ -293,7 +373,7 @@ public enum Slug {
     public static func id(_ segment: String?) -> Int? {
         guard let segment else { return nil }
         let digits = segment.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count < 10, segment.count == digits.count || segment.dropFirst(digits.count).first == "-" else { return nil }
-        return Int(digits)
+        guard segment.count == digits.count || segment.dropFirst(digits.count).first == "-" else { return nil }
+        return PathID.parse(digits)
     }
 }

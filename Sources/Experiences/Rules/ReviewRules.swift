@@ -25,26 +25,40 @@ public struct ReviewGrid: Sendable, Equatable {
 
     /// One score per criterion, each an integer in 0...maxScore; a comment of 1000 characters at
     /// most per criterion. Field names: "score-ID", "comment-ID".
-    public func validate(fields: [String: String], lang: Lang) -> Result<(scores: [Int: Int], comments: [Int: String]), FormErrorsBox> {
+    public func validate(
+        fields: [String: String], lang: Lang
+    ) -> Result<(scores: [Int: Int], comments: [Int: String]), FormErrorsBox> {
         var errors = FormErrors()
         var scores: [Int: Int] = [:], comments: [Int: String] = [:]
         for criterion in criteria {
             let raw = (fields["score-\(criterion.id)"] ?? "").trimmingCharacters(in: .whitespaces)
             if raw.isEmpty {
-                errors.add("score-\(criterion.id)", Text("Donnez une note pour « \(criterion.label) ».", "Give a score for “\(criterion.label)”.").in(lang))
+                errors.add(
+                    "score-\(criterion.id)",
+                    Text("Donnez une note pour « \(criterion.label) ».", "Give a score for “\(criterion.label)”.").in(
+                        lang))
             } else if let value = Int(raw), (0...maxScore).contains(value) {
                 scores[criterion.id] = value
             } else {
-                errors.add("score-\(criterion.id)", Text("La note de « \(criterion.label) » doit être un nombre entier de 0 à \(maxScore).",
-                                                          "The score for “\(criterion.label)” must be a whole number from 0 to \(maxScore).").in(lang))
+                errors.add(
+                    "score-\(criterion.id)",
+                    Text(
+                        "La note de « \(criterion.label) » doit être un nombre entier de 0 à \(maxScore).",
+                        "The score for “\(criterion.label)” must be a whole number from 0 to \(maxScore)."
+                    ).in(lang))
             }
             let comment = (fields["comment-\(criterion.id)"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            if comment.count > 1000 { errors.add("comment-\(criterion.id)", Text("1000 caractères au plus.", "1000 characters at most.").in(lang)) }
+            if comment.count > 1000 {
+                errors.add(
+                    "comment-\(criterion.id)", Text("1000 caractères au plus.", "1000 characters at most.").in(lang))
+            }
             comments[criterion.id] = comment
         }
         let known = Set(criteria.map { "score-\($0.id)" })
         if fields.keys.contains(where: { $0.hasPrefix("score-") && !known.contains($0) }) {
-            errors.add("grid", Text("Cette grille a changé : rechargez la page.", "This grid has changed: reload the page.").in(lang))
+            errors.add(
+                "grid",
+                Text("Cette grille a changé : rechargez la page.", "This grid has changed: reload the page.").in(lang))
         }
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
         return .success((scores, comments))
@@ -66,8 +80,12 @@ public enum ReviewRights: Equatable, Sendable {
     public var message: Text {
         switch self {
         case .allowed: Text("", "")
-        case .notReviewerOfCall: Text("Vous n'êtes pas relecteur·rice de cet appel.", "You are not a reviewer of this call.")
-        case .ownSubmission: Text("Vous êtes auteur·rice de cette contribution : vous ne pouvez pas l'évaluer.", "You are an author of this submission: you cannot review it.")
+        case .notReviewerOfCall:
+            Text("Vous n'êtes pas relecteur·rice de cet appel.", "You are not a reviewer of this call.")
+        case .ownSubmission:
+            Text(
+                "Vous êtes auteur·rice de cette contribution : vous ne pouvez pas l'évaluer.",
+                "You are an author of this submission: you cannot review it.")
         case .closed: Text("L'évaluation de cette contribution est close.", "The review of this submission is closed.")
         }
     }
@@ -82,7 +100,7 @@ public enum ReviewRights: Equatable, Sendable {
 /// The reviews of one submission, summed up for the organisers.
 public struct ReviewSummary: Sendable, Equatable {
     public let submissionID: Int
-    public let scores: [Double]          // weighted scores on 100, one per review
+    public let scores: [Double]  // weighted scores on 100, one per review
     public let required: Int
 
     public init(submissionID: Int, scores: [Double], required: Int) {
@@ -121,36 +139,60 @@ public struct CallInput: Sendable, Equatable {
     public var requiredReviews: Int
 
     public static func == (a: CallInput, b: CallInput) -> Bool {
-        a.title == b.title && a.body == b.body && a.window == b.window && a.audience == b.audience && a.reviewerEmails == b.reviewerEmails
+        a.title == b.title && a.body == b.body && a.window == b.window && a.audience == b.audience
+            && a.reviewerEmails == b.reviewerEmails
             && a.criteria.map { "\($0.label)|\($0.weight)" } == b.criteria.map { "\($0.label)|\($0.weight)" }
             && a.maxScore == b.maxScore && a.requiredReviews == b.requiredReviews
     }
 
     /// Criteria are written one a line, "label ; weight" (weight 1 to 5, 1 when absent).
-    public static func validate(fields: [String: String], national: Bool, today: Day, lang: Lang) -> Result<CallInput, FormErrorsBox> {
+    public static func validate(
+        fields: [String: String], national: Bool, today: Day, lang: Lang
+    ) -> Result<CallInput, FormErrorsBox> {
         var errors = FormErrors()
-        let title = TextRule.required(fields, "title", maxLength: 150, errors: &errors, lang: lang, missing: Text("Donnez un titre à l'appel.", "Give the call a title."))
-        let body = TextRule.required(fields, "body", maxLength: 8000, errors: &errors, lang: lang,
-                                     missing: Text("Présentez l'appel : ce que vous cherchez et pourquoi.", "Present the call: what you are looking for and why."))
+        let title = TextRule.required(
+            fields, "title", maxLength: 150, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à l'appel.", "Give the call a title."))
+        let body = TextRule.required(
+            fields, "body", maxLength: 8000, errors: &errors, lang: lang,
+            missing: Text(
+                "Présentez l'appel : ce que vous cherchez et pourquoi.",
+                "Present the call: what you are looking for and why."))
         let opens = Day(fields["opens_on"] ?? "")
-        if opens == nil { errors.add("opens_on", Text("Écrivez la date d'ouverture au format 2026-03-01.", "Write the opening date as 2026-03-01.").in(lang)) }
+        if opens == nil {
+            errors.add(
+                "opens_on",
+                Text("Écrivez la date d'ouverture au format 2026-03-01.", "Write the opening date as 2026-03-01.").in(
+                    lang))
+        }
         let closes = Day(fields["closes_on"] ?? "")
         if closes == nil {
-            errors.add("closes_on", Text("Écrivez la date limite au format 2026-05-31.", "Write the deadline as 2026-05-31.").in(lang))
+            errors.add(
+                "closes_on",
+                Text("Écrivez la date limite au format 2026-05-31.", "Write the deadline as 2026-05-31.").in(lang))
         } else if let opens, let closes, closes < opens {
-            errors.add("closes_on", Text("La date limite doit suivre la date d'ouverture.", "The deadline must come after the opening date.").in(lang))
+            errors.add(
+                "closes_on",
+                Text(
+                    "La date limite doit suivre la date d'ouverture.", "The deadline must come after the opening date."
+                ).in(lang))
         } else if let closes, closes < today {
-            errors.add("closes_on", Text("La date limite est déjà passée.", "The deadline has already passed.").in(lang))
+            errors.add(
+                "closes_on", Text("La date limite est déjà passée.", "The deadline has already passed.").in(lang))
         }
         var audience = CallAudience(rawValue: fields["audience"] ?? "") ?? .anyone
         if national { audience = .anyone }
         if fields["audience"].map({ !$0.isEmpty && CallAudience(rawValue: $0) == nil }) == true {
             errors.add("audience", Text("Choisissez dans la liste.", "Choose from the list.").in(lang))
         }
-        let emails = (fields["reviewers"] ?? "").split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == ";" || $0 == " " || $0 == "\r" })
-            .map { EmailAddress.normalize(String($0)) }.filter { !$0.isEmpty }
+        let emails = (fields["reviewers"] ?? "").split(whereSeparator: {
+            $0 == "\n" || $0 == "," || $0 == ";" || $0 == " " || $0 == "\r"
+        })
+        .map { EmailAddress.normalize(String($0)) }.filter { !$0.isEmpty }
         if let bad = emails.first(where: { !EmailAddress.isValid($0) }) {
-            errors.add("reviewers", Text("« \(bad) » n'est pas une adresse e-mail.", "“\(bad)” is not an e-mail address.").in(lang))
+            errors.add(
+                "reviewers",
+                Text("« \(bad) » n'est pas une adresse e-mail.", "“\(bad)” is not an e-mail address.").in(lang))
         } else if emails.count > 50 {
             errors.add("reviewers", Text("50 relecteur·rices au plus.", "50 reviewers at most.").in(lang))
         }
@@ -160,25 +202,48 @@ public struct CallInput: Sendable, Equatable {
             guard let label = parts.first, !label.isEmpty else { continue }
             let weight = parts.count > 1 ? Int(parts[1]) : 1
             guard let weight, (1...5).contains(weight), label.count <= 120 else {
-                errors.add("criteria", Text("Ligne « \(line) » : écrivez « critère ; poids » avec un poids de 1 à 5.",
-                                            "Line “\(line)”: write “criterion ; weight” with a weight from 1 to 5.").in(lang))
+                errors.add(
+                    "criteria",
+                    Text(
+                        "Ligne « \(line) » : écrivez « critère ; poids » avec un poids de 1 à 5.",
+                        "Line “\(line)”: write “criterion ; weight” with a weight from 1 to 5."
+                    ).in(lang))
                 break
             }
             criteria.append((label, weight))
         }
         if errors["criteria"] == nil {
-            if criteria.isEmpty { errors.add("criteria", Text("Écrivez au moins un critère de la grille.", "Write at least one criterion of the grid.").in(lang)) }
-            else if criteria.count > 12 { errors.add("criteria", Text("12 critères au plus.", "12 criteria at most.").in(lang)) }
+            if criteria.isEmpty {
+                errors.add(
+                    "criteria",
+                    Text("Écrivez au moins un critère de la grille.", "Write at least one criterion of the grid.").in(
+                        lang))
+            } else if criteria.count > 12 {
+                errors.add("criteria", Text("12 critères au plus.", "12 criteria at most.").in(lang))
+            }
         }
         let maxScore = Int(fields["max_score"] ?? "") ?? 0
-        if !(2...10).contains(maxScore) { errors.add("max_score", Text("La note maximale va de 2 à 10.", "The maximum score goes from 2 to 10.").in(lang)) }
+        if !(2...10).contains(maxScore) {
+            errors.add(
+                "max_score", Text("La note maximale va de 2 à 10.", "The maximum score goes from 2 to 10.").in(lang))
+        }
         let required = Int(fields["required_reviews"] ?? "") ?? 0
-        if !(1...2).contains(required) { errors.add("required_reviews", Text("Choisissez une ou deux évaluations.", "Choose one or two reviews.").in(lang)) }
-        else if required > max(emails.count, 1), errors["reviewers"] == nil {
-            errors.add("reviewers", Text("Deux évaluations par contribution demandent au moins deux relecteur·rices.", "Two reviews per submission need at least two reviewers.").in(lang))
+        if !(1...2).contains(required) {
+            errors.add(
+                "required_reviews", Text("Choisissez une ou deux évaluations.", "Choose one or two reviews.").in(lang))
+        } else if required > max(emails.count, 1), errors["reviewers"] == nil {
+            errors.add(
+                "reviewers",
+                Text(
+                    "Deux évaluations par contribution demandent au moins deux relecteur·rices.",
+                    "Two reviews per submission need at least two reviewers."
+                ).in(lang))
         }
         guard errors.isEmpty, let opens, let closes else { return .failure(FormErrorsBox(errors)) }
-        return .success(CallInput(title: title, body: body, window: CallWindow(opensOn: opens, closesOn: closes), audience: audience,
-                                  reviewerEmails: Array(Set(emails)).sorted(), criteria: criteria, maxScore: maxScore, requiredReviews: required))
+        return .success(
+            CallInput(
+                title: title, body: body, window: CallWindow(opensOn: opens, closesOn: closes), audience: audience,
+                reviewerEmails: Array(Set(emails)).sorted(), criteria: criteria, maxScore: maxScore,
+                requiredReviews: required))
     }
 }

@@ -14,13 +14,22 @@ public enum ExperienceContext: String, Sendable, CaseIterable, Codable {
 
     public var label: Text {
         switch self {
-        case .communes: Text("Communes et quartiers (ateliers santé ville…)", "Municipalities and neighbourhoods (healthy-city workshops…)")
+        case .communes:
+            Text(
+                "Communes et quartiers (ateliers santé ville…)",
+                "Municipalities and neighbourhoods (healthy-city workshops…)")
         case .socialSupport: Text("Lieu d'accompagnement social ou médico-social", "Social or medico-social support")
-        case .care: Text("Lieu de soins (domicile, cabinet, centre ou maison de santé, établissement…)", "Place of care (home, practice, health centre, hospital…)")
+        case .care:
+            Text(
+                "Lieu de soins (domicile, cabinet, centre ou maison de santé, établissement…)",
+                "Place of care (home, practice, health centre, hospital…)")
         case .quality: Text("Service qualité et sécurité des soins", "Quality and safety of care department")
         case .education: Text("Enseignement et formation des professionnels", "Education and training of professionals")
         case .research: Text("Recherche et évaluation en santé", "Health research and evaluation")
-        case .peers: Text("Groupe de patients ou de pairs (entraide, pair-aidance…)", "Patient or peer group (mutual aid, peer support…)")
+        case .peers:
+            Text(
+                "Groupe de patients ou de pairs (entraide, pair-aidance…)",
+                "Patient or peer group (mutual aid, peer support…)")
         case .digital: Text("Réseaux sociaux et services numériques", "Social networks and digital services")
         }
     }
@@ -46,24 +55,41 @@ public enum EngagementLevel: String, Sendable, CaseIterable, Codable {
 }
 
 /// Who took part (several at once).
-public enum Participant: String, Sendable, CaseIterable, Codable {
+public enum Participant: String, Sendable, CaseIterable, Codable, StoredBits {
     case users = "usagers"
     case representatives = "representants"
     case professionals = "professionnels"
     case organisations
 
+    /// Stored in `experiences.participants_mask`: never change a position.
+    public var bitPosition: Int {
+        switch self {
+        case .users: 0
+        case .representatives: 1
+        case .professionals: 2
+        case .organisations: 3
+        }
+    }
+
     public var label: Text {
         switch self {
         case .users: Text("Usagers, patients, personnes accompagnées", "Users, patients, people supported")
-        case .representatives: Text("Représentants d'usagers (légaux ou associatifs)", "Users' representatives (legal or associations)")
-        case .professionals: Text("Professionnels de santé, du social ou du médico-social", "Health, social or medico-social professionals")
-        case .organisations: Text("Organisations (associations, collectivités, établissements)", "Organisations (associations, local authorities, institutions)")
+        case .representatives:
+            Text("Représentants d'usagers (légaux ou associatifs)", "Users' representatives (legal or associations)")
+        case .professionals:
+            Text(
+                "Professionnels de santé, du social ou du médico-social",
+                "Health, social or medico-social professionals")
+        case .organisations:
+            Text(
+                "Organisations (associations, collectivités, établissements)",
+                "Organisations (associations, local authorities, institutions)")
         }
     }
 }
 
 /// The population an experience involved (several at once).
-public enum Population: String, Sendable, CaseIterable, Codable {
+public enum Population: String, Sendable, CaseIterable, Codable, StoredBits {
     case elderly = "personnes-agees"
     case youth = "jeunes"
     case disability = "handicap"
@@ -72,6 +98,20 @@ public enum Population: String, Sendable, CaseIterable, Codable {
     case precarious = "precarite"
     case parents = "parents-enfants"
     case everyone = "tout-public"
+
+    /// Stored in `experiences.populations_mask`: never change a position.
+    public var bitPosition: Int {
+        switch self {
+        case .elderly: 0
+        case .youth: 1
+        case .disability: 2
+        case .chronic: 3
+        case .mental: 4
+        case .precarious: 5
+        case .parents: 6
+        case .everyone: 7
+        }
+    }
 
     public var label: Text {
         switch self {
@@ -88,7 +128,7 @@ public enum Population: String, Sendable, CaseIterable, Codable {
 }
 
 /// The themes of an experience (several at once).
-public enum ExperienceTheme: String, Sendable, CaseIterable, Codable {
+public enum ExperienceTheme: String, Sendable, CaseIterable, Codable, StoredBits {
     case access = "acces-aux-soins"
     case prevention
     case pathway = "parcours-de-soins"
@@ -97,6 +137,20 @@ public enum ExperienceTheme: String, Sendable, CaseIterable, Codable {
     case quality = "qualite-des-soins"
     case information = "information-en-sante"
     case ageing = "bien-vieillir"
+
+    /// Stored in `experiences.themes_mask`: never change a position.
+    public var bitPosition: Int {
+        switch self {
+        case .access: 0
+        case .prevention: 1
+        case .pathway: 2
+        case .rights: 3
+        case .education: 4
+        case .quality: 5
+        case .information: 6
+        case .ageing: 7
+        }
+    }
 
     public var label: Text {
         switch self {
@@ -143,16 +197,14 @@ public enum Region: String, Sendable, CaseIterable, Codable {
     }
 
     /// In alphabetical order, for lists.
-    public static let sorted: [Region] = allCases.sorted { $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending }
+    public static let sorted: [Region] = allCases.sorted {
+        $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending
+    }
 }
 
-/// Bit masks of multi-valued vocabularies, in one integer column.
+/// Bit masks of multi-valued vocabularies, in one integer column; each case names its bit
+/// (`StoredBits`), so the order of the cases does not matter.
 public enum Mask {
-    public static func of<T: CaseIterable & Equatable>(_ values: [T]) -> Int {
-        let all = Array(T.allCases)
-        return values.reduce(0) { $0 | (1 << all.firstIndex(of: $1)!) }
-    }
-    public static func values<T: CaseIterable>(_ mask: Int, _ type: T.Type) -> [T] {
-        T.allCases.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element)
-    }
+    public static func of<T: StoredBits>(_ values: [T]) -> Int { T.mask(values) }
+    public static func values<T: StoredBits>(_ mask: Int, _ type: T.Type) -> [T] { T.from(mask: mask) }
 }

@@ -92,13 +92,13 @@ public final class Catalogue: Sendable {
 
     struct Snapshot: Sendable {
         var version = -1
-        var entries: [Entry] = []                     // remarkable first, then the most recently published
+        var entries: [Entry] = []  // remarkable first, then the most recently published
         /// The search index (term → positions) and the filters' index ("contexte=…", "annee=2015",
         /// "remarquables=1"… → positions), each list ascending: a query intersects lists.
         var terms: [String: [Int32]] = [:]
         var filters: [String: [Int32]] = [:]
         var byID: [Int: Int] = [:]
-        var years: [Int] = []                         // the years present, for the filter
+        var years: [Int] = []  // the years present, for the filter
     }
 
     struct State: Sendable {
@@ -118,7 +118,9 @@ public final class Catalogue: Sendable {
     public func invalidate() { state.withLockedValue { $0.stale = true } }
 
     func snapshot(on db: any Database, now: Date = Date()) async throws -> Snapshot {
-        let (current, fresh, stale) = state.withLockedValue { ($0.snapshot, now.timeIntervalSince($0.checkedAt) < Self.checkInterval, $0.stale) }
+        let (current, fresh, stale) = state.withLockedValue {
+            ($0.snapshot, now.timeIntervalSince($0.checkedAt) < Self.checkInterval, $0.stale)
+        }
         if fresh, !stale { return current }
         // One request rebuilds; the others keep the last snapshot meanwhile (the first waits).
         let mine = building.withLockedValue { busy -> Bool in
@@ -149,33 +151,46 @@ public final class Catalogue: Sendable {
 
     /// Four queries: the published experiences, the calls' titles, the attachments and the search terms.
     static func load(version: Int, on db: any Database) async throws -> Snapshot {
-        let sql = ExperienceStore.sql(db)
-        let records = try await sql.raw("""
+        let sql = db.sql
+        let records = try await sql.raw(
+            """
             SELECT \(ExperienceStore.experienceColumns) FROM experiences WHERE status = 'published' ORDER BY remarkable DESC, published_at DESC, id DESC
-            """).all(decoding: ExperienceRecord.self)
+            """
+        ).all(decoding: ExperienceRecord.self)
         struct CallRow: Decodable { let id: Int; let title: String }
-        let calls = Dictionary(try await sql.raw("SELECT id, title FROM experience_calls").all(decoding: CallRow.self).map { ($0.id, $0.title) },
-                               uniquingKeysWith: { a, _ in a })
+        let calls = Dictionary(
+            try await sql.raw("SELECT id, title FROM experience_calls").all(decoding: CallRow.self).map {
+                ($0.id, $0.title)
+            },
+            uniquingKeysWith: { a, _ in a })
         struct FileRow: Decodable { let id: Int; let experience_id: Int; let name: String; let size: Int }
         var files: [Int: [(Int, String, Int)]] = [:]
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT f.id, f.experience_id, f.name, f.size FROM experience_attachments f JOIN experiences e ON e.id = f.experience_id
             WHERE e.status = 'published' ORDER BY f.id
-            """).all(decoding: FileRow.self) { files[row.experience_id, default: []].append((row.id, row.name, row.size)) }
+            """
+        ).all(decoding: FileRow.self) { files[row.experience_id, default: []].append((row.id, row.name, row.size)) }
         var snapshot = Snapshot(version: version)
         var years = Set<Int>()
         for (position, record) in records.enumerated() {
-            snapshot.entries.append(Entry(record: record, callTitle: calls[record.call_id] ?? "",
-                                          attachments: (files[record.id] ?? []).map { (id: $0.0, name: $0.1, size: $0.2) }))
+            snapshot.entries.append(
+                Entry(
+                    record: record, callTitle: calls[record.call_id] ?? "",
+                    attachments: (files[record.id] ?? []).map { (id: $0.0, name: $0.1, size: $0.2) }))
             snapshot.byID[record.id] = position
-            for key in CatalogueQuery.filterKeys(of: record) { snapshot.filters[key, default: []].append(Int32(position)) }
+            for key in CatalogueQuery.filterKeys(of: record) {
+                snapshot.filters[key, default: []].append(Int32(position))
+            }
             if let year = record.start_year { years.insert(year) }
         }
         snapshot.years = years.sorted(by: >)
         struct TermRow: Decodable { let experience_id: Int; let term: String }
-        for row in try await sql.raw("""
+        for row in try await sql.raw(
+            """
             SELECT t.experience_id, t.term FROM experience_terms t JOIN experiences e ON e.id = t.experience_id WHERE e.status = 'published'
-            """).all(decoding: TermRow.self) {
+            """
+        ).all(decoding: TermRow.self) {
             guard let position = snapshot.byID[row.experience_id] else { continue }
             snapshot.terms[row.term, default: []].append(Int32(position))
         }
@@ -184,13 +199,15 @@ public final class Catalogue: Sendable {
     }
 
     /// One page of the catalogue, and the number of experiences that match.
-    public func list(_ query: CatalogueQuery, on db: any Database) async throws -> (rows: [Entry], total: Int, years: [Int], version: Int) {
+    public func list(
+        _ query: CatalogueQuery, on db: any Database
+    ) async throws -> (rows: [Entry], total: Int, years: [Int], version: Int) {
         let s = try await snapshot(on: db)
         // Every search term and every filter is a sorted list of positions: intersect the lists,
         // the shortest first (no filter, no search: every position, in order).
         let terms = SearchTerms.terms(of: query.text, limit: 8)
         var lists = terms.map { s.terms[$0] ?? [] } + query.filterKeys.map { s.filters[$0] ?? [] }
-        if terms.isEmpty, !query.text.isEmpty { lists.append([]) } // only stop words: nothing to find
+        if terms.isEmpty, !query.text.isEmpty { lists.append([]) }  // only stop words: nothing to find
         let start = (query.page - 1) * CatalogueQuery.pageSize
         let rows: [Entry], total: Int
         if lists.isEmpty {
@@ -199,7 +216,9 @@ public final class Catalogue: Sendable {
         } else {
             lists.sort { $0.count < $1.count }
             var positions = lists[0]
-            for list in lists.dropFirst() where !positions.isEmpty { positions = SearchTerms.intersect(positions, list) }
+            for list in lists.dropFirst() where !positions.isEmpty {
+                positions = SearchTerms.intersect(positions, list)
+            }
             total = positions.count
             rows = positions[min(start, total)..<min(start + CatalogueQuery.pageSize, total)].map { s.entries[Int($0)] }
         }
@@ -224,7 +243,9 @@ public final class Catalogue: Sendable {
     /// Several fragments at once (the items of a page), with one look at the kept ones and one
     /// store of the new ones; `make` runs for those not kept for `version`.
     func fragments(_ keys: [String], version: Int, make: (Int) -> String) -> [String] {
-        let kept = state.withLockedValue { state in keys.map { state.snapshot.version == version ? state.fragments[$0] : nil } }
+        let kept = state.withLockedValue { state in
+            keys.map { state.snapshot.version == version ? state.fragments[$0] : nil }
+        }
         var fresh: [(String, String)] = []
         let out = kept.enumerated().map { index, value -> String in
             if let value { return value }

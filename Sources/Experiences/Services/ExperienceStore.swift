@@ -59,7 +59,8 @@ public struct ExperienceRecord: Decodable, Sendable {
     /// The form fields of this submission (to edit it).
     public var fields: [String: String] {
         var out: [String: String] = [
-            "title": title, "summary": summary, "context": context ?? "", "level": level ?? "", "objectives": objectives, "actions": actions,
+            "title": title, "summary": summary, "context": context ?? "", "level": level ?? "",
+            "objectives": objectives, "actions": actions,
             "results": results, "evaluation": evaluation, "lessons": lessons, "region": region ?? "", "place": place,
             "contact_name": contact_name, "contact_email": contact_email,
         ]
@@ -70,15 +71,16 @@ public struct ExperienceRecord: Decodable, Sendable {
         return out
     }
     public var multi: [String: [String]] {
-        ["participants": Mask.values(participants_mask, Participant.self).map(\.rawValue),
-         "themes": Mask.values(themes_mask, ExperienceTheme.self).map(\.rawValue),
-         "populations": Mask.values(populations_mask, Population.self).map(\.rawValue)]
+        [
+            "participants": Mask.values(participants_mask, Participant.self).map(\.rawValue),
+            "themes": Mask.values(themes_mask, ExperienceTheme.self).map(\.rawValue),
+            "populations": Mask.values(populations_mask, Population.self).map(\.rawValue),
+        ]
     }
 }
 
 /// SQL of the experiences room.
 public enum ExperienceStore {
-    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
 
     static let experienceColumns: SQLQueryString = """
         id, call_id, status, title, summary, context, level, participants_mask, participant_count, objectives, actions, results, evaluation,
@@ -87,26 +89,35 @@ public enum ExperienceStore {
         """
 
     public static func call(_ id: Int, on db: any Database) async throws -> CallRecord? {
-        try await sql(db).raw("SELECT * FROM experience_calls WHERE id = \(bind: id)").first(decoding: CallRecord.self)
+        try await db.sql.raw("SELECT * FROM experience_calls WHERE id = \(bind: id)").first(decoding: CallRecord.self)
     }
 
     /// Every call, the newest deadline first (calls are few).
     public static func calls(territoryID: Int? = nil, on db: any Database) async throws -> [CallRecord] {
         let filter: SQLQueryString = territoryID.map { "WHERE territory_id = \(bind: $0)" } ?? ""
-        return try await sql(db).raw("SELECT * FROM experience_calls \(filter) ORDER BY closes_on DESC, id DESC LIMIT 200").all(decoding: CallRecord.self)
+        return try await db.sql.raw(
+            "SELECT * FROM experience_calls \(filter) ORDER BY closes_on DESC, id DESC LIMIT 200"
+        ).all(decoding: CallRecord.self)
     }
 
     /// Opens a call with its grid and its reviewers (inside the caller's transaction); returns its id.
-    static func createCall(title: String, territoryID: Int?, opens: String, closes: String, audience: CallAudience, criteria: [(label: String, weight: Int)],
-                           maxScore: Int, required: Int, reviewers: [Int], by: Int?, body: String, on db: any Database) async throws -> Int {
-        let sql = sql(db)
+    static func createCall(
+        title: String, territoryID: Int?, opens: String, closes: String, audience: CallAudience,
+        criteria: [(label: String, weight: Int)],
+        maxScore: Int, required: Int, reviewers: [Int], by: Int?, body: String, on db: any Database
+    ) async throws -> Int {
+        let sql = db.sql
         struct Inserted: Decodable { let id: Int }
-        guard let row = try await sql.raw("""
-            INSERT INTO experience_calls (territory_id, title, body, opens_on, closes_on, audience, max_score, required_reviews, created_by_id, created_at)
-            VALUES (\(bind: territoryID), \(bind: title), \(bind: body), \(bind: opens), \(bind: closes), \(bind: audience.rawValue), \(bind: maxScore),
-                    \(bind: required), \(bind: by), \(bind: Date()))
-            RETURNING id
-            """).first(decoding: Inserted.self) else { throw ExperienceStoreError.notInserted }
+        guard
+            let row = try await sql.raw(
+                """
+                INSERT INTO experience_calls (territory_id, title, body, opens_on, closes_on, audience, max_score, required_reviews, created_by_id, created_at)
+                VALUES (\(bind: territoryID), \(bind: title), \(bind: body), \(bind: opens), \(bind: closes), \(bind: audience.rawValue), \(bind: maxScore),
+                        \(bind: required), \(bind: by), \(bind: Date()))
+                RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw ExperienceStoreError.notInserted }
         try await addCriteria(criteria, callID: row.id, on: db)
         try await addReviewers(reviewers, callID: row.id, on: db)
         return row.id
@@ -114,13 +125,17 @@ public enum ExperienceStore {
 
     /// Saves the changes of a call: its text, dates, audience, reviews needed and reviewers, and
     /// its grid when `replaceGrid` (only while nobody has scored with it).
-    static func updateCall(_ id: Int, input: CallInput, reviewers: [Int], replaceGrid: Bool, on db: any Database) async throws {
-        let sql = sql(db)
-        try await sql.raw("""
+    static func updateCall(
+        _ id: Int, input: CallInput, reviewers: [Int], replaceGrid: Bool, on db: any Database
+    ) async throws {
+        let sql = db.sql
+        try await sql.raw(
+            """
             UPDATE experience_calls SET title = \(bind: input.title), body = \(bind: input.body), opens_on = \(bind: input.window.opensOn.description),
             closes_on = \(bind: input.window.closesOn.description), audience = \(bind: input.audience.rawValue), max_score = \(bind: input.maxScore),
             required_reviews = \(bind: input.requiredReviews) WHERE id = \(bind: id)
-            """).run()
+            """
+        ).run()
         try await sql.raw("DELETE FROM experience_reviewers WHERE call_id = \(bind: id)").run()
         try await addReviewers(reviewers, callID: id, on: db)
         guard replaceGrid else { return }
@@ -130,94 +145,128 @@ public enum ExperienceStore {
 
     static func addCriteria(_ criteria: [(label: String, weight: Int)], callID: Int, on db: any Database) async throws {
         for (position, criterion) in criteria.enumerated() {
-            try await sql(db).raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO experience_criteria (call_id, position, label, weight) VALUES (\(bind: callID), \(bind: position), \(bind: criterion.label), \(bind: criterion.weight))
-                """).run()
+                """
+            ).run()
         }
     }
 
     static func addReviewers(_ people: [Int], callID: Int, on db: any Database) async throws {
         for person in people {
-            try await sql(db).raw("INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: callID), \(bind: person)) ON CONFLICT (call_id, person_id) DO NOTHING").run()
+            try await db.sql.raw(
+                "INSERT INTO experience_reviewers (call_id, person_id) VALUES (\(bind: callID), \(bind: person)) ON CONFLICT (call_id, person_id) DO NOTHING"
+            ).run()
         }
     }
 
     public static func criteria(callID: Int, on db: any Database) async throws -> [Criterion] {
         struct Row: Decodable { let id: Int; let label: String; let weight: Int }
-        return try await sql(db).raw("SELECT id, label, weight FROM experience_criteria WHERE call_id = \(bind: callID) ORDER BY position, id")
-            .all(decoding: Row.self).map { Criterion(id: $0.id, label: $0.label, weight: $0.weight) }
+        return try await db.sql.raw(
+            "SELECT id, label, weight FROM experience_criteria WHERE call_id = \(bind: callID) ORDER BY position, id"
+        )
+        .all(decoding: Row.self).map { Criterion(id: $0.id, label: $0.label, weight: $0.weight) }
     }
 
     public static func isReviewer(personID: Int, callID: Int, on db: any Database) async throws -> Bool {
-        try await sql(db).raw("SELECT 1 AS one FROM experience_reviewers WHERE call_id = \(bind: callID) AND person_id = \(bind: personID)").first() != nil
+        try await db.sql.raw(
+            "SELECT 1 AS one FROM experience_reviewers WHERE call_id = \(bind: callID) AND person_id = \(bind: personID)"
+        ).first() != nil
     }
 
     public static func isNationalOrganiser(personID: Int, on db: any Database) async throws -> Bool {
-        try await sql(db).raw("SELECT 1 AS one FROM experience_organisers WHERE person_id = \(bind: personID)").first() != nil
+        try await db.sql.raw("SELECT 1 AS one FROM experience_organisers WHERE person_id = \(bind: personID)").first()
+            != nil
     }
 
     struct Named: Decodable { let id: Int; let display_name: String; let email: String? }
 
     public static func reviewers(callID: Int, on db: any Database) async throws -> [(id: Int, name: String)] {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT p.id, p.display_name, p.email FROM experience_reviewers r JOIN people p ON p.id = r.person_id
             WHERE r.call_id = \(bind: callID) ORDER BY p.display_name
-            """).all(decoding: Named.self).map { ($0.id, $0.display_name) }
+            """
+        ).all(decoding: Named.self).map { ($0.id, $0.display_name) }
     }
 
     public static func experience(_ id: Int, on db: any Database) async throws -> ExperienceRecord? {
-        try await sql(db).raw("SELECT \(experienceColumns) FROM experiences WHERE id = \(bind: id)").first(decoding: ExperienceRecord.self)
+        try await db.sql.raw("SELECT \(experienceColumns) FROM experiences WHERE id = \(bind: id)").first(
+            decoding: ExperienceRecord.self)
     }
 
-    public static func authors(of id: Int, on db: any Database) async throws -> [(id: Int, name: String, email: String?)] {
-        try await sql(db).raw("""
+    public static func authors(
+        of id: Int, on db: any Database
+    ) async throws -> [(id: Int, name: String, email: String?)] {
+        try await db.sql.raw(
+            """
             SELECT p.id, p.display_name, p.email FROM experience_authors a JOIN people p ON p.id = a.person_id
             WHERE a.experience_id = \(bind: id) ORDER BY a.added_at, p.id
-            """).all(decoding: Named.self).map { ($0.id, $0.display_name, $0.email) }
+            """
+        ).all(decoding: Named.self).map { ($0.id, $0.display_name, $0.email) }
     }
 
     /// Account ids of e-mail addresses (lower-cased), for the reviewers of a call.
     public static func people(emails: [String], on db: any Database) async throws -> [String: Int] {
         guard !emails.isEmpty else { return [:] }
         struct Row: Decodable { let id: Int; let email: String }
-        let rows = try await sql(db).raw("SELECT id, email FROM people WHERE email IN (\(binds: emails))").all(decoding: Row.self)
+        let rows = try await db.sql.raw("SELECT id, email FROM people WHERE email IN (\(binds: emails))").all(
+            decoding: Row.self)
         return Dictionary(rows.map { ($0.email, $0.id) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The submissions a person wrote or co-writes in a call.
     public static func mine(personID: Int, callID: Int, on db: any Database) async throws -> [ExperienceRecord] {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT \(experienceColumns) FROM experiences WHERE call_id = \(bind: callID)
             AND id IN (SELECT experience_id FROM experience_authors WHERE person_id = \(bind: personID)) ORDER BY id
-            """).all(decoding: ExperienceRecord.self)
+            """
+        ).all(decoding: ExperienceRecord.self)
     }
 
     /// Writes the fields of a submission (insert when `id` is nil); returns its id.
-    static func save(_ input: ExperienceInput, id: Int?, callID: Int, status: ExperienceStatus, by personID: Int?, on db: any Database) async throws -> Int {
+    static func save(
+        _ input: ExperienceInput, id: Int?, callID: Int, status: ExperienceStatus, by personID: Int?,
+        on db: any Database
+    ) async throws -> Int {
         let now = Date()
         let values: [(String, any Encodable & Sendable)] = [
-            ("title", input.title), ("summary", input.summary), ("context", input.context?.rawValue), ("level", input.level?.rawValue),
+            ("title", input.title), ("summary", input.summary), ("context", input.context?.rawValue),
+            ("level", input.level?.rawValue),
             ("participants_mask", Mask.of(input.participants)), ("participant_count", input.participantCount),
-            ("objectives", input.objectives), ("actions", input.actions), ("results", input.results), ("evaluation", input.evaluation),
-            ("lessons", input.lessons), ("region", input.region?.rawValue), ("place", input.place), ("start_year", input.startYear),
-            ("end_year", input.endYear), ("themes_mask", Mask.of(input.themes)), ("populations_mask", Mask.of(input.populations)),
-            ("contact_name", input.contactName), ("contact_email", input.contactEmail), ("contact_public", input.contactPublic),
+            ("objectives", input.objectives), ("actions", input.actions), ("results", input.results),
+            ("evaluation", input.evaluation),
+            ("lessons", input.lessons), ("region", input.region?.rawValue), ("place", input.place),
+            ("start_year", input.startYear),
+            ("end_year", input.endYear), ("themes_mask", Mask.of(input.themes)),
+            ("populations_mask", Mask.of(input.populations)),
+            ("contact_name", input.contactName), ("contact_email", input.contactEmail),
+            ("contact_public", input.contactPublic),
             ("status", status.rawValue), ("updated_at", now),
         ]
-        let sql = sql(db)
+        let sql = db.sql
         if let id {
             let sets = SQLList(values.map { SQLQueryString("\(ident: $0.0) = \(bind: $0.1)") })
             try await sql.raw("UPDATE experiences SET \(sets) WHERE id = \(bind: id)").run()
             return id
         }
-        let all = values + [("call_id", callID), ("remarkable", false), ("created_by_id", personID), ("created_at", now), ("status_changed_at", now)]
+        let all =
+            values + [
+                ("call_id", callID), ("remarkable", false), ("created_by_id", personID), ("created_at", now),
+                ("status_changed_at", now),
+            ]
         let columns = SQLList(all.map { SQLIdentifier($0.0) })
         let binds = SQLList(all.map { SQLBind($0.1) })
         struct Inserted: Decodable { let id: Int }
-        let row = try await sql.raw("INSERT INTO experiences (\(columns)) VALUES (\(binds)) RETURNING id").first(decoding: Inserted.self)
+        let row = try await sql.raw("INSERT INTO experiences (\(columns)) VALUES (\(binds)) RETURNING id").first(
+            decoding: Inserted.self)
         guard let row else { throw ExperienceStoreError.notInserted }
         if let personID {
-            try await sql.raw("INSERT INTO experience_authors (experience_id, person_id, added_at) VALUES (\(bind: row.id), \(bind: personID), \(bind: now))").run()
+            try await sql.raw(
+                "INSERT INTO experience_authors (experience_id, person_id, added_at) VALUES (\(bind: row.id), \(bind: personID), \(bind: now))"
+            ).run()
         }
         return row.id
     }
@@ -225,94 +274,127 @@ public enum ExperienceStore {
     enum ExperienceStoreError: Error { case notInserted }
 
     /// Moves a submission to a status, with the dates that go with it.
-    static func setStatus(_ id: Int, to status: ExperienceStatus, remarkable: Bool? = nil, on db: any Database) async throws {
+    static func setStatus(
+        _ id: Int, to status: ExperienceStatus, remarkable: Bool? = nil, on db: any Database
+    ) async throws {
         let now = Date()
         var sets: [SQLQueryString] = ["status = \(bind: status.rawValue)", "status_changed_at = \(bind: now)"]
         if status == .submitted { sets.append("submitted_at = \(bind: now)") }
         if status == .published { sets.append("published_at = \(bind: now)") }
         if let remarkable { sets.append("remarkable = \(bind: remarkable)") }
-        try await sql(db).raw("UPDATE experiences SET \(SQLList(sets)) WHERE id = \(bind: id)").run()
+        try await db.sql.raw("UPDATE experiences SET \(SQLList(sets)) WHERE id = \(bind: id)").run()
     }
 
     /// Replaces the search terms of a submission (read by the catalogue once published).
     static func index(_ id: Int, input: ExperienceInput, on db: any Database) async throws {
-        let sql = sql(db)
+        let sql = db.sql
         try await sql.raw("DELETE FROM experience_terms WHERE experience_id = \(bind: id)").run()
-        let text = [input.title, input.summary, input.objectives, input.actions, input.results, input.lessons, input.place].joined(separator: " ")
+        let text = [
+            input.title, input.summary, input.objectives, input.actions, input.results, input.lessons, input.place,
+        ].joined(separator: " ")
         let terms = SearchTerms.terms(of: text)
         for chunk in stride(from: 0, to: terms.count, by: 100) {
-            let values = SQLList(terms[chunk..<min(chunk + 100, terms.count)].map { SQLQueryString("(\(bind: id), \(bind: $0))") })
+            let values = SQLList(
+                terms[chunk..<min(chunk + 100, terms.count)].map { SQLQueryString("(\(bind: id), \(bind: $0))") })
             try await sql.raw("INSERT INTO experience_terms (experience_id, term) VALUES \(values)").run()
         }
     }
 
     /// Bumped in the transaction of every write the catalogue shows.
     public static func bump(on db: any Database) async throws {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             INSERT INTO experience_versions (id, version) VALUES (1, 1)
             ON CONFLICT (id) DO UPDATE SET version = experience_versions.version + 1
-            """).run()
+            """
+        ).run()
     }
 
     public static func version(on db: any Database) async throws -> Int {
         struct Row: Decodable { let version: Int }
-        return try await sql(db).raw("SELECT version FROM experience_versions WHERE id = 1").first(decoding: Row.self)?.version ?? 0
+        return try await db.sql.raw("SELECT version FROM experience_versions WHERE id = 1").first(decoding: Row.self)?
+            .version ?? 0
     }
 
     struct AttachmentRow: Decodable { let id: Int; let name: String; let type: String; let size: Int }
 
     static func attachments(of id: Int, on db: any Database) async throws -> [AttachmentRow] {
-        try await sql(db).raw("SELECT id, name, type, size FROM experience_attachments WHERE experience_id = \(bind: id) ORDER BY id").all(decoding: AttachmentRow.self)
+        try await db.sql.raw(
+            "SELECT id, name, type, size FROM experience_attachments WHERE experience_id = \(bind: id) ORDER BY id"
+        ).all(decoding: AttachmentRow.self)
     }
 
     struct MessageRow: Decodable { let kind: String; let body: String; let created_at: Date }
 
     static func messages(of id: Int, on db: any Database) async throws -> [MessageRow] {
-        try await sql(db).raw("SELECT kind, body, created_at FROM experience_messages WHERE experience_id = \(bind: id) ORDER BY id").all(decoding: MessageRow.self)
+        try await db.sql.raw(
+            "SELECT kind, body, created_at FROM experience_messages WHERE experience_id = \(bind: id) ORDER BY id"
+        ).all(decoding: MessageRow.self)
     }
 
     static func addMessage(_ id: Int, kind: String, body: String, by personID: Int?, on db: any Database) async throws {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             INSERT INTO experience_messages (experience_id, author_id, kind, body, created_at) VALUES (\(bind: id), \(bind: personID), \(bind: kind), \(bind: body), \(bind: Date()))
-            """).run()
+            """
+        ).run()
     }
 
     /// The reviews of the submissions of a call: submission → [(reviewer, weighted score)].
-    static func reviewScores(callID: Int, on db: any Database) async throws -> [Int: [(reviewer: Int?, score: Double)]] {
+    static func reviewScores(callID: Int, on db: any Database) async throws -> [Int: [(reviewer: Int?, score: Double)]]
+    {
         struct Row: Decodable { let experience_id: Int; let reviewer_id: Int?; let weighted_score: Double }
-        let rows = try await sql(db).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT r.experience_id, r.reviewer_id, r.weighted_score FROM experience_reviews r JOIN experiences e ON e.id = r.experience_id
             WHERE e.call_id = \(bind: callID) ORDER BY r.id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         var out: [Int: [(Int?, Double)]] = [:]
         for row in rows { out[row.experience_id, default: []].append((row.reviewer_id, row.weighted_score)) }
         return out
     }
 
-    struct ScoreRow: Decodable { let review_id: Int; let reviewer_id: Int?; let display_name: String?; let criterion_id: Int; let score: Int; let comment: String; let weighted_score: Double }
+    struct ScoreRow: Decodable {
+        let review_id: Int; let reviewer_id: Int?; let display_name: String?; let criterion_id: Int; let score: Int;
+        let comment: String; let weighted_score: Double
+    }
 
     /// Every score given to a submission, by review.
     static func scores(of id: Int, on db: any Database) async throws -> [ScoreRow] {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT r.id AS review_id, r.reviewer_id, p.display_name, s.criterion_id, s.score, s.comment, r.weighted_score
             FROM experience_reviews r JOIN experience_scores s ON s.review_id = r.id LEFT JOIN people p ON p.id = r.reviewer_id
             WHERE r.experience_id = \(bind: id) ORDER BY r.id, s.criterion_id
-            """).all(decoding: ScoreRow.self)
+            """
+        ).all(decoding: ScoreRow.self)
     }
 
     /// Records (or replaces) a reviewer's scores for a submission.
-    static func saveReview(experienceID: Int, reviewerID: Int, scores: [Int: Int], comments: [Int: String], weighted: Double, on db: any Database) async throws {
-        let sql = sql(db)
-        try await sql.raw("DELETE FROM experience_reviews WHERE experience_id = \(bind: experienceID) AND reviewer_id = \(bind: reviewerID)").run()
+    static func saveReview(
+        experienceID: Int, reviewerID: Int, scores: [Int: Int], comments: [Int: String], weighted: Double,
+        on db: any Database
+    ) async throws {
+        let sql = db.sql
+        try await sql.raw(
+            "DELETE FROM experience_reviews WHERE experience_id = \(bind: experienceID) AND reviewer_id = \(bind: reviewerID)"
+        ).run()
         struct Inserted: Decodable { let id: Int }
-        guard let review = try await sql.raw("""
-            INSERT INTO experience_reviews (experience_id, reviewer_id, weighted_score, created_at)
-            VALUES (\(bind: experienceID), \(bind: reviewerID), \(bind: weighted), \(bind: Date())) RETURNING id
-            """).first(decoding: Inserted.self) else { throw ExperienceStoreError.notInserted }
+        guard
+            let review = try await sql.raw(
+                """
+                INSERT INTO experience_reviews (experience_id, reviewer_id, weighted_score, created_at)
+                VALUES (\(bind: experienceID), \(bind: reviewerID), \(bind: weighted), \(bind: Date())) RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw ExperienceStoreError.notInserted }
         for (criterion, score) in scores.sorted(by: { $0.key < $1.key }) {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO experience_scores (review_id, criterion_id, score, comment) VALUES (\(bind: review.id), \(bind: criterion), \(bind: score), \(bind: comments[criterion] ?? ""))
-                """).run()
+                """
+            ).run()
         }
     }
 }

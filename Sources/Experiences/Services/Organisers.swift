@@ -18,17 +18,23 @@ public enum NationalOrganisers {
             throw Failure(description: "Aucun compte pour \(email) : la personne crée d'abord son compte.")
         }
         return try await db.transaction { db in
-            let sql = ExperienceStore.sql(db)
+            let sql = db.sql
             if remove {
                 try await sql.raw("DELETE FROM experience_organisers WHERE person_id = \(bind: person)").run()
             } else {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO experience_organisers (person_id, created_at) VALUES (\(bind: person), \(bind: Date())) ON CONFLICT (person_id) DO NOTHING
-                    """).run()
+                    """
+                ).run()
             }
-            try await AuditEntry.record(actor: nil, territory: nil, action: remove ? "experience_organiser.removed" : "experience_organiser.added",
-                                        subject: "person \(person)", on: db)
-            return remove ? "\(email) n'organise plus les appels nationaux." : "\(email) organise les appels nationaux à expériences."
+            try await AuditEntry.record(
+                actor: nil, territory: nil,
+                action: remove ? "experience_organiser.removed" : "experience_organiser.added",
+                subject: "person \(person)", on: db)
+            return remove
+                ? "\(email) n'organise plus les appels nationaux."
+                : "\(email) organise les appels nationaux à expériences."
         }
     }
 }

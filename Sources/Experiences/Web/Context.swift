@@ -17,27 +17,39 @@ struct CallContext: Sendable {
     /// The call of the URL (404 for an unknown or tampered id), with the viewer's rights: one
     /// query for the call, one for the viewer's rights when signed in.
     static func load(_ req: Request) async throws -> CallContext {
-        guard let id = Slug.id(req.parameters.get("call")), let call = try await ExperienceStore.call(id, on: req.db) else { throw Abort(.notFound) }
+        guard let id = Slug.id(req.parameters.get("call")), let call = try await ExperienceStore.call(id, on: req.db)
+        else { throw Abort(.notFound) }
         let territory = call.territory_id.flatMap { req.agora.territories.find(id: $0) }
         let viewer = req.visit.viewer
         let roles = call.territory_id.flatMap { viewer?.roles(in: $0) } ?? []
         var nationalOrganiser = false, reviewer = false
         if let viewer {
             struct Row: Decodable { let organiser: Int; let reviewer: Int }
-            let row = try await ExperienceStore.sql(req.db).raw("""
+            let row = try await req.db.sql.raw(
+                """
                 SELECT (SELECT count(*) FROM experience_organisers WHERE person_id = \(bind: viewer.personID)) AS organiser,
                        (SELECT count(*) FROM experience_reviewers WHERE call_id = \(bind: id) AND person_id = \(bind: viewer.personID)) AS reviewer
-                """).first(decoding: Row.self)
+                """
+            ).first(decoding: Row.self)
             nationalOrganiser = (row?.organiser ?? 0) > 0
             reviewer = (row?.reviewer ?? 0) > 0
         }
-        let organises = viewer != nil && ExperiencesPolicy.organises(national: call.isNational, isNationalOrganiser: nationalOrganiser, rolesInCallTerritory: roles)
-        return CallContext(call: call, territory: territory, viewerID: viewer?.personID, rolesThere: roles, organises: organises, reviews: reviewer,
-                           mayAnswer: viewer != nil && ExperiencesPolicy.mayAnswer(audience: call.audienceValue, national: call.isNational, rolesInCallTerritory: roles))
+        let organises =
+            viewer != nil
+            && ExperiencesPolicy.organises(
+                national: call.isNational, isNationalOrganiser: nationalOrganiser, rolesInCallTerritory: roles)
+        return CallContext(
+            call: call, territory: territory, viewerID: viewer?.personID, rolesThere: roles, organises: organises,
+            reviews: reviewer,
+            mayAnswer: viewer != nil
+                && ExperiencesPolicy.mayAnswer(
+                    audience: call.audienceValue, national: call.isNational, rolesInCallTerritory: roles)
+        )
     }
 
     var scopeName: Text {
-        territory.map { Text("Appel local · \($0.name)", "Local call · \($0.name)") } ?? Text("Appel national", "National call")
+        territory.map { Text("Appel local · \($0.name)", "Local call · \($0.name)") }
+            ?? Text("Appel national", "National call")
     }
 }
 
@@ -53,8 +65,10 @@ struct SubmissionContext: Sendable {
     /// (authors always; reviewers and organisers once it is sent).
     static func load(_ req: Request) async throws -> SubmissionContext {
         let call = try await CallContext.load(req)
-        guard let id = Slug.id(req.parameters.get("submission")), let record = try await ExperienceStore.experience(id, on: req.db),
-              record.call_id == call.call.id else { throw Abort(.notFound) }
+        guard let id = Slug.id(req.parameters.get("submission")),
+            let record = try await ExperienceStore.experience(id, on: req.db),
+            record.call_id == call.call.id
+        else { throw Abort(.notFound) }
         let authors = try await ExperienceStore.authors(of: id, on: req.db)
         let context = SubmissionContext(call: call, record: record, authors: authors)
         let staff = (call.organises || call.reviews) && context.status != .draft
@@ -67,7 +81,9 @@ enum ExperiencesPages {
     /// A write the catalogue may show: in one transaction with the bump of its version, then
     /// this instance's catalogue is marked stale (others see the bump within a second).
     @discardableResult
-    static func write<T: Sendable>(_ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    static func write<T: Sendable>(
+        _ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         let result = try await req.db.transaction { db in
             let value = try await body(db)
             try await ExperienceStore.bump(on: db)
@@ -75,13 +91,6 @@ enum ExperiencesPages {
         }
         req.application.experienceCatalogue.invalidate()
         return result
-    }
-
-    /// A refusal with its reason in plain words (and the right status), rather than a bare error page.
-    static func refusal(_ req: Request, status: HTTPStatus, title: Text, message: Text, back: String? = nil) -> Response {
-        let visit = req.visit
-        let link: HTML = back.map { "<p><a href=\"\($0)\">\(visit.t("Revenir à la page précédente", "Back to the previous page"))</a></p>" } ?? .empty
-        return req.render(WebPage(title: visit.t(title), main: "<h1>\(visit.t(title))</h1><p class=\"notice\">\(visit.t(message))</p>\(link)", status: status))
     }
 
     /// The e-mail addresses of a submission's authors.

@@ -48,7 +48,8 @@ public final class ProposalEvent: Model, @unchecked Sendable {
     @OptionalField(key: "actor_id") public var actorID: Int?
     @Field(key: "created_at") public var createdAt: Date
     public init() {}
-    public init(proposalID: Int, from: ProposalStatus?, to: ProposalStatus, role: String, note: String?, actorID: Int?) {
+    public init(proposalID: Int, from: ProposalStatus?, to: ProposalStatus, role: String, note: String?, actorID: Int?)
+    {
         self.proposalID = proposalID; self.fromStatus = from?.rawValue; self.toStatus = to.rawValue
         self.role = role; self.note = note; self.actorID = actorID; self.createdAt = Date()
     }
@@ -127,13 +128,21 @@ enum ProposalsMigrations {
                 .create()
             guard let sql = db as? any SQLDatabase else { return }
             try await sql.raw("CREATE INDEX IF NOT EXISTS actions_recent ON actions (territory_id, updated_at)").run()
-            try await sql.raw("CREATE INDEX IF NOT EXISTS action_milestones_action ON action_milestones (action_id, id)").run()
-            try await sql.raw("CREATE INDEX IF NOT EXISTS action_proposals_proposal ON action_proposals (proposal_id, action_id)").run()
-            struct Old: Decodable { let id: Int; let territory_id: Int; let title: String; let progress: Int; let status_changed_at: Date }
-            let old = try await sql.raw("""
+            try await sql.raw(
+                "CREATE INDEX IF NOT EXISTS action_milestones_action ON action_milestones (action_id, id)"
+            ).run()
+            try await sql.raw(
+                "CREATE INDEX IF NOT EXISTS action_proposals_proposal ON action_proposals (proposal_id, action_id)"
+            ).run()
+            struct Old: Decodable {
+                let id: Int; let territory_id: Int; let title: String; let progress: Int; let status_changed_at: Date
+            }
+            let old = try await sql.raw(
+                """
                 SELECT id, territory_id, title, progress, status_changed_at FROM proposals
                 WHERE progress > 0 OR id IN (SELECT proposal_id FROM proposal_milestones) ORDER BY id
-                """).all(decoding: Old.self)
+                """
+            ).all(decoding: Old.self)
             for proposal in old {
                 let action = HealthAction()
                 action.territoryID = proposal.territory_id
@@ -145,11 +154,15 @@ enum ProposalsMigrations {
                 action.updatedAt = proposal.status_changed_at
                 try await action.create(on: db)
                 let actionID = try action.requireID()
-                try await sql.raw("INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposal.id))").run()
-                try await sql.raw("""
+                try await sql.raw(
+                    "INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposal.id))"
+                ).run()
+                try await sql.raw(
+                    """
                     INSERT INTO action_milestones (action_id, title, due_on, done_at, created_at)
                     SELECT \(bind: actionID), title, due_on, done_at, created_at FROM proposal_milestones WHERE proposal_id = \(bind: proposal.id) ORDER BY id
-                    """).run()
+                    """
+                ).run()
             }
             try await sql.raw("DROP INDEX IF EXISTS proposal_milestones_proposal").run()
             try await db.schema("proposal_milestones").delete()
@@ -269,8 +282,10 @@ enum ProposalsMigrations {
                 .create()
         }
         func revert(on db: any Database) async throws {
-            for table in ["proposal_milestones", "proposal_attachments", "proposal_reports", "proposal_comments",
-                          "proposal_supports", "proposal_events", "proposal_terms", "proposal_communes", "proposals"] {
+            for table in [
+                "proposal_milestones", "proposal_attachments", "proposal_reports", "proposal_comments",
+                "proposal_supports", "proposal_events", "proposal_terms", "proposal_communes", "proposals",
+            ] {
                 try await db.schema(table).delete()
             }
         }
@@ -295,7 +310,9 @@ enum ProposalsMigrations {
         func prepare(on db: any Database) async throws {
             guard let sql = db as? any SQLDatabase else { return }
             for (name, table, columns) in Self.indexes {
-                try await sql.raw("CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: table) (\(unsafeRaw: columns))").run()
+                try await sql.raw(
+                    "CREATE INDEX IF NOT EXISTS \(unsafeRaw: name) ON \(unsafeRaw: table) (\(unsafeRaw: columns))"
+                ).run()
             }
         }
         func revert(on db: any Database) async throws {

@@ -13,13 +13,17 @@ public struct ActionInput: Sendable, Equatable {
 
     public static func validate(fields: [String: String], lang: Lang) -> Result<ActionInput, FormErrorsBox> {
         var errors = FormErrors()
-        let title = TextRule.required(fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
-                                      missing: Text("Donnez un titre à l'action.", "Give the action a title."))
+        let title = TextRule.required(
+            fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à l'action.", "Give the action a title."))
         let lead = TextRule.optional(fields, "lead", maxLength: leadMax, errors: &errors, lang: lang) ?? ""
-        let description = TextRule.optional(fields, "description", maxLength: descriptionMax, errors: &errors, lang: lang) ?? ""
+        let description =
+            TextRule.optional(fields, "description", maxLength: descriptionMax, errors: &errors, lang: lang) ?? ""
         let progress = Progress.parse(fields["progress"] ?? "0")
         if progress == nil {
-            errors.add("progress", Text("Indiquez un nombre entier entre 0 et 100.", "Enter a whole number between 0 and 100.").in(lang))
+            errors.add(
+                "progress",
+                Text("Indiquez un nombre entier entre 0 et 100.", "Enter a whole number between 0 and 100.").in(lang))
         }
         guard errors.isEmpty, let progress else { return .failure(FormErrorsBox(errors)) }
         return .success(ActionInput(title: title, lead: lead, description: description, progress: progress))
@@ -43,8 +47,9 @@ public struct MilestoneInput: Sendable, Equatable {
 
     public static func validate(fields: [String: String], lang: Lang) -> Result<MilestoneInput, FormErrorsBox> {
         var errors = FormErrors()
-        let title = TextRule.required(fields, "milestone", maxLength: 200, errors: &errors, lang: lang,
-                                      missing: Text("Décrivez l'étape en quelques mots.", "Describe the milestone in a few words."))
+        let title = TextRule.required(
+            fields, "milestone", maxLength: 200, errors: &errors, lang: lang,
+            missing: Text("Décrivez l'étape en quelques mots.", "Describe the milestone in a few words."))
         let due = TextRule.optionalDay(fields, "due_on", errors: &errors, lang: lang)
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
         return .success(MilestoneInput(title: title, dueOn: due))
@@ -61,13 +66,19 @@ public enum ActionChoice: Sendable, Equatable {
         var errors = FormErrors()
         let raw = fields["action"] ?? ""
         if raw == "new" {
-            let title = TextRule.required(fields, "new_title", maxLength: ActionInput.titleMax, errors: &errors, lang: lang,
-                                          missing: Text("Donnez un titre à la nouvelle action.", "Give the new action a title."))
+            let title = TextRule.required(
+                fields, "new_title", maxLength: ActionInput.titleMax, errors: &errors, lang: lang,
+                missing: Text("Donnez un titre à la nouvelle action.", "Give the new action a title."))
             guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
             return .success(.new(title: title))
         }
         guard let id = Int(raw), id > 0 else {
-            errors.add("action", Text("Choisissez une action dans la liste, ou « nouvelle action ».", "Choose an action from the list, or “new action”.").in(lang))
+            errors.add(
+                "action",
+                Text(
+                    "Choisissez une action dans la liste, ou « nouvelle action ».",
+                    "Choose an action from the list, or “new action”."
+                ).in(lang))
             return .failure(FormErrorsBox(errors))
         }
         return .success(.existing(id))

@@ -50,7 +50,9 @@ public enum ProposalStatus: String, Sendable, CaseIterable, Codable {
     public var authorMayEdit: Bool { self == .draft || self == .received }
 
     /// Statuses staff can set from the proposal page (drafts are submitted by their author).
-    public static let staffSettable: [ProposalStatus] = [.underStudy, .accepted, .partlyAccepted, .notAccepted, .inProgress, .done]
+    public static let staffSettable: [ProposalStatus] = [
+        .underStudy, .accepted, .partlyAccepted, .notAccepted, .inProgress, .done,
+    ]
 }
 
 /// Where a proposal comes from.
@@ -82,18 +84,28 @@ public struct ProposalInput: Sendable, Equatable {
     public static let bodyMax = 5000
     public static let communesMax = 20
 
-    public static func validate(fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>, themes themeList: ThemeList = .builtin, lang: Lang)
+    public static func validate(
+        fields: [String: String], multi: [String: [String]], allowedCommunes: Set<String>,
+        themes themeList: ThemeList = .builtin, lang: Lang
+    )
         -> Result<ProposalInput, FormErrorsBox>
     {
         var errors = FormErrors()
         let asDraft = fields["action"] == "draft"
-        let title = TextRule.required(fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
-                                      missing: Text("Donnez un titre à votre proposition.", "Give your proposal a title."))
-        let body = TextRule.required(fields, "body", maxLength: bodyMax, errors: &errors, lang: lang,
-                                     missing: Text("Décrivez votre proposition en quelques phrases.", "Describe your proposal in a few sentences."))
+        let title = TextRule.required(
+            fields, "title", maxLength: titleMax, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre à votre proposition.", "Give your proposal a title."))
+        let body = TextRule.required(
+            fields, "body", maxLength: bodyMax, errors: &errors, lang: lang,
+            missing: Text(
+                "Décrivez votre proposition en quelques phrases.", "Describe your proposal in a few sentences."))
         if !asDraft, errors["body"] == nil, body.count < 20 {
-            errors.add("body", Text("Décrivez votre proposition en quelques phrases (20 caractères au moins).",
-                                    "Describe your proposal in a few sentences (at least 20 characters).").in(lang))
+            errors.add(
+                "body",
+                Text(
+                    "Décrivez votre proposition en quelques phrases (20 caractères au moins).",
+                    "Describe your proposal in a few sentences (at least 20 characters)."
+                ).in(lang))
         }
         let rawThemes = multi["themes"] ?? []
         let themes = rawThemes.compactMap(themeList.find)
@@ -104,18 +116,31 @@ public struct ProposalInput: Sendable, Equatable {
         }
         let communes = Array(Set((multi["communes"] ?? []).filter { !$0.isEmpty })).sorted()
         if communes.contains(where: { !allowedCommunes.contains($0) }) {
-            errors.add("communes", Text("Choisissez les communes dans la liste.", "Choose municipalities from the list.").in(lang))
+            errors.add(
+                "communes",
+                Text("Choisissez les communes dans la liste.", "Choose municipalities from the list.").in(lang))
         } else if communes.count > communesMax {
-            errors.add("communes", Text("\(communesMax) communes au plus : si toutes sont concernées, n'en cochez aucune.",
-                                        "\(communesMax) municipalities at most: if all are concerned, tick none.").in(lang))
+            errors.add(
+                "communes",
+                Text(
+                    "\(communesMax) communes au plus : si toutes sont concernées, n'en cochez aucune.",
+                    "\(communesMax) municipalities at most: if all are concerned, tick none."
+                ).in(lang))
         }
         let origin = ProposalOrigin(rawValue: fields["origin"] ?? ProposalOrigin.spontaneous.rawValue)
-        if origin == nil { errors.add("origin", Text("Choisissez une origine dans la liste.", "Choose an origin from the list.").in(lang)) }
+        if origin == nil {
+            errors.add(
+                "origin", Text("Choisissez une origine dans la liste.", "Choose an origin from the list.").in(lang))
+        }
         let detail = (fields["origin_detail"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if detail.count > 200 { errors.add("origin_detail", Text("200 caractères au plus.", "200 characters at most.").in(lang)) }
+        if detail.count > 200 {
+            errors.add("origin_detail", Text("200 caractères au plus.", "200 characters at most.").in(lang))
+        }
         guard errors.isEmpty, let origin else { return .failure(FormErrorsBox(errors)) }
-        return .success(ProposalInput(title: title, body: body, themes: themes, communes: communes, origin: origin,
-                                      originDetail: detail.isEmpty || origin == .spontaneous ? nil : detail, asDraft: asDraft))
+        return .success(
+            ProposalInput(
+                title: title, body: body, themes: themes, communes: communes, origin: origin,
+                originDetail: detail.isEmpty || origin == .spontaneous ? nil : detail, asDraft: asDraft))
     }
 }
 
@@ -124,24 +149,39 @@ public struct StatusChangeInput: Sendable, Equatable {
     public var to: ProposalStatus
     public var text: String
 
-    public static func validate(fields: [String: String], from current: ProposalStatus, lang: Lang) -> Result<StatusChangeInput, FormErrorsBox> {
+    public static func validate(
+        fields: [String: String], from current: ProposalStatus, lang: Lang
+    ) -> Result<StatusChangeInput, FormErrorsBox> {
         var errors = FormErrors()
         let text = (fields["answer"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let to = ProposalStatus(rawValue: fields["status"] ?? ""), ProposalStatus.staffSettable.contains(to) else {
-            errors.add("status", Text("Choisissez le nouvel état dans la liste.", "Choose the new status from the list.").in(lang))
+        guard let to = ProposalStatus(rawValue: fields["status"] ?? ""), ProposalStatus.staffSettable.contains(to)
+        else {
+            errors.add(
+                "status",
+                Text("Choisissez le nouvel état dans la liste.", "Choose the new status from the list.").in(lang))
             return .failure(FormErrorsBox(errors))
         }
         if !current.next.contains(to) {
-            errors.add("status", Text("Une proposition « \(current.label.fr) » ne peut pas passer à « \(to.label.fr) ».",
-                                      "A proposal “\(current.label.en)” cannot move to “\(to.label.en)”.").in(lang))
+            errors.add(
+                "status",
+                Text(
+                    "Une proposition « \(current.label.fr) » ne peut pas passer à « \(to.label.fr) ».",
+                    "A proposal “\(current.label.en)” cannot move to “\(to.label.en)”."
+                ).in(lang))
         }
         if to.needsReason, text.count < 10 {
-            errors.add("answer", Text("Expliquez la raison de cette décision : l'auteur et les soutiens la liront.",
-                                      "Explain the reason for this decision: the author and supporters will read it.").in(lang))
+            errors.add(
+                "answer",
+                Text(
+                    "Expliquez la raison de cette décision : l'auteur et les soutiens la liront.",
+                    "Explain the reason for this decision: the author and supporters will read it."
+                ).in(lang))
         } else if to.isAnswer, text.isEmpty {
             errors.add("answer", Text("Rédigez la réponse officielle.", "Write the official answer.").in(lang))
         }
-        if text.count > 5000 { errors.add("answer", Text("5000 caractères au plus.", "5000 characters at most.").in(lang)) }
+        if text.count > 5000 {
+            errors.add("answer", Text("5000 caractères au plus.", "5000 characters at most.").in(lang))
+        }
         guard errors.isEmpty else { return .failure(FormErrorsBox(errors)) }
         return .success(StatusChangeInput(to: to, text: text))
     }

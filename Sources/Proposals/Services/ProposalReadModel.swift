@@ -31,17 +31,17 @@ public final class ProposalReadModel: Sendable {
     /// entries: measured, copying `Entry` values cost 70 % of the list's time in retain/release).
     struct Snapshot: Sendable {
         var version: Int
-        var entries: [Entry] = []                 // most recent first
-        var themeMasks: [Int] = []                // by position in `entries`
+        var entries: [Entry] = []  // most recent first
+        var themeMasks: [Int] = []  // by position in `entries`
         var statuses: [ProposalStatus] = []
-        var audiences: [UInt8] = []               // index in Audience.all
-        var bySupport: [Int32] = []               // positions, most supported first
+        var audiences: [UInt8] = []  // index in Audience.all
+        var bySupport: [Int32] = []  // positions, most supported first
         var communePositions: [String: [Int32]] = [:]
-        var termPositions: [String: [Int32]] = [:]   // the search index: term → positions
+        var termPositions: [String: [Int32]] = [:]  // the search index: term → positions
         var positionByID: [Int: Int32] = [:]
     }
 
-    struct CachedPage: @unchecked Sendable { // the models are read, never changed, once cached
+    struct CachedPage: @unchecked Sendable {  // the models are read, never changed, once cached
         let proposal: Proposal
         let details: ProposalPages.Details
     }
@@ -69,17 +69,22 @@ public final class ProposalReadModel: Sendable {
     static let listCacheLimit = 500
     static let pageCacheLimit = 2_000
 
-    public init() {}
+    /// The clock that says when a snapshot is due for a check (the app's, injected).
+    let clock: any WallClock
+
+    public init(clock: any WallClock = SystemClock()) { self.clock = clock }
 
     // MARK: - Writes
 
     /// Called inside every transaction that changes what the public sees of a territory's proposals.
     public static func bump(territoryID: Int, on db: any Database) async throws {
-        let sql = db as! any SQLDatabase
-        try await sql.raw("""
+        let sql = db.sql
+        try await sql.raw(
+            """
             INSERT INTO proposal_versions (territory_id, version) VALUES (\(bind: territoryID), 1)
             ON CONFLICT (territory_id) DO UPDATE SET version = proposal_versions.version + 1
-            """).run()
+            """
+        ).run()
     }
 
     /// This instance changed the territory: the next read rebuilds.
@@ -90,13 +95,17 @@ public final class ProposalReadModel: Sendable {
     // MARK: - Reads
 
     /// The current snapshot, rebuilt when this instance or another one changed the territory.
-    func snapshot(territoryID: Int, on db: any Database, now: Date = Date()) async throws -> Snapshot {
+    func snapshot(territoryID: Int, on db: any Database) async throws -> Snapshot {
+        let now = clock.now
         enum Plan { case use(Snapshot), check(Snapshot?), build, wait }
         let plan: Plan = slots.withLockedValue { slots in
             var slot = slots[territoryID, default: Slot()]
             defer { slots[territoryID] = slot }
-            if let snapshot = slot.snapshot, !slot.stale, now.timeIntervalSince(slot.checkedAt) < Self.checkInterval { return .use(snapshot) }
-            if slot.building { return slot.snapshot.map(Plan.use) ?? .wait } // someone is on it: serve the last one, or wait for the first
+            if let snapshot = slot.snapshot, !slot.stale, now.timeIntervalSince(slot.checkedAt) < Self.checkInterval {
+                return .use(snapshot)
+            }
+            // someone is on it: serve the last one, or wait for the first
+            if slot.building { return slot.snapshot.map(Plan.use) ?? .wait }
             slot.building = true
             return slot.stale || slot.snapshot == nil ? .build : .check(slot.snapshot)
         }
@@ -105,11 +114,13 @@ public final class ProposalReadModel: Sendable {
             return snapshot
         case .wait:
             try await Task.sleep(nanoseconds: 20_000_000)
-            return try await snapshot(territoryID: territoryID, on: db, now: Date())
+            return try await snapshot(territoryID: territoryID, on: db)
         case .check(let current):
             let version = try await Self.version(territoryID: territoryID, on: db)
             if let current, current.version == version {
-                slots.withLockedValue { $0[territoryID]?.checkedAt = now; $0[territoryID]?.building = false }
+                slots.withLockedValue {
+                    $0[territoryID]?.checkedAt = now; $0[territoryID]?.building = false
+                }
                 return current
             }
             return try await build(territoryID: territoryID, on: db, now: now)
@@ -124,7 +135,9 @@ public final class ProposalReadModel: Sendable {
             let snapshot = try await Self.load(territoryID: territoryID, version: version, on: db)
             slots.withLockedValue { slots in
                 var slot = slots[territoryID, default: Slot()]
-                if slot.snapshot?.version != snapshot.version || slot.stale { slot.pages = [:]; slot.items = [:]; slot.lists = [:]; slot.figures = nil }
+                if slot.snapshot?.version != snapshot.version || slot.stale {
+                    slot.pages = [:]; slot.items = [:]; slot.lists = [:]; slot.figures = nil
+                }
                 slot.snapshot = snapshot
                 slot.checkedAt = now
                 slot.stale = false
@@ -140,35 +153,43 @@ public final class ProposalReadModel: Sendable {
 
     static func version(territoryID: Int, on db: any Database) async throws -> Int {
         struct Row: Decodable { let version: Int }
-        return try await (db as! any SQLDatabase).raw("SELECT version FROM proposal_versions WHERE territory_id = \(bind: territoryID)")
-            .first(decoding: Row.self)?.version ?? 0
+        return try await db.sql.raw(
+            "SELECT version FROM proposal_versions WHERE territory_id = \(bind: territoryID)"
+        )
+        .first(decoding: Row.self)?.version ?? 0
     }
 
     /// Three queries: the public proposals, their communes, and their search terms.
     static func load(territoryID: Int, version: Int, on db: any Database) async throws -> Snapshot {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct Row: Decodable {
             let id: Int, title: String, status: String, themes_mask: Int, submitted_at: Date
             let support_count: Int, comment_count: Int, audience: String, answered_at: Date?
         }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT id, title, status, themes_mask, submitted_at, support_count, comment_count, audience, answered_at FROM proposals
             WHERE territory_id = \(bind: territoryID) AND status <> 'draft' AND hidden_reason IS NULL AND submitted_at IS NOT NULL
             ORDER BY submitted_at DESC, id DESC
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         struct CommuneRow: Decodable { let proposal_id: Int; let commune_code: String }
-        let communeRows = try await sql.raw("""
+        let communeRows = try await sql.raw(
+            """
             SELECT c.proposal_id, c.commune_code FROM proposal_communes c JOIN proposals p ON p.id = c.proposal_id
             WHERE p.territory_id = \(bind: territoryID) AND p.status <> 'draft' AND p.hidden_reason IS NULL
             ORDER BY c.commune_code
-            """).all(decoding: CommuneRow.self)
+            """
+        ).all(decoding: CommuneRow.self)
         var communes: [Int: [String]] = [:]
         for row in communeRows { communes[row.proposal_id, default: []].append(row.commune_code) }
         var snapshot = Snapshot(version: version)
         snapshot.entries = rows.map { row in
-            Entry(id: row.id, title: row.title, status: ProposalStatus(rawValue: row.status) ?? .received, themesMask: row.themes_mask,
-                  communes: communes[row.id] ?? [], submittedAt: row.submitted_at, supportCount: row.support_count,
-                  commentCount: row.comment_count, audience: row.audience, answeredAt: row.answered_at)
+            Entry(
+                id: row.id, title: row.title, status: ProposalStatus(rawValue: row.status) ?? .received,
+                themesMask: row.themes_mask,
+                communes: communes[row.id] ?? [], submittedAt: row.submitted_at, supportCount: row.support_count,
+                commentCount: row.comment_count, audience: row.audience, answeredAt: row.answered_at)
         }
         let supports = snapshot.entries.map(\.supportCount)
         let ids = snapshot.entries.map(\.id)
@@ -183,10 +204,12 @@ public final class ProposalReadModel: Sendable {
             for code in entry.communes { snapshot.communePositions[code, default: []].append(Int32(position)) }
         }
         struct TermRow: Decodable { let proposal_id: Int; let term: String }
-        let termRows = try await sql.raw("""
+        let termRows = try await sql.raw(
+            """
             SELECT t.proposal_id, t.term FROM proposal_terms t JOIN proposals p ON p.id = t.proposal_id
             WHERE p.territory_id = \(bind: territoryID) AND p.status <> 'draft' AND p.hidden_reason IS NULL
-            """).all(decoding: TermRow.self)
+            """
+        ).all(decoding: TermRow.self)
         for row in termRows {
             guard let position = snapshot.positionByID[row.proposal_id] else { continue }
             snapshot.termPositions[row.term, default: []].append(position)
@@ -196,7 +219,9 @@ public final class ProposalReadModel: Sendable {
     }
 
     /// One page of the list: search, filters, sorting and paging, all in memory.
-    public func list(_ query: ProposalQuery, territoryID: Int, themes: ThemeList = .builtin, on db: any Database) async throws -> (rows: [ProposalSummary], total: Int) {
+    public func list(
+        _ query: ProposalQuery, territoryID: Int, themes: ThemeList = .builtin, on db: any Database
+    ) async throws -> (rows: [ProposalSummary], total: Int) {
         let snapshot = try await snapshot(territoryID: territoryID, on: db)
         let count = snapshot.entries.count
         // The positions allowed by the commune and the search words, ascending (nil: all).
@@ -209,7 +234,7 @@ public final class ProposalReadModel: Sendable {
         if !terms.isEmpty {
             for term in terms { narrow(snapshot.termPositions[term] ?? []) }
         } else if !query.text.isEmpty {
-            narrow([]) // only stop words: nothing to find
+            narrow([])  // only stop words: nothing to find
         }
         let themeBit = query.theme?.bit
         let status = query.status
@@ -233,10 +258,17 @@ public final class ProposalReadModel: Sendable {
             total = count
             page = Array(min(start, count)..<min(end, count))
         case .recent:
-            if let candidates { for position in candidates { visit(Int(position)) } } else { for position in 0..<count { visit(position) } }
+            if let candidates {
+                for position in candidates { visit(Int(position)) }
+            } else {
+                for position in 0..<count { visit(position) }
+            }
         case .waiting:
-            if let candidates { for position in candidates.reversed() { visit(Int(position)) } }
-            else { for position in stride(from: count - 1, through: 0, by: -1) { visit(position) } }
+            if let candidates {
+                for position in candidates.reversed() { visit(Int(position)) }
+            } else {
+                for position in stride(from: count - 1, through: 0, by: -1) { visit(position) }
+            }
         case .supported:
             if let candidates {
                 var allowed = [Bool](repeating: false, count: count)
@@ -248,9 +280,10 @@ public final class ProposalReadModel: Sendable {
         }
         let rows = page.map { position in
             let entry = snapshot.entries[position]
-            return ProposalSummary(id: entry.id, title: entry.title, status: entry.status, themes: themes.from(mask: entry.themesMask),
-                            submittedAt: entry.submittedAt, supportCount: entry.supportCount, commentCount: entry.commentCount,
-                            audience: entry.audience, communes: entry.communes)
+            return ProposalSummary(
+                id: entry.id, title: entry.title, status: entry.status, themes: themes.from(mask: entry.themesMask),
+                submittedAt: entry.submittedAt, supportCount: entry.supportCount, commentCount: entry.commentCount,
+                audience: entry.audience, communes: entry.communes)
         }
         return (rows, total)
     }
@@ -258,7 +291,9 @@ public final class ProposalReadModel: Sendable {
     /// The follow-up figures, computed from the snapshot (no query) once per version.
     func figures(territoryID: Int, on db: any Database) async throws -> FollowUpFigures {
         let snapshot = try await snapshot(territoryID: territoryID, on: db)
-        if let cached = slots.withLockedValue({ $0[territoryID]?.snapshot?.version == snapshot.version ? $0[territoryID]?.figures : nil }) {
+        if let cached = slots.withLockedValue({
+            $0[territoryID]?.snapshot?.version == snapshot.version ? $0[territoryID]?.figures : nil
+        }) {
             return cached
         }
         let figures = FollowUpFigures(entries: snapshot.entries)
@@ -284,7 +319,9 @@ public final class ProposalReadModel: Sendable {
         if !fresh.isEmpty {
             slots.withLockedValue { slots in
                 guard slots[territoryID] != nil else { return }
-                if slots[territoryID]!.items.count > 20_000 { slots[territoryID]!.items.removeAll(keepingCapacity: true) }
+                if slots[territoryID]!.items.count > 20_000 {
+                    slots[territoryID]!.items.removeAll(keepingCapacity: true)
+                }
                 for (key, html) in fresh { slots[territoryID]!.items[key] = html }
             }
         }
@@ -302,13 +339,17 @@ public final class ProposalReadModel: Sendable {
     func storeList(_ main: HTML, key: String, territoryID: Int, version: Int) {
         slots.withLockedValue { slots in
             guard slots[territoryID]?.snapshot?.version == version, slots[territoryID]?.stale == false else { return }
-            if slots[territoryID]!.lists.count >= Self.listCacheLimit { slots[territoryID]!.lists.removeAll(keepingCapacity: true) }
+            if slots[territoryID]!.lists.count >= Self.listCacheLimit {
+                slots[territoryID]!.lists.removeAll(keepingCapacity: true)
+            }
             slots[territoryID]!.lists[key] = main
         }
     }
 
     /// The cached page of a proposal, and the version the cache is for (to store a fresh page).
-    func cachedPage(proposalID: Int, territoryID: Int, on db: any Database) async throws -> (page: CachedPage?, version: Int) {
+    func cachedPage(
+        proposalID: Int, territoryID: Int, on db: any Database
+    ) async throws -> (page: CachedPage?, version: Int) {
         let snapshot = try await snapshot(territoryID: territoryID, on: db)
         let page = slots.withLockedValue { $0[territoryID]?.pages[proposalID] }
         return (page, snapshot.version)
@@ -317,8 +358,12 @@ public final class ProposalReadModel: Sendable {
     /// Keeps a page read at `version`, unless the territory changed meanwhile.
     func storePage(_ page: CachedPage, territoryID: Int, version: Int) {
         slots.withLockedValue { slots in
-            guard slots[territoryID]?.snapshot?.version == version, slots[territoryID]?.stale == false, let id = page.proposal.id else { return }
-            if slots[territoryID]!.pages.count >= Self.pageCacheLimit { slots[territoryID]!.pages.removeAll(keepingCapacity: true) }
+            guard slots[territoryID]?.snapshot?.version == version, slots[territoryID]?.stale == false,
+                let id = page.proposal.id
+            else { return }
+            if slots[territoryID]!.pages.count >= Self.pageCacheLimit {
+                slots[territoryID]!.pages.removeAll(keepingCapacity: true)
+            }
             slots[territoryID]!.pages[id] = page
         }
     }

@@ -81,28 +81,32 @@ public struct ProposalSummary: Sendable {
 
 /// SQL helpers of the proposals room (the list itself is served by `ProposalReadModel`).
 public enum ProposalStore {
-    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
 
     /// The communes of several proposals, in one query.
     public static func communeCodes(of ids: [Int], on db: any Database) async throws -> [Int: [String]] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await sql(db).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT proposal_id, commune_code FROM proposal_communes WHERE proposal_id IN (\(binds: ids)) ORDER BY commune_code
-            """).all()
+            """
+        ).all()
         var out: [Int: [String]] = [:]
         for row in rows {
-            out[try row.decode(column: "proposal_id", as: Int.self), default: []].append(try row.decode(column: "commune_code", as: String.self))
+            out[try row.decode(column: "proposal_id", as: Int.self), default: []].append(
+                try row.decode(column: "commune_code", as: String.self))
         }
         return out
     }
 
     /// Replaces the communes and search terms of a proposal (inside the caller's transaction).
     static func index(_ proposal: Proposal, communes: [String], on db: any Database) async throws {
-        let sql = sql(db)
+        let sql = db.sql
         let id = try proposal.requireID()
         try await sql.raw("DELETE FROM proposal_communes WHERE proposal_id = \(bind: id)").run()
         for code in communes {
-            try await sql.raw("INSERT INTO proposal_communes (proposal_id, commune_code) VALUES (\(bind: id), \(bind: code))").run()
+            try await sql.raw(
+                "INSERT INTO proposal_communes (proposal_id, commune_code) VALUES (\(bind: id), \(bind: code))"
+            ).run()
         }
         try await sql.raw("DELETE FROM proposal_terms WHERE proposal_id = \(bind: id)").run()
         let terms = SearchTerms.terms(of: proposal.title + " " + proposal.body)
@@ -118,7 +122,8 @@ public enum ProposalStore {
 
     public static func names(of ids: [Int], on db: any Database) async throws -> [Int: String] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await sql(db).raw("SELECT id, display_name FROM people WHERE id IN (\(binds: Array(Set(ids))))").all(decoding: NamedRow.self)
+        let rows = try await db.sql.raw("SELECT id, display_name FROM people WHERE id IN (\(binds: Array(Set(ids))))")
+            .all(decoding: NamedRow.self)
         return Dictionary(rows.map { ($0.id, $0.display_name) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -126,41 +131,50 @@ public enum ProposalStore {
     static func followers(of proposal: Proposal, on db: any Database) async throws -> [(email: String, name: String)] {
         struct Row: Decodable { let email: String; let display_name: String }
         let id = try proposal.requireID()
-        let rows = try await sql(db).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT DISTINCT p.email, p.display_name FROM people p
             WHERE p.email IS NOT NULL AND (p.id = \(bind: proposal.authorID ?? -1) OR p.id = \(bind: proposal.submittedByID ?? -1)
                OR p.id IN (SELECT s.person_id FROM proposal_supports s WHERE s.proposal_id = \(bind: id)))
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.map { ($0.email, $0.display_name) }
     }
 
     /// The proposals whose ids `target` selects take the progress of their most advanced action
     /// (100 once done): the list shows it without reading the actions.
     static func refreshProgress(of target: SQLQueryString, on db: any Database) async throws {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             UPDATE proposals SET progress = CASE WHEN status = 'done' THEN 100 ELSE COALESCE(
               (SELECT max(a.progress) FROM actions a JOIN action_proposals ap ON ap.action_id = a.id WHERE ap.proposal_id = proposals.id), 0) END
             WHERE id IN (\(target))
-            """).run()
+            """
+        ).run()
     }
 
     /// The people among `ids` who can be written to (assisted profiles and erased accounts have no e-mail).
     static func reachable(_ ids: [Int], on db: any Database) async throws -> [(id: Int, email: String, name: String)] {
         guard !ids.isEmpty else { return [] }
         struct Row: Decodable { let id: Int; let email: String; let display_name: String }
-        let rows = try await sql(db).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT id, email, display_name FROM people WHERE email IS NOT NULL AND id IN (\(binds: ids)) ORDER BY id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.map { ($0.id, $0.email, $0.display_name) }
     }
 
     /// The assisted profiles of a territory (for "propose on behalf of"), one query.
-    public static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String)] {
-        let rows = try await sql(db).raw("""
+    public static func assistedProfiles(territoryID: Int, on db: any Database) async throws -> [(id: Int, name: String)]
+    {
+        let rows = try await db.sql.raw(
+            """
             SELECT p.id, p.display_name FROM people p JOIN memberships m ON m.person_id = p.id
             WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
             GROUP BY p.id, p.display_name ORDER BY p.display_name LIMIT 500
-            """).all(decoding: NamedRow.self)
+            """
+        ).all(decoding: NamedRow.self)
         return rows.map { ($0.id, $0.display_name) }
     }
 }

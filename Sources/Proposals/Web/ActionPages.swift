@@ -32,7 +32,9 @@ enum ActionPages {
 
     /// The actions answering one proposal, with their milestones: two queries.
     static func shown(forProposal id: Int, on db: any Database) async throws -> [Shown] {
-        let links = try await ProposalStore.sql(db).raw("SELECT action_id FROM action_proposals WHERE proposal_id = \(bind: id)").all()
+        let links = try await db.sql.raw(
+            "SELECT action_id FROM action_proposals WHERE proposal_id = \(bind: id)"
+        ).all()
             .map { try $0.decode(column: "action_id", as: Int.self) }
         guard !links.isEmpty else { return [] }
         let actions = try await HealthAction.query(on: db).filter(\.$id ~~ links).sort(\.$id).all()
@@ -49,8 +51,8 @@ enum ActionPages {
 
     /// The action of the URL, in this territory; else 404.
     static func find(_ req: Request) async throws -> HealthAction {
-        guard let territory = req.visit.territory, let id = req.parameters.get("action", as: Int.self),
-              let action = try await HealthAction.find(id, on: req.db), action.territoryID == territory.id
+        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("action")),
+            let action = try await HealthAction.find(id, on: req.db), action.territoryID == territory.id
         else { throw Abort(.notFound) }
         return action
     }
@@ -60,9 +62,9 @@ enum ActionPages {
     static func progressBar(_ action: HealthAction, visit: Visit) -> HTML {
         let id = "avancement-\(action.id!)"
         return """
-        <p class="progress"><label for="\(id)">\(visit.t("Avancement", "Progress"))</label> \
-        <progress id="\(id)" max="100" value="\(action.progress)">\(action.progress) %</progress> \(action.progress) %</p>
-        """
+            <p class="progress"><label for="\(id)">\(visit.t("Avancement", "Progress"))</label> \
+            <progress id="\(id)" max="100" value="\(action.progress)">\(action.progress) %</progress> \(action.progress) %</p>
+            """
     }
 
     static func milestoneList(_ milestones: [ActionMilestone], visit: Visit) -> HTML {
@@ -70,7 +72,8 @@ enum ActionPages {
             return "<p>\(visit.t("Les étapes seront publiées ici.", "Milestones will be published here."))</p>"
         }
         let items = milestones.map { m -> HTML in
-            let state: HTML = m.doneAt.map { "<strong>\(visit.t("Fait", "Done"))</strong> · \(DateText.day($0, lang: visit.lang))" }
+            let state: HTML =
+                m.doneAt.map { "<strong>\(visit.t("Fait", "Done"))</strong> · \(DateText.day($0, lang: visit.lang))" }
                 ?? "<strong>\(visit.t("À venir", "To come"))</strong>\(m.dueOn.map { HTML(" · \(visit.t("prévu le ", "due "))\(DateText.day(iso: $0, lang: visit.lang))") } ?? .empty)"
             return "<li class=\"\(m.doneAt == nil ? "todo" : "done")\">\(m.title) — \(state)</li>"
         }
@@ -80,42 +83,48 @@ enum ActionPages {
     /// The "what has been done" section of an accepted proposal.
     static func followUpSection(_ actions: [Shown], visit: Visit) -> HTML {
         let territory = visit.territory!
-        let body: HTML = actions.isEmpty
+        let body: HTML =
+            actions.isEmpty
             ? "<p>\(visit.t("Les actions engagées pour cette proposition seront publiées ici.", "The actions taken for this proposal will be published here."))</p>"
-            : HTML.join(actions.map { shown in
-                """
-                <article class="action-card"><h3><a href="\(ProposalsPaths.action.link(territory.slug, shown.action.id!))">\(shown.action.title)</a></h3>\
-                \(shown.action.lead.isEmpty ? HTML.empty : "<p class=\"meta\">\(visit.t("Porté par : ", "Led by: "))\(shown.action.lead)</p>")\
-                \(progressBar(shown.action, visit: visit))\(milestoneList(shown.milestones, visit: visit))</article>
-                """
-            })
+            : HTML.join(
+                actions.map { shown in
+                    """
+                    <article class="action-card"><h3><a href="\(ProposalsPaths.action.link(territory.slug, shown.action.id!))">\(shown.action.title)</a></h3>\
+                    \(shown.action.lead.isEmpty ? HTML.empty : "<p class=\"meta\">\(visit.t("Porté par : ", "Led by: "))\(shown.action.lead)</p>")\
+                    \(progressBar(shown.action, visit: visit))\(milestoneList(shown.milestones, visit: visit))</article>
+                    """
+                })
         return """
-        <section aria-labelledby="suivi"><h2 id="suivi">\(visit.t("Ce qui a été fait", "What has been done"))</h2>\(body)</section>
-        """
+            <section aria-labelledby="suivi"><h2 id="suivi">\(visit.t("Ce qui a été fait", "What has been done"))</h2>\(body)</section>
+            """
     }
 
     /// The staff's form on an accepted proposal: answer it by a new action or an existing one.
-    static func linkForm(visit: Visit, proposal: Proposal, choices: [(id: Int, title: String)], linked: Set<Int>,
-                         fields: [String: String], errors: FormErrors) -> HTML {
+    static func linkForm(
+        visit: Visit, proposal: Proposal, choices: [(id: Int, title: String)], linked: Set<Int>,
+        fields: [String: String], errors: FormErrors
+    ) -> HTML {
         let territory = visit.territory!
-        let options = [Form.Option("new", visit.t("Une nouvelle action", "A new action"))]
+        let options =
+            [Form.Option("new", visit.t("Une nouvelle action", "A new action"))]
             + choices.filter { !linked.contains($0.id) }.map { Form.Option(String($0.id), $0.title) }
         return """
-        <h3>\(visit.t("Suivi de la réalisation", "Follow-up"))</h3>
-        <p>\(visit.t("Reliez la proposition à l'action qui y répond : son avancement et ses étapes s'afficheront ici. Une action peut répondre à plusieurs propositions.",
+            <h3>\(visit.t("Suivi de la réalisation", "Follow-up"))</h3>
+            <p>\(visit.t("Reliez la proposition à l'action qui y répond : son avancement et ses étapes s'afficheront ici. Une action peut répondre à plusieurs propositions.",
                      "Link the proposal to the action that answers it: its progress and milestones will show here. One action may answer several proposals."))</p>
-        \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, proposal.id!), visit: visit))
-        \(Form.select(name: "action", label: visit.t("Action", "Action"), options: options, selected: fields["action"] ?? "new", errors: errors, visit: visit))
-        \(Form.input(name: "new_title", label: visit.t("Titre de la nouvelle action", "Title of the new action"), value: fields["new_title"] ?? proposal.title,
+            \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, proposal.id!), visit: visit))
+            \(Form.select(name: "action", label: visit.t("Action", "Action"), options: options, selected: fields["action"] ?? "new", errors: errors, visit: visit))
+            \(Form.input(name: "new_title", label: visit.t("Titre de la nouvelle action", "Title of the new action"), value: fields["new_title"] ?? proposal.title,
                      errors: errors, visit: visit, hint: visit.t("Seulement pour une nouvelle action.", "Only for a new action."), maxLength: ActionInput.titleMax))
-        \(Form.submit(visit.t("Relier à l'action", "Link to the action")))
-        </form>
-        """
+            \(Form.submit(visit.t("Relier à l'action", "Link to the action")))
+            </form>
+            """
     }
 
     /// The actions a proposal can be linked to, most recently updated first (staff only).
     static func choices(territoryID: Int, on db: any Database) async throws -> [(id: Int, title: String)] {
-        try await HealthAction.query(on: db).filter(\.$territoryID == territoryID).sort(\.$updatedAt, .descending).limit(300).all()
+        try await HealthAction.query(on: db).filter(\.$territoryID == territoryID).sort(\.$updatedAt, .descending)
+            .limit(300).all()
             .map { ($0.id!, $0.title) }
     }
 
@@ -124,18 +133,25 @@ enum ActionPages {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = visit.territory!
-        let sql = ProposalStore.sql(req.db)
+        let sql = req.db.sql
         struct Count: Decodable { let n: Int }
-        let total = try await sql.raw("SELECT count(*) AS n FROM actions WHERE territory_id = \(bind: territory.id)").first(decoding: Count.self)?.n ?? 0
+        let total =
+            try await sql.raw("SELECT count(*) AS n FROM actions WHERE territory_id = \(bind: territory.id)").first(
+                decoding: Count.self)?.n ?? 0
         let pages = max(1, (total + perPage - 1) / perPage)
         let page = min(max(Int(req.queryFields()["page"] ?? "") ?? 1, 1), pages)
-        struct Row: Decodable { let id: Int; let title: String; let lead: String; let progress: Int; let updated_at: Date; let proposals: Int }
-        let rows = try await sql.raw("""
+        struct Row: Decodable {
+            let id: Int; let title: String; let lead: String; let progress: Int; let updated_at: Date;
+            let proposals: Int
+        }
+        let rows = try await sql.raw(
+            """
             SELECT a.id, a.title, a.lead, a.progress, a.updated_at,
               (SELECT count(*) FROM action_proposals ap WHERE ap.action_id = a.id) AS proposals
             FROM actions a WHERE a.territory_id = \(bind: territory.id)
             ORDER BY a.updated_at DESC, a.id DESC LIMIT \(bind: perPage) OFFSET \(bind: (page - 1) * perPage)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         let items = rows.map { row -> HTML in
             """
             <li class="card"><h2><a href="\(ProposalsPaths.action.link(territory.slug, row.id))">\(row.title)</a></h2>\
@@ -147,57 +163,67 @@ enum ActionPages {
             """
         }
         let main: HTML = """
-        <h1>\(visit.t("Les actions engagées", "Actions under way")) · \(territory.name)</h1>
-        <p class="lead">\(visit.t("Ce que le territoire fait en réponse à vos propositions, avec l'avancement et les étapes de chaque action.",
+            <h1>\(visit.t("Les actions engagées", "Actions under way")) · \(territory.name)</h1>
+            <p class="lead">\(visit.t("Ce que le territoire fait en réponse à vos propositions, avec l'avancement et les étapes de chaque action.",
                                   "What the territory does in answer to your proposals, with each action's progress and milestones."))</p>
-        <p><a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Les chiffres du suivi des propositions", "The proposals follow-up figures"))</a></p>
-        \(items.isEmpty ? "<p>\(visit.t("Aucune action n'est encore engagée.", "No action is under way yet."))</p>" as HTML : "<ul class=\"cards\">\(each: items)</ul>")
-        \(pages > 1 ? View.pager(page: page, pages: pages, visit: visit) { ProposalsPaths.actions.link(territory.slug) + "?page=\($0)" } : .empty)
-        """
-        return req.render(WebPage(title: visit.t("Les actions engagées", "Actions under way") + " · " + territory.name, main: main))
+            <p><a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Les chiffres du suivi des propositions", "The proposals follow-up figures"))</a></p>
+            \(items.isEmpty ? "<p>\(visit.t("Aucune action n'est encore engagée.", "No action is under way yet."))</p>" as HTML : "<ul class=\"cards\">\(each: items)</ul>")
+            \(pages > 1 ? View.pager(page: page, pages: pages, visit: visit) { ProposalsPaths.actions.link(territory.slug) + "?page=\($0)" } : .empty)
+            """
+        return req.render(
+            WebPage(title: visit.t("Les actions engagées", "Actions under way") + " · " + territory.name, main: main))
     }
 
     struct LinkedProposal: Decodable { let id: Int; let title: String; let status: String }
 
-    static func page(_ req: Request, action: HealthAction, fields: [String: String], errors: FormErrors,
-                     status: HTTPStatus = .ok) async throws -> WebPage {
+    static func page(
+        _ req: Request, action: HealthAction, fields: [String: String], errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) async throws -> WebPage {
         let visit = req.visit
         let territory = visit.territory!
         let id = action.id!
         let milestones = try await ActionMilestone.query(on: req.db).filter(\.$actionID == id).sort(\.$id).all()
         // Hidden proposals are not shown to the public; drafts cannot be linked.
-        let proposals = try await ProposalStore.sql(req.db).raw("""
+        let proposals = try await req.db.sql.raw(
+            """
             SELECT p.id, p.title, p.status FROM proposals p JOIN action_proposals ap ON ap.proposal_id = p.id
             WHERE ap.action_id = \(bind: id) AND p.hidden_reason IS NULL ORDER BY p.id LIMIT 200
-            """).all(decoding: LinkedProposal.self)
+            """
+        ).all(decoding: LinkedProposal.self)
         let isStaff = ProposalsPolicy.can(visit.rolesHere, .answer)
         let proposalItems = proposals.map { p -> HTML in
             let label = ProposalStatus(rawValue: p.status).map { visit.t($0.label) } ?? p.status
-            let unlink: HTML = isStaff ? """
+            let unlink: HTML =
+                isStaff
+                ? """
                  \(Form.open(action: ProposalsPaths.actionUnlink.link(territory.slug, id), visit: visit, cssClass: "inline-form"))\
                 <input type="hidden" name="proposal" value="\(p.id)">\
                 <button type="submit" class="link-button">\(visit.t("Retirer le lien", "Unlink"))<span class="visually-hidden"> \(p.title)</span></button></form>
                 """ : .empty
-            return "<li><a href=\"\(ProposalsPaths.show.link(territory.slug, p.id))\">\(p.title)</a> <span class=\"status status-\(p.status)\">\(label)</span>\(unlink)</li>"
+            return
+                "<li><a href=\"\(ProposalsPaths.show.link(territory.slug, p.id))\">\(p.title)</a> <span class=\"status status-\(p.status)\">\(label)</span>\(unlink)</li>"
         }
         let main: HTML = """
-        <p><a href="\(ProposalsPaths.actions.link(territory.slug))">\(visit.t("← Toutes les actions", "← All actions"))</a></p>
-        \(Form.errorSummary(errors, visit: visit))
-        <h1>\(action.title)</h1>
-        <p class="meta">\(action.lead.isEmpty ? "" : visit.t("Porté par ", "Led by ") + action.lead + " · ")\
-        \(visit.t("mise à jour le ", "updated "))\(DateText.day(action.updatedAt, lang: visit.lang))</p>
-        \(progressBar(action, visit: visit))
-        \(action.description.isEmpty ? HTML.empty : "<div class=\"proposal-body\">\(View.paragraphs(action.description))</div>")
-        <h2>\(visit.t("Étapes", "Milestones"))</h2>
-        \(milestoneList(milestones, visit: visit))
-        <h2>\(visit.t("Les propositions auxquelles elle répond", "The proposals it answers"))</h2>
-        \(proposalItems.isEmpty ? "<p>\(visit.t("Aucune proposition publique.", "No public proposal."))</p>" as HTML : "<ul>\(each: proposalItems)</ul>")
-        \(isStaff ? staffPanel(visit: visit, action: action, milestones: milestones, fields: fields, errors: errors) : .empty)
-        """
+            <p><a href="\(ProposalsPaths.actions.link(territory.slug))">\(visit.t("← Toutes les actions", "← All actions"))</a></p>
+            \(Form.errorSummary(errors, visit: visit))
+            <h1>\(action.title)</h1>
+            <p class="meta">\(action.lead.isEmpty ? "" : visit.t("Porté par ", "Led by ") + action.lead + " · ")\
+            \(visit.t("mise à jour le ", "updated "))\(DateText.day(action.updatedAt, lang: visit.lang))</p>
+            \(progressBar(action, visit: visit))
+            \(action.description.isEmpty ? HTML.empty : "<div class=\"proposal-body\">\(View.paragraphs(action.description))</div>")
+            <h2>\(visit.t("Étapes", "Milestones"))</h2>
+            \(milestoneList(milestones, visit: visit))
+            <h2>\(visit.t("Les propositions auxquelles elle répond", "The proposals it answers"))</h2>
+            \(proposalItems.isEmpty ? "<p>\(visit.t("Aucune proposition publique.", "No public proposal."))</p>" as HTML : "<ul>\(each: proposalItems)</ul>")
+            \(isStaff ? staffPanel(visit: visit, action: action, milestones: milestones, fields: fields, errors: errors) : .empty)
+            """
         return WebPage(title: action.title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
-    static func staffPanel(visit: Visit, action: HealthAction, milestones: [ActionMilestone], fields: [String: String], errors: FormErrors) -> HTML {
+    static func staffPanel(
+        visit: Visit, action: HealthAction, milestones: [ActionMilestone], fields: [String: String], errors: FormErrors
+    ) -> HTML {
         let territory = visit.territory!
         let id = action.id!
         let open = milestones.filter { $0.doneAt == nil }
@@ -209,33 +235,35 @@ enum ActionPages {
             """
         }
         return """
-        <section aria-labelledby="equipe" class="staff"><h2 id="equipe">\(visit.t("Espace de l'équipe du territoire", "Territory team area"))</h2>
-        <h3>\(visit.t("Modifier l'action", "Edit the action"))</h3>
-        \(Form.open(action: ProposalsPaths.action.link(territory.slug, id), visit: visit))
-        \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: fields["title"] ?? action.title, errors: errors, visit: visit, required: true, maxLength: ActionInput.titleMax))
-        \(Form.input(name: "lead", label: visit.t("Portée par", "Led by"), value: fields["lead"] ?? action.lead, errors: errors, visit: visit,
+            <section aria-labelledby="equipe" class="staff"><h2 id="equipe">\(visit.t("Espace de l'équipe du territoire", "Territory team area"))</h2>
+            <h3>\(visit.t("Modifier l'action", "Edit the action"))</h3>
+            \(Form.open(action: ProposalsPaths.action.link(territory.slug, id), visit: visit))
+            \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: fields["title"] ?? action.title, errors: errors, visit: visit, required: true, maxLength: ActionInput.titleMax))
+            \(Form.input(name: "lead", label: visit.t("Portée par", "Led by"), value: fields["lead"] ?? action.lead, errors: errors, visit: visit,
                      hint: visit.t("Le service, l'association ou le partenaire qui la mène.", "The service, association or partner running it."), maxLength: ActionInput.leadMax))
-        \(Form.textarea(name: "description", label: visit.t("Ce qui est fait, en quelques phrases", "What is done, in a few sentences"), value: fields["description"] ?? action.description,
+            \(Form.textarea(name: "description", label: visit.t("Ce qui est fait, en quelques phrases", "What is done, in a few sentences"), value: fields["description"] ?? action.description,
                         errors: errors, visit: visit, rows: 5, maxLength: ActionInput.descriptionMax))
-        \(Form.input(name: "progress", label: visit.t("Avancement (en %)", "Progress (%)"), value: fields["progress"] ?? String(action.progress), errors: errors, visit: visit,
+            \(Form.input(name: "progress", label: visit.t("Avancement (en %)", "Progress (%)"), value: fields["progress"] ?? String(action.progress), errors: errors, visit: visit,
                      type: "number", hint: visit.t("Un nombre entier de 0 à 100.", "A whole number from 0 to 100."), inputmode: "numeric"))
-        \(Form.submit(visit.t("Enregistrer l'action", "Save the action")))
-        </form>
-        <h3>\(visit.t("Ajouter une étape", "Add a milestone"))</h3>
-        \(Form.open(action: ProposalsPaths.actionMilestones.link(territory.slug, id), visit: visit))
-        <input type="hidden" name="op" value="add">
-        \(Form.input(name: "milestone", label: visit.t("Étape", "Milestone"), value: fields["milestone"], errors: errors, visit: visit, required: true, maxLength: 200))
-        \(Form.input(name: "due_on", label: visit.t("Date prévue (facultatif)", "Due date (optional)"), value: fields["due_on"], errors: errors, visit: visit, type: "date"))
-        \(Form.submit(visit.t("Ajouter l'étape", "Add the milestone")))
-        </form>
-        \(doneButtons.isEmpty ? HTML.empty : "<h3>\(visit.t("Étapes à venir", "Milestones to come"))</h3><ul>\(each: doneButtons)</ul>")
-        </section>
-        """
+            \(Form.submit(visit.t("Enregistrer l'action", "Save the action")))
+            </form>
+            <h3>\(visit.t("Ajouter une étape", "Add a milestone"))</h3>
+            \(Form.open(action: ProposalsPaths.actionMilestones.link(territory.slug, id), visit: visit))
+            <input type="hidden" name="op" value="add">
+            \(Form.input(name: "milestone", label: visit.t("Étape", "Milestone"), value: fields["milestone"], errors: errors, visit: visit, required: true, maxLength: 200))
+            \(Form.input(name: "due_on", label: visit.t("Date prévue (facultatif)", "Due date (optional)"), value: fields["due_on"], errors: errors, visit: visit, type: "date"))
+            \(Form.submit(visit.t("Ajouter l'étape", "Add the milestone")))
+            </form>
+            \(doneButtons.isEmpty ? HTML.empty : "<h3>\(visit.t("Étapes à venir", "Milestones to come"))</h3><ul>\(each: doneButtons)</ul>")
+            </section>
+            """
     }
 
     // MARK: - Writes (staff who answer proposals)
 
-    static func rejected(_ req: Request, _ action: HealthAction, fields: [String: String], errors: FormErrors) async throws -> Response {
+    static func rejected(
+        _ req: Request, _ action: HealthAction, fields: [String: String], errors: FormErrors
+    ) async throws -> Response {
         req.render(try await page(req, action: action, fields: fields, errors: errors, status: .unprocessableEntity))
     }
 
@@ -255,12 +283,15 @@ enum ActionPages {
         action.updatedAt = Date()
         try await ProposalPages.write(req) { db in
             try await action.update(on: db)
-            try await ProposalStore.refreshProgress(of: "SELECT proposal_id FROM action_proposals WHERE action_id = \(bind: action.id!)", on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.updated",
-                                        subject: "action \(action.id!) progress \(input.progress)", on: db)
+            try await ProposalStore.refreshProgress(
+                of: "SELECT proposal_id FROM action_proposals WHERE action_id = \(bind: action.id!)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.updated",
+                subject: "action \(action.id!) progress \(input.progress)", on: db)
         }
-        return req.redirect(to: ProposalsPaths.action.link(visit.territory!.slug, action.id!),
-                            flash: Flash(.success, visit.t("Action enregistrée.", "Action saved.")))
+        return req.redirect(
+            to: ProposalsPaths.action.link(visit.territory!.slug, action.id!),
+            flash: Flash(.success, visit.t("Action enregistrée.", "Action saved.")))
     }
 
     @Sendable static func milestones(_ req: Request) async throws -> Response {
@@ -285,17 +316,22 @@ enum ActionPages {
                 try await milestone.create(on: db)
                 action.updatedAt = Date()
                 try await action.update(on: db)
-                try await AuditEntry.record(actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.added",
-                                            subject: "action \(id) milestone \(milestone.id!)", on: db)
+                try await AuditEntry.record(
+                    actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.added",
+                    subject: "action \(id) milestone \(milestone.id!)", on: db)
             }
             message = visit.t("Étape ajoutée.", "Milestone added.")
         case "done":
             guard let raw = fields["milestone_id"], let milestoneID = Int(raw),
-                  let milestone = try await ActionMilestone.query(on: req.db).filter(\.$id == milestoneID).filter(\.$actionID == id).first()
+                let milestone = try await ActionMilestone.query(on: req.db).filter(\.$id == milestoneID).filter(
+                    \.$actionID == id
+                ).first()
             else { throw Abort(.notFound) }
             guard milestone.doneAt == nil else {
                 var errors = FormErrors()
-                errors.add("milestone", visit.t("Cette étape est déjà marquée comme faite.", "This milestone is already marked as done."))
+                errors.add(
+                    "milestone",
+                    visit.t("Cette étape est déjà marquée comme faite.", "This milestone is already marked as done."))
                 return try await rejected(req, action, fields: [:], errors: errors)
             }
             try await ProposalPages.write(req) { db in
@@ -303,8 +339,9 @@ enum ActionPages {
                 try await milestone.update(on: db)
                 action.updatedAt = Date()
                 try await action.update(on: db)
-                try await AuditEntry.record(actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.done",
-                                            subject: "action \(id) milestone \(milestoneID)", on: db)
+                try await AuditEntry.record(
+                    actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.done",
+                    subject: "action \(id) milestone \(milestoneID)", on: db)
             }
             message = visit.t("Étape marquée comme faite.", "Milestone marked as done.")
         default:
@@ -319,18 +356,26 @@ enum ActionPages {
         let id = action.id!
         guard let raw = req.formFields()["proposal"], let proposalID = Int(raw) else { throw Abort(.notFound) }
         let removed = try await ProposalPages.write(req) { db -> Bool in
-            let rows = try await ProposalStore.sql(db).raw("""
+            let rows = try await db.sql.raw(
+                """
                 DELETE FROM action_proposals WHERE action_id = \(bind: id) AND proposal_id = \(bind: proposalID) RETURNING proposal_id
-                """).all()
+                """
+            ).all()
             guard !rows.isEmpty else { return false }
             try await ProposalStore.refreshProgress(of: "SELECT \(bind: proposalID)", on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.unlinked",
-                                        subject: "action \(id) proposal \(proposalID)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.unlinked",
+                subject: "action \(id) proposal \(proposalID)", on: db)
             return true
         }
         guard removed else { throw Abort(.notFound) }
-        return req.redirect(to: ProposalsPaths.action.link(visit.territory!.slug, id),
-                            flash: Flash(.success, visit.t("La proposition n'est plus reliée à cette action.", "The proposal is no longer linked to this action.")))
+        return req.redirect(
+            to: ProposalsPaths.action.link(visit.territory!.slug, id),
+            flash: Flash(
+                .success,
+                visit.t(
+                    "La proposition n'est plus reliée à cette action.",
+                    "The proposal is no longer linked to this action.")))
     }
 
     /// From an accepted proposal's page: link it to an existing action of the territory, or to a new one.
@@ -341,19 +386,29 @@ enum ActionPages {
         let fields = req.formFields()
         guard ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true else {
             var errors = FormErrors()
-            errors.add("action", visit.t("Seule une proposition retenue peut être reliée à une action.", "Only an accepted proposal can be linked to an action."))
+            errors.add(
+                "action",
+                visit.t(
+                    "Seule une proposition retenue peut être reliée à une action.",
+                    "Only an accepted proposal can be linked to an action."))
             return try await ProposalPages.rejected(req, proposal, fields: fields, errors: errors)
         }
         let choice: ActionChoice
         switch ActionChoice.validate(fields: fields, lang: visit.lang) {
-        case .failure(let box): return try await ProposalPages.rejected(req, proposal, fields: fields, errors: box.errors)
+        case .failure(let box):
+            return try await ProposalPages.rejected(req, proposal, fields: fields, errors: box.errors)
         case .success(let value): choice = value
         }
         var existing: HealthAction?
         if case .existing(let actionID) = choice {
-            guard let found = try await HealthAction.find(actionID, on: req.db), found.territoryID == territory.id else {
+            guard let found = try await HealthAction.find(actionID, on: req.db), found.territoryID == territory.id
+            else {
                 var errors = FormErrors()
-                errors.add("action", visit.t("Cette action n'existe pas sur ce territoire.", "This action does not exist in this territory."))
+                errors.add(
+                    "action",
+                    visit.t(
+                        "Cette action n'existe pas sur ce territoire.", "This action does not exist in this territory.")
+                )
                 return try await ProposalPages.rejected(req, proposal, fields: fields, errors: errors)
             }
             existing = found
@@ -375,16 +430,23 @@ enum ActionPages {
             action.updatedAt = Date()
             if target == nil { try await action.create(on: db) } else { try await action.update(on: db) }
             let actionID = try action.requireID()
-            try await ProposalStore.sql(db).raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposal.id!)) ON CONFLICT DO NOTHING
-                """).run()
+                """
+            ).run()
             try await ProposalStore.refreshProgress(of: "SELECT \(bind: proposal.id!)", on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "action.linked",
-                                        subject: "action \(actionID) proposal \(proposal.id!)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: territory.id, action: "action.linked",
+                subject: "action \(actionID) proposal \(proposal.id!)", on: db)
             return actionID
         }
-        return req.redirect(to: ProposalsPaths.action.link(territory.slug, actionID),
-                            flash: Flash(.success, visit.t("La proposition est reliée à l'action. Complétez ici son avancement et ses étapes.",
-                                                           "The proposal is linked to the action. Fill in its progress and milestones here.")))
+        return req.redirect(
+            to: ProposalsPaths.action.link(territory.slug, actionID),
+            flash: Flash(
+                .success,
+                visit.t(
+                    "La proposition est reliée à l'action. Complétez ici son avancement et ses étapes.",
+                    "The proposal is linked to the action. Fill in its progress and milestones here.")))
     }
 }

@@ -35,7 +35,9 @@ public enum ProposalsPolicy {
         }
     }
 
-    public static func can(_ roles: Set<Role>, _ action: Action) -> Bool { !roles.isDisjoint(with: Self.roles(for: action)) }
+    public static func can(_ roles: Set<Role>, _ action: Action) -> Bool {
+        !roles.isDisjoint(with: Self.roles(for: action))
+    }
 
     /// The audience a proposal is counted in: the assisted person is a resident; otherwise a
     /// professional first, then a patient partner, else a resident.

@@ -6,26 +6,36 @@ import Vapor
 /// The list, the form and the page of a proposal.
 enum ProposalPages {
     static let members = Access.territory(ProposalsPolicy.roles(for: .takePart))
-    static let proposers = Access.territory(ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf)))
+    static let proposers = Access.territory(
+        ProposalsPolicy.roles(for: .propose).union(ProposalsPolicy.roles(for: .proposeOnBehalf)))
 
     static func register(_ router: RouteRegistrar) {
         router.get(ProposalsPaths.list, access: .everyone, use: list)
         router.get(ProposalsPaths.new, access: proposers) { req in
             let assisted = try await assistedChoices(req)
-            return req.render(formPage(visit: req.visit, proposal: nil, form: ProposalForm(prefill: req.queryFields()), assisted: assisted, errors: FormErrors()))
+            return req.render(
+                formPage(
+                    visit: req.visit, proposal: nil, form: ProposalForm(prefill: req.queryFields()), assisted: assisted,
+                    errors: FormErrors()))
         }
         router.post(ProposalsPaths.new, access: proposers, maxBody: "6mb", use: create)
         router.get(ProposalsPaths.show, access: .everyone, use: show)
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
             let communes = try await ProposalStore.communeCodes(of: [proposal.id!], on: req.db)[proposal.id!] ?? []
-            return req.render(formPage(visit: req.visit, proposal: proposal, form: ProposalForm(proposal, communes: communes, themes: req.visit.territory!.themes), assisted: [], errors: FormErrors()))
+            return req.render(
+                formPage(
+                    visit: req.visit, proposal: proposal,
+                    form: ProposalForm(proposal, communes: communes, themes: req.visit.territory!.themes), assisted: [],
+                    errors: FormErrors()))
         }
         router.post(ProposalsPaths.edit, access: members, use: update)
         router.get(ProposalsPaths.attachment, access: .everyone) { req in
             let proposal = try await visible(req)
             guard let name = proposal.attachmentName, let type = proposal.attachmentType,
-                  let row = try await ProposalStore.sql(req.db).raw("SELECT bytes FROM proposal_attachments WHERE proposal_id = \(bind: proposal.id!)").first()
+                let row = try await req.db.sql.raw(
+                    "SELECT bytes FROM proposal_attachments WHERE proposal_id = \(bind: proposal.id!)"
+                ).first()
             else { throw Abort(.notFound) }
             let bytes = try row.decode(column: "bytes", as: Data.self)
             var headers = HTTPHeaders()
@@ -39,7 +49,9 @@ enum ProposalPages {
     /// A write of the territory's proposals: in one transaction with the bump of the territory's
     /// version, then this instance's read model is marked stale (other instances see the bump).
     @discardableResult
-    static func write<T: Sendable>(_ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    static func write<T: Sendable>(
+        _ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
         let territoryID = req.visit.territory!.id
         let result = try await req.db.transaction { db in
             let value = try await body(db)
@@ -54,12 +66,13 @@ enum ProposalPages {
 
     /// The proposal of the URL, in this territory, that this visitor may see; else 404.
     static func visible(_ req: Request) async throws -> Proposal {
-        guard let territory = req.visit.territory, let id = req.parameters.get("proposal", as: Int.self),
-              let proposal = try await Proposal.find(id, on: req.db), proposal.territoryID == territory.id
+        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("proposal")),
+            let proposal = try await Proposal.find(id, on: req.db), proposal.territoryID == territory.id
         else { throw Abort(.notFound) }
         let viewer = req.visit.viewer?.personID
         let own = viewer != nil && (proposal.authorID == viewer || proposal.submittedByID == viewer)
-        let staff = ProposalsPolicy.can(req.visit.rolesHere, .moderate) || ProposalsPolicy.can(req.visit.rolesHere, .answer)
+        let staff =
+            ProposalsPolicy.can(req.visit.rolesHere, .moderate) || ProposalsPolicy.can(req.visit.rolesHere, .answer)
         if proposal.status == ProposalStatus.draft.rawValue, !own { throw Abort(.notFound) }
         if proposal.hiddenReason != nil, !own, !staff { throw Abort(.notFound) }
         return proposal
@@ -69,7 +82,9 @@ enum ProposalPages {
     static func editable(_ req: Request) async throws -> Proposal {
         let proposal = try await visible(req)
         let viewer = req.visit.viewer?.personID
-        guard viewer != nil, proposal.authorID == viewer || proposal.submittedByID == viewer else { throw Abort(.forbidden) }
+        guard viewer != nil, proposal.authorID == viewer || proposal.submittedByID == viewer else {
+            throw Abort(.forbidden)
+        }
         guard ProposalStatus(rawValue: proposal.status)?.authorMayEdit == true else {
             throw Abort(.conflict, reason: "no longer editable")
         }
@@ -77,7 +92,9 @@ enum ProposalPages {
     }
 
     static func assistedChoices(_ req: Request) async throws -> [(id: Int, name: String)] {
-        guard ProposalsPolicy.can(req.visit.rolesHere, .proposeOnBehalf), let territory = req.visit.territory else { return [] }
+        guard ProposalsPolicy.can(req.visit.rolesHere, .proposeOnBehalf), let territory = req.visit.territory else {
+            return []
+        }
         return try await ProposalStore.assistedProfiles(territoryID: territory.id, on: req.db)
     }
 
@@ -93,29 +110,36 @@ enum ProposalPages {
         // token): the whole page is kept per language and canonical query until the next change.
         var anonymousKey: (key: String, version: Int)?
         if visit.viewer == nil {
-            let key = "list-page/\(visit.lang.rawValue)/\(territory.themes.fingerprint)/\(query.queryString(page: query.page))"
-            let (cached, version) = try await req.application.proposalReadModel.cachedList(key: key, territoryID: territory.id, on: req.db)
+            let key =
+                "list-page/\(visit.lang.rawValue)/\(territory.themes.fingerprint)/\(query.queryString(page: query.page))"
+            let (cached, version) = try await req.application.proposalReadModel.cachedList(
+                key: key, territoryID: territory.id, on: req.db)
             if let cached { return req.render(WebPage(title: title, main: cached)) }
             anonymousKey = (key, version)
         }
-        let (rows, total) = try await req.application.proposalReadModel.list(query, territoryID: territory.id, themes: territory.themes, on: req.db)
+        let (rows, total) = try await req.application.proposalReadModel.list(
+            query, territoryID: territory.id, themes: territory.themes, on: req.db)
         let pages = max(1, (total + ProposalQuery.pageSize - 1) / ProposalQuery.pageSize)
         let base = ProposalsPaths.list.link(territory.slug)
-        let canPropose = ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
+        let canPropose =
+            ProposalsPolicy.can(visit.rolesHere, .propose) || ProposalsPolicy.can(visit.rolesHere, .proposeOnBehalf)
 
         // Items depend only on the proposal and the language: rendered once per version of the list.
-        let items = req.application.proposalReadModel.items(territoryID: territory.id, keys: rows.map { "\($0.id)/\(visit.lang.rawValue)/\(territory.themes.fingerprint)" }) { index -> HTML in
+        let items = req.application.proposalReadModel.items(
+            territoryID: territory.id,
+            keys: rows.map { "\($0.id)/\(visit.lang.rawValue)/\(territory.themes.fingerprint)" }
+        ) { index -> HTML in
             let row = rows[index]
             let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
             return """
-            <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
-            <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
-            · \(visit.t(Audience.label(row.audience))) · \(dateText(row.submittedAt, visit))</p>\
-            <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
-            \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
-            <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
-            · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
-            """
+                <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
+                <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
+                · \(visit.t(Audience.label(row.audience))) · \(dateText(row.submittedAt, visit))</p>\
+                <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
+                \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
+                <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
+                · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
+                """
         }
         // The option lists are the same for every visitor in a language: rendered once, the
         // chosen option marked afterwards.
@@ -126,37 +150,38 @@ enum ProposalPages {
             return Form.selecting(selected, in: all)
         }
         let filters: HTML = """
-        <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
-        <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
-        <input id="recherche" name="q" type="search" value="\(query.text)"></div>
-        <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
-        <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", territory.themes.visible.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
-        <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
-        <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
-        <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
-        <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
-        <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
-        <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
-        <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
-        \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
-        \(Form.submit(visit.t("Afficher", "Show")))
-        </form>
-        """
+            <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
+            <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
+            <input id="recherche" name="q" type="search" value="\(query.text)"></div>
+            <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
+            <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", territory.themes.visible.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
+            <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
+            <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
+            <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
+            <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
+            <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
+            <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
+            <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
+            \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
+            \(Form.submit(visit.t("Afficher", "Show")))
+            </form>
+            """
         let main: HTML = """
-        <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
-        <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
+            <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
+            <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
                                   "Your ideas for the territory's health. Every proposal gets an official answer, and you can follow what becomes of it."))</p>
-        <p class="actions">\(canPropose ? "<a class=\"button\" href=\"\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Faire une proposition", "Make a proposal"))</a>" as HTML
+            <p class="actions">\(canPropose ? "<a class=\"button\" href=\"\(ProposalsPaths.new.link(territory.slug))\">\(visit.t("Faire une proposition", "Make a proposal"))</a>" as HTML
             : visit.viewer == nil ? "<a class=\"button\" href=\"\(LoginLink.to(ProposalsPaths.new.link(territory.slug)))\">\(visit.t("Se connecter pour proposer", "Log in to propose"))</a>" as HTML : .empty) \
-        <a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Voir ce que sont devenues les propositions", "See what became of the proposals"))</a></p>
-        \(filters)
-        <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
-        <p role="status">\(visit.t("\(View.number(total, lang: visit.lang)) proposition\(total > 1 ? "s" : "")", "\(total) proposal\(total == 1 ? "" : "s")"))</p>
-        \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
-        \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
-        """
+            <a href="\(ProposalsPaths.results.link(territory.slug))">\(visit.t("Voir ce que sont devenues les propositions", "See what became of the proposals"))</a></p>
+            \(filters)
+            <h2 class="visually-hidden">\(visit.t("Résultats", "Results"))</h2>
+            <p role="status">\(visit.t("\(View.number(total, lang: visit.lang)) proposition\(total > 1 ? "s" : "")", "\(total) proposal\(total == 1 ? "" : "s")"))</p>
+            \(rows.isEmpty ? "<p>\(visit.t("Aucune proposition ne correspond à ces critères.", "No proposal matches these criteria."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: items)</ul>")
+            \(View.pager(page: query.page, pages: pages, visit: visit) { base + query.queryString(page: $0) })
+            """
         if let anonymousKey {
-            req.application.proposalReadModel.storeList(main, key: anonymousKey.key, territoryID: territory.id, version: anonymousKey.version)
+            req.application.proposalReadModel.storeList(
+                main, key: anonymousKey.key, territoryID: territory.id, version: anonymousKey.version)
         }
         return req.render(WebPage(title: title, main: main))
     }
@@ -187,7 +212,9 @@ enum ProposalPages {
             title = query["titre"].map { String($0.prefix(ProposalInput.titleMax)) }
             body = query["texte"].map { String($0.prefix(ProposalInput.bodyMax)) }
             themes = query["themes"].map { $0.split(separator: ",").prefix(20).map { String($0.prefix(60)) } }
-            communes = query["communes"].map { $0.split(separator: ",").prefix(ProposalInput.communesMax).map { String($0.prefix(10)) } }
+            communes = query["communes"].map {
+                $0.split(separator: ",").prefix(ProposalInput.communesMax).map { String($0.prefix(10)) }
+            }
             origin = query["origine"].flatMap(ProposalOrigin.init(rawValue:))?.rawValue
             origin_detail = query["origine_nom"].map { String($0.prefix(200)) }
         }
@@ -206,50 +233,64 @@ enum ProposalPages {
         var multi: [String: [String]] { ["themes": themes ?? [], "communes": communes ?? []] }
     }
 
-    static func formPage(visit: Visit, proposal: Proposal?, form: ProposalForm, assisted: [(id: Int, name: String)],
-                         errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func formPage(
+        visit: Visit, proposal: Proposal?, form: ProposalForm, assisted: [(id: Int, name: String)],
+        errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
         let territory = visit.territory!
         let editing = proposal != nil
-        let action = editing ? ProposalsPaths.edit.link(territory.slug, proposal!.id!) : ProposalsPaths.new.link(territory.slug)
-        let title = editing ? visit.t("Modifier ma proposition", "Edit my proposal") : visit.t("Faire une proposition", "Make a proposal")
-        let behalf: HTML = assisted.isEmpty ? .empty : Form.select(
-            name: "on_behalf_of", label: visit.t("Au nom de", "On behalf of"),
-            // "Myself" only for those who may propose in their own name (staff type for someone).
-            options: (ProposalsPolicy.can(visit.rolesHere, .propose) ? [Form.Option("", visit.t("Moi-même", "Myself"))] : [])
-                + assisted.map { Form.Option(String($0.id), $0.name + " " + visit.t("(profil accompagné)", "(assisted profile)")) },
-            selected: form.on_behalf_of, errors: errors, visit: visit,
-            hint: visit.t("Vous saisissez la proposition d'une personne que vous accompagnez, avec son accord.", "You type the proposal of someone you support, with their agreement."),
-            required: !ProposalsPolicy.can(visit.rolesHere, .propose))
+        let action =
+            editing ? ProposalsPaths.edit.link(territory.slug, proposal!.id!) : ProposalsPaths.new.link(territory.slug)
+        let title =
+            editing
+            ? visit.t("Modifier ma proposition", "Edit my proposal")
+            : visit.t("Faire une proposition", "Make a proposal")
+        let behalf: HTML =
+            assisted.isEmpty
+            ? .empty
+            : Form.select(
+                name: "on_behalf_of", label: visit.t("Au nom de", "On behalf of"),
+                // "Myself" only for those who may propose in their own name (staff type for someone).
+                options: (ProposalsPolicy.can(visit.rolesHere, .propose)
+                    ? [Form.Option("", visit.t("Moi-même", "Myself"))] : [])
+                    + assisted.map {
+                        Form.Option(String($0.id), $0.name + " " + visit.t("(profil accompagné)", "(assisted profile)"))
+                    },
+                selected: form.on_behalf_of, errors: errors, visit: visit,
+                hint: visit.t(
+                    "Vous saisissez la proposition d'une personne que vous accompagnez, avec son accord.",
+                    "You type the proposal of someone you support, with their agreement."),
+                required: !ProposalsPolicy.can(visit.rolesHere, .propose))
         let main: HTML = """
-        <h1>\(title)</h1>
-        <p>\(visit.t("Écrivez simplement, comme vous l'expliqueriez à un voisin. Une proposition envoyée est publique ; vous pourrez la modifier tant qu'elle n'est pas à l'étude.",
+            <h1>\(title)</h1>
+            <p>\(visit.t("Écrivez simplement, comme vous l'expliqueriez à un voisin. Une proposition envoyée est publique ; vous pourrez la modifier tant qu'elle n'est pas à l'étude.",
                      "Write simply, as you would explain it to a neighbour. A sent proposal is public; you can edit it until it is under study."))</p>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: action, visit: visit, multipart: true))
-        \(behalf)
-        \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: form.title, errors: errors, visit: visit,
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: action, visit: visit, multipart: true))
+            \(behalf)
+            \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: form.title, errors: errors, visit: visit,
                      hint: visit.t("En une phrase : ce que vous proposez. Exemple : « Un bus vers la maison de santé le mardi ».", "In one sentence: what you propose."),
                      required: true, maxLength: ProposalInput.titleMax))
-        \(Form.textarea(name: "body", label: visit.t("Votre proposition", "Your proposal"), value: form.body, errors: errors, visit: visit,
+            \(Form.textarea(name: "body", label: visit.t("Votre proposition", "Your proposal"), value: form.body, errors: errors, visit: visit,
                         hint: visit.t("Quel est le problème ? Qui est concerné ? Que proposez-vous ?", "What is the problem? Who is concerned? What do you propose?"),
                         required: true, rows: 8, maxLength: ProposalInput.bodyMax))
-        \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: form.themes ?? [], visit: visit),
+            \(Form.checkboxes(name: "themes", legend: visit.t("Thèmes", "Themes"), options: territory.themes.options(keeping: form.themes ?? [], visit: visit),
                           selected: Set(form.themes ?? []), errors: errors, visit: visit, required: true))
-        \(Form.checkboxes(name: "communes", legend: visit.t("Communes concernées", "Municipalities concerned"),
+            \(Form.checkboxes(name: "communes", legend: visit.t("Communes concernées", "Municipalities concerned"),
                           options: territory.communes.map { Form.Option($0.code, $0.name) }, selected: Set(form.communes ?? []), errors: errors, visit: visit,
                           hint: visit.t("Si tout le territoire est concerné, n'en cochez aucune.", "If the whole territory is concerned, tick none.")))
-        \(Form.select(name: "origin", label: visit.t("D'où vient cette idée ?", "Where does this idea come from?"),
+            \(Form.select(name: "origin", label: visit.t("D'où vient cette idée ?", "Where does this idea come from?"),
                       options: ProposalOrigin.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: form.origin ?? ProposalOrigin.spontaneous.rawValue,
                       errors: errors, visit: visit))
-        \(Form.input(name: "origin_detail", label: visit.t("Laquelle ? (facultatif)", "Which one? (optional)"), value: form.origin_detail, errors: errors, visit: visit,
+            \(Form.input(name: "origin_detail", label: visit.t("Laquelle ? (facultatif)", "Which one? (optional)"), value: form.origin_detail, errors: errors, visit: visit,
                      hint: visit.t("Par exemple : « Forum santé de Vitré, mars 2026 ».", "For instance: “Vitré health forum, March 2026”."), maxLength: 200))
-        \(editing ? HTML.empty : Form.input(name: "attachment", label: visit.t("Une image ou un document (facultatif)", "An image or a document (optional)"), value: nil,
+            \(editing ? HTML.empty : Form.input(name: "attachment", label: visit.t("Une image ou un document (facultatif)", "An image or a document (optional)"), value: nil,
                      errors: errors, visit: visit, type: "file", hint: visit.t("Photo (JPEG, PNG) ou PDF, 5 Mo au plus.", "Photo (JPEG, PNG) or PDF, 5 MB at most."),
                      accept: "image/jpeg,image/png,application/pdf"))
-        <p class="actions">\(Form.submit(editing ? visit.t("Enregistrer", "Save") : visit.t("Envoyer ma proposition", "Send my proposal"), name: "action", value: "send")) \
-        \(editing ? HTML.empty : Form.submit(visit.t("Garder en brouillon", "Keep as a draft"), secondary: true, name: "action", value: "draft"))</p>
-        </form>
-        """
+            <p class="actions">\(Form.submit(editing ? visit.t("Enregistrer", "Save") : visit.t("Envoyer ma proposition", "Send my proposal"), name: "action", value: "send")) \
+            \(editing ? HTML.empty : Form.submit(visit.t("Garder en brouillon", "Keep as a draft"), secondary: true, name: "action", value: "draft"))</p>
+            </form>
+            """
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
@@ -261,7 +302,10 @@ enum ProposalPages {
         let assisted = try await assistedChoices(req)
         var errors = FormErrors()
         let input: ProposalInput?
-        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
+        switch ProposalInput.validate(
+            fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)),
+            themes: territory.themes, lang: visit.lang)
+        {
         case .success(let value): input = value
         case .failure(let box): errors = box.errors; input = nil
         }
@@ -269,11 +313,16 @@ enum ProposalPages {
         var authorID = viewer.personID
         var isAssisted = false
         if let raw = form.on_behalf_of, !raw.isEmpty {
-            if let id = Int(raw), assisted.contains(where: { $0.id == id }) { authorID = id; isAssisted = true } else {
-                errors.add("on_behalf_of", visit.t("Choisissez une personne de la liste.", "Choose a person from the list."))
+            if let id = Int(raw), assisted.contains(where: { $0.id == id }) {
+                authorID = id; isAssisted = true
+            } else {
+                errors.add(
+                    "on_behalf_of", visit.t("Choisissez une personne de la liste.", "Choose a person from the list."))
             }
         } else if !ProposalsPolicy.can(visit.rolesHere, .propose) {
-            errors.add("on_behalf_of", visit.t("Choisissez la personne au nom de qui vous proposez.", "Choose the person you propose for."))
+            errors.add(
+                "on_behalf_of",
+                visit.t("Choisissez la personne au nom de qui vous proposez.", "Choose the person you propose for."))
         }
         var file: (bytes: [UInt8], kind: AttachmentCheck.Kind, name: String)?
         if let upload = form.attachment, upload.data.readableBytes > 0 {
@@ -284,7 +333,10 @@ enum ProposalPages {
             }
         }
         guard errors.isEmpty, let input else {
-            return req.render(formPage(visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                formPage(
+                    visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors,
+                    status: .unprocessableEntity))
         }
         let audience = ProposalsPolicy.audience(roles: visit.rolesHere, assisted: isAssisted)
         let now = Date()
@@ -314,16 +366,24 @@ enum ProposalPages {
             let id = try proposal.requireID()
             try await ProposalStore.index(proposal, communes: input.communes, on: db)
             if let attachment {
-                try await ProposalStore.sql(db).raw("INSERT INTO proposal_attachments (proposal_id, bytes) VALUES (\(bind: id), \(bind: Data(attachment.bytes)))").run()
+                try await db.sql.raw(
+                    "INSERT INTO proposal_attachments (proposal_id, bytes) VALUES (\(bind: id), \(bind: Data(attachment.bytes)))"
+                ).run()
             }
             if !input.asDraft {
-                try await ProposalEvent(proposalID: id, from: nil, to: .received, role: assistedProposal ? Role.patientPartner.rawValue : audience,
-                                        note: nil, actorID: viewer.personID).create(on: db)
+                try await ProposalEvent(
+                    proposalID: id, from: nil, to: .received,
+                    role: assistedProposal ? Role.patientPartner.rawValue : audience,
+                    note: nil, actorID: viewer.personID
+                ).create(on: db)
             }
         }
-        let message = input.asDraft
+        let message =
+            input.asDraft
             ? visit.t("Brouillon enregistré. Il n'est visible que par vous.", "Draft saved. Only you can see it.")
-            : visit.t("Merci ! Votre proposition est publiée. Vous serez prévenu·e par e-mail de la réponse.", "Thank you! Your proposal is published. You will be told of the answer by e-mail.")
+            : visit.t(
+                "Merci ! Votre proposition est publiée. Vous serez prévenu·e par e-mail de la réponse.",
+                "Thank you! Your proposal is published. You will be told of the answer by e-mail.")
         return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!), flash: Flash(.success, message))
     }
 
@@ -332,9 +392,15 @@ enum ProposalPages {
         let territory = visit.territory!
         let proposal = try await editable(req)
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
-        switch ProposalInput.validate(fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)), themes: territory.themes, lang: visit.lang) {
+        switch ProposalInput.validate(
+            fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)),
+            themes: territory.themes, lang: visit.lang)
+        {
         case .failure(let box):
-            return req.render(formPage(visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors, status: .unprocessableEntity))
+            return req.render(
+                formPage(
+                    visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors,
+                    status: .unprocessableEntity))
         case .success(let input):
             let wasDraft = proposal.status == ProposalStatus.draft.rawValue
             proposal.title = input.title
@@ -351,12 +417,15 @@ enum ProposalPages {
                 try await proposal.update(on: db)
                 try await ProposalStore.index(proposal, communes: input.communes, on: db)
                 if wasDraft, proposal.status == ProposalStatus.received.rawValue {
-                    try await ProposalEvent(proposalID: proposal.id!, from: .draft, to: .received, role: proposal.audience,
-                                            note: nil, actorID: visit.viewer?.personID).create(on: db)
+                    try await ProposalEvent(
+                        proposalID: proposal.id!, from: .draft, to: .received, role: proposal.audience,
+                        note: nil, actorID: visit.viewer?.personID
+                    ).create(on: db)
                 }
             }
-            return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!),
-                                flash: Flash(.success, visit.t("Votre proposition est enregistrée.", "Your proposal is saved.")))
+            return req.redirect(
+                to: ProposalsPaths.show.link(territory.slug, proposal.id!),
+                flash: Flash(.success, visit.t("Votre proposition est enregistrée.", "Your proposal is saved.")))
         }
     }
 }

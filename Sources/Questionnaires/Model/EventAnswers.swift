@@ -12,7 +12,9 @@ struct AddResponseEvent: AsyncMigration {
     var name: String { "Questionnaires.002.ResponseEvent" }
     func prepare(on db: any Database) async throws {
         try await db.schema("questionnaire_responses").field("event_id", .int).update()
-        try await (db as! any SQLDatabase).raw("CREATE INDEX questionnaire_responses_event ON questionnaire_responses (event_id)").run()
+        try await (db as! any SQLDatabase).raw(
+            "CREATE INDEX questionnaire_responses_event ON questionnaire_responses (event_id)"
+        ).run()
     }
     func revert(on db: any Database) async throws {
         try await (db as! any SQLDatabase).raw("DROP INDEX questionnaire_responses_event").run()
@@ -24,10 +26,12 @@ extension QuestionnaireStore {
     /// Complete answers to a questionnaire that came from an event's link.
     public static func answerCount(questionnaireID: Int, eventID: Int, on db: any Database) async throws -> Int {
         struct Count: Decodable { let n: Int }
-        return try await sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT count(*) AS n FROM questionnaire_responses
             WHERE questionnaire_id = \(bind: questionnaireID) AND event_id = \(bind: eventID) AND status = 'complete'
-            """).first(decoding: Count.self)?.n ?? 0
+            """
+        ).first(decoding: Count.self)?.n ?? 0
     }
 
     /// The value bound for `event_id`: the event when it belongs to the questionnaire's territory.
@@ -43,7 +47,9 @@ extension QuestionnaireStore {
 extension AnswerPages {
     /// The event of a feedback link (`?evenement=12`, then the hidden field `_evenement`).
     static func eventID(_ text: String?) -> Int? {
-        guard let text, !text.isEmpty, text.count <= 18, text.utf8.allSatisfy({ (48...57).contains($0) }), let id = Int(text), id > 0 else { return nil }
+        guard let text, !text.isEmpty, text.count <= 18, text.utf8.allSatisfy({ (48...57).contains($0) }),
+            let id = Int(text), id > 0
+        else { return nil }
         return id
     }
 

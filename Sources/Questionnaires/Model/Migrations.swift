@@ -75,12 +75,17 @@ enum QuestionnairesMigrations {
                 .unique(on: "response_id", "code_id")
                 .create()
             let sql = db as! any SQLDatabase
-            try await sql.raw("CREATE INDEX questionnaire_responses_read ON questionnaire_responses (questionnaire_id, status, id)").run()
+            try await sql.raw(
+                "CREATE INDEX questionnaire_responses_read ON questionnaire_responses (questionnaire_id, status, id)"
+            ).run()
             try await sql.raw("CREATE INDEX questionnaires_territory ON questionnaires (territory_id)").run()
         }
 
         func revert(on db: any Database) async throws {
-            for table in ["questionnaire_coded", "questionnaire_codes", "questionnaire_responses", "questionnaire_waves", "questionnaire_versions", "questionnaires"] {
+            for table in [
+                "questionnaire_coded", "questionnaire_codes", "questionnaire_responses", "questionnaire_waves",
+                "questionnaire_versions", "questionnaires",
+            ] {
                 try await db.schema(table).delete()
             }
         }

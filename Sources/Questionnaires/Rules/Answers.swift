@@ -83,7 +83,9 @@ public enum AnswerCodec {
 
     /// Reads stored answers back, typed by the definition (unknown keys are dropped).
     public static func decode(_ text: String, definition: Definition) -> Answers {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return [:] }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            return [:]
+        }
         var out: Answers = [:]
         for question in definition.questions {
             guard let raw = object[question.key] else { continue }
@@ -100,7 +102,8 @@ public enum AnswerCodec {
         case .agreement, .scale: (raw as? NSNumber).map { .point($0.intValue) }
         case .number: (raw as? NSNumber).map { .number($0.doubleValue) }
         case .shortText, .longText, .date: (raw as? String).map(AnswerValue.text)
-        case .matrix: (raw as? [String: Any]).map { dict in .matrix(dict.compactMapValues { ($0 as? NSNumber)?.intValue }) }
+        case .matrix:
+            (raw as? [String: Any]).map { dict in .matrix(dict.compactMapValues { ($0 as? NSNumber)?.intValue }) }
         }
     }
 }
@@ -109,7 +112,9 @@ public enum AnswerCodec {
 public struct TypedAnswers: Sendable, Equatable {
     public var fields: [String: String]
     public var lists: [String: [String]]
-    public init(fields: [String: String] = [:], lists: [String: [String]] = [:]) { self.fields = fields; self.lists = lists }
+    public init(fields: [String: String] = [:], lists: [String: [String]] = [:]) {
+        self.fields = fields; self.lists = lists
+    }
 
     public func field(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
     public func list(_ name: String) -> [String] { lists[name + "[]"] ?? lists[name] ?? [] }
@@ -122,8 +127,11 @@ public struct TypedAnswers: Sendable, Equatable {
     }
 
     public static func decode(_ text: String) -> TypedAnswers {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return TypedAnswers() }
-        return TypedAnswers(fields: object["fields"] as? [String: String] ?? [:], lists: object["lists"] as? [String: [String]] ?? [:])
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
+            return TypedAnswers()
+        }
+        return TypedAnswers(
+            fields: object["fields"] as? [String: String] ?? [:], lists: object["lists"] as? [String: [String]] ?? [:])
     }
 
     /// The form that shows stored answers again (to edit an assisted entry, or in tests).
@@ -169,7 +177,7 @@ public enum NumberText {
 /// entry and the CSV import all go through it, so a rule holds the same everywhere.
 public struct AnswerValidator: Sendable {
     public let definition: Definition
-    public let communes: [String: String] // INSEE code → name
+    public let communes: [String: String]  // INSEE code → name
     public let lang: Lang
 
     public init(definition: Definition, communes: [String: String], lang: Lang) {
@@ -210,12 +218,14 @@ public struct AnswerValidator: Sendable {
         for q in definition.questions {
             switch q.kind {
             case .multiple: lists.insert(q.key)
-            case .ranking: for place in stride(from: 1, through: q.rankCount, by: 1) { fields.insert("\(q.key)-\(place)") }
+            case .ranking:
+                for place in stride(from: 1, through: q.rankCount, by: 1) { fields.insert("\(q.key)-\(place)") }
             case .matrix: for row in q.rows { fields.insert("\(q.key)-\(row.key)") }
             default: fields.insert(q.key)
             }
         }
-        let unknown = typed.fields.keys.filter { !fields.contains($0) }
+        let unknown =
+            typed.fields.keys.filter { !fields.contains($0) }
             + typed.lists.keys.filter { !lists.contains($0.hasSuffix("[]") ? String($0.dropLast(2)) : $0) }
         return unknown.sorted()
     }
@@ -223,8 +233,10 @@ public struct AnswerValidator: Sendable {
     /// The message for answers to unknown questions.
     public func unknownMessage(_ names: [String]) -> String {
         let list = names.prefix(3).map { "« \($0) »" }.joined(separator: ", ")
-        return t("Le formulaire contient une réponse à une question qui n'existe pas dans ce questionnaire (\(list)) : rien n'a été enregistré. Rechargez la page puis vérifiez les réponses.",
-                 "The form holds an answer to a question this questionnaire does not have (\(list)): nothing was saved. Reload the page then check the answers.")
+        return t(
+            "Le formulaire contient une réponse à une question qui n'existe pas dans ce questionnaire (\(list)) : rien n'a été enregistré. Rechargez la page puis vérifiez les réponses.",
+            "The form holds an answer to a question this questionnaire does not have (\(list)): nothing was saved. Reload the page then check the answers."
+        )
     }
 
     func missing(_ question: Question) -> String {
@@ -243,16 +255,22 @@ public struct AnswerValidator: Sendable {
         case .single:
             let value = typed.field(key)
             if value.isEmpty { return .none }
-            return question.choice(value) == nil ? .error(t("Cette réponse ne fait pas partie des choix proposés.", "This answer is not one of the choices.")) : .value(.choice(value))
+            return question.choice(value) == nil
+                ? .error(
+                    t("Cette réponse ne fait pas partie des choix proposés.", "This answer is not one of the choices."))
+                : .value(.choice(value))
         case .commune:
             let value = typed.field(key)
             if value.isEmpty { return .none }
-            return communes[value] == nil ? .error(t("Choisissez une commune du territoire.", "Choose a commune of the territory.")) : .value(.choice(value))
+            return communes[value] == nil
+                ? .error(t("Choisissez une commune du territoire.", "Choose a commune of the territory."))
+                : .value(.choice(value))
         case .multiple:
             let values = typed.list(key)
             if values.isEmpty { return .none }
             if values.contains(where: { question.choice($0) == nil }) {
-                return .error(t("Une réponse ne fait pas partie des choix proposés.", "An answer is not one of the choices."))
+                return .error(
+                    t("Une réponse ne fait pas partie des choix proposés.", "An answer is not one of the choices."))
             }
             let unique = question.choices.map(\.key).filter(values.contains)
             if let max = question.maxChoices, unique.count > max {
@@ -264,13 +282,18 @@ public struct AnswerValidator: Sendable {
             if value.isEmpty { return .none }
             let range = question.kind == .agreement ? 1...5 : 0...10
             guard let point = Int(value), range.contains(point) else {
-                return .error(t("Choisissez une valeur de \(range.lowerBound) à \(range.upperBound).", "Choose a value from \(range.lowerBound) to \(range.upperBound)."))
+                return .error(
+                    t(
+                        "Choisissez une valeur de \(range.lowerBound) à \(range.upperBound).",
+                        "Choose a value from \(range.lowerBound) to \(range.upperBound)."))
             }
             return .value(.point(point))
         case .number:
             let value = typed.field(key)
             if value.isEmpty { return .none }
-            guard let number = NumberText.parse(value) else { return .error(t("Indiquez un nombre, par exemple 12.", "Enter a number, e.g. 12.")) }
+            guard let number = NumberText.parse(value) else {
+                return .error(t("Indiquez un nombre, par exemple 12.", "Enter a number, e.g. 12."))
+            }
             if let min = question.minValue, number < min { return .error(bounds(question)) }
             if let max = question.maxValue, number > max { return .error(bounds(question)) }
             return .value(.number(number))
@@ -283,16 +306,28 @@ public struct AnswerValidator: Sendable {
         case .date:
             let value = typed.field(key)
             if value.isEmpty { return .none }
-            return TextRule.isDay(value) ? .value(.text(value)) : .error(t("Indiquez une date valide, par exemple 2026-03-31.", "Enter a valid date, e.g. 2026-03-31."))
+            return TextRule.isDay(value)
+                ? .value(.text(value))
+                : .error(t("Indiquez une date valide, par exemple 2026-03-31.", "Enter a valid date, e.g. 2026-03-31."))
         case .ranking:
             var order: [String] = []
             var gap = false
             for place in 1...question.rankCount {
                 let value = typed.field("\(key)-\(place)")
                 if value.isEmpty { gap = true; continue }
-                if gap { return .error(t("Remplissez les places dans l'ordre, sans en laisser une vide avant.", "Fill the places in order, without an empty one before.")) }
-                guard question.choice(value) != nil else { return .error(t("Un choix ne fait pas partie de la liste.", "A choice is not in the list.")) }
-                if order.contains(value) { return .error(t("Chaque choix ne peut être classé qu'une fois.", "Each choice can be ranked only once.")) }
+                if gap {
+                    return .error(
+                        t(
+                            "Remplissez les places dans l'ordre, sans en laisser une vide avant.",
+                            "Fill the places in order, without an empty one before."))
+                }
+                guard question.choice(value) != nil else {
+                    return .error(t("Un choix ne fait pas partie de la liste.", "A choice is not in the list."))
+                }
+                if order.contains(value) {
+                    return .error(
+                        t("Chaque choix ne peut être classé qu'une fois.", "Each choice can be ranked only once."))
+                }
                 order.append(value)
             }
             return order.isEmpty ? .none : .value(.ranking(order))
@@ -301,7 +336,12 @@ public struct AnswerValidator: Sendable {
             for row in question.rows {
                 let value = typed.field("\(key)-\(row.key)")
                 if value.isEmpty { continue }
-                guard let point = Int(value), (1...5).contains(point) else { return .error(t("Choisissez une valeur de 1 à 5 pour « \(row.label) ».", "Choose a value from 1 to 5 for “\(row.label)”.")) }
+                guard let point = Int(value), (1...5).contains(point) else {
+                    return .error(
+                        t(
+                            "Choisissez une valeur de 1 à 5 pour « \(row.label) ».",
+                            "Choose a value from 1 to 5 for “\(row.label)”."))
+                }
                 points[row.key] = point
             }
             if points.isEmpty { return .none }
@@ -312,9 +352,18 @@ public struct AnswerValidator: Sendable {
 
     func bounds(_ question: Question) -> String {
         switch (question.minValue, question.maxValue) {
-        case let (min?, max?): t("Indiquez un nombre entre \(NumberText.plain(min)) et \(NumberText.plain(max)).", "Enter a number between \(NumberText.plain(min)) and \(NumberText.plain(max)).")
-        case let (min?, nil): t("Indiquez un nombre d'au moins \(NumberText.plain(min)).", "Enter a number of at least \(NumberText.plain(min)).")
-        case let (nil, max?): t("Indiquez un nombre d'au plus \(NumberText.plain(max)).", "Enter a number of at most \(NumberText.plain(max)).")
+        case let (min?, max?):
+            t(
+                "Indiquez un nombre entre \(NumberText.plain(min)) et \(NumberText.plain(max)).",
+                "Enter a number between \(NumberText.plain(min)) and \(NumberText.plain(max)).")
+        case let (min?, nil):
+            t(
+                "Indiquez un nombre d'au moins \(NumberText.plain(min)).",
+                "Enter a number of at least \(NumberText.plain(min)).")
+        case let (nil, max?):
+            t(
+                "Indiquez un nombre d'au plus \(NumberText.plain(max)).",
+                "Enter a number of at most \(NumberText.plain(max)).")
         default: t("Indiquez un nombre.", "Enter a number.")
         }
     }

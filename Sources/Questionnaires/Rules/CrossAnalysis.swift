@@ -34,7 +34,9 @@ public enum CrossAnalysis {
             case .matrix:
                 guard let theme = question.theme else { continue }
                 let result = Results.of(question, in: data, rows: rows)
-                for row in result.matrix { if let mean = row.mean { measures[theme, default: []].append(((mean - 1) / 4 * 100, row.answered)) } }
+                for row in result.matrix {
+                    if let mean = row.mean { measures[theme, default: []].append(((mean - 1) / 4 * 100, row.answered)) }
+                }
             case .ranking:
                 let result = Results.of(question, in: data, rows: rows)
                 guard result.answered > 0 else { continue }
@@ -46,7 +48,9 @@ public enum CrossAnalysis {
             }
         }
         return measures.map { theme, list in
-            Score(theme: theme, score: list.map(\.value).reduce(0, +) / Double(list.count), answers: list.map(\.n).min() ?? 0, measures: list.count)
+            Score(
+                theme: theme, score: list.map(\.value).reduce(0, +) / Double(list.count),
+                answers: list.map(\.n).min() ?? 0, measures: list.count)
         }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.theme < $1.theme }
     }
 
@@ -111,17 +115,27 @@ public enum CrossAnalysis {
         var hidden: [String] = []
         for u in users {
             guard let p = pro[u.theme] else { continue }
-            if Results.publishable(u.answers), Results.publishable(p.answers) { shared.append((u, p)) } else { hidden.append(u.theme) }
+            if Results.publishable(u.answers), Results.publishable(p.answers) {
+                shared.append((u, p))
+            } else {
+                hidden.append(u.theme)
+            }
         }
         let ur = ranks(shared.map(\.0.score)), pr = ranks(shared.map(\.1.score))
-        let rows = shared.indices.map { Row(theme: shared[$0].0.theme, users: shared[$0].0, professionals: shared[$0].1, usersRank: ur[$0], professionalsRank: pr[$0]) }
-            .sorted { $0.combined != $1.combined ? $0.combined > $1.combined : $0.theme < $1.theme }
+        let rows = shared.indices.map {
+            Row(
+                theme: shared[$0].0.theme, users: shared[$0].0, professionals: shared[$0].1, usersRank: ur[$0],
+                professionalsRank: pr[$0])
+        }
+        .sorted { $0.combined != $1.combined ? $0.combined > $1.combined : $0.theme < $1.theme }
         let n = Double(rows.count)
         let third = (n / 3).rounded(.up)
         let usersFirst = rows.filter { $0.usersRank <= third && $0.professionalsRank > n - third }
         let professionalsFirst = rows.filter { $0.professionalsRank <= third && $0.usersRank > n - third }
-        return Comparison(rows: rows, rho: spearman(shared.map(\.0.score), shared.map(\.1.score)),
-                          usersFirst: n >= 3 ? usersFirst : [], professionalsFirst: n >= 3 ? professionalsFirst : [], hidden: hidden.sorted())
+        return Comparison(
+            rows: rows, rho: spearman(shared.map(\.0.score), shared.map(\.1.score)),
+            usersFirst: n >= 3 ? usersFirst : [], professionalsFirst: n >= 3 ? professionalsFirst : [],
+            hidden: hidden.sorted())
     }
 
     /// How strong an agreement rho describes, in plain words.
@@ -147,7 +161,9 @@ public enum Targets {
             return (item.code, Int(exact), exact - Double(Int(exact)))
         }
         var left = total - parts.reduce(0) { $0 + $1.whole }
-        for i in parts.indices.sorted(by: { parts[$0].rest != parts[$1].rest ? parts[$0].rest > parts[$1].rest : parts[$0].code < parts[$1].code }) where left > 0 {
+        for i in parts.indices.sorted(by: {
+            parts[$0].rest != parts[$1].rest ? parts[$0].rest > parts[$1].rest : parts[$0].code < parts[$1].code
+        }) where left > 0 {
             parts[i].whole += 1
             left -= 1
         }
@@ -160,7 +176,9 @@ public enum Targets {
     }
 
     /// Reads override lines "INSEE code or commune name ; number" (blank lines skipped).
-    public static func parseOverrides(_ text: String, communes: [(code: String, name: String)]) -> (values: [String: Int], error: String?) {
+    public static func parseOverrides(
+        _ text: String, communes: [(code: String, name: String)]
+    ) -> (values: [String: Int], error: String?) {
         var out: [String: Int] = [:]
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
@@ -169,7 +187,12 @@ public enum Targets {
             guard parts.count == 2, let value = Int(parts[1]), value >= 0 else {
                 return ([:], "Ligne \(n + 1) : écrivez « commune ; nombre », par exemple « Vitré ; 120 ».")
             }
-            guard let commune = communes.first(where: { $0.code == parts[0] || $0.name.compare(parts[0], options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }) else {
+            guard
+                let commune = communes.first(where: {
+                    $0.code == parts[0]
+                        || $0.name.compare(parts[0], options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame
+                })
+            else {
                 return ([:], "Ligne \(n + 1) : « \(parts[0]) » n'est pas une commune du territoire.")
             }
             out[commune.code] = value

@@ -59,7 +59,9 @@ public struct Dataset: Sendable {
 
     public mutating func reserve(_ rows: Int) {
         expected = rows
-        for array in [\Dataset.waves, \Dataset.communes, \Dataset.days] as [WritableKeyPath<Dataset, [Int32]>] { self[keyPath: array].reserveCapacity(rows) }
+        for array in [\Dataset.waves, \Dataset.communes, \Dataset.days] as [WritableKeyPath<Dataset, [Int32]>] {
+            self[keyPath: array].reserveCapacity(rows)
+        }
         ids.reserveCapacity(rows)
         channels.reserveCapacity(rows)
         audiences.reserveCapacity(rows)
@@ -77,7 +79,9 @@ public struct Dataset: Sendable {
     }
 
     public static func channelCode(_ channel: Channel) -> UInt8 { UInt8(Channel.allCases.firstIndex(of: channel)!) }
-    public static func audienceCode(_ audience: QAudience) -> UInt8 { UInt8(QAudience.allCases.firstIndex(of: audience)!) }
+    public static func audienceCode(_ audience: QAudience) -> UInt8 {
+        UInt8(QAudience.allCases.firstIndex(of: audience)!)
+    }
 
     public mutating func append(id: Int, meta: Meta, answers: Answers, questions: [Question]) {
         let row = ids.count
@@ -87,7 +91,9 @@ public struct Dataset: Sendable {
         audiences.append(Self.audienceCode(meta.audience))
         days.append(Int32(meta.day))
         if let commune = meta.commune {
-            if let code = communeIndex[commune] { communes.append(code) } else {
+            if let code = communeIndex[commune] {
+                communes.append(code)
+            } else {
                 let code = Int32(communeCodes.count)
                 communeCodes.append(commune)
                 communeIndex[commune] = code
@@ -180,8 +186,12 @@ public struct Filter: Sendable, Equatable {
     /// A profile question and the choice (or point) it must have.
     public var profile: (question: String, value: String)?
 
-    public init(wave: Int? = nil, channel: Channel? = nil, commune: String? = nil, audience: QAudience? = nil, profile: (question: String, value: String)? = nil) {
-        self.wave = wave; self.channel = channel; self.commune = commune; self.audience = audience; self.profile = profile
+    public init(
+        wave: Int? = nil, channel: Channel? = nil, commune: String? = nil, audience: QAudience? = nil,
+        profile: (question: String, value: String)? = nil
+    ) {
+        self.wave = wave; self.channel = channel; self.commune = commune; self.audience = audience;
+        self.profile = profile
     }
 
     public static func == (a: Filter, b: Filter) -> Bool {

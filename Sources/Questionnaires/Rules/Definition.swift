@@ -86,7 +86,9 @@ public struct Choice: Codable, Sendable, Equatable {
     public var label: String
     /// For a ranking of themes: the theme this choice stands for.
     public var theme: String?
-    public init(key: String, label: String, theme: String? = nil) { self.key = key; self.label = label; self.theme = theme }
+    public init(key: String, label: String, theme: String? = nil) {
+        self.key = key; self.label = label; self.theme = theme
+    }
 }
 
 /// "Show this question when that question's answer is X" (X a choice key, or a scale point).
@@ -115,11 +117,15 @@ public struct Question: Codable, Sendable, Equatable {
     /// Profile questions (commune, age band, audience…) describe the respondent and filter results.
     public var profile: Bool
 
-    public init(key: String, kind: QuestionKind, label: String, help: String = "", required: Bool = false, choices: [Choice] = [],
-                rows: [Choice] = [], maxChoices: Int? = nil, minValue: Double? = nil, maxValue: Double? = nil,
-                condition: Condition? = nil, theme: String? = nil, profile: Bool = false) {
+    public init(
+        key: String, kind: QuestionKind, label: String, help: String = "", required: Bool = false,
+        choices: [Choice] = [],
+        rows: [Choice] = [], maxChoices: Int? = nil, minValue: Double? = nil, maxValue: Double? = nil,
+        condition: Condition? = nil, theme: String? = nil, profile: Bool = false
+    ) {
         self.key = key; self.kind = kind; self.label = label; self.help = help; self.required = required
-        self.choices = choices; self.rows = rows; self.maxChoices = maxChoices; self.minValue = minValue; self.maxValue = maxValue
+        self.choices = choices; self.rows = rows; self.maxChoices = maxChoices; self.minValue = minValue;
+        self.maxValue = maxValue
         self.condition = condition; self.theme = theme; self.profile = profile
     }
 
@@ -133,7 +139,9 @@ public struct Section: Codable, Sendable, Equatable {
     public var key: String
     public var title: String
     public var questions: [Question]
-    public init(key: String, title: String, questions: [Question] = []) { self.key = key; self.title = title; self.questions = questions }
+    public init(key: String, title: String, questions: [Question] = []) {
+        self.key = key; self.title = title; self.questions = questions
+    }
 }
 
 /// A questionnaire's content in one version: sections of questions. Stored as JSON.
@@ -167,7 +175,8 @@ public struct Definition: Codable, Sendable, Equatable {
     /// refused: nothing moves and the conflict is returned.
     public mutating func move(question key: String, up: Bool) -> OrderConflict? {
         guard let s = sections.firstIndex(where: { $0.questions.contains { $0.key == key } }),
-              let q = sections[s].questions.firstIndex(where: { $0.key == key }) else { return nil }
+            let q = sections[s].questions.firstIndex(where: { $0.key == key })
+        else { return nil }
         var moved = self
         let target = up ? q - 1 : q + 1
         if moved.sections[s].questions.indices.contains(target) {

@@ -22,7 +22,7 @@ public struct QuestionResult: Sendable, Equatable {
     /// For a matrix: per row, the counts per point and the mean.
     public struct MatrixRow: Sendable, Equatable {
         public let key: String
-        public let counts: [Int] // index 0 = point 1
+        public let counts: [Int]  // index 0 = point 1
         public let answered: Int
         public let mean: Double?
     }
@@ -41,10 +41,13 @@ public struct QuestionResult: Sendable, Equatable {
         public func label(_ lang: Lang) -> String {
             let a = Results.figure(lower, lang: lang), b = Results.figure(upper, lang: lang)
             if whole {
-                return upper - 1 == lower ? a : a + (lang == .fr ? " à " : " to ") + Results.figure(upper - 1, lang: lang)
+                return upper - 1 == lower
+                    ? a : a + (lang == .fr ? " à " : " to ") + Results.figure(upper - 1, lang: lang)
             }
             if lower == upper { return a }
-            return closed ? (lang == .fr ? "de \(a) à \(b)" : "from \(a) to \(b)") : (lang == .fr ? "de \(a) à moins de \(b)" : "from \(a) to under \(b)")
+            return closed
+                ? (lang == .fr ? "de \(a) à \(b)" : "from \(a) to \(b)")
+                : (lang == .fr ? "de \(a) à moins de \(b)" : "from \(a) to under \(b)")
         }
     }
 
@@ -64,7 +67,9 @@ public enum Results {
     /// Figures of `question` over `rows` of `data`. Lines follow the definition's order, then any
     /// value only older versions had.
     public static func of(_ question: Question, in data: Dataset, rows: [Int]) -> QuestionResult {
-        guard let column = data.columns[question.key] else { return QuestionResult(question: question.key, answered: 0) }
+        guard let column = data.columns[question.key] else {
+            return QuestionResult(question: question.key, answered: 0)
+        }
         switch question.kind {
         case .single, .commune:
             var counts = [Int](repeating: 0, count: column.keys.count)
@@ -72,14 +77,18 @@ public enum Results {
             for r in rows { let c = column.codes[r]; if c >= 0 { counts[Int(c)] += 1; answered += 1 } }
             let order = ordered(question.kind == .commune ? column.keys : question.choices.map(\.key), column: column)
             var result = QuestionResult(question: question.key, answered: answered)
-            result.lines = order.map { QuestionResult.Line(key: $0, count: column.code(of: $0).map { counts[Int($0)] } ?? 0) }
+            result.lines = order.map {
+                QuestionResult.Line(key: $0, count: column.code(of: $0).map { counts[Int($0)] } ?? 0)
+            }
             if question.kind == .commune { result.lines.sort { $0.count > $1.count } }
             return result
         case .agreement, .scale:
             let range = question.kind == .agreement ? 1...5 : 0...10
             var counts = [Int](repeating: 0, count: range.upperBound + 1)
             var answered = 0, sum = 0
-            for r in rows { let c = Int(column.codes[r]); if range.contains(c) { counts[c] += 1; answered += 1; sum += c } }
+            for r in rows {
+                let c = Int(column.codes[r]); if range.contains(c) { counts[c] += 1; answered += 1; sum += c }
+            }
             var result = QuestionResult(question: question.key, answered: answered)
             result.lines = range.map { QuestionResult.Line(key: String($0), count: counts[$0]) }
             if answered > 0 {
@@ -135,8 +144,12 @@ public enum Results {
             }
             var result = QuestionResult(question: question.key, answered: answered)
             result.ranked = ordered(question.choices.map(\.key), column: column).map { key in
-                guard let c = column.code(of: key).map(Int.init) else { return QuestionResult.Ranked(key: key, first: 0, ranked: 0, score: 0) }
-                return QuestionResult.Ranked(key: key, first: first[c], ranked: ranked[c], score: answered > 0 ? points[c] / Double(answered) : 0)
+                guard let c = column.code(of: key).map(Int.init) else {
+                    return QuestionResult.Ranked(key: key, first: 0, ranked: 0, score: 0)
+                }
+                return QuestionResult.Ranked(
+                    key: key, first: first[c], ranked: ranked[c], score: answered > 0 ? points[c] / Double(answered) : 0
+                )
             }.sorted { $0.score > $1.score }
             return result
         case .matrix:
@@ -147,9 +160,13 @@ public enum Results {
                 var counts = [Int](repeating: 0, count: 5)
                 var n = 0, sum = 0
                 if let c = column.code(of: key).map(Int.init), c < column.places.count {
-                    for r in rows { let p = Int(column.places[c][r]); if (1...5).contains(p) { counts[p - 1] += 1; n += 1; sum += p } }
+                    for r in rows {
+                        let p = Int(column.places[c][r]);
+                        if (1...5).contains(p) { counts[p - 1] += 1; n += 1; sum += p }
+                    }
                 }
-                return QuestionResult.MatrixRow(key: key, counts: counts, answered: n, mean: n > 0 ? Double(sum) / Double(n) : nil)
+                return QuestionResult.MatrixRow(
+                    key: key, counts: counts, answered: n, mean: n > 0 ? Double(sum) / Double(n) : nil)
             }
             return result
         case .shortText, .longText, .date:
@@ -162,21 +179,33 @@ public enum Results {
     public static func bins(_ values: [Double], maxBins: Int = 8) -> [QuestionResult.Bin] {
         guard let lo = values.min(), let hi = values.max() else { return [] }
         let whole = values.allSatisfy { $0 == $0.rounded() }
-        if lo == hi { return [QuestionResult.Bin(lower: lo, upper: whole ? lo + 1 : hi, count: values.count, closed: true, whole: whole)] }
+        if lo == hi {
+            return [
+                QuestionResult.Bin(
+                    lower: lo, upper: whole ? lo + 1 : hi, count: values.count, closed: true, whole: whole)
+            ]
+        }
         var step = niceStep((hi - lo) / Double(maxBins))
         var start = 0.0, count = 0
         while true {
             if whole { step = max(1, step.rounded(.up)) }
             start = (lo / step).rounded(.down) * step
             // Whole numbers: ranges of `step` numbers, the largest in the last; decimals: the last range is closed.
-            count = whole ? Int(((hi - start) / step + 1e-9).rounded(.down)) + 1 : max(1, Int(((hi - start) / step - 1e-9).rounded(.up)))
+            count =
+                whole
+                ? Int(((hi - start) / step + 1e-9).rounded(.down)) + 1
+                : max(1, Int(((hi - start) / step - 1e-9).rounded(.up)))
             if count <= maxBins { break }
             step = niceStep(step * 1.01)
         }
         var counts = [Int](repeating: 0, count: count)
         for v in values { counts[min(count - 1, max(0, Int(((v - start) / step + 1e-9).rounded(.down))))] += 1 }
         func edge(_ i: Int) -> Double { ((start + Double(i) * step) * 1e9).rounded() / 1e9 }
-        return (0..<count).map { QuestionResult.Bin(lower: edge($0), upper: edge($0 + 1), count: counts[$0], closed: !whole && $0 == count - 1, whole: whole) }
+        return (0..<count).map {
+            QuestionResult.Bin(
+                lower: edge($0), upper: edge($0 + 1), count: counts[$0], closed: !whole && $0 == count - 1, whole: whole
+            )
+        }
     }
 
     /// The smallest round width (1, 2, 2.5, 5 × 10ⁿ) at least `raw`.
@@ -199,24 +228,36 @@ public enum Results {
         var days: [String] = []
         var i = 0, j = 0
         while i < rows.count, j < items.count {
-            if rows[i] == items[j].row { days.append(items[j].text); i += 1; j += 1 } else if rows[i] < items[j].row { i += 1 } else { j += 1 }
+            if rows[i] == items[j].row {
+                days.append(items[j].text); i += 1; j += 1
+            } else if rows[i] < items[j].row {
+                i += 1
+            } else {
+                j += 1
+            }
         }
         var result = QuestionResult(question: key, answered: days.count)
         let months = days.compactMap { day -> Int? in
             let parts = day.split(separator: "-")
-            guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+            guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
+                return nil
+            }
             return y * 12 + m - 1
         }
         guard let first = months.min(), let last = months.max() else { return result }
         var counts: [Int: Int] = [:]
         if last - first < 36 {
             for m in months { counts[m, default: 0] += 1 }
-            result.lines = (first...last).map { QuestionResult.Line(key: String(format: "%04d-%02d", $0 / 12, $0 % 12 + 1), count: counts[$0] ?? 0) }
+            result.lines = (first...last).map {
+                QuestionResult.Line(key: String(format: "%04d-%02d", $0 / 12, $0 % 12 + 1), count: counts[$0] ?? 0)
+            }
         } else {
             for m in months { counts[m / 12, default: 0] += 1 }
             let years = counts.keys.sorted()
             let span = years.last! - years.first!
-            result.lines = (span <= 60 ? Array(years.first!...years.last!) : years).map { QuestionResult.Line(key: String(format: "%04d", $0), count: counts[$0] ?? 0) }
+            result.lines = (span <= 60 ? Array(years.first!...years.last!) : years).map {
+                QuestionResult.Line(key: String(format: "%04d", $0), count: counts[$0] ?? 0)
+            }
         }
         return result
     }
@@ -242,7 +283,8 @@ public enum Results {
             for (v, c) in counts.enumerated() { seen += c; if seen > rank { return v } }
             return counts.count - 1
         }
-        return total % 2 == 1 ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
+        return total % 2 == 1
+            ? Double(value(at: total / 2)) : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
     }
 
     /// A statistic may be published only when it rests on at least `SmallCells.threshold` answers.

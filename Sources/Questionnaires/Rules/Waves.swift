@@ -11,7 +11,9 @@ public enum Waves {
     }
 
     /// A wave (other than `excluding`) whose period shares at least one day with `starts`…`ends`.
-    public static func overlapping(starts: String, ends: String, excluding id: Int?, in waves: [WaveRecord]) -> WaveRecord? {
+    public static func overlapping(
+        starts: String, ends: String, excluding id: Int?, in waves: [WaveRecord]
+    ) -> WaveRecord? {
         waves.first { $0.id != id && $0.starts_on <= ends && starts <= $0.ends_on }
     }
 
@@ -21,7 +23,8 @@ public enum Waves {
         if TextRule.isDay(value) { return value }
         let parts = value.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
-              let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
         let iso = String(format: "%04d-%02d-%02d", y, m, d)
         return TextRule.isDay(iso) ? iso : nil
     }
@@ -29,15 +32,28 @@ public enum Waves {
     /// The wave a cell of the `vague` column names: by its name (case and accents ignored), else by
     /// its number; `.failure` with the French message when none or several match.
     public static func named(_ text: String, in waves: [WaveRecord]) -> Result<WaveRecord, WaveNameError> {
-        let fold = { (s: String) in s.trimmingCharacters(in: .whitespaces).folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        let fold = { (s: String) in
+            s.trimmingCharacters(in: .whitespaces).folding(
+                options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        }
         let wanted = fold(text)
         let byName = waves.filter { fold($0.name) == wanted }
         if byName.count == 1 { return .success(byName[0]) }
-        if byName.count > 1 { return .failure(WaveNameError(message: "Plusieurs vagues s'appellent « \(text) » : écrivez plutôt le numéro de la vague (voir le livre de codes).")) }
+        if byName.count > 1 {
+            return .failure(
+                WaveNameError(
+                    message:
+                        "Plusieurs vagues s'appellent « \(text) » : écrivez plutôt le numéro de la vague (voir le livre de codes)."
+                ))
+        }
         if let id = Int(wanted), let wave = waves.first(where: { $0.id == id }) { return .success(wave) }
         let names = waves.map { "« \($0.name) »" }.joined(separator: ", ")
-        return .failure(WaveNameError(message: waves.isEmpty ? "Vague inconnue « \(text) » : ce questionnaire n'a aucune vague, laissez la colonne vide."
-            : "Vague inconnue « \(text) » : écrivez le nom ou le numéro d'une vague du questionnaire (\(names)), ou laissez vide."))
+        return .failure(
+            WaveNameError(
+                message: waves.isEmpty
+                    ? "Vague inconnue « \(text) » : ce questionnaire n'a aucune vague, laissez la colonne vide."
+                    : "Vague inconnue « \(text) » : écrivez le nom ou le numéro d'une vague du questionnaire (\(names)), ou laissez vide."
+            ))
     }
 
     /// Noon (UTC) of a YYYY-MM-DD day: the same day in Paris, summer or winter.

@@ -15,7 +15,9 @@ public final class AnswerWriter: Sendable {
 
     /// Saves one answer to a published questionnaire (and deletes the draft it came from); returns
     /// its id once committed, or throws `QuestionnaireClosed` if it was closed meanwhile.
-    public func save(_ response: NewResponse, droppingDraft hash: String? = nil, on db: any Database) async throws -> Int {
+    public func save(
+        _ response: NewResponse, droppingDraft hash: String? = nil, on db: any Database
+    ) async throws -> Int {
         // Encoded by the request's task, so that the writer only writes.
         let json = AnswerCodec.json(response.answers)
         return try await commit.perform(on: db) { db in

@@ -72,10 +72,15 @@ public struct NewResponse: Sendable {
     /// The event whose feedback link it came from (see EventAnswers.swift).
     public var eventID: Int?
 
-    public init(questionnaireID: Int, versionID: Int, waveID: Int?, channel: Channel, audience: QAudience, commune: String?, answers: Answers,
-                personID: Int? = nil, enteredByID: Int? = nil, at: Date = Date(), eventID: Int? = nil) {
-        self.questionnaireID = questionnaireID; self.versionID = versionID; self.waveID = waveID; self.channel = channel; self.audience = audience
-        self.commune = commune; self.answers = answers; self.personID = personID; self.enteredByID = enteredByID; self.at = at
+    public init(
+        questionnaireID: Int, versionID: Int, waveID: Int?, channel: Channel, audience: QAudience, commune: String?,
+        answers: Answers,
+        personID: Int? = nil, enteredByID: Int? = nil, at: Date = Date(), eventID: Int? = nil
+    ) {
+        self.questionnaireID = questionnaireID; self.versionID = versionID; self.waveID = waveID;
+        self.channel = channel; self.audience = audience
+        self.commune = commune; self.answers = answers; self.personID = personID; self.enteredByID = enteredByID;
+        self.at = at
         self.eventID = eventID
     }
 }
@@ -87,112 +92,158 @@ public struct QuestionnaireClosed: Error {}
 
 /// SQL of the questionnaires room.
 public enum QuestionnaireStore {
-    static func sql(_ db: any Database) -> any SQLDatabase { db as! any SQLDatabase }
     struct Inserted: Decodable { let id: Int }
 
-    public static func list(territoryID: Int, includeDrafts: Bool, on db: any Database) async throws -> [QuestionnaireSummary] {
+    public static func list(
+        territoryID: Int, includeDrafts: Bool, on db: any Database
+    ) async throws -> [QuestionnaireSummary] {
         let filter: SQLQueryString = includeDrafts ? "" : "AND q.status <> 'draft'"
-        return try await sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT q.id, q.title, q.audience, q.status,
                    (SELECT count(*) FROM questionnaire_responses r WHERE r.questionnaire_id = q.id AND r.status = 'complete') AS answers
             FROM questionnaires q WHERE q.territory_id = \(bind: territoryID) \(filter) ORDER BY q.id DESC LIMIT 200
-            """).all(decoding: QuestionnaireSummary.self)
+            """
+        ).all(decoding: QuestionnaireSummary.self)
     }
 
     /// The JSON of one version.
     static func definitionText(versionID: Int, on db: any Database) async throws -> String {
         struct Row: Decodable { let definition: String }
-        return try await sql(db).raw("SELECT definition FROM questionnaire_versions WHERE id = \(bind: versionID)").first(decoding: Row.self)?.definition ?? "{}"
+        return try await db.sql.raw("SELECT definition FROM questionnaire_versions WHERE id = \(bind: versionID)")
+            .first(decoding: Row.self)?.definition ?? "{}"
     }
 
     /// The questionnaire of the URL in that territory, with its current version's number (nil for
     /// another territory's); the version's content is read through `FormCache`.
     public static func load(_ id: Int, territoryID: Int, on db: any Database) async throws -> QuestionnaireRecord? {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT q.id, q.territory_id, q.title, q.intro, q.audience, q.status, q.link_accounts, q.current_version_id, q.updated_at,
                    v.number AS version_number
             FROM questionnaires q JOIN questionnaire_versions v ON v.id = q.current_version_id
             WHERE q.id = \(bind: id) AND q.territory_id = \(bind: territoryID)
-            """).first(decoding: QuestionnaireRecord.self)
+            """
+        ).first(decoding: QuestionnaireRecord.self)
     }
 
-    public static func create(territoryID: Int, title: String, intro: String, audience: QAudience, linkAccounts: Bool, definition: Definition,
-                              by personID: Int?, on db: any Database) async throws -> Int {
-        let sql = sql(db)
+    public static func create(
+        territoryID: Int, title: String, intro: String, audience: QAudience, linkAccounts: Bool, definition: Definition,
+        by personID: Int?, on db: any Database
+    ) async throws -> Int {
+        let sql = db.sql
         let now = Date()
-        guard let q = try await sql.raw("""
-            INSERT INTO questionnaires (territory_id, title, intro, audience, status, link_accounts, created_by_id, created_at, updated_at)
-            VALUES (\(bind: territoryID), \(bind: title), \(bind: intro), \(bind: audience.rawValue), 'draft', \(bind: linkAccounts), \(bind: personID), \(bind: now), \(bind: now))
-            RETURNING id
-            """).first(decoding: Inserted.self) else { throw QuestionnaireStoreError.notInserted }
-        guard let v = try await sql.raw("""
-            INSERT INTO questionnaire_versions (questionnaire_id, number, definition, created_at) VALUES (\(bind: q.id), 1, \(bind: definition.json()), \(bind: now))
-            RETURNING id
-            """).first(decoding: Inserted.self) else { throw QuestionnaireStoreError.notInserted }
+        guard
+            let q = try await sql.raw(
+                """
+                INSERT INTO questionnaires (territory_id, title, intro, audience, status, link_accounts, created_by_id, created_at, updated_at)
+                VALUES (\(bind: territoryID), \(bind: title), \(bind: intro), \(bind: audience.rawValue), 'draft', \(bind: linkAccounts), \(bind: personID), \(bind: now), \(bind: now))
+                RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw QuestionnaireStoreError.notInserted }
+        guard
+            let v = try await sql.raw(
+                """
+                INSERT INTO questionnaire_versions (questionnaire_id, number, definition, created_at) VALUES (\(bind: q.id), 1, \(bind: definition.json()), \(bind: now))
+                RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw QuestionnaireStoreError.notInserted }
         try await sql.raw("UPDATE questionnaires SET current_version_id = \(bind: v.id) WHERE id = \(bind: q.id)").run()
         return q.id
     }
 
-    public static func updateSettings(_ id: Int, title: String, intro: String, audience: QAudience, linkAccounts: Bool, on db: any Database) async throws {
-        try await sql(db).raw("""
+    public static func updateSettings(
+        _ id: Int, title: String, intro: String, audience: QAudience, linkAccounts: Bool, on db: any Database
+    ) async throws {
+        try await db.sql.raw(
+            """
             UPDATE questionnaires SET title = \(bind: title), intro = \(bind: intro), audience = \(bind: audience.rawValue), link_accounts = \(bind: linkAccounts),
             updated_at = \(bind: Date()) WHERE id = \(bind: id)
-            """).run()
+            """
+        ).run()
     }
 
     /// Saves a changed definition: in place while nobody answered the current version, else as a
     /// new version (old answers keep theirs). Returns whether a version was made.
     @discardableResult
-    public static func saveDefinition(_ record: QuestionnaireRecord, _ definition: Definition, on db: any Database) async throws -> Bool {
-        let sql = sql(db)
+    public static func saveDefinition(
+        _ record: QuestionnaireRecord, _ definition: Definition, on db: any Database
+    ) async throws -> Bool {
+        let sql = db.sql
         struct Count: Decodable { let n: Int }
-        let answered = try await sql.raw("SELECT count(*) AS n FROM questionnaire_responses WHERE version_id = \(bind: record.current_version_id)")
+        let answered =
+            try await sql.raw(
+                "SELECT count(*) AS n FROM questionnaire_responses WHERE version_id = \(bind: record.current_version_id)"
+            )
             .first(decoding: Count.self)?.n ?? 0
         let now = Date()
         if answered == 0 {
-            try await sql.raw("UPDATE questionnaire_versions SET definition = \(bind: definition.json()) WHERE id = \(bind: record.current_version_id)").run()
+            try await sql.raw(
+                "UPDATE questionnaire_versions SET definition = \(bind: definition.json()) WHERE id = \(bind: record.current_version_id)"
+            ).run()
             try await sql.raw("UPDATE questionnaires SET updated_at = \(bind: now) WHERE id = \(bind: record.id)").run()
             return false
         }
-        guard let v = try await sql.raw("""
-            INSERT INTO questionnaire_versions (questionnaire_id, number, definition, created_at)
-            VALUES (\(bind: record.id), \(bind: record.version_number + 1), \(bind: definition.json()), \(bind: now)) RETURNING id
-            """).first(decoding: Inserted.self) else { throw QuestionnaireStoreError.notInserted }
-        try await sql.raw("UPDATE questionnaires SET current_version_id = \(bind: v.id), updated_at = \(bind: now) WHERE id = \(bind: record.id)").run()
+        guard
+            let v = try await sql.raw(
+                """
+                INSERT INTO questionnaire_versions (questionnaire_id, number, definition, created_at)
+                VALUES (\(bind: record.id), \(bind: record.version_number + 1), \(bind: definition.json()), \(bind: now)) RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw QuestionnaireStoreError.notInserted }
+        try await sql.raw(
+            "UPDATE questionnaires SET current_version_id = \(bind: v.id), updated_at = \(bind: now) WHERE id = \(bind: record.id)"
+        ).run()
         return true
     }
 
     public static func setStatus(_ id: Int, _ status: QStatus, on db: any Database) async throws {
-        try await sql(db).raw("UPDATE questionnaires SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)").run()
+        try await db.sql.raw(
+            "UPDATE questionnaires SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)"
+        ).run()
     }
 
     /// Every version's definition, by version id.
     static func versions(of id: Int, on db: any Database) async throws -> [Int: (number: Int, definition: Definition)] {
         struct Row: Decodable { let id: Int; let number: Int; let definition: String }
-        let rows = try await sql(db).raw("SELECT id, number, definition FROM questionnaire_versions WHERE questionnaire_id = \(bind: id)").all(decoding: Row.self)
+        let rows = try await db.sql.raw(
+            "SELECT id, number, definition FROM questionnaire_versions WHERE questionnaire_id = \(bind: id)"
+        ).all(decoding: Row.self)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, ($0.number, Definition.decode($0.definition))) })
     }
 
     // MARK: Waves
 
     public static func waves(of id: Int, on db: any Database) async throws -> [WaveRecord] {
-        try await sql(db).raw("SELECT * FROM questionnaire_waves WHERE questionnaire_id = \(bind: id) ORDER BY starts_on, id").all(decoding: WaveRecord.self)
+        try await db.sql.raw(
+            "SELECT * FROM questionnaire_waves WHERE questionnaire_id = \(bind: id) ORDER BY starts_on, id"
+        ).all(decoding: WaveRecord.self)
     }
 
-    public static func saveWave(questionnaireID: Int, waveID: Int?, name: String, starts: String, ends: String, total: Int, users: Int, professionals: Int,
-                                overrides: [String: Int], on db: any Database) async throws {
+    public static func saveWave(
+        questionnaireID: Int, waveID: Int?, name: String, starts: String, ends: String, total: Int, users: Int,
+        professionals: Int,
+        overrides: [String: Int], on db: any Database
+    ) async throws {
         let json = String(decoding: (try? JSONEncoder().encode(overrides)) ?? Data("{}".utf8), as: UTF8.self)
         if let waveID {
-            try await sql(db).raw("""
+            try await db.sql.raw(
+                """
                 UPDATE questionnaire_waves SET name = \(bind: name), starts_on = \(bind: starts), ends_on = \(bind: ends), target_total = \(bind: total),
                 target_users = \(bind: users), target_professionals = \(bind: professionals), commune_targets = \(bind: json)
                 WHERE id = \(bind: waveID) AND questionnaire_id = \(bind: questionnaireID)
-                """).run()
+                """
+            ).run()
         } else {
-            try await sql(db).raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO questionnaire_waves (questionnaire_id, name, starts_on, ends_on, target_total, target_users, target_professionals, commune_targets)
                 VALUES (\(bind: questionnaireID), \(bind: name), \(bind: starts), \(bind: ends), \(bind: total), \(bind: users), \(bind: professionals), \(bind: json))
-                """).run()
+                """
+            ).run()
         }
     }
 
@@ -201,74 +252,102 @@ public enum QuestionnaireStore {
     /// Saves a complete answer. With `onlyIfOpen`, the questionnaire must still be published when
     /// the row is written (checked in the same statement): otherwise `QuestionnaireClosed`.
     @discardableResult
-    public static func insert(_ response: NewResponse, json: String? = nil, onlyIfOpen: Bool = false, on db: any Database) async throws -> Int {
+    public static func insert(
+        _ response: NewResponse, json: String? = nil, onlyIfOpen: Bool = false, on db: any Database
+    ) async throws -> Int {
         let open: SQLQueryString = onlyIfOpen ? "AND status = 'published'" : ""
-        guard let row = try await sql(db).raw("""
-            INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
-                                                 created_at, submitted_at, event_id)
-            SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
-                   \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: json ?? AnswerCodec.json(response.answers)), \(bind: response.personID),
-                   \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at), \(eventValue(response.eventID, questionnaireID: response.questionnaireID))
-            WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
-            RETURNING id
-            """).first(decoding: Inserted.self) else { throw onlyIfOpen ? QuestionnaireClosed() : QuestionnaireStoreError.notInserted }
+        guard
+            let row = try await db.sql.raw(
+                """
+                INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
+                                                     created_at, submitted_at, event_id)
+                SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
+                       \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: json ?? AnswerCodec.json(response.answers)), \(bind: response.personID),
+                       \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at), \(eventValue(response.eventID, questionnaireID: response.questionnaireID))
+                WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
+                RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw onlyIfOpen ? QuestionnaireClosed() : QuestionnaireStoreError.notInserted }
         return row.id
     }
 
     /// Keeps what was typed so far under a resume token (its hash); replaces an earlier draft of the same token.
-    public static func saveDraft(questionnaireID: Int, versionID: Int, typed: TypedAnswers, tokenHash: String, replacing oldHash: String?,
-                                 on db: any Database) async throws {
-        let sql = sql(db)
+    public static func saveDraft(
+        questionnaireID: Int, versionID: Int, typed: TypedAnswers, tokenHash: String, replacing oldHash: String?,
+        on db: any Database
+    ) async throws {
+        let sql = db.sql
         if let oldHash {
-            try await sql.raw("DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: oldHash) AND status = 'partial' AND questionnaire_id = \(bind: questionnaireID)").run()
+            try await sql.raw(
+                "DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: oldHash) AND status = 'partial' AND questionnaire_id = \(bind: questionnaireID)"
+            ).run()
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO questionnaire_responses (questionnaire_id, version_id, status, channel, audience, answers, draft, resume_hash, created_at)
             VALUES (\(bind: questionnaireID), \(bind: versionID), 'partial', 'en-ligne', 'tous', '{}', \(bind: typed.json()), \(bind: tokenHash), \(bind: Date()))
-            """).run()
+            """
+        ).run()
     }
 
-    public static func draft(questionnaireID: Int, tokenHash: String, on db: any Database) async throws -> TypedAnswers? {
+    public static func draft(questionnaireID: Int, tokenHash: String, on db: any Database) async throws -> TypedAnswers?
+    {
         struct Row: Decodable { let draft: String? }
-        return try await sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT draft FROM questionnaire_responses WHERE resume_hash = \(bind: tokenHash) AND status = 'partial' AND questionnaire_id = \(bind: questionnaireID)
-            """).first(decoding: Row.self).map { TypedAnswers.decode($0.draft ?? "") }
+            """
+        ).first(decoding: Row.self).map { TypedAnswers.decode($0.draft ?? "") }
     }
 
     public static func dropDraft(tokenHash: String, on db: any Database) async throws {
-        try await sql(db).raw("DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: tokenHash) AND status = 'partial'").run()
+        try await db.sql.raw(
+            "DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: tokenHash) AND status = 'partial'"
+        ).run()
     }
 
     struct Tally: Decodable { let n: Int; let last: Int? }
     static func tally(of id: Int, on db: any Database) async throws -> Tally {
-        try await sql(db).raw("""
+        try await db.sql.raw(
+            """
             SELECT count(*) AS n, max(id) AS last FROM questionnaire_responses WHERE questionnaire_id = \(bind: id) AND status = 'complete'
-            """).first(decoding: Tally.self) ?? Tally(n: 0, last: nil)
+            """
+        ).first(decoding: Tally.self) ?? Tally(n: 0, last: nil)
     }
 
     /// Complete answers after an id, in id order; `limit` keeps the memory of a large read small.
-    static func responses(of id: Int, after: Int, limit: Int? = nil, on db: any Database) async throws -> [ResponseRow] {
+    static func responses(of id: Int, after: Int, limit: Int? = nil, on db: any Database) async throws -> [ResponseRow]
+    {
         let bound: SQLQueryString = limit.map { "LIMIT \(literal: $0)" } ?? ""
-        return try await sql(db).raw("""
+        return try await db.sql.raw(
+            """
             SELECT id, version_id, wave_id, channel, audience, commune, answers, submitted_at FROM questionnaire_responses
             WHERE questionnaire_id = \(bind: id) AND status = 'complete' AND id > \(bind: after) ORDER BY id \(bound)
-            """).all(decoding: ResponseRow.self)
+            """
+        ).all(decoding: ResponseRow.self)
     }
 
     // MARK: Coding free text
 
-    public struct Code: Decodable, Sendable, Equatable { public let id: Int; public let question_key: String; public let name: String }
+    public struct Code: Decodable, Sendable, Equatable {
+        public let id: Int; public let question_key: String; public let name: String
+    }
 
     public static func codes(of id: Int, on db: any Database) async throws -> [Code] {
-        try await sql(db).raw("SELECT id, question_key, name FROM questionnaire_codes WHERE questionnaire_id = \(bind: id) ORDER BY name").all(decoding: Code.self)
+        try await db.sql.raw(
+            "SELECT id, question_key, name FROM questionnaire_codes WHERE questionnaire_id = \(bind: id) ORDER BY name"
+        ).all(decoding: Code.self)
     }
 
     /// Code assignments of a questionnaire: response id → code ids.
     public static func coded(of id: Int, on db: any Database) async throws -> [Int: [Int]] {
         struct Row: Decodable { let response_id: Int; let code_id: Int }
-        let rows = try await sql(db).raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT c.response_id, c.code_id FROM questionnaire_coded c JOIN questionnaire_codes k ON k.id = c.code_id WHERE k.questionnaire_id = \(bind: id)
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return Dictionary(grouping: rows, by: \.response_id).mapValues { $0.map(\.code_id) }
     }
 }

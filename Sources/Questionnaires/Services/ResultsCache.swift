@@ -33,12 +33,14 @@ public final class ResultsCache: Sendable {
         }
         let versions = try await QuestionnaireStore.versions(of: questionnaireID, on: db)
         entry.data.reserve(tally.n)
-        try await Self.read(questionnaireID, after: after, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
+        try await Self.read(
+            questionnaireID, after: after, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         if entry.data.count != tally.n {
             // An id below the last was committed late: read everything again.
             entry = Entry()
             entry.data.reserve(tally.n)
-            try await Self.read(questionnaireID, after: 0, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
+            try await Self.read(
+                questionnaireID, after: 0, upTo: tally.last ?? 0, versions: versions, into: &entry, on: db)
         }
         let fresh = entry
         state.withLockedValue { store in
@@ -49,30 +51,40 @@ public final class ResultsCache: Sendable {
 
     /// Reads the answers after `after` up to the id counted, by chunks of 2,000 (a 100,000-answer
     /// questionnaire never holds all its JSON in memory at once).
-    static func read(_ id: Int, after: Int, upTo last: Int, versions: [Int: (number: Int, definition: Definition)], into entry: inout Entry,
-                     on db: any Database) async throws {
+    static func read(
+        _ id: Int, after: Int, upTo last: Int, versions: [Int: (number: Int, definition: Definition)],
+        into entry: inout Entry,
+        on db: any Database
+    ) async throws {
         let chunk = 2000
         var from = after
         while true {
-            let rows = try await QuestionnaireStore.responses(of: id, after: from, limit: chunk, on: db).filter { $0.id <= last }
+            let rows = try await QuestionnaireStore.responses(of: id, after: from, limit: chunk, on: db).filter {
+                $0.id <= last
+            }
             append(rows, versions: versions, to: &entry)
             guard rows.count == chunk, let next = rows.last?.id else { break }
             from = next
         }
     }
 
-    static func append(_ rows: [ResponseRow], versions: [Int: (number: Int, definition: Definition)], to entry: inout Entry) {
+    static func append(
+        _ rows: [ResponseRow], versions: [Int: (number: Int, definition: Definition)], to entry: inout Entry
+    ) {
         for row in rows {
             guard let version = versions[row.version_id] else { continue }
             let answers = AnswerCodec.decode(row.answers, definition: version.definition)
-            let meta = Dataset.Meta(wave: row.wave_id ?? 0, channel: Channel(rawValue: row.channel) ?? .online,
-                                    audience: QAudience(rawValue: row.audience) ?? .users, commune: row.commune,
-                                    day: Int((row.submitted_at.timeIntervalSince1970 / 86400).rounded(.down)))
+            let meta = Dataset.Meta(
+                wave: row.wave_id ?? 0, channel: Channel(rawValue: row.channel) ?? .online,
+                audience: QAudience(rawValue: row.audience) ?? .users, commune: row.commune,
+                day: Int((row.submitted_at.timeIntervalSince1970 / 86400).rounded(.down)))
             let index = entry.data.count
             entry.data.append(id: row.id, meta: meta, answers: answers, questions: version.definition.questions)
             entry.versions.append(Int32(version.number))
             for question in version.definition.questions where question.kind.isText || question.kind == .date {
-                if case .text(let text)? = answers[question.key] { entry.texts[question.key, default: []].append((index, text)) }
+                if case .text(let text)? = answers[question.key] {
+                    entry.texts[question.key, default: []].append((index, text))
+                }
             }
         }
         entry.data.seal()
@@ -96,7 +108,11 @@ public final class FormCache: Sendable {
     /// on this instance is seen at once (`forget`), one made on another within a second.
     public func record(_ id: Int, territoryID: Int, on db: any Database) async throws -> QuestionnaireRecord? {
         let now = Date()
-        if let hit = records.withLockedValue({ $0[id] }), now.timeIntervalSince(hit.at) < window, hit.record.territory_id == territoryID { return hit.record }
+        if let hit = records.withLockedValue({ $0[id] }), now.timeIntervalSince(hit.at) < window,
+            hit.record.territory_id == territoryID
+        {
+            return hit.record
+        }
         guard let record = try await QuestionnaireStore.load(id, territoryID: territoryID, on: db) else { return nil }
         records.withLockedValue { store in
             if store.count > 1000 { store.removeAll() }
@@ -124,13 +140,16 @@ public final class FormCache: Sendable {
         _ = waveLists.withLockedValue { $0.removeValue(forKey: id) }
     }
 
-    static func key(_ record: QuestionnaireRecord) -> String { "\(record.current_version_id)-\(record.updated_at.timeIntervalSince1970)" }
+    static func key(_ record: QuestionnaireRecord) -> String {
+        "\(record.current_version_id)-\(record.updated_at.timeIntervalSince1970)"
+    }
 
     /// The current version's content: read from the database once per version and change.
     public func definition(_ record: QuestionnaireRecord, on db: any Database) async throws -> Definition {
         let key = Self.key(record)
         if let found = definitions.withLockedValue({ $0[key] }) { return found }
-        let definition = Definition.decode(try await QuestionnaireStore.definitionText(versionID: record.current_version_id, on: db))
+        let definition = Definition.decode(
+            try await QuestionnaireStore.definitionText(versionID: record.current_version_id, on: db))
         definitions.withLockedValue { store in
             if store.count > 200 { store.removeAll() }
             store[key] = definition

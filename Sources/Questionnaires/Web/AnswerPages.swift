@@ -17,11 +17,16 @@ enum AnswerPages {
         router.get(QuestionnairePaths.resume, access: .everyone) { req in
             let context = try await QContext.load(req)
             let token = req.parameters.get("token") ?? ""
-            guard let typed = try await QuestionnaireStore.draft(questionnaireID: context.id, tokenHash: Tokens.sha256Hex(token), on: req.db) else {
-                return QPages.refusal(req, status: .notFound, title: Text("Lien de reprise inconnu", "Unknown resume link"),
-                                      message: Text("Ce lien ne correspond à aucune réponse en cours : elle a peut-être déjà été envoyée.",
-                                                    "This link matches no answer in progress: it may have been sent already."),
-                                      back: context.link(QuestionnairePaths.show))
+            guard
+                let typed = try await QuestionnaireStore.draft(
+                    questionnaireID: context.id, tokenHash: Tokens.sha256Hex(token), on: req.db)
+            else {
+                return req.refusal(
+                    status: .notFound, title: Text("Lien de reprise inconnu", "Unknown resume link"),
+                    message: Text(
+                        "Ce lien ne correspond à aucune réponse en cours : elle a peut-être déjà été envoyée.",
+                        "This link matches no answer in progress: it may have been sent already."),
+                    back: context.link(QuestionnairePaths.show))
             }
             guard context.record.statusValue == .published else { return closed(req, context) }
             return req.render(answerPage(req, context, typed: typed, errors: FormErrors(), resumeToken: token))
@@ -30,33 +35,44 @@ enum AnswerPages {
             let context = try await QContext.load(req)
             let visit = req.visit
             let main: HTML = """
-            <p class="notice">\(visit.t("Aperçu : voici le questionnaire tel que les répondants le verront. Rien n'est envoyé depuis cette page.",
+                <p class="notice">\(visit.t("Aperçu : voici le questionnaire tel que les répondants le verront. Rien n'est envoyé depuis cette page.",
                                          "Preview: this is the questionnaire as respondents will see it. Nothing is sent from this page."))</p>
-            <h1>\(context.record.title)</h1>\(View.paragraphs(context.record.intro))
-            <div class="form">\(QuestionView.fields(context.definition, communes: context.territory.communes, typed: TypedAnswers(), errors: FormErrors(), visit: visit))</div>
-            <p><a href="\(context.link(QuestionnairePaths.builder))">\(visit.t("Retour à la construction", "Back to the builder"))</a></p>
-            """
-            return req.render(WebPage(title: visit.t("Aperçu · \(context.record.title)", "Preview · \(context.record.title)"), main: main, scripts: ["questionnaire.js"]))
+                <h1>\(context.record.title)</h1>\(View.paragraphs(context.record.intro))
+                <div class="form">\(QuestionView.fields(context.definition, communes: context.territory.communes, typed: TypedAnswers(), errors: FormErrors(), visit: visit))</div>
+                <p><a href="\(context.link(QuestionnairePaths.builder))">\(visit.t("Retour à la construction", "Back to the builder"))</a></p>
+                """
+            return req.render(
+                WebPage(
+                    title: visit.t("Aperçu · \(context.record.title)", "Preview · \(context.record.title)"), main: main,
+                    scripts: ["questionnaire.js"]))
         }
         router.get(QuestionnairePaths.paper, access: .everyone) { req in
             let context = try await QContext.load(req)
             let visit = req.visit
             let address = req.agora.config.baseURL + context.link(QuestionnairePaths.answer)
             let main: HTML = """
-            <div class="paper">
-            <h1>\(context.record.title)</h1>\(View.paragraphs(context.record.intro))
-            <p class="hint">\(visit.t("Version papier. Vos réponses sont anonymes. Vous pouvez aussi répondre en ligne : ", "Paper version. Your answers are anonymous. You can also answer online: "))\(address)</p>
-            <p class="no-print"><a href="\(context.link(QuestionnairePaths.show))">\(visit.t("Retour au questionnaire", "Back to the questionnaire"))</a></p>
-            \(QuestionView.paper(context.definition, communes: context.territory.communes, visit: visit))
-            </div>
-            """
-            return req.render(WebPage(title: visit.t("Version papier · \(context.record.title)", "Paper version · \(context.record.title)"), main: main))
+                <div class="paper">
+                <h1>\(context.record.title)</h1>\(View.paragraphs(context.record.intro))
+                <p class="hint">\(visit.t("Version papier. Vos réponses sont anonymes. Vous pouvez aussi répondre en ligne : ", "Paper version. Your answers are anonymous. You can also answer online: "))\(address)</p>
+                <p class="no-print"><a href="\(context.link(QuestionnairePaths.show))">\(visit.t("Retour au questionnaire", "Back to the questionnaire"))</a></p>
+                \(QuestionView.paper(context.definition, communes: context.territory.communes, visit: visit))
+                </div>
+                """
+            return req.render(
+                WebPage(
+                    title: visit.t(
+                        "Version papier · \(context.record.title)", "Paper version · \(context.record.title)"),
+                    main: main))
         }
         router.get(QuestionnairePaths.qr, access: .everyone) { req in
             let context = try await QContext.load(req, recent: true)
             let address = req.agora.config.baseURL + context.link(QuestionnairePaths.answer)
             let code = try QRCode.encode(address)
-            let response = Response(status: .ok, body: .init(string: code.svg(label: req.visit.t("Code QR vers le questionnaire", "QR code to the questionnaire"))))
+            let response = Response(
+                status: .ok,
+                body: .init(
+                    string: code.svg(
+                        label: req.visit.t("Code QR vers le questionnaire", "QR code to the questionnaire"))))
             response.headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return response
@@ -68,33 +84,46 @@ enum AnswerPages {
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
-            typed.fields["_vague"] = req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(), in: waves).map { String($0.id) } ?? ""
+            typed.fields["_vague"] =
+                req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(), in: waves).map { String($0.id) } ?? ""
             typed.fields["_evenement"] = req.queryFields()["evenement"]
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: FormErrors()))
         }
-        router.post(QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants), use: assistedSubmit)
+        router.post(
+            QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants), use: assistedSubmit)
     }
 
     static func closed(_ req: Request, _ context: QContext) -> Response {
-        QPages.refusal(req, status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
-                       message: Text("Ce questionnaire ne reçoit plus de réponses. Merci de votre intérêt.", "This questionnaire no longer takes answers. Thank you for your interest."),
-                       back: context.link(QuestionnairePaths.show))
+        req.refusal(
+            status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
+            message: Text(
+                "Ce questionnaire ne reçoit plus de réponses. Merci de votre intérêt.",
+                "This questionnaire no longer takes answers. Thank you for your interest."),
+            back: context.link(QuestionnairePaths.show))
     }
 
-    static let closedEntryMessage = Text("Ce questionnaire est clos : il ne reçoit plus de réponses, et celle-ci n'a pas été enregistrée. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
-                                         "This questionnaire is closed: it takes no more answers, and this one was not saved. Reopen it from the “Build” page to type answers.")
+    static let closedEntryMessage = Text(
+        "Ce questionnaire est clos : il ne reçoit plus de réponses, et celle-ci n'a pas été enregistrée. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
+        "This questionnaire is closed: it takes no more answers, and this one was not saved. Reopen it from the “Build” page to type answers."
+    )
 
     static func closedToEntry(_ req: Request, _ context: QContext) -> Response {
-        QPages.refusal(req, status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
-                       message: Text("Ce questionnaire est clos : il ne reçoit plus de réponses. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
-                                     "This questionnaire is closed: it takes no more answers. Reopen it from the “Build” page to type answers."),
-                       back: context.link(QuestionnairePaths.show))
+        req.refusal(
+            status: .conflict, title: Text("Questionnaire clos", "Questionnaire closed"),
+            message: Text(
+                "Ce questionnaire est clos : il ne reçoit plus de réponses. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
+                "This questionnaire is closed: it takes no more answers. Reopen it from the “Build” page to type answers."
+            ),
+            back: context.link(QuestionnairePaths.show))
     }
 
     static func notOpen(_ req: Request, _ context: QContext) -> Response {
-        QPages.refusal(req, status: .conflict, title: Text("Questionnaire pas encore publié", "Questionnaire not published yet"),
-                       message: Text("Publiez le questionnaire avant d'y saisir des réponses.", "Publish the questionnaire before typing answers into it."),
-                       back: context.link(QuestionnairePaths.builder))
+        req.refusal(
+            status: .conflict, title: Text("Questionnaire pas encore publié", "Questionnaire not published yet"),
+            message: Text(
+                "Publiez le questionnaire avant d'y saisir des réponses.",
+                "Publish the questionnaire before typing answers into it."),
+            back: context.link(QuestionnairePaths.builder))
     }
 
     // MARK: Presentation
@@ -110,75 +139,105 @@ enum AnswerPages {
         switch status {
         case .published:
             answer = """
-            <p><a class="button" href="\(context.link(QuestionnairePaths.answer))">\(visit.t("Répondre au questionnaire", "Answer the questionnaire"))</a></p>
-            <p>\(visit.t("\(questions) questions. Vos réponses sont anonymes : elles ne sont reliées à aucun compte.", "\(questions) questions. Your answers are anonymous: they are not linked to any account."))</p>
-            """
-        case .closed: answer = "<p class=\"notice\">\(visit.t("Ce questionnaire est clos.", "This questionnaire is closed."))</p>"
-        case .draft: answer = "<p class=\"notice\">\(visit.t("Brouillon : seuls les coordinateurs le voient.", "Draft: only coordinators see it."))</p>"
+                <p><a class="button" href="\(context.link(QuestionnairePaths.answer))">\(visit.t("Répondre au questionnaire", "Answer the questionnaire"))</a></p>
+                <p>\(visit.t("\(questions) questions. Vos réponses sont anonymes : elles ne sont reliées à aucun compte.", "\(questions) questions. Your answers are anonymous: they are not linked to any account."))</p>
+                """
+        case .closed:
+            answer = "<p class=\"notice\">\(visit.t("Ce questionnaire est clos.", "This questionnaire is closed."))</p>"
+        case .draft:
+            answer =
+                "<p class=\"notice\">\(visit.t("Brouillon : seuls les coordinateurs le voient.", "Draft: only coordinators see it."))</p>"
         }
-        let share: HTML = status == .draft ? .empty : """
-        <section aria-labelledby="diffuser"><h2 id="diffuser">\(visit.t("Le diffuser", "Share it"))</h2>
-        <p>\(visit.t("Adresse à partager :", "Address to share:")) <a href="\(context.link(QuestionnairePaths.answer))">\(address)</a></p>
-        <figure class="qr"><img src="\(context.link(QuestionnairePaths.qr))" width="220" height="220" alt="\(visit.t("Code QR menant au questionnaire", "QR code leading to the questionnaire"))">
-        <figcaption>\(visit.t("Code QR à imprimer sur une affiche : il ouvre le questionnaire sur un téléphone.", "QR code to print on a poster: it opens the questionnaire on a phone."))</figcaption></figure>
-        <p><a href="\(context.link(QuestionnairePaths.paper))">\(visit.t("Version papier à imprimer", "Printable paper version"))</a></p>
-        </section>
-        """
+        let share: HTML =
+            status == .draft
+            ? .empty
+            : """
+            <section aria-labelledby="diffuser"><h2 id="diffuser">\(visit.t("Le diffuser", "Share it"))</h2>
+            <p>\(visit.t("Adresse à partager :", "Address to share:")) <a href="\(context.link(QuestionnairePaths.answer))">\(address)</a></p>
+            <figure class="qr"><img src="\(context.link(QuestionnairePaths.qr))" width="220" height="220" alt="\(visit.t("Code QR menant au questionnaire", "QR code leading to the questionnaire"))">
+            <figcaption>\(visit.t("Code QR à imprimer sur une affiche : il ouvre le questionnaire sur un téléphone.", "QR code to print on a poster: it opens the questionnaire on a phone."))</figcaption></figure>
+            <p><a href="\(context.link(QuestionnairePaths.paper))">\(visit.t("Version papier à imprimer", "Printable paper version"))</a></p>
+            </section>
+            """
         let main: HTML = """
-        <h1>\(record.title)</h1>
-        <p class="meta">\(visit.t(record.audienceValue.label)) · \(visit.t(status.label))</p>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.show))
-        \(View.paragraphs(record.intro))
-        \(answer)
-        \(share)
-        """
+            <h1>\(record.title)</h1>
+            <p class="meta">\(visit.t(record.audienceValue.label)) · \(visit.t(status.label))</p>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.show))
+            \(View.paragraphs(record.intro))
+            \(answer)
+            \(share)
+            """
         return req.render(WebPage(title: record.title, main: main))
     }
 
     // MARK: Online answer
 
-    static func answerPage(_ req: Request, _ context: QContext, typed: TypedAnswers, errors: FormErrors, resumeToken: String?, status: HTTPStatus = .ok) -> WebPage {
+    static func answerPage(
+        _ req: Request, _ context: QContext, typed: TypedAnswers, errors: FormErrors, resumeToken: String?,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         let visit = req.visit
         let record = context.record
         let questions: HTML
         if typed == TypedAnswers() && errors.isEmpty {
             questions = req.application.questionnaireForms.form(record, lang: visit.lang) {
-                QuestionView.fields(context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit)
+                QuestionView.fields(
+                    context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit
+                )
             }
         } else {
-            questions = QuestionView.fields(context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit)
+            questions = QuestionView.fields(
+                context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit)
         }
-        let resume: HTML = resumeToken.map { token in
-            let link = req.agora.config.baseURL + QuestionnairePaths.resume.link(context.slug, record.id, token)
-            return """
-            <div class="notice"><p>\(visit.t("Vos réponses en cours sont gardées. Pour revenir plus tard, gardez ce lien (ajoutez-le à vos favoris) :",
+        let resume: HTML =
+            resumeToken.map { token in
+                let link = req.agora.config.baseURL + QuestionnairePaths.resume.link(context.slug, record.id, token)
+                return """
+                    <div class="notice"><p>\(visit.t("Vos réponses en cours sont gardées. Pour revenir plus tard, gardez ce lien (ajoutez-le à vos favoris) :",
                                                 "Your answers so far are kept. To come back later, keep this link (bookmark it):"))</p><p><a href="\(link)">\(link)</a></p></div>\
-            <input type="hidden" name="_reprise" value="\(token)">
-            """
-        } ?? .empty
-        let audience: HTML = record.audienceValue == .all ? Form.radios(
-            name: "_public", legend: visit.t("Vous répondez en tant que", "You answer as"),
-            options: [Form.Option(QAudience.users.rawValue, visit.t("Usager, patient, proche ou habitant", "User, patient, relative or resident")),
-                      Form.Option(QAudience.professionals.rawValue, visit.t("Professionnel de santé ou du social", "Health or social care professional"))],
-            selected: typed.fields["_public"], errors: errors, visit: visit, required: true) : .empty
-        let link: HTML = record.link_accounts && visit.viewer != nil ? Form.checkbox(
-            name: "_lier", label: "\(visit.t("Relier ma réponse à mon compte (facultatif)", "Link my answer to my account (optional)"))", checked: typed.fields["_lier"] == "on",
-            errors: errors, visit: visit,
-            hint: visit.t("Sans cette case, votre réponse reste anonyme. Avec elle, vous pourrez la retrouver dans l'export de vos données.",
-                          "Without this box your answer stays anonymous. With it, you will find it in the export of your data.")) : .empty
+                    <input type="hidden" name="_reprise" value="\(token)">
+                    """
+            } ?? .empty
+        let audience: HTML =
+            record.audienceValue == .all
+            ? Form.radios(
+                name: "_public", legend: visit.t("Vous répondez en tant que", "You answer as"),
+                options: [
+                    Form.Option(
+                        QAudience.users.rawValue,
+                        visit.t("Usager, patient, proche ou habitant", "User, patient, relative or resident")),
+                    Form.Option(
+                        QAudience.professionals.rawValue,
+                        visit.t("Professionnel de santé ou du social", "Health or social care professional")),
+                ],
+                selected: typed.fields["_public"], errors: errors, visit: visit, required: true) : .empty
+        let link: HTML =
+            record.link_accounts && visit.viewer != nil
+            ? Form.checkbox(
+                name: "_lier",
+                label:
+                    "\(visit.t("Relier ma réponse à mon compte (facultatif)", "Link my answer to my account (optional)"))",
+                checked: typed.fields["_lier"] == "on",
+                errors: errors, visit: visit,
+                hint: visit.t(
+                    "Sans cette case, votre réponse reste anonyme. Avec elle, vous pourrez la retrouver dans l'export de vos données.",
+                    "Without this box your answer stays anonymous. With it, you will find it in the export of your data."
+                )) : .empty
         let main: HTML = """
-        <h1>\(record.title)</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(View.paragraphs(record.intro))
-        <p class="hint">\(visit.t("Les questions marquées « obligatoire » demandent une réponse ; les autres sont facultatives. Vos réponses sont anonymes.",
+            <h1>\(record.title)</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(View.paragraphs(record.intro))
+            <p class="hint">\(visit.t("Les questions marquées « obligatoire » demandent une réponse ; les autres sont facultatives. Vos réponses sont anonymes.",
                                    "Questions marked “required” need an answer; the others are optional. Your answers are anonymous."))</p>
-        \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))
-        \(QPages.formProblem(errors))\(resume)\(eventField(typed.fields["_evenement"] ?? req.queryFields()["evenement"]))\(audience)\(questions)\(link)
-        <div class="actions">\(Form.submit(visit.t("Envoyer mes réponses", "Send my answers")))\
-        \(Form.submit(visit.t("Enregistrer et reprendre plus tard", "Save and continue later"), secondary: true, name: "_plus_tard", value: "1"))</div>
-        </form>
-        """
-        return WebPage(title: record.title, main: main, status: status, scripts: ["questionnaire.js", "app.js"], hasErrors: !errors.isEmpty)
+            \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))
+            \(QPages.formProblem(errors))\(resume)\(eventField(typed.fields["_evenement"] ?? req.queryFields()["evenement"]))\(audience)\(questions)\(link)
+            <div class="actions">\(Form.submit(visit.t("Envoyer mes réponses", "Send my answers")))\
+            \(Form.submit(visit.t("Enregistrer et reprendre plus tard", "Save and continue later"), secondary: true, name: "_plus_tard", value: "1"))</div>
+            </form>
+            """
+        return WebPage(
+            title: record.title, main: main, status: status, scripts: ["questionnaire.js", "app.js"],
+            hasErrors: !errors.isEmpty)
     }
 
     static func typedAnswers(_ req: Request, _ definition: Definition) -> TypedAnswers {
@@ -198,34 +257,52 @@ enum AnswerPages {
             var kept = typed
             kept.fields.removeValue(forKey: "_plus_tard")
             kept.fields.removeValue(forKey: "_reprise")
-            try await QuestionnaireStore.saveDraft(questionnaireID: context.id, versionID: context.record.current_version_id, typed: kept,
-                                                   tokenHash: Tokens.sha256Hex(token), replacing: resumeToken.map(Tokens.sha256Hex), on: req.db)
-            return req.redirect(to: QuestionnairePaths.resume.link(context.slug, context.id, token),
-                                flash: Flash(.success, visit.t("Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
-                                                               "Your answers are saved. Keep this page's link to continue later.")))
+            try await QuestionnaireStore.saveDraft(
+                questionnaireID: context.id, versionID: context.record.current_version_id, typed: kept,
+                tokenHash: Tokens.sha256Hex(token), replacing: resumeToken.map(Tokens.sha256Hex), on: req.db)
+            return req.redirect(
+                to: QuestionnairePaths.resume.link(context.slug, context.id, token),
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
+                        "Your answers are saved. Keep this page's link to continue later.")))
         }
-        let checked = check(typed, context: context, lang: visit.lang, pageFields: ["_public", "_lier", "_reprise", "_evenement"])
+        let checked = check(
+            typed, context: context, lang: visit.lang, pageFields: ["_public", "_lier", "_reprise", "_evenement"])
         guard checked.errors.isEmpty, let audience = checked.audience else {
-            return req.render(answerPage(req, context, typed: typed, errors: checked.errors, resumeToken: resumeToken, status: .unprocessableEntity))
+            return req.render(
+                answerPage(
+                    req, context, typed: typed, errors: checked.errors, resumeToken: resumeToken,
+                    status: .unprocessableEntity))
         }
         let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
         let personID = context.record.link_accounts && typed.fields["_lier"] == "on" ? visit.viewer?.personID : nil
-        let response = NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
-                                   channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
-                                   personID: personID, eventID: eventID(typed.fields["_evenement"]))
+        let response = NewResponse(
+            questionnaireID: context.id, versionID: context.record.current_version_id,
+            waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
+            channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition),
+            answers: checked.answers,
+            personID: personID, eventID: eventID(typed.fields["_evenement"]))
         do {
-            _ = try await req.application.questionnaireWriter.save(response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
+            _ = try await req.application.questionnaireWriter.save(
+                response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
         } catch is QuestionnaireClosed {
             return closed(req, context)
         }
-        return req.redirect(to: context.link(QuestionnairePaths.show),
-                            flash: Flash(.success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
+        return req.redirect(
+            to: context.link(QuestionnairePaths.show),
+            flash: Flash(
+                .success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
     }
 
     /// The answers and the respondent's group, or the errors (the group is asked on "tous"
     /// questionnaires). With `pageFields` (the form's own fields), a field for a question this
     /// version does not have refuses the whole answer.
-    static func check(_ typed: TypedAnswers, context: QContext, lang: Lang, audienceOverride: QAudience? = nil, pageFields: Set<String>? = nil) -> (answers: Answers, audience: QAudience?, errors: FormErrors) {
+    static func check(
+        _ typed: TypedAnswers, context: QContext, lang: Lang, audienceOverride: QAudience? = nil,
+        pageFields: Set<String>? = nil
+    ) -> (answers: Answers, audience: QAudience?, errors: FormErrors) {
         let validator = AnswerValidator(definition: context.definition, communes: context.communeNames, lang: lang)
         var errors = FormErrors()
         if let pageFields {
@@ -236,8 +313,14 @@ enum AnswerPages {
         for item in answerErrors.items { errors.add(item.field, item.message) }
         var audience: QAudience? = context.record.audienceValue == .all ? nil : context.record.audienceValue
         if audience == nil {
-            if let given = audienceOverride ?? QAudience(rawValue: typed.field("_public")), given != .all { audience = given } else {
-                errors.add("_public", lang == .fr ? "Dites si vous répondez comme usager ou comme professionnel." : "Say whether you answer as a user or as a professional.")
+            if let given = audienceOverride ?? QAudience(rawValue: typed.field("_public")), given != .all {
+                audience = given
+            } else {
+                errors.add(
+                    "_public",
+                    lang == .fr
+                        ? "Dites si vous répondez comme usager ou comme professionnel."
+                        : "Say whether you answer as a user or as a professional.")
             }
         }
         if !errors.isEmpty { answers = [:] }
@@ -246,40 +329,52 @@ enum AnswerPages {
 
     /// The commune of the respondent: the answer to the first commune profile question.
     static func commune(of answers: Answers, definition: Definition) -> String? {
-        let question = definition.questions.first { $0.kind == .commune && $0.profile } ?? definition.questions.first { $0.kind == .commune }
+        let question =
+            definition.questions.first { $0.kind == .commune && $0.profile }
+            ?? definition.questions.first { $0.kind == .commune }
         guard let key = question?.key, case .choice(let code)? = answers[key] else { return nil }
         return code
     }
 
     // MARK: Assisted entry
 
-    static func assistedPage(_ req: Request, _ context: QContext, waves: [WaveRecord], typed: TypedAnswers, errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func assistedPage(
+        _ req: Request, _ context: QContext, waves: [WaveRecord], typed: TypedAnswers, errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         let visit = req.visit
         let record = context.record
-        let audience: HTML = record.audienceValue == .all ? Form.radios(
-            name: "_public", legend: visit.t("La personne répond en tant que", "The person answers as"),
-            options: [Form.Option(QAudience.users.rawValue, visit.t("Usager", "User")), Form.Option(QAudience.professionals.rawValue, visit.t("Professionnel", "Professional"))],
-            selected: typed.fields["_public"], errors: errors, visit: visit, required: true) : .empty
+        let audience: HTML =
+            record.audienceValue == .all
+            ? Form.radios(
+                name: "_public", legend: visit.t("La personne répond en tant que", "The person answers as"),
+                options: [
+                    Form.Option(QAudience.users.rawValue, visit.t("Usager", "User")),
+                    Form.Option(QAudience.professionals.rawValue, visit.t("Professionnel", "Professional")),
+                ],
+                selected: typed.fields["_public"], errors: errors, visit: visit, required: true) : .empty
         let main: HTML = """
-        <h1>\(visit.t("Saisie assistée", "Assisted entry")) · \(record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.assisted))
-        \(Form.errorSummary(errors, visit: visit))
-        <p>\(visit.t("Pour saisir une réponse recueillie sur papier, par téléphone ou en personne. Tabulation pour passer d'une question à l'autre, flèches pour choisir ; la réponse reste anonyme.",
+            <h1>\(visit.t("Saisie assistée", "Assisted entry")) · \(record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.assisted))
+            \(Form.errorSummary(errors, visit: visit))
+            <p>\(visit.t("Pour saisir une réponse recueillie sur papier, par téléphone ou en personne. Tabulation pour passer d'une question à l'autre, flèches pour choisir ; la réponse reste anonyme.",
                      "To type an answer collected on paper, by phone or in person. Tab moves between questions, arrows choose; the answer stays anonymous."))</p>
-        \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))\(eventField(typed.fields["_evenement"]))\(QPages.formProblem(errors))
-        <div class="inline-fields">
-        \(Form.select(name: "_canal", label: visit.t("Canal", "Channel"), options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+            \(Form.open(action: context.link(QuestionnairePaths.assisted), visit: visit))\(eventField(typed.fields["_evenement"]))\(QPages.formProblem(errors))
+            <div class="inline-fields">
+            \(Form.select(name: "_canal", label: visit.t("Canal", "Channel"), options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                       selected: typed.fields["_canal"], errors: errors, visit: visit, required: true))
-        \(Form.select(name: "_vague", label: visit.t("Vague", "Wave"), options: waves.map { Form.Option(String($0.id), $0.name) }, selected: typed.fields["_vague"],
+            \(Form.select(name: "_vague", label: visit.t("Vague", "Wave"), options: waves.map { Form.Option(String($0.id), $0.name) }, selected: typed.fields["_vague"],
                       errors: errors, visit: visit, placeholder: visit.t("— Hors vague —", "— No wave —")))
-        </div>
-        \(audience)
-        \(QuestionView.fields(context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit))
-        <div class="actions">\(Form.submit(visit.t("Enregistrer cette réponse et saisir la suivante", "Save this answer and type the next one")))</div>
-        </form>
-        """
-        return WebPage(title: visit.t("Saisie assistée · \(record.title)", "Assisted entry · \(record.title)"), main: main, status: status,
-                       scripts: ["questionnaire.js", "app.js"], hasErrors: !errors.isEmpty)
+            </div>
+            \(audience)
+            \(QuestionView.fields(context.definition, communes: context.territory.communes, typed: typed, errors: errors, visit: visit))
+            <div class="actions">\(Form.submit(visit.t("Enregistrer cette réponse et saisir la suivante", "Save this answer and type the next one")))</div>
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Saisie assistée · \(record.title)", "Assisted entry · \(record.title)"), main: main,
+            status: status,
+            scripts: ["questionnaire.js", "app.js"], hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func assistedSubmit(_ req: Request) async throws -> Response {
@@ -294,18 +389,25 @@ enum AnswerPages {
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: errors, status: .conflict))
         }
         if context.record.statusValue == .closed { return refuseClosed() }
-        var checked = check(typed, context: context, lang: visit.lang, pageFields: ["_canal", "_vague", "_public", "_evenement"])
+        var checked = check(
+            typed, context: context, lang: visit.lang, pageFields: ["_canal", "_vague", "_public", "_evenement"])
         let channel = Channel(rawValue: typed.field("_canal"))
         if channel == nil { checked.errors.add("_canal", visit.t("Choisissez le canal.", "Choose the channel.")) }
         let waveText = typed.field("_vague")
         let wave = waves.first { String($0.id) == waveText }
-        if !waveText.isEmpty && wave == nil { checked.errors.add("_vague", visit.t("Cette vague n'existe pas.", "This wave does not exist.")) }
+        if !waveText.isEmpty && wave == nil {
+            checked.errors.add("_vague", visit.t("Cette vague n'existe pas.", "This wave does not exist."))
+        }
         guard checked.errors.isEmpty, let audience = checked.audience, let channel else {
-            return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: checked.errors, status: .unprocessableEntity))
+            return req.render(
+                assistedPage(
+                    req, context, waves: waves, typed: typed, errors: checked.errors, status: .unprocessableEntity))
         }
         let response = NewResponse(
-            questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id, channel: channel, audience: audience,
-            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers, enteredByID: visit.viewer?.personID,
+            questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id,
+            channel: channel, audience: audience,
+            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
+            enteredByID: visit.viewer?.personID,
             eventID: eventID(typed.fields["_evenement"]))
         let actor = visit.viewer?.personID, territoryID = context.territory.id, questionnaireID = context.id
         let id: Int
@@ -313,16 +415,24 @@ enum AnswerPages {
             // The answer and its audit entry in one transaction; the insert checks the questionnaire is still open.
             id = try await req.db.transaction { db in
                 let id = try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db)
-                try await AuditEntry.record(actor: actor, territory: territoryID, action: "questionnaire.answer.assisted",
-                                            subject: "questionnaire \(questionnaireID) answer \(id)", on: db)
+                try await AuditEntry.record(
+                    actor: actor, territory: territoryID, action: "questionnaire.answer.assisted",
+                    subject: "questionnaire \(questionnaireID) answer \(id)", on: db)
                 return id
             }
         } catch is QuestionnaireClosed {
             return refuseClosed()
         }
-        let next = context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)" + (wave.map { "&vague=\($0.id)" } ?? "")
+        let next =
+            context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)"
+            + (wave.map { "&vague=\($0.id)" } ?? "")
             + (eventID(typed.fields["_evenement"]).map { "&evenement=\($0)" } ?? "")
-        return req.redirect(to: next, flash: Flash(.success, visit.t("Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
-                                                                    "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))
+        return req.redirect(
+            to: next,
+            flash: Flash(
+                .success,
+                visit.t(
+                    "Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
+                    "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))
     }
 }

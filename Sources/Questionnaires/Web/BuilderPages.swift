@@ -16,7 +16,8 @@ enum BuilderPages {
         router.post(QuestionnairePaths.new, access: builders, use: create)
         router.get(QuestionnairePaths.builder, access: builders) { req in
             let context = try await QContext.load(req)
-            return req.render(try await builderPage(req, context, settings: settingsFields(context.record), errors: FormErrors()))
+            return req.render(
+                try await builderPage(req, context, settings: settingsFields(context.record), errors: FormErrors()))
         }
         router.post(QuestionnairePaths.builder, access: builders, use: change)
         router.get(QuestionnairePaths.newQuestion, access: builders) { req in
@@ -29,20 +30,31 @@ enum BuilderPages {
         router.post(QuestionnairePaths.newQuestion, access: builders) { req in try await saveQuestion(req, key: nil) }
         router.get(QuestionnairePaths.question, access: builders) { req in
             let context = try await QContext.load(req)
-            guard let q = context.definition.question(req.parameters.get("question") ?? "") else { return QPages.unknownPart(req, context) }
+            guard let q = context.definition.question(req.parameters.get("question") ?? "") else {
+                return QPages.unknownPart(req, context)
+            }
             var fields = QuestionInput.fields(of: q)
-            fields["section"] = context.definition.sections.first { $0.questions.contains { $0.key == q.key } }?.key ?? ""
+            fields["section"] =
+                context.definition.sections.first { $0.questions.contains { $0.key == q.key } }?.key ?? ""
             return req.render(questionForm(req.visit, context, question: q, fields: fields, errors: FormErrors()))
         }
-        router.post(QuestionnairePaths.question, access: builders) { req in try await saveQuestion(req, key: req.parameters.get("question")) }
+        router.post(QuestionnairePaths.question, access: builders) { req in
+            try await saveQuestion(req, key: req.parameters.get("question"))
+        }
         router.get(QuestionnairePaths.waves, access: builders) { req in
             let context = try await QContext.load(req)
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var fields: [String: String] = [:]
             if let id = req.queryFields()["vague"], let wave = waves.first(where: { String($0.id) == id }) {
-                fields = ["wave_id": String(wave.id), "name": wave.name, "starts_on": wave.starts_on, "ends_on": wave.ends_on, "target_total": String(wave.target_total),
-                          "target_users": String(wave.target_users), "target_professionals": String(wave.target_professionals),
-                          "commune_targets": wave.overrides.sorted { $0.key < $1.key }.map { code, n in "\(context.territory.commune(code: code)?.name ?? code) ; \(n)" }.joined(separator: "\n")]
+                fields = [
+                    "wave_id": String(wave.id), "name": wave.name, "starts_on": wave.starts_on, "ends_on": wave.ends_on,
+                    "target_total": String(wave.target_total),
+                    "target_users": String(wave.target_users),
+                    "target_professionals": String(wave.target_professionals),
+                    "commune_targets": wave.overrides.sorted { $0.key < $1.key }.map { code, n in
+                        "\(context.territory.commune(code: code)?.name ?? code) ; \(n)"
+                    }.joined(separator: "\n"),
+                ]
             }
             return req.render(wavesPage(req.visit, context, waves: waves, fields: fields, errors: FormErrors()))
         }
@@ -55,32 +67,43 @@ enum BuilderPages {
         let visit = req.visit
         guard let territory = visit.territory else { throw Abort(.notFound) }
         let roles = visit.rolesHere
-        let items = try await QuestionnaireStore.list(territoryID: territory.id, includeDrafts: QuestionnairePolicy.builds(roles), on: req.db)
+        let items = try await QuestionnaireStore.list(
+            territoryID: territory.id, includeDrafts: QuestionnairePolicy.builds(roles), on: req.db)
         let rows = items.map { item -> HTML in
             let status = QStatus(rawValue: item.status) ?? .draft
-            let count: HTML = QuestionnairePolicy.readsResults(roles) ? " · \(visit.t("\(View.number(item.answers, lang: visit.lang)) réponses", "\(View.number(item.answers, lang: visit.lang)) answers"))" : .empty
-            let action: HTML = status == .published
-                ? " <a href=\"\(QuestionnairePaths.answer.link(territory.slug, item.id))\">\(visit.t("Répondre", "Answer"))<span class=\"visually-hidden\"> : \(item.title)</span></a>" : .empty
+            let count: HTML =
+                QuestionnairePolicy.readsResults(roles)
+                ? " · \(visit.t("\(View.number(item.answers, lang: visit.lang)) réponses", "\(View.number(item.answers, lang: visit.lang)) answers"))"
+                : .empty
+            let action: HTML =
+                status == .published
+                ? " <a href=\"\(QuestionnairePaths.answer.link(territory.slug, item.id))\">\(visit.t("Répondre", "Answer"))<span class=\"visually-hidden\"> : \(item.title)</span></a>"
+                : .empty
             return """
-            <li><h2><a href="\(QuestionnairePaths.show.link(territory.slug, item.id))">\(item.title)</a></h2>\
-            <p class="meta">\(visit.t((QAudience(rawValue: item.audience) ?? .all).label)) · \(visit.t(status.label))\(count)\(action)</p></li>
-            """
+                <li><h2><a href="\(QuestionnairePaths.show.link(territory.slug, item.id))">\(item.title)</a></h2>\
+                <p class="meta">\(visit.t((QAudience(rawValue: item.audience) ?? .all).label)) · \(visit.t(status.label))\(count)\(action)</p></li>
+                """
         }
         var actions: [HTML] = []
         if QuestionnairePolicy.builds(roles) {
-            actions.append("<a class=\"button\" href=\"\(QuestionnairePaths.new.link(territory.slug))\">\(visit.t("Nouveau questionnaire", "New questionnaire"))</a>")
+            actions.append(
+                "<a class=\"button\" href=\"\(QuestionnairePaths.new.link(territory.slug))\">\(visit.t("Nouveau questionnaire", "New questionnaire"))</a>"
+            )
         }
         if QuestionnairePolicy.readsResults(roles) {
-            actions.append("<a href=\"\(QuestionnairePaths.cross.link(territory.slug))\">\(visit.t("Croiser usagers et professionnels", "Cross users and professionals"))</a>")
+            actions.append(
+                "<a href=\"\(QuestionnairePaths.cross.link(territory.slug))\">\(visit.t("Croiser usagers et professionnels", "Cross users and professionals"))</a>"
+            )
         }
-        let title = visit.t("Questionnaires des besoins · \(territory.name)", "Needs questionnaires · \(territory.name)")
+        let title = visit.t(
+            "Questionnaires des besoins · \(territory.name)", "Needs questionnaires · \(territory.name)")
         let main: HTML = """
-        <h1>\(title)</h1>
-        <p class="lead">\(visit.t("Dites ce dont vous avez besoin pour votre santé sur le territoire. Les réponses sont anonymes et servent à choisir les actions à mener.",
+            <h1>\(title)</h1>
+            <p class="lead">\(visit.t("Dites ce dont vous avez besoin pour votre santé sur le territoire. Les réponses sont anonymes et servent à choisir les actions à mener.",
                                   "Tell us what you need for your health on the territory. Answers are anonymous and help choose the actions to run."))</p>
-        \(actions.isEmpty ? HTML.empty : "<p class=\"actions\">\(HTML.join(actions, separator: " "))</p>")
-        \(rows.isEmpty ? "<p>\(visit.t("Aucun questionnaire ouvert pour le moment.", "No questionnaire open at the moment."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: rows)</ul>")
-        """
+            \(actions.isEmpty ? HTML.empty : "<p class=\"actions\">\(HTML.join(actions, separator: " "))</p>")
+            \(rows.isEmpty ? "<p>\(visit.t("Aucun questionnaire ouvert pour le moment.", "No questionnaire open at the moment."))</p>" as HTML : "<ul class=\"proposal-list\">\(each: rows)</ul>")
+            """
         return req.render(WebPage(title: title, main: main))
     }
 
@@ -106,26 +129,36 @@ enum BuilderPages {
         """
     }
 
-    static func readSettings(_ fields: [String: String], lang: Lang) -> (title: String, intro: String, audience: QAudience?, link: Bool, errors: FormErrors) {
+    static func readSettings(
+        _ fields: [String: String], lang: Lang
+    ) -> (title: String, intro: String, audience: QAudience?, link: Bool, errors: FormErrors) {
         var errors = FormErrors()
-        let title = TextRule.required(fields, "title", maxLength: 150, errors: &errors, lang: lang, missing: Text("Donnez un titre.", "Give a title."))
-        let intro = TextRule.required(fields, "intro", maxLength: 4000, errors: &errors, lang: lang, missing: Text("Écrivez une introduction.", "Write an introduction."))
+        let title = TextRule.required(
+            fields, "title", maxLength: 150, errors: &errors, lang: lang,
+            missing: Text("Donnez un titre.", "Give a title."))
+        let intro = TextRule.required(
+            fields, "intro", maxLength: 4000, errors: &errors, lang: lang,
+            missing: Text("Écrivez une introduction.", "Write an introduction."))
         let audience = QAudience(rawValue: fields["audience"] ?? "")
         if audience == nil { errors.add("audience", lang == .fr ? "Choisissez le public." : "Choose the audience.") }
         return (title, intro, audience, fields["link_accounts"] == "on", errors)
     }
 
-    static func newForm(_ visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func newForm(
+        _ visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
         let slug = visit.territory?.slug ?? ""
         let main: HTML = """
-        <h1>\(visit.t("Nouveau questionnaire", "New questionnaire"))</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: QuestionnairePaths.new.link(slug), visit: visit))
-        \(settingsInputs(visit, fields: fields, errors: errors))
-        \(Form.submit(visit.t("Créer et ajouter les questions", "Create and add the questions")))
-        </form>
-        """
-        return WebPage(title: visit.t("Nouveau questionnaire", "New questionnaire"), main: main, status: status, hasErrors: !errors.isEmpty)
+            <h1>\(visit.t("Nouveau questionnaire", "New questionnaire"))</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: QuestionnairePaths.new.link(slug), visit: visit))
+            \(settingsInputs(visit, fields: fields, errors: errors))
+            \(Form.submit(visit.t("Créer et ajouter les questions", "Create and add the questions")))
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Nouveau questionnaire", "New questionnaire"), main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -140,23 +173,34 @@ enum BuilderPages {
         definition.sections.append(Section(key: definition.newKey("s"), title: visit.t("Questions", "Questions")))
         let initial = definition
         let id = try await req.db.transaction { db in
-            let id = try await QuestionnaireStore.create(territoryID: territory.id, title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link,
-                                                         definition: initial, by: visit.viewer?.personID, on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: territory.id, action: "questionnaire.create", subject: "questionnaire \(id)", on: db)
+            let id = try await QuestionnaireStore.create(
+                territoryID: territory.id, title: input.title, intro: input.intro, audience: audience,
+                linkAccounts: input.link,
+                definition: initial, by: visit.viewer?.personID, on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: territory.id, action: "questionnaire.create",
+                subject: "questionnaire \(id)", on: db)
             return id
         }
-        return req.redirect(to: QuestionnairePaths.builder.link(territory.slug, id),
-                            flash: Flash(.success, visit.t("Questionnaire créé. Ajoutez ses questions.", "Questionnaire created. Add its questions.")))
+        return req.redirect(
+            to: QuestionnairePaths.builder.link(territory.slug, id),
+            flash: Flash(
+                .success,
+                visit.t("Questionnaire créé. Ajoutez ses questions.", "Questionnaire created. Add its questions.")))
     }
 
     // MARK: Builder
 
-    static func builderPage(_ req: Request, _ context: QContext, settings: [String: String], errors: FormErrors, status: HTTPStatus = .ok) async throws -> WebPage {
+    static func builderPage(
+        _ req: Request, _ context: QContext, settings: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) async throws -> WebPage {
         let visit = req.visit
         let record = context.record
         let tally = try await QuestionnaireStore.tally(of: context.id, on: req.db)
         let action = context.link(QuestionnairePaths.builder)
-        func button(_ op: String, _ label: String, _ target: String = "", hidden: String = "", cssClass: String = "link-button") -> HTML {
+        func button(
+            _ op: String, _ label: String, _ target: String = "", hidden: String = "", cssClass: String = "link-button"
+        ) -> HTML {
             "<form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"\(op)\"><input type=\"hidden\" name=\"target\" value=\"\(target)\"><button type=\"submit\" class=\"\(cssClass)\">\(label)\(hidden.isEmpty ? HTML.empty : "<span class=\"visually-hidden\"> \(hidden)</span>")</button></form>"
         }
         var sections = HTML.empty
@@ -168,58 +212,76 @@ enum BuilderPages {
                 var flags: [String] = [visit.t(q.kind.label)]
                 if q.required { flags.append(visit.t("obligatoire", "required")) }
                 if q.profile { flags.append(visit.t("question de profil", "profile question")) }
-                if let theme = q.theme.flatMap(visit.themes.find) { flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label)) }
-                if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) { flags.append(hint) }
+                if let theme = q.theme.flatMap(visit.themes.find) {
+                    flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label))
+                }
+                if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) {
+                    flags.append(hint)
+                }
                 let name = "« \(q.label) »"
                 let problem: HTML = errors["question-\(q.key)"].map { "<p class=\"field-error\">\($0)</p>" } ?? .empty
-                items.append("""
-                <li id="\(Form.fieldID("question-\(q.key)"))"><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\(problem)\
-                <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
-                \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
-                \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
-                """)
+                items.append(
+                    """
+                    <li id="\(Form.fieldID("question-\(q.key)"))"><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\(problem)\
+                    <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
+                    \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
+                    \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
+                    """)
             }
             let renameKey = "section-\(section.key)"
-            sections.append("""
-            <section class="builder-section" aria-labelledby="titre-\(section.key)"><h3 id="titre-\(section.key)">\(section.title)</h3>\
-            \(section.questions.isEmpty ? "<p>\(visit.t("Aucune question dans cette section.", "No question in this section."))</p>" as HTML : "<ol class=\"builder-list\">\(items)</ol>")\
-            <div class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
-            \(button("section-up", visit.t("Monter la section", "Move section up"), section.key, hidden: section.title)) \(button("section-down", visit.t("Descendre la section", "Move section down"), section.key, hidden: section.title)) \
-            \(section.questions.isEmpty && context.definition.sections.count > 1 ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</div>\
-            <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-rename"><input type="hidden" name="target" value="\(section.key)">\
-            \(Form.input(name: "section_title", label: visit.t("Titre de la section", "Section title"), value: settings[renameKey] ?? section.title, errors: errors, visit: visit, maxLength: 150, field: renameKey))\
-            \(Form.submit(visit.t("Renommer", "Rename"), secondary: true))</form></section>
-            """)
+            sections.append(
+                """
+                <section class="builder-section" aria-labelledby="titre-\(section.key)"><h3 id="titre-\(section.key)">\(section.title)</h3>\
+                \(section.questions.isEmpty ? "<p>\(visit.t("Aucune question dans cette section.", "No question in this section."))</p>" as HTML : "<ol class=\"builder-list\">\(items)</ol>")\
+                <div class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
+                \(button("section-up", visit.t("Monter la section", "Move section up"), section.key, hidden: section.title)) \(button("section-down", visit.t("Descendre la section", "Move section down"), section.key, hidden: section.title)) \
+                \(section.questions.isEmpty && context.definition.sections.count > 1 ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</div>\
+                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-rename"><input type="hidden" name="target" value="\(section.key)">\
+                \(Form.input(name: "section_title", label: visit.t("Titre de la section", "Section title"), value: settings[renameKey] ?? section.title, errors: errors, visit: visit, maxLength: 150, field: renameKey))\
+                \(Form.submit(visit.t("Renommer", "Rename"), secondary: true))</form></section>
+                """)
         }
         let statusButtons: HTML
         switch record.statusValue {
-        case .draft: statusButtons = button("publish", visit.t("Publier : ouvrir aux réponses", "Publish: open for answers"), cssClass: "button")
-        case .published: statusButtons = button("close", visit.t("Clore le questionnaire", "Close the questionnaire"), cssClass: "button secondary")
-        case .closed: statusButtons = button("reopen", visit.t("Rouvrir aux réponses", "Reopen for answers"), cssClass: "button")
+        case .draft:
+            statusButtons = button(
+                "publish", visit.t("Publier : ouvrir aux réponses", "Publish: open for answers"), cssClass: "button")
+        case .published:
+            statusButtons = button(
+                "close", visit.t("Clore le questionnaire", "Close the questionnaire"), cssClass: "button secondary")
+        case .closed:
+            statusButtons = button("reopen", visit.t("Rouvrir aux réponses", "Reopen for answers"), cssClass: "button")
         }
-        let versionNote = tally.n > 0
-            ? visit.t("Version \(record.version_number). Des réponses existent : toute modification des questions crée une nouvelle version, et les réponses déjà reçues gardent la leur.",
-                      "Version \(record.version_number). Answers exist: any change to the questions makes a new version, and answers already received keep theirs.")
-            : visit.t("Version \(record.version_number). Aucune réponse encore : les modifications s'appliquent directement.", "Version \(record.version_number). No answer yet: changes apply directly.")
+        let versionNote =
+            tally.n > 0
+            ? visit.t(
+                "Version \(record.version_number). Des réponses existent : toute modification des questions crée une nouvelle version, et les réponses déjà reçues gardent la leur.",
+                "Version \(record.version_number). Answers exist: any change to the questions makes a new version, and answers already received keep theirs."
+            )
+            : visit.t(
+                "Version \(record.version_number). Aucune réponse encore : les modifications s'appliquent directement.",
+                "Version \(record.version_number). No answer yet: changes apply directly.")
         let main: HTML = """
-        <h1>\(visit.t("Construire", "Build")) · \(record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.builder))
-        \(Form.errorSummary(errors, visit: visit))
-        <p class="meta">\(visit.t(record.statusValue.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
-        <p>\(versionNote)</p>
-        <div class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></div>
-        <h2>\(visit.t("Sections et questions", "Sections and questions"))</h2>
-        \(sections)
-        <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-add">
-        \(Form.input(name: "new_section", label: visit.t("Nouvelle section", "New section"), value: settings["new_section"], errors: errors, visit: visit,
+            <h1>\(visit.t("Construire", "Build")) · \(record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.builder))
+            \(Form.errorSummary(errors, visit: visit))
+            <p class="meta">\(visit.t(record.statusValue.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
+            <p>\(versionNote)</p>
+            <div class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></div>
+            <h2>\(visit.t("Sections et questions", "Sections and questions"))</h2>
+            \(sections)
+            <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-add">
+            \(Form.input(name: "new_section", label: visit.t("Nouvelle section", "New section"), value: settings["new_section"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : « Votre accès aux soins ». Sur papier, chaque section commence une page.", "For example: “Your access to care”. On paper each section starts a page."), maxLength: 150))
-        \(Form.submit(visit.t("Ajouter la section", "Add the section"), secondary: true))</form>
-        <h2>\(visit.t("Réglages", "Settings"))</h2>
-        <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="settings">
-        \(settingsInputs(visit, fields: settings, errors: errors))
-        \(Form.submit(visit.t("Enregistrer les réglages", "Save the settings")))</form>
-        """
-        return WebPage(title: visit.t("Construire · \(record.title)", "Build · \(record.title)"), main: main, status: status, hasErrors: !errors.isEmpty)
+            \(Form.submit(visit.t("Ajouter la section", "Add the section"), secondary: true))</form>
+            <h2>\(visit.t("Réglages", "Settings"))</h2>
+            <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="settings">
+            \(settingsInputs(visit, fields: settings, errors: errors))
+            \(Form.submit(visit.t("Enregistrer les réglages", "Save the settings")))</form>
+            """
+        return WebPage(
+            title: visit.t("Construire · \(record.title)", "Build · \(record.title)"), main: main, status: status,
+            hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func change(_ req: Request) async throws -> Response {
@@ -233,65 +295,101 @@ enum BuilderPages {
         let actor = visit.viewer?.personID
         var cleared: [String] = []
         @Sendable func audit(_ action: String, on db: any Database) async throws {
-            try await AuditEntry.record(actor: actor, territory: context.territory.id, action: "questionnaire.\(action)",
-                                        subject: "questionnaire \(context.id)", on: db)
+            try await AuditEntry.record(
+                actor: actor, territory: context.territory.id, action: "questionnaire.\(action)",
+                subject: "questionnaire \(context.id)", on: db)
         }
         func invalid(_ key: String, _ message: String, fields extra: [String: String] = [:]) async throws -> Response {
             var errors = FormErrors()
             errors.add(key, message)
-            return req.render(try await builderPage(req, context, settings: settingsFields(context.record).merging(extra) { $1 }, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                try await builderPage(
+                    req, context, settings: settingsFields(context.record).merging(extra) { $1 }, errors: errors,
+                    status: .unprocessableEntity))
         }
         switch op {
         case "settings":
             let input = readSettings(fields, lang: visit.lang)
             guard input.errors.isEmpty, let audience = input.audience else {
-                return req.render(try await builderPage(req, context, settings: fields, errors: input.errors, status: .unprocessableEntity))
+                return req.render(
+                    try await builderPage(
+                        req, context, settings: fields, errors: input.errors, status: .unprocessableEntity))
             }
             try await req.db.transaction { db in
-                try await QuestionnaireStore.updateSettings(context.id, title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link, on: db)
+                try await QuestionnaireStore.updateSettings(
+                    context.id, title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link,
+                    on: db)
                 try await audit("settings", on: db)
             }
-        req.application.questionnaireForms.forget(context.id)
+            req.application.questionnaireForms.forget(context.id)
             return req.redirect(to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
         case "publish", "close", "reopen":
             if op == "publish" && definition.questions.isEmpty {
-                return try await invalid("new_section", visit.t("Ajoutez au moins une question avant de publier.", "Add at least one question before publishing."))
+                return try await invalid(
+                    "new_section",
+                    visit.t(
+                        "Ajoutez au moins une question avant de publier.",
+                        "Add at least one question before publishing."))
             }
             let status: QStatus = op == "close" ? .closed : .published
             try await req.db.transaction { db in
                 try await QuestionnaireStore.setStatus(context.id, status, on: db)
                 try await audit(op, on: db)
             }
-        req.application.questionnaireForms.forget(context.id)
-            let message = switch op {
-            case "publish": visit.t("Questionnaire publié : il reçoit des réponses.", "Questionnaire published: it takes answers.")
-            case "close": visit.t("Questionnaire clos : il ne reçoit plus de réponses.", "Questionnaire closed: it takes no more answers.")
-            default: visit.t("Questionnaire rouvert.", "Questionnaire reopened.")
-            }
+            req.application.questionnaireForms.forget(context.id)
+            let message =
+                switch op {
+                case "publish":
+                    visit.t(
+                        "Questionnaire publié : il reçoit des réponses.", "Questionnaire published: it takes answers.")
+                case "close":
+                    visit.t(
+                        "Questionnaire clos : il ne reçoit plus de réponses.",
+                        "Questionnaire closed: it takes no more answers.")
+                default: visit.t("Questionnaire rouvert.", "Questionnaire reopened.")
+                }
             return req.redirect(to: back, flash: Flash(.success, message))
         case "section-add":
             let title = (fields["new_section"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !title.isEmpty, title.count <= 150 else {
-                return try await invalid("new_section", title.isEmpty ? visit.t("Donnez un titre à la section.", "Give the section a title.") : visit.t("150 caractères au plus.", "150 characters at most."), fields: fields)
+                return try await invalid(
+                    "new_section",
+                    title.isEmpty
+                        ? visit.t("Donnez un titre à la section.", "Give the section a title.")
+                        : visit.t("150 caractères au plus.", "150 characters at most."), fields: fields)
             }
             definition.sections.append(Section(key: definition.newKey("s"), title: title))
         case "section-rename":
             let title = (fields["section_title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
+            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else {
+                return QPages.unknownPart(req, context, section: true)
+            }
             guard !title.isEmpty, title.count <= 150 else {
-                return try await invalid("section-\(target)", visit.t("Donnez un titre à la section (150 caractères au plus).", "Give the section a title (150 characters at most)."),
-                                         fields: ["section-\(target)": title])
+                return try await invalid(
+                    "section-\(target)",
+                    visit.t(
+                        "Donnez un titre à la section (150 caractères au plus).",
+                        "Give the section a title (150 characters at most)."),
+                    fields: ["section-\(target)": title])
             }
             definition.sections[s].title = title
         case "section-up", "section-down":
-            guard definition.sections.contains(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
+            guard definition.sections.contains(where: { $0.key == target }) else {
+                return QPages.unknownPart(req, context, section: true)
+            }
             if let conflict = definition.move(section: target, up: op == "section-up") {
                 return try await invalid("section-\(target)", conflictMessage(conflict, in: definition, visit: visit))
             }
         case "section-delete":
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else { return QPages.unknownPart(req, context, section: true) }
+            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else {
+                return QPages.unknownPart(req, context, section: true)
+            }
             guard definition.sections[s].questions.isEmpty, definition.sections.count > 1 else {
-                return try await invalid("section-\(target)", visit.t("Seule une section vide peut être supprimée, et il en faut au moins une.", "Only an empty section can be deleted, and one must remain."))
+                return try await invalid(
+                    "section-\(target)",
+                    visit.t(
+                        "Seule une section vide peut être supprimée, et il en faut au moins une.",
+                        "Only an empty section can be deleted, and one must remain."))
             }
             definition.sections.remove(at: s)
         case "question-up", "question-down":
@@ -305,9 +403,12 @@ enum BuilderPages {
             cleared = definition.dependents(of: target).map(\.label)
             definition.remove(question: target)
         default:
-            return QPages.refusal(req, status: .badRequest, title: Text("Action inconnue", "Unknown action"),
-                                  message: Text("Cette action n'existe pas dans la construction du questionnaire : rien n'a été modifié.", "This action does not exist in the builder: nothing was changed."),
-                                  back: back)
+            return req.refusal(
+                status: .badRequest, title: Text("Action inconnue", "Unknown action"),
+                message: Text(
+                    "Cette action n'existe pas dans la construction du questionnaire : rien n'a été modifié.",
+                    "This action does not exist in the builder: nothing was changed."),
+                back: back)
         }
         let changed = definition
         let versioned = try await req.db.transaction { db in
@@ -319,75 +420,98 @@ enum BuilderPages {
         var message = savedMessage(versioned, number: context.record.version_number + 1, visit: visit)
         if !cleared.isEmpty {
             let names = cleared.map { "« \($0) »" }.joined(separator: ", ")
-            message += " " + visit.t("Ces questions en dépendaient et sont désormais toujours posées : \(names).", "These questions depended on it and are now always asked: \(names).")
+            message +=
+                " "
+                + visit.t(
+                    "Ces questions en dépendaient et sont désormais toujours posées : \(names).",
+                    "These questions depended on it and are now always asked: \(names).")
         }
         return req.redirect(to: back, flash: Flash(.success, message))
     }
 
     /// Why a move is refused: a display condition would test a question asked after it.
-    static func conflictMessage(_ conflict: Definition.OrderConflict, in definition: Definition, visit: Visit) -> String {
+    static func conflictMessage(_ conflict: Definition.OrderConflict, in definition: Definition, visit: Visit) -> String
+    {
         let dependent = definition.question(conflict.question)?.label ?? conflict.question
         let target = definition.question(conflict.dependsOn)?.label ?? conflict.dependsOn
-        return visit.t("Déplacement refusé, rien n'a changé : « \(dependent) » n'est posée que selon la réponse à « \(target) », qui doit donc venir avant elle. Changez d'abord la condition d'affichage.",
-                       "Move refused, nothing changed: “\(dependent)” is asked only depending on the answer to “\(target)”, which must therefore come before it. Change the display condition first.")
+        return visit.t(
+            "Déplacement refusé, rien n'a changé : « \(dependent) » n'est posée que selon la réponse à « \(target) », qui doit donc venir avant elle. Changez d'abord la condition d'affichage.",
+            "Move refused, nothing changed: “\(dependent)” is asked only depending on the answer to “\(target)”, which must therefore come before it. Change the display condition first."
+        )
     }
 
     static func savedMessage(_ versioned: Bool, number: Int, visit: Visit) -> String {
-        versioned ? visit.t("Enregistré dans une nouvelle version (n° \(number)) : les réponses déjà reçues gardent la leur.",
-                            "Saved as a new version (no. \(number)): answers already received keep theirs.")
+        versioned
+            ? visit.t(
+                "Enregistré dans une nouvelle version (n° \(number)) : les réponses déjà reçues gardent la leur.",
+                "Saved as a new version (no. \(number)): answers already received keep theirs.")
             : visit.t("Enregistré.", "Saved.")
     }
 
     // MARK: Question form
 
-    static func questionForm(_ visit: Visit, _ context: QContext, question: Question?, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
-        let action = question.map { QuestionnairePaths.question.link(context.slug, context.id, $0.key) } ?? context.link(QuestionnairePaths.newQuestion)
-        let title = question == nil ? visit.t("Nouvelle question", "New question") : visit.t("Modifier la question", "Edit the question")
-        let kind: HTML = question.map { q in "<p><strong>\(visit.t("Type", "Type")) :</strong> \(visit.t(q.kind.label))</p>" } ?? Form.select(
-            name: "kind", label: visit.t("Type de question", "Question type"), options: QuestionKind.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
-            selected: fields["kind"], errors: errors, visit: visit, required: true)
+    static func questionForm(
+        _ visit: Visit, _ context: QContext, question: Question?, fields: [String: String], errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
+        let action =
+            question.map { QuestionnairePaths.question.link(context.slug, context.id, $0.key) }
+            ?? context.link(QuestionnairePaths.newQuestion)
+        let title =
+            question == nil
+            ? visit.t("Nouvelle question", "New question") : visit.t("Modifier la question", "Edit the question")
+        let kind: HTML =
+            question.map { q in "<p><strong>\(visit.t("Type", "Type")) :</strong> \(visit.t(q.kind.label))</p>" }
+            ?? Form.select(
+                name: "kind", label: visit.t("Type de question", "Question type"),
+                options: QuestionKind.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+                selected: fields["kind"], errors: errors, visit: visit, required: true)
         // Only questions asked before this one, where it will stand (the end of the chosen section for a new one).
         let earlier = context.definition.questions(before: question?.key, inSection: fields["section"])
         var conditions: [Form.OptionGroup] = []
         for q in earlier {
             let values = ConditionValues.of(q, lang: visit.lang)
-            if !values.isEmpty { conditions.append(Form.OptionGroup(String(q.label.prefix(80)), values.map { Form.Option("\(q.key)=\($0.0)", "= \($0.1)") })) }
+            if !values.isEmpty {
+                conditions.append(
+                    Form.OptionGroup(
+                        String(q.label.prefix(80)), values.map { Form.Option("\(q.key)=\($0.0)", "= \($0.1)") }))
+            }
         }
         let main: HTML = """
-        <h1>\(title) · \(context.record.title)</h1>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: action, visit: visit))
-        \(kind)
-        \(Form.select(name: "section", label: visit.t("Section", "Section"), options: context.definition.sections.map { Form.Option($0.key, $0.title) }, selected: fields["section"],
+            <h1>\(title) · \(context.record.title)</h1>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: action, visit: visit))
+            \(kind)
+            \(Form.select(name: "section", label: visit.t("Section", "Section"), options: context.definition.sections.map { Form.Option($0.key, $0.title) }, selected: fields["section"],
                       errors: errors, visit: visit, required: true))
-        \(Form.input(name: "label", label: visit.t("Question", "Question"), value: fields["label"], errors: errors, visit: visit,
+            \(Form.input(name: "label", label: visit.t("Question", "Question"), value: fields["label"], errors: errors, visit: visit,
                      hint: visit.t("En mots simples, une seule idée par question.", "In plain words, one idea per question."), required: true, maxLength: 300))
-        \(Form.input(name: "help", label: visit.t("Aide (facultatif)", "Help (optional)"), value: fields["help"], errors: errors, visit: visit, maxLength: 500))
-        \(Form.checkbox(name: "required", label: "\(visit.t("Réponse obligatoire", "Answer required"))", checked: fields["required"] == "on", errors: errors, visit: visit))
-        \(Form.textarea(name: "choices", label: visit.t("Choix proposés (choix unique, multiple, classement)", "Choices (single, multiple, ranking)"), value: fields["choices"], errors: errors,
+            \(Form.input(name: "help", label: visit.t("Aide (facultatif)", "Help (optional)"), value: fields["help"], errors: errors, visit: visit, maxLength: 500))
+            \(Form.checkbox(name: "required", label: "\(visit.t("Réponse obligatoire", "Answer required"))", checked: fields["required"] == "on", errors: errors, visit: visit))
+            \(Form.textarea(name: "choices", label: visit.t("Choix proposés (choix unique, multiple, classement)", "Choices (single, multiple, ranking)"), value: fields["choices"], errors: errors,
                         visit: visit, hint: visit.t("Un choix par ligne. Changer le texte d'un choix en fait un nouveau choix.", "One choice a line. Changing a choice's text makes it a new choice."), rows: 6))
-        \(Form.checkbox(name: "themed_choices", label: "\(visit.t("Classement : les choix sont les thèmes du territoire (sert au croisement)", "Ranking: the choices are the territory's themes (used by the cross-analysis)"))",
+            \(Form.checkbox(name: "themed_choices", label: "\(visit.t("Classement : les choix sont les thèmes du territoire (sert au croisement)", "Ranking: the choices are the territory's themes (used by the cross-analysis)"))",
                         checked: fields["themed_choices"] == "on", errors: errors, visit: visit))
-        \(Form.input(name: "max_choices", label: visit.t("Nombre maximum de choix (choix multiple) ou de places à classer (classement)", "Most choices (multiple) or places to rank (ranking)"),
+            \(Form.input(name: "max_choices", label: visit.t("Nombre maximum de choix (choix multiple) ou de places à classer (classement)", "Most choices (multiple) or places to rank (ranking)"),
                      value: fields["max_choices"], errors: errors, visit: visit, inputmode: "numeric", maxLength: 3, cssClass: "short"))
-        \(Form.textarea(name: "rows", label: visit.t("Lignes du tableau (tableau)", "Matrix rows (matrix)"), value: fields["rows"], errors: errors, visit: visit,
+            \(Form.textarea(name: "rows", label: visit.t("Lignes du tableau (tableau)", "Matrix rows (matrix)"), value: fields["rows"], errors: errors, visit: visit,
                         hint: visit.t("Une ligne par élément à noter sur l'échelle d'accord.", "One row per item rated on the agreement scale."), rows: 4))
-        <div class="inline-fields">
-        \(Form.input(name: "min_value", label: visit.t("Minimum (nombre)", "Minimum (number)"), value: fields["min_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
-        \(Form.input(name: "max_value", label: visit.t("Maximum (nombre)", "Maximum (number)"), value: fields["max_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
-        </div>
-        \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: visit.themes.options(keeping: fields["theme"].map { [$0] } ?? [], visit: visit), selected: fields["theme"],
+            <div class="inline-fields">
+            \(Form.input(name: "min_value", label: visit.t("Minimum (nombre)", "Minimum (number)"), value: fields["min_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
+            \(Form.input(name: "max_value", label: visit.t("Maximum (nombre)", "Maximum (number)"), value: fields["max_value"], errors: errors, visit: visit, inputmode: "decimal", maxLength: 20, cssClass: "short"))
+            </div>
+            \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: visit.themes.options(keeping: fields["theme"].map { [$0] } ?? [], visit: visit), selected: fields["theme"],
                       errors: errors, visit: visit, hint: visit.t("Les échelles et tableaux d'un thème comptent dans le croisement usagers / professionnels.",
                                                                 "Scales and matrices of a theme count in the users / professionals cross-analysis."), placeholder: visit.t("— Aucun —", "— None —")))
-        \(Form.checkbox(name: "profile", label: "\(visit.t("Question de profil (commune, âge, situation…) : sert de filtre aux résultats", "Profile question (commune, age, situation…): filters the results"))",
+            \(Form.checkbox(name: "profile", label: "\(visit.t("Question de profil (commune, âge, situation…) : sert de filtre aux résultats", "Profile question (commune, age, situation…): filters the results"))",
                         checked: fields["profile"] == "on", errors: errors, visit: visit))
-        \(Form.select(name: "condition", label: visit.t("Poser cette question seulement si…", "Ask this question only if…"), options: [], selected: fields["condition"], errors: errors,
+            \(Form.select(name: "condition", label: visit.t("Poser cette question seulement si…", "Ask this question only if…"), options: [], selected: fields["condition"], errors: errors,
                       visit: visit, hint: visit.t("Sans JavaScript, la question reste visible avec cette indication.", "Without JavaScript the question stays visible with this hint."),
                       placeholder: visit.t("— Toujours —", "— Always —"), groups: conditions))
-        \(Form.submit(visit.t("Enregistrer la question", "Save the question")))
-        </form>
-        <p><a href="\(context.link(QuestionnairePaths.builder))">\(visit.t("Retour à la construction", "Back to the builder"))</a></p>
-        """
+            \(Form.submit(visit.t("Enregistrer la question", "Save the question")))
+            </form>
+            <p><a href="\(context.link(QuestionnairePaths.builder))">\(visit.t("Retour à la construction", "Back to the builder"))</a></p>
+            """
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
@@ -400,80 +524,116 @@ enum BuilderPages {
         if key != nil && existing == nil { return QPages.unknownPart(req, context) }
         var errors = FormErrors()
         var base: Question
-        if let existing { base = existing } else {
+        if let existing {
+            base = existing
+        } else {
             guard let kind = QuestionKind(rawValue: fields["kind"] ?? "") else {
                 errors.add("kind", visit.t("Choisissez le type de question.", "Choose the question type."))
-                return req.render(questionForm(visit, context, question: nil, fields: fields, errors: errors, status: .unprocessableEntity))
+                return req.render(
+                    questionForm(
+                        visit, context, question: nil, fields: fields, errors: errors, status: .unprocessableEntity))
             }
             base = Question(key: definition.newKey("q"), kind: kind, label: "")
         }
         let section = fields["section"] ?? ""
-        if !definition.sections.contains(where: { $0.key == section }) { errors.add("section", visit.t("Choisissez une section.", "Choose a section.")) }
-        let read = QuestionInput.read(fields, into: base, definition: definition, themes: visit.themes, lang: visit.lang)
+        if !definition.sections.contains(where: { $0.key == section }) {
+            errors.add("section", visit.t("Choisissez une section.", "Choose a section."))
+        }
+        let read = QuestionInput.read(
+            fields, into: base, definition: definition, themes: visit.themes, lang: visit.lang)
         for item in read.errors.items { errors.add(item.field, item.message) }
         guard errors.isEmpty else {
-            return req.render(questionForm(visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                questionForm(
+                    visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         // Moving to another section puts it at the end of the new one: refused when a question
         // that depends on it would then come first (its own condition was checked by `QuestionInput`).
         definition = definition.saving(read.question, inSection: section)
         if let conflict = definition.brokenConditions().first(where: { $0.dependsOn == base.key }) {
-            errors.add("section", visit.t("Dans cette section, la question viendrait après « \(definition.question(conflict.question)?.label ?? conflict.question) », qui n'est posée que selon sa réponse. Choisissez une section plus haut, ou changez d'abord cette condition.",
-                                          "In this section the question would come after “\(definition.question(conflict.question)?.label ?? conflict.question)”, which is asked only depending on its answer. Choose a section higher up, or change that condition first."))
-            return req.render(questionForm(visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
+            errors.add(
+                "section",
+                visit.t(
+                    "Dans cette section, la question viendrait après « \(definition.question(conflict.question)?.label ?? conflict.question) », qui n'est posée que selon sa réponse. Choisissez une section plus haut, ou changez d'abord cette condition.",
+                    "In this section the question would come after “\(definition.question(conflict.question)?.label ?? conflict.question)”, which is asked only depending on its answer. Choose a section higher up, or change that condition first."
+                ))
+            return req.render(
+                questionForm(
+                    visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         let changed = definition, key = base.key
         let versioned = try await req.db.transaction { db in
             let made = try await QuestionnaireStore.saveDefinition(context.record, changed, on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: existing == nil ? "questionnaire.question.add" : "questionnaire.question.edit",
-                                        subject: "questionnaire \(context.id) \(key)", on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: context.territory.id,
+                action: existing == nil ? "questionnaire.question.add" : "questionnaire.question.edit",
+                subject: "questionnaire \(context.id) \(key)", on: db)
             return made
         }
         req.application.questionnaireForms.forget(context.id)
-        return req.redirect(to: context.link(QuestionnairePaths.builder), flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
+        return req.redirect(
+            to: context.link(QuestionnairePaths.builder),
+            flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
     }
 
     // MARK: Waves
 
-    static func wavesPage(_ visit: Visit, _ context: QContext, waves: [WaveRecord], fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
+    static func wavesPage(
+        _ visit: Visit, _ context: QContext, waves: [WaveRecord], fields: [String: String], errors: FormErrors,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         let rows = waves.map { wave -> [HTML] in
-            ["\(wave.name)", "\(DateText.day(iso: wave.starts_on, lang: visit.lang)) – \(DateText.day(iso: wave.ends_on, lang: visit.lang))",
-             "\(View.number(wave.target_total, lang: visit.lang))", "\(View.number(wave.target_users, lang: visit.lang))",
-             "\(View.number(wave.target_professionals, lang: visit.lang))",
-             "<a href=\"\(context.link(QuestionnairePaths.waves))?vague=\(wave.id)\">\(visit.t("Modifier", "Edit"))<span class=\"visually-hidden\"> \(wave.name)</span></a>"]
+            [
+                "\(wave.name)",
+                "\(DateText.day(iso: wave.starts_on, lang: visit.lang)) – \(DateText.day(iso: wave.ends_on, lang: visit.lang))",
+                "\(View.number(wave.target_total, lang: visit.lang))",
+                "\(View.number(wave.target_users, lang: visit.lang))",
+                "\(View.number(wave.target_professionals, lang: visit.lang))",
+                "<a href=\"\(context.link(QuestionnairePaths.waves))?vague=\(wave.id)\">\(visit.t("Modifier", "Edit"))<span class=\"visually-hidden\"> \(wave.name)</span></a>",
+            ]
         }
-        let table = waves.isEmpty ? "<p>\(visit.t("Aucune vague : les réponses ne sont rattachées à aucune période.", "No wave: answers belong to no period."))</p>" as HTML
-            : View.table(caption: visit.t("Vagues", "Waves"), headers: [visit.t("Vague", "Wave"), visit.t("Période", "Period"), visit.t("Objectif total", "Total target"),
-                                                                         visit.t("dont usagers", "of which users"), visit.t("dont professionnels", "of which professionals"), visit.t("Action", "Action")],
-                         rows: rows, numericColumns: [2, 3, 4])
+        let table =
+            waves.isEmpty
+            ? "<p>\(visit.t("Aucune vague : les réponses ne sont rattachées à aucune période.", "No wave: answers belong to no period."))</p>"
+                as HTML
+            : View.table(
+                caption: visit.t("Vagues", "Waves"),
+                headers: [
+                    visit.t("Vague", "Wave"), visit.t("Période", "Period"), visit.t("Objectif total", "Total target"),
+                    visit.t("dont usagers", "of which users"), visit.t("dont professionnels", "of which professionals"),
+                    visit.t("Action", "Action"),
+                ],
+                rows: rows, numericColumns: [2, 3, 4])
         let editing = fields["wave_id"] != nil
         let main: HTML = """
-        <h1>\(visit.t("Vagues et objectifs", "Waves and targets")) · \(context.record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.waves))
-        <p>\(visit.t("Le questionnaire reste ouvert d'une vague à l'autre. Chaque réponse est rattachée à la vague en cours le jour où elle arrive ; un jour qu'aucune vague ne couvre (entre deux vagues, par exemple), elle est « hors vague ». Deux vagues ne peuvent pas se chevaucher.",
+            <h1>\(visit.t("Vagues et objectifs", "Waves and targets")) · \(context.record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.waves))
+            <p>\(visit.t("Le questionnaire reste ouvert d'une vague à l'autre. Chaque réponse est rattachée à la vague en cours le jour où elle arrive ; un jour qu'aucune vague ne couvre (entre deux vagues, par exemple), elle est « hors vague ». Deux vagues ne peuvent pas se chevaucher.",
                      "The questionnaire stays open from wave to wave. Each answer belongs to the wave running on the day it arrives; on a day no wave covers (between two waves, say) it belongs to none. Two waves cannot overlap."))</p>
-        \(table)
-        <h2>\(editing ? visit.t("Modifier la vague", "Edit the wave") : visit.t("Nouvelle vague", "New wave"))</h2>
-        \(Form.errorSummary(errors, visit: visit))
-        \(Form.open(action: context.link(QuestionnairePaths.waves), visit: visit))
-        \(editing ? "<input type=\"hidden\" name=\"wave_id\" value=\"\(fields["wave_id"] ?? "")\">" as HTML : HTML.empty)
-        \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: fields["name"], errors: errors, visit: visit, hint: visit.t("Par exemple : « Printemps 2027 »", "For example: “Spring 2027”"), required: true, maxLength: 80))
-        <div class="inline-fields">
-        \(Form.input(name: "starts_on", label: visit.t("Début (obligatoire)", "Start (required)"), value: fields["starts_on"], errors: errors, visit: visit, type: "date"))
-        \(Form.input(name: "ends_on", label: visit.t("Fin, incluse (obligatoire)", "End, included (required)"), value: fields["ends_on"], errors: errors, visit: visit, type: "date"))
-        </div>
-        <div class="inline-fields">
-        \(Form.input(name: "target_total", label: visit.t("Objectif de réponses", "Target of answers"), value: fields["target_total"], errors: errors, visit: visit, required: true, inputmode: "numeric", maxLength: 7, cssClass: "short"))
-        \(Form.input(name: "target_users", label: visit.t("dont usagers", "of which users"), value: fields["target_users"], errors: errors, visit: visit, inputmode: "numeric", maxLength: 7, cssClass: "short"))
-        \(Form.input(name: "target_professionals", label: visit.t("dont professionnels", "of which professionals"), value: fields["target_professionals"], errors: errors, visit: visit, inputmode: "numeric", maxLength: 7, cssClass: "short"))
-        </div>
-        \(Form.textarea(name: "commune_targets", label: visit.t("Objectifs par commune (facultatif)", "Targets by commune (optional)"), value: fields["commune_targets"], errors: errors, visit: visit,
+            \(table)
+            <h2>\(editing ? visit.t("Modifier la vague", "Edit the wave") : visit.t("Nouvelle vague", "New wave"))</h2>
+            \(Form.errorSummary(errors, visit: visit))
+            \(Form.open(action: context.link(QuestionnairePaths.waves), visit: visit))
+            \(editing ? "<input type=\"hidden\" name=\"wave_id\" value=\"\(fields["wave_id"] ?? "")\">" as HTML : HTML.empty)
+            \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: fields["name"], errors: errors, visit: visit, hint: visit.t("Par exemple : « Printemps 2027 »", "For example: “Spring 2027”"), required: true, maxLength: 80))
+            <div class="inline-fields">
+            \(Form.input(name: "starts_on", label: visit.t("Début (obligatoire)", "Start (required)"), value: fields["starts_on"], errors: errors, visit: visit, type: "date"))
+            \(Form.input(name: "ends_on", label: visit.t("Fin, incluse (obligatoire)", "End, included (required)"), value: fields["ends_on"], errors: errors, visit: visit, type: "date"))
+            </div>
+            <div class="inline-fields">
+            \(Form.input(name: "target_total", label: visit.t("Objectif de réponses", "Target of answers"), value: fields["target_total"], errors: errors, visit: visit, required: true, inputmode: "numeric", maxLength: 7, cssClass: "short"))
+            \(Form.input(name: "target_users", label: visit.t("dont usagers", "of which users"), value: fields["target_users"], errors: errors, visit: visit, inputmode: "numeric", maxLength: 7, cssClass: "short"))
+            \(Form.input(name: "target_professionals", label: visit.t("dont professionnels", "of which professionals"), value: fields["target_professionals"], errors: errors, visit: visit, inputmode: "numeric", maxLength: 7, cssClass: "short"))
+            </div>
+            \(Form.textarea(name: "commune_targets", label: visit.t("Objectifs par commune (facultatif)", "Targets by commune (optional)"), value: fields["commune_targets"], errors: errors, visit: visit,
                         hint: visit.t("Par défaut, l'objectif total est réparti selon la population de chaque commune. Pour en fixer certains : une ligne « commune ; nombre ».",
                                       "By default the total is spread by each commune's population. To set some: one line “commune ; number”."), rows: 4))
-        \(Form.submit(visit.t("Enregistrer la vague", "Save the wave")))
-        </form>
-        """
-        return WebPage(title: visit.t("Vagues · \(context.record.title)", "Waves · \(context.record.title)"), main: main, status: status, hasErrors: !errors.isEmpty)
+            \(Form.submit(visit.t("Enregistrer la vague", "Save the wave")))
+            </form>
+            """
+        return WebPage(
+            title: visit.t("Vagues · \(context.record.title)", "Waves · \(context.record.title)"), main: main,
+            status: status, hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func saveWave(_ req: Request) async throws -> Response {
@@ -487,40 +647,74 @@ enum BuilderPages {
             guard let wave = waves.first(where: { String($0.id) == raw }) else { throw Abort(.notFound) }
             waveID = wave.id
         }
-        let name = TextRule.required(fields, "name", maxLength: 80, errors: &errors, lang: visit.lang, missing: Text("Donnez un nom à la vague.", "Name the wave."))
+        let name = TextRule.required(
+            fields, "name", maxLength: 80, errors: &errors, lang: visit.lang,
+            missing: Text("Donnez un nom à la vague.", "Name the wave."))
         let starts = TextRule.optionalDay(fields, "starts_on", errors: &errors, lang: visit.lang)
         let ends = TextRule.optionalDay(fields, "ends_on", errors: &errors, lang: visit.lang)
-        if starts == nil && errors["starts_on"] == nil { errors.add("starts_on", visit.t("Indiquez la date de début.", "Enter the start date.")) }
-        if ends == nil && errors["ends_on"] == nil { errors.add("ends_on", visit.t("Indiquez la date de fin.", "Enter the end date.")) }
-        if let starts, let ends, ends < starts { errors.add("ends_on", visit.t("La fin doit venir après le début.", "The end must come after the start.")) }
-        if let starts, let ends, ends >= starts, let other = Waves.overlapping(starts: starts, ends: ends, excluding: waveID, in: waves) {
-            errors.add("starts_on", visit.t("Cette période chevauche la vague « \(other.name) » (du \(DateText.day(iso: other.starts_on, lang: .fr)) au \(DateText.day(iso: other.ends_on, lang: .fr))) : deux vagues ne peuvent pas se chevaucher, chaque réponse appartient à une seule.",
-                                            "This period overlaps the wave “\(other.name)” (\(DateText.day(iso: other.starts_on, lang: .en)) to \(DateText.day(iso: other.ends_on, lang: .en))): two waves cannot overlap, each answer belongs to one only."))
+        if starts == nil && errors["starts_on"] == nil {
+            errors.add("starts_on", visit.t("Indiquez la date de début.", "Enter the start date."))
+        }
+        if ends == nil && errors["ends_on"] == nil {
+            errors.add("ends_on", visit.t("Indiquez la date de fin.", "Enter the end date."))
+        }
+        if let starts, let ends, ends < starts {
+            errors.add("ends_on", visit.t("La fin doit venir après le début.", "The end must come after the start."))
+        }
+        if let starts, let ends, ends >= starts,
+            let other = Waves.overlapping(starts: starts, ends: ends, excluding: waveID, in: waves)
+        {
+            errors.add(
+                "starts_on",
+                visit.t(
+                    "Cette période chevauche la vague « \(other.name) » (du \(DateText.day(iso: other.starts_on, lang: .fr)) au \(DateText.day(iso: other.ends_on, lang: .fr))) : deux vagues ne peuvent pas se chevaucher, chaque réponse appartient à une seule.",
+                    "This period overlaps the wave “\(other.name)” (\(DateText.day(iso: other.starts_on, lang: .en)) to \(DateText.day(iso: other.ends_on, lang: .en))): two waves cannot overlap, each answer belongs to one only."
+                ))
         }
         func count(_ key: String, required: Bool) -> Int {
             let raw = (fields[key] ?? "").trimmingCharacters(in: .whitespaces)
             if raw.isEmpty {
-                if required { errors.add(key, visit.t("Indiquez un nombre de réponses.", "Enter a number of answers.")) }
+                if required {
+                    errors.add(key, visit.t("Indiquez un nombre de réponses.", "Enter a number of answers."))
+                }
                 return 0
             }
-            guard let n = Int(raw), n >= 0, n <= 1_000_000 else { errors.add(key, visit.t("Indiquez un nombre entier, 0 ou plus.", "Enter a whole number, 0 or more.")); return 0 }
+            guard let n = Int(raw), n >= 0, n <= 1_000_000 else {
+                errors.add(key, visit.t("Indiquez un nombre entier, 0 ou plus.", "Enter a whole number, 0 or more."));
+                return 0
+            }
             return n
         }
-        let total = count("target_total", required: true), users = count("target_users", required: false), pros = count("target_professionals", required: false)
-        if users + pros > total && errors["target_users"] == nil { errors.add("target_users", visit.t("Usagers et professionnels dépassent l'objectif total.", "Users and professionals exceed the total target.")) }
-        let overrides = Targets.parseOverrides(fields["commune_targets"] ?? "", communes: context.territory.communes.map { ($0.code, $0.name) })
+        let total = count("target_total", required: true), users = count("target_users", required: false),
+            pros = count("target_professionals", required: false)
+        if users + pros > total && errors["target_users"] == nil {
+            errors.add(
+                "target_users",
+                visit.t(
+                    "Usagers et professionnels dépassent l'objectif total.",
+                    "Users and professionals exceed the total target."))
+        }
+        let overrides = Targets.parseOverrides(
+            fields["commune_targets"] ?? "", communes: context.territory.communes.map { ($0.code, $0.name) })
         if let error = overrides.error { errors.add("commune_targets", error) }
         guard errors.isEmpty, let starts, let ends else {
-            return req.render(wavesPage(visit, context, waves: waves, fields: fields, errors: errors, status: .unprocessableEntity))
+            return req.render(
+                wavesPage(visit, context, waves: waves, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         let editedID = waveID
         try await req.db.transaction { db in
-            try await QuestionnaireStore.saveWave(questionnaireID: context.id, waveID: editedID, name: name, starts: starts, ends: ends, total: total, users: users,
-                                                  professionals: pros, overrides: overrides.values, on: db)
-            try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.wave", subject: "questionnaire \(context.id)", on: db)
+            try await QuestionnaireStore.saveWave(
+                questionnaireID: context.id, waveID: editedID, name: name, starts: starts, ends: ends, total: total,
+                users: users,
+                professionals: pros, overrides: overrides.values, on: db)
+            try await AuditEntry.record(
+                actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.wave",
+                subject: "questionnaire \(context.id)", on: db)
         }
         req.application.questionnaireResults.forget(context.id)
         req.application.questionnaireForms.forget(context.id)
-        return req.redirect(to: context.link(QuestionnairePaths.waves), flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
+        return req.redirect(
+            to: context.link(QuestionnairePaths.waves),
+            flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
     }
 }

@@ -10,14 +10,20 @@ enum DataPages {
     static let builders = Access.territory(QuestionnairePolicy.builders)
 
     static func register(_ router: RouteRegistrar) {
-        router.get(QuestionnairePaths.answersCSV, access: builders) { req in try await answers(req, delimiter: ",", name: "reponses.csv") }
-        router.get(QuestionnairePaths.answersExcel, access: builders) { req in try await answers(req, delimiter: ";", name: "reponses-tableur.csv") }
+        router.get(QuestionnairePaths.answersCSV, access: builders) { req in
+            try await answers(req, delimiter: ",", name: "reponses.csv")
+        }
+        router.get(QuestionnairePaths.answersExcel, access: builders) { req in
+            try await answers(req, delimiter: ";", name: "reponses-tableur.csv")
+        }
         router.get(QuestionnairePaths.codebook, access: readers) { req in
             let context = try await QContext.load(req)
             let merged = try await mergedDefinition(context, on: req.db)
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var body = CSV.line(["colonne", "question", "type", "codes"]) + "\r\n"
-            for row in AnswerLayout.codebook(merged, lang: req.visit.lang, waves: waves) { body += CSV.line(row.map(CSV.inert)) + "\r\n" }
+            for row in AnswerLayout.codebook(merged, lang: req.visit.lang, waves: waves) {
+                body += CSV.line(row.map(CSV.inert)) + "\r\n"
+            }
             return download(body, name: "livre-de-codes.csv")
         }
         router.get(QuestionnairePaths.resultsCSV, access: readers, use: aggregated)
@@ -44,9 +50,13 @@ enum DataPages {
         let versions = try await QuestionnaireStore.versions(of: context.id, on: db)
         var older: [Question] = []
         for (_, version) in versions.sorted(by: { $0.value.number > $1.value.number }) {
-            for q in version.definition.questions where merged.question(q.key) == nil && !older.contains(where: { $0.key == q.key }) { older.append(q) }
+            for q in version.definition.questions
+            where merged.question(q.key) == nil && !older.contains(where: { $0.key == q.key }) { older.append(q) }
         }
-        if !older.isEmpty { merged.sections.append(Section(key: "anciennes", title: "Questions des versions précédentes", questions: older)) }
+        if !older.isEmpty {
+            merged.sections.append(
+                Section(key: "anciennes", title: "Questions des versions précédentes", questions: older))
+        }
         return merged
     }
 
@@ -55,7 +65,10 @@ enum DataPages {
         let context = try await QContext.load(req)
         let merged = try await mergedDefinition(context, on: req.db)
         let versions = try await QuestionnaireStore.versions(of: context.id, on: req.db)
-        let waves = Dictionary(uniqueKeysWithValues: try await QuestionnaireStore.waves(of: context.id, on: req.db).map { ($0.id, $0.name) })
+        let waves = Dictionary(
+            uniqueKeysWithValues: try await QuestionnaireStore.waves(of: context.id, on: req.db).map {
+                ($0.id, $0.name)
+            })
         let rows = try await QuestionnaireStore.responses(of: context.id, after: 0, on: req.db)
         let columns = AnswerLayout.columns(merged)
         var body = delimiter == ";" ? "\u{FEFF}" : ""
@@ -65,13 +78,19 @@ enum DataPages {
             guard let version = versions[row.version_id] else { continue }
             let answers = AnswerCodec.decode(row.answers, definition: version.definition)
             var cells = AnswerLayout.cells(answers, columns: columns, decimalComma: delimiter == ";")
-            for (i, column) in columns.enumerated() where textual.contains(column.question.key) { cells[i] = CSV.inert(cells[i]) }
-            let meta = [String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel, row.audience,
-                        String(DateText.isoDay(row.submitted_at))]
+            for (i, column) in columns.enumerated() where textual.contains(column.question.key) {
+                cells[i] = CSV.inert(cells[i])
+            }
+            let meta = [
+                String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel,
+                row.audience,
+                String(DateText.isoDay(row.submitted_at)),
+            ]
             body += CSV.line(meta.map(CSV.inert) + cells, delimiter: delimiter) + "\r\n"
         }
-        try await AuditEntry.record(actor: req.visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.export",
-                                    subject: "questionnaire \(context.id) \(rows.count) answers", on: req.db)
+        try await AuditEntry.record(
+            actor: req.visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.export",
+            subject: "questionnaire \(context.id) \(rows.count) answers", on: req.db)
         return download(body, name: name)
     }
 
@@ -81,11 +100,14 @@ enum DataPages {
         let visit = req.visit
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
-        let rows = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).rows(of: entry.data)
+        let rows = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).rows(
+            of: entry.data)
         var lines = [CSV.line(["question", "libelle", "reponse", "nombre", "part_pourcent"])]
         let hidden = "moins de 5"
         func cell(_ n: Int) -> String { SmallCells.publish(n) == .suppressed ? hidden : String(n) }
-        func percent(_ n: Int, _ whole: Int) -> String { SmallCells.share(n, of: whole).map { String(format: "%.1f", $0) } ?? "" }
+        func percent(_ n: Int, _ whole: Int) -> String {
+            SmallCells.share(n, of: whole).map { String(format: "%.1f", $0) } ?? ""
+        }
         lines.append(CSV.line(["_total", "Réponses comptées", "", cell(rows.count), ""]))
         if Results.publishable(rows.count) {
             for q in context.definition.questions {
@@ -99,17 +121,30 @@ enum DataPages {
                     lines.append(CSV.line([q.key, label, "_reponses", cell(dates.answered), ""]))
                     if Results.publishable(dates.answered) {
                         for line in dates.lines {
-                            lines.append(CSV.line([q.key, label, line.key, cell(line.count), percent(line.count, dates.answered)]))
+                            lines.append(
+                                CSV.line([
+                                    q.key, label, line.key, cell(line.count), percent(line.count, dates.answered),
+                                ]))
                         }
                     }
                 case .ranking:
                     for item in result.ranked {
-                        lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: item.key, in: q, context: context, visit: visit)) + " (classé 1er)", cell(item.first), percent(item.first, result.answered)]))
+                        lines.append(
+                            CSV.line([
+                                q.key, label,
+                                CSV.inert(ResultsPages.label(of: item.key, in: q, context: context, visit: visit))
+                                    + " (classé 1er)", cell(item.first), percent(item.first, result.answered),
+                            ]))
                     }
                 case .matrix:
                     for row in result.matrix {
                         for (i, n) in row.counts.enumerated() {
-                            lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: row.key, in: q, context: context, visit: visit)) + " = \(i + 1)", cell(n), percent(n, row.answered)]))
+                            lines.append(
+                                CSV.line([
+                                    q.key, label,
+                                    CSV.inert(ResultsPages.label(of: row.key, in: q, context: context, visit: visit))
+                                        + " = \(i + 1)", cell(n), percent(n, row.answered),
+                                ]))
                         }
                     }
                 case .number:
@@ -119,12 +154,20 @@ enum DataPages {
                         lines.append(CSV.line([q.key, label, "_mediane", String(format: "%.2f", median), ""]))
                         // The distribution in ranges, each count under the small-cell rule.
                         for bin in result.bins {
-                            lines.append(CSV.line([q.key, label, bin.label(.fr), cell(bin.count), percent(bin.count, result.answered)]))
+                            lines.append(
+                                CSV.line([
+                                    q.key, label, bin.label(.fr), cell(bin.count), percent(bin.count, result.answered),
+                                ]))
                         }
                     }
                 default:
                     for line in result.lines {
-                        lines.append(CSV.line([q.key, label, CSV.inert(ResultsPages.label(of: line.key, in: q, context: context, visit: visit)), cell(line.count), percent(line.count, result.answered)]))
+                        lines.append(
+                            CSV.line([
+                                q.key, label,
+                                CSV.inert(ResultsPages.label(of: line.key, in: q, context: context, visit: visit)),
+                                cell(line.count), percent(line.count, result.answered),
+                            ]))
                     }
                     if Results.publishable(result.answered), let mean = result.mean {
                         lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
@@ -137,37 +180,48 @@ enum DataPages {
 
     // MARK: Import
 
-    static func importPage(_ visit: Visit, _ context: QContext, problems: [AnswerLayout.ImportProblem], error: String?, status: HTTPStatus = .ok) -> WebPage {
+    static func importPage(
+        _ visit: Visit, _ context: QContext, problems: [AnswerLayout.ImportProblem], error: String?,
+        status: HTTPStatus = .ok
+    ) -> WebPage {
         var errors = FormErrors()
         if let error { errors.add("fichier", error) }
-        let report: HTML = problems.isEmpty ? .empty : """
-        <div class="error-summary" role="alert" tabindex="-1"><h2>\(visit.t("Rien n'a été importé : le fichier contient \(problems.count) problème(s)", "Nothing was imported: the file has \(problems.count) problem(s)"))</h2>\
-        <p>\(visit.t("Corrigez-les puis envoyez à nouveau le fichier entier.", "Fix them then send the whole file again."))</p></div>
-        \(View.table(caption: visit.t("Problèmes par ligne et par colonne", "Problems by row and column"), headers: [visit.t("Ligne", "Row"), visit.t("Colonne", "Column"), visit.t("Problème", "Problem")],
+        let report: HTML =
+            problems.isEmpty
+            ? .empty
+            : """
+            <div class="error-summary" role="alert" tabindex="-1"><h2>\(visit.t("Rien n'a été importé : le fichier contient \(problems.count) problème(s)", "Nothing was imported: the file has \(problems.count) problem(s)"))</h2>\
+            <p>\(visit.t("Corrigez-les puis envoyez à nouveau le fichier entier.", "Fix them then send the whole file again."))</p></div>
+            \(View.table(caption: visit.t("Problèmes par ligne et par colonne", "Problems by row and column"), headers: [visit.t("Ligne", "Row"), visit.t("Colonne", "Column"), visit.t("Problème", "Problem")],
                      rows: problems.prefix(500).map { ["\($0.line)", "\($0.column)", "\($0.message)"] }, numericColumns: [0]))
-        """
+            """
         // A closed questionnaire keeps the explanation but not the form.
-        let upload: HTML = context.record.statusValue == .closed ? """
-        <p class="notice" role="alert">\(visit.t("Ce questionnaire est clos : il ne reçoit plus de réponses, et rien n'est importé. Rouvrez-le depuis la page « Construire » pour importer des réponses papier.",
+        let upload: HTML =
+            context.record.statusValue == .closed
+            ? """
+            <p class="notice" role="alert">\(visit.t("Ce questionnaire est clos : il ne reçoit plus de réponses, et rien n'est importé. Rouvrez-le depuis la page « Construire » pour importer des réponses papier.",
                                                    "This questionnaire is closed: it takes no more answers, and nothing is imported. Reopen it from the “Build” page to import paper answers."))</p>
-        """ : """
-        \(Form.open(action: context.link(QuestionnairePaths.importCSV), visit: visit, multipart: true))
-        \(Form.input(name: "fichier", label: visit.t("Fichier CSV (obligatoire)", "CSV file (required)"), value: nil, errors: errors, visit: visit, type: "file", accept: ".csv,text/csv"))
-        \(Form.submit(visit.t("Importer", "Import")))
-        </form>
-        """
+            """
+            : """
+            \(Form.open(action: context.link(QuestionnairePaths.importCSV), visit: visit, multipart: true))
+            \(Form.input(name: "fichier", label: visit.t("Fichier CSV (obligatoire)", "CSV file (required)"), value: nil, errors: errors, visit: visit, type: "file", accept: ".csv,text/csv"))
+            \(Form.submit(visit.t("Importer", "Import")))
+            </form>
+            """
         let main: HTML = """
-        <h1>\(visit.t("Importer des réponses papier", "Import paper answers")) · \(context.record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.importCSV))
-        \(errors.isEmpty ? HTML.empty : Form.errorSummary(errors, visit: visit))
-        \(report)
-        <p>\(visit.t("Un fichier CSV (UTF-8, séparé par des virgules ou des points-virgules), une ligne par questionnaire papier, avec en première ligne les noms des colonnes décrits dans le",
+            <h1>\(visit.t("Importer des réponses papier", "Import paper answers")) · \(context.record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.importCSV))
+            \(errors.isEmpty ? HTML.empty : Form.errorSummary(errors, visit: visit))
+            \(report)
+            <p>\(visit.t("Un fichier CSV (UTF-8, séparé par des virgules ou des points-virgules), une ligne par questionnaire papier, avec en première ligne les noms des colonnes décrits dans le",
                      "A CSV file (UTF-8, separated by commas or semicolons), one row per paper questionnaire, with the column names of the")) <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("livre de codes", "codebook"))</a>\
-        \(visit.t(". Les colonnes « canal » (papier par défaut), « date » (AAAA-MM-JJ ou JJ/MM/AAAA, aujourd'hui par défaut) et « vague » (son nom ou son numéro ; par défaut la vague en cours à la date de la réponse) sont facultatives : un fichier exporté puis réimporté garde ses vagues. Si une seule ligne pose problème, rien n'est importé.",
+            \(visit.t(". Les colonnes « canal » (papier par défaut), « date » (AAAA-MM-JJ ou JJ/MM/AAAA, aujourd'hui par défaut) et « vague » (son nom ou son numéro ; par défaut la vague en cours à la date de la réponse) sont facultatives : un fichier exporté puis réimporté garde ses vagues. Si une seule ligne pose problème, rien n'est importé.",
                    " on the first row. The “canal” (paper by default), “date” (YYYY-MM-DD or DD/MM/YYYY, today by default) and “vague” (its name or number; by default the wave running on the answer's date) columns are optional: a file exported then imported again keeps its waves. If a single row has a problem, nothing is imported."))</p>
-        \(upload)
-        """
-        return WebPage(title: visit.t("Importer · \(context.record.title)", "Import · \(context.record.title)"), main: main, status: status, hasErrors: error != nil || !problems.isEmpty)
+            \(upload)
+            """
+        return WebPage(
+            title: visit.t("Importer · \(context.record.title)", "Import · \(context.record.title)"), main: main,
+            status: status, hasErrors: error != nil || !problems.isEmpty)
     }
 
     struct Upload: Content { var fichier: File? }
@@ -184,16 +238,30 @@ enum DataPages {
         guard context.record.statusValue != .closed else { return closedImport(req, context) }
         let upload = try? req.content.decode(Upload.self)
         guard let file = upload?.fichier, file.data.readableBytes > 0 else {
-            return req.render(importPage(visit, context, problems: [], error: visit.t("Choisissez un fichier CSV.", "Choose a CSV file."), status: .unprocessableEntity))
+            return req.render(
+                importPage(
+                    visit, context, problems: [], error: visit.t("Choisissez un fichier CSV.", "Choose a CSV file."),
+                    status: .unprocessableEntity))
         }
-        guard let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes, encoding: .utf8) else {
-            return req.render(importPage(visit, context, problems: [], error: visit.t("Le fichier doit être un texte encodé en UTF-8.", "The file must be UTF-8 text."), status: .unprocessableEntity))
+        guard
+            let text = file.data.getString(at: file.data.readerIndex, length: file.data.readableBytes, encoding: .utf8)
+        else {
+            return req.render(
+                importPage(
+                    visit, context, problems: [],
+                    error: visit.t("Le fichier doit être un texte encodé en UTF-8.", "The file must be UTF-8 text."),
+                    status: .unprocessableEntity))
         }
         let firstLine = text.prefix { $0 != "\n" }
-        let delimiter: Character = firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
+        let delimiter: Character =
+            firstLine.filter { $0 == ";" }.count > firstLine.filter { $0 == "," }.count ? ";" : ","
         let table: [(line: Int, fields: [String])]
         do { table = try CSV.parse(text, delimiter: delimiter) } catch let error as CSV.ParseError {
-            return req.render(importPage(visit, context, problems: [AnswerLayout.ImportProblem(line: error.line, column: "", message: error.message)], error: nil, status: .unprocessableEntity))
+            return req.render(
+                importPage(
+                    visit, context,
+                    problems: [AnswerLayout.ImportProblem(line: error.line, column: "", message: error.message)],
+                    error: nil, status: .unprocessableEntity))
         }
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let today = QPages.today()
@@ -203,33 +271,46 @@ enum DataPages {
         for row in read.rows {
             let checked = AnswerPages.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
             for item in checked.errors.items {
-                let column = item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
+                let column =
+                    item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
                 problems.append(AnswerLayout.ImportProblem(line: row.line, column: column, message: item.message))
             }
             if checked.errors.isEmpty, let audience = checked.audience {
-                accepted.append(NewResponse(questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave, channel: row.channel, audience: audience,
-                                            commune: AnswerPages.commune(of: checked.answers, definition: context.definition), answers: checked.answers,
-                                            enteredByID: visit.viewer?.personID, at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
+                accepted.append(
+                    NewResponse(
+                        questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave,
+                        channel: row.channel, audience: audience,
+                        commune: AnswerPages.commune(of: checked.answers, definition: context.definition),
+                        answers: checked.answers,
+                        enteredByID: visit.viewer?.personID,
+                        at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
             }
         }
         if read.rows.isEmpty && problems.isEmpty {
-            problems.append(AnswerLayout.ImportProblem(line: 2, column: "", message: "Le fichier ne contient aucune réponse sous la ligne des colonnes."))
+            problems.append(
+                AnswerLayout.ImportProblem(
+                    line: 2, column: "", message: "Le fichier ne contient aucune réponse sous la ligne des colonnes."))
         }
         guard problems.isEmpty else {
-            return req.render(importPage(visit, context, problems: problems.sorted { $0.line < $1.line }, error: nil, status: .unprocessableEntity))
+            return req.render(
+                importPage(
+                    visit, context, problems: problems.sorted { $0.line < $1.line }, error: nil,
+                    status: .unprocessableEntity))
         }
         let batch = accepted
         do {
             try await req.db.transaction { db in
                 // Each row only while the questionnaire is still open: closed meanwhile, the whole file is refused.
                 for response in batch { try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db) }
-                try await AuditEntry.record(actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
-                                            subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
+                try await AuditEntry.record(
+                    actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
+                    subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
             }
         } catch is QuestionnaireClosed {
             return closedImport(req, context)
         }
-        return req.redirect(to: context.link(QuestionnairePaths.importCSV),
-                            flash: Flash(.success, visit.t("\(batch.count) réponses importées.", "\(batch.count) answers imported.")))
+        return req.redirect(
+            to: context.link(QuestionnairePaths.importCSV),
+            flash: Flash(.success, visit.t("\(batch.count) réponses importées.", "\(batch.count) answers imported.")))
     }
 }

@@ -53,26 +53,30 @@ struct QContext: Sendable {
 
     /// `recent` accepts a copy read within the last second (public answering pages, the busiest).
     static func load(_ req: Request, recent: Bool = false) async throws -> QContext {
-        guard let territory = req.visit.territory, let id = Int(req.parameters.get("questionnaire") ?? "") else { throw Abort(.notFound) }
-        let found = recent ? try await req.application.questionnaireForms.record(id, territoryID: territory.id, on: req.db)
+        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("questionnaire")) else {
+            throw Abort(.notFound)
+        }
+        let found =
+            recent
+            ? try await req.application.questionnaireForms.record(id, territoryID: territory.id, on: req.db)
             : try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db)
         guard let record = found,
-              QuestionnairePolicy.sees(record.statusValue, roles: req.visit.rolesHere) else { throw Abort(.notFound) }
-        return QContext(record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db), territory: territory)
+            QuestionnairePolicy.sees(record.statusValue, roles: req.visit.rolesHere)
+        else { throw Abort(.notFound) }
+        return QContext(
+            record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db),
+            territory: territory)
     }
 
     var id: Int { record.id }
     var slug: String { territory.slug }
     func link(_ pattern: RoutePattern) -> String { pattern.link(slug, record.id) }
-    var communeNames: [String: String] { Dictionary(uniqueKeysWithValues: territory.communes.map { ($0.code, $0.name) }) }
+    var communeNames: [String: String] {
+        Dictionary(uniqueKeysWithValues: territory.communes.map { ($0.code, $0.name) })
+    }
 }
 
 enum QPages {
-    static func refusal(_ req: Request, status: HTTPStatus, title: Text, message: Text, back: String? = nil) -> Response {
-        let visit = req.visit
-        let link: HTML = back.map { "<p><a href=\"\($0)\">\(visit.t("Revenir à la page précédente", "Back to the previous page"))</a></p>" } ?? .empty
-        return req.render(WebPage(title: visit.t(title), main: "<h1>\(visit.t(title))</h1><p class=\"notice\">\(visit.t(message))</p>\(link)", status: status))
-    }
 
     /// The wave running on `day`; none (hors vague) on a day no wave covers (`Waves`).
     static func wave(on day: String, in waves: [WaveRecord]) -> WaveRecord? {
@@ -82,17 +86,25 @@ enum QPages {
     /// A plain French page for a question or section id that this questionnaire does not have
     /// (a tampered or outdated link or form): 404, with the way back to the builder.
     static func unknownPart(_ req: Request, _ context: QContext, section: Bool = false) -> Response {
-        refusal(req, status: .notFound,
-                title: section ? Text("Section introuvable", "Section not found") : Text("Question introuvable", "Question not found"),
-                message: section ? Text("Cette section n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.", "This section does not exist (any more) in this questionnaire: nothing was changed.")
-                    : Text("Cette question n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.", "This question does not exist (any more) in this questionnaire: nothing was changed."),
-                back: context.link(QuestionnairePaths.builder))
+        req.refusal(
+            status: .notFound,
+            title: section
+                ? Text("Section introuvable", "Section not found") : Text("Question introuvable", "Question not found"),
+            message: section
+                ? Text(
+                    "Cette section n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.",
+                    "This section does not exist (any more) in this questionnaire: nothing was changed.")
+                : Text(
+                    "Cette question n'existe pas (ou plus) dans ce questionnaire : rien n'a été modifié.",
+                    "This question does not exist (any more) in this questionnaire: nothing was changed."),
+            back: context.link(QuestionnairePaths.builder))
     }
 
     /// The message of a form-wide problem (a closed questionnaire, an unknown question), shown
     /// at the top of the form; the error summary links to it.
     static func formProblem(_ errors: FormErrors) -> HTML {
-        errors["_formulaire"].map { "<p class=\"field-error\" id=\"\(Form.fieldID("_formulaire"))\">\($0)</p>" } ?? .empty
+        errors["_formulaire"].map { "<p class=\"field-error\" id=\"\(Form.fieldID("_formulaire"))\">\($0)</p>" }
+            ?? .empty
     }
 
     static func today() -> String { DateText.isoDay(Date()) }
@@ -102,19 +114,34 @@ enum QPages {
         let roles = visit.rolesHere
         var links: [(RoutePattern, String)] = [(QuestionnairePaths.show, visit.t("Présentation", "Overview"))]
         if QuestionnairePolicy.builds(roles) {
-            links += [(QuestionnairePaths.builder, visit.t("Construire", "Build")), (QuestionnairePaths.waves, visit.t("Vagues et objectifs", "Waves and targets"))]
+            links += [
+                (QuestionnairePaths.builder, visit.t("Construire", "Build")),
+                (QuestionnairePaths.waves, visit.t("Vagues et objectifs", "Waves and targets")),
+            ]
         }
-        if QuestionnairePolicy.assists(roles) { links.append((QuestionnairePaths.assisted, visit.t("Saisie assistée", "Assisted entry"))) }
-        if QuestionnairePolicy.builds(roles) { links.append((QuestionnairePaths.importCSV, visit.t("Importer des réponses papier", "Import paper answers"))) }
+        if QuestionnairePolicy.assists(roles) {
+            links.append((QuestionnairePaths.assisted, visit.t("Saisie assistée", "Assisted entry")))
+        }
+        if QuestionnairePolicy.builds(roles) {
+            links.append(
+                (QuestionnairePaths.importCSV, visit.t("Importer des réponses papier", "Import paper answers")))
+        }
         if QuestionnairePolicy.readsResults(roles) {
-            links += [(QuestionnairePaths.results, visit.t("Résultats", "Results")), (QuestionnairePaths.participation, visit.t("Participation", "Participation"))]
+            links += [
+                (QuestionnairePaths.results, visit.t("Résultats", "Results")),
+                (QuestionnairePaths.participation, visit.t("Participation", "Participation")),
+            ]
         }
-        if QuestionnairePolicy.builds(roles) { links.append((QuestionnairePaths.texts, visit.t("Réponses libres", "Free-text answers"))) }
+        if QuestionnairePolicy.builds(roles) {
+            links.append((QuestionnairePaths.texts, visit.t("Réponses libres", "Free-text answers")))
+        }
         guard links.count > 1 else { return .empty }
         let items = links.map { pattern, label -> HTML in
             let href = context.link(pattern)
-            return "<li><a href=\"\(href)\"\(pattern == current ? HTML(" aria-current=\"page\"") : HTML.empty)>\(label)</a></li>"
+            return
+                "<li><a href=\"\(href)\"\(pattern == current ? HTML(" aria-current=\"page\"") : HTML.empty)>\(label)</a></li>"
         }
-        return "<nav class=\"subnav\" aria-label=\"\(visit.t("Pages du questionnaire", "Questionnaire pages"))\"><ul>\(each: items)</ul></nav>"
+        return
+            "<nav class=\"subnav\" aria-label=\"\(visit.t("Pages du questionnaire", "Questionnaire pages"))\"><ul>\(each: items)</ul></nav>"
     }
 }

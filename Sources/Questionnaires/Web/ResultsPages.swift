@@ -52,34 +52,54 @@ enum ResultsPages {
         return filter
     }
 
-    static func filterForm(_ context: QContext, action: String, query: [String: String], waves: [WaveRecord], visit: Visit, full: Bool) -> HTML {
+    static func filterForm(
+        _ context: QContext, action: String, query: [String: String], waves: [WaveRecord], visit: Visit, full: Bool
+    ) -> HTML {
         let none = FormErrors()
         var profiles: [Form.OptionGroup] = []
         for q in context.definition.questions where q.profile {
             let values = q.kind == .commune ? [] : ConditionValues.of(q, lang: visit.lang)
-            if !values.isEmpty { profiles.append(Form.OptionGroup(String(q.label.prefix(80)), values.map { Form.Option("\(q.key)=\($0.0)", $0.1) })) }
+            if !values.isEmpty {
+                profiles.append(
+                    Form.OptionGroup(String(q.label.prefix(80)), values.map { Form.Option("\(q.key)=\($0.0)", $0.1) }))
+            }
         }
-        var fields: HTML = Form.select(name: "vague", label: visit.t("Vague", "Wave"), options: waves.map { Form.Option(String($0.id), $0.name) }, selected: query["vague"],
-                                       errors: none, visit: visit, placeholder: visit.t("Toutes", "All"))
+        var fields: HTML = Form.select(
+            name: "vague", label: visit.t("Vague", "Wave"), options: waves.map { Form.Option(String($0.id), $0.name) },
+            selected: query["vague"],
+            errors: none, visit: visit, placeholder: visit.t("Toutes", "All"))
         if full {
-            fields.append(Form.select(name: "canal", label: visit.t("Canal", "Channel"), options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
-                                      selected: query["canal"], errors: none, visit: visit, placeholder: visit.t("Tous", "All")))
-            fields.append(Form.select(name: "commune", label: visit.t("Commune", "Commune"), options: context.territory.communes.map { Form.Option($0.code, $0.name) },
-                                      selected: query["commune"], errors: none, visit: visit, placeholder: visit.t("Toutes", "All")))
+            fields.append(
+                Form.select(
+                    name: "canal", label: visit.t("Canal", "Channel"),
+                    options: Channel.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+                    selected: query["canal"], errors: none, visit: visit, placeholder: visit.t("Tous", "All")))
+            fields.append(
+                Form.select(
+                    name: "commune", label: visit.t("Commune", "Commune"),
+                    options: context.territory.communes.map { Form.Option($0.code, $0.name) },
+                    selected: query["commune"], errors: none, visit: visit, placeholder: visit.t("Toutes", "All")))
             if context.record.audienceValue == .all {
-                fields.append(Form.select(name: "public", label: visit.t("Public", "Audience"), options: [QAudience.users, .professionals].map { Form.Option($0.rawValue, visit.t($0.label)) },
-                                          selected: query["public"], errors: none, visit: visit, placeholder: visit.t("Tous", "All")))
+                fields.append(
+                    Form.select(
+                        name: "public", label: visit.t("Public", "Audience"),
+                        options: [QAudience.users, .professionals].map { Form.Option($0.rawValue, visit.t($0.label)) },
+                        selected: query["public"], errors: none, visit: visit, placeholder: visit.t("Tous", "All")))
             }
             if !profiles.isEmpty {
-                fields.append(Form.select(name: "profil", label: visit.t("Profil", "Profile"), options: [], selected: query["profil"], errors: none, visit: visit,
-                                          placeholder: visit.t("Tous", "All"), groups: profiles))
+                fields.append(
+                    Form.select(
+                        name: "profil", label: visit.t("Profil", "Profile"), options: [], selected: query["profil"],
+                        errors: none, visit: visit,
+                        placeholder: visit.t("Tous", "All"), groups: profiles))
             }
         }
-        let question: HTML = query["question"].map { "<input type=\"hidden\" name=\"question\" value=\"\($0)\">" } ?? .empty
+        let question: HTML =
+            query["question"].map { "<input type=\"hidden\" name=\"question\" value=\"\($0)\">" } ?? .empty
         return """
-        <form method="get" action="\(action)" class="filters">\(question)<div class="inline-fields">\(fields)</div>\
-        <button type="submit" class="button secondary">\(visit.t("Filtrer", "Filter"))</button></form>
-        """
+            <form method="get" action="\(action)" class="filters">\(question)<div class="inline-fields">\(fields)</div>\
+            <button type="submit" class="button secondary">\(visit.t("Filtrer", "Filter"))</button></form>
+            """
     }
 
     // MARK: Results
@@ -100,40 +120,51 @@ enum ResultsPages {
         var body = HTML.empty
         if Results.publishable(rows.count) {
             for (i, q) in questions.enumerated() {
-                body.append(block(q, number: (context.definition.questions.firstIndex { $0.key == q.key } ?? i) + 1, entry: entry, rows: rows, context: context, visit: visit, query: query))
+                body.append(
+                    block(
+                        q, number: (context.definition.questions.firstIndex { $0.key == q.key } ?? i) + 1, entry: entry,
+                        rows: rows, context: context, visit: visit, query: query))
             }
         } else {
-            body = "<p class=\"notice\">\(visit.t("Moins de 5 réponses correspondent à ces filtres : aucun résultat n'est montré, pour que personne ne puisse être reconnu.", "Fewer than 5 answers match these filters: no result is shown, so that nobody can be recognised."))</p>"
+            body =
+                "<p class=\"notice\">\(visit.t("Moins de 5 réponses correspondent à ces filtres : aucun résultat n'est montré, pour que personne ne puisse être reconnu.", "Fewer than 5 answers match these filters: no result is shown, so that nobody can be recognised."))</p>"
         }
         let csvQuery = req.url.query.map { "?" + $0 } ?? ""
         let builds = QuestionnairePolicy.builds(visit.rolesHere)
         let exports: HTML = """
-        <p class="actions"><a href="\(context.link(QuestionnairePaths.resultsCSV))\(csvQuery)">\(visit.t("Résultats agrégés (CSV)", "Aggregated results (CSV)"))</a> \
-        <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("Livre de codes (CSV)", "Codebook (CSV)"))</a>\
-        \(builds ? " <a href=\"\(context.link(QuestionnairePaths.answersCSV))\">\(visit.t("Toutes les réponses (CSV)", "All answers (CSV)"))</a> <a href=\"\(context.link(QuestionnairePaths.answersExcel))\">\(visit.t("Toutes les réponses pour tableur français (CSV ;)", "All answers for French spreadsheets (CSV ;)"))</a>" as HTML : HTML.empty)</p>
-        """
+            <p class="actions"><a href="\(context.link(QuestionnairePaths.resultsCSV))\(csvQuery)">\(visit.t("Résultats agrégés (CSV)", "Aggregated results (CSV)"))</a> \
+            <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("Livre de codes (CSV)", "Codebook (CSV)"))</a>\
+            \(builds ? " <a href=\"\(context.link(QuestionnairePaths.answersCSV))\">\(visit.t("Toutes les réponses (CSV)", "All answers (CSV)"))</a> <a href=\"\(context.link(QuestionnairePaths.answersExcel))\">\(visit.t("Toutes les réponses pour tableur français (CSV ;)", "All answers for French spreadsheets (CSV ;)"))</a>" as HTML : HTML.empty)</p>
+            """
         let main: HTML = """
-        <h1>\(visit.t("Résultats", "Results")) · \(context.record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.results))
-        \(filterForm(context, action: context.link(QuestionnairePaths.results), query: query, waves: waves, visit: visit, full: true))
-        <p><strong>\(visit.t("Réponses comptées :", "Answers counted:")) \(count(rows.count, visit: visit))</strong> \
-        \(visit.t("· Aucun chiffre portant sur moins de 5 personnes n'est affiché : il se lit « moins de 5 ».", "· No figure about fewer than 5 people is shown: it reads “fewer than 5”."))</p>
-        \(exports)
-        \(body)
-        """
-        return req.render(WebPage(title: visit.t("Résultats · \(context.record.title)", "Results · \(context.record.title)"), main: main))
+            <h1>\(visit.t("Résultats", "Results")) · \(context.record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.results))
+            \(filterForm(context, action: context.link(QuestionnairePaths.results), query: query, waves: waves, visit: visit, full: true))
+            <p><strong>\(visit.t("Réponses comptées :", "Answers counted:")) \(count(rows.count, visit: visit))</strong> \
+            \(visit.t("· Aucun chiffre portant sur moins de 5 personnes n'est affiché : il se lit « moins de 5 ».", "· No figure about fewer than 5 people is shown: it reads “fewer than 5”."))</p>
+            \(exports)
+            \(body)
+            """
+        return req.render(
+            WebPage(
+                title: visit.t("Résultats · \(context.record.title)", "Results · \(context.record.title)"), main: main))
     }
 
     static func label(of key: String, in q: Question, context: QContext, visit: Visit) -> String {
         switch q.kind {
-        case .agreement: Int(key).flatMap { Agreement.points.indices.contains($0 - 1) ? visit.t(Agreement.points[$0 - 1]) : nil } ?? key
+        case .agreement:
+            Int(key).flatMap { Agreement.points.indices.contains($0 - 1) ? visit.t(Agreement.points[$0 - 1]) : nil }
+                ?? key
         case .commune: context.territory.commune(code: key)?.name ?? key
         case .matrix: q.rows.first { $0.key == key }?.label ?? key
         default: q.choice(key)?.label ?? key
         }
     }
 
-    static func block(_ q: Question, number: Int, entry: ResultsCache.Entry, rows: [Int], context: QContext, visit: Visit, query: [String: String]) -> HTML {
+    static func block(
+        _ q: Question, number: Int, entry: ResultsCache.Entry, rows: [Int], context: QContext, visit: Visit,
+        query: [String: String]
+    ) -> HTML {
         let result = Results.of(q, in: entry.data, rows: rows)
         let id = "resultat-\(q.key)"
         let heading: HTML = "<h2 id=\"\(id)\">\(number). \(q.label)</h2>"
@@ -146,65 +177,135 @@ enum ResultsPages {
             if Results.publishable(dates.answered), !dates.lines.isEmpty {
                 let byYear = dates.lines.first.map { !$0.key.contains("-") } ?? false
                 let period = byYear ? visit.t("Année", "Year") : visit.t("Mois", "Month")
-                figures.append(distribution(dates.lines.map { (Results.periodLabel($0.key, lang: visit.lang), $0.count) }, answered: dates.answered, title: q.label,
-                                            caption: byYear ? visit.t("Réponses à la question \(number), par année", "Answers to question \(number), by year")
-                                                : visit.t("Réponses à la question \(number), par mois", "Answers to question \(number), by month"),
-                                            header: period, id: id, visit: visit))
+                figures.append(
+                    distribution(
+                        dates.lines.map { (Results.periodLabel($0.key, lang: visit.lang), $0.count) },
+                        answered: dates.answered, title: q.label,
+                        caption: byYear
+                            ? visit.t(
+                                "Réponses à la question \(number), par année", "Answers to question \(number), by year")
+                            : visit.t(
+                                "Réponses à la question \(number), par mois", "Answers to question \(number), by month"),
+                        header: period, id: id, visit: visit))
             }
         case .shortText, .longText:
             let n = sortedOverlap(rows, (entry.texts[q.key] ?? []).map(\.row))
-            let link: HTML = QuestionnairePolicy.builds(visit.rolesHere) ? " <a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a>" : .empty
+            let link: HTML =
+                QuestionnairePolicy.builds(visit.rolesHere)
+                ? " <a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a>"
+                : .empty
             figures = "<p>\(visit.t("Réponses libres :", "Free answers:")) \(count(n, visit: visit)).\(link)</p>"
         case .ranking:
-            let bars = result.ranked.map { BarChart.Bar(label: label(of: $0.key, in: q, context: context, visit: visit), value: Results.publishable(result.answered) ? $0.score : nil,
-                                                        text: Results.publishable(result.answered) ? NumberText.decimal($0.score, lang: visit.lang) : visit.t("moins de 5", "fewer than 5")) }
-            let table = View.table(caption: visit.t("Classement : score de 0 à 100 (100 = classé premier par tous)", "Ranking: score from 0 to 100 (100 = ranked first by all)"),
-                                   headers: [visit.t("Choix", "Choice"), visit.t("Classé 1er", "Ranked first"), visit.t("Classé", "Ranked"), visit.t("Score", "Score")],
-                                   rows: result.ranked.map { ["\(label(of: $0.key, in: q, context: context, visit: visit))", "\(count($0.first, visit: visit))", "\(count($0.ranked, visit: visit))",
-                                                              "\(Results.publishable(result.answered) ? NumberText.decimal($0.score, lang: visit.lang) : "—")"] }, numericColumns: [1, 2, 3])
-            figures = "<p>\(visit.t("Personnes ayant classé :", "People who ranked:")) \(count(result.answered, visit: visit))</p>" + BarChart.svg(bars, title: q.label, id: id + "-graphique") + table
+            let bars = result.ranked.map {
+                BarChart.Bar(
+                    label: label(of: $0.key, in: q, context: context, visit: visit),
+                    value: Results.publishable(result.answered) ? $0.score : nil,
+                    text: Results.publishable(result.answered)
+                        ? NumberText.decimal($0.score, lang: visit.lang) : visit.t("moins de 5", "fewer than 5"))
+            }
+            let table = View.table(
+                caption: visit.t(
+                    "Classement : score de 0 à 100 (100 = classé premier par tous)",
+                    "Ranking: score from 0 to 100 (100 = ranked first by all)"),
+                headers: [
+                    visit.t("Choix", "Choice"), visit.t("Classé 1er", "Ranked first"), visit.t("Classé", "Ranked"),
+                    visit.t("Score", "Score"),
+                ],
+                rows: result.ranked.map {
+                    [
+                        "\(label(of: $0.key, in: q, context: context, visit: visit))",
+                        "\(count($0.first, visit: visit))", "\(count($0.ranked, visit: visit))",
+                        "\(Results.publishable(result.answered) ? NumberText.decimal($0.score, lang: visit.lang) : "—")",
+                    ]
+                }, numericColumns: [1, 2, 3])
+            figures =
+                "<p>\(visit.t("Personnes ayant classé :", "People who ranked:")) \(count(result.answered, visit: visit))</p>"
+                + BarChart.svg(bars, title: q.label, id: id + "-graphique") + table
         case .matrix:
-            let headers = [visit.t("Ligne", "Row")] + Agreement.points.map { visit.t($0) } + [visit.t("Moyenne (1 à 5)", "Mean (1 to 5)")]
+            let headers =
+                [visit.t("Ligne", "Row")] + Agreement.points.map { visit.t($0) } + [
+                    visit.t("Moyenne (1 à 5)", "Mean (1 to 5)")
+                ]
             let tableRows = result.matrix.map { row -> [HTML] in
-                ["\(label(of: row.key, in: q, context: context, visit: visit))"] + row.counts.map { "\(count($0, visit: visit))" as HTML }
-                    + ["\(Results.publishable(row.answered) ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—" : "—")"]
+                ["\(label(of: row.key, in: q, context: context, visit: visit))"]
+                    + row.counts.map { "\(count($0, visit: visit))" as HTML }
+                    + [
+                        "\(Results.publishable(row.answered) ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—" : "—")"
+                    ]
             }
             let bars = result.matrix.map { row in
-                BarChart.Bar(label: label(of: row.key, in: q, context: context, visit: visit), value: Results.publishable(row.answered) ? row.mean : nil,
-                             text: Results.publishable(row.answered) ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—" : visit.t("moins de 5", "fewer than 5"))
+                BarChart.Bar(
+                    label: label(of: row.key, in: q, context: context, visit: visit),
+                    value: Results.publishable(row.answered) ? row.mean : nil,
+                    text: Results.publishable(row.answered)
+                        ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—"
+                        : visit.t("moins de 5", "fewer than 5"))
             }
-            figures = BarChart.svg(bars, title: q.label + visit.t(" (moyenne de 1 à 5)", " (mean from 1 to 5)"), id: id + "-graphique")
-                + View.table(caption: visit.t("Réponses par ligne", "Answers by row"), headers: headers, rows: tableRows, numericColumns: Set(1...6))
+            figures =
+                BarChart.svg(
+                    bars, title: q.label + visit.t(" (moyenne de 1 à 5)", " (mean from 1 to 5)"), id: id + "-graphique")
+                + View.table(
+                    caption: visit.t("Réponses par ligne", "Answers by row"), headers: headers, rows: tableRows,
+                    numericColumns: Set(1...6))
         case .number:
             figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))</p>"
             if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
-                figures.append("<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>")
-                figures.append(distribution(result.bins.map { ($0.label(visit.lang), $0.count) }, answered: result.answered, title: q.label,
-                                            caption: visit.t("Réponses à la question \(number), par tranche", "Answers to question \(number), by range"),
-                                            header: visit.t("Tranche", "Range"), id: id, visit: visit))
+                figures.append(
+                    "<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>"
+                )
+                figures.append(
+                    distribution(
+                        result.bins.map { ($0.label(visit.lang), $0.count) }, answered: result.answered, title: q.label,
+                        caption: visit.t(
+                            "Réponses à la question \(number), par tranche", "Answers to question \(number), by range"),
+                        header: visit.t("Tranche", "Range"), id: id, visit: visit))
             }
         default:
-            let bars = result.lines.map { BarChart.Bar(label: label(of: $0.key, in: q, context: context, visit: visit), value: barValue($0.count), text: count($0.count, visit: visit)) }
-            let tableRows = result.lines.map { line -> [HTML] in
-                ["\(label(of: line.key, in: q, context: context, visit: visit))", "\(count(line.count, visit: visit))", "\(share(line.count, of: result.answered, visit: visit))"]
+            let bars = result.lines.map {
+                BarChart.Bar(
+                    label: label(of: $0.key, in: q, context: context, visit: visit), value: barValue($0.count),
+                    text: count($0.count, visit: visit))
             }
-            figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))\(q.kind == .multiple ? visit.t(" (plusieurs choix possibles : les parts dépassent 100 %)", " (several choices allowed: shares exceed 100 %)") : "")</p>"
-            if (q.kind == .agreement || q.kind == .scale), Results.publishable(result.answered), let mean = result.mean, let median = result.median {
-                figures.append("<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, digits: 2, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>")
+            let tableRows = result.lines.map { line -> [HTML] in
+                [
+                    "\(label(of: line.key, in: q, context: context, visit: visit))",
+                    "\(count(line.count, visit: visit))", "\(share(line.count, of: result.answered, visit: visit))",
+                ]
+            }
+            figures =
+                "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))\(q.kind == .multiple ? visit.t(" (plusieurs choix possibles : les parts dépassent 100 %)", " (several choices allowed: shares exceed 100 %)") : "")</p>"
+            if (q.kind == .agreement || q.kind == .scale), Results.publishable(result.answered), let mean = result.mean,
+                let median = result.median
+            {
+                figures.append(
+                    "<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, digits: 2, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>"
+                )
             }
             figures.append(BarChart.svg(bars, title: q.label, id: id + "-graphique"))
-            figures.append(View.table(caption: visit.t("Réponses à la question \(number)", "Answers to question \(number)"),
-                                      headers: [visit.t("Réponse", "Answer"), visit.t("Nombre", "Count"), visit.t("Part", "Share")], rows: tableRows, numericColumns: [1, 2]))
+            figures.append(
+                View.table(
+                    caption: visit.t("Réponses à la question \(number)", "Answers to question \(number)"),
+                    headers: [visit.t("Réponse", "Answer"), visit.t("Nombre", "Count"), visit.t("Part", "Share")],
+                    rows: tableRows, numericColumns: [1, 2]))
         }
         return "<section class=\"result\" aria-labelledby=\"\(id)\">\(heading)\(figures)</section>"
     }
 
     /// A distribution as a bar chart and the table of the same figures; counts under 5 read "moins de 5".
-    static func distribution(_ lines: [(label: String, count: Int)], answered: Int, title: String, caption: String, header: String, id: String, visit: Visit) -> HTML {
-        let bars = lines.map { BarChart.Bar(label: $0.label, value: barValue($0.count), text: count($0.count, visit: visit)) }
-        let rows = lines.map { line -> [HTML] in ["\(line.label)", "\(count(line.count, visit: visit))", "\(share(line.count, of: answered, visit: visit))"] }
+    static func distribution(
+        _ lines: [(label: String, count: Int)], answered: Int, title: String, caption: String, header: String,
+        id: String, visit: Visit
+    ) -> HTML {
+        let bars = lines.map {
+            BarChart.Bar(label: $0.label, value: barValue($0.count), text: count($0.count, visit: visit))
+        }
+        let rows = lines.map { line -> [HTML] in
+            ["\(line.label)", "\(count(line.count, visit: visit))", "\(share(line.count, of: answered, visit: visit))"]
+        }
         return BarChart.svg(bars, title: title, id: id + "-graphique")
-            + View.table(caption: caption, headers: [header, visit.t("Nombre", "Count"), visit.t("Part", "Share")], rows: rows, numericColumns: [1, 2])
+            + View.table(
+                caption: caption, headers: [header, visit.t("Nombre", "Count"), visit.t("Part", "Share")], rows: rows,
+                numericColumns: [1, 2])
     }
 
     /// How many of `b` are in `a` (both ascending).
@@ -233,9 +334,14 @@ enum ResultsPages {
         var communeTargets: [String: Int] = [:]
         for wave in chosen {
             let overrides = wave.overrides
-            let spread = Targets.proportional(total: max(0, wave.target_total - overrides.values.reduce(0, +)),
-                                              populations: context.territory.communes.filter { overrides[$0.code] == nil }.map { ($0.code, $0.population) })
-            for (code, n) in spread.merging(overrides, uniquingKeysWith: { $1 }) { communeTargets[code, default: 0] += n }
+            let spread = Targets.proportional(
+                total: max(0, wave.target_total - overrides.values.reduce(0, +)),
+                populations: context.territory.communes.filter { overrides[$0.code] == nil }.map {
+                    ($0.code, $0.population)
+                })
+            for (code, n) in spread.merging(overrides, uniquingKeysWith: { $1 }) {
+                communeTargets[code, default: 0] += n
+            }
         }
         var byCommune = [Int](repeating: 0, count: data.communeCodes.count)
         var byChannel = [Int](repeating: 0, count: Channel.allCases.count)
@@ -255,43 +361,65 @@ enum ResultsPages {
             let n = data.communeCodes.firstIndex(of: commune.code).map { byCommune[$0] } ?? 0
             let goal = communeTargets[commune.code] ?? 0
             let published = SmallCells.publish(n) != .suppressed
-            return ["\(commune.name)", "\(View.number(commune.population, lang: visit.lang))", "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")", "\(count(n, visit: visit))",
-                    "\(goal > 0 && published ? NumberText.decimal(Double(n) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" : "—")",
-                    "\(published ? Targets.perThousand(n, population: commune.population).map { NumberText.decimal($0, lang: visit.lang) } ?? "—" : "—")"]
+            return [
+                "\(commune.name)", "\(View.number(commune.population, lang: visit.lang))",
+                "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")", "\(count(n, visit: visit))",
+                "\(goal > 0 && published ? NumberText.decimal(Double(n) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" : "—")",
+                "\(published ? Targets.perThousand(n, population: commune.population).map { NumberText.decimal($0, lang: visit.lang) } ?? "—" : "—")",
+            ]
         }
-        let users = byAudience[Int(Dataset.audienceCode(.users))], pros = byAudience[Int(Dataset.audienceCode(.professionals))]
+        let users = byAudience[Int(Dataset.audienceCode(.users))],
+            pros = byAudience[Int(Dataset.audienceCode(.professionals))]
         let audienceRows: [[HTML]] = [
-            ["\(visit.t("Usagers", "Users"))", "\(count(users, visit: visit))", "\(View.number(chosen.reduce(0) { $0 + $1.target_users }, lang: visit.lang))"],
-            ["\(visit.t("Professionnels", "Professionals"))", "\(count(pros, visit: visit))", "\(View.number(chosen.reduce(0) { $0 + $1.target_professionals }, lang: visit.lang))"],
+            [
+                "\(visit.t("Usagers", "Users"))", "\(count(users, visit: visit))",
+                "\(View.number(chosen.reduce(0) { $0 + $1.target_users }, lang: visit.lang))",
+            ],
+            [
+                "\(visit.t("Professionnels", "Professionals"))", "\(count(pros, visit: visit))",
+                "\(View.number(chosen.reduce(0) { $0 + $1.target_professionals }, lang: visit.lang))",
+            ],
         ]
-        let channelBars = Channel.allCases.enumerated().map { BarChart.Bar(label: visit.t($0.element.label), value: barValue(byChannel[$0.offset]), text: count(byChannel[$0.offset], visit: visit)) }
+        let channelBars = Channel.allCases.enumerated().map {
+            BarChart.Bar(
+                label: visit.t($0.element.label), value: barValue(byChannel[$0.offset]),
+                text: count(byChannel[$0.offset], visit: visit))
+        }
         let weeks = byWeek.keys.sorted()
-        let weekLabel = { (day: Int) in DateText.day(Date(timeIntervalSince1970: Double(day) * 86400), lang: visit.lang) }
-        let weekBars = weeks.map { BarChart.Bar(label: visit.t("sem. du ", "week of ") + weekLabel($0), value: barValue(byWeek[$0]!), text: count(byWeek[$0]!, visit: visit)) }
+        let weekLabel = { (day: Int) in DateText.day(Date(timeIntervalSince1970: Double(day) * 86400), lang: visit.lang)
+        }
+        let weekBars = weeks.map {
+            BarChart.Bar(
+                label: visit.t("sem. du ", "week of ") + weekLabel($0), value: barValue(byWeek[$0]!),
+                text: count(byWeek[$0]!, visit: visit))
+        }
         let main: HTML = """
-        <h1>\(visit.t("Participation", "Participation")) · \(context.record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.participation))
-        \(filterForm(context, action: context.link(QuestionnairePaths.participation), query: query, waves: waves, visit: visit, full: false))
-        <p><strong>\(visit.t("Réponses :", "Answers:")) \(count(rows.count, visit: visit))</strong>\(target > 0 ? " " + visit.t("sur un objectif de \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))", "of a target of \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))") : "")</p>
-        <h2>\(visit.t("Par commune", "By commune"))</h2>
-        <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(count(noCommune, visit: visit)).",
+            <h1>\(visit.t("Participation", "Participation")) · \(context.record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.participation))
+            \(filterForm(context, action: context.link(QuestionnairePaths.participation), query: query, waves: waves, visit: visit, full: false))
+            <p><strong>\(visit.t("Réponses :", "Answers:")) \(count(rows.count, visit: visit))</strong>\(target > 0 ? " " + visit.t("sur un objectif de \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))", "of a target of \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))") : "")</p>
+            <h2>\(visit.t("Par commune", "By commune"))</h2>
+            <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(count(noCommune, visit: visit)).",
                      "Each commune's target follows its population unless set by hand. No commune given: \(count(noCommune, visit: visit))."))</p>
-        \(View.table(caption: visit.t("Réponses par commune", "Answers by commune"),
+            \(View.table(caption: visit.t("Réponses par commune", "Answers by commune"),
                      headers: [visit.t("Commune", "Commune"), visit.t("Population", "Population"), visit.t("Objectif", "Target"), visit.t("Réponses", "Answers"),
                                visit.t("Part de l'objectif", "Share of target"), visit.t("Pour 1 000 habitants", "Per 1,000 inhabitants")], rows: communeRows, numericColumns: [1, 2, 3, 4, 5]))
-        <h2>\(visit.t("Par public", "By audience"))</h2>
-        \(View.table(caption: visit.t("Réponses par public", "Answers by audience"), headers: [visit.t("Public", "Audience"), visit.t("Réponses", "Answers"), visit.t("Objectif", "Target")],
+            <h2>\(visit.t("Par public", "By audience"))</h2>
+            \(View.table(caption: visit.t("Réponses par public", "Answers by audience"), headers: [visit.t("Public", "Audience"), visit.t("Réponses", "Answers"), visit.t("Objectif", "Target")],
                      rows: audienceRows, numericColumns: [1, 2]))
-        <h2>\(visit.t("Par canal", "By channel"))</h2>
-        \(BarChart.svg(channelBars, title: visit.t("Réponses par canal", "Answers by channel"), id: "canal-graphique"))
-        \(View.table(caption: visit.t("Réponses par canal", "Answers by channel"), headers: [visit.t("Canal", "Channel"), visit.t("Réponses", "Answers")],
+            <h2>\(visit.t("Par canal", "By channel"))</h2>
+            \(BarChart.svg(channelBars, title: visit.t("Réponses par canal", "Answers by channel"), id: "canal-graphique"))
+            \(View.table(caption: visit.t("Réponses par canal", "Answers by channel"), headers: [visit.t("Canal", "Channel"), visit.t("Réponses", "Answers")],
                      rows: Channel.allCases.enumerated().map { ["\(visit.t($0.element.label))", "\(count(byChannel[$0.offset], visit: visit))"] }, numericColumns: [1]))
-        <h2>\(visit.t("Dans le temps", "Over time"))</h2>
-        \(weeks.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : BarChart.svg(weekBars, title: visit.t("Réponses par semaine", "Answers by week"), id: "semaines-graphique")
+            <h2>\(visit.t("Dans le temps", "Over time"))</h2>
+            \(weeks.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : BarChart.svg(weekBars, title: visit.t("Réponses par semaine", "Answers by week"), id: "semaines-graphique")
             + View.table(caption: visit.t("Réponses par semaine", "Answers by week"), headers: [visit.t("Semaine du", "Week of"), visit.t("Réponses", "Answers")],
                          rows: weeks.map { ["\(weekLabel($0))", "\(count(byWeek[$0]!, visit: visit))"] }, numericColumns: [1]))
-        """
-        return req.render(WebPage(title: visit.t("Participation · \(context.record.title)", "Participation · \(context.record.title)"), main: main))
+            """
+        return req.render(
+            WebPage(
+                title: visit.t("Participation · \(context.record.title)", "Participation · \(context.record.title)"),
+                main: main))
     }
 
     // MARK: Free text
@@ -301,7 +429,9 @@ enum ResultsPages {
         return req.render(try await textsPage(req, context, errors: FormErrors(), typed: [:]))
     }
 
-    static func textsPage(_ req: Request, _ context: QContext, errors: FormErrors, typed: [String: String], status: HTTPStatus = .ok) async throws -> WebPage {
+    static func textsPage(
+        _ req: Request, _ context: QContext, errors: FormErrors, typed: [String: String], status: HTTPStatus = .ok
+    ) async throws -> WebPage {
         let visit = req.visit
         let query = req.queryFields().merging(typed) { $1 }
         let textQuestions = context.definition.questions.filter { $0.kind.isText }
@@ -309,13 +439,17 @@ enum ResultsPages {
         var body = HTML.empty
         if let q = chosen {
             let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
-            let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db).filter { $0.question_key == q.key }
+            let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db).filter {
+                $0.question_key == q.key
+            }
             let coded = try await QuestionnaireStore.coded(of: context.id, on: req.db)
             let search = (query["q"] ?? "").trimmingCharacters(in: .whitespaces)
             let needle = search.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             var list = entry.texts[q.key] ?? []
             if !needle.isEmpty {
-                list = list.filter { $0.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(needle) }
+                list = list.filter {
+                    $0.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(needle)
+                }
             }
             list.reverse()
             let page = max(1, Int(query["page"] ?? "") ?? 1)
@@ -329,69 +463,91 @@ enum ResultsPages {
                 let tags = mine.map { code -> HTML in
                     "<li>\(code.name) <form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"uncode\"><input type=\"hidden\" name=\"question\" value=\"\(q.key)\"><input type=\"hidden\" name=\"response\" value=\"\(responseID)\"><input type=\"hidden\" name=\"code\" value=\"\(code.id)\"><button type=\"submit\" class=\"link-button\">\(visit.t("Retirer", "Remove"))<span class=\"visually-hidden\"> \(code.name), \(visit.t("réponse", "answer")) \(responseID)</span></button></form></li>"
                 }
-                let form: HTML = codes.isEmpty ? .empty : """
-                <form method="post" action="\(action)" class="inline-form code-form">\(Form.csrf(visit))<input type="hidden" name="op" value="code"><input type="hidden" name="question" value="\(q.key)"><input type="hidden" name="response" value="\(responseID)">\
-                \(Form.select(name: "code", label: visit.t("Code pour la réponse \(responseID)", "Code for answer \(responseID)"), options: codeOptions, selected: nil, errors: FormErrors(), visit: visit, field: "code-\(responseID)"))\
-                \(Form.submit(visit.t("Coder", "Code"), secondary: true))</form>
-                """
-                return "<li class=\"text-answer\"><blockquote><p>\(item.text)</p></blockquote><p class=\"meta\">\(visit.t("Réponse", "Answer")) \(responseID)</p>\(mine.isEmpty ? HTML.empty : "<ul class=\"tags\">\(each: tags)</ul>")\(form)</li>"
+                let form: HTML =
+                    codes.isEmpty
+                    ? .empty
+                    : """
+                    <form method="post" action="\(action)" class="inline-form code-form">\(Form.csrf(visit))<input type="hidden" name="op" value="code"><input type="hidden" name="question" value="\(q.key)"><input type="hidden" name="response" value="\(responseID)">\
+                    \(Form.select(name: "code", label: visit.t("Code pour la réponse \(responseID)", "Code for answer \(responseID)"), options: codeOptions, selected: nil, errors: FormErrors(), visit: visit, field: "code-\(responseID)"))\
+                    \(Form.submit(visit.t("Coder", "Code"), secondary: true))</form>
+                    """
+                return
+                    "<li class=\"text-answer\"><blockquote><p>\(item.text)</p></blockquote><p class=\"meta\">\(visit.t("Réponse", "Answer")) \(responseID)</p>\(mine.isEmpty ? HTML.empty : "<ul class=\"tags\">\(each: tags)</ul>")\(form)</li>"
             }
             var codeCounts: [Int: Int] = [:]
             for ids in coded.values { for id in ids { codeCounts[id, default: 0] += 1 } }
             let countRows = codes.map { ["\($0.name)", "\(count(codeCounts[$0.id] ?? 0, visit: visit))"] as [HTML] }
             let qOptions = textQuestions.map { Form.Option($0.key, String($0.label.prefix(90))) }
             body = """
-            <form method="get" action="\(action)" class="filters"><div class="inline-fields">\
-            \(Form.select(name: "question", label: visit.t("Question", "Question"), options: qOptions, selected: q.key, errors: FormErrors(), visit: visit))\
-            \(Form.input(name: "q", label: visit.t("Rechercher dans les réponses", "Search the answers"), value: search, errors: FormErrors(), visit: visit, type: "search", maxLength: 100))\
-            </div><button type="submit" class="button secondary">\(visit.t("Afficher", "Show"))</button></form>
-            <h2>\(visit.t("Codes de cette question", "Codes of this question"))</h2>
-            \(codes.isEmpty ? "<p>\(visit.t("Aucun code encore. Créez des codes (des thèmes) puis rangez chaque réponse sous un ou plusieurs codes.", "No code yet. Create codes (themes) then file each answer under one or more codes."))</p>" as HTML
+                <form method="get" action="\(action)" class="filters"><div class="inline-fields">\
+                \(Form.select(name: "question", label: visit.t("Question", "Question"), options: qOptions, selected: q.key, errors: FormErrors(), visit: visit))\
+                \(Form.input(name: "q", label: visit.t("Rechercher dans les réponses", "Search the answers"), value: search, errors: FormErrors(), visit: visit, type: "search", maxLength: 100))\
+                </div><button type="submit" class="button secondary">\(visit.t("Afficher", "Show"))</button></form>
+                <h2>\(visit.t("Codes de cette question", "Codes of this question"))</h2>
+                \(codes.isEmpty ? "<p>\(visit.t("Aucun code encore. Créez des codes (des thèmes) puis rangez chaque réponse sous un ou plusieurs codes.", "No code yet. Create codes (themes) then file each answer under one or more codes."))</p>" as HTML
                 : View.table(caption: visit.t("Réponses par code", "Answers by code"), headers: [visit.t("Code", "Code"), visit.t("Réponses", "Answers")], rows: countRows, numericColumns: [1]))
-            <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="new-code"><input type="hidden" name="question" value="\(q.key)">\
-            \(Form.input(name: "name", label: visit.t("Nouveau code", "New code"), value: typed["name"], errors: errors, visit: visit, hint: visit.t("Par exemple : « Délais de rendez-vous »", "For example: “Waiting times”"), maxLength: 80))\
-            \(Form.submit(visit.t("Créer le code", "Create the code"), secondary: true))</form>
-            <h2>\(visit.t("Réponses", "Answers")) (\(View.number(list.count, lang: visit.lang)))</h2>
-            \(list.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : "<ol class=\"text-answers\">\(each: items)</ol>")
-            \(View.pager(page: min(page, pages), pages: pages, visit: visit) { "\(action)?question=\(q.key)&q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\($0)" })
-            """
+                <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="new-code"><input type="hidden" name="question" value="\(q.key)">\
+                \(Form.input(name: "name", label: visit.t("Nouveau code", "New code"), value: typed["name"], errors: errors, visit: visit, hint: visit.t("Par exemple : « Délais de rendez-vous »", "For example: “Waiting times”"), maxLength: 80))\
+                \(Form.submit(visit.t("Créer le code", "Create the code"), secondary: true))</form>
+                <h2>\(visit.t("Réponses", "Answers")) (\(View.number(list.count, lang: visit.lang)))</h2>
+                \(list.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : "<ol class=\"text-answers\">\(each: items)</ol>")
+                \(View.pager(page: min(page, pages), pages: pages, visit: visit) { "\(action)?question=\(q.key)&q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\($0)" })
+                """
         } else {
-            body = "<p>\(visit.t("Ce questionnaire n'a pas de question à réponse libre.", "This questionnaire has no free-text question."))</p>"
+            body =
+                "<p>\(visit.t("Ce questionnaire n'a pas de question à réponse libre.", "This questionnaire has no free-text question."))</p>"
         }
         let main: HTML = """
-        <h1>\(visit.t("Réponses libres", "Free-text answers")) · \(context.record.title)</h1>
-        \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.texts))
-        \(Form.errorSummary(errors, visit: visit))
-        <p>\(visit.t("Ces réponses sont anonymes. Ne les publiez pas telles quelles : elles peuvent contenir des détails personnels.", "These answers are anonymous. Do not publish them as they are: they may hold personal details."))</p>
-        \(body)
-        """
-        return WebPage(title: visit.t("Réponses libres · \(context.record.title)", "Free-text answers · \(context.record.title)"), main: main, status: status, hasErrors: !errors.isEmpty)
+            <h1>\(visit.t("Réponses libres", "Free-text answers")) · \(context.record.title)</h1>
+            \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.texts))
+            \(Form.errorSummary(errors, visit: visit))
+            <p>\(visit.t("Ces réponses sont anonymes. Ne les publiez pas telles quelles : elles peuvent contenir des détails personnels.", "These answers are anonymous. Do not publish them as they are: they may hold personal details."))</p>
+            \(body)
+            """
+        return WebPage(
+            title: visit.t("Réponses libres · \(context.record.title)", "Free-text answers · \(context.record.title)"),
+            main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
     @Sendable static func code(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
         let visit = req.visit
         let fields = req.formFields()
-        guard let q = context.definition.question(fields["question"] ?? ""), q.kind.isText else { return QPages.unknownPart(req, context) }
-        let sql = QuestionnaireStore.sql(req.db)
+        guard let q = context.definition.question(fields["question"] ?? ""), q.kind.isText else {
+            return QPages.unknownPart(req, context)
+        }
+        let sql = req.db.sql
         let back = context.link(QuestionnairePaths.texts) + "?question=\(q.key)"
-        let actor = visit.viewer?.personID, territoryID = context.territory.id, subject = "questionnaire \(context.id) \(q.key)"
+        let actor = visit.viewer?.personID, territoryID = context.territory.id,
+            subject = "questionnaire \(context.id) \(q.key)"
         @Sendable func audit(_ db: any Database) async throws {
-            try await AuditEntry.record(actor: actor, territory: territoryID, action: "questionnaire.coding", subject: subject, on: db)
+            try await AuditEntry.record(
+                actor: actor, territory: territoryID, action: "questionnaire.coding", subject: subject, on: db)
         }
         switch fields["op"] {
         case "new-code":
             let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db)
             var errors = FormErrors()
-            if name.isEmpty { errors.add("name", visit.t("Donnez un nom au code.", "Name the code.")) }
-            else if name.count > 80 { errors.add("name", visit.t("80 caractères au plus.", "80 characters at most.")) }
-            else if codes.contains(where: { $0.question_key == q.key && $0.name == name }) { errors.add("name", visit.t("Ce code existe déjà pour cette question.", "This code already exists for this question.")) }
+            if name.isEmpty {
+                errors.add("name", visit.t("Donnez un nom au code.", "Name the code."))
+            } else if name.count > 80 {
+                errors.add("name", visit.t("80 caractères au plus.", "80 characters at most."))
+            } else if codes.contains(where: { $0.question_key == q.key && $0.name == name }) {
+                errors.add(
+                    "name",
+                    visit.t("Ce code existe déjà pour cette question.", "This code already exists for this question."))
+            }
             guard errors.isEmpty else {
-                return req.render(try await textsPage(req, context, errors: errors, typed: ["name": name, "question": q.key], status: .unprocessableEntity))
+                return req.render(
+                    try await textsPage(
+                        req, context, errors: errors, typed: ["name": name, "question": q.key],
+                        status: .unprocessableEntity))
             }
             try await req.db.transaction { db in
-                try await QuestionnaireStore.sql(db).raw("INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) VALUES (\(bind: context.id), \(bind: q.key), \(bind: name))").run()
+                try await db.sql.raw(
+                    "INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) VALUES (\(bind: context.id), \(bind: q.key), \(bind: name))"
+                ).run()
                 try await audit(db)
             }
         case "code", "uncode":
@@ -400,21 +556,32 @@ enum ResultsPages {
             }
             let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db)
             struct Row: Decodable { let id: Int }
-            let owned = try await sql.raw("SELECT id FROM questionnaire_responses WHERE id = \(bind: response) AND questionnaire_id = \(bind: context.id)").first(decoding: Row.self)
-            guard owned != nil, codes.contains(where: { $0.id == codeID && $0.question_key == q.key }) else { throw Abort(.notFound) }
+            let owned = try await sql.raw(
+                "SELECT id FROM questionnaire_responses WHERE id = \(bind: response) AND questionnaire_id = \(bind: context.id)"
+            ).first(decoding: Row.self)
+            guard owned != nil, codes.contains(where: { $0.id == codeID && $0.question_key == q.key }) else {
+                throw Abort(.notFound)
+            }
             let adding = fields["op"] == "code"
             try await req.db.transaction { db in
                 if adding {
-                    try await QuestionnaireStore.sql(db).raw("INSERT INTO questionnaire_coded (response_id, code_id) VALUES (\(bind: response), \(bind: codeID)) ON CONFLICT DO NOTHING").run()
+                    try await db.sql.raw(
+                        "INSERT INTO questionnaire_coded (response_id, code_id) VALUES (\(bind: response), \(bind: codeID)) ON CONFLICT DO NOTHING"
+                    ).run()
                 } else {
-                    try await QuestionnaireStore.sql(db).raw("DELETE FROM questionnaire_coded WHERE response_id = \(bind: response) AND code_id = \(bind: codeID)").run()
+                    try await db.sql.raw(
+                        "DELETE FROM questionnaire_coded WHERE response_id = \(bind: response) AND code_id = \(bind: codeID)"
+                    ).run()
                 }
                 try await audit(db)
             }
         default:
-            return QPages.refusal(req, status: .badRequest, title: Text("Action inconnue", "Unknown action"),
-                                  message: Text("Cette action n'existe pas pour le codage des réponses libres : rien n'a été modifié.", "This action does not exist for coding free-text answers: nothing was changed."),
-                                  back: back)
+            return req.refusal(
+                status: .badRequest, title: Text("Action inconnue", "Unknown action"),
+                message: Text(
+                    "Cette action n'existe pas pour le codage des réponses libres : rien n'a été modifié.",
+                    "This action does not exist for coding free-text answers: nothing was changed."),
+                back: back)
         }
         return req.redirect(to: back, flash: Flash(.success, visit.t("Codage enregistré.", "Coding saved.")))
     }

@@ -1,5 +1,4 @@
 import Core
-import Experiences
 import Fluent
 import Foundation
 import SQLKit
@@ -8,22 +7,31 @@ import SQLKit
 /// national demo call: 10,000 by default, with a title and texts drawn from a small vocabulary,
 /// their search terms, every context, level, region, theme and population, a tenth remarkable.
 enum ExperiencesBenchData {
-    static let subjects = ["aidants", "patients partenaires", "maison de santé", "jeunes", "santé mentale", "diabète", "EHPAD", "quartier", "pairs", "vaccination"]
+    static let subjects = [
+        "aidants", "patients partenaires", "maison de santé", "jeunes", "santé mentale", "diabète", "EHPAD", "quartier",
+        "pairs", "vaccination",
+    ]
 
     static func load(count: Int, on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
+        let sql = db.sql
         struct N: Decodable { let n: Int }
-        let existing = try await sql.raw("SELECT count(*) AS n FROM experiences WHERE title LIKE 'Charge %'").first(decoding: N.self)?.n ?? 0
+        let existing =
+            try await sql.raw("SELECT count(*) AS n FROM experiences WHERE title LIKE 'Charge %'").first(
+                decoding: N.self)?.n ?? 0
         guard existing < count,
-              let call = try await sql.raw("SELECT id AS n FROM experience_calls WHERE title = \(bind: ExperiencesDemo.nationalCallTitle)").first(decoding: N.self)?.n
+            let call = try await sql.raw(
+                "SELECT id AS n FROM experience_calls WHERE title = \(bind: ExperiencesDemo.nationalCallTitle)"
+            ).first(decoding: N.self)?.n
         else { return existing }
-        let pick = ProposalsBenchData.pick
-        let contexts = ExperienceContext.allCases.map(\.rawValue), levels = EngagementLevel.allCases.map(\.rawValue), regions = Region.allCases.map(\.rawValue)
+        let pick = SQLQueryString.pick
+        let contexts = ExperienceContext.allCases.map(\.rawValue), levels = EngagementLevel.allCases.map(\.rawValue),
+            regions = Region.allCases.map(\.rawValue)
         let summaries = subjects.map { "Démarche participative de charge avec les \($0)." }
         let now = Date()
         try await db.transaction { db in
-            let sql = db as! any SQLDatabase
-            try await sql.raw("""
+            let sql = db.sql
+            try await sql.raw(
+                """
                 INSERT INTO experiences (call_id, status, title, summary, context, level, participants_mask, participant_count, objectives, actions, results,
                                          evaluation, lessons, region, place, start_year, themes_mask, populations_mask, contact_name, contact_email,
                                          contact_public, remarkable, created_at, updated_at, submitted_at, status_changed_at, published_at)
@@ -36,13 +44,16 @@ enum ExperiencesBenchData {
                        'Contact ' || n, 'contact-' || n || '@charge.example', n % 2 = 0, n % 10 = 0,
                        \(bind: now), \(bind: now), \(bind: now), \(bind: now), \(bind: now)
                 FROM seq
-                """).run()
+                """
+            ).run()
             for (index, summary) in summaries.enumerated() {
                 for term in SearchTerms.terms(of: "charge " + subjects[index] + " " + summary) {
-                    try await sql.raw("""
+                    try await sql.raw(
+                        """
                         INSERT INTO experience_terms (experience_id, term) SELECT id, \(bind: term) FROM experiences
                         WHERE title LIKE 'Charge %' AND summary = \(bind: summary) ON CONFLICT DO NOTHING
-                        """).run()
+                        """
+                    ).run()
                 }
             }
             try await ExperienceStore.bump(on: db)

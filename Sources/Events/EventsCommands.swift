@@ -1,4 +1,3 @@
-import Events
 import Vapor
 
 /// `agora event-reminders`: sends the reminders of tomorrow's events now (the server also does it
