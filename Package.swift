@@ -87,7 +87,21 @@ let package = Package(
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(
             name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
-        .testTarget(name: "EventsTests", dependencies: ["Events", "Core"], swiftSettings: swiftSettings),
+        // Use-case tests' small world: an in-memory SQLite database with the rooms' migrations.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Core", "Accounts",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventsTests", dependencies: ["Events", "Core", "Questionnaires", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -89,7 +89,9 @@ public struct EventsModule: FeatureModule {
             WHERE r.person_id = \(bind: personID) AND e.ends_at >= \(bind: Date())
             """
         ).all(decoding: Row.self)
-        for row in upcoming { _ = try await EventStore.cancel(registrationID: row.id, eventID: row.event_id, on: db) }
+        for row in upcoming {
+            _ = try await EventStore.cancel(registrationID: row.id, eventID: row.event_id, now: Date(), on: db)
+        }
         try await sql.raw(
             """
             UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL, same_key = NULL WHERE person_id = \(bind: personID)

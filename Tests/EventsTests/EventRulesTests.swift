@@ -124,24 +124,14 @@ struct EventRuleTests {
     }
 
     @Test func seatsAndTheWaitingList() throws {
-        #expect(
-            Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 9, capacity: 10)
-                == .registered)
-        #expect(
-            Seats.decide(status: .published, window: .open, alreadyRegistered: false, registered: 10, capacity: 10)
-                == .waiting)
-        #expect(
-            Seats.decide(status: .published, window: .open, alreadyRegistered: true, registered: 1, capacity: 10)
-                == .refused(.alreadyRegistered))
-        #expect(
-            Seats.decide(status: .published, window: .closed, alreadyRegistered: false, registered: 1, capacity: 10)
-                == .refused(.closed))
-        #expect(
-            Seats.decide(status: .draft, window: .open, alreadyRegistered: false, registered: 1, capacity: 10)
-                == .refused(.notPublished))
-        #expect(
-            Seats.decide(status: .cancelled, window: .open, alreadyRegistered: false, registered: 1, capacity: 10)
-                == .refused(.notPublished))
+        #expect(Seats.place(registered: 9, capacity: 10) == .registered)
+        #expect(Seats.place(registered: 10, capacity: 10) == .waiting)
+        #expect(Seats.place(registered: 12, capacity: 10, walkIn: true) == .registered)
+        #expect(Seats.admission(status: .published, window: .open) == nil)
+        #expect(Seats.admission(status: .published, window: .closed) == .closed)
+        #expect(Seats.admission(status: .published, window: .notYet) == .notYetOpen)
+        #expect(Seats.admission(status: .draft, window: .open) == .notPublished)
+        #expect(Seats.admission(status: .cancelled, window: .open) == .notPublished)
         #expect(Seats.promotions(registered: 9, capacity: 10, waiting: 3) == 1)
         #expect(Seats.promotions(registered: 5, capacity: 10, waiting: 3) == 3)
         #expect(Seats.promotions(registered: 10, capacity: 10, waiting: 3) == 0)

@@ -50,3 +50,38 @@ public enum Access: Sendable, Equatable, Hashable {
         }
     }
 }
+
+/// The public a person speaks for, in the figures and filters of every room (who registers, who
+/// proposes, who answers): one rule for the whole platform. An assisted person is a resident;
+/// otherwise the first role held among professional, decision maker, patient partner,
+/// coordinator and administrator; a person with none of these is a resident. Stored by its raw
+/// value (the role's), so a stored audience keeps its meaning.
+public enum Audience: String, CaseIterable, Sendable, Codable {
+    case resident
+    case professional
+    case patientPartner = "patient_partner"
+    case decisionMaker = "decision_maker"
+    case coordinator
+    case admin
+
+    /// The order in which roles name a person's audience (the first one held wins).
+    static let precedence: [Audience] = [.professional, .decisionMaker, .patientPartner, .coordinator, .admin]
+
+    public static func of(_ roles: Set<Role>, assisted: Bool = false) -> Audience {
+        if assisted { return .resident }
+        return precedence.first { roles.contains($0.role) } ?? .resident
+    }
+
+    public var role: Role {
+        switch self {
+        case .resident: .resident
+        case .professional: .professional
+        case .patientPartner: .patientPartner
+        case .decisionMaker: .decisionMaker
+        case .coordinator: .coordinator
+        case .admin: .admin
+        }
+    }
+
+    public var label: Text { role.label }
+}

@@ -38,7 +38,13 @@ enum EventsDemo {
             .first(decoding: Person.self)
     }
 
+    /// A demo registration, through the same seat-taking as everyone's.
+    static func seat(eventID: Int, _ who: EventStore.Registrant, on db: any Database) async throws -> SeatTaking.Taken {
+        try await SeatTaking.take(eventID: eventID, who, now: Date(), on: db)
+    }
+
     /// A day `days` from today at `hour`:`minute`, Paris time.
+
     static func at(days: Int, hour: Int, minute: Int = 0, now: Date = Date()) -> Date {
         let today = ParisTime.local(now)
         let c = ParisTime.civil(fromDays: ParisTime.daysFromCivil(today.year, today.month, today.day) + days)
@@ -66,19 +72,19 @@ enum EventsDemo {
 
     static func registrant(
         _ person: Person?, name: String? = nil, phone: String? = nil, needs: String? = nil, commune: String?,
-        audience: Role = .resident,
+        audience: Audience = .resident,
         by: Int? = nil
     ) -> EventStore.Registrant {
         EventStore.Registrant(
             personID: person?.id, name: person?.display_name ?? name ?? "—", email: person?.email, phone: phone,
             needs: needs,
-            communeCode: commune, audience: audience.rawValue, by: by ?? person?.id)
+            communeCode: commune, audience: audience, by: by ?? person?.id)
     }
 
     static func checkIn(_ eventID: Int, except: Set<String> = [], on db: any Database) async throws {
         let rows = try await EventStore.registrations(eventID: eventID, on: db)
-        for row in rows where row.status == "registered" && !except.contains(row.name) {
-            try await EventStore.checkIn(registrationID: row.id, eventID: eventID, on: db)
+        for row in rows where row.status == .registered && !except.contains(row.name) {
+            try await EventStore.checkIn(registrationID: row.id, eventID: eventID, now: Date(), on: db)
         }
     }
 
@@ -212,13 +218,13 @@ enum EventsDemo {
             registrant(decider, commune: "35360", audience: .decisionMaker),
             registrant(partner, commune: "35360", audience: .patientPartner),
         ] {
-            _ = try await EventStore.register(eventID: forum, who, on: db)
+            _ = try await seat(eventID: forum, who, on: db)
         }
         for (index, name) in [
             "Jeanne Lemoine", "Paul Hamon", "Nadia Benali", "Yves Rault", "Sylvie Garnier", "Louis Pichon",
             "Anne Texier",
         ].enumerated() {
-            _ = try await EventStore.register(
+            _ = try await seat(
                 eventID: forum,
                 registrant(
                     nil, name: name, phone: "02 99 00 00 1\(index)",
@@ -227,7 +233,7 @@ enum EventsDemo {
         var walkIn = registrant(nil, name: "Marc Fontaine", commune: "35038", by: coordinator?.id)
         walkIn.walkIn = true
         walkIn.checkedIn = true
-        _ = try await EventStore.register(eventID: forum, walkIn, on: db)
+        _ = try await seat(eventID: forum, walkIn, on: db)
         try await checkIn(forum, except: ["Yves Rault"], on: db)
         try await db.sql.raw(
             """
@@ -271,13 +277,13 @@ enum EventsDemo {
             room: "Centre social", access: [.stepFree, .easyRead], capacity: 6,
             organisers: "Patients partenaires du Pays de Vitré",
             by: partner?.id, on: db)
-        _ = try await EventStore.register(
+        _ = try await seat(
             eventID: workshop, registrant(resident, needs: "Je viens avec mon déambulateur.", commune: "35360"), on: db)
         for (index, name) in [
             "Hélène Morel", "Bernard Gicquel", "Odile Perrin", "Jean Lebreton", "Michelle Rouxel", "Ginette Hervé",
             "René Lelièvre",
         ].enumerated() {
-            _ = try await EventStore.register(
+            _ = try await seat(
                 eventID: workshop,
                 registrant(nil, name: name, phone: "06 10 20 30 4\(index)", commune: "35068", by: partner?.id), on: db)
         }
@@ -296,8 +302,7 @@ enum EventsDemo {
             room: "Espace Pierre-Texier", online: "https://visio.example.org/sante-jeunes",
             access: [.stepFree, .signLanguage],
             capacity: 120, organisers: organisers, by: coordinator?.id, on: db)
-        _ = try await EventStore.register(
-            eventID: meeting, registrant(pro, commune: "35360", audience: .professional), on: db)
+        _ = try await seat(eventID: meeting, registrant(pro, commune: "35360", audience: .professional), on: db)
 
         _ = try await event(
             t, kind: .training, status: .draft, title: "Formation : les droits des patients",
@@ -320,13 +325,12 @@ enum EventsDemo {
             room: "Salle polyvalente", access: [.stepFree, .transport], capacity: 60, organisers: "CPTS de Brocéliande",
             by: coordinator?.id, on: db)
         if let partner {
-            _ = try await EventStore.register(
-                eventID: past, registrant(partner, commune: "35223", audience: .patientPartner), on: db)
+            _ = try await seat(eventID: past, registrant(partner, commune: "35223", audience: .patientPartner), on: db)
         }
         for (index, name) in [
             "Morgane Le Guen", "Erwan Guillou", "Soizic Le Bihan", "Yann Le Goff", "Katell Riou", "Gaël Tanguy",
         ].enumerated() {
-            _ = try await EventStore.register(
+            _ = try await seat(
                 eventID: past,
                 registrant(
                     nil, name: name, phone: "02 99 06 00 0\(index)", commune: ["35223", "35211", "35037"][index % 3],

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 
-public enum EventKind: String, Sendable, CaseIterable {
+public enum EventKind: String, Sendable, CaseIterable, Codable {
     case forum
     case workshop = "atelier"
     case publicMeeting = "reunion-publique"
@@ -18,7 +18,7 @@ public enum EventKind: String, Sendable, CaseIterable {
 }
 
 /// Draft, published, cancelled are stored; "past" is read from the end time.
-public enum EventStatus: String, Sendable, CaseIterable {
+public enum EventStatus: String, Sendable, CaseIterable, Codable {
     case draft, published, cancelled
 
     public var label: Text {
@@ -26,6 +26,19 @@ public enum EventStatus: String, Sendable, CaseIterable {
         case .draft: Text("Brouillon", "Draft")
         case .published: Text("Publié", "Published")
         case .cancelled: Text("Annulé", "Cancelled")
+        }
+    }
+}
+
+/// Where a registration stands: a seat, or a place on the waiting list (in the order of ids).
+public enum RegistrationStatus: String, Sendable, CaseIterable, Codable {
+    case registered
+    case waiting
+
+    public var label: Text {
+        switch self {
+        case .registered: Text("Inscrit·e", "Registered")
+        case .waiting: Text("Sur la liste d'attente", "On the waiting list")
         }
     }
 }
@@ -71,6 +84,36 @@ public enum EventsPolicy {
         if !rolesHere.isDisjoint(with: staff) { return true }
         return rolesHere.contains(.patientPartner) && kind == .workshop && viewerID != nil && viewerID == createdBy
     }
+
+    /// What a person does with an event (or in the agenda, for `create`).
+    public enum Action: Sendable, CaseIterable {
+        /// Open a new event (the kinds offered depend on the roles: `kinds(rolesHere:)`).
+        case create
+        /// Edit it, publish or cancel it, see and check in its registrants, run its live session.
+        case manage
+        /// Register oneself.
+        case register
+        /// Register someone else (an assisted person, someone by phone).
+        case registerOthers
+    }
+
+    /// The one rule of who may do what with an event: the roles the person holds in the
+    /// event's territory, who they are, and the event (nil for `create`). Used by the use cases
+    /// and by the pages to show or hide a button.
+    public static func allows(_ actor: Actor, _ action: Action, on event: EventRecord?) -> Bool {
+        switch action {
+        case .create: return !actor.roles.isDisjoint(with: creators)
+        case .manage:
+            guard let event else { return false }
+            return manages(
+                rolesHere: actor.roles, viewerID: actor.personID, createdBy: event.created_by_id, kind: event.kind)
+        case .register: return actor.isSignedIn
+        case .registerOthers: return actor.isSignedIn && mayRegisterOthers(actor.roles)
+        }
+    }
+
+    public static func manages(_ event: EventRecord, actor: Actor) -> Bool { allows(actor, .manage, on: event) }
+    public static func mayRegisterOthers(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: registerOthers) }
 
     /// The kinds a person may create.
     public static func kinds(rolesHere: Set<Role>) -> [EventKind] {
@@ -277,7 +320,6 @@ public enum RegistrationWindow {
 /// one conditional statement (see `EventStore.register`); this pure function states it for the
 /// pages and the tests.
 public enum Seats {
-    public enum Decision: Equatable, Sendable { case registered, waiting, refused(Refusal) }
     public enum Refusal: Equatable, Sendable {
         case notPublished, closed, notYetOpen, alreadyRegistered
 
@@ -295,18 +337,22 @@ public enum Seats {
         }
     }
 
-    public static func decide(
-        status: EventStatus, window: RegistrationWindow.State, alreadyRegistered: Bool,
-        registered: Int, capacity: Int
-    ) -> Decision {
-        guard status == .published else { return .refused(.notPublished) }
+    /// Whether registrations are taken at all: a published event, within its registration dates.
+    /// Nil when they are.
+    public static func admission(status: EventStatus, window: RegistrationWindow.State) -> Refusal? {
+        guard status == .published else { return .notPublished }
         switch window {
-        case .notYet: return .refused(.notYetOpen)
-        case .closed: return .refused(.closed)
-        case .open: break
+        case .notYet: return .notYetOpen
+        case .closed: return .closed
+        case .open: return nil
         }
-        if alreadyRegistered { return .refused(.alreadyRegistered) }
-        return registered < capacity ? .registered : .waiting
+    }
+
+    /// A seat while fewer people are registered than the capacity, else the waiting list; a
+    /// walk-in is in the room, and takes no seat. Decided once, with the figures read under the
+    /// event's lock (`EventStore.lockSeats`).
+    public static func place(registered: Int, capacity: Int, walkIn: Bool = false) -> RegistrationStatus {
+        walkIn || registered < capacity ? .registered : .waiting
     }
 
     /// Seats left (never negative).

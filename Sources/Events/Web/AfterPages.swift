@@ -194,7 +194,7 @@ enum AfterPages {
                 """)
         }
         if let refusal = FeedbackLink.refusal(
-            start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date())
+            start: event.starts_at, status: event.status, attended: state.attended, now: Date())
         {
             parts.append("<p class=\"notice\">\(visit.t(refusal))</p>")
         }
@@ -273,7 +273,7 @@ enum AfterPages {
         }
         let state = try await feedbackState(eventID: event.id, on: req.db)
         if let refusal = FeedbackLink.refusal(
-            start: event.starts_at, status: event.statusValue, attended: state.attended, now: Date())
+            start: event.starts_at, status: event.status, attended: state.attended, now: Date())
         {
             return try await refuse(visit.t(refusal), .conflict)
         }
@@ -392,7 +392,7 @@ enum AfterPages {
                      rows: figures.byCommune.sorted { $0.key < $1.key }.map { ["\(context.territory.commune(code: $0.key)?.name ?? visit.t("Non précisée", "Not given"))", p($0.value)] },
                      numericColumns: [1]))
             \(View.table(caption: visit.t("Personnes venues, par public", "Attendees by audience"), headers: [visit.t("Public", "Audience"), visit.t("Nombre", "Count")],
-                     rows: figures.byAudience.sorted { $0.key < $1.key }.map { ["\(visit.t(EventsPages.audienceLabel($0.key)))", p($0.value)] }, numericColumns: [1]))
+                     rows: figures.byAudience.sorted { $0.key < $1.key }.map { ["\(visit.t(Audience(rawValue: $0.key)?.label ?? Audience.resident.label))", p($0.value)] }, numericColumns: [1]))
             """
         return req.render(WebPage(title: visit.t("Chiffres", "Figures"), main: main))
     }

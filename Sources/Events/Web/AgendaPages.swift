@@ -19,7 +19,7 @@ enum AgendaPages {
                         territoryID: territory.id, since: Date().addingTimeInterval(-90 * 86400), on: req.db)
                     let base = req.agora.config.baseURL
                     return ICS.calendar(
-                        events.map { EventsPages.icsEvent($0, territory: territory, baseURL: base) },
+                        events.map { EventText.icsEvent($0, territory: territory, baseURL: base) },
                         name: "Agora Santé · \(territory.name)")
                 } ?? ""
             return EventsPages.calendarResponse(body, filename: "evenements-\(territory.slug).ics")
@@ -72,12 +72,12 @@ enum AgendaPages {
     }
 
     static func item(_ event: EventRecord, territory: TerritoryInfo, now: Date, visit: Visit) -> HTML {
-        let place = EventsPages.place(event, territory: territory)
+        let place = EventText.place(event, territory: territory)
         let where_: String = [place, event.online_url == nil ? "" : visit.t("en ligne", "online")].filter {
             !$0.isEmpty
         }.joined(separator: " · ")
         let seats: String =
-            event.statusValue == .published && !event.isPast(now: now)
+            event.status == .published && !event.isPast(now: now)
             ? (event.seatsLeft > 0
                 ? visit.t("\(event.seatsLeft) places restantes", "\(event.seatsLeft) seats left")
                 : visit.t("Complet : liste d'attente", "Full: waiting list"))
@@ -89,7 +89,7 @@ enum AgendaPages {
             : "<p class=\"meta\">\(visit.t("Accessibilité", "Accessibility")) : \(access.map { visit.t($0.label) }.joined(separator: ", "))</p>"
         return """
             <li><h2><a href="\(EventsPaths.event.link(territory.slug, event.id))">\(event.title)</a></h2>\
-            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kindValue.label)) · \(EventsPages.when(event, lang: visit.lang))</p>\
+            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kind.label)) · \(EventText.when(event, lang: visit.lang))</p>\
             <p class="meta">\(where_)\(seats.isEmpty ? "" : " · " + seats)</p>\(accessText)</li>
             """
     }

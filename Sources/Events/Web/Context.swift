@@ -14,7 +14,7 @@ struct EventContext: Sendable {
     var manages: Bool {
         EventsPolicy.manages(
             rolesHere: visit.rolesHere, viewerID: visit.viewer?.personID, createdBy: event.created_by_id,
-            kind: event.kindValue)
+            kind: event.kind)
     }
 
     /// The event of the URL in the territory of the URL: 404 for an unknown or tampered id, an
@@ -24,7 +24,7 @@ struct EventContext: Sendable {
             let event = try await EventStore.event(id, on: req.db), event.territory_id == territory.id
         else { throw Abort(.notFound) }
         let context = EventContext(event: event, territory: territory, visit: req.visit)
-        if event.statusValue == .draft, !context.manages { throw Abort(.notFound) }
+        if event.status == .draft, !context.manages { throw Abort(.notFound) }
         return context
     }
 
@@ -54,46 +54,14 @@ enum EventsPages {
             signer: req.agora.signer)
     }
 
-    /// "Salle des fêtes, 2 rue de la Mairie, Vitré" and/or the online link, as text.
-    static func place(_ event: EventRecord, territory: TerritoryInfo) -> String {
-        let commune = event.commune_code.flatMap { territory.commune(code: $0)?.name }
-        return [event.room, event.address, commune].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-    }
-
-    static func when(_ event: EventRecord, lang: Lang) -> String {
-        let french = lang == .fr
-        let sameDay = ParisTime.local(event.starts_at).dayText == ParisTime.local(event.ends_at).dayText
-        let end =
-            sameDay
-            ? ParisTime.timeText(event.ends_at, french: french) : ParisTime.longText(event.ends_at, french: french)
-        return ParisTime.longText(event.starts_at, french: french) + (french ? " à " : " to ") + end
-    }
-
     /// "Brouillon", "Annulé", "Passé", or nothing for an upcoming published event.
     static func badge(_ event: EventRecord, now: Date, visit: Visit) -> HTML {
-        if event.statusValue == .cancelled {
+        if event.status == .cancelled {
             return "<strong class=\"badge badge-cancelled\">\(visit.t("Annulé", "Cancelled"))</strong> "
         }
-        if event.statusValue == .draft { return "<strong class=\"badge\">\(visit.t("Brouillon", "Draft"))</strong> " }
+        if event.status == .draft { return "<strong class=\"badge\">\(visit.t("Brouillon", "Draft"))</strong> " }
         if event.isPast(now: now) { return "<strong class=\"badge\">\(visit.t("Passé", "Past"))</strong> " }
         return .empty
-    }
-
-    static func icsEvent(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> ICS.Event {
-        let location = [place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }.joined(
-            separator: " · ")
-        return ICS.Event(
-            uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
-            description: event.description, location: location,
-            url: baseURL + EventsPaths.event.link(territory.slug, event.id),
-            cancelled: event.statusValue == .cancelled)
-    }
-
-    /// The event's calendar file, to join to an e-mail.
-    static func icsAttachment(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> MailAttachment {
-        MailAttachment.calendar(
-            ICS.calendar([icsEvent(event, territory: territory, baseURL: baseURL)], name: event.title),
-            filename: "rencontre-\(event.id).ics")
     }
 
     static func calendarResponse(_ body: String, filename: String) -> Response {
@@ -101,17 +69,6 @@ enum EventsPages {
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(filename)\"")
         return Response(status: .ok, headers: headers, body: .init(string: body))
-    }
-
-    /// The audience a registration is counted in, from the person's roles in the territory.
-    static func audience(_ roles: Set<Role>) -> String {
-        for role in [Role.professional, .decisionMaker, .patientPartner, .coordinator, .admin]
-        where roles.contains(role) { return role.rawValue }
-        return Role.resident.rawValue
-    }
-
-    static func audienceLabel(_ raw: String) -> Text {
-        Role(rawValue: raw)?.label ?? Text("Habitant·e", "Resident")
     }
 
     /// Small-cell rule: counts of 1 to 4 people are written "moins de 5".

@@ -34,7 +34,7 @@ enum EventPages {
         router.get(EventsPaths.ics, access: .everyone) { req in
             let context = try await EventContext.load(req)
             let body = ICS.calendar(
-                [EventsPages.icsEvent(context.event, territory: context.territory, baseURL: req.agora.config.baseURL)],
+                [EventText.icsEvent(context.event, territory: context.territory, baseURL: req.agora.config.baseURL)],
                 name: context.event.title)
             return EventsPages.calendarResponse(body, filename: "rencontre-\(context.event.id).ics")
         }
@@ -61,14 +61,14 @@ enum EventPages {
         let territory = context.territory
         let slug = territory.slug
         let now = Date()
-        let place = EventsPages.place(event, territory: territory)
+        let place = EventText.place(event, territory: territory)
         let access = AccessFeature.from(mask: event.access_mask)
         let themes = territory.themes.from(mask: event.themes_mask)
         let window = RegistrationWindow.state(
             opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: now)
 
         var facts: [HTML] = [
-            "<dt>\(visit.t("Quand", "When"))</dt><dd>\(EventsPages.when(event, lang: visit.lang)) \(visit.t("(heure de Paris)", "(Paris time)"))</dd>"
+            "<dt>\(visit.t("Quand", "When"))</dt><dd>\(EventText.when(event, lang: visit.lang)) \(visit.t("(heure de Paris)", "(Paris time)"))</dd>"
         ]
         if !place.isEmpty { facts.append("<dt>\(visit.t("Où", "Where"))</dt><dd>\(place)</dd>") }
         if let online = event.online_url {
@@ -110,7 +110,7 @@ enum EventPages {
         if let mine {
             let links = EventsPages.links(req, slug: slug, eventID: event.id, registrationID: mine.id)
             let state =
-                mine.status == "waiting"
+                mine.status == .waiting
                 ? visit.t(
                     "Vous êtes sur la liste d'attente. Si une place se libère, vous êtes inscrit·e automatiquement et prévenu·e par e-mail.",
                     "You are on the waiting list. If a seat frees up, you are registered automatically and told by e-mail."
@@ -123,7 +123,7 @@ enum EventPages {
                 <section aria-labelledby="mon-inscription" class="panel"><h2 id="mon-inscription">\(visit.t("Votre inscription", "Your registration"))</h2>
                 \(refused)<p>\(state)</p><p><a href="\(links.minePath)">\(visit.t("Voir mon inscription, mon code d'accueil ou annuler", "See my registration, my check-in code or cancel"))</a></p></section>
                 """
-        } else if event.statusValue == .published && !event.isPast(now: now) {
+        } else if event.status == .published && !event.isPast(now: now) {
             let heading = "<h2 id=\"inscription\">\(visit.t("S'inscrire", "Register"))</h2>" as HTML
             let fullNotice: HTML =
                 "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
@@ -160,10 +160,10 @@ enum EventPages {
 
         // Registering someone else (patient partners, coordinators).
         var other = HTML.empty
-        if !visit.rolesHere.isDisjoint(with: EventsPolicy.registerOthers), event.statusValue == .published,
+        if !visit.rolesHere.isDisjoint(with: EventsPolicy.registerOthers), event.status == .published,
             !event.isPast(now: now), window == .open
         {
-            let assisted = try await assistedProfiles(territoryID: territory.id, on: req.db)
+            let assisted = try await EventStore.assistedProfiles(territoryID: territory.id, on: req.db)
             let assistedField: HTML =
                 assisted.isEmpty
                 ? .empty
@@ -202,11 +202,11 @@ enum EventPages {
                 "<a href=\"\(EventsPaths.figures.link(slug, event.id))\">\(visit.t("Chiffres", "Figures"))</a>",
             ]
             var buttons: [HTML] = []
-            if event.statusValue == .draft {
+            if event.status == .draft {
                 buttons.append(
                     statusButton(visit, slug: slug, id: event.id, to: .published, label: visit.t("Publier", "Publish")))
             }
-            if event.statusValue == .published && !event.isPast(now: now) {
+            if event.status == .published && !event.isPast(now: now) {
                 buttons.append(
                     statusButton(
                         visit, slug: slug, id: event.id, to: .cancelled,
@@ -217,7 +217,7 @@ enum EventPages {
             links = links.map { "<li>\($0)</li>" }
             // Cancelled: the e-mails went out; the people without an address are to be called.
             var toCall = HTML.empty
-            if event.statusValue == .cancelled {
+            if event.status == .cancelled {
                 let people = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: false, on: req.db)
                 toCall =
                     people.isEmpty
@@ -231,7 +231,7 @@ enum EventPages {
             }
             tools = """
                 <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
-                <p>\(visit.t("État", "Status")) : \(visit.t(event.statusValue.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
+                <p>\(visit.t("État", "Status")) : \(visit.t(event.status.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
                 """
         }
         let minutes: HTML =
@@ -242,7 +242,7 @@ enum EventPages {
         let main: HTML = """
             <p class="meta"><a href="\(EventsPaths.agenda.link(slug))">\(visit.t("← L'agenda du territoire", "← The territory's agenda"))</a></p>
             <h1>\(event.title)</h1>
-            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kindValue.label))</p>
+            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kind.label))</p>
             <dl class="facts">\(each: facts)</dl>
             <p><a href="\(EventsPaths.ics.link(slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
             \(View.paragraphs(event.description))
@@ -257,19 +257,6 @@ enum EventPages {
         <form method="post" action="\(EventsPaths.status.link(slug, id))" class="inline-form">\(Form.csrf(visit))\
         <input type="hidden" name="status" value="\(status.rawValue)"><button type="submit" class="button\(status == .cancelled ? " secondary" : "")">\(label)</button></form>
         """
-    }
-
-    static func assistedProfiles(
-        territoryID: Int, on db: any Database
-    ) async throws -> [(id: Int, name: String, commune: String?)] {
-        struct Row: Decodable { let id: Int; let display_name: String; let commune_code: String? }
-        return try await db.sql.raw(
-            """
-            SELECT p.id, p.display_name, p.commune_code FROM people p JOIN memberships m ON m.person_id = p.id
-            WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
-            GROUP BY p.id, p.display_name, p.commune_code ORDER BY p.display_name LIMIT 500
-            """
-        ).all(decoding: Row.self).map { ($0.id, $0.display_name, $0.commune_code) }
     }
 
     // MARK: - Creating and editing
@@ -339,7 +326,7 @@ enum EventPages {
         let lists = req.formLists(["themes[]", "access[]"])
         let named = ["themes": lists["themes[]"] ?? [], "access": lists["access[]"] ?? []]
         var kinds = EventsPolicy.kinds(rolesHere: visit.rolesHere)
-        if let context, !kinds.contains(context.event.kindValue) { kinds.append(context.event.kindValue) }
+        if let context, !kinds.contains(context.event.kind) { kinds.append(context.event.kind) }
         let parsed = EventInput.parse(
             fields, lists: named, communes: Set(territory.communes.map(\.code)), allowedKinds: kinds,
             themes: territory.themes, registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang,
@@ -352,25 +339,23 @@ enum EventPages {
                     status: .unprocessableEntity))
         case .success(let input):
             let actor = visit.viewer?.personID
+            let now = req.now
+            let mails = RegistrationMails(env: req.useCases, territory: territory)
             let id: Int
             do {
                 id = try await req.db.transaction { db in
                     if let context {
-                        try await db.sql.raw(
-                            "UPDATE events SET seq = seq + 1 WHERE id = \(bind: context.event.id)"
-                        ).run()
                         // Counted again under the event's lock: people may have registered since the form was read.
-                        if let locked = try await EventStore.event(context.event.id, on: db),
+                        if let locked = try await EventStore.lockSeats(eventID: context.event.id, on: db),
                             input.capacity < locked.registered
                         {
                             throw CapacityBelowRegistered(registered: locked.registered)
                         }
                         try await EventStore.updateEvent(context.event.id, input, on: db)
                         // A larger capacity moves the waiting list up.
-                        let promoted = try await EventStore.promote(eventID: context.event.id, on: db)
+                        let promoted = try await EventStore.promote(eventID: context.event.id, now: now, on: db)
                         if !promoted.isEmpty, let updated = try await EventStore.event(context.event.id, on: db) {
-                            try await RegistrationPages.tellPromoted(
-                                req, promoted, event: updated, territory: territory, on: db)
+                            try await mails.promotions(promoted, event: updated, on: db)
                         }
                         try await AuditEntry.record(
                             actor: actor, territory: territory.id, action: "event.update",
@@ -418,8 +403,8 @@ enum EventPages {
             throw Abort(.unprocessableEntity)
         }
         let allowed =
-            (event.statusValue == .draft && target == .published)
-            || (event.statusValue == .published && target == .cancelled)
+            (event.status == .draft && target == .published)
+            || (event.status == .published && target == .cancelled)
         guard allowed else {
             return EventsPages.refusal(
                 req, status: .conflict, title: Text("Changement impossible", "Change not possible"),

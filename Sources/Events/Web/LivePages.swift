@@ -583,7 +583,7 @@ enum LivePages {
     static func liveEvent(_ req: Request) async throws -> (EventRecord, String?) {
         guard let code = req.parameters.get("code").flatMap(LiveCode.normalise),
             let event = try await EventStore.event(liveCode: code, on: req.db),
-            event.statusValue != .draft
+            event.status != .draft
         else { throw Abort(.notFound) }
         if let token = req.cookies[participantCookie]?.string, (32...64).contains(token.count) { return (event, token) }
         return (event, nil)
@@ -623,7 +623,7 @@ enum LivePages {
             WHERE a.event_id = \(bind: event.id) AND v.participant = \(bind: participant)
             """
         ).all(decoding: Vote.self)
-        let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date())
+        let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: Date())
         let open = closed == nil ? data.activities.filter(\.open) : []
         let sections = open.map { activity -> HTML in
             let action = EventsPaths.contribute.link(event.live_code, activity.id)
@@ -730,7 +730,7 @@ enum LivePages {
         guard let activityID = PathID.parse(req.parameters.get("activity")) else { throw Abort(.notFound) }
         let data = try await activities(eventID: event.id, on: req.db)
         guard let activity = data.activities.first(where: { $0.id == activityID }) else { throw Abort(.notFound) }
-        if let closed = LiveRules.closed(status: event.statusValue, endsAt: event.ends_at, now: Date()) {
+        if let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: Date()) {
             return EventsPages.refusal(
                 req, status: .conflict, title: Text("Contributions closes", "Contributions closed"),
                 message: closed.message)

@@ -7,8 +7,8 @@ import SQLKit
 public struct EventRecord: Decodable, Sendable {
     public let id: Int
     public let territory_id: Int
-    public let kind: String
-    public let status: String
+    public let kind: EventKind
+    public let status: EventStatus
     public let title: String
     public let description: String
     public let themes_mask: Int
@@ -33,8 +33,6 @@ public struct EventRecord: Decodable, Sendable {
     public let registered: Int
     public let waiting: Int
 
-    public var kindValue: EventKind { EventKind(rawValue: kind) ?? .forum }
-    public var statusValue: EventStatus { EventStatus(rawValue: status) ?? .draft }
     public func isPast(now: Date) -> Bool { ends_at < now }
     public var seatsLeft: Int { Seats.left(registered: registered, capacity: capacity) }
 
@@ -42,7 +40,7 @@ public struct EventRecord: Decodable, Sendable {
     public var fields: [String: String] {
         let start = ParisTime.local(starts_at), end = ParisTime.local(ends_at)
         return [
-            "kind": kind, "title": title, "description": description, "day": start.dayText,
+            "kind": kind.rawValue, "title": title, "description": description, "day": start.dayText,
             "start_time": start.timeText,
             "end_time": end.timeText, "commune": commune_code ?? "", "address": address ?? "", "room": room ?? "",
             "online_url": online_url ?? "", "capacity": String(capacity), "opens_on": opens_on ?? "",
@@ -68,8 +66,8 @@ public struct RegistrationRecord: Decodable, Sendable {
     public let phone: String?
     public let needs: String?
     public let commune_code: String?
-    public let audience: String
-    public let status: String
+    public let audience: Audience
+    public let status: RegistrationStatus
     public let walk_in: Bool
     public let created_at: Date
     public let checked_in_at: Date?
@@ -267,87 +265,114 @@ public enum EventStore {
         public var phone: String?
         public var needs: String?
         public var communeCode: String?
-        public var audience: String
+        public var audience: Audience
         public var walkIn = false
         public var checkedIn = false
         public var by: Int?
         public init(
             personID: Int?, name: String, email: String?, phone: String?, needs: String?, communeCode: String?,
-            audience: String, by: Int?
+            audience: Audience, by: Int?
         ) {
             self.personID = personID; self.name = name; self.email = email; self.phone = phone; self.needs = needs
             self.communeCode = communeCode; self.audience = audience; self.by = by
         }
     }
 
-    /// Registers someone, inside the caller's transaction: the event's row is locked first (its
-    /// `seq` bumped), then one conditional INSERT takes a seat while `registered < capacity`, else a
-    /// place on the waiting list. Holds on SQLite (one writer) and PostgreSQL (row lock) alike, so
-    /// the capacity is never exceeded however many people register at the same second. A walk-in
-    /// always gets in (they are in the room). Nil when this person is already registered: the same
-    /// account, or — without an account — the same name and phone number (`SamePerson`), checked
-    /// under the event's lock so that two organisers typing the same person at once make one row.
-    static func register(
-        eventID: Int, _ who: Registrant, on db: any Database
-    ) async throws -> (id: Int, status: String)? {
+    /// The assisted profiles of a territory (people without e-mail a partner or the staff speak for).
+    static func assistedProfiles(
+        territoryID: Int, on db: any Database
+    ) async throws -> [(id: Int, name: String, commune: String?)] {
+        struct Row: Decodable { let id: Int; let display_name: String; let commune_code: String? }
+        return try await db.sql.raw(
+            """
+            SELECT p.id, p.display_name, p.commune_code FROM people p JOIN memberships m ON m.person_id = p.id
+            WHERE p.is_assisted = \(bind: true) AND m.territory_id = \(bind: territoryID)
+            GROUP BY p.id, p.display_name, p.commune_code ORDER BY p.display_name LIMIT 500
+            """
+        ).all(decoding: Row.self).map { ($0.id, $0.display_name, $0.commune_code) }
+    }
+
+    /// The commune of a person's profile (nil when not given).
+    static func communeCode(personID: Int, on db: any Database) async throws -> String? {
+        struct Row: Decodable { let commune_code: String? }
+        return try await db.sql.raw("SELECT commune_code FROM people WHERE id = \(bind: personID)")
+            .first(decoding: Row.self)?.commune_code
+    }
+
+    /// Locks the event's row for the rest of the caller's transaction (its `seq` bumped: a row
+    /// lock on PostgreSQL, the one writer on SQLite) and reads, under that lock, the seats the
+    /// rules decide from: people registered (walk-ins take no seat) and the capacity. Nil for an
+    /// event that is gone.
+    static func lockSeats(eventID: Int, on db: any Database) async throws -> (registered: Int, capacity: Int)? {
         let sql = db.sql
         try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
-        if let personID = who.personID {
-            struct Count: Decodable { let n: Int }
-            let existing =
-                try await sql.raw(
-                    "SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND person_id = \(bind: personID)"
-                )
-                .first(decoding: Count.self)?.n ?? 0
-            if existing > 0 { return nil }
-        } else if let key = SamePerson.key(name: who.name, phone: who.phone), !who.walkIn {
-            // One indexed lookup (event, name | phone digits), whatever the number registered.
-            struct Count: Decodable { let n: Int }
-            let existing =
-                try await sql.raw(
-                    "SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND same_key = \(bind: key)"
-                )
-                .first(decoding: Count.self)?.n ?? 0
-            if existing > 0 { return nil }
-        }
-        struct Inserted: Decodable { let id: Int; let status: String }
-        let now = Date()
-        let status: SQLQueryString =
-            who.walkIn
-            ? "'registered'"
-            : """
-            CASE WHEN (SELECT count(*) FROM event_registrations WHERE event_id = \(bind: eventID) AND status = 'registered' AND NOT walk_in)
-                      < (SELECT capacity FROM events WHERE id = \(bind: eventID)) THEN 'registered' ELSE 'waiting' END
+        struct Row: Decodable { let registered: Int; let capacity: Int }
+        let row = try await sql.raw(
             """
+            SELECT capacity, (SELECT count(*) FROM event_registrations r
+                              WHERE r.event_id = e.id AND r.status = 'registered' AND NOT r.walk_in) AS registered
+            FROM events e WHERE e.id = \(bind: eventID)
+            """
+        ).first(decoding: Row.self)
+        return row.map { ($0.registered, $0.capacity) }
+    }
+
+    /// Whether this person is registered already: the same account, or — without an account —
+    /// the same name and phone number (`SamePerson`, one indexed lookup whatever the number
+    /// registered).
+    static func isRegistered(eventID: Int, personID: Int?, sameKey: String?, on db: any Database) async throws -> Bool {
+        struct Count: Decodable { let n: Int }
+        let condition: SQLQueryString
+        if let personID {
+            condition = "person_id = \(bind: personID)"
+        } else if let sameKey {
+            condition = "same_key = \(bind: sameKey)"
+        } else {
+            return false
+        }
+        let row = try await db.sql.raw(
+            "SELECT count(*) AS n FROM event_registrations WHERE event_id = \(bind: eventID) AND \(condition)"
+        ).first(decoding: Count.self)
+        return (row?.n ?? 0) > 0
+    }
+
+    /// Writes a registration with the status the rules gave it; returns its id.
+    static func insertRegistration(
+        eventID: Int, _ who: Registrant, status: RegistrationStatus, now: Date, on db: any Database
+    ) async throws -> Int {
+        struct Inserted: Decodable { let id: Int }
+        let sameKey = who.personID == nil ? SamePerson.key(name: who.name, phone: who.phone) : nil
         guard
-            let row = try await sql.raw(
+            let row = try await db.sql.raw(
                 """
                 INSERT INTO event_registrations (event_id, person_id, name, email, phone, needs, commune_code, audience, status, walk_in,
                                                  registered_by_id, created_at, checked_in_at, same_key)
                 VALUES (\(bind: eventID), \(bind: who.personID), \(bind: who.name), \(bind: who.email), \(bind: who.phone), \(bind: who.needs),
-                        \(bind: who.communeCode), \(bind: who.audience), \(status), \(bind: who.walkIn), \(bind: who.by), \(bind: now),
-                        \(bind: who.checkedIn ? now : nil as Date?), \(bind: who.personID == nil ? SamePerson.key(name: who.name, phone: who.phone) : nil))
-                RETURNING id, status
+                        \(bind: who.communeCode), \(bind: who.audience.rawValue), \(bind: status.rawValue), \(bind: who.walkIn), \(bind: who.by),
+                        \(bind: now), \(bind: who.checkedIn ? now : nil as Date?), \(bind: sameKey))
+                RETURNING id
                 """
             ).first(decoding: Inserted.self)
         else { throw EventStoreError.notInserted }
-        return (row.id, row.status)
+        return row.id
     }
 
     /// Cancels a registration (inside the caller's transaction) and moves the waiting list up while
     /// seats are free; returns the people promoted.
-    static func cancel(registrationID: Int, eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
+    static func cancel(
+        registrationID: Int, eventID: Int, now: Date, on db: any Database
+    ) async throws -> [RegistrationRecord] {
         let sql = db.sql
         try await sql.raw("UPDATE events SET seq = seq + 1 WHERE id = \(bind: eventID)").run()
         try await sql.raw(
             "DELETE FROM event_registrations WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID)"
         ).run()
-        return try await promote(eventID: eventID, on: db)
+        return try await promote(eventID: eventID, now: now, on: db)
     }
 
     /// Moves the first people of the waiting list up while seats are free (after a cancellation or
     /// a larger capacity), inside the caller's transaction (the event's row already locked).
-    static func promote(eventID: Int, on db: any Database) async throws -> [RegistrationRecord] {
+    static func promote(eventID: Int, now: Date, on db: any Database) async throws -> [RegistrationRecord] {
         let sql = db.sql
         guard let event = try await event(eventID, on: db) else { return [] }
         let count = Seats.promotions(registered: event.registered, capacity: event.capacity, waiting: event.waiting)
@@ -360,7 +385,7 @@ public enum EventStore {
         ).all(decoding: RegistrationRecord.self)
         for row in waiting {
             try await sql.raw(
-                "UPDATE event_registrations SET status = 'registered', promoted_at = \(bind: Date()) WHERE id = \(bind: row.id)"
+                "UPDATE event_registrations SET status = 'registered', promoted_at = \(bind: now) WHERE id = \(bind: row.id)"
             ).run()
         }
         return waiting
@@ -381,10 +406,10 @@ public enum EventStore {
         ).all(decoding: Row.self).map { ($0.name, $0.phone) }
     }
 
-    static func checkIn(registrationID: Int, eventID: Int, on db: any Database) async throws {
+    static func checkIn(registrationID: Int, eventID: Int, now: Date, on db: any Database) async throws {
         try await db.sql.raw(
             """
-            UPDATE event_registrations SET checked_in_at = \(bind: Date())
+            UPDATE event_registrations SET checked_in_at = \(bind: now)
             WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID) AND checked_in_at IS NULL
             """
         ).run()
@@ -413,7 +438,7 @@ public enum EventStore {
         ).all(decoding: Row.self)
         var figures = Figures()
         for row in rows {
-            if row.status == "waiting" { figures.waiting += row.n; continue }
+            if row.status == RegistrationStatus.waiting.rawValue { figures.waiting += row.n; continue }
             figures.registered += row.walk_in ? 0 : row.n
             if row.walk_in { figures.walkIns += row.n }
             if row.attended == 1 {
@@ -465,7 +490,7 @@ public enum EventStore {
                 guard claimed != nil, remind else { return false }
                 let links = EventLinks(
                     baseURL: baseURL, slug: place.slug, eventID: row.event_id, registrationID: row.id, signer: signer)
-                let whereText = [EventsPages.place(event, territory: place), event.online_url ?? ""].filter {
+                let whereText = [EventText.place(event, territory: place), event.online_url ?? ""].filter {
                     !$0.isEmpty
                 }.joined(separator: " · ")
                 let day = ReminderRule.day(start: event.starts_at, now: now, french: true)
@@ -481,7 +506,7 @@ public enum EventStore {
                         Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
                         Reminder: you are registered for “\(event.title)”, \(ReminderRule.day(start: event.starts_at, now: now, french: false)), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
-                        """, attachments: [EventsPages.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx
+                        """, attachments: [EventText.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx
                 )
                 return true
             }
@@ -489,35 +514,4 @@ public enum EventStore {
         }
         return sent
     }
-}
-
-/// The addresses of a registration, signed so that nobody can guess another's: the person's
-/// page (its QR code for the check-in, its cancel button) and the organiser's check-in page.
-public struct EventLinks: Sendable {
-    public let baseURL: String
-    public let slug: String
-    public let eventID: Int
-    public let registrationID: Int
-    public let signer: Signer
-
-    public static func token(registrationID: Int, purpose: String, signer: Signer) -> String {
-        signer.signature("registration-\(registrationID)", purpose: purpose)
-    }
-    public static func verify(registrationID: Int, token: String, purpose: String, signer: Signer) -> Bool {
-        signer.verify("registration-\(registrationID)", signature: token, purpose: purpose)
-    }
-
-    public var minePath: String {
-        EventsPaths.mine.link(
-            slug, registrationID,
-            Self.token(registrationID: registrationID, purpose: "event-registration", signer: signer))
-    }
-    public var checkInPath: String {
-        EventsPaths.checkIn.link(
-            slug, eventID, registrationID,
-            Self.token(registrationID: registrationID, purpose: "event-checkin", signer: signer))
-    }
-    public var mine: String { baseURL + minePath }
-    public var checkIn: String { baseURL + checkInPath }
-    public var ics: String { baseURL + EventsPaths.ics.link(slug, eventID) }
 }
