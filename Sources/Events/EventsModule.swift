@@ -48,11 +48,9 @@ public struct EventsModule: FeatureModule {
     }
 
     /// Sends the reminders due (the day before); used by the periodic task and `agora event-reminders`.
-    public static func sendReminders(_ app: Application, now: Date = Date()) async throws -> Int {
+    public static func sendReminders(_ app: Application) async throws -> Int {
         let territories = app.agora.territories
-        return try await EventStore.sendReminders(
-            now: now, baseURL: app.agora.config.baseURL, territory: { territories.find(id: $0) },
-            signer: app.agora.signer, on: app.db)
+        return try await SendReminders.run(territory: { territories.find(id: $0) }, env: app.useCases())
     }
 
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] {

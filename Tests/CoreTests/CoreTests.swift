@@ -357,3 +357,44 @@ struct FormDecodingTests {
         #expect(Request.formPairs("q%5B%5D=1&b=x+y&b=z") == ["q[]": "1", "b": "z"])
     }
 }
+
+@Suite("The one audience rule")
+struct AudienceRuleTests {
+    @Test func theFirstRoleHeldNamesTheAudienceAndAnAssistedPersonIsAResident() {
+        #expect(Audience.of([]) == .resident)
+        #expect(Audience.of([.resident]) == .resident)
+        #expect(Audience.of([.patientPartner, .resident]) == .patientPartner)
+        #expect(Audience.of([.professional, .patientPartner]) == .professional)
+        #expect(Audience.of([.decisionMaker, .patientPartner]) == .decisionMaker)
+        #expect(Audience.of([.coordinator, .resident]) == .coordinator)
+        #expect(Audience.of([.admin]) == .admin)
+        #expect(Audience.of([.professional], assisted: true) == .resident)
+        #expect(
+            Audience.allCases.allSatisfy { Audience(rawValue: $0.role.rawValue) == $0 }, "stored as the role's value")
+    }
+}
+
+@Suite("Path ids")
+struct PathIDTests {
+    @Test func onlyPlainDigitsAreAnID() {
+        #expect(PathID.parse("12") == 12)
+        for bad in ["", "0", "12abc", "+12", "-3", "١٢", " 12", "1234567890123456789", nil] as [String?] {
+            #expect(PathID.parse(bad) == nil, "\(String(describing: bad))")
+        }
+    }
+}
+
+@Suite("Embedded assets")
+struct EmbeddedAssetTests {
+    @Test func theBinaryCarriesPublicAsItIs() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Public")
+            .standardized
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        #expect(Set(StaticAssets.embedded.files.keys) == Set(names))
+        let fromFolder = try StaticAssets.directory(folder.path)
+        for name in names {
+            #expect(StaticAssets.embedded.files[name]?.hash == fromFolder.files[name]?.hash, "\(name)")
+        }
+        #expect(throws: StartupFailure.self) { try StaticAssets.directory("/nonexistent-assets") }
+    }
+}

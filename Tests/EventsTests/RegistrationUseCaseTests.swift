@@ -207,4 +207,27 @@ struct RegistrationUseCaseTests {
             #expect(try await world.audit() == ["event.check-in", "event.walk-in"])
         }
     }
+
+    @Test func theReminderGoesOnceTheDayBeforeAndNotToWhoJustRegistered() async throws {
+        try await UseCaseWorld.with(Self.rooms) { world in
+            let vitre = try await world.territory()
+            let lookup: @Sendable (Int) -> TerritoryInfo? = { [vitre] id in id == vitre.id ? vitre : nil }
+            let event = try await Self.forum(capacity: 10, in: vitre, world: world, startsIn: 2)
+            let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
+            let late = try await world.person("Léa", email: "lea@example.org", roles: [.resident], in: vitre)
+            _ = try await RegisterForEvent.run(
+                RegistrationForm(person: .myself), event: event, territory: vitre, actor: anne, env: world.env)
+            #expect(try await SendReminders.run(territory: lookup, env: world.env) == 0, "two days ahead: not yet")
+
+            world.clock.advance(by: 37 * 3_600)  // the forum is in 11 hours, tomorrow morning in Paris
+            _ = try await RegisterForEvent.run(
+                RegistrationForm(person: .myself), event: event, territory: vitre, actor: late, env: world.env)
+            #expect(try await SendReminders.run(territory: lookup, env: world.env) == 1)
+            #expect(try await SendReminders.run(territory: lookup, env: world.env) == 0, "once")
+            let reminders = try await world.outbox().filter { $0.subject.hasPrefix("Rappel") }
+            #expect(reminders.map(\.to) == ["anne@example.org"], "Léa's confirmation is fresh: no reminder")
+            #expect(reminders.first?.subject == "Rappel : Forum santé demain")
+            #expect(reminders.first?.body.contains("https://agora.example/vitre/evenements/") == true)
+        }
+    }
 }

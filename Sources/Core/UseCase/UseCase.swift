@@ -54,10 +54,15 @@ public struct UseCaseEnvironment: Sendable {
 
 extension Request {
     /// The environment of the use cases this request runs.
-    public var useCases: UseCaseEnvironment {
+    public var useCases: UseCaseEnvironment { application.useCases(on: db) }
+}
+
+extension Application {
+    /// The environment of use cases run outside a request (commands, periodic tasks).
+    public func useCases(on db: (any Database)? = nil) -> UseCaseEnvironment {
         let services = agora
         return UseCaseEnvironment(
-            db: db, clock: services.clock, writes: services.writes, baseURL: services.config.baseURL,
+            db: db ?? self.db, clock: services.clock, writes: services.writes, baseURL: services.config.baseURL,
             signer: services.signer)
     }
 }

@@ -452,18 +452,14 @@ public enum EventStore {
 
     // MARK: - Reminders
 
-    /// Sends the reminder of every event starting in the next 30 hours to its registered people
-    /// who have an address and were not reminded yet; idempotent (`reminded_at`). People told
-    /// less than 12 hours before the start (`ReminderRule`) are marked without a mail: their
-    /// confirmation said it all. Each reminder carries the event's `.ics`. Returns the count sent.
-    public static func sendReminders(
-        now: Date = Date(), baseURL: String, territory: @escaping @Sendable (Int) -> TerritoryInfo?,
-        signer: Signer, on db: any Database
-    ) async throws -> Int {
-        struct Due: Decodable {
-            let id: Int; let event_id: Int; let email: String; let created_at: Date; let promoted_at: Date?
-        }
-        let due = try await db.sql.raw(
+    /// A registration due for its reminder: seated, with an address, not reminded yet, for a
+    /// published event starting within the reminder window.
+    struct DueReminder: Decodable, Sendable {
+        let id: Int; let event_id: Int; let email: String; let created_at: Date; let promoted_at: Date?
+    }
+
+    static func dueReminders(now: Date, on db: any Database) async throws -> [DueReminder] {
+        try await db.sql.raw(
             """
             SELECT r.id, r.event_id, r.email, r.created_at, r.promoted_at FROM event_registrations r
             JOIN events e ON e.id = r.event_id
@@ -471,47 +467,17 @@ public enum EventStore {
             AND e.status = 'published' AND e.starts_at > \(bind: now) AND e.starts_at <= \(bind: now.addingTimeInterval(ReminderRule.window))
             ORDER BY r.id LIMIT 1000
             """
-        ).all(decoding: Due.self)
-        var events: [Int: EventRecord] = [:]
-        var sent = 0
-        for row in due {
-            if events[row.event_id] == nil { events[row.event_id] = try await event(row.event_id, on: db) }
-            guard let event = events[row.event_id], let place = territory(event.territory_id) else { continue }
-            let remind = ReminderRule.due(
-                start: event.starts_at, toldAt: max(row.created_at, row.promoted_at ?? row.created_at), now: now)
-            let queued: Bool = try await db.transaction { tx in
-                // The conditional UPDATE makes two instances never send the same reminder twice.
-                struct Updated: Decodable { let id: Int }
-                let claimed = try await tx.sql.raw(
-                    """
-                    UPDATE event_registrations SET reminded_at = \(bind: now) WHERE id = \(bind: row.id) AND reminded_at IS NULL RETURNING id
-                    """
-                ).first(decoding: Updated.self)
-                guard claimed != nil, remind else { return false }
-                let links = EventLinks(
-                    baseURL: baseURL, slug: place.slug, eventID: row.event_id, registrationID: row.id, signer: signer)
-                let whereText = [EventText.place(event, territory: place), event.online_url ?? ""].filter {
-                    !$0.isEmpty
-                }.joined(separator: " · ")
-                let day = ReminderRule.day(start: event.starts_at, now: now, french: true)
-                try await Mailer.enqueue(
-                    to: row.email, subject: "Rappel : \(event.title) \(day)",
-                    body: """
-                        Bonjour,
+        ).all(decoding: DueReminder.self)
+    }
 
-                        Rappel : vous êtes inscrit·e à « \(event.title) », \(day), \(ParisTime.longText(event.starts_at, french: true)) (heure de Paris).
-                        \(whereText.isEmpty ? "" : "Lieu : \(whereText)\n")
-                        Le fichier d'agenda (.ics) est joint à ce message ; il est aussi ici : \(links.ics)
-                        Votre inscription (code d'accueil) : \(links.mine)
-                        Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
-
-                        Reminder: you are registered for “\(event.title)”, \(ReminderRule.day(start: event.starts_at, now: now, french: false)), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
-                        """, attachments: [EventText.icsAttachment(event, territory: place, baseURL: baseURL)], on: tx
-                )
-                return true
-            }
-            if queued { sent += 1 }
-        }
-        return sent
+    /// Marks a registration reminded; false when another instance did it first (the conditional
+    /// UPDATE makes two instances never send the same reminder twice).
+    static func claimReminder(registrationID: Int, now: Date, on db: any Database) async throws -> Bool {
+        struct Updated: Decodable { let id: Int }
+        return try await db.sql.raw(
+            """
+            UPDATE event_registrations SET reminded_at = \(bind: now) WHERE id = \(bind: registrationID) AND reminded_at IS NULL RETURNING id
+            """
+        ).first(decoding: Updated.self) != nil
     }
 }

@@ -74,3 +74,62 @@ struct RegistrationMails: Sendable {
         }
     }
 }
+
+/// Sends the reminder of every event starting in the next 30 hours to its registered people who
+/// have an address and were not reminded yet; idempotent (`reminded_at`). People told less than
+/// 12 hours before the start (`ReminderRule`) are marked without a mail: their confirmation is
+/// fresh. Run every ten minutes by the server and by `agora event-reminders`.
+public enum SendReminders {
+    public static func run(
+        territory: @escaping @Sendable (Int) -> TerritoryInfo?, env: UseCaseEnvironment
+    ) async throws -> Int {
+        let now = env.now
+        let due = try await EventStore.dueReminders(now: now, on: env.db)
+        var events: [Int: EventRecord] = [:]
+        var sent = 0
+        for row in due {
+            if events[row.event_id] == nil {
+                events[row.event_id] = try await EventStore.event(row.event_id, on: env.db)
+            }
+            guard let event = events[row.event_id], let place = territory(event.territory_id) else { continue }
+            let remind = ReminderRule.due(
+                start: event.starts_at, toldAt: max(row.created_at, row.promoted_at ?? row.created_at), now: now)
+            let mails = RegistrationMails(env: env, territory: place)
+            let queued: Bool = try await env.db.transaction { tx in
+                guard try await EventStore.claimReminder(registrationID: row.id, now: now, on: tx), remind else {
+                    return false
+                }
+                try await mails.reminder(to: row.email, event: event, registrationID: row.id, now: now, on: tx)
+                return true
+            }
+            if queued { sent += 1 }
+        }
+        return sent
+    }
+}
+
+extension RegistrationMails {
+    /// The reminder, the day before.
+    func reminder(
+        to email: String, event: EventRecord, registrationID: Int, now: Date, on db: any Database
+    ) async throws {
+        let links = links(event, registrationID: registrationID)
+        let whereText = [EventText.place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }
+            .joined(separator: " · ")
+        let day = ReminderRule.day(start: event.starts_at, now: now, french: true)
+        let dayInEnglish = ReminderRule.day(start: event.starts_at, now: now, french: false)
+        try await Mailer.enqueue(
+            to: email, subject: "Rappel : \(event.title) \(day)",
+            body: """
+                Bonjour,
+
+                Rappel : vous êtes inscrit·e à « \(event.title) », \(day), \(ParisTime.longText(event.starts_at, french: true)) (heure de Paris).
+                \(whereText.isEmpty ? "" : "Lieu : \(whereText)\n")
+                Le fichier d'agenda (.ics) est joint à ce message ; il est aussi ici : \(links.ics)
+                Votre inscription (code d'accueil) : \(links.mine)
+                Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
+
+                Reminder: you are registered for “\(event.title)”, \(dayInEnglish), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
+                """, attachments: [calendar(event)], on: db)
+    }
+}

@@ -34,7 +34,7 @@ public final class ProposalReadModel: Sendable {
         var entries: [Entry] = []  // most recent first
         var themeMasks: [Int] = []  // by position in `entries`
         var statuses: [ProposalStatus] = []
-        var audiences: [UInt8] = []  // index in Audience.all
+        var audiences: [UInt8] = []  // index in ProposalsPolicy.audiences
         var bySupport: [Int32] = []  // positions, most supported first
         var communePositions: [String: [Int32]] = [:]
         var termPositions: [String: [Int32]] = [:]  // the search index: term → positions
@@ -198,7 +198,9 @@ public final class ProposalReadModel: Sendable {
         }.map { Int32($0) }
         snapshot.themeMasks = snapshot.entries.map(\.themesMask)
         snapshot.statuses = snapshot.entries.map(\.status)
-        snapshot.audiences = snapshot.entries.map { UInt8(Audience.all.firstIndex(of: $0.audience) ?? 0) }
+        snapshot.audiences = snapshot.entries.map {
+            UInt8(ProposalsPolicy.audienceValues.firstIndex(of: $0.audience) ?? 0)
+        }
         for (position, entry) in snapshot.entries.enumerated() {
             snapshot.positionByID[entry.id] = Int32(position)
             for code in entry.communes { snapshot.communePositions[code, default: []].append(Int32(position)) }
@@ -238,7 +240,7 @@ public final class ProposalReadModel: Sendable {
         }
         let themeBit = query.theme?.bit
         let status = query.status
-        let audience = query.audience.flatMap { Audience.all.firstIndex(of: $0) }.map(UInt8.init)
+        let audience = query.audience.flatMap { ProposalsPolicy.audienceValues.firstIndex(of: $0) }.map(UInt8.init)
         let waiting = query.sort == .waiting
         let start = (query.page - 1) * ProposalQuery.pageSize
         let end = start + ProposalQuery.pageSize

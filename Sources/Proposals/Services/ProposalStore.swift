@@ -32,7 +32,7 @@ public struct ProposalQuery: Sendable, Equatable {
         theme = query["theme"].flatMap(themes.find)
         commune = query["commune"].flatMap { communes.contains($0) ? $0 : nil }
         status = query["etat"].flatMap(ProposalStatus.init(rawValue:)).flatMap { $0.isPublic ? $0 : nil }
-        audience = query["public"].flatMap { Audience.all.contains($0) ? $0 : nil }
+        audience = query["public"].flatMap { ProposalsPolicy.audienceValues.contains($0) ? $0 : nil }
         sort = query["tri"].flatMap(Sort.init(rawValue:)) ?? .recent
         page = min(max(Int(query["page"] ?? "") ?? 1, 1), 100_000)
     }
@@ -51,18 +51,6 @@ public struct ProposalQuery: Sendable, Equatable {
         var components = URLComponents()
         components.queryItems = items.map { URLQueryItem(name: $0.0, value: $0.1) }
         return components.percentEncodedQuery.map { "?" + $0 } ?? ""
-    }
-}
-
-/// The audiences a proposal can come from.
-public enum Audience {
-    public static let all: [String] = ["resident", "professional", "patient_partner"]
-    public static func label(_ value: String) -> Text {
-        switch value {
-        case "professional": Text("Professionnel·le de santé", "Health professional")
-        case "patient_partner": Text("Patient·e partenaire", "Patient partner")
-        default: Text("Habitant·e", "Resident")
-        }
     }
 }
 

@@ -39,14 +39,17 @@ public enum ProposalsPolicy {
         !roles.isDisjoint(with: Self.roles(for: action))
     }
 
-    /// The audience a proposal is counted in: the assisted person is a resident; otherwise a
-    /// professional first, then a patient partner, else a resident.
+    /// The audience a proposal is counted in: the platform's one rule (`Audience.of`), the
+    /// assisted person being a resident.
     public static func audience(roles: Set<Role>, assisted: Bool) -> String {
-        if assisted { return "resident" }
-        if roles.contains(.professional) { return "professional" }
-        if roles.contains(.patientPartner) { return "patient_partner" }
-        return "resident"
+        Audience.of(roles, assisted: assisted).rawValue
     }
+
+    /// The audiences proposals come from, as the list filters them: the people who may propose
+    /// in their own name. (Proposals stored before the one rule counted a coordinator as a
+    /// resident; they keep that meaning.)
+    public static let audiences: [Audience] = [.resident, .professional, .patientPartner, .coordinator]
+    static let audienceValues: [String] = audiences.map(\.rawValue)
 
     /// The role a staff member signs a decision with (the name is not shown).
     public static func signingRole(_ roles: Set<Role>) -> Role {

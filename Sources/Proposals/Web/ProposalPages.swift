@@ -134,7 +134,7 @@ enum ProposalPages {
             return """
                 <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
                 <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
-                · \(visit.t(Audience.label(row.audience))) · \(dateText(row.submittedAt, visit))</p>\
+                · \(visit.t((Audience(rawValue: row.audience) ?? .resident).label)) · \(dateText(row.submittedAt, visit))</p>\
                 <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
                 \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
                 <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
@@ -160,7 +160,7 @@ enum ProposalPages {
             <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
             <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
             <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
-            <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", Audience.all.map { ($0, visit.t(Audience.label($0))) }, query.audience))</select></div>
+            <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", ProposalsPolicy.audiences.map { ($0.rawValue, visit.t($0.label)) }, query.audience))</select></div>
             <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
             \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
             \(Form.submit(visit.t("Afficher", "Show")))

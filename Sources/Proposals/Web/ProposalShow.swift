@@ -133,7 +133,7 @@ extension ProposalPages {
                 "Proposée par \(author), avec l'aide d'un·e patient·e partenaire",
                 "Proposed by \(author), with a patient partner's help")
             : visit.t("Proposée par \(author)", "Proposed by \(author)") + " ("
-                + visit.t(Audience.label(proposal.audience)) + ")"
+                + visit.t((Audience(rawValue: proposal.audience) ?? .resident).label) + ")"
         let communes = details.communes.compactMap { territory.commune(code: $0)?.name }
 
         var notices: [HTML] = []
@@ -162,7 +162,7 @@ extension ProposalPages {
 
         let timeline = details.events.map { event -> HTML in
             let to = ProposalStatus(rawValue: event.toStatus)?.label ?? Text(event.toStatus, event.toStatus)
-            let who = Role(rawValue: event.role)?.label ?? Audience.label(event.role)
+            let who = Role(rawValue: event.role)?.label ?? Audience.resident.label
             return
                 "<li><strong>\(visit.t(to))</strong> · \(DateText.day(event.createdAt, lang: visit.lang)) · \(visit.t(who))\(event.note.map { HTML("<br>\($0)") } ?? .empty)</li>"
         }
