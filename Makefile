@@ -1,7 +1,8 @@
 # Agora Santé — build, run and test.
 #   make run     build, seed the demo data, serve on http://127.0.0.1:8080
-#   make test    everything CI runs: deps, build, unit tests (SQLite), DB tests again on
-#                PostgreSQL, browser tests (e2e). Fails on the first failing step.
+#   make test    everything CI runs: deps, lint, build, unit tests (SQLite), DB tests again on
+#                PostgreSQL, the release binary, browser tests (e2e, with the release binary run
+#                alone from an empty folder). Fails on the first failing step.
 #   make e2e     browser tests only, against the already-built binary
 #   make bench   benchmarks (scripts/bench.sh)
 #   make lint    swift format lint with .swift-format; make format rewrites the files
@@ -39,7 +40,8 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-pg
-	$(MAKE) --no-print-directory e2e
+	$(SWIFT) build -c release --product agora
+	AGORA_BINARY_UNDER_TEST=.build/release/agora $(MAKE) --no-print-directory e2e
 
 # All unit and integration tests, on SQLite.
 test-unit:

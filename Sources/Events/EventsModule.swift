@@ -8,7 +8,7 @@ import Vapor
 public struct EventsModule: FeatureModule {
     public init() {}
     public var name: String { "events" }
-    public var migrations: [any Migration] { EventsMigrations.all + LiveMigrations.all }
+    public var migrations: [any Migration] { EventsMigrations.all + LiveMigrations.all + EventsMigrations.later }
 
     public var navigation: [NavEntry] {
         [

@@ -4,6 +4,26 @@ import SQLKit
 /// The tables of the events room. Rows are read and written with SQLKit (`EventStore`).
 enum EventsMigrations {
     static var all: [any Migration] { [CreateTables()] }
+    /// Run after `LiveMigrations.all` (their numbers come first).
+    static var later: [any Migration] { [AgendaIndex()] }
+
+    /// The agenda's index on (territory, start). A commit once edited `Events.001.Tables` to make
+    /// it so instead of adding a migration: databases created before have the index on
+    /// (territory, status, start), later ones the new one. This one migration gives every
+    /// database the same index, and `Events.001` reads again as it landed.
+    struct AgendaIndex: AsyncMigration {
+        var name: String { "Events.004.AgendaIndex" }
+        func prepare(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("DROP INDEX IF EXISTS events_agenda").run()
+            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, starts_at)").run()
+        }
+        func revert(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("DROP INDEX IF EXISTS events_agenda").run()
+            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, status, starts_at)").run()
+        }
+    }
 
     struct CreateTables: AsyncMigration {
         var name: String { "Events.001.Tables" }
@@ -41,7 +61,9 @@ enum EventsMigrations {
                 .unique(on: "live_code")
                 .create()
             let sql = db as! any SQLDatabase
-            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, starts_at)").run()
+            // As this migration landed (commit 1654ff7); `Events.004.AgendaIndex` puts the index every
+            // database should have, whichever version of this line created it.
+            try await sql.raw("CREATE INDEX events_agenda ON events (territory_id, status, starts_at)").run()
 
             try await db.schema("event_registrations")
                 .field("id", .int, .identifier(auto: true))
