@@ -6,7 +6,8 @@ import Vapor
 enum AccountPages {
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.account, access: .signedIn) { req in
-            let snapshot = try await AccountSnapshot.load(personID: req.visit.viewer!.personID, on: req.db)
+            let snapshot = try await AccountSnapshot.load(
+                personID: (try req.visit.signedInViewer()).personID, on: req.db)
             return req.render(
                 profilePage(
                     visit: req.visit, snapshot: snapshot, directory: req.agora.territories,
@@ -15,7 +16,7 @@ enum AccountPages {
         router.post(AccountsPaths.account, access: .signedIn, use: saveProfile)
         router.get(AccountsPaths.accountData, access: .signedIn) { req in
             try await PersonalDataExport.response(
-                personID: req.visit.viewer!.personID, req: req, filename: "mes-donnees-agora-sante.json")
+                personID: (try req.visit.signedInViewer()).personID, req: req, filename: "mes-donnees-agora-sante.json")
         }
         router.get(AccountsPaths.accountDelete, access: .signedIn) { req in
             req.render(deletePage(visit: req.visit, errors: FormErrors()))
@@ -81,7 +82,7 @@ enum AccountPages {
 
     @Sendable static func saveProfile(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let personID = visit.viewer!.personID
+        let personID = (try visit.signedInViewer()).personID
         let snapshot = try await AccountSnapshot.load(personID: personID, on: req.db)
         let fields = req.formFields()
         let allowed = Set(
@@ -127,7 +128,7 @@ enum AccountPages {
 
     @Sendable static func deleteAccount(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let personID = visit.viewer!.personID
+        let personID = (try visit.signedInViewer()).personID
         let fields = req.formFields()
         guard let person = try await Person.find(personID, on: req.db) else { throw Abort(.notFound) }
         var errors = FormErrors()

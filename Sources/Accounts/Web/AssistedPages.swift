@@ -11,11 +11,13 @@ enum AssistedPages {
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.assistedList, access: manage) { req in
             try await req.render(
-                listPage(visit: req.visit, profiles: AssistedProfileRow.all(in: req.visit.territory!, on: req.db)))
+                listPage(
+                    visit: req.visit, profiles: AssistedProfileRow.all(in: (try req.visit.territoryHere()), on: req.db))
+            )
         }
         router.get(AccountsPaths.assistedNew, access: .territory(AccountsPolicy.roles(for: .createAssistedProfile))) {
             req in
-            req.render(newPage(visit: req.visit, fields: [:], errors: FormErrors()))
+            req.render(try newPage(visit: req.visit, fields: [:], errors: FormErrors()))
         }
         router.post(
             AccountsPaths.assistedNew, access: .territory(AccountsPolicy.roles(for: .createAssistedProfile)),
@@ -30,7 +32,7 @@ enum AssistedPages {
         }
         router.post(AccountsPaths.assistedDelete, access: manage) { req in
             let person = try await findAssisted(req)
-            let territory = req.visit.territory!
+            let territory = try req.visit.territoryHere()
             try await AccountErasure.erase(
                 personID: person.requireID(), modules: req.application.featureModules, on: req.db,
                 actor: req.visit.viewer?.personID, territory: territory.id)
@@ -50,8 +52,8 @@ enum AssistedPages {
         return person
     }
 
-    static func listPage(visit: Visit, profiles: [AssistedProfileRow]) -> WebPage {
-        let territory = visit.territory!
+    static func listPage(visit: Visit, profiles: [AssistedProfileRow]) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let rows = profiles.map { row -> [HTML] in
             let commune = territory.commune(code: row.communeCode ?? "")?.name ?? "—"
             return [
@@ -86,9 +88,10 @@ enum AssistedPages {
         return WebPage(title: visit.t("Profils accompagnés", "Assisted profiles"), main: main)
     }
 
-    static func newPage(visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok) -> WebPage
-    {
-        let territory = visit.territory!
+    static func newPage(
+        visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let main: HTML = """
             <h1>\(visit.t("Créer un profil accompagné", "Create an assisted profile"))</h1>
             <p>\(visit.t("Ne notez que le nécessaire. Aucune information de santé ici.", "Only note what is needed. No health information here."))</p>
@@ -114,14 +117,15 @@ enum AssistedPages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
-        let viewerID = visit.viewer!.personID
+        let territory = try visit.territoryHere()
+        let viewerID = (try visit.signedInViewer()).personID
         let fields = req.formFields()
         switch AssistedProfileInput.validate(
             fields: fields, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang)
         {
         case .failure(let box):
-            return req.render(newPage(visit: visit, fields: fields, errors: box.errors, status: .unprocessableEntity))
+            return req.render(
+                try newPage(visit: visit, fields: fields, errors: box.errors, status: .unprocessableEntity))
         case .success(let input):
             try await req.db.transaction { db in
                 let person = Person(email: nil, passwordHash: nil, displayName: input.alias, isAssisted: true)

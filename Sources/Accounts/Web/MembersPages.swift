@@ -12,8 +12,8 @@ enum MembersPages {
         router.get(AccountsPaths.members, access: access) { req in
             let query = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
             let rows = try await MemberRow.search(
-                territoryID: req.visit.territory!.id, text: query, limit: pageSize, on: req.db)
-            return req.render(page(visit: req.visit, query: query, rows: rows, fields: [:], errors: FormErrors()))
+                territoryID: (try req.visit.territoryHere()).id, text: query, limit: pageSize, on: req.db)
+            return req.render(try page(visit: req.visit, query: query, rows: rows, fields: [:], errors: FormErrors()))
         }
         router.post(AccountsPaths.memberRoles, access: access, use: changeRole)
     }
@@ -21,8 +21,8 @@ enum MembersPages {
     static func page(
         visit: Visit, query: String, rows: [MemberRow], fields: [String: String], errors: FormErrors,
         status: HTTPStatus = .ok
-    ) -> WebPage {
-        let territory = visit.territory!
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let tableRows = rows.map { row -> [HTML] in
             let roles = row.roles.sorted { $0.rawValue < $1.rawValue }.map { visit.t($0.label) }.joined(separator: ", ")
             return ["\(row.name)", "\(row.email ?? visit.t("profil accompagné", "assisted profile"))", "\(roles)"]
@@ -55,7 +55,7 @@ enum MembersPages {
 
     @Sendable static func changeRole(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let fields = req.formFields()
         var errors = FormErrors()
         let email = EmailAddress.normalize(fields["email"] ?? "")
@@ -80,7 +80,8 @@ enum MembersPages {
         guard errors.isEmpty, let person, let personID = person.id, let role else {
             let rows = try await MemberRow.search(territoryID: territory.id, text: "", limit: pageSize, on: req.db)
             return req.render(
-                page(visit: visit, query: "", rows: rows, fields: fields, errors: errors, status: .unprocessableEntity))
+                try page(
+                    visit: visit, query: "", rows: rows, fields: fields, errors: errors, status: .unprocessableEntity))
         }
         try await req.db.transaction { db in
             let existing = try await Membership.query(on: db).filter(\.$personID == personID)

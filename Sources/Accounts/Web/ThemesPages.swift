@@ -9,7 +9,7 @@ enum ThemesPages {
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.themes, access: access) { req in
             req.render(
-                page(
+                try page(
                     visit: req.visit, addFields: [:], addErrors: FormErrors(), editFields: [:], editErrors: FormErrors()
                 ))
         }
@@ -21,8 +21,8 @@ enum ThemesPages {
         visit: Visit, addFields: [String: String], addErrors: FormErrors, editFields: [String: String],
         editErrors: FormErrors,
         status: HTTPStatus = .ok
-    ) -> WebPage {
-        let territory = visit.territory!
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let themes = territory.themes
         let rows = themes.all.map { theme -> [HTML] in
             [
@@ -80,7 +80,7 @@ enum ThemesPages {
 
     @Sendable static func add(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let fields = req.formFields()
         var errors = FormErrors()
         let fr = label(fields["label_fr"]), en = label(fields["label_en"])
@@ -119,7 +119,7 @@ enum ThemesPages {
         }
         guard errors.isEmpty, let bit else {
             return req.render(
-                page(
+                try page(
                     visit: visit, addFields: fields, addErrors: errors, editFields: [:], editErrors: FormErrors(),
                     status: .unprocessableEntity))
         }
@@ -139,7 +139,7 @@ enum ThemesPages {
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let fields = req.formFields()
         var errors = FormErrors()
         let theme = fields["theme"].flatMap(territory.themes.find)
@@ -181,7 +181,7 @@ enum ThemesPages {
         }
         guard errors.isEmpty, let theme else {
             return req.render(
-                page(
+                try page(
                     visit: visit, addFields: [:], addErrors: FormErrors(), editFields: fields, editErrors: errors,
                     status: .unprocessableEntity))
         }

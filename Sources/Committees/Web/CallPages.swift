@@ -18,8 +18,10 @@ enum CallPages {
         router.post(CommitteesPaths.draw, access: CommitteePages.staff, use: draw)
     }
 
-    static func newCallForm(visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors) -> HTML {
-        let territory = visit.territory!
+    static func newCallForm(
+        visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         return """
             <h2 id="nouvel-appel">\(visit.t("Ouvrir un appel à candidatures", "Open a call for candidates"))</h2>
             \(Form.open(action: CommitteesPaths.calls.link(territory.slug, committee.id!), visit: visit))
@@ -37,7 +39,7 @@ enum CallPages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let fields = req.formFields()
         let input: CallInput
@@ -95,7 +97,7 @@ enum CallPages {
         status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let today = Day.today()
         let college = College(rawValue: call.college) ?? .users
         let open = call.decidedAt == nil && call.closesOn >= today
@@ -224,7 +226,7 @@ enum CallPages {
 
     @Sendable static func apply(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let call = try await CommitteeStore.call(req, of: committee)
         let fields = req.formFields()
@@ -234,7 +236,7 @@ enum CallPages {
             missing: Text(
                 "Dites en quelques phrases pourquoi vous souhaitez siéger.",
                 "Say in a few sentences why you wish to sit."))
-        let person = visit.viewer!.personID
+        let person = (try visit.signedInViewer()).personID
         let college = College(rawValue: call.college) ?? .users
         if call.decidedAt != nil || call.closesOn < Day.today() {
             errors.add(
@@ -298,7 +300,7 @@ enum CallPages {
         mandate: (start: String, end: String)
     ) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let list = try await candidates(of: call.id!, on: req.db)
         let seats = try await CommitteeStore.seats(of: committee.id!, on: req.db)
         let college = call.college

@@ -13,7 +13,7 @@ enum CommitteePages {
         router.get(CommitteesPaths.list, access: .everyone, use: list)
         router.get(CommitteesPaths.new, access: staff) { req in
             req.render(
-                formPage(
+                try formPage(
                     visit: req.visit,
                     fields: ["quorum": "50", "rule": DecisionRule.majority.rawValue, "min_share": "20"],
                     lists: [:], errors: FormErrors()))
@@ -33,7 +33,7 @@ enum CommitteePages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         struct Row: Decodable {
             let id: Int; let name: String; let purpose: String; let seats: Int; let next_meeting: Date?
         }
@@ -69,8 +69,8 @@ enum CommitteePages {
 
     static func formPage(
         visit: Visit, fields: [String: String], lists: [String: [String]], errors: FormErrors, status: HTTPStatus = .ok
-    ) -> WebPage {
-        let territory = visit.territory!
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let main: HTML = """
             <h1>\(visit.t("Créer une instance de concertation", "Create a consultative committee"))</h1>
             \(Form.errorSummary(errors, visit: visit))
@@ -104,7 +104,7 @@ enum CommitteePages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let fields = req.formFields()
         let lists = req.formLists(["themes", "communes"])
         let input: CommitteeInput
@@ -114,7 +114,8 @@ enum CommitteePages {
         {
         case .failure(let box):
             return req.render(
-                formPage(visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
+                try formPage(
+                    visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
         case .success(let value): input = value
         }
         let committee = Committee()
@@ -170,7 +171,7 @@ enum CommitteePages {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let id = committee.id!
         let today = Day.today()
@@ -284,7 +285,7 @@ enum CommitteePages {
         _ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let id = committee.id!
         let today = Day.today()
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
@@ -322,8 +323,8 @@ enum CommitteePages {
                         checked: fields.isEmpty || fields["named"] == "oui", errors: errors, visit: visit, value: "oui"))
             \(Form.submit(visit.t("Ajouter le membre", "Add the member")))
             </form>
-            \(CallPages.newCallForm(visit: visit, committee: committee, fields: fields, errors: errors))
-            \(MeetingPages.newMeetingForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            \(try CallPages.newCallForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            \(try MeetingPages.newMeetingForm(visit: visit, committee: committee, fields: fields, errors: errors))
             """
         return WebPage(
             title: visit.t("Gérer : ", "Manage: ") + committee.name, main: main, status: status,
@@ -332,7 +333,7 @@ enum CommitteePages {
 
     @Sendable static func addMember(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let id = committee.id!
         let fields = req.formFields()
@@ -395,7 +396,7 @@ enum CommitteePages {
 
     @Sendable static func endMandate(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         guard let memberID = PathID.parse(req.parameters.get("member")),
             let member = try await CommitteeMember.find(memberID, on: req.db), member.committeeID == committee.id
@@ -426,7 +427,7 @@ enum CommitteePages {
         _ req: Request, committee: Committee, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let id = committee.id!
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         guard CommitteesPolicy.runs(visit.rolesHere) || CommitteeStore.viewerSeat(visit, in: seats) != nil else {
@@ -467,12 +468,12 @@ enum CommitteePages {
             <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
             \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
             <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
-            \(DocumentPages.links(documents, visit: visit, committeeID: id))
+            \(try DocumentPages.links(documents, visit: visit, committeeID: id))
             <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>
             \(drafts.isEmpty ? "<p>\(visit.t("Aucun projet de stratégie.", "No draft strategy."))</p>" as HTML : "<ul>\(each: drafts)</ul>")
             \(Form.errorSummary(errors, visit: visit))
-            \(StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
-            \(DocumentPages.uploadForm(visit: visit, committee: committee, meetings: recent, fields: fields, errors: errors))
+            \(try StrategyPages.createForm(visit: visit, committee: committee, fields: fields, errors: errors))
+            \(try DocumentPages.uploadForm(visit: visit, committee: committee, meetings: recent, fields: fields, errors: errors))
             <h2>\(visit.t("Les membres (noms complets)", "Members (full names)"))</h2>
             <ul>\(each: contacts)</ul>
             """

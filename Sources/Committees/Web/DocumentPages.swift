@@ -34,18 +34,18 @@ enum DocumentPages {
         ).all(decoding: Listed.self)
     }
 
-    static func links(_ documents: [Listed], visit: Visit, committeeID: Int) -> HTML {
+    static func links(_ documents: [Listed], visit: Visit, committeeID: Int) throws -> HTML {
         guard !documents.isEmpty else { return "<p>\(visit.t("Aucun document.", "No document."))</p>" }
         return
-            "<ul>\(each: documents.map { "<li><a href=\"\(CommitteesPaths.document.link(visit.territory!.slug, committeeID, $0.id))\">\($0.title)</a> · \($0.file_name) · \(DateText.day($0.created_at, lang: visit.lang))</li>" as HTML })</ul>"
+            "<ul>\(each: try documents.map { "<li><a href=\"\(CommitteesPaths.document.link((try visit.territoryHere()).slug, committeeID, $0.id))\">\($0.title)</a> · \($0.file_name) · \(DateText.day($0.created_at, lang: visit.lang))</li>" as HTML })</ul>"
     }
 
     static func uploadForm(
         visit: Visit, committee: Committee, meetings: [Meeting], fields: [String: String], errors: FormErrors
-    ) -> HTML {
+    ) throws -> HTML {
         """
         <h2 id="ajouter-document">\(visit.t("Ajouter un document", "Add a document"))</h2>
-        \(Form.open(action: CommitteesPaths.documents.link(visit.territory!.slug, committee.id!), visit: visit, multipart: true))
+        \(Form.open(action: CommitteesPaths.documents.link((try visit.territoryHere()).slug, committee.id!), visit: visit, multipart: true))
         \(Form.input(name: "title", label: visit.t("Titre du document", "Document title"), value: fields["title"], errors: errors, visit: visit, required: true, maxLength: 160))
         \(Form.select(name: "meeting", label: visit.t("Séance concernée (facultatif)", "Meeting (optional)"),
                       options: [Form.Option("", visit.t("Aucune", "None"))] + meetings.map { Form.Option(String($0.id!), DateText.day($0.startsAt, lang: visit.lang)) },
@@ -101,11 +101,11 @@ enum DocumentPages {
                 """
             ).run()
             try await AuditEntry.record(
-                actor: uploader, territory: visit.territory!.id, action: "committee.document.added",
+                actor: uploader, territory: (try visit.territoryHere()).id, action: "committee.document.added",
                 subject: "committee \(committeeID): \(checked.name)", on: db)
         }
         return req.redirect(
-            to: CommitteesPaths.space.link(visit.territory!.slug, committeeID),
+            to: CommitteesPaths.space.link((try visit.territoryHere()).slug, committeeID),
             flash: Flash(
                 .success,
                 visit.t(

@@ -23,9 +23,10 @@ enum MeetingPages {
         router.post(CommitteesPaths.approve, access: CommitteePages.staff, use: approve)
     }
 
-    static func newMeetingForm(visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors) -> HTML
-    {
-        let territory = visit.territory!
+    static func newMeetingForm(
+        visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         return """
             <h2 id="nouvelle-seance">\(visit.t("Planifier une séance", "Plan a meeting"))</h2>
             <p>\(visit.t("Les membres reçoivent l'invitation par e-mail, avec un fichier d'agenda (.ics).", "Members receive the invitation by e-mail, with a calendar file (.ics)."))</p>
@@ -41,8 +42,8 @@ enum MeetingPages {
             """
     }
 
-    static func icsEvent(_ req: Request, committee: Committee, meeting: Meeting) -> ICS.Event {
-        let territory = req.visit.territory!
+    static func icsEvent(_ req: Request, committee: Committee, meeting: Meeting) throws -> ICS.Event {
+        let territory = try req.visit.territoryHere()
         let link = req.agora.config.baseURL + CommitteesPaths.meeting.link(territory.slug, committee.id!, meeting.id!)
         return ICS.Event(
             uid: "seance-\(meeting.id!)@agora-sante", start: meeting.startsAt, end: meeting.endsAt,
@@ -54,7 +55,7 @@ enum MeetingPages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let fields = req.formFields()
         let input: MeetingInput
@@ -130,7 +131,7 @@ enum MeetingPages {
     @Sendable static func invitation(_ req: Request) async throws -> Response {
         let committee = try await CommitteeStore.committee(req)
         let meeting = try await CommitteeStore.meeting(req, of: committee)
-        let body = ICS.calendar([icsEvent(req, committee: committee, meeting: meeting)], name: committee.name)
+        let body = ICS.calendar([try icsEvent(req, committee: committee, meeting: meeting)], name: committee.name)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"seance-\(meeting.id!).ics\"")
@@ -236,7 +237,7 @@ enum MeetingPages {
         status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let cid = committee.id!, mid = meeting.id!
         let state = try await state(of: meeting, committee: committee, on: req.db)
         let runs = CommitteesPolicy.runs(visit.rolesHere)
@@ -369,7 +370,7 @@ enum MeetingPages {
 
         let documents: HTML =
             isMember
-            ? "<h2>\(visit.t("Documents de la séance (réservés aux membres)", "Meeting documents (members only)"))</h2>\(DocumentPages.links(try await DocumentPages.list(committeeID: cid, meetingID: mid, on: req.db), visit: visit, committeeID: cid))"
+            ? "<h2>\(visit.t("Documents de la séance (réservés aux membres)", "Meeting documents (members only)"))</h2>\(try DocumentPages.links(try await DocumentPages.list(committeeID: cid, meetingID: mid, on: req.db), visit: visit, committeeID: cid))"
             : .empty
         let ended = meeting.endsAt < Date()
         let main: HTML = """
@@ -416,9 +417,9 @@ enum MeetingPages {
 
     static func back(
         _ req: Request, _ committee: Committee, _ meeting: Meeting, anchor: String = "", _ message: String
-    ) -> Response {
+    ) throws -> Response {
         req.redirect(
-            to: CommitteesPaths.meeting.link(req.visit.territory!.slug, committee.id!, meeting.id!) + anchor,
+            to: CommitteesPaths.meeting.link((try req.visit.territoryHere()).slug, committee.id!, meeting.id!) + anchor,
             flash: Flash(.success, message))
     }
 
@@ -454,10 +455,11 @@ enum MeetingPages {
                 ).run()
             }
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "committee.attendance",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                action: "committee.attendance",
                 subject: "meeting \(mid): \(rows.count) recorded", on: db)
         }
-        return back(req, committee, meeting, visit.t("Présences enregistrées.", "Attendance saved."))
+        return try back(req, committee, meeting, visit.t("Présences enregistrées.", "Attendance saved."))
     }
 
     @Sendable static func openVote(_ req: Request) async throws -> Response {
@@ -485,10 +487,11 @@ enum MeetingPages {
         try await req.db.transaction { db in
             try await item.update(on: db)
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "committee.vote.opened",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                action: "committee.vote.opened",
                 subject: "item \(item.id!)\(met ? "" : " without quorum")", on: db)
         }
-        return back(
+        return try back(
             req, committee, meeting, anchor: "#point-\(item.id!)",
             met
                 ? visit.t("Le vote est ouvert.", "The vote is open.")
@@ -506,7 +509,7 @@ enum MeetingPages {
         let state = try await state(of: meeting, committee: committee, on: req.db)
         let field = "choice-\(item.id!)"
         var errors = FormErrors()
-        guard let seat = state.votingSeat(person: visit.viewer!.personID) else {
+        guard let seat = state.votingSeat(person: (try visit.signedInViewer()).personID) else {
             errors.add(
                 field,
                 visit.t(
@@ -538,14 +541,14 @@ enum MeetingPages {
             errors.add(field, visit.t("Vous avez déjà voté sur ce point.", "You have already voted on this item."))
             return try await rejected(req, committee, meeting, fields, errors, status: .conflict)
         }
-        return back(
+        return try back(
             req, committee, meeting, anchor: "#point-\(itemID)",
             visit.t("Votre vote est enregistré.", "Your vote is recorded."))
     }
 
     @Sendable static func decide(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let meeting = try await CommitteeStore.meeting(req, of: committee)
         let item = try await item(req, of: meeting)
@@ -598,7 +601,7 @@ enum MeetingPages {
                 actor: visit.viewer?.personID, territory: territory.id, action: "committee.decision",
                 subject: "item \(item.id!) \(mode) adopted=\(item.adopted!)", on: db)
         }
-        return back(
+        return try back(
             req, committee, meeting, anchor: "#point-\(item.id!)",
             visit.t("Décision enregistrée.", "Decision recorded."))
     }
@@ -625,10 +628,11 @@ enum MeetingPages {
         try await req.db.transaction { db in
             try await meeting.update(on: db)
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "committee.minutes.written",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                action: "committee.minutes.written",
                 subject: "meeting \(meeting.id!)", on: db)
         }
-        return back(
+        return try back(
             req, committee, meeting,
             visit.t(
                 "Compte rendu enregistré ; il sera publié une fois approuvé.",
@@ -656,10 +660,11 @@ enum MeetingPages {
         try await req.db.transaction { db in
             try await previous.update(on: db)
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "committee.minutes.approved",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                action: "committee.minutes.approved",
                 subject: "meeting \(previous.id!) approved in meeting \(meeting.id!)", on: db)
         }
-        return back(
+        return try back(
             req, committee, meeting,
             visit.t(
                 "Le compte rendu de la séance précédente est approuvé et publié.",

@@ -60,10 +60,12 @@ enum StrategyPages {
         ).run()
     }
 
-    static func createForm(visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors) -> HTML {
+    static func createForm(
+        visit: Visit, committee: Committee, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
         """
         <h2>\(visit.t("Commencer une stratégie", "Start a strategy"))</h2>
-        \(Form.open(action: CommitteesPaths.strategies.link(visit.territory!.slug, committee.id!), visit: visit))
+        \(Form.open(action: CommitteesPaths.strategies.link((try visit.territoryHere()).slug, committee.id!), visit: visit))
         \(Form.input(name: "strategy_title", label: visit.t("Titre", "Title"), value: fields["strategy_title"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : Stratégie de prévention 2027.", "For example: 2027 prevention strategy."), required: true, maxLength: 160))
         \(Form.submit(visit.t("Créer le projet", "Create the draft")))
@@ -95,7 +97,7 @@ enum StrategyPages {
             try await snapshot(strategy, author: visit.viewer?.personID, on: db)
         }
         return req.redirect(
-            to: CommitteesPaths.strategy.link(visit.territory!.slug, committee.id!, strategy.id!),
+            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!),
             flash: Flash(.success, visit.t("Projet créé : ajoutez ses parties.", "Draft created: add its sections.")))
     }
 
@@ -116,7 +118,7 @@ enum StrategyPages {
         status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let cid = committee.id!, sid = strategy.id!
         let drafter = try await mayDraft(req, committee: committee)
         let adopted = strategy.adoptedAt != nil
@@ -294,7 +296,7 @@ enum StrategyPages {
             try await snapshot(strategy, author: visit.viewer?.personID, on: db)
         }
         return req.redirect(
-            to: CommitteesPaths.strategy.link(visit.territory!.slug, committee.id!, sid),
+            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, sid),
             flash: Flash(
                 .success,
                 visit.t(
@@ -336,7 +338,7 @@ enum StrategyPages {
             try await snapshot(strategy, author: visit.viewer?.personID, on: db)
         }
         return req.redirect(
-            to: CommitteesPaths.strategy.link(visit.territory!.slug, committee.id!, strategy.id!)
+            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!)
                 + "#partie-\(section.id!)",
             flash: Flash(
                 .success,
@@ -365,14 +367,14 @@ enum StrategyPages {
             """
         ).run()
         return req.redirect(
-            to: CommitteesPaths.strategy.link(visit.territory!.slug, committee.id!, strategy.id!)
+            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!)
                 + "#partie-\(section.id!)",
             flash: Flash(.success, visit.t("Commentaire ajouté.", "Comment added.")))
     }
 
     @Sendable static func adopt(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let committee = try await CommitteeStore.committee(req)
         let strategy = try await strategy(req, of: committee)
         let fields = req.formFields()

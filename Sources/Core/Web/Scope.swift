@@ -86,3 +86,19 @@ extension SQLQueryString {
         return "\(out) END"
     }
 }
+
+extension Visit {
+    /// The territory of a territory route (the gate resolved it from the path before the handler
+    /// runs); a 404, never a crash, when asked outside one.
+    public func territoryHere() throws -> TerritoryInfo {
+        guard let territory else { throw Abort(.notFound) }
+        return territory
+    }
+
+    /// The signed-in person (routes whose `Access` requires one were checked by the gate); a
+    /// 401, never a crash, when nobody is.
+    public func signedInViewer() throws -> Viewer {
+        guard let viewer else { throw Abort(.unauthorized) }
+        return viewer
+    }
+}

@@ -11,7 +11,7 @@ enum AgendaPages {
         router.get(EventsPaths.agenda, access: .everyone, use: list)
         router.get(EventsPaths.month, access: .everyone, use: month)
         router.get(EventsPaths.feed, access: .everyone) { req in
-            let territory = req.visit.territory!
+            let territory = try req.visit.territoryHere()
             // The same for everyone (published events only): kept a moment like anonymous pages.
             let body =
                 try await req.application.eventPages.value("feed " + territory.slug) {
@@ -100,7 +100,7 @@ enum AgendaPages {
     ) async throws -> (events: [EventRecord], total: Int) {
         let visit = req.visit
         return try await EventStore.agenda(
-            territoryID: visit.territory!.id, filter: filter, viewerID: visit.viewer?.personID,
+            territoryID: (try visit.territoryHere()).id, filter: filter, viewerID: visit.viewer?.personID,
             staff: !visit.rolesHere.isDisjoint(with: EventsPolicy.staff), now: now, limit: limit, offset: offset,
             on: req.db)
     }
@@ -124,7 +124,7 @@ enum AgendaPages {
 
     static func listPage(_ req: Request) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let query = req.queryFields()
         let filter = filter(query, territory: territory)
         let page = max(1, min(1000, query["page"].flatMap(Int.init) ?? 1))
@@ -176,7 +176,7 @@ enum AgendaPages {
 
     static func monthPage(_ req: Request) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let query = req.queryFields()
         let now = Date()
         let today = ParisTime.local(now)

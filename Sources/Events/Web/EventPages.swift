@@ -9,7 +9,7 @@ enum EventPages {
     static func register(_ router: RouteRegistrar) {
         router.get(EventsPaths.new, access: .territory(EventsPolicy.creators)) { req in
             req.render(
-                form(
+                try form(
                     req, context: nil,
                     fields: [
                         "capacity": "30", "kind": EventsPolicy.kinds(rolesHere: req.visit.rolesHere).first!.rawValue,
@@ -22,7 +22,7 @@ enum EventPages {
         router.get(EventsPaths.edit, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
             return req.render(
-                form(
+                try form(
                     req, context: context, fields: context.event.fields,
                     lists: context.event.lists(themes: context.territory.themes), errors: FormErrors()))
         }
@@ -264,9 +264,9 @@ enum EventPages {
     static func form(
         _ req: Request, context: EventContext?, fields: [String: String], lists: [String: [String]], errors: FormErrors,
         status: HTTPStatus = .ok
-    ) -> WebPage {
+    ) throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let action =
             context.map { EventsPaths.edit.link(territory.slug, $0.event.id) } ?? EventsPaths.new.link(territory.slug)
         let title =
@@ -321,7 +321,7 @@ enum EventPages {
 
     static func save(_ req: Request, context: EventContext?) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let fields = req.formFields()
         let lists = req.formLists(["themes[]", "access[]"])
         let named = ["themes": lists["themes[]"] ?? [], "access": lists["access[]"] ?? []]
@@ -334,7 +334,7 @@ enum EventPages {
         switch parsed {
         case .failure(let box):
             return req.render(
-                form(
+                try form(
                     req, context: context, fields: fields, lists: named, errors: box.errors,
                     status: .unprocessableEntity))
         case .success(let input):
@@ -372,7 +372,7 @@ enum EventPages {
                 var errors = FormErrors()
                 errors.add("capacity", visit.t(EventInput.capacityBelow(refusal.registered)))
                 return req.render(
-                    form(
+                    try form(
                         req, context: context, fields: fields, lists: named, errors: errors,
                         status: .unprocessableEntity))
             }

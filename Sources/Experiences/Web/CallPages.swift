@@ -44,7 +44,7 @@ enum CallPages {
     }
 
     static func nationalOrganiser(_ req: Request) async throws -> Bool {
-        try await ExperienceStore.isNationalOrganiser(personID: req.visit.viewer!.personID, on: req.db)
+        try await ExperienceStore.isNationalOrganiser(personID: (try req.visit.signedInViewer()).personID, on: req.db)
     }
 
     static func notOrganiser(_ req: Request) -> Response {
@@ -233,7 +233,7 @@ enum CallPages {
         guard errors.isEmpty, let input = parsed else {
             return req.render(form(visit, target: target, fields: fields, errors: errors, status: .unprocessableEntity))
         }
-        let actor = visit.viewer!.personID
+        let actor = (try visit.signedInViewer()).personID
         let ids = reviewerIDs, replaceGrid = gridChanged
         let callID = try await ExperiencesPages.write(req) { db -> Int in
             guard let call = target.call else {

@@ -227,7 +227,7 @@ enum ReviewPages {
             return try await SubmissionShow.render(
                 req, context, errors: errors, fields: fields, status: .unprocessableEntity)
         }
-        let record = context.record, actor = visit.viewer!.personID, callRecord = context.call.call
+        let record = context.record, actor = (try visit.signedInViewer()).personID, callRecord = context.call.call
         let emails = ExperiencesPages.authorEmails(context)
         let link = ExperiencesPages.absolute(req, ExperiencesPaths.submission.link(callRecord.id, record.id))
         let remarkable: Bool? =
@@ -386,7 +386,7 @@ enum ReviewPages {
         guard errors.isEmpty, let person else {
             return try await dashboard(req, errors: errors, fields: ["email": raw], status: .unprocessableEntity)
         }
-        let call = context.call, actor = visit.viewer!.personID
+        let call = context.call, actor = (try visit.signedInViewer()).personID
         try await req.db.transaction { db in
             try await ExperienceStore.addReviewers([person], callID: call.id, on: db)
             try await AuditEntry.record(

@@ -15,8 +15,8 @@ enum SubmissionPages {
                     visit: req.visit, call: context.call, submissionID: nil,
                     form: SubmissionForm(
                         fields: [
-                            "contact_name": req.visit.viewer!.displayName,
-                            "contact_email": req.visit.viewer!.email ?? "",
+                            "contact_name": (try req.visit.signedInViewer()).displayName,
+                            "contact_email": (try req.visit.signedInViewer()).email ?? "",
                         ], multi: [:]),
                     errors: FormErrors()))
         }
@@ -259,7 +259,7 @@ enum SubmissionPages {
     /// After logging in: what was typed goes into the draft (or a new one), then the form opens.
     @Sendable static func rescue(_ req: Request) async throws -> Response {
         let call = try await CallContext.load(req)
-        let viewer = req.visit.viewer!
+        let viewer = try req.visit.signedInViewer()
         struct Row: Decodable { let payload: String; let expires_at: Date; let call_id: Int }
         let hash = Tokens.sha256Hex(req.parameters.get("token") ?? "")
         guard
@@ -325,7 +325,7 @@ enum SubmissionPages {
         }
         let token = Tokens.random()
         let link = ExperiencesPages.absolute(req, ExperiencesPaths.invitation.link(token))
-        let record = context.record, inviter = visit.viewer!
+        let record = context.record, inviter = try visit.signedInViewer()
         try await req.db.transaction { db in
             try await db.sql.raw(
                 """
@@ -380,7 +380,7 @@ enum SubmissionPages {
             return req.render(
                 WebPage(title: visit.t("Co-écrire une contribution", "Co-write a submission"), main: main))
         }
-        let personID = visit.viewer!.personID
+        let personID = (try visit.signedInViewer()).personID
         try await ExperiencesPages.write(req) { db in
             let sql = db.sql
             try await sql.raw(
@@ -419,7 +419,7 @@ enum SubmissionPages {
             return try await SubmissionShow.render(
                 req, context, errors: box.errors, fields: ["message": raw ?? ""], status: .unprocessableEntity)
         case .success(let text):
-            let id = context.record.id, person = visit.viewer!.personID
+            let id = context.record.id, person = (try visit.signedInViewer()).personID
             try await ExperiencesPages.write(req) { db in
                 try await ExperienceStore.addMessage(id, kind: "answer", body: text, by: person, on: db)
                 try await ExperienceStore.setStatus(id, to: .underReview, on: db)

@@ -309,12 +309,12 @@ public final class ProposalReadModel: Sendable {
 
     /// The list items of a page, rendered once per language and version (the rest of the list
     /// page is built per request). `render` runs for the items not yet kept.
-    public func items(territoryID: Int, keys: [String], render: (Int) -> HTML) -> [HTML] {
+    public func items(territoryID: Int, keys: [String], render: (Int) throws -> HTML) rethrows -> [HTML] {
         let known = slots.withLockedValue { slots in keys.map { slots[territoryID]?.items[$0] } }
         var fresh: [(String, HTML)] = []
-        let out = known.enumerated().map { index, html -> HTML in
+        let out = try known.enumerated().map { index, html -> HTML in
             if let html { return html }
-            let made = render(index)
+            let made = try render(index)
             fresh.append((keys[index], made))
             return made
         }

@@ -81,8 +81,8 @@ enum ActionPages {
     }
 
     /// The "what has been done" section of an accepted proposal.
-    static func followUpSection(_ actions: [Shown], visit: Visit) -> HTML {
-        let territory = visit.territory!
+    static func followUpSection(_ actions: [Shown], visit: Visit) throws -> HTML {
+        let territory = try visit.territoryHere()
         let body: HTML =
             actions.isEmpty
             ? "<p>\(visit.t("Les actions engagées pour cette proposition seront publiées ici.", "The actions taken for this proposal will be published here."))</p>"
@@ -103,8 +103,8 @@ enum ActionPages {
     static func linkForm(
         visit: Visit, proposal: Proposal, choices: [(id: Int, title: String)], linked: Set<Int>,
         fields: [String: String], errors: FormErrors
-    ) -> HTML {
-        let territory = visit.territory!
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         let options =
             [Form.Option("new", visit.t("Une nouvelle action", "A new action"))]
             + choices.filter { !linked.contains($0.id) }.map { Form.Option(String($0.id), $0.title) }
@@ -132,7 +132,7 @@ enum ActionPages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let sql = req.db.sql
         struct Count: Decodable { let n: Int }
         let total =
@@ -181,7 +181,7 @@ enum ActionPages {
         status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let id = action.id!
         let milestones = try await ActionMilestone.query(on: req.db).filter(\.$actionID == id).sort(\.$id).all()
         // Hidden proposals are not shown to the public; drafts cannot be linked.
@@ -216,15 +216,15 @@ enum ActionPages {
             \(milestoneList(milestones, visit: visit))
             <h2>\(visit.t("Les propositions auxquelles elle répond", "The proposals it answers"))</h2>
             \(proposalItems.isEmpty ? "<p>\(visit.t("Aucune proposition publique.", "No public proposal."))</p>" as HTML : "<ul>\(each: proposalItems)</ul>")
-            \(isStaff ? staffPanel(visit: visit, action: action, milestones: milestones, fields: fields, errors: errors) : .empty)
+            \(isStaff ? try staffPanel(visit: visit, action: action, milestones: milestones, fields: fields, errors: errors) : .empty)
             """
         return WebPage(title: action.title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
     static func staffPanel(
         visit: Visit, action: HealthAction, milestones: [ActionMilestone], fields: [String: String], errors: FormErrors
-    ) -> HTML {
-        let territory = visit.territory!
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         let id = action.id!
         let open = milestones.filter { $0.doneAt == nil }
         let doneButtons = open.map { m -> HTML in
@@ -286,11 +286,11 @@ enum ActionPages {
             try await ProposalStore.refreshProgress(
                 of: "SELECT proposal_id FROM action_proposals WHERE action_id = \(bind: action.id!)", on: db)
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.updated",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id, action: "action.updated",
                 subject: "action \(action.id!) progress \(input.progress)", on: db)
         }
         return req.redirect(
-            to: ProposalsPaths.action.link(visit.territory!.slug, action.id!),
+            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, action.id!),
             flash: Flash(.success, visit.t("Action enregistrée.", "Action saved.")))
     }
 
@@ -317,7 +317,8 @@ enum ActionPages {
                 action.updatedAt = Date()
                 try await action.update(on: db)
                 try await AuditEntry.record(
-                    actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.added",
+                    actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                    action: "action.milestone.added",
                     subject: "action \(id) milestone \(milestone.id!)", on: db)
             }
             message = visit.t("Étape ajoutée.", "Milestone added.")
@@ -340,14 +341,16 @@ enum ActionPages {
                 action.updatedAt = Date()
                 try await action.update(on: db)
                 try await AuditEntry.record(
-                    actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.milestone.done",
+                    actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
+                    action: "action.milestone.done",
                     subject: "action \(id) milestone \(milestoneID)", on: db)
             }
             message = visit.t("Étape marquée comme faite.", "Milestone marked as done.")
         default:
             throw Abort(.badRequest)
         }
-        return req.redirect(to: ProposalsPaths.action.link(visit.territory!.slug, id), flash: Flash(.success, message))
+        return req.redirect(
+            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, id), flash: Flash(.success, message))
     }
 
     @Sendable static func unlink(_ req: Request) async throws -> Response {
@@ -364,13 +367,13 @@ enum ActionPages {
             guard !rows.isEmpty else { return false }
             try await ProposalStore.refreshProgress(of: "SELECT \(bind: proposalID)", on: db)
             try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: visit.territory!.id, action: "action.unlinked",
+                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id, action: "action.unlinked",
                 subject: "action \(id) proposal \(proposalID)", on: db)
             return true
         }
         guard removed else { throw Abort(.notFound) }
         return req.redirect(
-            to: ProposalsPaths.action.link(visit.territory!.slug, id),
+            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, id),
             flash: Flash(
                 .success,
                 visit.t(
@@ -381,7 +384,7 @@ enum ActionPages {
     /// From an accepted proposal's page: link it to an existing action of the territory, or to a new one.
     @Sendable static func link(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let proposal = try await ProposalPages.visible(req)
         let fields = req.formFields()
         guard ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true else {

@@ -14,7 +14,7 @@ enum ProposalPages {
         router.get(ProposalsPaths.new, access: proposers) { req in
             let assisted = try await assistedChoices(req)
             return req.render(
-                formPage(
+                try formPage(
                     visit: req.visit, proposal: nil, form: ProposalForm(prefill: req.queryFields()), assisted: assisted,
                     errors: FormErrors()))
         }
@@ -24,9 +24,10 @@ enum ProposalPages {
             let proposal = try await editable(req)
             let communes = try await ProposalStore.communeCodes(of: [proposal.id!], on: req.db)[proposal.id!] ?? []
             return req.render(
-                formPage(
+                try formPage(
                     visit: req.visit, proposal: proposal,
-                    form: ProposalForm(proposal, communes: communes, themes: req.visit.territory!.themes), assisted: [],
+                    form: ProposalForm(proposal, communes: communes, themes: (try req.visit.territoryHere()).themes),
+                    assisted: [],
                     errors: FormErrors()))
         }
         router.post(ProposalsPaths.edit, access: members, use: update)
@@ -52,7 +53,7 @@ enum ProposalPages {
     static func write<T: Sendable>(
         _ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        let territoryID = req.visit.territory!.id
+        let territoryID = (try req.visit.territoryHere()).id
         let result = try await req.db.transaction { db in
             let value = try await body(db)
             try await ProposalReadModel.bump(territoryID: territoryID, on: db)
@@ -102,7 +103,7 @@ enum ProposalPages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let raw = req.queryFields()
         let query = ProposalQuery(query: raw, communes: Set(territory.communes.map(\.code)), themes: territory.themes)
         let title = visit.t("Propositions", "Proposals") + " · " + territory.name
@@ -236,8 +237,8 @@ enum ProposalPages {
     static func formPage(
         visit: Visit, proposal: Proposal?, form: ProposalForm, assisted: [(id: Int, name: String)],
         errors: FormErrors, status: HTTPStatus = .ok
-    ) -> WebPage {
-        let territory = visit.territory!
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let editing = proposal != nil
         let action =
             editing ? ProposalsPaths.edit.link(territory.slug, proposal!.id!) : ProposalsPaths.new.link(territory.slug)
@@ -296,8 +297,8 @@ enum ProposalPages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
-        let viewer = visit.viewer!
+        let territory = try visit.territoryHere()
+        let viewer = try visit.signedInViewer()
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
         let assisted = try await assistedChoices(req)
         var errors = FormErrors()
@@ -334,7 +335,7 @@ enum ProposalPages {
         }
         guard errors.isEmpty, let input else {
             return req.render(
-                formPage(
+                try formPage(
                     visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors,
                     status: .unprocessableEntity))
         }
@@ -389,7 +390,7 @@ enum ProposalPages {
 
     @Sendable static func update(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let proposal = try await editable(req)
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
         switch ProposalInput.validate(
@@ -398,7 +399,7 @@ enum ProposalPages {
         {
         case .failure(let box):
             return req.render(
-                formPage(
+                try formPage(
                     visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors,
                     status: .unprocessableEntity))
         case .success(let input):

@@ -83,17 +83,17 @@ extension ProposalPages {
     /// people get a fresh read, since the page shows them their own support, drafts and tools.
     @Sendable static func show(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territoryID = visit.territory!.id
+        let territoryID = (try visit.territoryHere()).id
         if visit.viewer == nil, let id = PathID.parse(req.parameters.get("proposal")) {
             let model = req.application.proposalReadModel
             let (cached, version) = try await model.cachedPage(proposalID: id, territoryID: territoryID, on: req.db)
             if let cached {
                 // An anonymous visitor's page holds no form and nothing personal: rendered once per language.
-                let main = model.items(
+                let main = try model.items(
                     territoryID: territoryID,
-                    keys: ["page/\(id)/\(visit.lang.rawValue)/\(visit.territory!.themes.fingerprint)"]
+                    keys: ["page/\(id)/\(visit.lang.rawValue)/\((try visit.territoryHere()).themes.fingerprint)"]
                 ) { _ in
-                    page(
+                    try page(
                         visit: visit, proposal: cached.proposal, details: cached.details, fields: [:],
                         errors: FormErrors()
                     ).main
@@ -108,18 +108,19 @@ extension ProposalPages {
                     version: version)
             }
             return req.render(
-                page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
+                try page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
         }
         let proposal = try await visible(req)
         let details = try await details(of: proposal, visit: visit, on: req.db)
-        return req.render(page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
+        return req.render(
+            try page(visit: visit, proposal: proposal, details: details, fields: [:], errors: FormErrors()))
     }
 
     static func page(
         visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors,
         status httpStatus: HTTPStatus = .ok
-    ) -> WebPage {
-        let territory = visit.territory!
+    ) throws -> WebPage {
+        let territory = try visit.territoryHere()
         let id = proposal.id!
         let status = ProposalStatus(rawValue: proposal.status) ?? .received
         let roles = visit.rolesHere
@@ -191,11 +192,11 @@ extension ProposalPages {
             supportBlock = .empty
         }
 
-        let commentsHTML = commentsSection(
+        let commentsHTML = try commentsSection(
             visit: visit, proposal: proposal, details: details, fields: fields, errors: errors, isMember: isMember)
 
         let followUp: HTML =
-            status.isAcceptedOrLater ? ActionPages.followUpSection(details.actions, visit: visit) : .empty
+            status.isAcceptedOrLater ? try ActionPages.followUpSection(details.actions, visit: visit) : .empty
 
         let editLink: HTML =
             own && status.authorMayEdit
@@ -220,31 +221,31 @@ extension ProposalPages {
             \(attachment)\(editLink)
             \(supportBlock)
             \(isMember && !own && status.isPublic && proposal.hiddenReason == nil
-            ? "<div class=\"report-proposal\">\(reportBox(visit: visit, proposalID: id, commentID: nil, hidden: visit.t("cette proposition", "this proposal"), fields: fields, errors: errors))</div>" : .empty)
+            ? "<div class=\"report-proposal\">\(try reportBox(visit: visit, proposalID: id, commentID: nil, hidden: visit.t("cette proposition", "this proposal"), fields: fields, errors: errors))</div>" : .empty)
             \(answer)
             \(followUp)
             \(timeline.isEmpty ? HTML.empty : "<section aria-labelledby=\"historique\"><h2 id=\"historique\">\(visit.t("Historique", "History"))</h2><ol class=\"timeline\">\(each: timeline)</ol></section>")
             \(commentsHTML)
-            \(staffPanel(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors))
+            \(try staffPanel(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors))
             """
         return WebPage(title: proposal.title, main: main, status: httpStatus, hasErrors: !errors.isEmpty)
     }
 
     static func commentsSection(
         visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors, isMember: Bool
-    ) -> HTML {
-        let territory = visit.territory!
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         let id = proposal.id!
         let moderator = ProposalsPolicy.can(visit.rolesHere, .moderate)
         let byParent = Dictionary(grouping: details.comments, by: { $0.parent_id ?? 0 })
-        func render(_ comment: CommentRow) -> HTML {
+        func render(_ comment: CommentRow) throws -> HTML {
             let name = comment.display_name ?? visit.t("compte supprimé", "deleted account")
             let body: HTML =
                 comment.hidden_reason.map {
                     "<p><em>\(visit.t("Commentaire masqué par la modération : ", "Comment hidden by moderation: "))\($0)</em></p>"
                 }
                 ?? "<p>\(comment.body)</p>"
-            let replies = (byParent[comment.id] ?? []).map(render)
+            let replies = try (byParent[comment.id] ?? []).map(render)
             var actions: [HTML] = []
             if isMember, comment.hidden_reason == nil, comment.parent_id == nil, proposal.hiddenReason == nil {
                 actions.append(
@@ -257,14 +258,14 @@ extension ProposalPages {
             }
             if isMember, comment.hidden_reason == nil {
                 actions.append(
-                    reportBox(
+                    try reportBox(
                         visit: visit, proposalID: id, commentID: comment.id,
                         hidden: visit.t("le commentaire de", "the comment by") + " " + name, fields: fields,
                         errors: errors))
             }
             if moderator {
                 actions.append(
-                    moderationForm(
+                    try moderationForm(
                         visit: visit, proposalID: id, commentID: comment.id, hidden: comment.hidden_reason != nil,
                         label: name, fields: fields, errors: errors))
             }
@@ -273,7 +274,7 @@ extension ProposalPages {
                 \(each: actions)\(replies.isEmpty ? HTML.empty : "<ul class=\"comments replies\">\(each: replies)</ul>")</li>
                 """
         }
-        let top = (byParent[0] ?? []).map(render)
+        let top = try (byParent[0] ?? []).map(render)
         let form: HTML
         if isMember, proposal.hiddenReason == nil, ProposalStatus(rawValue: proposal.status)?.isPublic == true {
             form = """
@@ -315,11 +316,11 @@ extension ProposalPages {
     /// Reporting a comment (`commentID`) or the proposal itself (nil).
     static func reportBox(
         visit: Visit, proposalID: Int, commentID: Int?, hidden: String, fields: [String: String], errors: FormErrors
-    ) -> HTML {
+    ) throws -> HTML {
         let key = reportKey(commentID)
         return textBox(
             visit: visit, summary: visit.t("Signaler", "Report"), hidden: hidden,
-            action: ProposalsPaths.report.link(visit.territory!.slug, proposalID),
+            action: ProposalsPaths.report.link((try visit.territoryHere()).slug, proposalID),
             targets: commentID.map { ["comment": $0] } ?? [:],
             name: "reason", key: key,
             label: commentID == nil
@@ -335,8 +336,8 @@ extension ProposalPages {
     static func moderationForm(
         visit: Visit, proposalID: Int, commentID: Int?, hidden: Bool, label: String,
         fields: [String: String], errors: FormErrors
-    ) -> HTML {
-        let territory = visit.territory!
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         let targets = commentID.map { ["comment": $0] } ?? [:]
         if hidden {
             return """
@@ -357,8 +358,8 @@ extension ProposalPages {
 
     static func staffPanel(
         visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors
-    ) -> HTML {
-        let territory = visit.territory!
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
         let id = proposal.id!
         let roles = visit.rolesHere
         let status = ProposalStatus(rawValue: proposal.status) ?? .received
@@ -379,7 +380,7 @@ extension ProposalPages {
         }
         if ProposalsPolicy.can(roles, .answer), status.isAcceptedOrLater {
             parts.append(
-                ActionPages.linkForm(
+                try ActionPages.linkForm(
                     visit: visit, proposal: proposal, choices: details.actionChoices,
                     linked: Set(details.actions.compactMap(\.action.id)), fields: fields, errors: errors))
         }
@@ -388,7 +389,7 @@ extension ProposalPages {
                 """
                 <h3>\(visit.t("Modération", "Moderation"))</h3>
                 <p>\(visit.t("Signalements en attente : ", "Open reports: "))\(details.openReports)</p>
-                \(moderationForm(visit: visit, proposalID: id, commentID: nil, hidden: proposal.hiddenReason != nil, label: visit.t("la proposition", "the proposal"), fields: fields, errors: errors))
+                \(try moderationForm(visit: visit, proposalID: id, commentID: nil, hidden: proposal.hiddenReason != nil, label: visit.t("la proposition", "the proposal"), fields: fields, errors: errors))
                 """)
         }
         guard !parts.isEmpty else { return .empty }
@@ -402,7 +403,7 @@ extension ProposalPages {
     ) async throws -> Response {
         let details = try await details(of: proposal, visit: req.visit, on: req.db)
         return req.render(
-            page(
+            try page(
                 visit: req.visit, proposal: proposal, details: details, fields: fields, errors: errors,
                 status: .unprocessableEntity))
     }
@@ -413,7 +414,7 @@ extension ProposalPages {
         let visit = req.visit
         let proposal = try await visible(req)
         let id = proposal.id!
-        let person = visit.viewer!.personID
+        let person = (try visit.signedInViewer()).personID
         guard ProposalStatus(rawValue: proposal.status)?.isPublic == true, proposal.hiddenReason == nil else {
             var errors = FormErrors()
             errors.add(
@@ -442,7 +443,7 @@ extension ProposalPages {
             return added
         }
         return req.redirect(
-            to: ProposalsPaths.show.link(visit.territory!.slug, id),
+            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id),
             flash: Flash(
                 .success,
                 added
@@ -489,15 +490,15 @@ extension ProposalPages {
         let comment = ProposalComment()
         comment.proposalID = id
         comment.parentID = parentID
-        comment.authorID = visit.viewer!.personID
+        comment.authorID = (try visit.signedInViewer()).personID
         comment.body = body
         comment.createdAt = Date()
-        let me = visit.viewer!.personID
+        let me = (try visit.signedInViewer()).personID
         let parentAuthor = parentAuthorFound
         let recipients = Set([proposal.authorID, proposal.submittedByID, parentAuthor].compactMap { $0 }).subtracting([
             me
         ])
-        let baseLink = req.agora.config.baseURL + ProposalsPaths.show.link(visit.territory!.slug, id)
+        let baseLink = req.agora.config.baseURL + ProposalsPaths.show.link((try visit.territoryHere()).slug, id)
         try await write(req) { db in
             try await comment.create(on: db)
             try await db.sql.raw(
@@ -527,7 +528,7 @@ extension ProposalPages {
             }
         }
         return req.redirect(
-            to: ProposalsPaths.show.link(visit.territory!.slug, id) + "#commentaire-\(comment.id!)",
+            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id) + "#commentaire-\(comment.id!)",
             flash: Flash(.success, visit.t("Votre commentaire est publié.", "Your comment is posted.")))
     }
 
@@ -549,11 +550,11 @@ extension ProposalPages {
         try await req.db.sql.raw(
             """
             INSERT INTO proposal_reports (proposal_id, comment_id, reporter_id, reason, created_at)
-            VALUES (\(bind: id), \(bind: commentID), \(bind: visit.viewer!.personID), \(bind: reason), \(bind: Date()))
+            VALUES (\(bind: id), \(bind: commentID), \(bind: (try visit.signedInViewer()).personID), \(bind: reason), \(bind: Date()))
             """
         ).run()
         return req.redirect(
-            to: ProposalsPaths.show.link(visit.territory!.slug, id),
+            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id),
             flash: Flash(
                 .success, visit.t("Merci : la modération va regarder.", "Thank you: the moderators will look into it."))
         )
@@ -561,7 +562,7 @@ extension ProposalPages {
 
     @Sendable static func changeStatus(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let proposal = try await visible(req)
         let current = ProposalStatus(rawValue: proposal.status) ?? .received
         let fields = req.formFields()
@@ -616,7 +617,7 @@ extension ProposalPages {
 
     @Sendable static func moderate(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         let proposal = try await visible(req)
         let id = proposal.id!
         let fields = req.formFields()

@@ -8,12 +8,12 @@ import Vapor
 enum ResultsPages {
     static func register(_ router: RouteRegistrar) {
         router.get(ProposalsPaths.results, access: .everyone) { req in
-            let territory = req.visit.territory!
+            let territory = try req.visit.territoryHere()
             let model = req.application.proposalReadModel
             let figures = try await model.figures(territoryID: territory.id, on: req.db)
             // The same for every visitor in a language, until the next change: rendered once.
-            let main = model.items(territoryID: territory.id, keys: ["follow-up/\(req.visit.lang.rawValue)"]) { _ in
-                page(visit: req.visit, figures: figures).main
+            let main = try model.items(territoryID: territory.id, keys: ["follow-up/\(req.visit.lang.rawValue)"]) { _ in
+                try page(visit: req.visit, figures: figures).main
             }[0]
             return req.render(
                 WebPage(
@@ -25,8 +25,8 @@ enum ResultsPages {
         }
     }
 
-    static func page(visit: Visit, figures: FollowUpFigures) -> WebPage {
-        let territory = visit.territory!
+    static func page(visit: Visit, figures: FollowUpFigures) throws -> WebPage {
+        let territory = try visit.territoryHere()
         func row(_ label: String, _ c: FollowUpFigures.Counts) -> [HTML] {
             [
                 "\(label)", "\(View.number(c.received, lang: visit.lang))",
@@ -81,7 +81,7 @@ enum ResultsPages {
 
     static func queue(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let territory = visit.territory!
+        let territory = try visit.territoryHere()
         struct Row: Decodable {
             let proposal_id: Int; let title: String; let comment_id: Int?; let reason: String; let created_at: Date
         }
