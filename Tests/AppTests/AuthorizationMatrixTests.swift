@@ -179,6 +179,8 @@ struct AuthorizationMatrixTests {
         "GET /:territory/evenements/:event/projection": .roles(Self.eventCreators),
         "GET /participer": .everyone, "GET /:territory/participer": .everyone, "GET /participer/:code": .everyone,
         "POST /participer/:code/:activity": .everyone,
+        // The projector's WebSocket carries only a version number, for any code.
+        "GET /direct/:code/ws": .everyone,
         "GET /:territory/evenements/:event/apres": .roles(Self.eventCreators),
         "POST /:territory/evenements/:event/apres": .roles(Self.eventCreators),
         "POST /:territory/evenements/:event/documents": .roles(Self.eventCreators),
