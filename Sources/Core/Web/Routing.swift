@@ -74,6 +74,19 @@ public struct RouteRegistrar: Sendable {
         }
     }
 
+    /// A WebSocket: the opening GET goes through the same `PagePipeline` as a page (visit,
+    /// access; a refusal is an error page, not an upgrade), and is recorded in the catalogue.
+    public func webSocket(
+        _ pattern: RoutePattern, access: Access, onUpgrade: @escaping @Sendable (Request, WebSocket) async -> Void
+    ) {
+        app.agora.catalog.add(.init(method: .GET, path: pattern.pattern, access: access))
+        app.on(.GET, pattern.components) { request async -> Response in
+            await PagePipeline.respond(to: request, access: access) { request in
+                request.webSocket(onUpgrade: onUpgrade)
+            }
+        }
+    }
+
     /// A constant route open to everyone (health check, static files): no visit, no cookie, no
     /// database, no task — it answers on the event loop.
     public func constant(_ pattern: RoutePattern, use handler: @escaping @Sendable (Request) -> Response) {

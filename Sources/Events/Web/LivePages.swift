@@ -40,8 +40,7 @@ enum LivePages {
 
         // The projector's WebSocket: it only says "something changed" (the new version number);
         // the page then fetches its results. No data travels on it.
-        app.webSocket(EventsPaths.socket.split(separator: "/").map { PathComponent(stringLiteral: String($0)) }) {
-            req, ws async in
+        router.webSocket(RoutePattern(EventsPaths.socket), access: .everyone) { req, ws async in
             guard let code = req.parameters.get("code").flatMap(LiveCode.normalise) else {
                 try? await ws.close(); return
             }

@@ -403,7 +403,16 @@ enum SubmissionPages {
     @Sendable static func answer(_ req: Request) async throws -> Response {
         let context = try await SubmissionContext.load(req)
         let visit = req.visit
-        guard context.isAuthor, context.status == .moreInfo else {
+        // The call's reviewers and organisers see the submission, but only its authors answer.
+        guard context.isAuthor else {
+            return req.refusal(
+                status: .forbidden, title: Text("Accès refusé", "Access denied"),
+                message: Text(
+                    "Seuls les auteur·rices d'une contribution répondent aux questions des organisateurs.",
+                    "Only the authors of a submission answer the organisers' questions."),
+                back: ExperiencesPaths.submission.link(context.call.call.id, context.record.id))
+        }
+        guard context.status == .moreInfo else {
             return req.refusal(
                 status: .conflict, title: Text("Pas de question en attente", "No pending question"),
                 message: Text(
