@@ -269,3 +269,25 @@ public enum LiveRules {
             separator: "&")
     }
 }
+
+/// The kinds of live activity, stored by raw value in `event_activities.kind`.
+public enum ActivityKind: String, Sendable, CaseIterable, Codable {
+    case poll
+    case pollMultiple = "poll-multiple"
+    case ideas
+    case ranking
+
+    public var label: Text {
+        switch self {
+        case .poll: Text("Sondage", "Poll")
+        case .pollMultiple: Text("Sondage à choix multiples", "Multiple-choice poll")
+        case .ideas: Text("Mur d'idées", "Idea wall")
+        case .ranking: Text("Classement", "Ranking")
+        }
+    }
+
+    /// Polls and rankings take one answer per participant; an idea wall takes many ideas and votes.
+    public var isAnswer: Bool { self != .ideas }
+    /// Polls offer options typed by the organiser.
+    public var isPoll: Bool { self == .poll || self == .pollMultiple }
+}

@@ -283,7 +283,7 @@ enum AfterPages {
         guard let wanted,
             let questionnaire = try await QuestionnaireStore.load(
                 wanted, territoryID: context.territory.id, on: req.db),
-            questionnaire.statusValue == .published
+            questionnaire.status == .published
         else {
             return try await refuse(
                 visit.t(

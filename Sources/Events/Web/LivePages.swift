@@ -11,7 +11,6 @@ import Vapor
 /// (or every few seconds without JS). Results stay with the event and can start a proposal.
 enum LivePages {
     static let participantCookie = "agora_participant"
-    static let kinds = ["poll", "poll-multiple", "ideas", "ranking"]
 
     static func register(_ router: RouteRegistrar, app: Application) {
         router.get(EventsPaths.live, access: .territory(EventsPolicy.creators)) { req in
@@ -48,74 +47,15 @@ enum LivePages {
         }
     }
 
-    // MARK: - Data
+    // MARK: - Data (the rows are the store's: `LiveStore`)
 
-    struct Activity: Decodable, Sendable {
-        let id: Int; let event_id: Int; let kind: String; let question: String; let open: Bool; let moderated: Bool
-        var isAnswer: Bool { kind != "ideas" }  // one answer per participant: polls and rankings
-    }
-    struct Option: Decodable, Sendable { let id: Int; let activity_id: Int; let label: String; let votes: Int }
-    struct Idea: Decodable, Sendable {
-        let id: Int; let activity_id: Int; let participant: String; let author_name: String?; let body: String;
-        let hidden: Bool; let pending: Bool; let votes: Int
-    }
-
-    /// Everything live of an event, in a fixed number of queries.
-    struct LiveData: Sendable {
-        let activities: [Activity]
-        let options: [Option]
-        let ideas: [Idea]
-        /// Per ranking: how many participants put each option at each rank.
-        let rankCounts: [Int: [LiveRules.RankCount]]
-        /// Per poll or ranking: how many participants answered (since answers are counted).
-        let answers: [Int: Int]
-
-        func options(of activity: Activity) -> [Option] { options.filter { $0.activity_id == activity.id } }
-        func ideas(of activity: Activity) -> [Idea] { ideas.filter { $0.activity_id == activity.id } }
-        func scores(of activity: Activity) -> [LiveRules.Score] {
-            LiveRules.borda(options: options(of: activity).map(\.id), counts: rankCounts[activity.id] ?? [])
-        }
-    }
+    typealias Activity = LiveStore.Activity
+    typealias Option = LiveStore.Option
+    typealias Idea = LiveStore.Idea
+    typealias LiveData = LiveStore.LiveData
 
     static func activities(eventID: Int, on db: any Database) async throws -> LiveData {
-        let sql = db.sql
-        let activities = try await sql.raw(
-            "SELECT id, event_id, kind, question, open, moderated FROM event_activities WHERE event_id = \(bind: eventID) ORDER BY id DESC"
-        )
-        .all(decoding: Activity.self)
-        let options = try await sql.raw(
-            """
-            SELECT o.id, o.activity_id, o.label, (SELECT count(*) FROM event_votes v WHERE v.activity_id = o.activity_id AND v.target_id = o.id) AS votes
-            FROM event_activity_options o JOIN event_activities a ON a.id = o.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY o.activity_id, o.position
-            """
-        ).all(decoding: Option.self)
-        let ideas = try await sql.raw(
-            """
-            SELECT i.id, i.activity_id, i.participant, i.author_name, i.body, i.hidden, i.pending,
-                   (SELECT count(*) FROM event_votes v WHERE v.activity_id = i.activity_id AND v.target_id = i.id) AS votes
-            FROM event_ideas i JOIN event_activities a ON a.id = i.activity_id WHERE a.event_id = \(bind: eventID) ORDER BY i.id
-            """
-        ).all(decoding: Idea.self)
-        struct RankRow: Decodable { let activity_id: Int; let target_id: Int; let place: Int; let n: Int }
-        let ranks = try await sql.raw(
-            """
-            SELECT v.activity_id, v.target_id, v.rank_position AS place, count(*) AS n FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
-            WHERE a.event_id = \(bind: eventID) AND a.kind = 'ranking' GROUP BY v.activity_id, v.target_id, v.rank_position
-            """
-        ).all(decoding: RankRow.self)
-        struct AnswerRow: Decodable { let activity_id: Int; let n: Int }
-        let answers = try await sql.raw(
-            """
-            SELECT b.activity_id, count(*) AS n FROM event_ballots b JOIN event_activities a ON a.id = b.activity_id
-            WHERE a.event_id = \(bind: eventID) GROUP BY b.activity_id
-            """
-        ).all(decoding: AnswerRow.self)
-        return LiveData(
-            activities: activities, options: options, ideas: ideas,
-            rankCounts: Dictionary(grouping: ranks, by: \.activity_id).mapValues {
-                $0.map { LiveRules.RankCount(option: $0.target_id, rank: $0.place, count: $0.n) }
-            },
-            answers: Dictionary(uniqueKeysWithValues: answers.map { ($0.activity_id, $0.n) }))
+        try await LiveStore.activities(eventID: eventID, on: db)
     }
 
     /// Ideas ranked by votes (then the oldest first).
@@ -124,18 +64,7 @@ enum LivePages {
     }
 
     static func bump(_ req: Request, event: EventRecord, on db: any Database) async throws {
-        try await db.sql.raw(
-            "UPDATE events SET live_version = live_version + 1 WHERE id = \(bind: event.id)"
-        ).run()
-    }
-
-    static func kindLabel(_ kind: String, _ visit: Visit) -> String {
-        switch kind {
-        case "ideas": visit.t("Mur d'idées", "Idea wall")
-        case "poll-multiple": visit.t("Sondage à choix multiples", "Multiple-choice poll")
-        case "ranking": visit.t("Classement", "Ranking")
-        default: visit.t("Sondage", "Poll")
-        }
+        try await LiveStore.bumpVersion(eventID: event.id, on: db)
     }
 
     // MARK: - From a result to a proposal
@@ -184,12 +113,12 @@ enum LivePages {
     /// The results of one activity as a table; with `links`, each visible idea (and each option of
     /// a closed poll or ranking) offers to become a proposal.
     static func table(_ visit: Visit, activity: Activity, data: LiveData, links: ProposalSource?) -> HTML {
-        let proposals = links.flatMap { activity.kind == "ideas" || !activity.open ? $0 : nil }
+        let proposals = links.flatMap { activity.kind == .ideas || !activity.open ? $0 : nil }
         let linkHeader = proposals == nil ? [] : [visit.t("Proposition", "Proposal")]
         // Each table's caption names its question: a page may hold several (unique landmark names).
         let of = visit.t(" — « \(activity.question) »", " — “\(activity.question)”")
         switch activity.kind {
-        case "ideas":
+        case .ideas:
             let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden })
             let rows = ideas.map { idea -> [HTML] in
                 ["\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)"]
@@ -204,7 +133,7 @@ enum LivePages {
                 caption: visit.t("Idées classées par votes", "Ideas ranked by votes") + of,
                 headers: [visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes")] + linkHeader,
                 rows: rows, numericColumns: [2])
-        case "ranking":
+        case .ranking:
             let labels = Dictionary(uniqueKeysWithValues: data.options(of: activity).map { ($0.id, $0.label) })
             let participants = data.answers[activity.id] ?? 0
             let rows = data.scores(of: activity).enumerated().map { index, score -> [HTML] in
@@ -271,7 +200,7 @@ enum LivePages {
                 <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
                 """
             var meta =
-                kindLabel(activity.kind, visit) + " · "
+                visit.t(activity.kind.label) + " · "
                 + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
             let ideas = ranked(data.ideas(of: activity))
             if activity.moderated {
@@ -282,7 +211,7 @@ enum LivePages {
                 meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval")
             }
             let body: HTML
-            if activity.kind == "ideas" {
+            if activity.kind == .ideas {
                 let rows = ideas.map { idea -> [HTML] in
                     func button(_ value: String, _ label: String) -> HTML {
                         """
@@ -328,7 +257,7 @@ enum LivePages {
         let qr =
             (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part")) ?? ""
         // For a ranking: the visible ideas of each wall of this event, to tick.
-        let walls = data.activities.filter { $0.kind == "ideas" }.compactMap { wall -> HTML? in
+        let walls = data.activities.filter { $0.kind == .ideas }.compactMap { wall -> HTML? in
             let ideas = ranked(data.ideas(of: wall).filter { !$0.hidden })
             guard !ideas.isEmpty else { return nil }
             return Form.checkboxes(
@@ -340,13 +269,14 @@ enum LivePages {
                 selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
         }
         let kinds = [
-            Form.Option("poll", visit.t("Sondage, un seul choix", "Poll, one choice")),
-            Form.Option("poll-multiple", visit.t("Sondage, plusieurs choix", "Poll, several choices")),
+            Form.Option(ActivityKind.poll.rawValue, visit.t("Sondage, un seul choix", "Poll, one choice")),
             Form.Option(
-                "ideas",
+                ActivityKind.pollMultiple.rawValue, visit.t("Sondage, plusieurs choix", "Poll, several choices")),
+            Form.Option(
+                ActivityKind.ideas.rawValue,
                 visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
             Form.Option(
-                "ranking",
+                ActivityKind.ranking.rawValue,
                 visit.t(
                     "Classement : chacun·e choisit ses 3 options préférées, dans l'ordre",
                     "Ranking: everyone picks their top 3, in order")),
@@ -363,7 +293,7 @@ enum LivePages {
             <h2 id="nouvelle-activite">\(visit.t("Ouvrir une activité", "Open an activity"))</h2>
             \(Form.errorSummary(errors, visit: visit))
             \(Form.open(action: EventsPaths.live.link(slug, event.id), visit: visit))
-            \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: kinds, selected: fields["kind"] ?? "poll", errors: errors, visit: visit, required: true))
+            \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: kinds, selected: fields["kind"] ?? ActivityKind.poll.rawValue, errors: errors, visit: visit, required: true))
             \(Form.input(name: "question", label: visit.t("Question", "Question"), value: fields["question"], errors: errors, visit: visit, required: true, maxLength: 200))
             \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage) ou options à classer (classement)", "Possible answers (poll) or options to rank (ranking)"),
                         value: fields["options"], errors: errors, visit: visit,
@@ -387,8 +317,8 @@ enum LivePages {
         let visit = req.visit
         let (fields, lists) = req.formFieldsAndLists()
         var errors = FormErrors()
-        let kind = fields["kind"] ?? ""
-        if !kinds.contains(kind) {
+        let kind = ActivityKind(rawValue: fields["kind"] ?? "")
+        if kind == nil {
             errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity."))
         }
         let question = TextRule.required(
@@ -401,14 +331,14 @@ enum LivePages {
             case .failure(let box): for item in box.errors.items { errors.add(item.field, item.message) }
             }
         }
-        if kind == "poll" || kind == "poll-multiple" {
+        if kind?.isPoll == true {
             take(LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang))
         }
-        if kind == "ranking" {
+        if kind == .ranking {
             // The ideas ticked, wall by wall: only visible ideas of this event's walls.
             let data = try await activities(eventID: context.event.id, on: req.db)
             var chosen: [String] = []
-            for wall in data.activities.filter({ $0.kind == "ideas" }) {
+            for wall in data.activities.filter({ $0.kind == .ideas }) {
                 let visible = Dictionary(
                     uniqueKeysWithValues: data.ideas(of: wall).filter { !$0.hidden }.map { (String($0.id), $0.body) })
                 for id in lists["ideas_\(wall.id)"] ?? [] {
@@ -422,13 +352,13 @@ enum LivePages {
             }
             take(LiveRules.rankingOptions(chosen: chosen, typed: fields["options"] ?? "", lang: visit.lang))
         }
-        guard errors.isEmpty else {
+        guard errors.isEmpty, let kind else {
             return req.render(
                 try await organiserPage(
                     req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity))
         }
         let chosenOptions = options
-        let moderated = kind == "ideas" && fields["moderated"] != nil
+        let moderated = kind == .ideas && fields["moderated"] != nil
         try await req.db.transaction { db in
             struct Inserted: Decodable { let id: Int }
             let sql = db.sql
@@ -436,7 +366,7 @@ enum LivePages {
                 let row = try await sql.raw(
                     """
                     INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
-                    VALUES (\(bind: context.event.id), \(bind: kind), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
+                    VALUES (\(bind: context.event.id), \(bind: kind.rawValue), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
                     """
                 ).first(decoding: Inserted.self)
             else { throw EventStoreError.notInserted }
@@ -448,7 +378,7 @@ enum LivePages {
             try await bump(req, event: context.event, on: db)
             try await AuditEntry.record(
                 actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open",
-                subject: "activity \(row.id) (\(kind))", on: db)
+                subject: "activity \(row.id) (\(kind.rawValue))", on: db)
         }
         req.application.liveHub.notify(code: context.event.live_code)
         return req.redirect(
@@ -594,17 +524,8 @@ enum LivePages {
             isHTTPOnly: true, sameSite: .lax)
     }
 
-    /// The field a contribution's message goes next to (one per activity: several may be open).
-    static func fieldKey(_ activity: Activity) -> String {
-        switch activity.kind {
-        case "ideas": "idea-\(activity.id)"
-        case "ranking": rankFields(activity)[0]
-        default: "choice-\(activity.id)"
-        }
-    }
-    static func rankFields(_ activity: Activity) -> [String] {
-        (1...LiveRules.rankSize).map { "rank-\(activity.id)-\($0)" }
-    }
+    static func fieldKey(_ activity: Activity) -> String { LiveFields.key(activity) }
+    static func rankFields(_ activity: Activity) -> [String] { LiveFields.ranks(activity) }
 
     /// The participation page. `fields`/`lists` are what was sent to the activity `posted`
     /// (kept in its form after a refusal).
@@ -630,7 +551,7 @@ enum LivePages {
             let kept = posted == activity.id ? fields : [:]
             let keptLists = posted == activity.id ? lists : [:]
             switch activity.kind {
-            case "ideas":
+            case .ideas:
                 let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden }).map { idea -> HTML in
                     let button: HTML =
                         voted.contains(idea.id)
@@ -663,7 +584,7 @@ enum LivePages {
                     \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
                     \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
                     """
-            case "ranking":
+            case .ranking:
                 if !voted.isEmpty {
                     return
                         "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
@@ -696,7 +617,7 @@ enum LivePages {
                 }
                 let choices = data.options(of: activity).map { Form.Option(String($0.id), $0.label) }
                 let group =
-                    activity.kind == "poll-multiple"
+                    activity.kind == .pollMultiple
                     ? Form.checkboxes(
                         name: "choice-\(activity.id)", legend: activity.question, options: choices,
                         selected: Set(keptLists["choice-\(activity.id)"] ?? []),
@@ -726,21 +647,21 @@ enum LivePages {
     @Sendable static func contribute(_ req: Request) async throws -> Response {
         let (event, cookie) = try await liveEvent(req)
         let visit = req.visit
-        guard let activityID = PathID.parse(req.parameters.get("activity")) else { throw Abort(.notFound) }
+        let activityID = try req.pathID("activity")
         let data = try await activities(eventID: event.id, on: req.db)
         guard let activity = data.activities.first(where: { $0.id == activityID }) else { throw Abort(.notFound) }
-        if let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: Date()) {
+        if let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: req.now) {
             return EventsPages.refusal(
                 req, status: .conflict, title: Text("Contributions closes", "Contributions closed"),
                 message: closed.message)
         }
         let (fields, lists) = req.formFieldsAndLists()
-        var errors = FormErrors()
         let key = fieldKey(activity)
         // Without its cookie a participant could answer again and again, and never be limited:
         // refused, with a new cookie so that sending again from this page works.
         guard let token = cookie else {
             let fresh = Tokens.random()
+            var errors = FormErrors()
             errors.add(
                 key,
                 visit.t(
@@ -756,149 +677,57 @@ enum LivePages {
             return response
         }
         let participant = Tokens.sha256Hex(token)
-        func again(_ status: HTTPStatus) async throws -> Response {
+        let outcome = try await Contribute.run(
+            Contribute.Input(
+                fields: fields, lists: lists, participant: participant, address: req.clientAddress,
+                addressLimit: req.agora.config.liveAddressLimit, lang: visit.lang),
+            activity: activity, data: data, event: event, limiter: req.agora.rateLimiter, env: req.useCases)
+        func again(_ status: HTTPStatus, _ errors: FormErrors) async throws -> Response {
             req.render(
                 try await participantPage(
                     req, event: event, participant: participant, errors: errors, fields: fields, lists: lists,
                     posted: activity.id, status: status))
         }
-        guard activity.open else {
-            errors.add(key, visit.t("Cette activité est fermée.", "This activity is closed."))
-            return try await again(.conflict)
+        func again(_ status: HTTPStatus, _ message: Text) async throws -> Response {
+            var errors = FormErrors()
+            errors.add(key, visit.t(message))
+            return try await again(status, errors)
         }
-        let limiter = req.agora.rateLimiter
-        let participantKey = LiveRules.limiterKey(participant: participant),
-            addressKey = LiveRules.addressKey(req.clientAddress)
-        guard limiter.allows(participantKey, limit: LiveRules.limit, window: LiveRules.window) else {
-            errors.add(
-                key,
-                visit.t(
+        switch outcome {
+        case .saved(let saved):
+            req.application.liveHub.notify(code: event.live_code)
+            let message: String =
+                switch saved {
+                case .idea(pending: true):
+                    visit.t(
+                        "Merci, votre idée est envoyée : elle attend la validation de l'animateur·rice avant d'être affichée.",
+                        "Thank you, your idea is sent: it waits for the facilitator's approval before it is shown.")
+                case .idea(pending: false): visit.t("Merci, votre idée est affichée.", "Thank you, your idea is shown.")
+                case .ranking: visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved.")
+                case .answer, .vote: visit.t("Merci, c'est enregistré.", "Thank you, it is saved.")
+                }
+            return req.redirect(to: EventsPaths.participate.link(event.live_code), flash: Flash(.success, message))
+        case .eventClosed(let message):
+            return EventsPages.refusal(
+                req, status: .conflict, title: Text("Contributions closes", "Contributions closed"), message: message)
+        case .activityClosed:
+            return try await again(.conflict, Text("Cette activité est fermée.", "This activity is closed."))
+        case .slowDown:
+            return try await again(
+                .tooManyRequests,
+                Text(
                     "Doucement : attendez une minute avant d'envoyer autre chose.",
                     "Slow down: wait a minute before sending more."))
-            return try await again(.tooManyRequests)
-        }
-        guard limiter.allows(addressKey, limit: req.agora.config.liveAddressLimit, window: LiveRules.window) else {
-            errors.add(
-                key,
-                visit.t(
+        case .networkBusy:
+            return try await again(
+                .tooManyRequests,
+                Text(
                     "Beaucoup de réponses arrivent de ce réseau en ce moment : attendez une minute avant d'envoyer la vôtre.",
                     "Many answers come from this network right now: wait a minute before sending yours."))
-            return try await again(.tooManyRequests)
+        case .alreadyAnswered: return try await again(.conflict, Contribute.alreadyAnswered)
+        case .invalid(let errors): return try await again(.unprocessableEntity, errors)
+        case .unknownTarget: throw Abort(.notFound)
         }
-        let alreadyAnswered = Text(
-            "Vous avez déjà répondu : une seule réponse par personne.", "You already answered: one answer per person.")
-        if activity.isAnswer {
-            struct Count: Decodable { let n: Int }
-            let earlier =
-                try await req.db.sql.raw(
-                    """
-                    SELECT count(*) AS n FROM event_ballots WHERE activity_id = \(bind: activity.id) AND participant = \(bind: participant)
-                    """
-                ).first(decoding: Count.self)?.n ?? 0
-            if earlier > 0 {
-                errors.add(key, visit.t(alreadyAnswered))
-                return try await again(.conflict)
-            }
-        }
-        // What is sent: (target, rank) votes, or a new idea.
-        var votes: [(target: Int, rank: Int)] = []
-        var idea: String?
-        var author: String?
-        switch activity.kind {
-        case "ideas":
-            if let vote = fields["vote"].flatMap(Int.init) {
-                guard data.ideas.contains(where: { $0.id == vote && $0.activity_id == activity.id && !$0.hidden })
-                else { throw Abort(.notFound) }
-                votes = [(vote, 0)]
-            } else {
-                switch LiveRules.idea(fields["idea"] ?? "", lang: visit.lang, field: key) {
-                case .success(let text): idea = text
-                case .failure(let box): errors = box.errors
-                }
-                let name = (fields["author"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                if name.count > 40 {
-                    errors.add("author-\(activity.id)", visit.t("40 caractères au plus.", "40 characters at most."))
-                }
-                author = name.isEmpty ? nil : name
-            }
-        case "ranking":
-            let picks = (1...LiveRules.rankSize).map { fields["rank_\($0)"] }
-            switch LiveRules.ranking(
-                picks, valid: data.options(of: activity).map(\.id), fields: rankFields(activity), lang: visit.lang)
-            {
-            case .success(let ids): votes = ids.enumerated().map { ($1, $0 + 1) }
-            case .failure(let box): errors = box.errors
-            }
-        default:
-            let valid = Set(data.options(of: activity).map(\.id))
-            let chosen =
-                activity.kind == "poll-multiple"
-                ? (lists["choice-\(activity.id)"] ?? []).compactMap(Int.init)
-                : [fields["choice"].flatMap(Int.init)].compactMap { $0 }
-            var targets: [Int] = []
-            for target in chosen where valid.contains(target) && !targets.contains(target) { targets.append(target) }
-            if targets.isEmpty { errors.add(key, visit.t("Choisissez une réponse.", "Choose an answer.")) }
-            if activity.kind == "poll", targets.count > 1 { targets = [targets[0]] }
-            votes = targets.map { ($0, 0) }
-        }
-        guard errors.isEmpty else { return try await again(.unprocessableEntity) }
-        limiter.record(participantKey)
-        limiter.record(addressKey)
-        let newIdea = idea, newAuthor = author, chosen = votes
-        // A room voting at once: committed together on SQLite (GroupCommit), alone on PostgreSQL.
-        let saved: Bool = try await req.agora.writes.perform(on: req.db) { db in
-            let sql = db.sql
-            if activity.isAnswer {
-                // The unique index makes a second answer (even sent at the same instant) insert nothing.
-                struct Inserted: Decodable { let id: Int }
-                guard
-                    try await sql.raw(
-                        """
-                        INSERT INTO event_ballots (activity_id, participant, created_at) VALUES (\(bind: activity.id), \(bind: participant), \(bind: Date()))
-                        ON CONFLICT DO NOTHING RETURNING id
-                        """
-                    ).first(decoding: Inserted.self) != nil
-                else { return false }
-            }
-            if let idea = newIdea {
-                try await sql.raw(
-                    """
-                    INSERT INTO event_ideas (activity_id, participant, author_name, body, hidden, pending, created_at)
-                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: newAuthor), \(bind: idea), \(bind: activity.moderated), \(bind: activity.moderated), \(bind: Date()))
-                    """
-                ).run()
-            }
-            for vote in chosen {
-                // The unique index refuses a second support of the same idea; ignore it quietly.
-                try await sql.raw(
-                    """
-                    INSERT INTO event_votes (activity_id, participant, target_id, rank_position, created_at)
-                    VALUES (\(bind: activity.id), \(bind: participant), \(bind: vote.target), \(bind: vote.rank), \(bind: Date())) ON CONFLICT DO NOTHING
-                    """
-                ).run()
-            }
-            try await bump(req, event: event, on: db)
-            return true
-        }
-        guard saved else {
-            errors.add(key, visit.t(alreadyAnswered))
-            return try await again(.conflict)
-        }
-        req.application.liveHub.notify(code: event.live_code)
-        let message: String
-        if idea != nil {
-            message =
-                activity.moderated
-                ? visit.t(
-                    "Merci, votre idée est envoyée : elle attend la validation de l'animateur·rice avant d'être affichée.",
-                    "Thank you, your idea is sent: it waits for the facilitator's approval before it is shown.")
-                : visit.t("Merci, votre idée est affichée.", "Thank you, your idea is shown.")
-        } else if activity.kind == "ranking" {
-            message = visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved.")
-        } else {
-            message = visit.t("Merci, c'est enregistré.", "Thank you, it is saved.")
-        }
-        return req.redirect(to: EventsPaths.participate.link(event.live_code), flash: Flash(.success, message))
     }
 }
 

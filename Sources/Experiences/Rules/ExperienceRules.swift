@@ -126,7 +126,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 }
 
 /// Who may answer a call.
-public enum CallAudience: String, Sendable, CaseIterable {
+public enum CallAudience: String, Sendable, CaseIterable, Codable {
     case anyone = "tous"
     case members = "membres"
 

@@ -11,7 +11,7 @@ public struct CallRecord: Decodable, Sendable {
     public let body: String
     public let opens_on: String
     public let closes_on: String
-    public let audience: String
+    public let audience: CallAudience
     public let max_score: Int
     public let required_reviews: Int
     public let created_at: Date
@@ -20,14 +20,13 @@ public struct CallRecord: Decodable, Sendable {
     public var window: CallWindow {
         CallWindow(opensOn: Day(opens_on) ?? Day(created_at), closesOn: Day(closes_on) ?? Day(created_at))
     }
-    public var audienceValue: CallAudience { CallAudience(rawValue: audience) ?? .anyone }
 }
 
 /// A submission as read from `experiences`.
 public struct ExperienceRecord: Decodable, Sendable {
     public let id: Int
     public let call_id: Int
-    public let status: String
+    public let status: ExperienceStatus
     public let title: String
     public let summary: String
     public let context: String?
@@ -53,7 +52,6 @@ public struct ExperienceRecord: Decodable, Sendable {
     public let submitted_at: Date?
     public let published_at: Date?
 
-    public var statusValue: ExperienceStatus { ExperienceStatus(rawValue: status) ?? .draft }
     public var slugged: String { "\(id)-\(Slug.of(title))" }
 
     /// The form fields of this submission (to edit it).

@@ -75,7 +75,7 @@ enum CallPages {
         ).all(decoding: Email.self).compactMap(\.email)
         return [
             "title": call.title, "body": call.body, "opens_on": call.opens_on, "closes_on": call.closes_on,
-            "audience": call.audience,
+            "audience": call.audience.rawValue,
             "reviewers": emails.joined(separator: "\n"),
             "criteria": criteria.map { "\($0.label) ; \($0.weight)" }.joined(separator: "\n"),
             "max_score": String(call.max_score), "required_reviews": String(call.required_reviews),
@@ -293,7 +293,7 @@ enum CallPages {
             ? .empty
             : """
             <h2>\(visit.t("Vos contributions", "Your submissions"))</h2>
-            <ul>\(each: mine.map { record -> HTML in "<li><a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a> — <span class=\"status\">\(visit.t(record.statusValue.label))</span></li>" })</ul>
+            <ul>\(each: mine.map { record -> HTML in "<li><a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a> — <span class=\"status\">\(visit.t(record.status.label))</span></li>" })</ul>
             """
         var staff: [HTML] = []
         if context.reviews || context.organises {
@@ -321,7 +321,7 @@ enum CallPages {
             \(action)
             \(View.paragraphs(call.body))
             <h2>\(visit.t("Qui peut répondre ?", "Who may answer?"))</h2>
-            <p>\(visit.t(call.isNational ? CallAudience.anyone.label : call.audienceValue.label)).</p>
+            <p>\(visit.t(call.isNational ? CallAudience.anyone.label : call.audience.label)).</p>
             <h2>\(visit.t("Les contextes possibles", "The possible contexts"))</h2>
             <ul>\(each: ExperienceContext.allCases.map { "<li>\(visit.t($0.label))</li>" as HTML })</ul>
             <h2>\(visit.t("Comment les contributions sont évaluées", "How submissions are reviewed"))</h2>

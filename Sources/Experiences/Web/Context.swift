@@ -43,7 +43,7 @@ struct CallContext: Sendable {
             reviews: reviewer,
             mayAnswer: viewer != nil
                 && ExperiencesPolicy.mayAnswer(
-                    audience: call.audienceValue, national: call.isNational, rolesInCallTerritory: roles)
+                    audience: call.audience, national: call.isNational, rolesInCallTerritory: roles)
         )
     }
 
@@ -59,7 +59,7 @@ struct SubmissionContext: Sendable {
     let record: ExperienceRecord
     let authors: [(id: Int, name: String, email: String?)]
     var isAuthor: Bool { call.viewerID.map { id in authors.contains { $0.id == id } } ?? false }
-    var status: ExperienceStatus { record.statusValue }
+    var status: ExperienceStatus { record.status }
 
     /// The submission of the URL in the call of the URL; 404 for anyone who may not see it
     /// (authors always; reviewers and organisers once it is sent).

@@ -318,7 +318,7 @@ enum ReviewPages {
             return [
                 "\(summary.isComplete ? "\(position)" : "—")",
                 "<a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a>",
-                "\(visit.t(record.statusValue.label))", "\(summary.scores.count) / \(summary.required)", mean, flag,
+                "\(visit.t(record.status.label))", "\(summary.scores.count) / \(summary.required)", mean, flag,
                 "\(yours)",
             ]
         }

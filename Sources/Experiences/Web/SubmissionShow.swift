@@ -79,7 +79,7 @@ enum SubmissionShow {
         let main: HTML = """
             <p class="meta"><a href="\(ExperiencesPaths.call.link(callID))">\(call.call.title)</a></p>
             <h1>\(record.title)</h1>
-            <p><span class="status status-\(record.status)">\(visit.t(context.status.label))</span></p>
+            <p><span class="status status-\(record.status.rawValue)">\(visit.t(context.status.label))</span></p>
             \(Form.errorSummary(errors, visit: visit))
             \(HTML.join(sections))
             \(ExperienceView.details(record, visit: visit, showContact: true, files: files.map { ($0.id, $0.name, $0.size) }, callID: callID))

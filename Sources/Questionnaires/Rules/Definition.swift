@@ -35,7 +35,7 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
     }
 }
 
-public enum QStatus: String, Sendable, CaseIterable {
+public enum QStatus: String, Sendable, CaseIterable, Codable {
     case draft, published, closed
     public var label: Text {
         switch self {

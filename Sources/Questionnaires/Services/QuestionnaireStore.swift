@@ -8,15 +8,13 @@ public struct QuestionnaireRecord: Decodable, Sendable {
     public let territory_id: Int
     public let title: String
     public let intro: String
-    public let audience: String
-    public let status: String
+    public let audience: QAudience
+    public let status: QStatus
     public let link_accounts: Bool
     public let current_version_id: Int
     public let version_number: Int
     public let updated_at: Date
 
-    public var audienceValue: QAudience { QAudience(rawValue: audience) ?? .all }
-    public var statusValue: QStatus { QStatus(rawValue: status) ?? .draft }
 }
 
 public struct QuestionnaireSummary: Decodable, Sendable {

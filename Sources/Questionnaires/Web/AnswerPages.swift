@@ -10,7 +10,7 @@ enum AnswerPages {
         router.get(QuestionnairePaths.show, access: .everyone, use: show)
         router.get(QuestionnairePaths.answer, access: .everyone) { req in
             let context = try await QContext.load(req, recent: true)
-            guard context.record.statusValue == .published else { return closed(req, context) }
+            guard context.record.status == .published else { return closed(req, context) }
             return req.render(answerPage(req, context, typed: TypedAnswers(), errors: FormErrors(), resumeToken: nil))
         }
         router.post(QuestionnairePaths.answer, access: .everyone, use: submit)
@@ -28,7 +28,7 @@ enum AnswerPages {
                         "This link matches no answer in progress: it may have been sent already."),
                     back: context.link(QuestionnairePaths.show))
             }
-            guard context.record.statusValue == .published else { return closed(req, context) }
+            guard context.record.status == .published else { return closed(req, context) }
             return req.render(answerPage(req, context, typed: typed, errors: FormErrors(), resumeToken: token))
         }
         router.get(QuestionnairePaths.preview, access: .territory(QuestionnairePolicy.builders)) { req in
@@ -79,8 +79,8 @@ enum AnswerPages {
         }
         router.get(QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants)) { req in
             let context = try await QContext.load(req)
-            guard context.record.statusValue != .draft else { return notOpen(req, context) }
-            guard context.record.statusValue != .closed else { return closedToEntry(req, context) }
+            guard context.record.status != .draft else { return notOpen(req, context) }
+            guard context.record.status != .closed else { return closedToEntry(req, context) }
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
@@ -132,7 +132,7 @@ enum AnswerPages {
         let context = try await QContext.load(req, recent: true)
         let visit = req.visit
         let record = context.record
-        let status = record.statusValue
+        let status = record.status
         let address = req.agora.config.baseURL + context.link(QuestionnairePaths.answer)
         let questions = context.definition.questions.count
         let answer: HTML
@@ -161,7 +161,7 @@ enum AnswerPages {
             """
         let main: HTML = """
             <h1>\(record.title)</h1>
-            <p class="meta">\(visit.t(record.audienceValue.label)) · \(visit.t(status.label))</p>
+            <p class="meta">\(visit.t(record.audience.label)) · \(visit.t(status.label))</p>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.show))
             \(View.paragraphs(record.intro))
             \(answer)
@@ -199,7 +199,7 @@ enum AnswerPages {
                     """
             } ?? .empty
         let audience: HTML =
-            record.audienceValue == .all
+            record.audience == .all
             ? Form.radios(
                 name: "_public", legend: visit.t("Vous répondez en tant que", "You answer as"),
                 options: [
@@ -248,7 +248,7 @@ enum AnswerPages {
     @Sendable static func submit(_ req: Request) async throws -> Response {
         // A copy read within the last second: the writer checks that it is still open when it writes.
         let context = try await QContext.load(req, recent: true)
-        guard context.record.statusValue == .published else { return closed(req, context) }
+        guard context.record.status == .published else { return closed(req, context) }
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let resumeToken = typed.fields["_reprise"].flatMap { $0.isEmpty ? nil : $0 }
@@ -311,7 +311,7 @@ enum AnswerPages {
         }
         var (answers, answerErrors) = validator.validate(typed)
         for item in answerErrors.items { errors.add(item.field, item.message) }
-        var audience: QAudience? = context.record.audienceValue == .all ? nil : context.record.audienceValue
+        var audience: QAudience? = context.record.audience == .all ? nil : context.record.audience
         if audience == nil {
             if let given = audienceOverride ?? QAudience(rawValue: typed.field("_public")), given != .all {
                 audience = given
@@ -345,7 +345,7 @@ enum AnswerPages {
         let visit = req.visit
         let record = context.record
         let audience: HTML =
-            record.audienceValue == .all
+            record.audience == .all
             ? Form.radios(
                 name: "_public", legend: visit.t("La personne répond en tant que", "The person answers as"),
                 options: [
@@ -379,7 +379,7 @@ enum AnswerPages {
 
     @Sendable static func assistedSubmit(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
-        guard context.record.statusValue != .draft else { return notOpen(req, context) }
+        guard context.record.status != .draft else { return notOpen(req, context) }
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
@@ -388,7 +388,7 @@ enum AnswerPages {
             errors.add("_formulaire", visit.t(closedEntryMessage))
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: errors, status: .conflict))
         }
-        if context.record.statusValue == .closed { return refuseClosed() }
+        if context.record.status == .closed { return refuseClosed() }
         var checked = check(
             typed, context: context, lang: visit.lang, pageFields: ["_canal", "_vague", "_public", "_evenement"])
         let channel = Channel(rawValue: typed.field("_canal"))

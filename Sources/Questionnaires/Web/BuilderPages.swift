@@ -110,7 +110,7 @@ enum BuilderPages {
     // MARK: New questionnaire and settings
 
     static func settingsFields(_ record: QuestionnaireRecord) -> [String: String] {
-        var out = ["title": record.title, "intro": record.intro, "audience": record.audience]
+        var out = ["title": record.title, "intro": record.intro, "audience": record.audience.rawValue]
         if record.link_accounts { out["link_accounts"] = "on" }
         return out
     }
@@ -242,7 +242,7 @@ enum BuilderPages {
                 """)
         }
         let statusButtons: HTML
-        switch record.statusValue {
+        switch record.status {
         case .draft:
             statusButtons = button(
                 "publish", visit.t("Publier : ouvrir aux réponses", "Publish: open for answers"), cssClass: "button")
@@ -265,7 +265,7 @@ enum BuilderPages {
             <h1>\(visit.t("Construire", "Build")) · \(record.title)</h1>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.builder))
             \(Form.errorSummary(errors, visit: visit))
-            <p class="meta">\(visit.t(record.statusValue.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
+            <p class="meta">\(visit.t(record.status.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
             <p>\(versionNote)</p>
             <div class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></div>
             <h2>\(visit.t("Sections et questions", "Sections and questions"))</h2>

@@ -18,7 +18,7 @@ enum CrossPage {
         /// The rows of this side's group, in its n-th wave (1-based; nil = all waves).
         func rows(wave position: Int?) -> [Int]? {
             var filter = Filter()
-            if context.record.audienceValue == .all { filter.audience = audience }
+            if context.record.audience == .all { filter.audience = audience }
             if let position {
                 guard waves.indices.contains(position - 1) else { return nil }
                 filter.wave = waves[position - 1].id

@@ -29,7 +29,7 @@ enum DataPages {
         router.get(QuestionnairePaths.resultsCSV, access: readers, use: aggregated)
         router.get(QuestionnairePaths.importCSV, access: builders) { req in
             let context = try await QContext.load(req)
-            if context.record.statusValue == .closed { return closedImport(req, context) }
+            if context.record.status == .closed { return closedImport(req, context) }
             return req.render(importPage(req.visit, context, problems: [], error: nil))
         }
         router.post(QuestionnairePaths.importCSV, access: builders, maxBody: "6mb", use: importAnswers)
@@ -197,7 +197,7 @@ enum DataPages {
             """
         // A closed questionnaire keeps the explanation but not the form.
         let upload: HTML =
-            context.record.statusValue == .closed
+            context.record.status == .closed
             ? """
             <p class="notice" role="alert">\(visit.t("Ce questionnaire est clos : il ne reçoit plus de réponses, et rien n'est importé. Rouvrez-le depuis la page « Construire » pour importer des réponses papier.",
                                                    "This questionnaire is closed: it takes no more answers, and nothing is imported. Reopen it from the “Build” page to import paper answers."))</p>
@@ -234,8 +234,8 @@ enum DataPages {
     @Sendable static func importAnswers(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
         let visit = req.visit
-        guard context.record.statusValue != .draft else { return AnswerPages.notOpen(req, context) }
-        guard context.record.statusValue != .closed else { return closedImport(req, context) }
+        guard context.record.status != .draft else { return AnswerPages.notOpen(req, context) }
+        guard context.record.status != .closed else { return closedImport(req, context) }
         let upload = try? req.content.decode(Upload.self)
         guard let file = upload?.fichier, file.data.readableBytes > 0 else {
             return req.render(

@@ -61,7 +61,7 @@ struct QContext: Sendable {
             ? try await req.application.questionnaireForms.record(id, territoryID: territory.id, on: req.db)
             : try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db)
         guard let record = found,
-            QuestionnairePolicy.sees(record.statusValue, roles: req.visit.rolesHere)
+            QuestionnairePolicy.sees(record.status, roles: req.visit.rolesHere)
         else { throw Abort(.notFound) }
         return QContext(
             record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db),

@@ -79,7 +79,7 @@ enum ResultsPages {
                     name: "commune", label: visit.t("Commune", "Commune"),
                     options: context.territory.communes.map { Form.Option($0.code, $0.name) },
                     selected: query["commune"], errors: none, visit: visit, placeholder: visit.t("Toutes", "All")))
-            if context.record.audienceValue == .all {
+            if context.record.audience == .all {
                 fields.append(
                     Form.select(
                         name: "public", label: visit.t("Public", "Audience"),
