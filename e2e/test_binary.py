@@ -7,6 +7,7 @@ it); without it, AGORA_BIN (the debug build) is used.
 """
 
 import os
+import select
 import shutil
 import socket
 import subprocess
@@ -57,20 +58,13 @@ def test_the_lone_binary_loads_the_demo_serves_pages_and_its_stylesheet(lone):
     port = free_port()
     server = subprocess.Popen(
         [str(lone / "agora"), "serve", "--port", str(port)], cwd=lone, env=clean_env(),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError("the server did not start: " + (server.stderr.read() if server.poll() is not None else "timeout"))
-                time.sleep(0.2)
+        # Awaited, not polled: the server says when it listens ("Server started on …"), or exits.
+        said = wait_for_line(server, "Server started on", seconds=60)
+        assert said is not None, "the server did not start"
         with urllib.request.urlopen(base + "/vitre", timeout=10) as page:
             html = page.read().decode()
         assert "Vitré Communauté" in html
@@ -83,6 +77,21 @@ def test_the_lone_binary_loads_the_demo_serves_pages_and_its_stylesheet(lone):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def wait_for_line(process: subprocess.Popen, text: str, seconds: float) -> str | None:
+    """The first line of the process's output holding `text`, or None if it exits or the time runs out."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([process.stdout], [], [], left)
+        if not ready:
+            return None
+        line = process.stdout.readline()
+        if not line:
+            return None  # end of output: the process exited
+        if text in line:
+            return line
+    return None
 
 
 def one_line_failure(result: subprocess.CompletedProcess, *words: str) -> str:
