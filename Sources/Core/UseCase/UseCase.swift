@@ -27,6 +27,13 @@ public struct Actor: Sendable {
             roles: scope.roles, lang: scope.lang)
     }
 
+    /// The person of a territory route for signed-in people.
+    public init(_ scope: MemberScope) {
+        self.init(
+            personID: scope.personID, name: scope.viewer.displayName, email: scope.viewer.email,
+            roles: scope.roles, lang: scope.lang)
+    }
+
     public var isSignedIn: Bool { personID != nil }
     public func t(_ text: Text) -> String { text.in(lang) }
 }

@@ -62,6 +62,55 @@ public struct RouteRegistrar: Sendable {
         on(.POST, pattern, access: access, maxBody: maxBody, use: handler)
     }
 
+    /// The handler of a territory route: given the territory of the path, resolved by the gate.
+    public typealias ScopedHandler = @Sendable (Request, TerritoryScope) async throws -> Response
+    /// The handler of a territory route that requires a signed-in person: territory and person given.
+    public typealias MemberHandler = @Sendable (Request, MemberScope) async throws -> Response
+
+    /// A territory page: `pattern` holds `:territory`, and the handler receives its scope.
+    public func get(_ pattern: RoutePattern, access: Access, scoped handler: @escaping ScopedHandler) {
+        on(.GET, Self.territorial(pattern), access: access) { request in try await handler(request, request.scope()) }
+    }
+
+    /// A territory form, its handler given the scope (see `get(_:access:scoped:)`).
+    public func post(
+        _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, scoped handler: @escaping ScopedHandler
+    ) {
+        on(.POST, Self.territorial(pattern), access: access, maxBody: maxBody) { request in
+            try await handler(request, request.scope())
+        }
+    }
+
+    /// A territory page for signed-in people only (`access` is `.signedIn` or `.territory`): the
+    /// handler receives the territory and the person, never missing.
+    public func get(_ pattern: RoutePattern, access: Access, member handler: @escaping MemberHandler) {
+        on(.GET, Self.territorial(pattern), access: Self.requiringPerson(access)) { request in
+            try await handler(request, request.memberScope())
+        }
+    }
+
+    /// A territory form for signed-in people only (see `get(_:access:member:)`).
+    public func post(
+        _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil, member handler: @escaping MemberHandler
+    ) {
+        on(.POST, Self.territorial(pattern), access: Self.requiringPerson(access), maxBody: maxBody) { request in
+            try await handler(request, request.memberScope())
+        }
+    }
+
+    /// A scoped route outside a territory is a programming error, caught when the routes are built.
+    static func territorial(_ pattern: RoutePattern) -> RoutePattern {
+        precondition(pattern.segments.contains(":territory"), "\(pattern) has no :territory segment")
+        return pattern
+    }
+
+    static func requiringPerson(_ access: Access) -> Access {
+        switch access {
+        case .signedIn, .territory: return access
+        default: preconditionFailure("a member route requires .signedIn or .territory, not \(access)")
+        }
+    }
+
     /// A page: the whole `PagePipeline` (visit, CSRF, access, error pages) around the handler.
     public func on(
         _ method: HTTPMethod, _ pattern: RoutePattern, access: Access, maxBody: ByteCount? = nil,

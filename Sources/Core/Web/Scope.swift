@@ -39,6 +39,23 @@ public struct TerritoryScope: Sendable {
     }
 }
 
+/// What the handler of a territory route open only to signed-in people is given: the territory
+/// of the path and the person, neither of them missing (the route's `Access` has checked both).
+/// Built by `RouteRegistrar.get(_:access:member:)` and its POST twin.
+public struct MemberScope: Sendable {
+    public let territory: TerritoryInfo
+    public let viewer: Viewer
+    public let visit: Visit
+    public var roles: Set<Role> { visit.rolesHere }
+    public var slug: String { territory.slug }
+    public var lang: Lang { visit.lang }
+    public var personID: Int { viewer.personID }
+    public func t(_ fr: String, _ en: String) -> String { visit.t(fr, en) }
+    public func t(_ text: Text) -> String { visit.t(text) }
+    /// The same place seen as a territory scope (for code shared with routes open to everyone).
+    public var scope: TerritoryScope { TerritoryScope(territory: territory, visit: visit) }
+}
+
 extension Request {
     /// The id in the path segment `name`: digits only, else 404 (`PathID`).
     public func pathID(_ name: String) throws -> Int {
@@ -50,6 +67,13 @@ extension Request {
     public func scope() throws -> TerritoryScope {
         guard let territory = visit.territory else { throw Abort(.notFound) }
         return TerritoryScope(territory: territory, visit: visit)
+    }
+
+    /// The scope of a territory route that requires a signed-in person (401 without one).
+    public func memberScope() throws -> MemberScope {
+        guard let territory = visit.territory else { throw Abort(.notFound) }
+        guard let viewer = visit.viewer else { throw Abort(.unauthorized) }
+        return MemberScope(territory: territory, viewer: viewer, visit: visit)
     }
 
     /// A refusal with its reason in plain words (and the right status), rather than a bare
