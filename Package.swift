@@ -80,7 +80,8 @@ let package = Package(
         // Forums and participatory workshops: agenda, registration, check-in, live participation (issue #4).
         room("Events", also: ["Stats", "Questionnaires"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
-        .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProposalsTests", dependencies: ["Proposals", "Core", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),

@@ -20,7 +20,6 @@ public struct EventsModule: FeatureModule {
 
     public func boot(_ app: Application) async throws {
         app.liveHub = LiveHub()
-        app.eventPages = EventPageCache()
     }
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {

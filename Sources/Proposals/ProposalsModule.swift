@@ -24,7 +24,12 @@ public struct ProposalsModule: FeatureModule {
     }
 
     public func boot(_ app: Application) async throws {
-        app.proposalReadModel = ProposalReadModel(clock: app.agora.clock)
+        let model = ProposalReadModel(clock: app.agora.clock)
+        app.proposalReadModel = model
+        // A use case's change of a territory's proposals: this instance rebuilds its read model.
+        app.agora.changes.listen(room: ProposalsChange.room) { change, _ in
+            model.invalidate(territoryID: change.territoryID)
+        }
     }
 
     public func routes(_ router: RouteRegistrar, app: Application) throws {

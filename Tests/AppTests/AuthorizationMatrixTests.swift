@@ -614,7 +614,7 @@ final class MatrixFixture: @unchecked Sendable {
         proposal.body = "Une infirmière pourrait prendre la tension et parler vaccins le jour du marché."
         proposal.themesMask = Theme.mask([.prevention])
         proposal.origin = ProposalOrigin.spontaneous.rawValue
-        proposal.status = ProposalStatus.received.rawValue
+        proposal.status = .received
         proposal.createdAt = now
         proposal.submittedAt = now
         proposal.statusChangedAt = now
@@ -626,7 +626,8 @@ final class MatrixFixture: @unchecked Sendable {
         try await proposal.create(on: app.db)
         let proposalID = try proposal.requireID()
         try await ProposalEvent(
-            proposalID: proposalID, from: nil, to: .received, role: Role.resident.rawValue, note: nil, actorID: author
+            proposalID: proposalID, from: nil, to: .received, role: Role.resident.rawValue, note: nil, actorID: author,
+            at: Date()
         ).create(on: app.db)
         try await sql.raw(
             "INSERT INTO proposal_attachments (proposal_id, bytes) VALUES (\(bind: proposalID), \(bind: Self.pdf))"

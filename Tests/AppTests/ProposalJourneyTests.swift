@@ -39,7 +39,7 @@ struct ProposalJourneyTests {
             let id = try await Self.proposalID(titled: "Des bancs sur le chemin de la pharmacie", on: app.db)
             let proposal = try #require(try await Proposal.find(id, on: app.db))
             #expect(
-                proposal.status == "received" && proposal.attachmentType == "application/pdf"
+                proposal.status == .received && proposal.attachmentType == "application/pdf"
                     && proposal.audience == "resident")
 
             // Anyone finds it by a word in another form (plural, no accent) and by its commune.
@@ -106,7 +106,7 @@ struct ProposalJourneyTests {
             try await decider.get("/vitre/propositions/\(id)")
             try await decider.post("/vitre/propositions/\(id)/etat", ["status": "not_accepted", "answer": ""])
             #expect(decider.lastStatus == .unprocessableEntity)
-            #expect(try await Proposal.find(id, on: app.db)?.status == "received")
+            #expect(try await Proposal.find(id, on: app.db)?.status == .received)
             try await decider.post("/vitre/propositions/\(id)/etat", ["status": "done", "answer": "Fait."])
             #expect(decider.lastStatus == .unprocessableEntity)
             #expect(decider.lastBody.contains("ne peut pas passer"))
@@ -117,7 +117,7 @@ struct ProposalJourneyTests {
             #expect(decider.lastStatus == .seeOther)
             let answered = try #require(try await Proposal.find(id, on: app.db))
             #expect(
-                answered.status == "accepted" && answered.answerRole == "decision_maker" && answered.answeredAt != nil)
+                answered.status == .accepted && answered.answerRole == "decision_maker" && answered.answeredAt != nil)
             mails = try await OutboxMail.query(on: app.db).sort(\.$id).all().dropFirst(mailsBefore)
             #expect(Set(mails.map(\.recipient)) == ["habitant@vitre.example", "pro@vitre.example"])
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "proposal.status").count() == 1)
@@ -276,7 +276,7 @@ struct ProposalJourneyTests {
             draft.append(("action", "draft"))
             try await author.postMultipart("/vitre/propositions/nouvelle", draft)
             let id = try await Self.proposalID(titled: "Des bancs sur le chemin de la pharmacie", on: app.db)
-            #expect(try await Proposal.find(id, on: app.db)?.status == "draft")
+            #expect(try await Proposal.find(id, on: app.db)?.status == .draft)
             let other = Browser(app)
             try await other.get("/vitre/propositions/\(id)")
             #expect(other.lastStatus == .notFound)
@@ -287,7 +287,7 @@ struct ProposalJourneyTests {
             var send = Self.form.filter { $0.0 != "action" }
             send.append(("action", "send"))
             try await author.postMultipart("/vitre/propositions/\(id)/modifier", send)
-            #expect(try await Proposal.find(id, on: app.db)?.status == "received")
+            #expect(try await Proposal.find(id, on: app.db)?.status == .received)
             let outsider = Browser(app)
             try await outsider.login("coordination@broceliande.example")
             try await outsider.get("/vitre/propositions/\(id)")

@@ -47,16 +47,27 @@ public struct UseCaseEnvironment: Sendable {
     public let writes: GroupCommit
     public let baseURL: String
     public let signer: Signer
+    /// Where a use case says, once committed, that what a room shows in a territory changed.
+    public let changes: ChangeFeed
 
-    public init(db: any Database, clock: any WallClock, writes: GroupCommit, baseURL: String, signer: Signer) {
+    public init(
+        db: any Database, clock: any WallClock, writes: GroupCommit, baseURL: String, signer: Signer,
+        changes: ChangeFeed = ChangeFeed()
+    ) {
         self.db = db
         self.clock = clock
         self.writes = writes
         self.baseURL = baseURL
         self.signer = signer
+        self.changes = changes
     }
 
     public var now: Date { clock.now }
+
+    /// What `room` shows in `territoryID` changed (call after the transaction committed).
+    public func changed(_ room: String, territoryID: Int) {
+        changes.publish(Change(room: room, territoryID: territoryID))
+    }
 }
 
 extension Request {
@@ -70,6 +81,6 @@ extension Application {
         let services = agora
         return UseCaseEnvironment(
             db: db ?? self.db, clock: services.clock, writes: services.writes, baseURL: services.config.baseURL,
-            signer: services.signer)
+            signer: services.signer, changes: services.changes)
     }
 }

@@ -46,6 +46,10 @@ public final class AgoraServices: Sendable {
     public let writes: GroupCommit
     /// What time it is (a `ManualClock` in tests).
     public let clock: any WallClock
+    /// The versions of what each room shows in each territory; a use case publishes its changes here.
+    public let changes = ChangeFeed()
+    /// Anonymous visitors' pages, each dropped by the next change of its room in its territory.
+    public let pages: PageCache
 
     public init(
         config: AppConfig, secret: String, territories: TerritoryDirectory, assets: StaticAssets,
@@ -57,6 +61,7 @@ public final class AgoraServices: Sendable {
         self.signer = Signer(secret: secret)
         self.territories = territories
         self.assets = assets
+        self.pages = PageCache(feed: changes)
     }
 
     public var navigation: [NavEntry] { navBox.withLockedValue { $0 } }

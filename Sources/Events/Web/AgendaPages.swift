@@ -14,7 +14,7 @@ enum AgendaPages {
             let territory = try req.visit.territoryHere()
             // The same for everyone (published events only): kept a moment like anonymous pages.
             let body =
-                try await req.application.eventPages.value("feed " + territory.slug) {
+                try await req.agora.pages.value(EventPageCache.change(territory.id), key: "feed", now: req.now) {
                     let events = try await EventStore.feed(
                         territoryID: territory.id, since: Date().addingTimeInterval(-90 * 86400), on: req.db)
                     let base = req.agora.config.baseURL

@@ -80,39 +80,16 @@ enum EventsPages {
     }
 }
 
-/// The agenda, the month view, the feed and event pages as an anonymous visitor sees them, kept
-/// whole for two seconds per territory, language and canonical address: they hold nothing
-/// personal, and a busy agenda then costs no query. Every write of this room on this instance
-/// drops them at once; another instance's writes show within two seconds (the figures they carry
-/// — seats left — are informative: a registration is always decided by the database).
-final class EventPageCache: Sendable {
-    static let lifetime: TimeInterval = 2
-    static let capacity = 1000
-    private let box = NIOLockedValueBox<[String: (at: Date, value: String)]>([:])
+/// The agenda, the month view, the feed and event pages as an anonymous visitor sees them are
+/// kept whole in Core's `PageCache` under the room's `Change` of the territory: they hold nothing
+/// personal, and a busy agenda then costs no query. Every write of this room publishes that
+/// change (`eventsChanged`), which drops them at once; another instance's writes show within the
+/// cache's lifetime, two seconds (the figures they carry — seats left — are informative: a
+/// registration is always decided by the database).
+enum EventPageCache {
+    static let room = "events"
 
-    /// The kept value for `key`, or the one `build` makes (kept when not nil). When a kept value
-    /// grows old, the first request to see it builds the next one while the others are still
-    /// served the old one: a busy page is never built by every request at once.
-    func value(_ key: String, now: Date = Date(), build: () async throws -> String?) async throws -> String? {
-        let kept = box.withLockedValue { entries -> String? in
-            guard let hit = entries[key] else { return nil }
-            if now.timeIntervalSince(hit.at) < Self.lifetime { return hit.value }
-            entries[key] = (now, hit.value)  // this request rebuilds; the others keep the old one meanwhile
-            return nil
-        }
-        if let kept { return kept }
-        guard let fresh = try await build() else {
-            box.withLockedValue { _ = $0.removeValue(forKey: key) }
-            return nil
-        }
-        box.withLockedValue { entries in
-            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (now, fresh)
-        }
-        return fresh
-    }
-
-    func invalidate() { box.withLockedValue { $0.removeAll(keepingCapacity: true) } }
+    static func change(_ territoryID: Int) -> Change { Change(room: room, territoryID: territoryID) }
 
     /// The key of a request: its path and query without the language (the language is part of it).
     static func key(_ req: Request) -> String {
@@ -122,25 +99,15 @@ final class EventPageCache: Sendable {
     }
 }
 
-extension Application {
-    private struct EventPageCacheKey: StorageKey { typealias Value = EventPageCache }
-    var eventPages: EventPageCache {
-        get {
-            guard let cache = storage[EventPageCacheKey.self] else {
-                fatalError("EventPageCache used before EventsModule.boot")
-            }
-            return cache
-        }
-        set { storage[EventPageCacheKey.self] = newValue }
-    }
-}
-
 extension Request {
     /// A page of the room for an anonymous visitor, kept whole for a moment (see `EventPageCache`).
     func anonymousPage(_ build: () async throws -> WebPage) async throws -> Response {
         guard visit.viewer == nil, visit.flash == nil else { return render(try await build()) }
         var built: WebPage?
-        let kept = try await application.eventPages.value(EventPageCache.key(self)) {
+        let territory = try visit.territoryHere()
+        let kept = try await agora.pages.value(
+            EventPageCache.change(territory.id), key: EventPageCache.key(self), now: now
+        ) {
             let page = try await build()
             built = page
             return page.status == .ok && !page.hasErrors ? page.title + "\n" + page.main.rendered : nil
@@ -152,5 +119,8 @@ extension Request {
     }
 
     /// After a write of the room: anonymous pages are built again.
-    func eventsChanged() { application.eventPages.invalidate() }
+    func eventsChanged() {
+        guard let territory = visit.territory else { return }
+        agora.changes.publish(EventPageCache.change(territory.id))
+    }
 }

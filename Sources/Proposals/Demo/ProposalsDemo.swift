@@ -371,7 +371,7 @@ enum ProposalsDemo {
                     proposal.origin =
                         index % 3 == 0 ? ProposalOrigin.event.rawValue : ProposalOrigin.spontaneous.rawValue
                     proposal.originDetail = index % 3 == 0 ? "Forum santé du territoire" : nil
-                    proposal.status = item.status.rawValue
+                    proposal.status = item.status
                     proposal.createdAt = submitted
                     proposal.submittedAt = submitted
                     proposal.statusChangedAt = item.status == .received ? submitted : decided
@@ -385,13 +385,13 @@ enum ProposalsDemo {
                     let id = try proposal.requireID()
                     try await ProposalStore.index(proposal, communes: item.communes.filter(communes.contains), on: db)
                     try await ProposalEvent(
-                        proposalID: id, from: nil, to: .received, role: author.role, note: nil, actorID: author.id
+                        proposalID: id, from: nil, to: .received, role: author.role, note: nil, actorID: author.id,
+                        at: submitted
                     ).create(on: db)
                     if item.status != .received {
                         let event = ProposalEvent(
                             proposalID: id, from: .received, to: item.status, role: signer, note: item.answer,
-                            actorID: nil)
-                        event.createdAt = proposal.answeredAt ?? proposal.statusChangedAt
+                            actorID: nil, at: proposal.answeredAt ?? proposal.statusChangedAt)
                         try await event.create(on: db)
                     }
                     // Supports from the members, and a short conversation.

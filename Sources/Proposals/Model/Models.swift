@@ -20,7 +20,7 @@ public final class Proposal: Model, @unchecked Sendable {
     @Field(key: "themes_mask") public var themesMask: Int
     @Field(key: "origin") public var origin: String
     @OptionalField(key: "origin_detail") public var originDetail: String?
-    @Field(key: "status") public var status: String
+    @Field(key: "status") public var status: ProposalStatus
     @Field(key: "created_at") public var createdAt: Date
     @OptionalField(key: "submitted_at") public var submittedAt: Date?
     @Field(key: "status_changed_at") public var statusChangedAt: Date
@@ -48,10 +48,12 @@ public final class ProposalEvent: Model, @unchecked Sendable {
     @OptionalField(key: "actor_id") public var actorID: Int?
     @Field(key: "created_at") public var createdAt: Date
     public init() {}
-    public init(proposalID: Int, from: ProposalStatus?, to: ProposalStatus, role: String, note: String?, actorID: Int?)
-    {
+    public init(
+        proposalID: Int, from: ProposalStatus?, to: ProposalStatus, role: String, note: String?, actorID: Int?,
+        at time: Date
+    ) {
         self.proposalID = proposalID; self.fromStatus = from?.rawValue; self.toStatus = to.rawValue
-        self.role = role; self.note = note; self.actorID = actorID; self.createdAt = Date()
+        self.role = role; self.note = note; self.actorID = actorID; self.createdAt = time
     }
 }
 

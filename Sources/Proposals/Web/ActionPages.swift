@@ -24,35 +24,12 @@ enum ActionPages {
 
     // MARK: - Reading
 
-    /// An action with its milestones, as shown on its page and on the proposals it answers.
-    struct Shown: Sendable {
-        let action: HealthAction
-        let milestones: [ActionMilestone]
-    }
-
-    /// The actions answering one proposal, with their milestones: two queries.
-    static func shown(forProposal id: Int, on db: any Database) async throws -> [Shown] {
-        let links = try await db.sql.raw(
-            "SELECT action_id FROM action_proposals WHERE proposal_id = \(bind: id)"
-        ).all()
-            .map { try $0.decode(column: "action_id", as: Int.self) }
-        guard !links.isEmpty else { return [] }
-        let actions = try await HealthAction.query(on: db).filter(\.$id ~~ links).sort(\.$id).all()
-        return try await withMilestones(actions, on: db)
-    }
-
-    static func withMilestones(_ actions: [HealthAction], on db: any Database) async throws -> [Shown] {
-        let ids = actions.compactMap(\.id)
-        guard !ids.isEmpty else { return [] }
-        let milestones = try await ActionMilestone.query(on: db).filter(\.$actionID ~~ ids).sort(\.$id).all()
-        let byAction = Dictionary(grouping: milestones, by: \.actionID)
-        return actions.map { Shown(action: $0, milestones: byAction[$0.id!] ?? []) }
-    }
-
     /// The action of the URL, in this territory; else 404.
     static func find(_ req: Request) async throws -> HealthAction {
-        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("action")),
-            let action = try await HealthAction.find(id, on: req.db), action.territoryID == territory.id
+        let scope = try req.scope()
+        guard
+            let action = try await ProposalStore.action(
+                req.pathID("action"), territoryID: scope.territory.id, on: req.db)
         else { throw Abort(.notFound) }
         return action
     }
@@ -81,7 +58,7 @@ enum ActionPages {
     }
 
     /// The "what has been done" section of an accepted proposal.
-    static func followUpSection(_ actions: [Shown], visit: Visit) throws -> HTML {
+    static func followUpSection(_ actions: [ShownAction], visit: Visit) throws -> HTML {
         let territory = try visit.territoryHere()
         let body: HTML =
             actions.isEmpty
@@ -121,37 +98,14 @@ enum ActionPages {
             """
     }
 
-    /// The actions a proposal can be linked to, most recently updated first (staff only).
-    static func choices(territoryID: Int, on db: any Database) async throws -> [(id: Int, title: String)] {
-        try await HealthAction.query(on: db).filter(\.$territoryID == territoryID).sort(\.$updatedAt, .descending)
-            .limit(300).all()
-            .map { ($0.id!, $0.title) }
-    }
-
     // MARK: - Pages
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let sql = req.db.sql
-        struct Count: Decodable { let n: Int }
-        let total =
-            try await sql.raw("SELECT count(*) AS n FROM actions WHERE territory_id = \(bind: territory.id)").first(
-                decoding: Count.self)?.n ?? 0
+        let (rows, total, page) = try await ProposalStore.actions(
+            territoryID: territory.id, page: Int(req.queryFields()["page"] ?? "") ?? 1, perPage: perPage, on: req.db)
         let pages = max(1, (total + perPage - 1) / perPage)
-        let page = min(max(Int(req.queryFields()["page"] ?? "") ?? 1, 1), pages)
-        struct Row: Decodable {
-            let id: Int; let title: String; let lead: String; let progress: Int; let updated_at: Date;
-            let proposals: Int
-        }
-        let rows = try await sql.raw(
-            """
-            SELECT a.id, a.title, a.lead, a.progress, a.updated_at,
-              (SELECT count(*) FROM action_proposals ap WHERE ap.action_id = a.id) AS proposals
-            FROM actions a WHERE a.territory_id = \(bind: territory.id)
-            ORDER BY a.updated_at DESC, a.id DESC LIMIT \(bind: perPage) OFFSET \(bind: (page - 1) * perPage)
-            """
-        ).all(decoding: Row.self)
         let items = rows.map { row -> HTML in
             """
             <li class="card"><h2><a href="\(ProposalsPaths.action.link(territory.slug, row.id))">\(row.title)</a></h2>\
@@ -174,26 +128,17 @@ enum ActionPages {
             WebPage(title: visit.t("Les actions engagées", "Actions under way") + " · " + territory.name, main: main))
     }
 
-    struct LinkedProposal: Decodable { let id: Int; let title: String; let status: String }
-
     static func page(
         _ req: Request, action: HealthAction, fields: [String: String], errors: FormErrors,
         status: HTTPStatus = .ok
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let id = action.id!
-        let milestones = try await ActionMilestone.query(on: req.db).filter(\.$actionID == id).sort(\.$id).all()
-        // Hidden proposals are not shown to the public; drafts cannot be linked.
-        let proposals = try await req.db.sql.raw(
-            """
-            SELECT p.id, p.title, p.status FROM proposals p JOIN action_proposals ap ON ap.proposal_id = p.id
-            WHERE ap.action_id = \(bind: id) AND p.hidden_reason IS NULL ORDER BY p.id LIMIT 200
-            """
-        ).all(decoding: LinkedProposal.self)
+        let id = try action.requireID()
+        let (milestones, proposals) = try await ProposalStore.actionPage(id, on: req.db)
         let isStaff = ProposalsPolicy.can(visit.rolesHere, .answer)
         let proposalItems = proposals.map { p -> HTML in
-            let label = ProposalStatus(rawValue: p.status).map { visit.t($0.label) } ?? p.status
+            let label = visit.t(p.status.label)
             let unlink: HTML =
                 isStaff
                 ? """
@@ -202,7 +147,7 @@ enum ActionPages {
                 <button type="submit" class="link-button">\(visit.t("Retirer le lien", "Unlink"))<span class="visually-hidden"> \(p.title)</span></button></form>
                 """ : .empty
             return
-                "<li><a href=\"\(ProposalsPaths.show.link(territory.slug, p.id))\">\(p.title)</a> <span class=\"status status-\(p.status)\">\(label)</span>\(unlink)</li>"
+                "<li><a href=\"\(ProposalsPaths.show.link(territory.slug, p.id))\">\(p.title)</a> <span class=\"status status-\(p.status.rawValue)\">\(label)</span>\(unlink)</li>"
         }
         let main: HTML = """
             <p><a href="\(ProposalsPaths.actions.link(territory.slug))">\(visit.t("← Toutes les actions", "← All actions"))</a></p>
@@ -225,7 +170,7 @@ enum ActionPages {
         visit: Visit, action: HealthAction, milestones: [ActionMilestone], fields: [String: String], errors: FormErrors
     ) throws -> HTML {
         let territory = try visit.territoryHere()
-        let id = action.id!
+        let id = try action.requireID()
         let open = milestones.filter { $0.doneAt == nil }
         let doneButtons = open.map { m -> HTML in
             """
@@ -268,188 +213,81 @@ enum ActionPages {
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let action = try await find(req)
         let fields = req.formFields()
-        let input: ActionInput
-        switch ActionInput.validate(fields: fields, lang: visit.lang) {
-        case .failure(let box): return try await rejected(req, action, fields: fields, errors: box.errors)
-        case .success(let value): input = value
+        switch try await UpdateAction.run(fields, action: action, actor: Actor(scope), env: req.useCases) {
+        case .saved:
+            return req.redirect(
+                to: ProposalsPaths.action.link(scope.slug, try action.requireID()),
+                flash: Flash(.success, scope.t("Action enregistrée.", "Action saved.")))
+        case .invalid(let errors): return try await rejected(req, action, fields: fields, errors: errors)
+        case .forbidden: throw Abort(.forbidden)
         }
-        action.title = input.title
-        action.lead = input.lead
-        action.description = input.description
-        action.progress = input.progress
-        action.updatedAt = Date()
-        try await ProposalPages.write(req) { db in
-            try await action.update(on: db)
-            try await ProposalStore.refreshProgress(
-                of: "SELECT proposal_id FROM action_proposals WHERE action_id = \(bind: action.id!)", on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id, action: "action.updated",
-                subject: "action \(action.id!) progress \(input.progress)", on: db)
-        }
-        return req.redirect(
-            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, action.id!),
-            flash: Flash(.success, visit.t("Action enregistrée.", "Action saved.")))
     }
 
     @Sendable static func milestones(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let action = try await find(req)
-        let id = action.id!
         let fields = req.formFields()
-        let message: String
+        let step: ActionMilestoneStep.Step
         switch fields["op"] {
-        case "add":
-            let input: MilestoneInput
-            switch MilestoneInput.validate(fields: fields, lang: visit.lang) {
-            case .failure(let box): return try await rejected(req, action, fields: fields, errors: box.errors)
-            case .success(let value): input = value
-            }
-            try await ProposalPages.write(req) { db in
-                let milestone = ActionMilestone()
-                milestone.actionID = id
-                milestone.title = input.title
-                milestone.dueOn = input.dueOn
-                milestone.createdAt = Date()
-                try await milestone.create(on: db)
-                action.updatedAt = Date()
-                try await action.update(on: db)
-                try await AuditEntry.record(
-                    actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
-                    action: "action.milestone.added",
-                    subject: "action \(id) milestone \(milestone.id!)", on: db)
-            }
-            message = visit.t("Étape ajoutée.", "Milestone added.")
-        case "done":
-            guard let raw = fields["milestone_id"], let milestoneID = Int(raw),
-                let milestone = try await ActionMilestone.query(on: req.db).filter(\.$id == milestoneID).filter(
-                    \.$actionID == id
-                ).first()
-            else { throw Abort(.notFound) }
-            guard milestone.doneAt == nil else {
-                var errors = FormErrors()
-                errors.add(
-                    "milestone",
-                    visit.t("Cette étape est déjà marquée comme faite.", "This milestone is already marked as done."))
-                return try await rejected(req, action, fields: [:], errors: errors)
-            }
-            try await ProposalPages.write(req) { db in
-                milestone.doneAt = Date()
-                try await milestone.update(on: db)
-                action.updatedAt = Date()
-                try await action.update(on: db)
-                try await AuditEntry.record(
-                    actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id,
-                    action: "action.milestone.done",
-                    subject: "action \(id) milestone \(milestoneID)", on: db)
-            }
-            message = visit.t("Étape marquée comme faite.", "Milestone marked as done.")
-        default:
-            throw Abort(.badRequest)
+        case "add": step = .add(fields: fields)
+        case "done": step = .done(milestone: fields["milestone_id"])
+        default: throw Abort(.badRequest)
         }
-        return req.redirect(
-            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, id), flash: Flash(.success, message))
+        let back = ProposalsPaths.action.link(scope.slug, try action.requireID())
+        switch try await ActionMilestoneStep.run(step, action: action, actor: Actor(scope), env: req.useCases) {
+        case .added:
+            return req.redirect(to: back, flash: Flash(.success, scope.t("Étape ajoutée.", "Milestone added.")))
+        case .done:
+            return req.redirect(
+                to: back, flash: Flash(.success, scope.t("Étape marquée comme faite.", "Milestone marked as done.")))
+        case .invalid(let errors):
+            let typed: [String: String]
+            if case .add = step { typed = fields } else { typed = [:] }
+            return try await rejected(req, action, fields: typed, errors: errors)
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
+        }
     }
 
     @Sendable static func unlink(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let action = try await find(req)
-        let id = action.id!
-        guard let raw = req.formFields()["proposal"], let proposalID = Int(raw) else { throw Abort(.notFound) }
-        let removed = try await ProposalPages.write(req) { db -> Bool in
-            let rows = try await db.sql.raw(
-                """
-                DELETE FROM action_proposals WHERE action_id = \(bind: id) AND proposal_id = \(bind: proposalID) RETURNING proposal_id
-                """
-            ).all()
-            guard !rows.isEmpty else { return false }
-            try await ProposalStore.refreshProgress(of: "SELECT \(bind: proposalID)", on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: (try visit.territoryHere()).id, action: "action.unlinked",
-                subject: "action \(id) proposal \(proposalID)", on: db)
-            return true
+        let outcome = try await UnlinkProposal.run(
+            proposal: req.formFields()["proposal"], action: action, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .unlinked:
+            return req.redirect(
+                to: ProposalsPaths.action.link(scope.slug, try action.requireID()),
+                flash: Flash(
+                    .success,
+                    scope.t(
+                        "La proposition n'est plus reliée à cette action.",
+                        "The proposal is no longer linked to this action.")))
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
         }
-        guard removed else { throw Abort(.notFound) }
-        return req.redirect(
-            to: ProposalsPaths.action.link((try visit.territoryHere()).slug, id),
-            flash: Flash(
-                .success,
-                visit.t(
-                    "La proposition n'est plus reliée à cette action.",
-                    "The proposal is no longer linked to this action.")))
     }
 
     /// From an accepted proposal's page: link it to an existing action of the territory, or to a new one.
     @Sendable static func link(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
+        let scope = try req.scope()
         let proposal = try await ProposalPages.visible(req)
         let fields = req.formFields()
-        guard ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true else {
-            var errors = FormErrors()
-            errors.add(
-                "action",
-                visit.t(
-                    "Seule une proposition retenue peut être reliée à une action.",
-                    "Only an accepted proposal can be linked to an action."))
+        switch try await LinkToAction.run(fields, proposal: proposal, actor: Actor(scope), env: req.useCases) {
+        case .linked(let actionID):
+            return req.redirect(
+                to: ProposalsPaths.action.link(scope.slug, actionID),
+                flash: Flash(
+                    .success,
+                    scope.t(
+                        "La proposition est reliée à l'action. Complétez ici son avancement et ses étapes.",
+                        "The proposal is linked to the action. Fill in its progress and milestones here.")))
+        case .invalid(let errors):
             return try await ProposalPages.rejected(req, proposal, fields: fields, errors: errors)
+        case .forbidden: throw Abort(.forbidden)
         }
-        let choice: ActionChoice
-        switch ActionChoice.validate(fields: fields, lang: visit.lang) {
-        case .failure(let box):
-            return try await ProposalPages.rejected(req, proposal, fields: fields, errors: box.errors)
-        case .success(let value): choice = value
-        }
-        var existing: HealthAction?
-        if case .existing(let actionID) = choice {
-            guard let found = try await HealthAction.find(actionID, on: req.db), found.territoryID == territory.id
-            else {
-                var errors = FormErrors()
-                errors.add(
-                    "action",
-                    visit.t(
-                        "Cette action n'existe pas sur ce territoire.", "This action does not exist in this territory.")
-                )
-                return try await ProposalPages.rejected(req, proposal, fields: fields, errors: errors)
-            }
-            existing = found
-        }
-        let target = existing
-        let actionID = try await ProposalPages.write(req) { db -> Int in
-            let action: HealthAction
-            if let target {
-                action = target
-            } else {
-                action = HealthAction()
-                action.territoryID = territory.id
-                if case .new(let title) = choice { action.title = title }
-                action.description = ""
-                action.lead = ""
-                action.progress = 0
-                action.createdAt = Date()
-            }
-            action.updatedAt = Date()
-            if target == nil { try await action.create(on: db) } else { try await action.update(on: db) }
-            let actionID = try action.requireID()
-            try await db.sql.raw(
-                """
-                INSERT INTO action_proposals (action_id, proposal_id) VALUES (\(bind: actionID), \(bind: proposal.id!)) ON CONFLICT DO NOTHING
-                """
-            ).run()
-            try await ProposalStore.refreshProgress(of: "SELECT \(bind: proposal.id!)", on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "action.linked",
-                subject: "action \(actionID) proposal \(proposal.id!)", on: db)
-            return actionID
-        }
-        return req.redirect(
-            to: ProposalsPaths.action.link(territory.slug, actionID),
-            flash: Flash(
-                .success,
-                visit.t(
-                    "La proposition est reliée à l'action. Complétez ici son avancement et ses étapes.",
-                    "The proposal is linked to the action. Fill in its progress and milestones here.")))
     }
 }

@@ -22,7 +22,8 @@ enum ProposalPages {
         router.get(ProposalsPaths.show, access: .everyone, use: show)
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
-            let communes = try await ProposalStore.communeCodes(of: [proposal.id!], on: req.db)[proposal.id!] ?? []
+            let id = try proposal.requireID()
+            let communes = try await ProposalStore.communeCodes(of: [id], on: req.db)[id] ?? []
             return req.render(
                 try formPage(
                     visit: req.visit, proposal: proposal,
@@ -34,11 +35,8 @@ enum ProposalPages {
         router.get(ProposalsPaths.attachment, access: .everyone) { req in
             let proposal = try await visible(req)
             guard let name = proposal.attachmentName, let type = proposal.attachmentType,
-                let row = try await req.db.sql.raw(
-                    "SELECT bytes FROM proposal_attachments WHERE proposal_id = \(bind: proposal.id!)"
-                ).first()
+                let bytes = try await ProposalStore.attachment(of: try proposal.requireID(), on: req.db)
             else { throw Abort(.notFound) }
-            let bytes = try row.decode(column: "bytes", as: Data.self)
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: type)
             headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
@@ -47,46 +45,26 @@ enum ProposalPages {
         }
     }
 
-    /// A write of the territory's proposals: in one transaction with the bump of the territory's
-    /// version, then this instance's read model is marked stale (other instances see the bump).
-    @discardableResult
-    static func write<T: Sendable>(
-        _ req: Request, _ body: @escaping @Sendable (any Database) async throws -> T
-    ) async throws -> T {
-        let territoryID = (try req.visit.territoryHere()).id
-        let result = try await req.db.transaction { db in
-            let value = try await body(db)
-            try await ProposalReadModel.bump(territoryID: territoryID, on: db)
-            return value
-        }
-        req.application.proposalReadModel.invalidate(territoryID: territoryID)
-        return result
-    }
-
     // MARK: - Loading with the visibility rules
 
     /// The proposal of the URL, in this territory, that this visitor may see; else 404.
     static func visible(_ req: Request) async throws -> Proposal {
-        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("proposal")),
-            let proposal = try await Proposal.find(id, on: req.db), proposal.territoryID == territory.id
+        let scope = try req.scope()
+        guard
+            let proposal = try await ProposalStore.proposal(
+                req.pathID("proposal"), territoryID: scope.territory.id, on: req.db),
+            ProposalsPolicy.allows(Actor(scope), .see, on: proposal.facts)
         else { throw Abort(.notFound) }
-        let viewer = req.visit.viewer?.personID
-        let own = viewer != nil && (proposal.authorID == viewer || proposal.submittedByID == viewer)
-        let staff =
-            ProposalsPolicy.can(req.visit.rolesHere, .moderate) || ProposalsPolicy.can(req.visit.rolesHere, .answer)
-        if proposal.status == ProposalStatus.draft.rawValue, !own { throw Abort(.notFound) }
-        if proposal.hiddenReason != nil, !own, !staff { throw Abort(.notFound) }
         return proposal
     }
 
-    /// The proposal of the URL if the viewer is its author (or typed it for someone) and may still edit it.
+    /// The proposal of the URL if the viewer may still edit it: 403 when it is not theirs, 409
+    /// once its text is frozen.
     static func editable(_ req: Request) async throws -> Proposal {
         let proposal = try await visible(req)
-        let viewer = req.visit.viewer?.personID
-        guard viewer != nil, proposal.authorID == viewer || proposal.submittedByID == viewer else {
-            throw Abort(.forbidden)
-        }
-        guard ProposalStatus(rawValue: proposal.status)?.authorMayEdit == true else {
+        let actor = Actor(try req.scope())
+        guard proposal.facts.isOwn(actor.personID) else { throw Abort(.forbidden) }
+        guard ProposalsPolicy.allows(actor, .edit, on: proposal.facts) else {
             throw Abort(.conflict, reason: "no longer editable")
         }
         return proposal
@@ -241,7 +219,8 @@ enum ProposalPages {
         let territory = try visit.territoryHere()
         let editing = proposal != nil
         let action =
-            editing ? ProposalsPaths.edit.link(territory.slug, proposal!.id!) : ProposalsPaths.new.link(territory.slug)
+            try proposal.map { ProposalsPaths.edit.link(territory.slug, try $0.requireID()) }
+            ?? ProposalsPaths.new.link(territory.slug)
         let title =
             editing
             ? visit.t("Modifier ma proposition", "Edit my proposal")
@@ -296,137 +275,60 @@ enum ProposalPages {
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let viewer = try visit.signedInViewer()
+        let scope = try req.scope()
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
-        let assisted = try await assistedChoices(req)
-        var errors = FormErrors()
-        let input: ProposalInput?
-        switch ProposalInput.validate(
-            fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)),
-            themes: territory.themes, lang: visit.lang)
-        {
-        case .success(let value): input = value
-        case .failure(let box): errors = box.errors; input = nil
+        let upload = form.attachment.flatMap { file -> (bytes: [UInt8], filename: String)? in
+            file.data.readableBytes > 0 ? (Array(file.data.readableBytesView), file.filename) : nil
         }
-        // On whose behalf: oneself (if one may propose) or an assisted profile of this territory.
-        var authorID = viewer.personID
-        var isAssisted = false
-        if let raw = form.on_behalf_of, !raw.isEmpty {
-            if let id = Int(raw), assisted.contains(where: { $0.id == id }) {
-                authorID = id; isAssisted = true
-            } else {
-                errors.add(
-                    "on_behalf_of", visit.t("Choisissez une personne de la liste.", "Choose a person from the list."))
-            }
-        } else if !ProposalsPolicy.can(visit.rolesHere, .propose) {
-            errors.add(
-                "on_behalf_of",
-                visit.t("Choisissez la personne au nom de qui vous proposez.", "Choose the person you propose for."))
-        }
-        var file: (bytes: [UInt8], kind: AttachmentCheck.Kind, name: String)?
-        if let upload = form.attachment, upload.data.readableBytes > 0 {
-            let bytes = Array(upload.data.readableBytesView)
-            switch AttachmentCheck.check(bytes, filename: upload.filename) {
-            case .success(let checked): file = (bytes, checked.kind, checked.name)
-            case .failure(let refusal): errors.add("attachment", visit.t(refusal.message))
-            }
-        }
-        guard errors.isEmpty, let input else {
+        let submission = ProposalSubmission(
+            fields: form.fields, multi: form.multi, onBehalfOf: form.on_behalf_of, attachment: upload)
+        let outcome = try await Propose.run(
+            submission, territory: scope.territory, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .published(let id):
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, id),
+                flash: Flash(
+                    .success,
+                    scope.t(
+                        "Merci ! Votre proposition est publiée. Vous serez prévenu·e par e-mail de la réponse.",
+                        "Thank you! Your proposal is published. You will be told of the answer by e-mail.")))
+        case .drafted(let id):
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, id),
+                flash: Flash(
+                    .success,
+                    scope.t("Brouillon enregistré. Il n'est visible que par vous.", "Draft saved. Only you can see it.")
+                ))
+        case .invalid(let errors):
             return req.render(
                 try formPage(
-                    visit: visit, proposal: nil, form: form, assisted: assisted, errors: errors,
-                    status: .unprocessableEntity))
+                    visit: req.visit, proposal: nil, form: form, assisted: try await assistedChoices(req),
+                    errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
-        let audience = ProposalsPolicy.audience(roles: visit.rolesHere, assisted: isAssisted)
-        let now = Date()
-        let proposal = Proposal()
-        proposal.territoryID = territory.id
-        proposal.authorID = authorID
-        proposal.submittedByID = isAssisted ? viewer.personID : nil
-        proposal.isAssisted = isAssisted
-        proposal.audience = audience
-        proposal.title = input.title
-        proposal.body = input.body
-        proposal.themesMask = Theme.mask(input.themes)
-        proposal.origin = input.origin.rawValue
-        proposal.originDetail = input.originDetail
-        proposal.status = input.asDraft ? ProposalStatus.draft.rawValue : ProposalStatus.received.rawValue
-        proposal.createdAt = now
-        proposal.submittedAt = input.asDraft ? nil : now
-        proposal.statusChangedAt = now
-        proposal.supportCount = 0
-        proposal.commentCount = 0
-        proposal.progress = 0
-        proposal.attachmentName = file?.name
-        proposal.attachmentType = file?.kind.rawValue
-        let attachment = file, assistedProposal = isAssisted
-        try await write(req) { db in
-            try await proposal.create(on: db)
-            let id = try proposal.requireID()
-            try await ProposalStore.index(proposal, communes: input.communes, on: db)
-            if let attachment {
-                try await db.sql.raw(
-                    "INSERT INTO proposal_attachments (proposal_id, bytes) VALUES (\(bind: id), \(bind: Data(attachment.bytes)))"
-                ).run()
-            }
-            if !input.asDraft {
-                try await ProposalEvent(
-                    proposalID: id, from: nil, to: .received,
-                    role: assistedProposal ? Role.patientPartner.rawValue : audience,
-                    note: nil, actorID: viewer.personID
-                ).create(on: db)
-            }
-        }
-        let message =
-            input.asDraft
-            ? visit.t("Brouillon enregistré. Il n'est visible que par vous.", "Draft saved. Only you can see it.")
-            : visit.t(
-                "Merci ! Votre proposition est publiée. Vous serez prévenu·e par e-mail de la réponse.",
-                "Thank you! Your proposal is published. You will be told of the answer by e-mail.")
-        return req.redirect(to: ProposalsPaths.show.link(territory.slug, proposal.id!), flash: Flash(.success, message))
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let proposal = try await editable(req)
+        let scope = try req.scope()
+        let proposal = try await visible(req)
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
-        switch ProposalInput.validate(
-            fields: form.fields, multi: form.multi, allowedCommunes: Set(territory.communes.map(\.code)),
-            themes: territory.themes, lang: visit.lang)
-        {
-        case .failure(let box):
+        let outcome = try await EditProposal.run(
+            form.fields, multi: form.multi, send: form.action == "send", proposal: proposal,
+            territory: scope.territory, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .saved:
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, try proposal.requireID()),
+                flash: Flash(.success, scope.t("Votre proposition est enregistrée.", "Your proposal is saved.")))
+        case .invalid(let errors):
             return req.render(
                 try formPage(
-                    visit: visit, proposal: proposal, form: form, assisted: [], errors: box.errors,
+                    visit: req.visit, proposal: proposal, form: form, assisted: [], errors: errors,
                     status: .unprocessableEntity))
-        case .success(let input):
-            let wasDraft = proposal.status == ProposalStatus.draft.rawValue
-            proposal.title = input.title
-            proposal.body = input.body
-            proposal.themesMask = Theme.mask(input.themes)
-            proposal.origin = input.origin.rawValue
-            proposal.originDetail = input.originDetail
-            if wasDraft, form.action == "send" {
-                proposal.status = ProposalStatus.received.rawValue
-                proposal.submittedAt = Date()
-                proposal.statusChangedAt = Date()
-            }
-            try await write(req) { db in
-                try await proposal.update(on: db)
-                try await ProposalStore.index(proposal, communes: input.communes, on: db)
-                if wasDraft, proposal.status == ProposalStatus.received.rawValue {
-                    try await ProposalEvent(
-                        proposalID: proposal.id!, from: .draft, to: .received, role: proposal.audience,
-                        note: nil, actorID: visit.viewer?.personID
-                    ).create(on: db)
-                }
-            }
-            return req.redirect(
-                to: ProposalsPaths.show.link(territory.slug, proposal.id!),
-                flash: Flash(.success, visit.t("Votre proposition est enregistrée.", "Your proposal is saved.")))
+        case .forbidden: throw Abort(.forbidden)
+        case .frozen: throw Abort(.conflict, reason: "no longer editable")
         }
     }
 }

@@ -14,69 +14,13 @@ extension ProposalPages {
         router.post(ProposalsPaths.moderate, access: .territory(ProposalsPolicy.roles(for: .moderate)), use: moderate)
     }
 
-    struct CommentRow: Decodable {
-        let id: Int
-        let parent_id: Int?
-        let author_id: Int?
-        let body: String
-        let created_at: Date
-        let hidden_reason: String?
-        let display_name: String?
-    }
-
-    /// What the page shows besides the proposal: a fixed number of queries.
-    struct Details {
-        var events: [ProposalEvent]
-        var comments: [CommentRow]
-        var communes: [String]
-        /// The actions answering the proposal, with their milestones.
-        var actions: [ActionPages.Shown]
-        /// The territory's actions it could be linked to (staff who answer only).
-        var actionChoices: [(id: Int, title: String)]
-        var names: [Int: String]
-        var supportedByViewer: Bool
-        var openReports: Int
-    }
+    typealias Details = ProposalDetails
 
     static func details(of proposal: Proposal, visit: Visit, on db: any Database) async throws -> Details {
-        let id = proposal.id!
-        let sql = db.sql
-        let events = try await ProposalEvent.query(on: db).filter(\.$proposalID == id).sort(\.$id).all()
-        let comments = try await sql.raw(
-            """
-            SELECT c.id, c.parent_id, c.author_id, c.body, c.created_at, c.hidden_reason, p.display_name
-            FROM proposal_comments c LEFT JOIN people p ON p.id = c.author_id
-            WHERE c.proposal_id = \(bind: id) ORDER BY c.id LIMIT 500
-            """
-        ).all(decoding: CommentRow.self)
-        let communes = try await ProposalStore.communeCodes(of: [id], on: db)[id] ?? []
-        let actions = try await ActionPages.shown(forProposal: id, on: db)
-        let answering =
-            ProposalsPolicy.can(visit.rolesHere, .answer)
-            && ProposalStatus(rawValue: proposal.status)?.isAcceptedOrLater == true
-        let choices = answering ? try await ActionPages.choices(territoryID: proposal.territoryID, on: db) : []
-        let names = try await ProposalStore.names(
-            of: [proposal.authorID, proposal.submittedByID].compactMap { $0 }, on: db)
-        var supported = false
-        if let viewer = visit.viewer {
-            supported =
-                try await sql.raw(
-                    "SELECT 1 AS one FROM proposal_supports WHERE proposal_id = \(bind: id) AND person_id = \(bind: viewer.personID)"
-                ).first() != nil
-        }
-        var reports = 0
-        if ProposalsPolicy.can(visit.rolesHere, .moderate) {
-            struct Count: Decodable { let n: Int }
-            reports =
-                try await sql.raw(
-                    "SELECT count(*) AS n FROM proposal_reports WHERE proposal_id = \(bind: id) AND resolved_at IS NULL"
-                )
-                .first(decoding: Count.self)?.n ?? 0
-        }
-        return Details(
-            events: events, comments: comments, communes: communes, actions: actions, actionChoices: choices,
-            names: names,
-            supportedByViewer: supported, openReports: reports)
+        try await ProposalStore.details(
+            of: proposal, personID: visit.viewer?.personID,
+            staffAnswers: ProposalsPolicy.can(visit.rolesHere, .answer),
+            moderates: ProposalsPolicy.can(visit.rolesHere, .moderate), on: db)
     }
 
     /// Anonymous visitors read from the read model's page cache (no query once cached); signed-in
@@ -102,7 +46,7 @@ extension ProposalPages {
             }
             let proposal = try await visible(req)
             let details = try await details(of: proposal, visit: visit, on: req.db)
-            if ProposalStatus(rawValue: proposal.status)?.isPublic == true, proposal.hiddenReason == nil {
+            if proposal.status.isPublic, proposal.hiddenReason == nil {
                 model.storePage(
                     ProposalReadModel.CachedPage(proposal: proposal, details: details), territoryID: territoryID,
                     version: version)
@@ -121,8 +65,8 @@ extension ProposalPages {
         status httpStatus: HTTPStatus = .ok
     ) throws -> WebPage {
         let territory = try visit.territoryHere()
-        let id = proposal.id!
-        let status = ProposalStatus(rawValue: proposal.status) ?? .received
+        let id = try proposal.requireID()
+        let status = proposal.status
         let roles = visit.rolesHere
         let viewer = visit.viewer?.personID
         let isMember = !roles.isEmpty
@@ -235,7 +179,7 @@ extension ProposalPages {
         visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors, isMember: Bool
     ) throws -> HTML {
         let territory = try visit.territoryHere()
-        let id = proposal.id!
+        let id = try proposal.requireID()
         let moderator = ProposalsPolicy.can(visit.rolesHere, .moderate)
         let byParent = Dictionary(grouping: details.comments, by: { $0.parent_id ?? 0 })
         func render(_ comment: CommentRow) throws -> HTML {
@@ -276,7 +220,7 @@ extension ProposalPages {
         }
         let top = try (byParent[0] ?? []).map(render)
         let form: HTML
-        if isMember, proposal.hiddenReason == nil, ProposalStatus(rawValue: proposal.status)?.isPublic == true {
+        if isMember, proposal.hiddenReason == nil, proposal.status.isPublic {
             form = """
                 \(Form.open(action: ProposalsPaths.comment.link(territory.slug, id), visit: visit))
                 \(Form.textarea(name: "body", label: visit.t("Votre commentaire", "Your comment"), value: fields["parent"] == nil ? fields["body"] : nil, errors: errors, visit: visit,
@@ -330,8 +274,8 @@ extension ProposalPages {
             submit: Form.submit(visit.t("Signaler", "Report"), secondary: true), errors: errors)
     }
 
-    static func reportKey(_ commentID: Int?) -> String { commentID.map { "signalement-\($0)" } ?? "signalement" }
-    static func hideKey(_ commentID: Int?) -> String { commentID.map { "masquage-\($0)" } ?? "masquage" }
+    static func reportKey(_ commentID: Int?) -> String { ReportContent.key(commentID) }
+    static func hideKey(_ commentID: Int?) -> String { ModerateContent.key(commentID) }
 
     static func moderationForm(
         visit: Visit, proposalID: Int, commentID: Int?, hidden: Bool, label: String,
@@ -360,9 +304,9 @@ extension ProposalPages {
         visit: Visit, proposal: Proposal, details: Details, fields: [String: String], errors: FormErrors
     ) throws -> HTML {
         let territory = try visit.territoryHere()
-        let id = proposal.id!
+        let id = try proposal.requireID()
         let roles = visit.rolesHere
-        let status = ProposalStatus(rawValue: proposal.status) ?? .received
+        let status = proposal.status
         var parts: [HTML] = []
         if ProposalsPolicy.can(roles, .answer), !status.next.isEmpty, status != .draft {
             parts.append(
@@ -411,269 +355,103 @@ extension ProposalPages {
     // MARK: - Actions
 
     @Sendable static func toggleSupport(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let proposal = try await visible(req)
-        let id = proposal.id!
-        let person = (try visit.signedInViewer()).personID
-        guard ProposalStatus(rawValue: proposal.status)?.isPublic == true, proposal.hiddenReason == nil else {
-            var errors = FormErrors()
-            errors.add(
-                "body", visit.t("Cette proposition ne peut pas être soutenue.", "This proposal cannot be supported."))
-            return try await rejected(req, proposal, fields: [:], errors: errors)
+        let back = ProposalsPaths.show.link(scope.slug, try proposal.requireID())
+        switch try await ToggleSupport.run(proposal: proposal, actor: Actor(scope), env: req.useCases) {
+        case .supported:
+            return req.redirect(
+                to: back, flash: Flash(.success, scope.t("Merci pour votre soutien.", "Thank you for your support.")))
+        case .withdrawn:
+            return req.redirect(
+                to: back, flash: Flash(.success, scope.t("Votre soutien est retiré.", "Your support is withdrawn.")))
+        case .refused(let errors): return try await rejected(req, proposal, fields: [:], errors: errors)
+        case .forbidden: throw Abort(.forbidden)
         }
-        let added = try await write(req) { db -> Bool in
-            let sql = db.sql
-            let removed = try await sql.raw(
-                "DELETE FROM proposal_supports WHERE proposal_id = \(bind: id) AND person_id = \(bind: person) RETURNING person_id"
-            ).all()
-            var added = false
-            if removed.isEmpty {
-                // The unique index makes a double support impossible, even from two tabs at once.
-                try await sql.raw(
-                    """
-                    INSERT INTO proposal_supports (proposal_id, person_id, created_at) VALUES (\(bind: id), \(bind: person), \(bind: Date()))
-                    ON CONFLICT DO NOTHING
-                    """
-                ).run()
-                added = true
-            }
-            try await sql.raw(
-                "UPDATE proposals SET support_count = (SELECT count(*) FROM proposal_supports WHERE proposal_id = \(bind: id)) WHERE id = \(bind: id)"
-            ).run()
-            return added
-        }
-        return req.redirect(
-            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id),
-            flash: Flash(
-                .success,
-                added
-                    ? visit.t("Merci pour votre soutien.", "Thank you for your support.")
-                    : visit.t("Votre soutien est retiré.", "Your support is withdrawn.")))
     }
 
     @Sendable static func addComment(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let proposal = try await visible(req)
-        let id = proposal.id!
         let fields = req.formFields()
-        var parentID: Int?
-        var parentAuthorFound: Int?
-        if let raw = fields["parent"], !raw.isEmpty {
-            struct Parent: Decodable { let parent_id: Int?; let hidden_reason: String?; let author_id: Int? }
-            guard let parent = Int(raw),
-                let row = try await req.db.sql.raw(
-                    "SELECT parent_id, hidden_reason, author_id FROM proposal_comments WHERE id = \(bind: parent) AND proposal_id = \(bind: id)"
-                ).first(decoding: Parent.self),
-                row.parent_id == nil, row.hidden_reason == nil
-            else { throw Abort(.notFound) }
-            parentID = parent
-            parentAuthorFound = row.author_id
+        let outcome = try await CommentOnProposal.run(
+            body: fields["body"] ?? "", replyingTo: fields["parent"], proposal: proposal, territory: scope.territory,
+            actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .posted(let commentID):
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, try proposal.requireID()) + "#commentaire-\(commentID)",
+                flash: Flash(.success, scope.t("Votre commentaire est publié.", "Your comment is posted.")))
+        case .invalid(let errors): return try await rejected(req, proposal, fields: fields, errors: errors)
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
         }
-        // A reply's error shows under its own box, which opens again with the text typed.
-        let key = parentID.map { "reponse-\($0)" } ?? "body"
-        var errors = FormErrors()
-        let body = TextRule.required(
-            ["body": fields["body"] ?? ""], "body", maxLength: 2000, errors: &errors, lang: visit.lang,
-            missing: Text("Écrivez votre commentaire.", "Write your comment."))
-        if proposal.hiddenReason != nil || ProposalStatus(rawValue: proposal.status)?.isPublic != true {
-            errors.add(
-                "body",
-                visit.t(
-                    "On ne peut pas commenter une proposition masquée ou en brouillon.",
-                    "You cannot comment on a hidden or draft proposal."))
-        }
-        guard errors.isEmpty else {
-            var shown = FormErrors()
-            for item in errors.items { shown.add(key, item.message) }
-            return try await rejected(req, proposal, fields: fields, errors: shown)
-        }
-        let comment = ProposalComment()
-        comment.proposalID = id
-        comment.parentID = parentID
-        comment.authorID = (try visit.signedInViewer()).personID
-        comment.body = body
-        comment.createdAt = Date()
-        let me = (try visit.signedInViewer()).personID
-        let parentAuthor = parentAuthorFound
-        let recipients = Set([proposal.authorID, proposal.submittedByID, parentAuthor].compactMap { $0 }).subtracting([
-            me
-        ])
-        let baseLink = req.agora.config.baseURL + ProposalsPaths.show.link((try visit.territoryHere()).slug, id)
-        try await write(req) { db in
-            try await comment.create(on: db)
-            try await db.sql.raw(
-                "UPDATE proposals SET comment_count = comment_count + 1 WHERE id = \(bind: id)"
-            ).run()
-            // The author (and the partner who typed it) hear of every comment; a commenter hears of replies to theirs.
-            for person in try await ProposalStore.reachable(Array(recipients), on: db) {
-                let isReply =
-                    person.id == parentAuthor && person.id != proposal.authorID && person.id != proposal.submittedByID
-                try await Mailer.enqueue(
-                    to: person.email,
-                    subject: isReply
-                        ? "Réponse à votre commentaire – Agora Santé"
-                        : "Nouveau commentaire sur « \(proposal.title) » – Agora Santé",
-                    body: """
-                        Bonjour \(person.name),
-
-                        \(isReply ? "Quelqu'un a répondu à votre commentaire" : "Un nouveau commentaire a été publié") sur la proposition « \(proposal.title) » :
-
-                        « \(body) »
-
-                        Pour le lire et répondre : \(baseLink)#commentaire-\(comment.id!)
-
-                        —
-                        \(isReply ? "Someone replied to your comment" : "A new comment was posted") on the proposal “\(proposal.title)”. Read it at the link above.
-                        """, on: db)
-            }
-        }
-        return req.redirect(
-            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id) + "#commentaire-\(comment.id!)",
-            flash: Flash(.success, visit.t("Votre commentaire est publié.", "Your comment is posted.")))
     }
 
     @Sendable static func report(_ req: Request) async throws -> Response {
-        let visit = req.visit
+        let scope = try req.scope()
         let proposal = try await visible(req)
-        let id = proposal.id!
         let fields = req.formFields()
-        var errors = FormErrors()
-        let reason = TextRule.required(
-            fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
-            missing: Text("Dites en quelques mots ce qui pose problème.", "Say in a few words what the problem is."))
-        let commentID = try await targetComment(fields, proposalID: id, on: req.db)
-        guard errors.isEmpty else {
-            var shown = FormErrors()
-            shown.add(reportKey(commentID), errors["reason"] ?? "")
-            return try await rejected(req, proposal, fields: fields, errors: shown)
+        let outcome = try await ReportContent.run(
+            reason: fields["reason"] ?? "", comment: fields["comment"], proposal: proposal, actor: Actor(scope),
+            env: req.useCases)
+        switch outcome {
+        case .reported:
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, try proposal.requireID()),
+                flash: Flash(
+                    .success,
+                    scope.t("Merci : la modération va regarder.", "Thank you: the moderators will look into it.")))
+        case .invalid(let errors): return try await rejected(req, proposal, fields: fields, errors: errors)
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
         }
-        try await req.db.sql.raw(
-            """
-            INSERT INTO proposal_reports (proposal_id, comment_id, reporter_id, reason, created_at)
-            VALUES (\(bind: id), \(bind: commentID), \(bind: (try visit.signedInViewer()).personID), \(bind: reason), \(bind: Date()))
-            """
-        ).run()
-        return req.redirect(
-            to: ProposalsPaths.show.link((try visit.territoryHere()).slug, id),
-            flash: Flash(
-                .success, visit.t("Merci : la modération va regarder.", "Thank you: the moderators will look into it."))
-        )
     }
 
     @Sendable static func changeStatus(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
+        let scope = try req.scope()
         let proposal = try await visible(req)
-        let current = ProposalStatus(rawValue: proposal.status) ?? .received
         let fields = req.formFields()
-        let change: StatusChangeInput
-        switch StatusChangeInput.validate(fields: fields, from: current, lang: visit.lang) {
-        case .failure(let box): return try await rejected(req, proposal, fields: fields, errors: box.errors)
-        case .success(let value): change = value
+        let outcome = try await AnswerProposal.run(
+            fields, proposal: proposal, territory: scope.territory, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .changed:
+            return req.redirect(
+                to: ProposalsPaths.show.link(scope.slug, try proposal.requireID()),
+                flash: Flash(
+                    .success,
+                    scope.t(
+                        "État enregistré ; l'auteur et les soutiens sont prévenus.",
+                        "Status saved; the author and supporters are told.")))
+        case .invalid(let errors): return try await rejected(req, proposal, fields: fields, errors: errors)
+        case .forbidden: throw Abort(.forbidden)
         }
-        let role = ProposalsPolicy.signingRole(visit.rolesHere)
-        let now = Date()
-        proposal.status = change.to.rawValue
-        proposal.statusChangedAt = now
-        if change.to.isAnswer {
-            proposal.answer = change.text
-            proposal.answerRole = role.rawValue
-            proposal.answeredAt = now
-        }
-        if change.to == .done { proposal.progress = 100 }
-        let link = req.agora.config.baseURL + ProposalsPaths.show.link(territory.slug, proposal.id!)
-        try await write(req) { db in
-            try await proposal.update(on: db)
-            try await ProposalEvent(
-                proposalID: proposal.id!, from: current, to: change.to, role: role.rawValue,
-                note: change.text.isEmpty ? nil : change.text, actorID: visit.viewer?.personID
-            ).create(on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "proposal.status",
-                subject: "proposal \(proposal.id!) \(current.rawValue) → \(change.to.rawValue)", on: db)
-            for follower in try await ProposalStore.followers(of: proposal, on: db) {
-                try await Mailer.enqueue(
-                    to: follower.email, subject: "Votre proposition : « \(change.to.label.fr) » – Agora Santé",
-                    body: """
-                        Bonjour \(follower.name),
-
-                        La proposition « \(proposal.title) » est maintenant : \(change.to.label.fr).
-                        \(change.text.isEmpty ? "" : "\n" + role.label.fr + " : " + change.text + "\n")
-                        Pour la lire et suivre ce qu'elle devient : \(link)
-
-                        —
-                        The proposal “\(proposal.title)” is now: \(change.to.label.en). Read it at the link above.
-                        """, on: db)
-            }
-        }
-        return req.redirect(
-            to: ProposalsPaths.show.link(territory.slug, proposal.id!),
-            flash: Flash(
-                .success,
-                visit.t(
-                    "État enregistré ; l'auteur et les soutiens sont prévenus.",
-                    "Status saved; the author and supporters are told.")))
     }
 
     @Sendable static func moderate(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
+        let scope = try req.scope()
         let proposal = try await visible(req)
-        let id = proposal.id!
         let fields = req.formFields()
         let hide = fields["action"] == "hide"
         guard hide || fields["action"] == "restore" else { throw Abort(.badRequest) }
-        var errors = FormErrors()
-        let reason =
-            hide
-            ? TextRule.required(
-                fields, "reason", maxLength: 500, errors: &errors, lang: visit.lang,
-                missing: Text("Indiquez la raison : l'auteur la verra.", "Give the reason: the author will see it."))
-            : ""
-        let commentID = try await targetComment(fields, proposalID: id, on: req.db)
-        guard errors.isEmpty else {
-            var shown = FormErrors()
-            shown.add(hideKey(commentID), errors["reason"] ?? "")
-            return try await rejected(req, proposal, fields: fields, errors: shown)
+        let outcome = try await ModerateContent.run(
+            hide: hide, reason: fields["reason"] ?? "", comment: fields["comment"], proposal: proposal,
+            actor: Actor(scope), env: req.useCases)
+        let back = ProposalsPaths.show.link(scope.slug, try proposal.requireID())
+        switch outcome {
+        case .hidden:
+            return req.redirect(
+                to: back,
+                flash: Flash(
+                    .success,
+                    scope.t(
+                        "Contenu masqué. La raison est visible par son auteur.",
+                        "Content hidden. Its author can see the reason.")))
+        case .restored:
+            return req.redirect(to: back, flash: Flash(.success, scope.t("Contenu rétabli.", "Content restored.")))
+        case .invalid(let errors): return try await rejected(req, proposal, fields: fields, errors: errors)
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
         }
-        try await write(req) { db in
-            let sql = db.sql
-            let value: String? = hide ? reason : nil
-            if let commentID {
-                try await sql.raw(
-                    "UPDATE proposal_comments SET hidden_reason = \(bind: value) WHERE id = \(bind: commentID)"
-                ).run()
-                try await sql.raw(
-                    "UPDATE proposal_reports SET resolved_at = \(bind: Date()) WHERE comment_id = \(bind: commentID) AND resolved_at IS NULL"
-                ).run()
-            } else {
-                try await sql.raw("UPDATE proposals SET hidden_reason = \(bind: value) WHERE id = \(bind: id)").run()
-                try await sql.raw(
-                    "UPDATE proposal_reports SET resolved_at = \(bind: Date()) WHERE proposal_id = \(bind: id) AND comment_id IS NULL AND resolved_at IS NULL"
-                ).run()
-            }
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id,
-                action: hide ? "proposal.hidden" : "proposal.restored",
-                subject: commentID.map { "comment \($0) of proposal \(id)" } ?? "proposal \(id)", on: db)
-        }
-        let message =
-            hide
-            ? visit.t(
-                "Contenu masqué. La raison est visible par son auteur.",
-                "Content hidden. Its author can see the reason.")
-            : visit.t("Contenu rétabli.", "Content restored.")
-        return req.redirect(to: ProposalsPaths.show.link(territory.slug, id), flash: Flash(.success, message))
-    }
-
-    /// The comment a form points at (field `comment`), which must belong to this proposal; nil
-    /// when the form is about the proposal itself; a 404 for a tampered id.
-    static func targetComment(_ fields: [String: String], proposalID: Int, on db: any Database) async throws -> Int? {
-        guard let raw = fields["comment"], !raw.isEmpty else { return nil }
-        guard let comment = Int(raw),
-            try await ProposalComment.query(on: db).filter(\.$id == comment).filter(\.$proposalID == proposalID).first()
-                != nil
-        else { throw Abort(.notFound) }
-        return comment
     }
 }

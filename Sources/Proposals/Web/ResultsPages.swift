@@ -82,16 +82,7 @@ enum ResultsPages {
     static func queue(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        struct Row: Decodable {
-            let proposal_id: Int; let title: String; let comment_id: Int?; let reason: String; let created_at: Date
-        }
-        let rows = try await req.db.sql.raw(
-            """
-            SELECT r.proposal_id, p.title, r.comment_id, r.reason, r.created_at FROM proposal_reports r
-            JOIN proposals p ON p.id = r.proposal_id
-            WHERE p.territory_id = \(bind: territory.id) AND r.resolved_at IS NULL ORDER BY r.id LIMIT 200
-            """
-        ).all(decoding: Row.self)
+        let rows = try await ProposalStore.openReports(territoryID: territory.id, on: req.db)
         let tableRows = rows.map { row -> [HTML] in
             let anchor = row.comment_id.map { "#commentaire-\($0)" } ?? ""
             return [

@@ -58,3 +58,66 @@ public enum ProposalsPolicy {
         return roles.first ?? .resident
     }
 }
+
+/// What the policy needs to know of a proposal to decide (its row says it all).
+public struct ProposalFacts: Sendable, Equatable {
+    public let status: ProposalStatus
+    public let hidden: Bool
+    public let authorID: Int?
+    public let submittedByID: Int?
+
+    public init(status: ProposalStatus, hidden: Bool, authorID: Int?, submittedByID: Int?) {
+        self.status = status
+        self.hidden = hidden
+        self.authorID = authorID
+        self.submittedByID = submittedByID
+    }
+
+    /// The person speaks for it: its author, or the patient partner who typed it for them.
+    public func isOwn(_ personID: Int?) -> Bool {
+        guard let personID else { return false }
+        return authorID == personID || submittedByID == personID
+    }
+}
+
+extension ProposalsPolicy {
+    /// What a person does with one proposal.
+    public enum Deed: Sendable, CaseIterable {
+        /// Read its page (a draft is its author's only; a hidden one its author's and the staff's).
+        case see
+        /// Change its text: its author, while it is a draft or just received.
+        case edit
+        /// Support it, comment on it: any member of the territory, on a public proposal not hidden.
+        case support, comment
+        /// Report it or one of its comments: any member who sees it.
+        case report
+        /// Move it to another status with the official answer: the staff who answer.
+        case answer
+        /// Hide or restore it, or one of its comments: the moderators.
+        case moderate
+        /// Link it to an action: the staff who answer, once it is accepted.
+        case followUp
+    }
+
+    /// Whether `actor` may do `deed` on `proposal`: the one rule the use cases enforce and the
+    /// pages follow to show a button.
+    public static func allows(_ actor: Actor, _ deed: Deed, on proposal: ProposalFacts) -> Bool {
+        let own = proposal.isOwn(actor.personID)
+        let member = actor.isSignedIn && can(actor.roles, .takePart)
+        let staff = can(actor.roles, .moderate) || can(actor.roles, .answer)
+        let sees = (proposal.status.isPublic || own) && (!proposal.hidden || own || staff)
+        switch deed {
+        case .see: return sees
+        case .edit: return own && proposal.status.authorMayEdit
+        case .support, .comment: return member && proposal.status.isPublic && !proposal.hidden
+        case .report: return member && sees
+        case .answer: return actor.isSignedIn && can(actor.roles, .answer) && sees
+        case .moderate: return actor.isSignedIn && can(actor.roles, .moderate) && sees
+        case .followUp:
+            return actor.isSignedIn && can(actor.roles, .answer) && sees && proposal.status.isAcceptedOrLater
+        }
+    }
+
+    /// Whether `actor` may change the territory's actions (progress, milestones, links).
+    public static func mayManageActions(_ actor: Actor) -> Bool { actor.isSignedIn && can(actor.roles, .answer) }
+}

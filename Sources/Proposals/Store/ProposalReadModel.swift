@@ -43,7 +43,7 @@ public final class ProposalReadModel: Sendable {
 
     struct CachedPage: @unchecked Sendable {  // the models are read, never changed, once cached
         let proposal: Proposal
-        let details: ProposalPages.Details
+        let details: ProposalDetails
     }
 
     struct Slot: Sendable {
