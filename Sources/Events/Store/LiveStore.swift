@@ -130,3 +130,57 @@ enum LiveStore {
         ).run()
     }
 }
+
+/// The organiser's writes of the live session.
+extension LiveStore {
+    /// A new activity, open at once, with its options in order; its id.
+    static func insertActivity(
+        eventID: Int, kind: ActivityKind, question: String, moderated: Bool, options: [String], at now: Date,
+        on db: any Database
+    ) async throws -> Int {
+        struct Inserted: Decodable { let id: Int }
+        let sql = db.sql
+        guard
+            let row = try await sql.raw(
+                """
+                INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
+                VALUES (\(bind: eventID), \(bind: kind.rawValue), \(bind: question), \(bind: true), \(bind: moderated), \(bind: now)) RETURNING id
+                """
+            ).first(decoding: Inserted.self)
+        else { throw EventStoreError.notInserted }
+        for (index, option) in options.enumerated() {
+            try await sql.raw(
+                "INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: row.id), \(bind: index), \(bind: option))"
+            ).run()
+        }
+        return row.id
+    }
+
+    static func setOpen(_ open: Bool, activityID: Int, on db: any Database) async throws {
+        try await db.sql.raw("UPDATE event_activities SET open = \(bind: open) WHERE id = \(bind: activityID)").run()
+    }
+
+    /// Hides an idea, or shows it (approving one that waited).
+    static func setHidden(_ hidden: Bool, ideaID: Int, activityID: Int, on db: any Database) async throws {
+        try await db.sql.raw(
+            "UPDATE event_ideas SET hidden = \(bind: hidden), pending = \(bind: false) WHERE id = \(bind: ideaID) AND activity_id = \(bind: activityID)"
+        ).run()
+    }
+}
+
+extension LiveStore {
+    /// A participant's votes in the event: (activity, what they voted for).
+    struct Vote: Decodable, Sendable {
+        let activity_id: Int
+        let target_id: Int
+    }
+
+    static func votes(eventID: Int, participant: String, on db: any Database) async throws -> [Vote] {
+        try await db.sql.raw(
+            """
+            SELECT v.activity_id, v.target_id FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
+            WHERE a.event_id = \(bind: eventID) AND v.participant = \(bind: participant)
+            """
+        ).all(decoding: Vote.self)
+    }
+}

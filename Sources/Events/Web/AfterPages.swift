@@ -19,13 +19,8 @@ enum AfterPages {
         router.get(EventsPaths.figures, access: .territory(EventsPolicy.creators), use: figures)
     }
 
-    struct DocumentRow: Decodable { let id: Int; let name: String; let kind: String; let size: Int }
-
     static func documentList(_ req: Request, context: EventContext) async throws -> HTML {
-        let rows = try await req.db.sql.raw(
-            "SELECT id, name, kind, size FROM event_documents WHERE event_id = \(bind: context.event.id) ORDER BY id"
-        )
-        .all(decoding: DocumentRow.self)
+        let rows = try await EventStore.documents(eventID: context.event.id, on: req.db)
         guard !rows.isEmpty else { return .empty }
         let visit = req.visit
         let items = rows.map { row -> HTML in
@@ -73,74 +68,50 @@ enum AfterPages {
     @Sendable static func saveMinutes(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         let fields = req.formFields()
-        var errors = FormErrors()
-        let minutes = TextRule.optional(fields, "minutes", maxLength: 20000, errors: &errors, lang: req.visit.lang)
-        guard errors.isEmpty else {
+        let outcome = try await SaveMinutes.run(
+            fields, event: context.event, territory: context.territory, actor: Actor(try req.scope()),
+            env: req.useCases)
+        switch outcome {
+        case .saved:
+            return req.redirect(
+                to: EventsPaths.after.link(context.territory.slug, context.event.id),
+                flash: Flash(.success, req.visit.t("Compte rendu enregistré.", "Minutes saved.")))
+        case .invalid(let errors):
             return req.render(
                 try await page(req, context: context, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
-        try await req.db.transaction { db in
-            try await db.sql.raw(
-                "UPDATE events SET minutes = \(bind: minutes), updated_at = \(bind: Date()) WHERE id = \(bind: context.event.id)"
-            ).run()
-            try await AuditEntry.record(
-                actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.minutes",
-                subject: "event \(context.event.id)", on: db)
-        }
-        req.eventsChanged()
-        return req.redirect(
-            to: EventsPaths.after.link(context.territory.slug, context.event.id),
-            flash: Flash(.success, req.visit.t("Compte rendu enregistré.", "Minutes saved.")))
     }
 
     @Sendable static func upload(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         struct Upload: Decodable { var file: File? }
-        let file = (try? req.content.decode(Upload.self))?.file
-        var errors = FormErrors()
-        guard let file, file.data.readableBytes > 0 else {
-            errors.add("file", req.visit.t("Choisissez un fichier.", "Choose a file."))
-            return req.render(
-                try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
-        }
-        let bytes = Array(file.data.readableBytesView)
-        switch AttachmentCheck.check(bytes, filename: file.filename) {
-        case .failure(let refusal):
-            errors.add("file", req.visit.t(refusal.message))
-            return req.render(
-                try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
-        case .success(let checked):
-            try await req.db.transaction { db in
-                try await db.sql.raw(
-                    """
-                    INSERT INTO event_documents (event_id, name, kind, size, bytes, created_at)
-                    VALUES (\(bind: context.event.id), \(bind: checked.name), \(bind: checked.kind.rawValue), \(bind: bytes.count), \(bind: Data(bytes)), \(bind: Date()))
-                    """
-                ).run()
-                try await AuditEntry.record(
-                    actor: req.visit.viewer?.personID, territory: context.territory.id, action: "event.document",
-                    subject: "event \(context.event.id)", on: db)
-            }
-            req.eventsChanged()
+        let file = (try? req.content.decode(Upload.self))?.file.map { (Array($0.data.readableBytesView), $0.filename) }
+        let outcome = try await AddEventDocument.run(
+            file, event: context.event, territory: context.territory, actor: Actor(try req.scope()), env: req.useCases)
+        switch outcome {
+        case .added:
             return req.redirect(
                 to: EventsPaths.after.link(context.territory.slug, context.event.id),
                 flash: Flash(.success, req.visit.t("Document ajouté.", "Document added.")))
+        case .invalid(let errors):
+            return req.render(
+                try await page(req, context: context, fields: [:], errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {
         let context = try await EventContext.load(req)
-        struct Row: Decodable { let name: String; let kind: String; let bytes: Data }
-        guard let id = PathID.parse(req.parameters.get("document")),
-            let row = try await req.db.sql.raw(
-                "SELECT name, kind, bytes FROM event_documents WHERE id = \(bind: id) AND event_id = \(bind: context.event.id)"
-            )
-            .first(decoding: Row.self)
+        guard
+            let document = try await EventStore.document(req.pathID("document"), eventID: context.event.id, on: req.db)
         else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: row.kind)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(row.name)\"")
-        return Response(status: .ok, headers: headers, body: .init(data: row.bytes))
+        headers.replaceOrAdd(name: .contentType, value: document.kind)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(document.name)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: document.bytes))
     }
 
     // MARK: - The feedback questionnaire
@@ -148,24 +119,6 @@ enum AfterPages {
     /// The questionnaire chosen for the event (from its link), if any.
     static func chosenQuestionnaire(_ context: EventContext) -> Int? {
         FeedbackLink.questionnaireID(in: context.event.feedback_url, slug: context.territory.slug)
-    }
-
-    struct FeedbackState {
-        var attended = 0
-        /// Attendees with an address who have not been sent the link yet.
-        var pending = 0
-    }
-
-    static func feedbackState(eventID: Int, on db: any Database) async throws -> FeedbackState {
-        struct Row: Decodable { let attended: Int; let pending: Int }
-        let row = try await db.sql.raw(
-            """
-            SELECT count(*) AS attended,
-                   COALESCE(sum(CASE WHEN email IS NOT NULL AND feedback_sent_at IS NULL THEN 1 ELSE 0 END), 0) AS pending
-            FROM event_registrations WHERE event_id = \(bind: eventID) AND checked_in_at IS NOT NULL
-            """
-        ).first(decoding: Row.self)
-        return FeedbackState(attended: row?.attended ?? 0, pending: row?.pending ?? 0)
     }
 
     /// Choosing an open questionnaire of the territory (the Questionnaires room), sending it to
@@ -177,7 +130,7 @@ enum AfterPages {
         let event = context.event
         let slug = context.territory.slug
         let roles = visit.rolesHere
-        let state = try await feedbackState(eventID: event.id, on: req.db)
+        let state = try await EventStore.feedbackState(eventID: event.id, on: req.db)
         let chosenID = chosenQuestionnaire(context)
         var chosen: QuestionnaireRecord?
         if let chosenID {
@@ -186,25 +139,35 @@ enum AfterPages {
         let locked = chosen != nil && event.feedback_sent_count > 0
         var parts: [HTML] = []
         if let chosen, let sent = event.feedback_sent_at, event.feedback_sent_count > 0 {
+            let n = event.feedback_sent_count
+            let people = n == 1 ? "1 personne" : "\(n) personnes"
             parts.append(
                 """
-                <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(event.feedback_sent_count) personne(s) venue(s), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
-                         "“\(chosen.title)” was e-mailed to \(event.feedback_sent_count) attendee(s), last on \(DateText.day(sent, lang: .en)).")) \
+                <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(people) venue\(n > 1 ? "s" : ""), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
+                         "“\(chosen.title)” was e-mailed to \(n) attendee\(n > 1 ? "s" : ""), last on \(DateText.day(sent, lang: .en)).")) \
                 <a href="\(QuestionnairePaths.show.link(slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
                 """)
         }
         if let refusal = FeedbackLink.refusal(
-            start: event.starts_at, status: event.status, attended: state.attended, now: Date())
+            start: event.starts_at, status: event.status, attended: state.attended, now: req.now)
         {
             parts.append("<p class=\"notice\">\(visit.t(refusal))</p>")
         }
         if locked {
+            let pendingText =
+                state.pending == 1
+                ? visit.t(
+                    "1 personne accueillie depuis le dernier envoi ne l'a pas encore reçu.",
+                    "1 person checked in since the last sending has not received it yet.")
+                : visit.t(
+                    "\(state.pending) personnes accueillies depuis le dernier envoi ne l'ont pas encore reçu.",
+                    "\(state.pending) people checked in since the last sending have not received it yet.")
             if state.pending > 0 || !errors.isEmpty {
                 parts.append(
                     """
                     \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
                     \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
-                    <p>\(visit.t("\(state.pending) personne(s) accueillie(s) depuis le dernier envoi ne l'ont pas encore reçu.", "\(state.pending) person(s) checked in since the last sending have not received it yet."))</p>\
+                    <p>\(pendingText)</p>\
                     \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
                     """)
             }
@@ -265,92 +228,31 @@ enum AfterPages {
         let context = try await EventContext.managed(req)
         let visit = req.visit
         let fields = req.formFields()
-        let event = context.event
-        var errors = FormErrors()
-        func refuse(_ message: String, _ status: HTTPStatus) async throws -> Response {
-            errors.add("questionnaire", message)
-            return req.render(try await page(req, context: context, fields: fields, errors: errors, status: status))
+        let outcome = try await SendFeedback.run(
+            questionnaire: fields["questionnaire"], event: context.event, territory: context.territory,
+            actor: Actor(try req.scope()), env: req.useCases)
+        switch outcome {
+        case .sent(let sent):
+            let message =
+                sent > 0
+                ? visit.t(
+                    sent == 1
+                        ? "Le lien est envoyé à 1 personne venue." : "Le lien est envoyé à \(sent) personnes venues.",
+                    sent == 1 ? "The link is sent to 1 attendee." : "The link is sent to \(sent) attendees.")
+                : visit.t(
+                    "Questionnaire choisi. Aucune personne venue n'a d'adresse e-mail : proposez-le par téléphone ou sur papier (liste ci-dessous).",
+                    "Questionnaire chosen. No attendee has an e-mail address: offer it by phone or on paper (list below)."
+                )
+            return req.redirect(
+                to: EventsPaths.after.link(context.territory.slug, context.event.id), flash: Flash(.success, message))
+        case .invalid(let errors):
+            return req.render(
+                try await page(req, context: context, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .refused(let errors):
+            return req.render(try await page(req, context: context, fields: fields, errors: errors, status: .conflict))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
-        let state = try await feedbackState(eventID: event.id, on: req.db)
-        if let refusal = FeedbackLink.refusal(
-            start: event.starts_at, status: event.status, attended: state.attended, now: Date())
-        {
-            return try await refuse(visit.t(refusal), .conflict)
-        }
-        let existing = chosenQuestionnaire(context)
-        let locked = existing != nil && event.feedback_sent_count > 0
-        let wanted = locked ? existing : PathID.parse(fields["questionnaire"])
-        guard let wanted,
-            let questionnaire = try await QuestionnaireStore.load(
-                wanted, territoryID: context.territory.id, on: req.db),
-            questionnaire.status == .published
-        else {
-            return try await refuse(
-                visit.t(
-                    "Choisissez un questionnaire ouvert aux réponses du territoire.",
-                    "Choose a questionnaire of the territory that is open for answers."),
-                .unprocessableEntity)
-        }
-        if locked && state.pending == 0 {
-            return try await refuse(
-                visit.t(
-                    "Le questionnaire a déjà été envoyé à toutes les personnes venues qui ont une adresse e-mail.",
-                    "The questionnaire was already sent to every attendee with an e-mail address."), .conflict)
-        }
-        let path = FeedbackLink.path(slug: context.territory.slug, questionnaireID: questionnaire.id, eventID: event.id)
-        let link = req.agora.config.baseURL + path
-        let sent: Int = try await req.db.transaction { db in
-            struct Due: Decodable { let id: Int; let email: String }
-            let due = try await db.sql.raw(
-                """
-                SELECT id, email FROM event_registrations
-                WHERE event_id = \(bind: event.id) AND checked_in_at IS NOT NULL AND email IS NOT NULL AND feedback_sent_at IS NULL ORDER BY id
-                """
-            ).all(decoding: Due.self)
-            var sent = 0
-            let now = Date()
-            for row in due {
-                // The conditional UPDATE makes a double click send nothing twice.
-                struct Claimed: Decodable { let id: Int }
-                guard
-                    try await db.sql.raw(
-                        """
-                        UPDATE event_registrations SET feedback_sent_at = \(bind: now) WHERE id = \(bind: row.id) AND feedback_sent_at IS NULL RETURNING id
-                        """
-                    ).first(decoding: Claimed.self) != nil
-                else { continue }
-                try await Mailer.enqueue(
-                    to: row.email, subject: "Votre avis sur « \(event.title) »",
-                    body: """
-                        Bonjour,
-
-                        Merci d'être venu·e à « \(event.title) ». Donnez-nous votre avis en quelques minutes, c'est anonyme : \(link)
-
-                        Thank you for coming. Tell us what you thought (anonymous): \(link)
-                        """, on: db)
-                sent += 1
-            }
-            let sentAt: Date? = sent > 0 ? now : event.feedback_sent_at
-            try await db.sql.raw(
-                """
-                UPDATE events SET feedback_url = \(bind: path), feedback_sent_at = \(bind: sentAt), feedback_sent_count = feedback_sent_count + \(bind: sent)
-                WHERE id = \(bind: event.id)
-                """
-            ).run()
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.feedback",
-                subject: "event \(event.id): questionnaire \(questionnaire.id), \(sent) e-mails", on: db)
-            return sent
-        }
-        req.eventsChanged()
-        let message =
-            sent > 0
-            ? visit.t("Le lien est envoyé à \(sent) personne(s) venue(s).", "The link is sent to \(sent) attendee(s).")
-            : visit.t(
-                "Questionnaire choisi. Aucune personne venue n'a d'adresse e-mail : proposez-le par téléphone ou sur papier (liste ci-dessous).",
-                "Questionnaire chosen. No attendee has an e-mail address: offer it by phone or on paper (list below).")
-        return req.redirect(
-            to: EventsPaths.after.link(context.territory.slug, event.id), flash: Flash(.success, message))
     }
 
     @Sendable static func figures(_ req: Request) async throws -> Response {

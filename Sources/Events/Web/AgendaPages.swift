@@ -16,7 +16,7 @@ enum AgendaPages {
             let body =
                 try await req.agora.pages.value(EventPageCache.change(territory.id), key: "feed", now: req.now) {
                     let events = try await EventStore.feed(
-                        territoryID: territory.id, since: Date().addingTimeInterval(-90 * 86400), on: req.db)
+                        territoryID: territory.id, since: req.now.addingTimeInterval(-90 * 86400), on: req.db)
                     let base = req.agora.config.baseURL
                     return ICS.calendar(
                         events.map { EventText.icsEvent($0, territory: territory, baseURL: base) },
@@ -128,7 +128,7 @@ enum AgendaPages {
         let query = req.queryFields()
         let filter = filter(query, territory: territory)
         let page = max(1, min(1000, query["page"].flatMap(Int.init) ?? 1))
-        let now = Date()
+        let now = req.now
         let (events, total) = try await fetch(
             req, filter: filter, now: now, limit: pageSize, offset: (page - 1) * pageSize)
         let pages = max(1, (total + pageSize - 1) / pageSize)
@@ -178,7 +178,7 @@ enum AgendaPages {
         let visit = req.visit
         let territory = try visit.territoryHere()
         let query = req.queryFields()
-        let now = Date()
+        let now = req.now
         let today = ParisTime.local(now)
         let chosen = MonthGrid.parse(query["mois"]) ?? (today.year, today.month)
         let grid = MonthGrid(year: chosen.year, month: chosen.month)

@@ -60,7 +60,7 @@ enum EventPages {
         let event = context.event
         let territory = context.territory
         let slug = territory.slug
-        let now = Date()
+        let now = req.now
         let place = EventText.place(event, territory: territory)
         let access = AccessFeature.from(mask: event.access_mask)
         let themes = territory.themes.from(mask: event.themes_mask)
@@ -320,78 +320,35 @@ enum EventPages {
     }
 
     static func save(_ req: Request, context: EventContext?) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
+        let scope = try req.scope()
         let fields = req.formFields()
         let lists = req.formLists(["themes[]", "access[]"])
         let named = ["themes": lists["themes[]"] ?? [], "access": lists["access[]"] ?? []]
-        var kinds = EventsPolicy.kinds(rolesHere: visit.rolesHere)
-        if let context, !kinds.contains(context.event.kind) { kinds.append(context.event.kind) }
-        let parsed = EventInput.parse(
-            fields, lists: named, communes: Set(territory.communes.map(\.code)), allowedKinds: kinds,
-            themes: territory.themes, registered: context?.event.registered ?? 0, now: Date(), lang: visit.lang,
-            existingStart: context?.event.starts_at)
-        switch parsed {
-        case .failure(let box):
-            return req.render(
-                try form(
-                    req, context: context, fields: fields, lists: named, errors: box.errors,
-                    status: .unprocessableEntity))
-        case .success(let input):
-            let actor = visit.viewer?.personID
-            let now = req.now
-            let mails = RegistrationMails(env: req.useCases, territory: territory)
-            let id: Int
-            do {
-                id = try await req.db.transaction { db in
-                    if let context {
-                        // Counted again under the event's lock: people may have registered since the form was read.
-                        if let locked = try await EventStore.lockSeats(eventID: context.event.id, on: db),
-                            input.capacity < locked.registered
-                        {
-                            throw CapacityBelowRegistered(registered: locked.registered)
-                        }
-                        try await EventStore.updateEvent(context.event.id, input, on: db)
-                        // A larger capacity moves the waiting list up.
-                        let promoted = try await EventStore.promote(eventID: context.event.id, now: now, on: db)
-                        if !promoted.isEmpty, let updated = try await EventStore.event(context.event.id, on: db) {
-                            try await mails.promotions(promoted, event: updated, on: db)
-                        }
-                        try await AuditEntry.record(
-                            actor: actor, territory: territory.id, action: "event.update",
-                            subject: "event \(context.event.id)", on: db)
-                        return context.event.id
-                    }
-                    let id = try await EventStore.insertEvent(
-                        input, territoryID: territory.id, status: .draft, by: actor, on: db)
-                    try await AuditEntry.record(
-                        actor: actor, territory: territory.id, action: "event.create", subject: "event \(id)", on: db)
-                    return id
-                }
-            } catch let refusal as CapacityBelowRegistered {
-                var errors = FormErrors()
-                errors.add("capacity", visit.t(EventInput.capacityBelow(refusal.registered)))
-                return req.render(
-                    try form(
-                        req, context: context, fields: fields, lists: named, errors: errors,
-                        status: .unprocessableEntity))
-            }
-            req.eventsChanged()
+        let outcome = try await SaveEvent.run(
+            fields, lists: named, editing: context?.event, territory: scope.territory, actor: Actor(scope),
+            env: req.useCases)
+        switch outcome {
+        case .created(let id):
             return req.redirect(
-                to: EventsPaths.event.link(territory.slug, id),
+                to: EventsPaths.event.link(scope.slug, id),
                 flash: Flash(
                     .success,
-                    context == nil
-                        ? visit.t(
-                            "Brouillon enregistré. Relisez-le puis publiez-le.",
-                            "Draft saved. Read it again, then publish it.")
-                        : visit.t("Modifications enregistrées.", "Changes saved.")))
+                    scope.t(
+                        "Brouillon enregistré. Relisez-le puis publiez-le.",
+                        "Draft saved. Read it again, then publish it.")
+                ))
+        case .saved(let id):
+            return req.redirect(
+                to: EventsPaths.event.link(scope.slug, id),
+                flash: Flash(.success, scope.t("Modifications enregistrées.", "Changes saved.")))
+        case .invalid(let errors):
+            return req.render(
+                try form(
+                    req, context: context, fields: fields, lists: named, errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
     }
-
-    /// Thrown inside the edit's transaction (so that nothing is saved) when the capacity is below
-    /// the number registered at that moment.
-    struct CapacityBelowRegistered: Error { let registered: Int }
 
     // MARK: - Publishing and cancelling
 
@@ -402,53 +359,41 @@ enum EventPages {
         guard let target = EventStatus(rawValue: req.formFields()["status"] ?? "") else {
             throw Abort(.unprocessableEntity)
         }
-        let allowed =
-            (event.status == .draft && target == .published)
-            || (event.status == .published && target == .cancelled)
-        guard allowed else {
+        let outcome = try await ChangeEventStatus.run(
+            to: target, event: event, territory: context.territory, actor: Actor(try req.scope()), env: req.useCases)
+        let message: String
+        switch outcome {
+        case .published:
+            message = visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
+        case .cancelled(let emailed, let toCall):
+            let told = visit.t(
+                emailed == 1
+                    ? "La rencontre est annulée ; 1 inscrit·e est prévenu·e par e-mail."
+                    : "La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail.",
+                emailed == 1
+                    ? "The event is cancelled; 1 registrant is told by e-mail."
+                    : "The event is cancelled; \(emailed) registrants are told by e-mail.")
+            let call =
+                toCall == 0
+                ? ""
+                : " "
+                    + visit.t(
+                        toCall == 1
+                            ? "1 personne n'a pas d'e-mail : appelez-la (liste ci-dessous)."
+                            : "\(toCall) personnes n'ont pas d'e-mail : appelez-les (liste ci-dessous).",
+                        toCall == 1
+                            ? "1 person has no e-mail: call them (list below)."
+                            : "\(toCall) people have no e-mail: call them (list below).")
+            message = told + call
+        case .notAllowed:
             return EventsPages.refusal(
                 req, status: .conflict, title: Text("Changement impossible", "Change not possible"),
                 message: Text(
                     "Cette rencontre ne peut pas passer dans cet état.", "This event cannot move to that status."),
                 back: context.path)
+        case .forbidden:
+            throw Abort(.forbidden)
         }
-        let slug = context.territory.slug
-        let (emailed, toCall): (Int, Int) = try await req.db.transaction { db in
-            try await EventStore.setStatus(event.id, target, on: db)
-            var emailed = 0, toCall = 0
-            if target == .cancelled {
-                for row in try await EventStore.registrations(eventID: event.id, on: db) {
-                    guard let email = row.email else { toCall += 1; continue }
-                    emailed += 1
-                    try await Mailer.enqueue(
-                        to: email, subject: "Annulé : \(event.title)",
-                        body: """
-                            Bonjour,
-
-                            La rencontre « \(event.title) » prévue \(ParisTime.longText(event.starts_at, french: true)) est annulée.
-                            Nous sommes désolés. Les autres rencontres du territoire : \(req.agora.config.baseURL + EventsPaths.agenda.link(slug))
-
-                            The event “\(event.title)” is cancelled. We are sorry.
-                            """, on: db)
-                }
-            }
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.\(target.rawValue)",
-                subject: "event \(event.id)", on: db)
-            return (emailed, toCall)
-        }
-        req.eventsChanged()
-        let message =
-            target == .published
-            ? visit.t("La rencontre est publiée dans l'agenda.", "The event is published in the agenda.")
-            : toCall == 0
-                ? visit.t(
-                    "La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail.",
-                    "The event is cancelled; \(emailed) registrants are told by e-mail.")
-                : visit.t(
-                    "La rencontre est annulée ; \(emailed) inscrit·es sont prévenu·es par e-mail. \(toCall) n'ont pas d'e-mail : appelez-les (liste ci-dessous).",
-                    "The event is cancelled; \(emailed) registrants are told by e-mail. \(toCall) have no e-mail: call them (list below)."
-                )
         return req.redirect(to: context.path, flash: Flash(.success, message))
     }
 }

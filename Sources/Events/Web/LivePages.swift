@@ -314,140 +314,47 @@ enum LivePages {
 
     @Sendable static func createActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
-        let visit = req.visit
         let (fields, lists) = req.formFieldsAndLists()
-        var errors = FormErrors()
-        let kind = ActivityKind(rawValue: fields["kind"] ?? "")
-        if kind == nil {
-            errors.add("kind", visit.t("Choisissez le type d'activité.", "Choose the kind of activity."))
-        }
-        let question = TextRule.required(
-            fields, "question", maxLength: 200, errors: &errors, lang: visit.lang,
-            missing: Text("Écrivez la question posée.", "Write the question asked."))
-        var options: [String] = []
-        func take(_ result: Result<[String], FormErrorsBox>) {
-            switch result {
-            case .success(let list): options = list
-            case .failure(let box): for item in box.errors.items { errors.add(item.field, item.message) }
-            }
-        }
-        if kind?.isPoll == true {
-            take(LiveRules.pollOptions(fields["options"] ?? "", lang: visit.lang))
-        }
-        if kind == .ranking {
-            // The ideas ticked, wall by wall: only visible ideas of this event's walls.
-            let data = try await activities(eventID: context.event.id, on: req.db)
-            var chosen: [String] = []
-            for wall in data.activities.filter({ $0.kind == .ideas }) {
-                let visible = Dictionary(
-                    uniqueKeysWithValues: data.ideas(of: wall).filter { !$0.hidden }.map { (String($0.id), $0.body) })
-                for id in lists["ideas_\(wall.id)"] ?? [] {
-                    if let body = visible[id] {
-                        chosen.append(body)
-                    } else {
-                        errors.add(
-                            "ideas_\(wall.id)", visit.t("Cochez des idées de la liste.", "Tick ideas from the list."))
-                    }
-                }
-            }
-            take(LiveRules.rankingOptions(chosen: chosen, typed: fields["options"] ?? "", lang: visit.lang))
-        }
-        guard errors.isEmpty, let kind else {
+        let outcome = try await OpenActivity.run(
+            fields, lists: lists, event: context.event, territory: context.territory, actor: Actor(try req.scope()),
+            env: req.useCases)
+        switch outcome {
+        case .opened:
+            req.application.liveHub.notify(code: context.event.live_code)
+            return req.redirect(
+                to: EventsPaths.live.link(context.territory.slug, context.event.id),
+                flash: Flash(.success, req.visit.t("L'activité est ouverte.", "The activity is open.")))
+        case .invalid(let errors):
             return req.render(
                 try await organiserPage(
                     req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
         }
-        let chosenOptions = options
-        let moderated = kind == .ideas && fields["moderated"] != nil
-        try await req.db.transaction { db in
-            struct Inserted: Decodable { let id: Int }
-            let sql = db.sql
-            guard
-                let row = try await sql.raw(
-                    """
-                    INSERT INTO event_activities (event_id, kind, question, open, moderated, created_at)
-                    VALUES (\(bind: context.event.id), \(bind: kind.rawValue), \(bind: question), \(bind: true), \(bind: moderated), \(bind: Date())) RETURNING id
-                    """
-                ).first(decoding: Inserted.self)
-            else { throw EventStoreError.notInserted }
-            for (index, option) in chosenOptions.enumerated() {
-                try await sql.raw(
-                    "INSERT INTO event_activity_options (activity_id, position, label) VALUES (\(bind: row.id), \(bind: index), \(bind: option))"
-                ).run()
-            }
-            try await bump(req, event: context.event, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: context.territory.id, action: "event.live-open",
-                subject: "activity \(row.id) (\(kind.rawValue))", on: db)
-        }
-        req.application.liveHub.notify(code: context.event.live_code)
-        return req.redirect(
-            to: EventsPaths.live.link(context.territory.slug, context.event.id),
-            flash: Flash(.success, visit.t("L'activité est ouverte.", "The activity is open.")))
     }
 
     /// Opens or closes an activity; hides an idea, or shows it (approves one waiting, or shows again one hidden).
     @Sendable static func changeActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
-        guard let activityID = PathID.parse(req.parameters.get("activity")) else { throw Abort(.notFound) }
-        let data = try await activities(eventID: context.event.id, on: req.db)
-        guard data.activities.contains(where: { $0.id == activityID }) else { throw Abort(.notFound) }
+        let activityID = try req.pathID("activity")
         let fields = req.formFields()
         let visit = req.visit
-        let action = fields["action"] ?? ""
-        guard ["open", "close", "hide", "show"].contains(action) else { throw Abort(.unprocessableEntity) }
-        var ideaID: Int?
-        if action == "hide" || action == "show" {
-            guard let id = fields["idea"].flatMap(Int.init),
-                data.ideas.contains(where: { $0.id == id && $0.activity_id == activityID })
-            else { throw Abort(.notFound) }
-            ideaID = id
-        }
-        let wasPending = data.ideas.first { $0.id == ideaID }?.pending ?? false
-        let idea = ideaID ?? 0
-        try await req.db.transaction { db in
-            let sql = db.sql
-            let actor = visit.viewer?.personID, territory = context.territory.id
-            switch action {
-            case "open":
-                try await sql.raw("UPDATE event_activities SET open = \(bind: true) WHERE id = \(bind: activityID)")
-                    .run()
-                try await AuditEntry.record(
-                    actor: actor, territory: territory, action: "event.live-reopen", subject: "activity \(activityID)",
-                    on: db)
-            case "close":
-                try await sql.raw("UPDATE event_activities SET open = \(bind: false) WHERE id = \(bind: activityID)")
-                    .run()
-                try await AuditEntry.record(
-                    actor: actor, territory: territory, action: "event.live-close", subject: "activity \(activityID)",
-                    on: db)
-            case "hide":
-                try await sql.raw(
-                    "UPDATE event_ideas SET hidden = \(bind: true), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)"
-                ).run()
-                try await AuditEntry.record(
-                    actor: actor, territory: territory, action: "event.idea-hide", subject: "idea \(idea)", on: db)
-            default:
-                try await sql.raw(
-                    "UPDATE event_ideas SET hidden = \(bind: false), pending = \(bind: false) WHERE id = \(bind: idea) AND activity_id = \(bind: activityID)"
-                ).run()
-                try await AuditEntry.record(
-                    actor: actor, territory: territory, action: wasPending ? "event.idea-approve" : "event.idea-show",
-                    subject: "idea \(idea)", on: db)
-            }
-            try await bump(req, event: context.event, on: db)
+        guard let step = SteerActivity.Step(rawValue: fields["action"] ?? "") else { throw Abort(.unprocessableEntity) }
+        let outcome = try await SteerActivity.run(
+            step, activityID: activityID, idea: fields["idea"], event: context.event, territory: context.territory,
+            actor: Actor(try req.scope()), env: req.useCases)
+        let message: String
+        switch outcome {
+        case .approved:
+            message = visit.t("L'idée est approuvée : elle est affichée.", "The idea is approved: it is shown.")
+        case .shownAgain: message = visit.t("L'idée est de nouveau affichée.", "The idea is shown again.")
+        case .hidden: message = visit.t("L'idée est masquée.", "The idea is hidden.")
+        case .opened: message = visit.t("L'activité est ouverte.", "The activity is open.")
+        case .closed: message = visit.t("L'activité est fermée.", "The activity is closed.")
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
         }
         req.application.liveHub.notify(code: context.event.live_code)
-        let message =
-            switch action {
-            case "show":
-                wasPending
-                    ? visit.t("L'idée est approuvée : elle est affichée.", "The idea is approved: it is shown.")
-                    : visit.t("L'idée est de nouveau affichée.", "The idea is shown again.")
-            case "hide": visit.t("L'idée est masquée.", "The idea is hidden.")
-            case "open": visit.t("L'activité est ouverte.", "The activity is open.")
-            default: visit.t("L'activité est fermée.", "The activity is closed.")
-            }
         return req.redirect(
             to: EventsPaths.live.link(context.territory.slug, context.event.id), flash: Flash(.success, message))
     }
@@ -536,14 +443,8 @@ enum LivePages {
     ) async throws -> WebPage {
         let visit = req.visit
         let data = try await activities(eventID: event.id, on: req.db)
-        struct Vote: Decodable { let activity_id: Int; let target_id: Int }
-        let mine = try await req.db.sql.raw(
-            """
-            SELECT v.activity_id, v.target_id FROM event_votes v JOIN event_activities a ON a.id = v.activity_id
-            WHERE a.event_id = \(bind: event.id) AND v.participant = \(bind: participant)
-            """
-        ).all(decoding: Vote.self)
-        let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: Date())
+        let mine = try await LiveStore.votes(eventID: event.id, participant: participant, on: req.db)
+        let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: req.now)
         let open = closed == nil ? data.activities.filter(\.open) : []
         let sections = open.map { activity -> HTML in
             let action = EventsPaths.contribute.link(event.live_code, activity.id)
