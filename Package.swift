@@ -84,7 +84,7 @@ let package = Package(
             name: "ProposalsTests", dependencies: ["Proposals", "Core", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
-        .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
+        .testTarget(name: "AccountsTests", dependencies: ["Accounts", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(
             name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),

@@ -71,6 +71,6 @@ public enum AccountsDirectory {
 /// Resolves the viewer of a request's session cookie (one query: session ⋈ person ⋈ memberships).
 struct SessionViewers: ViewerResolving {
     func viewer(sessionToken: String, request: Request) async throws -> Viewer? {
-        try await Sessions.viewer(token: sessionToken, on: request.db)
+        try await Sessions.viewer(token: sessionToken, now: request.now, on: request.db)
     }
 }

@@ -67,18 +67,34 @@ public enum PasswordRules {
     }
 }
 
-/// Who may do what in the accounts room. Pure: tested as a table.
+/// Who may do what in the accounts room: the one rule, used by the use cases and by the pages
+/// to show or hide a link or a button. Pure: tested as a table.
 public enum AccountsPolicy {
     public enum Action: CaseIterable, Sendable {
         case createAssistedProfile, manageAssistedProfiles, manageMembers, editThemes, joinTerritory
+        /// Export or erase one assisted profile of the territory (`on: .profile`).
+        case actForProfile
+        /// Grant a role to a person of the territory, or withdraw it (`on: .role`).
+        case grantRole, revokeRole
+        /// Change, export or erase one's own account (`on: .profile`).
+        case manageOwnAccount
+    }
+
+    /// What an action is done to.
+    public enum Subject: Sendable, Equatable {
+        /// A person's profile: who, whether it is an assisted profile, whether they are a member
+        /// of the territory where the action happens.
+        case profile(personID: Int, isAssisted: Bool, memberHere: Bool)
+        /// A role of a person in the territory.
+        case role(personID: Int, role: Role)
     }
 
     public static func roles(for action: Action) -> Set<Role> {
         switch action {
-        case .createAssistedProfile, .manageAssistedProfiles: [.patientPartner, .coordinator, .admin]
-        case .manageMembers: [.admin]
+        case .createAssistedProfile, .manageAssistedProfiles, .actForProfile: [.patientPartner, .coordinator, .admin]
+        case .manageMembers, .grantRole, .revokeRole: [.admin]
         case .editThemes: [.coordinator, .admin]
-        case .joinTerritory: Set(Role.allCases)
+        case .joinTerritory, .manageOwnAccount: Set(Role.allCases)
         }
     }
 
@@ -86,8 +102,53 @@ public enum AccountsPolicy {
         !roles.isDisjoint(with: Self.roles(for: action))
     }
 
+    /// The one rule of who may do what: the actor's roles in the territory, who they are, and
+    /// the object of the action.
+    public static func allows(_ actor: Actor, _ action: Action, on subject: Subject? = nil) -> Bool {
+        guard let actorID = actor.personID else { return false }
+        switch action {
+        case .joinTerritory:
+            return true
+        case .manageOwnAccount:
+            guard case .profile(let personID, _, _) = subject else { return false }
+            return personID == actorID
+        case .createAssistedProfile, .manageAssistedProfiles, .manageMembers, .editThemes, .grantRole:
+            return can(actor.roles, action)
+        case .actForProfile:
+            guard can(actor.roles, action), case .profile(_, let isAssisted, let memberHere) = subject else {
+                return false
+            }
+            return isAssisted && memberHere
+        case .revokeRole:
+            guard can(actor.roles, action) else { return false }
+            // An administrator does not withdraw their own administrator role (someone must remain).
+            if case .role(let personID, .admin) = subject, personID == actorID { return false }
+            return true
+        }
+    }
+
     /// Roles an administrator may grant in their territory.
     public static let grantable: [Role] = Role.allCases
+}
+
+/// The role form of the members page, read: the account's address, the role, grant or withdraw.
+public struct RoleChangeForm: Sendable, Equatable {
+    public enum Kind: String, Sendable { case grant, revoke }
+    public var email: String
+    public var role: Role?
+    public var kind: Kind?
+
+    public init(email: String, role: Role?, kind: Kind?) {
+        self.email = email
+        self.role = role
+        self.kind = kind
+    }
+
+    public static func parse(_ fields: [String: String]) -> RoleChangeForm {
+        RoleChangeForm(
+            email: EmailAddress.normalize(fields["email"] ?? ""), role: Role(rawValue: fields["role"] ?? ""),
+            kind: Kind(rawValue: fields["action"] ?? ""))
+    }
 }
 
 /// Validated values of the sign-up form.
@@ -162,6 +223,11 @@ public struct ProfileInput: Sendable, Equatable {
     public var displayName: String
     public var communeCode: String?
     public var ageBand: AgeBand?
+
+    /// The territories whose communes a person may choose: those where they hold a role, by name.
+    public static func communeChoices(territoryIDs: Set<Int>, among territories: [TerritoryInfo]) -> [TerritoryInfo] {
+        territories.filter { territoryIDs.contains($0.id) }.sorted { $0.name < $1.name }
+    }
 
     public static func validate(
         fields: [String: String], allowedCommunes: Set<String>, lang: Lang

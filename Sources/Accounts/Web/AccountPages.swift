@@ -1,13 +1,11 @@
 import Core
-import Fluent
 import Vapor
 
 /// A person's own account: profile facts, data download, deletion.
 enum AccountPages {
     static func register(_ router: RouteRegistrar) {
         router.get(AccountsPaths.account, access: .signedIn) { req in
-            let snapshot = try await AccountSnapshot.load(
-                personID: (try req.visit.signedInViewer()).personID, on: req.db)
+            let snapshot = try await Self.snapshot(req)
             return req.render(
                 profilePage(
                     visit: req.visit, snapshot: snapshot, directory: req.agora.territories,
@@ -15,8 +13,10 @@ enum AccountPages {
         }
         router.post(AccountsPaths.account, access: .signedIn, use: saveProfile)
         router.get(AccountsPaths.accountData, access: .signedIn) { req in
-            try await PersonalDataExport.response(
-                personID: (try req.visit.signedInViewer()).personID, req: req, filename: "mes-donnees-agora-sante.json")
+            let outcome = try await ExportOwnData.run(
+                modules: req.application.featureModules, territories: req.agora.territories.all, actor: req.visitor,
+                env: req.useCases)
+            return try download(outcome, filename: "mes-donnees-agora-sante.json")
         }
         router.get(AccountsPaths.accountDelete, access: .signedIn) { req in
             req.render(deletePage(visit: req.visit, errors: FormErrors()))
@@ -24,11 +24,20 @@ enum AccountPages {
         router.post(AccountsPaths.accountDelete, access: .signedIn, use: deleteAccount)
     }
 
-    static func communeOptions(for snapshot: AccountSnapshot, directory: TerritoryDirectory) -> [Form.OptionGroup] {
-        Set(snapshot.memberships.map(\.territoryID)).compactMap(directory.find(id:)).sorted { $0.name < $1.name }.map {
-            territory in
-            Form.OptionGroup(territory.name, territory.communes.map { Form.Option($0.code, $0.name) })
+    /// The signed-in person's account, the model of the profile page (404 when it is gone).
+    static func snapshot(_ req: Request) async throws -> AccountSnapshot {
+        let personID = (try req.visit.signedInViewer()).personID
+        guard let snapshot = try await AccountSnapshot.load(personID: personID, on: req.db) else {
+            throw Abort(.notFound)
         }
+        return snapshot
+    }
+
+    static func communeOptions(for snapshot: AccountSnapshot, directory: TerritoryDirectory) -> [Form.OptionGroup] {
+        ProfileInput.communeChoices(territoryIDs: Set(snapshot.memberships.map(\.territoryID)), among: directory.all)
+            .map { territory in
+                Form.OptionGroup(territory.name, territory.communes.map { Form.Option($0.code, $0.name) })
+            }
     }
 
     static func profilePage(
@@ -82,23 +91,18 @@ enum AccountPages {
 
     @Sendable static func saveProfile(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let personID = (try visit.signedInViewer()).personID
-        let snapshot = try await AccountSnapshot.load(personID: personID, on: req.db)
         let fields = req.formFields()
-        let allowed = Set(
-            communeOptions(for: snapshot, directory: req.agora.territories).flatMap { $0.options.map(\.value) })
-        switch ProfileInput.validate(fields: fields, allowedCommunes: allowed, lang: visit.lang) {
-        case .failure(let box):
+        switch try await UpdateProfile.run(
+            fields, territories: req.agora.territories.all, actor: req.visitor, env: req.useCases)
+        {
+        case .invalid(let errors):
             return req.render(
                 profilePage(
-                    visit: visit, snapshot: snapshot, directory: req.agora.territories, fields: fields,
-                    errors: box.errors, status: .unprocessableEntity))
-        case .success(let input):
-            let person = snapshot.person
-            person.displayName = input.displayName
-            person.communeCode = input.communeCode
-            person.ageBand = input.ageBand?.rawValue
-            try await person.update(on: req.db)
+                    visit: visit, snapshot: try await snapshot(req), directory: req.agora.territories, fields: fields,
+                    errors: errors, status: .unprocessableEntity))
+        case .notFound:
+            throw Abort(.notFound)
+        case .saved:
             return req.redirect(
                 to: AccountsPaths.account.pattern,
                 flash: Flash(.success, visit.t("Vos informations ont été enregistrées.", "Your details were saved.")))
@@ -128,137 +132,43 @@ enum AccountPages {
 
     @Sendable static func deleteAccount(_ req: Request) async throws -> Response {
         let visit = req.visit
-        let personID = (try visit.signedInViewer()).personID
         let fields = req.formFields()
-        guard let person = try await Person.find(personID, on: req.db) else { throw Abort(.notFound) }
-        var errors = FormErrors()
-        let password = fields["password"] ?? ""
-        let matches =
-            try await person.passwordHash.asyncMap { try await req.password.async.verify(password, created: $0) }
-            ?? false
-        if !matches { errors.add("password", visit.t("Mot de passe incorrect.", "Wrong password.")) }
-        if fields["confirm"] == nil {
-            errors.add(
-                "confirm",
-                visit.t("Cochez la case pour confirmer la suppression.", "Tick the box to confirm the deletion."))
+        switch try await EraseAccount.run(
+            password: fields["password"] ?? "", confirmed: fields["confirm"] != nil,
+            modules: req.application.featureModules, hasher: req.password.async, actor: req.visitor,
+            env: req.useCases)
+        {
+        case .invalid(let errors):
+            return req.render(deletePage(visit: visit, errors: errors, status: .unprocessableEntity))
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
+        case .erased:
+            let response = req.redirect(
+                to: "/",
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Votre compte a été supprimé. Merci d'avoir participé.",
+                        "Your account was deleted. Thank you for taking part.")))
+            response.cookies[CookieName.session] = .expired
+            return response
         }
-        if !errors.isEmpty { return req.render(deletePage(visit: visit, errors: errors, status: .unprocessableEntity)) }
-        try await AccountErasure.erase(
-            personID: personID, modules: req.application.featureModules, on: req.db, actor: nil, territory: nil)
-        let response = req.redirect(
-            to: "/",
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Votre compte a été supprimé. Merci d'avoir participé.",
-                    "Your account was deleted. Thank you for taking part.")))
-        response.cookies[CookieName.session] = .expired
-        return response
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}
-
-/// A person with their memberships and consents, read in three queries.
-struct AccountSnapshot {
-    let person: Person
-    let memberships: [Membership]
-    let consents: [Consent]
-
-    static func load(personID: Int, on db: any Database) async throws -> AccountSnapshot {
-        guard let person = try await Person.find(personID, on: db) else { throw Abort(.notFound) }
-        let memberships = try await Membership.query(on: db).filter(\.$personID == personID).sort(\.$id).all()
-        let consents = try await Consent.query(on: db).filter(\.$personID == personID).sort(\.$id).all()
-        return AccountSnapshot(person: person, memberships: memberships, consents: consents)
     }
 
-    var formFields: [String: String] {
-        var fields = ["display_name": person.displayName]
-        if let commune = person.communeCode { fields["commune"] = commune }
-        if let band = person.ageBand { fields["age_band"] = band }
-        return fields
-    }
-}
-
-/// Everything the platform holds about a person, as JSON.
-enum PersonalDataExport {
-    static func document(
-        personID: Int, modules: [any FeatureModule], directory: TerritoryDirectory, on db: any Database
-    ) async throws -> [String: PersonalData] {
-        let snapshot = try await AccountSnapshot.load(personID: personID, on: db)
-        let person = snapshot.person
-        var document: [String: PersonalData] = [
-            "exported_at": .date(Date()),
-            "account": .object([
-                "email": .string(person.email),
-                "display_name": .string(person.displayName),
-                "email_confirmed_at": .date(person.emailConfirmedAt),
-                "assisted_profile": .bool(person.isAssisted),
-                "phone": .string(person.phone),
-                "commune_code": .string(person.communeCode),
-                "age_band": .string(person.ageBand),
-                "created_at": .date(person.createdAt),
-            ]),
-            "memberships": .list(
-                snapshot.memberships.map { membership in
-                    .object([
-                        "territory": .string(directory.find(id: membership.territoryID)?.name),
-                        "role": .string(membership.role),
-                        "profession_code": .string(membership.professionCode),
-                        "since": .date(membership.createdAt),
-                    ])
-                }),
-            "consents": .list(
-                snapshot.consents.map { consent in
-                    .object([
-                        "kind": .string(consent.kind), "version": .string(consent.version),
-                        "accepted_at": .date(consent.acceptedAt),
-                    ])
-                }),
-        ]
-        for module in modules {
-            for (key, value) in try await module.personalData(of: personID, on: db) { document[key] = value }
-        }
-        return document
-    }
-
-    static func response(personID: Int, req: Request, filename: String) async throws -> Response {
-        let document = try await self.document(
-            personID: personID, modules: req.application.featureModules,
-            directory: req.agora.territories, on: req.db)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(document)
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
-    }
-}
-
-/// Erases a person: every room first, then the account (memberships, consents, sessions and
-/// tokens go with it). The audit trail records that an account was erased, not whose.
-enum AccountErasure {
-    static func erase(
-        personID: Int, modules: [any FeatureModule], on db: any Database, actor: Int?, territory: Int?
-    ) async throws {
-        try await db.transaction { db in
-            for module in modules { try await module.erase(personID: personID, on: db) }
-            try await Person.query(on: db).filter(\.$createdByID == personID).set(\.$createdByID, to: nil).update()
-            try await AuthToken.query(on: db).filter(\.$personID == personID).delete()
-            try await SessionRecord.query(on: db).filter(\.$personID == personID).delete()
-            try await Consent.query(on: db).filter(\.$personID == personID).delete()
-            try await Membership.query(on: db).filter(\.$personID == personID).delete()
-            try await Person.query(on: db).filter(\.$id == personID).delete()
-            try await AuditEntry.record(
-                actor: actor, territory: territory, action: "account.erased",
-                subject: actor == nil ? "own account" : "assisted profile", on: db)
+    /// A personal-data document as a JSON download (never cached).
+    static func download(_ outcome: ExportOutcome, filename: String) throws -> Response {
+        switch outcome {
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
+        case .exported(let document):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(document)
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+            headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+            return Response(status: .ok, headers: headers, body: .init(data: data))
         }
     }
 }

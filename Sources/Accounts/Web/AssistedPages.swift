@@ -1,6 +1,4 @@
 import Core
-import Fluent
-import SQLKit
 import Vapor
 
 /// Assisted profiles: a patient partner or coordinator registers someone who has no e-mail
@@ -9,51 +7,47 @@ enum AssistedPages {
     static let manage = Access.territory(AccountsPolicy.roles(for: .manageAssistedProfiles))
 
     static func register(_ router: RouteRegistrar) {
-        router.get(AccountsPaths.assistedList, access: manage) { req in
-            try await req.render(
-                listPage(
-                    visit: req.visit, profiles: AssistedProfileRow.all(in: (try req.visit.territoryHere()), on: req.db))
-            )
-        }
-        router.get(AccountsPaths.assistedNew, access: .territory(AccountsPolicy.roles(for: .createAssistedProfile))) {
-            req in
-            req.render(try newPage(visit: req.visit, fields: [:], errors: FormErrors()))
-        }
+        let creators = Access.territory(AccountsPolicy.roles(for: .createAssistedProfile))
+        router.get(
+            AccountsPaths.assistedList, access: manage,
+            scoped: { req, scope in
+                let profiles = try await AssistedProfileRow.all(territoryID: scope.territory.id, on: req.db)
+                return req.render(listPage(scope: scope, profiles: profiles))
+            })
+        router.get(
+            AccountsPaths.assistedNew, access: creators,
+            scoped: { req, scope in
+                req.render(newPage(scope: scope, fields: [:], errors: FormErrors()))
+            })
+        router.post(AccountsPaths.assistedNew, access: creators, member: create)
+        router.get(
+            AccountsPaths.assistedData, access: manage,
+            member: { req, member in
+                let personID = try req.pathID("person")
+                let outcome = try await ExportAssistedProfile.run(
+                    personID: personID, territory: member.territory, modules: req.application.featureModules,
+                    territories: req.agora.territories.all, actor: Actor(member), env: req.useCases)
+                return try AccountPages.download(outcome, filename: "profil-accompagne-\(personID).json")
+            })
         router.post(
-            AccountsPaths.assistedNew, access: .territory(AccountsPolicy.roles(for: .createAssistedProfile)),
-            use: create)
-        router.get(AccountsPaths.assistedData, access: manage) { req in
-            let person = try await findAssisted(req)
-            try await AuditEntry.record(
-                actor: req.visit.viewer?.personID, territory: req.visit.territory?.id,
-                action: "assisted.exported", subject: "person \(person.id ?? 0)", on: req.db)
-            return try await PersonalDataExport.response(
-                personID: person.requireID(), req: req, filename: "profil-accompagne-\(person.id ?? 0).json")
-        }
-        router.post(AccountsPaths.assistedDelete, access: manage) { req in
-            let person = try await findAssisted(req)
-            let territory = try req.visit.territoryHere()
-            try await AccountErasure.erase(
-                personID: person.requireID(), modules: req.application.featureModules, on: req.db,
-                actor: req.visit.viewer?.personID, territory: territory.id)
-            return req.redirect(
-                to: AccountsPaths.assistedList.link(territory.slug),
-                flash: Flash(.success, req.visit.t("Le profil a été supprimé.", "The profile was deleted.")))
-        }
+            AccountsPaths.assistedDelete, access: manage,
+            member: { req, member in
+                switch try await EraseAssistedProfile.run(
+                    personID: try req.pathID("person"), territory: member.territory,
+                    modules: req.application.featureModules, actor: Actor(member), env: req.useCases)
+                {
+                case .erased:
+                    return req.redirect(
+                        to: AccountsPaths.assistedList.link(member.slug),
+                        flash: Flash(.success, member.t("Le profil a été supprimé.", "The profile was deleted.")))
+                case .invalid, .notFound: throw Abort(.notFound)
+                case .forbidden: throw Abort(.forbidden)
+                }
+            })
     }
 
-    /// An assisted profile of this territory, or 404 (a tampered id, another territory's profile).
-    static func findAssisted(_ req: Request) async throws -> Person {
-        guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("person")),
-            let person = try await Person.find(id, on: req.db), person.isAssisted,
-            try await Membership.query(on: req.db).filter(\.$personID == id).filter(\.$territoryID == territory.id)
-                .first() != nil
-        else { throw Abort(.notFound) }
-        return person
-    }
-
-    static func listPage(visit: Visit, profiles: [AssistedProfileRow]) throws -> WebPage {
-        let territory = try visit.territoryHere()
+    static func listPage(scope: TerritoryScope, profiles: [AssistedProfileRow]) -> WebPage {
+        let territory = scope.territory, visit = scope.visit
         let rows = profiles.map { row -> [HTML] in
             let commune = territory.commune(code: row.communeCode ?? "")?.name ?? "—"
             return [
@@ -89,9 +83,9 @@ enum AssistedPages {
     }
 
     static func newPage(
-        visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
-    ) throws -> WebPage {
-        let territory = try visit.territoryHere()
+        scope: TerritoryScope, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let territory = scope.territory, visit = scope.visit
         let main: HTML = """
             <h1>\(visit.t("Créer un profil accompagné", "Create an assisted profile"))</h1>
             <p>\(visit.t("Ne notez que le nécessaire. Aucune information de santé ici.", "Only note what is needed. No health information here."))</p>
@@ -115,71 +109,24 @@ enum AssistedPages {
             hasErrors: !errors.isEmpty)
     }
 
-    @Sendable static func create(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let viewerID = (try visit.signedInViewer()).personID
+    @Sendable static func create(_ req: Request, member: MemberScope) async throws -> Response {
         let fields = req.formFields()
-        switch AssistedProfileInput.validate(
-            fields: fields, allowedCommunes: Set(territory.communes.map(\.code)), lang: visit.lang)
+        switch try await CreateAssistedProfile.run(
+            fields, territory: member.territory, actor: Actor(member), env: req.useCases)
         {
-        case .failure(let box):
+        case .invalid(let errors):
             return req.render(
-                try newPage(visit: visit, fields: fields, errors: box.errors, status: .unprocessableEntity))
-        case .success(let input):
-            try await req.db.transaction { db in
-                let person = Person(email: nil, passwordHash: nil, displayName: input.alias, isAssisted: true)
-                person.communeCode = input.communeCode
-                person.phone = input.phone
-                person.createdByID = viewerID
-                try await person.create(on: db)
-                let id = try person.requireID()
-                try await Membership(personID: id, territoryID: territory.id, role: .resident).create(on: db)
-                try await Consent(
-                    personID: id, kind: .assistedOral, version: LegalDocument.privacy.currentVersion,
-                    collectedByID: viewerID
-                ).create(on: db)
-                try await AuditEntry.record(
-                    actor: viewerID, territory: territory.id, action: "assisted.created", subject: "person \(id)",
-                    on: db)
-            }
+                newPage(scope: member.scope, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .forbidden:
+            throw Abort(.forbidden)
+        case .created(_, let alias):
             return req.redirect(
-                to: AccountsPaths.assistedList.link(territory.slug),
+                to: AccountsPaths.assistedList.link(member.slug),
                 flash: Flash(
                     .success,
-                    visit.t(
-                        "Le profil accompagné de \(input.alias) a été créé.",
-                        "The assisted profile of \(input.alias) was created.")))
-        }
-    }
-}
-
-/// One line of the assisted-profiles list, read in a single query with its creator's name.
-struct AssistedProfileRow {
-    let id: Int
-    let alias: String
-    let communeCode: String?
-    let phone: String?
-    let createdBy: String?
-
-    static func all(in territory: TerritoryInfo, on db: any Database) async throws -> [AssistedProfileRow] {
-        let sql = db.sql
-        let rows = try await sql.raw(
-            """
-            SELECT p.id, p.display_name, p.commune_code, p.phone, c.display_name AS creator
-            FROM people p JOIN memberships m ON m.person_id = p.id AND m.territory_id = \(bind: territory.id)
-            LEFT JOIN people c ON c.id = p.created_by_id
-            WHERE p.is_assisted = \(bind: true)
-            ORDER BY p.display_name LIMIT 500
-            """
-        ).all()
-        return try rows.map { row in
-            AssistedProfileRow(
-                id: try row.decode(column: "id", as: Int.self),
-                alias: try row.decode(column: "display_name", as: String.self),
-                communeCode: try row.decode(column: "commune_code", as: String?.self),
-                phone: try row.decode(column: "phone", as: String?.self),
-                createdBy: try row.decode(column: "creator", as: String?.self))
+                    member.t(
+                        "Le profil accompagné de \(alias) a été créé.",
+                        "The assisted profile of \(alias) was created.")))
         }
     }
 }

@@ -1,5 +1,4 @@
 import Core
-import Fluent
 import Vapor
 
 /// Sign-up, e-mail confirmation, login (password or one-time link), password reset, logout.
@@ -14,7 +13,8 @@ enum AuthPages {
         router.post(AccountsPaths.logout, access: .everyone) { req in
             let response = req.redirect(
                 to: "/", flash: Flash(.success, req.visit.t("Vous êtes déconnecté·e.", "You are logged out.")))
-            try await Sessions.end(request: req, response: response)
+            try await LogOut.run(sessionToken: req.sessionToken, env: req.useCases)
+            response.cookies[CookieName.session] = .expired
             return response
         }
         router.get(AccountsPaths.signup, access: .guestsOnly) { req in
@@ -71,7 +71,7 @@ enum AuthPages {
         }
         router.get(AccountsPaths.passwordReset, access: .everyone) { req in
             let token = req.parameters.get("token") ?? ""
-            guard try await EmailTokens.find(token, purpose: .resetPassword, on: req.db) != nil else {
+            guard try await EmailTokens.find(token, purpose: .resetPassword, now: req.now, on: req.db) != nil else {
                 return req.render(expiredLink(req.visit))
             }
             return req.render(resetPage(visit: req.visit, token: token, errors: FormErrors()))
@@ -111,64 +111,45 @@ enum AuthPages {
         let visit = req.visit
         let fields = req.formFields()
         let email = EmailAddress.normalize(fields["email"] ?? "")
-        let password = fields["password"] ?? ""
         let next = fields["suivant"]
-        let limiter = req.agora.rateLimiter
-        let ipKey = "login-ip:" + req.clientAddress, emailKey = "login-email:" + email
-        guard limiter.allows(ipKey, limit: req.agora.config.loginLimit, window: 600),
-            limiter.allows(emailKey, limit: 5, window: 900)
-        else {
-            var errors = FormErrors()
+        let outcome = try await LogIn.run(
+            email: email, password: fields["password"] ?? "",
+            limits: .init(
+                limiter: req.agora.rateLimiter, client: req.clientAddress, perClient: req.agora.config.loginLimit),
+            previousSession: req.sessionToken, hasher: req.password.async, actor: req.visitor, env: req.useCases)
+        var errors = FormErrors()
+        let status: HTTPStatus
+        switch outcome {
+        case .signedIn(_, let name, let token):
+            let response = req.redirect(
+                to: SafeRedirect.path(next) ?? AccountsPaths.account.pattern,
+                flash: Flash(
+                    .success, visit.t("Bonjour \(name), vous êtes connecté·e.", "Hello \(name), you are logged in.")))
+            req.setSession(token, on: response)
+            return response
+        case .rateLimited:
             errors.add(
                 "email",
                 visit.t(
                     "Trop de tentatives de connexion. Attendez 15 minutes, ou recevez un lien de connexion par e-mail.",
                     "Too many login attempts. Wait 15 minutes, or get a login link by e-mail."))
-            return req.render(
-                loginPage(visit: visit, email: email, next: next, errors: errors, status: .tooManyRequests))
-        }
-        var errors = FormErrors()
-        if email.isEmpty {
-            errors.add("email", visit.t("Indiquez votre adresse e-mail.", "Enter your e-mail address."))
-        }
-        if password.isEmpty { errors.add("password", visit.t("Indiquez votre mot de passe.", "Enter your password.")) }
-        if !errors.isEmpty {
-            return req.render(
-                loginPage(visit: visit, email: email, next: next, errors: errors, status: .unprocessableEntity))
-        }
-        let person = try await Person.query(on: req.db).filter(\.$email == email).first()
-        // Verify against a dummy hash when there is no such person, so timing does not tell who has an account.
-        let hash = person?.passwordHash ?? "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5E9qxrS2bEcQUL2yMzVUr6DxA6mR1K."
-        let matches = (try? await req.password.async.verify(password, created: hash)) ?? false
-        guard let person, let personID = person.id, matches, person.passwordHash != nil else {
-            limiter.record(ipKey)
-            limiter.record(emailKey)
+            status = .tooManyRequests
+        case .invalid(let invalid):
+            errors = invalid
+            status = .unprocessableEntity
+        case .wrongCredentials:
             errors.add(
                 "email", visit.t("Adresse e-mail ou mot de passe incorrect.", "Wrong e-mail address or password."))
-            return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .unauthorized))
-        }
-        guard person.emailConfirmedAt != nil else {
-            if limiter.allows("confirm-resend:\(personID)", limit: 1, window: 600) {
-                limiter.record("confirm-resend:\(personID)")
-                try await AccountMails.sendConfirmation(to: person, req: req)
-            }
+            status = .unauthorized
+        case .unconfirmed:
             errors.add(
                 "email",
                 visit.t(
                     "Confirmez d'abord votre adresse e-mail : nous venons de vous renvoyer le lien.",
                     "Confirm your e-mail address first: we have just sent you the link again."))
-            return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: .forbidden))
+            status = .forbidden
         }
-        limiter.reset(emailKey)
-        let response = req.redirect(
-            to: SafeRedirect.path(next) ?? AccountsPaths.account.pattern,
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Bonjour \(person.displayName), vous êtes connecté·e.",
-                    "Hello \(person.displayName), you are logged in.")))
-        try await Sessions.start(personID: personID, request: req, response: response)
-        return response
+        return req.render(loginPage(visit: visit, email: email, next: next, errors: errors, status: status))
     }
 
     // MARK: - Sign-up
@@ -225,53 +206,33 @@ enum AuthPages {
         let visit = req.visit
         let fields = req.formFields()
         let territories = req.agora.territories.all
-        let limiter = req.agora.rateLimiter
-        let key = "signup-ip:" + req.clientAddress
-        guard limiter.allows(key, limit: req.agora.config.signupLimit, window: 3600) else {
-            var errors = FormErrors()
-            errors.add(
+        let throttle = Throttle(
+            req.agora.rateLimiter, key: "signup-ip:" + req.clientAddress, limit: req.agora.config.signupLimit,
+            window: 3600)
+        let errors: FormErrors
+        let status: HTTPStatus
+        switch try await SignUp.run(
+            fields, territories: territories, throttle: throttle, hasher: req.password.async, actor: req.visitor,
+            env: req.useCases)
+        {
+        case .created, .emailTaken:
+            // The same answer either way: nothing tells whether the address had an account.
+            return req.redirect(to: AccountsPaths.signupDone.pattern)
+        case .invalid(let invalid):
+            errors = invalid
+            status = .unprocessableEntity
+        case .rateLimited:
+            var limited = FormErrors()
+            limited.add(
                 "email",
                 visit.t(
                     "Trop de comptes créés depuis cette connexion. Réessayez dans une heure.",
                     "Too many accounts created from this connection. Try again in an hour."))
-            return req.render(
-                signupPage(
-                    visit: visit, territories: territories, fields: fields, errors: errors, status: .tooManyRequests))
+            errors = limited
+            status = .tooManyRequests
         }
-        let input: SignupInput
-        switch SignupInput.validate(fields: fields, territorySlugs: Set(territories.map(\.slug)), lang: visit.lang) {
-        case .failure(let box):
-            return req.render(
-                signupPage(
-                    visit: visit, territories: territories, fields: fields, errors: box.errors,
-                    status: .unprocessableEntity))
-        case .success(let value): input = value
-        }
-        limiter.record(key)
-        guard let territory = territories.first(where: { $0.slug == input.territorySlug }) else {
-            throw Abort(.badRequest)
-        }
-        let hash = try await req.password.async.hash(input.password)
-        try await req.db.transaction { db in
-            if let existing = try await Person.query(on: db).filter(\.$email == input.email).first() {
-                // Do not reveal that the address has an account; tell its owner instead.
-                try await AccountMails.sendAlreadyRegistered(to: existing, baseURL: req.agora.config.baseURL, on: db)
-                return
-            }
-            let person = Person(email: input.email, passwordHash: hash, displayName: input.displayName)
-            try await person.create(on: db)
-            let personID = try person.requireID()
-            try await Membership(
-                personID: personID, territoryID: territory.id, role: input.role, professionCode: input.professionCode
-            ).create(on: db)
-            for document in LegalDocument.allCases {
-                try await Consent(
-                    personID: personID, kind: document == .terms ? .terms : .privacy, version: document.currentVersion
-                ).create(on: db)
-            }
-            try await AccountMails.sendConfirmation(to: person, baseURL: req.agora.config.baseURL, on: db)
-        }
-        return req.redirect(to: AccountsPaths.signupDone.pattern)
+        return req.render(
+            signupPage(visit: visit, territories: territories, fields: fields, errors: errors, status: status))
     }
 
     // MARK: - Links sent by e-mail
@@ -310,39 +271,32 @@ enum AuthPages {
 
     static func requestEmailLink(_ req: Request, kind: LinkKind) async throws -> Response {
         let visit = req.visit
-        let email = EmailAddress.normalize(req.formFields()["email"] ?? "")
-        var errors = FormErrors()
-        if !EmailAddress.isValid(email) {
-            errors.add(
-                "email",
-                visit.t(
-                    "Cette adresse e-mail n'est pas valide. Exemple : prenom.nom@exemple.fr",
-                    "This e-mail address is not valid. Example: name@example.com"))
-            return req.render(
-                emailRequestPage(visit: visit, kind: kind, email: email, errors: errors, status: .unprocessableEntity))
-        }
+        let raw = req.formFields()["email"] ?? ""
         let limiter = req.agora.rateLimiter
-        let key = "email-link:" + email
-        // Silently send nothing more than three links an hour to one address (the answer stays the same).
-        if limiter.allows(key, limit: 3, window: 3600),
-            let person = try await Person.query(on: req.db).filter(\.$email == email).first()
-        {
-            limiter.record(key)
-            try await AccountMails.sendLink(
-                kind == .login ? .login : .resetPassword, to: person, baseURL: req.agora.config.baseURL, on: req.db)
+        let outcome =
+            kind == .login
+            ? try await RequestLoginLink.run(email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+            : try await RequestPasswordReset.run(email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+        switch outcome {
+        case .invalid(let errors):
+            return req.render(
+                emailRequestPage(
+                    visit: visit, kind: kind, email: EmailAddress.normalize(raw), errors: errors,
+                    status: .unprocessableEntity))
+        case .requested(let email):
+            let title = visit.t("Vérifiez votre boîte mail", "Check your mailbox")
+            return req.render(
+                message(
+                    visit: visit, title: title,
+                    paragraphs: [
+                        visit.t(
+                            "Si un compte existe pour \(email), nous venons de lui envoyer un lien.",
+                            "If an account exists for \(email), we have just sent it a link."),
+                        visit.t(
+                            "Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables.",
+                            "Nothing within a few minutes? Look in your spam folder."),
+                    ], link: nil))
         }
-        let title = visit.t("Vérifiez votre boîte mail", "Check your mailbox")
-        return req.render(
-            message(
-                visit: visit, title: title,
-                paragraphs: [
-                    visit.t(
-                        "Si un compte existe pour \(email), nous venons de lui envoyer un lien.",
-                        "If an account exists for \(email), we have just sent it a link."),
-                    visit.t(
-                        "Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables.",
-                        "Nothing within a few minutes? Look in your spam folder."),
-                ], link: nil))
     }
 
     /// The page a link from an e-mail opens: a button that does the action (a POST with a CSRF token),
@@ -351,7 +305,7 @@ enum AuthPages {
         _ req: Request, purpose: AuthToken.Purpose, title: String, button: String
     ) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard try await EmailTokens.find(token, purpose: purpose, on: req.db) != nil else {
+        guard try await EmailTokens.find(token, purpose: purpose, now: req.now, on: req.db) != nil else {
             return req.render(expiredLink(req.visit))
         }
         let visit = req.visit
@@ -382,53 +336,35 @@ enum AuthPages {
 
     @Sendable static func confirm(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard
-            let token = try await EmailTokens.find(
-                req.parameters.get("token") ?? "", purpose: .confirmEmail, on: req.db)
-        else {
+        switch try await ConfirmEmail.run(token: req.parameters.get("token") ?? "", env: req.useCases) {
+        case .expired:
             return req.render(expiredLink(visit))
+        case .done:
+            return req.redirect(
+                to: AccountsPaths.login.pattern,
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Votre adresse est confirmée. Vous pouvez vous connecter.",
+                        "Your address is confirmed. You can log in.")))
         }
-        try await req.db.transaction { db in
-            token.usedAt = Date()
-            try await token.update(on: db)
-            if let person = try await Person.find(token.personID, on: db), person.emailConfirmedAt == nil {
-                person.emailConfirmedAt = Date()
-                try await person.update(on: db)
-            }
-        }
-        return req.redirect(
-            to: AccountsPaths.login.pattern,
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Votre adresse est confirmée. Vous pouvez vous connecter.",
-                    "Your address is confirmed. You can log in.")))
     }
 
     @Sendable static func useLoginLink(_ req: Request) async throws -> Response {
         let visit = req.visit
-        guard let token = try await EmailTokens.find(req.parameters.get("token") ?? "", purpose: .login, on: req.db),
-            let person = try await Person.find(token.personID, on: req.db), let personID = person.id
-        else {
+        switch try await UseLoginLink.run(
+            token: req.parameters.get("token") ?? "", previousSession: req.sessionToken, env: req.useCases)
+        {
+        case .expired:
             return req.render(expiredLink(visit))
+        case .signedIn(_, let name, let token):
+            let response = req.redirect(
+                to: AccountsPaths.account.pattern,
+                flash: Flash(
+                    .success, visit.t("Bonjour \(name), vous êtes connecté·e.", "Hello \(name), you are logged in.")))
+            req.setSession(token, on: response)
+            return response
         }
-        try await req.db.transaction { db in
-            token.usedAt = Date()
-            try await token.update(on: db)
-            if person.emailConfirmedAt == nil {  // the link proves the address
-                person.emailConfirmedAt = Date()
-                try await person.update(on: db)
-            }
-        }
-        let response = req.redirect(
-            to: AccountsPaths.account.pattern,
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Bonjour \(person.displayName), vous êtes connecté·e.",
-                    "Hello \(person.displayName), you are logged in.")))
-        try await Sessions.start(personID: personID, request: req, response: response)
-        return response
     }
 
     static func resetPage(visit: Visit, token: String, errors: FormErrors, status: HTTPStatus = .ok) -> WebPage {
@@ -449,34 +385,23 @@ enum AuthPages {
     @Sendable static func resetPassword(_ req: Request) async throws -> Response {
         let visit = req.visit
         let secret = req.parameters.get("token") ?? ""
-        guard let token = try await EmailTokens.find(secret, purpose: .resetPassword, on: req.db),
-            let person = try await Person.find(token.personID, on: req.db)
-        else {
+        switch try await ResetPassword.run(
+            token: secret, password: req.formFields()["password"] ?? "", hasher: req.password.async,
+            actor: req.visitor, env: req.useCases)
+        {
+        case .expired:
             return req.render(expiredLink(visit))
-        }
-        let password = req.formFields()["password"] ?? ""
-        if let problem = PasswordRules.problem(password, email: person.email) {
-            var errors = FormErrors()
-            errors.add("password", problem.in(visit.lang))
+        case .invalid(let errors):
             return req.render(resetPage(visit: visit, token: secret, errors: errors, status: .unprocessableEntity))
+        case .changed:
+            return req.redirect(
+                to: AccountsPaths.login.pattern,
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Votre mot de passe a été changé. Connectez-vous avec le nouveau.",
+                        "Your password was changed. Log in with the new one.")))
         }
-        let hash = try await req.password.async.hash(password)
-        try await req.db.transaction { db in
-            token.usedAt = Date()
-            try await token.update(on: db)
-            person.passwordHash = hash
-            if person.emailConfirmedAt == nil { person.emailConfirmedAt = Date() }
-            try await person.update(on: db)
-            // Every open session ends: whoever knew the old password is out.
-            try await SessionRecord.query(on: db).filter(\.$personID == token.personID).delete()
-        }
-        return req.redirect(
-            to: AccountsPaths.login.pattern,
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Votre mot de passe a été changé. Connectez-vous avec le nouveau.",
-                    "Your password was changed. Log in with the new one.")))
     }
 
     // MARK: - Shared
@@ -485,83 +410,5 @@ enum AuthPages {
         let body = paragraphs.map { p -> HTML in "<p>\(p)</p>" }
         let linkHTML: HTML = link.map { "<p><a href=\"\($0.0)\">\($0.1)</a></p>" } ?? .empty
         return WebPage(title: title, main: "<h1>\(title)</h1>\(each: body)\(linkHTML)")
-    }
-}
-
-/// The mails of the accounts room, in plain French with the English below.
-enum AccountMails {
-    static func sendConfirmation(to person: Person, req: Request) async throws {
-        try await sendConfirmation(to: person, baseURL: req.agora.config.baseURL, on: req.db)
-    }
-
-    static func sendConfirmation(to person: Person, baseURL: String, on db: any Database) async throws {
-        guard let email = person.email else { return }
-        let secret = try await EmailTokens.issue(.confirmEmail, personID: try person.requireID(), on: db)
-        let link = baseURL + AccountsPaths.confirm.link(secret)
-        try await Mailer.enqueue(
-            to: email, subject: "Confirmez votre adresse e-mail – Agora Santé",
-            body: """
-                Bonjour \(person.displayName),
-
-                Pour confirmer votre adresse et activer votre compte Agora Santé, ouvrez ce lien :
-                \(link)
-
-                Le lien est valable 48 heures. Si vous n'avez pas créé de compte, ignorez ce message.
-
-                —
-                To confirm your address and activate your Agora Santé account, open the link above (valid 48 hours).
-                """, on: db)
-    }
-
-    static func sendAlreadyRegistered(to person: Person, baseURL: String, on db: any Database) async throws {
-        guard let email = person.email else { return }
-        try await Mailer.enqueue(
-            to: email, subject: "Vous avez déjà un compte – Agora Santé",
-            body: """
-                Bonjour \(person.displayName),
-
-                Quelqu'un (vous, sans doute) a voulu créer un compte avec cette adresse, mais vous en avez déjà un.
-                Pour vous connecter : \(baseURL + AccountsPaths.login.pattern)
-                Mot de passe oublié : \(baseURL + AccountsPaths.passwordForgotten.pattern)
-
-                —
-                Someone (probably you) tried to sign up with this address, but you already have an account.
-                """, on: db)
-    }
-
-    static func sendLink(
-        _ purpose: AuthToken.Purpose, to person: Person, baseURL: String, on db: any Database
-    ) async throws {
-        guard let email = person.email else { return }
-        let secret = try await EmailTokens.issue(purpose, personID: try person.requireID(), on: db)
-        if purpose == .login {
-            try await Mailer.enqueue(
-                to: email, subject: "Votre lien de connexion – Agora Santé",
-                body: """
-                    Bonjour \(person.displayName),
-
-                    Pour vous connecter à Agora Santé, ouvrez ce lien (valable 20 minutes, une seule fois) :
-                    \(baseURL + AccountsPaths.loginLink.link(secret))
-
-                    Si vous n'avez rien demandé, ignorez ce message : personne ne peut se connecter sans ce lien.
-
-                    —
-                    To log in to Agora Santé, open the link above (valid 20 minutes, once).
-                    """, on: db)
-        } else {
-            try await Mailer.enqueue(
-                to: email, subject: "Choisir un nouveau mot de passe – Agora Santé",
-                body: """
-                    Bonjour \(person.displayName),
-
-                    Pour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :
-                    \(baseURL + AccountsPaths.passwordReset.link(secret))
-
-                    Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
-
-                    —
-                    To choose a new password, open the link above (valid one hour).
-                    """, on: db)
-        }
     }
 }

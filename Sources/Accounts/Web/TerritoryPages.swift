@@ -16,18 +16,21 @@ enum TerritoryPages {
             }
             return req.render(home(visit: visit, communes: communes))
         }
-        router.post(AccountsPaths.join, access: .signedIn) { req in
-            let visit = req.visit
-            guard let territory = visit.territory, let viewer = visit.viewer else { throw Abort(.notFound) }
-            if visit.rolesHere.isEmpty {
-                try await Membership(personID: viewer.personID, territoryID: territory.id, role: .resident).create(
-                    on: req.db)
-            }
-            return req.redirect(
-                to: AccountsPaths.territoryHome.link(territory.slug),
-                flash: Flash(.success, visit.t("Vous avez rejoint \(territory.name).", "You joined \(territory.name)."))
-            )
-        }
+        router.post(
+            AccountsPaths.join, access: .signedIn,
+            member: { req, member in
+                switch try await JoinTerritory.run(territory: member.territory, actor: Actor(member), env: req.useCases)
+                {
+                case .forbidden: throw Abort(.forbidden)
+                case .joined, .alreadyMember:
+                    return req.redirect(
+                        to: AccountsPaths.territoryHome.link(member.slug),
+                        flash: Flash(
+                            .success,
+                            member.t(
+                                "Vous avez rejoint \(member.territory.name).", "You joined \(member.territory.name).")))
+                }
+            })
     }
 
     static func list(visit: Visit, territories: [TerritoryInfo]) -> WebPage {
@@ -92,12 +95,15 @@ enum TerritoryPages {
             let roles = visit.rolesHere.sorted { $0.rawValue < $1.rawValue }.map { visit.t($0.label) }.joined(
                 separator: ", ")
             var links: [HTML] = []
-            if AccountsPolicy.can(visit.rolesHere, .createAssistedProfile) {
+            let actor = Actor(
+                personID: visit.viewer?.personID, name: visit.viewer?.displayName, email: visit.viewer?.email,
+                roles: visit.rolesHere, lang: lang)
+            if AccountsPolicy.allows(actor, .createAssistedProfile) {
                 links.append(
                     "<li><a href=\"\(AccountsPaths.assistedList.link(territory.slug))\">\(visit.t("Profils accompagnés", "Assisted profiles"))</a></li>"
                 )
             }
-            if AccountsPolicy.can(visit.rolesHere, .manageMembers) {
+            if AccountsPolicy.allows(actor, .manageMembers) {
                 links.append(
                     "<li><a href=\"\(AccountsPaths.members.link(territory.slug))\">\(visit.t("Membres et rôles", "Members and roles"))</a></li>"
                 )

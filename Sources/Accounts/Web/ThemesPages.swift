@@ -7,22 +7,61 @@ enum ThemesPages {
     static let access = Access.territory(AccountsPolicy.roles(for: .editThemes))
 
     static func register(_ router: RouteRegistrar) {
-        router.get(AccountsPaths.themes, access: access) { req in
-            req.render(
-                try page(
-                    visit: req.visit, addFields: [:], addErrors: FormErrors(), editFields: [:], editErrors: FormErrors()
-                ))
-        }
-        router.post(AccountsPaths.themesAdd, access: access, use: add)
-        router.post(AccountsPaths.themesEdit, access: access, use: edit)
+        router.get(
+            AccountsPaths.themes, access: access,
+            scoped: { req, scope in
+                req.render(
+                    page(
+                        scope: scope, addFields: [:], addErrors: FormErrors(), editFields: [:], editErrors: FormErrors()
+                    ))
+            })
+        router.post(
+            AccountsPaths.themesAdd, access: access,
+            member: { req, member in
+                let fields = req.formFields()
+                switch try await AddTheme.run(
+                    fields, territory: member.territory, actor: Actor(member), env: req.useCases)
+                {
+                case .invalid(let errors):
+                    return req.render(
+                        page(
+                            scope: member.scope, addFields: fields, addErrors: errors, editFields: [:],
+                            editErrors: FormErrors(), status: .unprocessableEntity))
+                case .forbidden: throw Abort(.forbidden)
+                case .saved(let label):
+                    try await req.agora.territories.reload()
+                    return req.redirect(
+                        to: AccountsPaths.themes.link(member.slug),
+                        flash: Flash(.success, member.t("Thème « \(label) » ajouté.", "Theme “\(label)” added.")))
+                }
+            })
+        router.post(
+            AccountsPaths.themesEdit, access: access,
+            member: { req, member in
+                let fields = req.formFields()
+                switch try await ChangeTheme.run(
+                    fields, territory: member.territory, actor: Actor(member), env: req.useCases)
+                {
+                case .invalid(let errors):
+                    return req.render(
+                        page(
+                            scope: member.scope, addFields: [:], addErrors: FormErrors(), editFields: fields,
+                            editErrors: errors, status: .unprocessableEntity))
+                case .forbidden: throw Abort(.forbidden)
+                case .saved(let label):
+                    try await req.agora.territories.reload()
+                    return req.redirect(
+                        to: AccountsPaths.themes.link(member.slug),
+                        flash: Flash(.success, member.t("Thème « \(label) » enregistré.", "Theme “\(label)” saved.")))
+                }
+            })
     }
 
     static func page(
-        visit: Visit, addFields: [String: String], addErrors: FormErrors, editFields: [String: String],
-        editErrors: FormErrors,
-        status: HTTPStatus = .ok
-    ) throws -> WebPage {
-        let territory = try visit.territoryHere()
+        scope: TerritoryScope, addFields: [String: String], addErrors: FormErrors, editFields: [String: String],
+        editErrors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let territory = scope.territory, visit = scope.visit
         let themes = territory.themes
         let rows = themes.all.map { theme -> [HTML] in
             [
@@ -71,133 +110,5 @@ enum ThemesPages {
         return WebPage(
             title: visit.t("Thèmes du territoire", "The territory's themes"), main: main, status: status,
             hasErrors: !addErrors.isEmpty || !editErrors.isEmpty)
-    }
-
-    /// A name: trimmed, inner spaces folded (its length is checked by the caller).
-    static func label(_ raw: String?) -> String {
-        (raw ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
-
-    @Sendable static func add(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let fields = req.formFields()
-        var errors = FormErrors()
-        let fr = label(fields["label_fr"]), en = label(fields["label_en"])
-        let slug = ThemeRules.slug(fr)
-        let taken = territory.themes.all.contains { $0.slug == slug || $0.label.fr.lowercased() == fr.lowercased() }
-        if fr.isEmpty || slug.isEmpty {
-            errors.add(
-                "add-label_fr",
-                visit.t(
-                    "Indiquez le nom du thème, avec au moins une lettre.",
-                    "Give the theme's name, with at least one letter."))
-        } else if fr.count > ThemeRules.maxLabel {
-            errors.add(
-                "add-label_fr",
-                visit.t(
-                    "Le nom fait \(ThemeRules.maxLabel) caractères au plus.",
-                    "The name is \(ThemeRules.maxLabel) characters at most."))
-        } else if taken {
-            errors.add(
-                "add-label_fr", visit.t("Ce thème existe déjà dans la liste.", "This theme is already in the list."))
-        }
-        if en.count > ThemeRules.maxLabel {
-            errors.add(
-                "add-label_en",
-                visit.t(
-                    "Le nom fait \(ThemeRules.maxLabel) caractères au plus.",
-                    "The name is \(ThemeRules.maxLabel) characters at most."))
-        }
-        let bit = territory.themes.nextBit()
-        if bit == nil, errors.isEmpty {
-            errors.add(
-                "add-label_fr",
-                visit.t(
-                    "Le territoire a déjà le nombre maximal de thèmes : masquez-en ou renommez-en un.",
-                    "The territory already has the most themes allowed: hide or rename one."))
-        }
-        guard errors.isEmpty, let bit else {
-            return req.render(
-                try page(
-                    visit: visit, addFields: fields, addErrors: errors, editFields: [:], editErrors: FormErrors(),
-                    status: .unprocessableEntity))
-        }
-        try await req.db.transaction { db in
-            try await TerritoryThemes.add(
-                territoryID: territory.id, slug: slug, labelFR: fr, labelEN: en.isEmpty ? nil : en, bitIndex: bit,
-                on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "theme.added", subject: "theme \(slug)",
-                on: db)
-        }
-        try await req.agora.territories.reload()
-        return req.redirect(
-            to: AccountsPaths.themes.link(territory.slug),
-            flash: Flash(.success, visit.t("Thème « \(fr) » ajouté.", "Theme “\(fr)” added.")))
-    }
-
-    @Sendable static func edit(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let fields = req.formFields()
-        var errors = FormErrors()
-        let theme = fields["theme"].flatMap(territory.themes.find)
-        let fr = label(fields["label_fr"]), en = label(fields["label_en"])
-        let state = fields["state"]
-        if theme == nil {
-            errors.add("edit-theme", visit.t("Choisissez un thème de la liste.", "Choose a theme from the list."))
-        }
-        if fr.count > ThemeRules.maxLabel {
-            errors.add(
-                "edit-label_fr",
-                visit.t(
-                    "Le nom fait \(ThemeRules.maxLabel) caractères au plus.",
-                    "The name is \(ThemeRules.maxLabel) characters at most."))
-        } else if let theme, !fr.isEmpty,
-            territory.themes.all.contains(where: {
-                $0.slug != theme.slug && $0.label.fr.lowercased() == fr.lowercased()
-            })
-        {
-            errors.add(
-                "edit-label_fr", visit.t("Un autre thème porte déjà ce nom.", "Another theme already has this name."))
-        }
-        if en.count > ThemeRules.maxLabel {
-            errors.add(
-                "edit-label_en",
-                visit.t(
-                    "Le nom fait \(ThemeRules.maxLabel) caractères au plus.",
-                    "The name is \(ThemeRules.maxLabel) characters at most."))
-        }
-        if state != "propose" && state != "masque" {
-            errors.add(
-                "edit-state",
-                visit.t(
-                    "Choisissez si le thème est proposé ou masqué.", "Choose whether the theme is offered or hidden."))
-        }
-        let hidden = state == "masque"
-        if let theme, hidden, !territory.themes.hidden.contains(theme.slug), territory.themes.visible.count <= 1 {
-            errors.add("edit-state", visit.t("Gardez au moins un thème proposé.", "Keep at least one theme offered."))
-        }
-        guard errors.isEmpty, let theme else {
-            return req.render(
-                try page(
-                    visit: visit, addFields: [:], addErrors: FormErrors(), editFields: fields, editErrors: errors,
-                    status: .unprocessableEntity))
-        }
-        let newFR = fr.isEmpty ? theme.label.fr : fr
-        let newEN = en.isEmpty ? (fr.isEmpty ? theme.label.en : nil) : en
-        try await req.db.transaction { db in
-            try await TerritoryThemes.change(
-                territoryID: territory.id, theme: theme, labelFR: newFR, labelEN: newEN, hidden: hidden, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id,
-                action: hidden ? "theme.hidden" : "theme.changed",
-                subject: "theme \(theme.slug)", on: db)
-        }
-        try await req.agora.territories.reload()
-        return req.redirect(
-            to: AccountsPaths.themes.link(territory.slug),
-            flash: Flash(.success, visit.t("Thème « \(newFR) » enregistré.", "Theme “\(newFR)” saved.")))
     }
 }

@@ -2,7 +2,6 @@ import Core
 import Fluent
 import Foundation
 import SQLKit
-import Vapor
 
 /// Sessions live in the database so several instances share them. The cookie carries a random
 /// token; the table keeps its SHA-256. Logging in always creates a new session (the id changes).
@@ -10,7 +9,7 @@ public enum Sessions {
     public static let lifetime: TimeInterval = 14 * 24 * 3600
 
     /// Reads the viewer behind a session token in one query (person and all their roles).
-    public static func viewer(token: String, on db: any Database, now: Date = Date()) async throws -> Viewer? {
+    public static func viewer(token: String, now: Date, on db: any Database) async throws -> Viewer? {
         guard token.count <= 100 else { return nil }
         let sql = db.sql
         let hash = Tokens.sha256Hex(token)
@@ -38,27 +37,29 @@ public enum Sessions {
             rolesByTerritory: roles, sessionID: hash)
     }
 
-    /// Starts a new session for a person, ending the one the request came with (if any).
-    public static func start(personID: Int, request: Request, response: Response) async throws {
-        if let old = request.cookies[CookieName.session]?.string {
-            try await SessionRecord.query(on: request.db).filter(\.$id == Tokens.sha256Hex(old)).delete()
-        }
+    /// Starts a new session for a person, ending the one they came with (if any); answers the
+    /// token to put in the cookie.
+    static func start(personID: Int, replacing old: String?, now: Date, on db: any Database) async throws -> String {
+        if let old { try await end(token: old, on: db) }
         let token = Tokens.random()
-        try await SessionRecord(tokenHash: Tokens.sha256Hex(token), personID: personID, lifetime: lifetime).create(
-            on: request.db)
-        response.cookies[CookieName.session] = .init(
-            string: token, maxAge: Int(lifetime), path: "/", isSecure: request.agora.config.secureCookies,
-            isHTTPOnly: true, sameSite: .lax)
+        let record = SessionRecord(tokenHash: Tokens.sha256Hex(token), personID: personID, lifetime: lifetime)
+        record.createdAt = now
+        record.expiresAt = now.addingTimeInterval(lifetime)
+        try await record.create(on: db)
+        return token
     }
 
-    public static func end(request: Request, response: Response) async throws {
-        if let token = request.cookies[CookieName.session]?.string {
-            try await SessionRecord.query(on: request.db).filter(\.$id == Tokens.sha256Hex(token)).delete()
-        }
-        response.cookies[CookieName.session] = .expired
+    /// Ends the session of this cookie token.
+    static func end(token: String, on db: any Database) async throws {
+        try await SessionRecord.query(on: db).filter(\.$id == Tokens.sha256Hex(token)).delete()
     }
 
-    public static func purgeExpired(on db: any Database, now: Date = Date()) async throws {
+    /// Ends every session of a person (their password changed).
+    static func endAll(personID: Int, on db: any Database) async throws {
+        try await SessionRecord.query(on: db).filter(\.$personID == personID).delete()
+    }
+
+    public static func purgeExpired(now: Date, on db: any Database) async throws {
         try await SessionRecord.query(on: db).filter(\.$expiresAt < now).delete()
     }
 }
@@ -83,28 +84,5 @@ public enum TerritoryLoader {
                 id: id, slug: territory.slug, name: territory.name, epciSiren: territory.epciSiren, communes: list,
                 themes: .territory(themes[id] ?? []))
         }
-    }
-}
-
-/// Single-use tokens sent by e-mail.
-public enum EmailTokens {
-    /// Creates a token and returns the secret to put in the link.
-    public static func issue(_ purpose: AuthToken.Purpose, personID: Int, on db: any Database) async throws -> String {
-        let secret = Tokens.random()
-        try await AuthToken(personID: personID, purpose: purpose, tokenHash: Tokens.sha256Hex(secret)).create(on: db)
-        return secret
-    }
-
-    /// The token if it exists, has this purpose, is unused and not expired.
-    public static func find(
-        _ secret: String, purpose: AuthToken.Purpose, on db: any Database, now: Date = Date()
-    ) async throws -> AuthToken? {
-        guard secret.count <= 100 else { return nil }
-        return try await AuthToken.query(on: db)
-            .filter(\.$tokenHash == Tokens.sha256Hex(secret))
-            .filter(\.$purpose == purpose.rawValue)
-            .filter(\.$usedAt == nil)
-            .filter(\.$expiresAt > now)
-            .first()
     }
 }

@@ -1,7 +1,6 @@
 import Core
 import Fluent
 import Foundation
-import Vapor
 
 /// What the command line does to accounts and territories.
 public enum AccountsAdministration {

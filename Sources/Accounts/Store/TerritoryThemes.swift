@@ -27,21 +27,23 @@ public enum TerritoryThemes {
     }
 
     /// Adds a territory's own theme with the bit given (the caller checked the name and the free bit).
-    static func add(
-        territoryID: Int, slug: String, labelFR: String, labelEN: String?, bitIndex: Int, on db: any Database
+    public static func add(
+        territoryID: Int, slug: String, labelFR: String, labelEN: String?, bitIndex: Int, now: Date,
+        on db: any Database
     ) async throws {
         let sql = db.sql
         try await sql.raw(
             """
             INSERT INTO territory_themes (territory_id, slug, label_fr, label_en, bit_index, hidden, position, updated_at)
-            VALUES (\(bind: territoryID), \(bind: slug), \(bind: labelFR), \(bind: labelEN), \(bind: bitIndex), \(bind: false), \(bind: bitIndex), \(bind: Date()))
+            VALUES (\(bind: territoryID), \(bind: slug), \(bind: labelFR), \(bind: labelEN), \(bind: bitIndex), \(bind: false), \(bind: bitIndex), \(bind: now))
             """
         ).run()
     }
 
     /// Renames and shows or hides a theme: updates its row, or creates the row of a platform theme.
-    static func change(
-        territoryID: Int, theme: Theme, labelFR: String, labelEN: String?, hidden: Bool, on db: any Database
+    public static func change(
+        territoryID: Int, theme: Theme, labelFR: String, labelEN: String?, hidden: Bool, now: Date,
+        on db: any Database
     ) async throws {
         let sql = db.sql
         let bitIndex = theme.bit.trailingZeroBitCount
@@ -54,7 +56,7 @@ public enum TerritoryThemes {
         if exists > 0 {
             try await sql.raw(
                 """
-                UPDATE territory_themes SET label_fr = \(bind: labelFR), label_en = \(bind: labelEN), hidden = \(bind: hidden), updated_at = \(bind: Date())
+                UPDATE territory_themes SET label_fr = \(bind: labelFR), label_en = \(bind: labelEN), hidden = \(bind: hidden), updated_at = \(bind: now)
                 WHERE territory_id = \(bind: territoryID) AND slug = \(bind: theme.slug)
                 """
             ).run()
@@ -62,7 +64,7 @@ public enum TerritoryThemes {
             try await sql.raw(
                 """
                 INSERT INTO territory_themes (territory_id, slug, label_fr, label_en, bit_index, hidden, position, updated_at)
-                VALUES (\(bind: territoryID), \(bind: theme.slug), \(bind: labelFR), \(bind: labelEN), \(bind: bitIndex), \(bind: hidden), \(bind: bitIndex), \(bind: Date()))
+                VALUES (\(bind: territoryID), \(bind: theme.slug), \(bind: labelFR), \(bind: labelEN), \(bind: bitIndex), \(bind: hidden), \(bind: bitIndex), \(bind: now))
                 """
             ).run()
         }
