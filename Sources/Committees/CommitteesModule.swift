@@ -72,7 +72,7 @@ public struct CommitteesModule: FeatureModule {
 
     /// Seats and applications go with the person; their votes stay counted in the published
     /// tallies (college and choice), without the member.
-    public func erase(personID: Int, on db: any Database) async throws {
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {
         let sql = db.sql
         try await sql.raw("DELETE FROM committee_candidacies WHERE person_id = \(bind: personID)").run()
         try await sql.raw("DELETE FROM committee_members WHERE person_id = \(bind: personID)").run()

@@ -77,26 +77,18 @@ public struct EventsModule: FeatureModule {
 
     /// Registrations to events to come are cancelled (the waiting list moves up); past ones stay,
     /// anonymised, so the event's figures hold. Live contributions carry no account.
-    public func erase(personID: Int, on db: any Database) async throws {
-        let sql = db.sql
-        struct Row: Decodable { let id: Int; let event_id: Int }
-        let upcoming = try await sql.raw(
-            """
-            SELECT r.id, r.event_id FROM event_registrations r JOIN events e ON e.id = r.event_id
-            WHERE r.person_id = \(bind: personID) AND e.ends_at >= \(bind: Date())
-            """
-        ).all(decoding: Row.self)
-        for row in upcoming {
-            _ = try await EventStore.cancel(registrationID: row.id, eventID: row.event_id, now: Date(), on: db)
+    /// A person's upcoming registrations are cancelled (the waiting list moves up, and the people
+    /// promoted are told as on any cancellation); their past ones are kept, anonymised, for the
+    /// figures.
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {
+        let now = env.now
+        for row in try await EventStore.upcomingRegistrations(of: personID, now: now, on: db) {
+            let promoted = try await EventStore.cancel(registrationID: row.id, eventID: row.eventID, now: now, on: db)
+            guard !promoted.isEmpty, let event = try await EventStore.event(row.eventID, on: db),
+                let territory = env.territory(event.territory_id)
+            else { continue }
+            try await RegistrationMails(env: env, territory: territory).promotions(promoted, event: event, on: db)
         }
-        try await sql.raw(
-            """
-            UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL, same_key = NULL WHERE person_id = \(bind: personID)
-            """
-        ).run()
-        try await sql.raw(
-            "UPDATE event_registrations SET registered_by_id = NULL WHERE registered_by_id = \(bind: personID)"
-        ).run()
-        try await sql.raw("UPDATE events SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()
+        try await EventStore.anonymise(personID: personID, on: db)
     }
 }

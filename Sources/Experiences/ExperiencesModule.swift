@@ -89,7 +89,7 @@ public struct ExperiencesModule: FeatureModule {
     /// Drafts and unpublished submissions written by this person alone are deleted; a submission
     /// with other authors stays theirs; a published one stays in the catalogue without this
     /// person's contact. Reviews and messages stay, without their author.
-    public func erase(personID: Int, on db: any Database) async throws {
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {
         let sql = db.sql
         struct Email: Decodable { let email: String? }
         let email = try await sql.raw("SELECT email FROM people WHERE id = \(bind: personID)").first(

@@ -76,7 +76,7 @@ public struct QuestionnairesModule: FeatureModule {
     }
 
     /// Linked answers become anonymous again (the answers stay: they carry no name).
-    public func erase(personID: Int, on db: any Database) async throws {
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {
         let sql = db.sql
         try await sql.raw("UPDATE questionnaire_responses SET person_id = NULL WHERE person_id = \(bind: personID)")
             .run()

@@ -862,7 +862,7 @@ struct EventJourneyTests {
             let data = try await module.personalData(of: resident.id!, on: app.db)
             guard case .list(let rows)? = data["event_registrations"] else { Issue.record("no registrations"); return }
             #expect(rows.count == 2)
-            try await module.erase(personID: resident.id!, on: app.db)
+            try await module.erase(personID: resident.id!, env: app.useCases(), on: app.db)
             guard
                 case .list(let after)? = try await module.personalData(of: resident.id!, on: app.db)[
                     "event_registrations"]

@@ -564,7 +564,7 @@ struct ExperienceJourneyTests {
             }
             #expect(mine.count == 1)  // the demo draft of pro@vitre.example
             #expect(data["experience_reviews"] != nil && data["experience_messages"] != nil)
-            try await module.erase(personID: person, on: app.db)
+            try await module.erase(personID: person, env: app.useCases(), on: app.db)
             // their own draft
             #expect(try await Self.experience(titled: "Plan local de santé écrit avec les habitants", app) == nil)
             let reviewer = try #require(
@@ -572,7 +572,7 @@ struct ExperienceJourneyTests {
                     .first(decoding: Row.self)
             ).id
             let reviews = try await Self.count(app, "experience_reviews")
-            try await module.erase(personID: reviewer, on: app.db)
+            try await module.erase(personID: reviewer, env: app.useCases(), on: app.db)
             #expect(try await Self.count(app, "experience_reviews") == reviews)  // kept, without their author
         }
     }

@@ -197,4 +197,24 @@ struct EventManagementUseCaseTests {
             #expect(try await world.audit() == ["event.live-open", "event.live-close"])
         }
     }
+
+    @Test func erasingAnAccountFreesItsSeatAndTellsThePersonPromoted() async throws {
+        try await UseCaseWorld.with(Self.rooms) { world in
+            let vitre = try await world.territory()
+            let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
+            let paul = try await world.person("Paul", email: "paul@example.org", roles: [.resident], in: vitre)
+            let event = try await RegistrationUseCaseTests.forum(capacity: 1, in: vitre, world: world)
+            for person in [anne, paul] {
+                _ = try await RegisterForEvent.run(
+                    RegistrationForm(person: .myself), event: event, territory: vitre, actor: person, env: world.env)
+            }
+            let before = try await world.outbox().count
+            try await EventsModule().erase(personID: try #require(anne.personID), env: world.env, on: world.db)
+            let rows = try await EventStore.registrations(eventID: event.id, on: world.db)
+            #expect(rows.filter { $0.status == .registered }.map(\.email) == ["paul@example.org"])
+            #expect(rows.allSatisfy { $0.email != "anne@example.org" }, "nothing left that says who Anne was")
+            let mails = try await world.outbox().dropFirst(before)
+            #expect(mails.map(\.to) == ["paul@example.org"], "Paul hears that a seat is his")
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Core
 import Fluent
 import FluentSQLiteDriver
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// A small world for use-case tests: an in-memory SQLite database migrated with the rooms a test
@@ -13,6 +14,8 @@ public struct UseCaseWorld: Sendable {
     public let clock: ManualClock
     public let env: UseCaseEnvironment
     public var db: any Database { app.db }
+    /// The territories written by `territory(…)`, which `env.territory` finds.
+    let territories: NIOLockedValueBox<[Int: TerritoryInfo]>
 
     /// Runs `body` in a fresh world; the application is shut down afterwards, whatever happens.
     public static func with(
@@ -26,10 +29,12 @@ public struct UseCaseWorld: Sendable {
             for module in [CoreModule(), AccountsModule()] + rooms { app.migrations.add(module.migrations) }
             try await app.autoMigrate()
             let clock = ManualClock(now)
+            let territories = NIOLockedValueBox<[Int: TerritoryInfo]>([:])
             let env = UseCaseEnvironment(
                 db: app.db, clock: clock, writes: GroupCommit(batching: false), baseURL: "https://agora.example",
-                signer: Signer(secret: String(repeating: "k", count: 40)))
-            try await body(UseCaseWorld(app: app, clock: clock, env: env))
+                signer: Signer(secret: String(repeating: "k", count: 40)),
+                territory: { id in territories.withLockedValue { $0[id] } })
+            try await body(UseCaseWorld(app: app, clock: clock, env: env, territories: territories))
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -54,7 +59,9 @@ public struct UseCaseWorld: Sendable {
                 CommuneInfo(
                     id: try row.requireID(), code: commune.code, name: commune.name, postalCodes: [], population: 1000))
         }
-        return TerritoryInfo(id: id, slug: slug, name: name, epciSiren: nil, communes: infos)
+        let info = TerritoryInfo(id: id, slug: slug, name: name, epciSiren: nil, communes: infos)
+        territories.withLockedValue { $0[id] = info }
+        return info
     }
 
     /// A person holding `roles` in the territory, and the actor they are there.

@@ -130,8 +130,10 @@ public enum AccountStore {
 
     /// Erases a person: every room first, then the account (memberships, consents, sessions and
     /// tokens go with it); assisted profiles they created forget who created them.
-    static func erase(personID: Int, modules: [any FeatureModule], on db: any Database) async throws {
-        for module in modules { try await module.erase(personID: personID, on: db) }
+    static func erase(
+        personID: Int, modules: [any FeatureModule], env: UseCaseEnvironment, on db: any Database
+    ) async throws {
+        for module in modules { try await module.erase(personID: personID, env: env, on: db) }
         try await Person.query(on: db).filter(\.$createdByID == personID).set(\.$createdByID, to: nil).update()
         try await AuthToken.query(on: db).filter(\.$personID == personID).delete()
         try await SessionRecord.query(on: db).filter(\.$personID == personID).delete()

@@ -150,7 +150,7 @@ public enum EraseAccount {
         guard errors.isEmpty else { return .invalid(errors) }
         let now = env.now
         try await env.db.transaction { db in
-            try await AccountStore.erase(personID: personID, modules: modules, on: db)
+            try await AccountStore.erase(personID: personID, modules: modules, env: env, on: db)
             try await AuditEntry(
                 actorID: nil, territoryID: nil, action: "account.erased", subject: "own account", at: now
             ).create(on: db)

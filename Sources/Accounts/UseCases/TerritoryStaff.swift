@@ -80,7 +80,7 @@ public enum EraseAssistedProfile {
         }
         let now = env.now
         try await env.db.transaction { db in
-            try await AccountStore.erase(personID: personID, modules: modules, on: db)
+            try await AccountStore.erase(personID: personID, modules: modules, env: env, on: db)
             try await AuditEntry(
                 actorID: actor.personID, territoryID: territory.id, action: "account.erased",
                 subject: "assisted profile", at: now

@@ -49,10 +49,13 @@ public struct UseCaseEnvironment: Sendable {
     public let signer: Signer
     /// Where a use case says, once committed, that what a room shows in a territory changed.
     public let changes: ChangeFeed
+    /// A territory of the instance by its id (for a use case that crosses territories, such as
+    /// an account's erasure).
+    public let territory: @Sendable (Int) -> TerritoryInfo?
 
     public init(
         db: any Database, clock: any WallClock, writes: GroupCommit, baseURL: String, signer: Signer,
-        changes: ChangeFeed = ChangeFeed()
+        changes: ChangeFeed = ChangeFeed(), territory: @escaping @Sendable (Int) -> TerritoryInfo? = { _ in nil }
     ) {
         self.db = db
         self.clock = clock
@@ -60,6 +63,7 @@ public struct UseCaseEnvironment: Sendable {
         self.baseURL = baseURL
         self.signer = signer
         self.changes = changes
+        self.territory = territory
     }
 
     public var now: Date { clock.now }
@@ -81,6 +85,7 @@ extension Application {
         let services = agora
         return UseCaseEnvironment(
             db: db ?? self.db, clock: services.clock, writes: services.writes, baseURL: services.config.baseURL,
-            signer: services.signer, changes: services.changes)
+            signer: services.signer, changes: services.changes,
+            territory: { services.territories.find(id: $0) })
     }
 }

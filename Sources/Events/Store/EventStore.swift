@@ -481,3 +481,33 @@ public enum EventStore {
         ).first(decoding: Updated.self) != nil
     }
 }
+
+/// A person's part of the room, when their account is erased.
+extension EventStore {
+    /// Their registrations to events not over yet.
+    static func upcomingRegistrations(
+        of personID: Int, now: Date, on db: any Database
+    ) async throws -> [(id: Int, eventID: Int)] {
+        struct Row: Decodable { let id: Int; let event_id: Int }
+        return try await db.sql.raw(
+            """
+            SELECT r.id, r.event_id FROM event_registrations r JOIN events e ON e.id = r.event_id
+            WHERE r.person_id = \(bind: personID) AND e.ends_at >= \(bind: now) ORDER BY r.id
+            """
+        ).all(decoding: Row.self).map { ($0.id, $0.event_id) }
+    }
+
+    /// What is left of them (past registrations, events they opened) no longer says who they were.
+    static func anonymise(personID: Int, on db: any Database) async throws {
+        let sql = db.sql
+        try await sql.raw(
+            """
+            UPDATE event_registrations SET person_id = NULL, name = '—', email = NULL, phone = NULL, needs = NULL, same_key = NULL WHERE person_id = \(bind: personID)
+            """
+        ).run()
+        try await sql.raw(
+            "UPDATE event_registrations SET registered_by_id = NULL WHERE registered_by_id = \(bind: personID)"
+        ).run()
+        try await sql.raw("UPDATE events SET created_by_id = NULL WHERE created_by_id = \(bind: personID)").run()
+    }
+}
