@@ -16,10 +16,10 @@ enum ActionPages {
             let action = try await find(req)
             return req.render(try await page(req, action: action, fields: [:], errors: FormErrors()))
         }
-        router.post(ProposalsPaths.action, access: staff, use: update)
-        router.post(ProposalsPaths.actionMilestones, access: staff, use: milestones)
-        router.post(ProposalsPaths.actionUnlink, access: staff, use: unlink)
-        router.post(ProposalsPaths.followUp, access: staff, use: link)
+        router.post(ProposalsPaths.action, access: staff, scoped: update)
+        router.post(ProposalsPaths.actionMilestones, access: staff, scoped: milestones)
+        router.post(ProposalsPaths.actionUnlink, access: staff, scoped: unlink)
+        router.post(ProposalsPaths.followUp, access: staff, scoped: link)
     }
 
     // MARK: - Reading
@@ -212,8 +212,7 @@ enum ActionPages {
         req.render(try await page(req, action: action, fields: fields, errors: errors, status: .unprocessableEntity))
     }
 
-    @Sendable static func update(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func update(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let action = try await find(req)
         let fields = req.formFields()
         switch try await UpdateAction.run(fields, action: action, actor: Actor(scope), env: req.useCases) {
@@ -226,8 +225,7 @@ enum ActionPages {
         }
     }
 
-    @Sendable static func milestones(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func milestones(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let action = try await find(req)
         let fields = req.formFields()
         let step: ActionMilestoneStep.Step
@@ -252,8 +250,7 @@ enum ActionPages {
         }
     }
 
-    @Sendable static func unlink(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func unlink(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let action = try await find(req)
         let outcome = try await UnlinkProposal.run(
             proposal: req.formFields()["proposal"], action: action, actor: Actor(scope), env: req.useCases)
@@ -272,8 +269,7 @@ enum ActionPages {
     }
 
     /// From an accepted proposal's page: link it to an existing action of the territory, or to a new one.
-    @Sendable static func link(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func link(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await ProposalPages.visible(req)
         let fields = req.formFields()
         switch try await LinkToAction.run(fields, proposal: proposal, actor: Actor(scope), env: req.useCases) {

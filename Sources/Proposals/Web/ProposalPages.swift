@@ -18,7 +18,7 @@ enum ProposalPages {
                     visit: req.visit, proposal: nil, form: ProposalForm(prefill: req.queryFields()), assisted: assisted,
                     errors: FormErrors()))
         }
-        router.post(ProposalsPaths.new, access: proposers, maxBody: "6mb", use: create)
+        router.post(ProposalsPaths.new, access: proposers, maxBody: "6mb", scoped: create)
         router.get(ProposalsPaths.show, access: .everyone, use: show)
         router.get(ProposalsPaths.edit, access: members) { req in
             let proposal = try await editable(req)
@@ -31,7 +31,7 @@ enum ProposalPages {
                     assisted: [],
                     errors: FormErrors()))
         }
-        router.post(ProposalsPaths.edit, access: members, use: update)
+        router.post(ProposalsPaths.edit, access: members, scoped: update)
         router.get(ProposalsPaths.attachment, access: .everyone) { req in
             let proposal = try await visible(req)
             guard let name = proposal.attachmentName, let type = proposal.attachmentType,
@@ -274,8 +274,7 @@ enum ProposalPages {
         return WebPage(title: title, main: main, status: status, hasErrors: !errors.isEmpty)
     }
 
-    @Sendable static func create(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func create(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
         let upload = form.attachment.flatMap { file -> (bytes: [UInt8], filename: String)? in
             file.data.readableBytes > 0 ? (Array(file.data.readableBytesView), file.filename) : nil
@@ -310,8 +309,7 @@ enum ProposalPages {
         }
     }
 
-    @Sendable static func update(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func update(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let form = (try? req.content.decode(ProposalForm.self)) ?? ProposalForm()
         let outcome = try await EditProposal.run(

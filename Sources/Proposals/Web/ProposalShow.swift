@@ -7,11 +7,13 @@ import Vapor
 /// moderate and record the follow-up.
 extension ProposalPages {
     static func registerActions(_ router: RouteRegistrar) {
-        router.post(ProposalsPaths.support, access: members, use: toggleSupport)
-        router.post(ProposalsPaths.comment, access: members, use: addComment)
-        router.post(ProposalsPaths.report, access: members, use: report)
-        router.post(ProposalsPaths.status, access: .territory(ProposalsPolicy.roles(for: .answer)), use: changeStatus)
-        router.post(ProposalsPaths.moderate, access: .territory(ProposalsPolicy.roles(for: .moderate)), use: moderate)
+        router.post(ProposalsPaths.support, access: members, scoped: toggleSupport)
+        router.post(ProposalsPaths.comment, access: members, scoped: addComment)
+        router.post(ProposalsPaths.report, access: members, scoped: report)
+        router.post(
+            ProposalsPaths.status, access: .territory(ProposalsPolicy.roles(for: .answer)), scoped: changeStatus)
+        router.post(
+            ProposalsPaths.moderate, access: .territory(ProposalsPolicy.roles(for: .moderate)), scoped: moderate)
     }
 
     typealias Details = ProposalDetails
@@ -354,8 +356,7 @@ extension ProposalPages {
 
     // MARK: - Actions
 
-    @Sendable static func toggleSupport(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func toggleSupport(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let back = ProposalsPaths.show.link(scope.slug, try proposal.requireID())
         switch try await ToggleSupport.run(proposal: proposal, actor: Actor(scope), env: req.useCases) {
@@ -370,8 +371,7 @@ extension ProposalPages {
         }
     }
 
-    @Sendable static func addComment(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func addComment(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let fields = req.formFields()
         let outcome = try await CommentOnProposal.run(
@@ -388,8 +388,7 @@ extension ProposalPages {
         }
     }
 
-    @Sendable static func report(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func report(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let fields = req.formFields()
         let outcome = try await ReportContent.run(
@@ -408,8 +407,7 @@ extension ProposalPages {
         }
     }
 
-    @Sendable static func changeStatus(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func changeStatus(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let fields = req.formFields()
         let outcome = try await AnswerProposal.run(
@@ -428,8 +426,7 @@ extension ProposalPages {
         }
     }
 
-    @Sendable static func moderate(_ req: Request) async throws -> Response {
-        let scope = try req.scope()
+    @Sendable static func moderate(_ req: Request, _ scope: TerritoryScope) async throws -> Response {
         let proposal = try await visible(req)
         let fields = req.formFields()
         let hide = fields["action"] == "hide"
