@@ -81,7 +81,7 @@ let package = Package(
         room("Events", also: ["Stats", "Questionnaires"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "ProposalsTests", dependencies: ["Proposals"], swiftSettings: swiftSettings),
-        .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
+        .testTarget(name: "CommitteesTests", dependencies: ["Committees", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
