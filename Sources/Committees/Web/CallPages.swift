@@ -23,7 +23,7 @@ enum CallPages {
         let territory = try visit.territoryHere()
         return """
             <h2 id="nouvel-appel">\(visit.t("Ouvrir un appel à candidatures", "Open a call for candidates"))</h2>
-            \(Form.open(action: CommitteesPaths.calls.link(territory.slug, committee.id!), visit: visit))
+            \(Form.open(action: CommitteesPaths.calls.link(territory.slug, try committee.requireID()), visit: visit))
             \(Form.input(name: "title", label: visit.t("Titre de l'appel", "Title of the call"), value: fields["title"], errors: errors, visit: visit, required: true, maxLength: 160))
             \(Form.textarea(name: "body", label: visit.t("Qui peut candidater, et ce qu'on attend des membres", "Who may apply, and what members do"), value: fields["body"],
                         errors: errors, visit: visit, required: true, rows: 4, maxLength: 3000))
@@ -88,14 +88,14 @@ enum CallPages {
             applyBlock = "<p>\(visit.t("Les candidatures sont closes.", "Applications are closed."))</p>"
         } else if visit.viewer == nil {
             applyBlock =
-                "<p><a class=\"button\" href=\"\(LoginLink.to(CommitteesPaths.call.link(territory.slug, committee.id!, call.id!)))\">\(visit.t("Se connecter pour candidater", "Log in to apply"))</a></p>"
+                "<p><a class=\"button\" href=\"\(LoginLink.to(CommitteesPaths.call.link(territory.slug, try committee.requireID(), try call.requireID())))\">\(visit.t("Se connecter pour candidater", "Log in to apply"))</a></p>"
         } else if !CommitteesPolicy.allows(actor, .apply, on: .call(college: college)) {
             applyBlock =
                 "<p>\(visit.t("Cet appel s'adresse au \(college.label.fr.lowercased()) ; votre compte sur ce territoire n'en relève pas.", "This call is for the \(college.label.en.lowercased()); your account in this territory is not part of it."))</p>"
         } else {
             applyBlock = """
                 <h2>\(visit.t("Candidater", "Apply"))</h2>
-                \(Form.open(action: CommitteesPaths.apply.link(territory.slug, committee.id!, call.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.apply.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
                 \(Form.textarea(name: "motivation", label: visit.t("Pourquoi souhaitez-vous siéger ?", "Why do you wish to sit on the committee?"), value: fields["motivation"], errors: errors, visit: visit,
                             hint: visit.t("Quelques phrases suffisent. Elles ne sont lues que par les coordinateurs.", "A few sentences are enough. Only the coordinators read them."), required: true, rows: 5, maxLength: 1500))
                 \(Form.submit(visit.t("Envoyer ma candidature", "Send my application")))
@@ -152,14 +152,14 @@ enum CallPages {
                 : View.table(caption: visit.t("Candidatures", "Applications"), headers: ["N°", visit.t("Nom", "Name"), visit.t("Commune", "Municipality"), visit.t("Âge", "Age"), visit.t("Motivation", "Motivation"), visit.t("État", "Status")], rows: rows))
                 \(decided || list.isEmpty ? HTML.empty : """
                 <h3>\(visit.t("Choisir les membres", "Choose the members"))</h3>
-                \(Form.open(action: CommitteesPaths.select.link(territory.slug, committee.id!, call.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.select.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
                 \(Form.checkboxes(name: "selected", legend: visit.t("Candidatures retenues (\(call.seats) sièges au plus)", "Applications selected (\(call.seats) seats at most)"),
                                   options: list.map { Form.Option(String($0.number), "N° \($0.number) · \($0.display_name)") }, selected: [], errors: errors, visit: visit))
                 \(selectMandate)
                 \(Form.submit(visit.t("Retenir ces candidatures", "Select these applications")))
                 </form>
                 <h3>\(visit.t("Ou tirer au sort", "Or draw by lot"))</h3>
-                \(Form.open(action: CommitteesPaths.draw.link(territory.slug, committee.id!, call.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.draw.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
                 \(Form.input(name: "seed", label: visit.t("Graine (facultatif)", "Seed (optional)"), value: fields["seed"], errors: errors, visit: visit,
                              hint: visit.t("Un nombre public choisi d'avance (par exemple les numéros d'un tirage connu). Vide : un nombre au hasard, publié.", "A public number chosen beforehand (for example a known lottery draw). Empty: a random number, published."),
                              inputmode: "numeric", maxLength: 18))
@@ -174,7 +174,7 @@ enum CallPages {
         }
 
         let main: HTML = """
-            <p><a href="\(CommitteesPaths.show.link(territory.slug, committee.id!))">\(visit.t("← ", "← "))\(committee.name)</a></p>
+            <p><a href="\(CommitteesPaths.show.link(territory.slug, try committee.requireID()))">\(visit.t("← ", "← "))\(committee.name)</a></p>
             \(Form.errorSummary(errors, visit: visit))
             <h1>\(call.title)</h1>
             <p class="meta">\(visit.t(college.label)) · \(visit.t("\(call.seats) siège(s)", "\(call.seats) seat(s)")) · \

@@ -153,7 +153,7 @@ enum CommitteePages {
         let visit = req.visit
         let territory = try visit.territoryHere()
         let committee = try await CommitteeContext.committee(req)
-        let id = committee.id!
+        let id = try committee.requireID()
         let today = Day.today(req.now)
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         let meetings = try await MeetingStore.meetings(committeeID: id, on: req.db)
@@ -162,8 +162,8 @@ enum CommitteePages {
         let viewerSeat = CommitteeContext.viewerSeat(visit, in: seats, today: today)
         let runs = CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee)
         let strategies = try await StrategyStore.adopted(committeeID: id, on: req.db)
-        let strategyItems = strategies.map {
-            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
+        let strategyItems = try strategies.map {
+            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
                 as HTML
         }
 
@@ -186,7 +186,7 @@ enum CommitteePages {
                 : View.table(caption: visit.t(college.label), headers: [visit.t("Nom", "Name"), visit.t("Fonction", "Function"), visit.t("Mandat", "Mandate")], rows: rows))
                 """
         }
-        let meetingItems = meetings.map { meeting -> HTML in
+        let meetingItems = try meetings.map { meeting -> HTML in
             let upcoming = meeting.startsAt > req.now
             let minutes: String =
                 meeting.minutesApprovedAt != nil
@@ -195,11 +195,11 @@ enum CommitteePages {
                     ? visit.t("à venir", "upcoming")
                     : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
             return
-                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
+                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
         }
         let openCalls = calls.filter { $0.decidedAt == nil && $0.closesOn >= today }
-        let callItems = openCalls.map { call -> HTML in
-            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, call.id!))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
+        let callItems = try openCalls.map { call -> HTML in
+            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, try call.requireID()))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
         }
         let decisionRows = decisions.map { d -> [HTML] in
             let result: String =
@@ -253,7 +253,7 @@ enum CommitteePages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let id = committee.id!
+        let id = try committee.requireID()
         let today = Day.today(req.now)
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         let active = seats.filter { $0.active(today: today) }
@@ -346,7 +346,7 @@ enum CommitteePages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let id = committee.id!
+        let id = try committee.requireID()
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         let holdsSeat = CommitteeContext.viewerSeat(visit, in: seats, today: Day.today(req.now)) != nil
         guard CommitteesPolicy.allows(visit.committeeActor, .readMembersArea, on: .seats(holdsSeat: holdsSeat)) else {
@@ -358,8 +358,8 @@ enum CommitteePages {
         }
         let minutesDrafts = try await MeetingStore.unapprovedMinutes(committeeID: id, on: req.db)
         let upcoming = try await MeetingStore.upcoming(committeeID: id, from: req.now, on: req.db)
-        func link(_ meeting: Meeting) -> HTML {
-            "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
+        func link(_ meeting: Meeting) throws -> HTML {
+            "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
         }
         let contacts = seats.filter { $0.active(today: Day.today(req.now)) }.map {
             "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML
@@ -368,7 +368,7 @@ enum CommitteePages {
         let recent = try await MeetingStore.meetings(committeeID: id, limit: 20, on: req.db)
         let drafts = try await StrategyStore.drafts(committeeID: id, on: req.db)
             .map {
-                "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>"
+                "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>"
                     as HTML
             }
         let main: HTML = """
@@ -376,9 +376,9 @@ enum CommitteePages {
             <h1>\(visit.t("Espace des membres", "Members' area")) · \(committee.name)</h1>
             <p>\(visit.t("Ici, les documents de travail : ils ne sont pas publics.", "Working documents are here: they are not public."))</p>
             <h2>\(visit.t("Prochaines séances", "Next meetings"))</h2>
-            \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
+            \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: try upcoming.map(link))</ul>")
             <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
-            \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
+            \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: try minutesDrafts.map(link))</ul>")
             <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
             \(try DocumentPages.links(documents, visit: visit, committeeID: id))
             <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>

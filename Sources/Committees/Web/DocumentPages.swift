@@ -21,10 +21,10 @@ enum DocumentPages {
     ) throws -> HTML {
         """
         <h2 id="ajouter-document">\(visit.t("Ajouter un document", "Add a document"))</h2>
-        \(Form.open(action: CommitteesPaths.documents.link((try visit.territoryHere()).slug, committee.id!), visit: visit, multipart: true))
+        \(Form.open(action: CommitteesPaths.documents.link((try visit.territoryHere()).slug, try committee.requireID()), visit: visit, multipart: true))
         \(Form.input(name: "title", label: visit.t("Titre du document", "Document title"), value: fields["title"], errors: errors, visit: visit, required: true, maxLength: 160))
         \(Form.select(name: "meeting", label: visit.t("Séance concernée (facultatif)", "Meeting (optional)"),
-                      options: [Form.Option("", visit.t("Aucune", "None"))] + meetings.map { Form.Option(String($0.id!), DateText.day($0.startsAt, lang: visit.lang)) },
+                      options: [Form.Option("", visit.t("Aucune", "None"))] + (try meetings.map { Form.Option(String(try $0.requireID()), DateText.day($0.startsAt, lang: visit.lang)) }),
                       selected: fields["meeting"], errors: errors, visit: visit))
         \(Form.input(name: "file", label: visit.t("Fichier PDF, JPEG ou PNG (5 Mo au plus)", "PDF, JPEG or PNG file (5 MB at most)"), value: nil, errors: errors, visit: visit,
                      type: "file", required: true, accept: "application/pdf,image/jpeg,image/png"))

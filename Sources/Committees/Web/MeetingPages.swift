@@ -30,7 +30,7 @@ enum MeetingPages {
         return """
             <h2 id="nouvelle-seance">\(visit.t("Planifier une séance", "Plan a meeting"))</h2>
             <p>\(visit.t("Les membres reçoivent l'invitation par e-mail, avec un fichier d'agenda (.ics).", "Members receive the invitation by e-mail, with a calendar file (.ics)."))</p>
-            \(Form.open(action: CommitteesPaths.meetings.link(territory.slug, committee.id!), visit: visit))
+            \(Form.open(action: CommitteesPaths.meetings.link(territory.slug, try committee.requireID()), visit: visit))
             \(Form.input(name: "day", label: visit.t("Jour", "Day"), value: fields["day"], errors: errors, visit: visit, type: "date", required: true))
             \(Form.input(name: "start", label: visit.t("Heure de début", "Start time"), value: fields["start"] ?? "18:30", errors: errors, visit: visit, type: "time", required: true))
             \(Form.input(name: "end", label: visit.t("Heure de fin", "End time"), value: fields["end"] ?? "20:30", errors: errors, visit: visit, type: "time", required: true))
@@ -44,9 +44,11 @@ enum MeetingPages {
 
     static func icsEvent(_ req: Request, committee: Committee, meeting: Meeting) throws -> ICS.Event {
         let territory = try req.visit.territoryHere()
-        let link = req.agora.config.baseURL + CommitteesPaths.meeting.link(territory.slug, committee.id!, meeting.id!)
+        let link =
+            req.agora.config.baseURL
+            + CommitteesPaths.meeting.link(territory.slug, try committee.requireID(), try meeting.requireID())
         return ICS.Event(
-            uid: "seance-\(meeting.id!)@agora-sante", start: meeting.startsAt, end: meeting.endsAt,
+            uid: "seance-\(try meeting.requireID())@agora-sante", start: meeting.startsAt, end: meeting.endsAt,
             summary: "Séance – " + committee.name,
             description: [meeting.onlineLink.map { "Visioconférence : \($0)" }, "Ordre du jour et documents : \(link)"]
                 .compactMap { $0 }.joined(separator: "\n"),
@@ -87,7 +89,8 @@ enum MeetingPages {
         let body = ICS.calendar([try icsEvent(req, committee: committee, meeting: meeting)], name: committee.name)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"seance-\(meeting.id!).ics\"")
+        headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"seance-\(try meeting.requireID()).ics\"")
         return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 
@@ -128,8 +131,8 @@ enum MeetingPages {
         let isMember = CommitteesPolicy.allows(actor, .readMembersArea, on: .seats(holdsSeat: seatOfViewer != nil))
         let quorumMet = state.quorumMet(committee)
 
-        let items = state.items.map { item -> HTML in
-            let votes = state.votes[item.id!] ?? []
+        let items = try state.items.map { item -> HTML in
+            let votes = state.votes[try item.requireID()] ?? []
             let tally = VoteTally(votes.map { ($0.college, $0.choice) })
             var parts: [HTML] = []
             if let mode = item.decisionMode, let text = item.decisionText {
@@ -161,8 +164,8 @@ enum MeetingPages {
                     } else {
                         parts.append(
                             """
-                            \(Form.open(action: CommitteesPaths.vote.link(territory.slug, cid, mid, item.id!), visit: visit))\
-                            \(Form.radios(name: "choice-\(item.id!)", legend: visit.t("Votre vote sur : ", "Your vote on: ") + item.title,
+                            \(Form.open(action: CommitteesPaths.vote.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
+                            \(Form.radios(name: "choice-\(try item.requireID())", legend: visit.t("Votre vote sur : ", "Your vote on: ") + item.title,
                                       options: VoteChoice.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: nil, errors: errors, visit: visit, required: true))\
                             \(Form.submit(visit.t("Voter", "Vote")))</form>
                             """)
@@ -173,26 +176,27 @@ enum MeetingPages {
                 if !item.voteOpen {
                     parts.append(
                         """
-                        \(Form.open(action: CommitteesPaths.openVote.link(territory.slug, cid, mid, item.id!), visit: visit, cssClass: "inline-form"))\
+                        \(Form.open(action: CommitteesPaths.openVote.link(territory.slug, cid, mid, try item.requireID()), visit: visit, cssClass: "inline-form"))\
                         <button type="submit" class="button secondary">\(visit.t("Ouvrir le vote", "Open the vote"))<span class="visually-hidden"> : \(item.title)</span></button></form>
                         """)
                 }
-                let key = "decision-\(item.id!)"
+                let key = "decision-\(try item.requireID())"
                 parts.append(
                     """
                     <details\(errors[key] == nil ? "" : " open")><summary>\(visit.t("Enregistrer la décision", "Record the decision"))<span class="visually-hidden"> : \(item.title)</span></summary>\
-                    \(Form.open(action: CommitteesPaths.decide.link(territory.slug, cid, mid, item.id!), visit: visit))\
+                    \(Form.open(action: CommitteesPaths.decide.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
                     \(Form.radios(name: "mode", legend: visit.t("Mode de décision", "How it was decided"),
                               options: [Form.Option("consensus", visit.t("Par consensus", "By consensus"))] + (item.voteOpen ? [Form.Option("vote", visit.t("Clore le vote et en publier le résultat", "Close the vote and publish the result"))] : []),
-                              selected: item.voteOpen ? "vote" : "consensus", errors: errors, visit: visit, field: "mode-\(item.id!)"))\
+                              selected: item.voteOpen ? "vote" : "consensus", errors: errors, visit: visit, field: "mode-\(try item.requireID())"))\
                     \(Form.textarea(name: "text", label: visit.t("Texte adopté ou soumis au vote", "Text adopted or put to the vote"), value: errors[key] == nil ? nil : fields["text"],
                                 errors: errors, visit: visit, rows: 3, maxLength: 3000, field: key))\
                     \(Form.textarea(name: "links", label: visit.t("Propositions, résultats ou actions liés (facultatif) : une adresse par ligne", "Linked proposals, results or actions (optional): one address per line"),
-                                value: errors[key] == nil ? nil : fields["links"], errors: errors, visit: visit, hint: "/\(territory.slug)/propositions/12", rows: 2, maxLength: 2000, field: "liens-\(item.id!)"))\
+                                value: errors[key] == nil ? nil : fields["links"], errors: errors, visit: visit, hint: "/\(territory.slug)/propositions/12", rows: 2, maxLength: 2000, field: "liens-\(try item.requireID())"))\
                     \(Form.submit(visit.t("Enregistrer la décision", "Record the decision")))</form></details>
                     """)
             }
-            return "<li id=\"point-\(item.id!)\"><h3>\(item.position). \(item.title)</h3>\(each: parts)</li>"
+            return
+                "<li id=\"point-\(try item.requireID())\"><h3>\(item.position). \(item.title)</h3>\(each: parts)</li>"
         }
 
         let attendanceRows = state.seats.filter { $0.active(today: state.today) }.map { seat -> [HTML] in
@@ -239,7 +243,7 @@ enum MeetingPages {
         if runs, let previous = state.minutesToApprove {
             approval = """
                 <h2>\(visit.t("Compte rendu de la séance précédente", "Minutes of the previous meeting"))</h2>
-                <p>\(visit.t("Séance du ", "Meeting of "))<a href="\(CommitteesPaths.meeting.link(territory.slug, cid, previous.id!))">\(DateText.day(previous.startsAt, lang: visit.lang))</a></p>
+                <p>\(visit.t("Séance du ", "Meeting of "))<a href="\(CommitteesPaths.meeting.link(territory.slug, cid, try previous.requireID()))">\(DateText.day(previous.startsAt, lang: visit.lang))</a></p>
                 \(Form.open(action: CommitteesPaths.approve.link(territory.slug, cid, mid), visit: visit))\
                 \(Form.submit(visit.t("Approuver le compte rendu de la séance précédente", "Approve the minutes of the previous meeting")))</form>
                 """
@@ -289,7 +293,8 @@ enum MeetingPages {
         _ req: Request, _ committee: Committee, _ meeting: Meeting, anchor: String = "", _ message: String
     ) throws -> Response {
         req.redirect(
-            to: CommitteesPaths.meeting.link((try req.visit.territoryHere()).slug, committee.id!, meeting.id!) + anchor,
+            to: CommitteesPaths.meeting.link(
+                (try req.visit.territoryHere()).slug, try committee.requireID(), try meeting.requireID()) + anchor,
             flash: Flash(.success, message))
     }
 

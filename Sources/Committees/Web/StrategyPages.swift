@@ -47,7 +47,7 @@ enum StrategyPages {
     ) throws -> HTML {
         """
         <h2>\(visit.t("Commencer une stratégie", "Start a strategy"))</h2>
-        \(Form.open(action: CommitteesPaths.strategies.link((try visit.territoryHere()).slug, committee.id!), visit: visit))
+        \(Form.open(action: CommitteesPaths.strategies.link((try visit.territoryHere()).slug, try committee.requireID()), visit: visit))
         \(Form.input(name: "strategy_title", label: visit.t("Titre", "Title"), value: fields["strategy_title"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : Stratégie de prévention 2027.", "For example: 2027 prevention strategy."), required: true, maxLength: 160))
         \(Form.submit(visit.t("Créer le projet", "Create the draft")))
@@ -88,7 +88,7 @@ enum StrategyPages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let cid = committee.id!, sid = strategy.id!
+        let cid = try committee.requireID(), sid = try strategy.requireID()
         let drafter = try await mayDraft(req, committee: committee)
         let adopted = strategy.adoptedAt != nil
         guard adopted || drafter else {
@@ -104,19 +104,19 @@ enum StrategyPages {
         let byComment = Dictionary(grouping: comments, by: \.section_id)
         let editing = drafter && !adopted
 
-        let sectionBlocks = sections.map { section -> HTML in
-            let sectionComments = (byComment[section.id!] ?? []).map {
+        let sectionBlocks = try sections.map { section -> HTML in
+            let sectionComments = (byComment[try section.requireID()] ?? []).map {
                 "<li><p class=\"meta\"><strong>\($0.display_name ?? visit.t("compte supprimé", "deleted account"))</strong> · \(DateText.day($0.created_at, lang: visit.lang))</p><p>\($0.body)</p></li>"
                     as HTML
             }
-            let editKey = "partie-\(section.id!)", commentKey = "commentaire-\(section.id!)"
+            let editKey = "partie-\(try section.requireID())", commentKey = "commentaire-\(try section.requireID())"
             let editForm: HTML =
                 editing
                 ? """
                 <details\(errors[editKey] == nil ? "" : " open")><summary>\(visit.t("Modifier cette partie", "Edit this section"))<span class="visually-hidden"> : \(section.title)</span></summary>
-                \(Form.open(action: CommitteesPaths.section.link(territory.slug, cid, sid, section.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.section.link(territory.slug, cid, sid, try section.requireID()), visit: visit))
                 \(Form.input(name: "section_title", label: visit.t("Titre de la partie", "Section title"), value: errors[editKey] == nil ? section.title : fields["section_title"],
-                             errors: errors, visit: visit, maxLength: 160, field: "titre-\(section.id!)"))
+                             errors: errors, visit: visit, maxLength: 160, field: "titre-\(try section.requireID())"))
                 \(Form.textarea(name: "section_body", label: visit.t("Texte", "Text"), value: errors[editKey] == nil ? section.body : fields["section_body"],
                                 errors: errors, visit: visit, rows: 8, maxLength: 20000, field: editKey))
                 \(Form.submit(visit.t("Enregistrer une nouvelle version", "Save a new version")))
@@ -125,14 +125,14 @@ enum StrategyPages {
             let commentForm: HTML =
                 editing
                 ? """
-                \(Form.open(action: CommitteesPaths.sectionComments.link(territory.slug, cid, sid, section.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.sectionComments.link(territory.slug, cid, sid, try section.requireID()), visit: visit))
                 \(Form.textarea(name: "comment", label: visit.t("Votre commentaire sur cette partie", "Your comment on this section"), value: errors[commentKey] == nil ? nil : fields["comment"],
                                 errors: errors, visit: visit, rows: 3, maxLength: 2000, field: commentKey))
                 \(Form.submit(visit.t("Commenter", "Comment"), secondary: true))
                 </form>
                 """ : .empty
             return """
-                <section id="partie-\(section.id!)"><h2>\(section.position). \(section.title)</h2>\(View.paragraphs(section.body))\(editForm)\
+                <section id="partie-\(try section.requireID())"><h2>\(section.position). \(section.title)</h2>\(View.paragraphs(section.body))\(editForm)\
                 \(drafter && !sectionComments.isEmpty ? "<h3>\(visit.t("Commentaires des membres", "Members' comments"))</h3><ul class=\"comments\">\(each: sectionComments)</ul>" as HTML : .empty)\(commentForm)</section>
                 """
         }
