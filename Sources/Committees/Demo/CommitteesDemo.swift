@@ -276,7 +276,7 @@ enum CommitteesDemo {
                     section.body = part.1
                     section.updatedAt = strategy.createdAt
                     try await section.create(on: db)
-                    try await StrategyPages.snapshot(strategy, author: nil, on: db)
+                    try await StrategyStore.snapshot(strategy, author: nil, now: Date(), on: db)
                 }
                 if plan.slug == "vitre",
                     let item = try await AgendaItem.query(on: db).filter(\.$meetingID == meetings[1].id!).filter(

@@ -18,14 +18,14 @@ enum CommitteePages {
                     fields: ["quorum": "50", "rule": DecisionRule.majority.rawValue, "min_share": "20"],
                     lists: [:], errors: FormErrors()))
         }
-        router.post(CommitteesPaths.new, access: staff, use: create)
+        router.post(CommitteesPaths.new, access: staff, scoped: create)
         router.get(CommitteesPaths.show, access: .everyone, use: show)
         router.get(CommitteesPaths.manage, access: staff) { req in
-            let committee = try await CommitteeStore.committee(req)
+            let committee = try await CommitteeContext.committee(req)
             return req.render(try await managePage(req, committee: committee, fields: [:], errors: FormErrors()))
         }
-        router.post(CommitteesPaths.members, access: staff, use: addMember)
-        router.post(CommitteesPaths.endMandate, access: staff, use: endMandate)
+        router.post(CommitteesPaths.members, access: staff, scoped: addMember)
+        router.post(CommitteesPaths.endMandate, access: staff, scoped: endMandate)
         router.get(CommitteesPaths.space, access: members, use: space)
     }
 
@@ -34,17 +34,8 @@ enum CommitteePages {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        struct Row: Decodable {
-            let id: Int; let name: String; let purpose: String; let seats: Int; let next_meeting: Date?
-        }
-        let rows = try await req.db.sql.raw(
-            """
-            SELECT c.id, c.name, c.purpose,
-              (SELECT count(*) FROM committee_members m WHERE m.committee_id = c.id AND m.mandate_end >= \(bind: Day.today())) AS seats,
-              (SELECT min(s.starts_at) FROM committee_meetings s WHERE s.committee_id = c.id AND s.starts_at >= \(bind: Date())) AS next_meeting
-            FROM committees c WHERE c.territory_id = \(bind: territory.id) ORDER BY c.name LIMIT 100
-            """
-        ).all(decoding: Row.self)
+        let rows = try await CommitteeStore.list(
+            territoryID: territory.id, today: Day.today(req.now), now: req.now, on: req.db)
         let items = rows.map { row -> HTML in
             """
             <li class="card"><h2><a href="\(CommitteesPaths.show.link(territory.slug, row.id))">\(row.name)</a></h2>\
@@ -53,7 +44,7 @@ enum CommitteePages {
             \(row.next_meeting.map { " · " + visit.t("prochaine séance le ", "next meeting on ") + DateText.day($0, lang: visit.lang) } ?? "")</p></li>
             """
         }
-        let canRun = CommitteesPolicy.runs(visit.rolesHere)
+        let canRun = CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee)
         let main: HTML = """
             <h1>\(visit.t("Instances de concertation", "Consultative committees")) · \(territory.name)</h1>
             <p class="lead">\(visit.t("Usagers, professionnels de santé et décideurs discutent ensemble des questions de santé du territoire et construisent des stratégies d'action. Leurs séances, comptes rendus et décisions sont publics.",
@@ -102,9 +93,9 @@ enum CommitteePages {
             status: status, hasErrors: !errors.isEmpty)
     }
 
-    @Sendable static func create(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
+    @Sendable static func create(_ req: Request, scope: TerritoryScope) async throws -> Response {
+        let visit = scope.visit
+        let territory = scope.territory
         let fields = req.formFields()
         let lists = req.formLists(["themes", "communes"])
         let input: CommitteeInput
@@ -118,30 +109,19 @@ enum CommitteePages {
                     visit: visit, fields: fields, lists: lists, errors: box.errors, status: .unprocessableEntity))
         case .success(let value): input = value
         }
-        let committee = Committee()
-        committee.territoryID = territory.id
-        committee.name = input.name
-        committee.purpose = input.purpose
-        committee.themesMask = Theme.mask(input.themes)
-        committee.communes = input.communes.joined(separator: ",")
-        committee.quorumPercent = input.quorumPercent
-        committee.decisionRule = input.rule.rawValue
-        committee.voteWithoutQuorum = input.voteWithoutQuorum
-        committee.minimumSharePercent = input.minimumSharePercent
-        committee.createdAt = Date()
-        try await req.db.transaction { db in
-            try await committee.create(on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "committee.created",
-                subject: "committee \(committee.id!)", on: db)
+        let outcome = try await CreateCommittee.run(
+            input, territory: territory, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .created(let committeeID):
+            return req.redirect(
+                to: CommitteesPaths.manage.link(territory.slug, committeeID),
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Instance créée. Ajoutez ses membres, ouvrez un appel à candidatures ou planifiez une séance.",
+                        "Committee created. Add its members, open a call for candidates or plan a meeting.")))
+        case .forbidden: throw Abort(.forbidden)
         }
-        return req.redirect(
-            to: CommitteesPaths.manage.link(territory.slug, committee.id!),
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Instance créée. Ajoutez ses membres, ouvrez un appel à candidatures ou planifiez une séance.",
-                    "Committee created. Add its members, open a call for candidates or plan a meeting.")))
     }
 
     // MARK: - The public record
@@ -172,31 +152,18 @@ enum CommitteePages {
     @Sendable static func show(_ req: Request) async throws -> Response {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let committee = try await CommitteeStore.committee(req)
-        let id = committee.id!
-        let today = Day.today()
+        let committee = try await CommitteeContext.committee(req)
+        let id = try committee.requireID()
+        let today = Day.today(req.now)
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
-        let meetings = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending)
-            .limit(100).all()
-        let calls = try await CandidateCall.query(on: req.db).filter(\.$committeeID == id).sort(\.$id, .descending)
-            .limit(20).all()
-        struct Decision: Decodable {
-            let meeting_id: Int; let starts_at: Date; let title: String; let decision_mode: String;
-            let decision_text: String; let adopted: Bool; let quorum_met: Bool?
-        }
-        let decisions = try await req.db.sql.raw(
-            """
-            SELECT i.meeting_id, s.starts_at, i.title, i.decision_mode, i.decision_text, i.adopted, i.quorum_met
-            FROM committee_agenda_items i JOIN committee_meetings s ON s.id = i.meeting_id
-            WHERE s.committee_id = \(bind: id) AND i.decided_at IS NOT NULL ORDER BY s.starts_at DESC, i.position LIMIT 200
-            """
-        ).all(decoding: Decision.self)
-        let viewerSeat = CommitteeStore.viewerSeat(visit, in: seats, today: today)
-        let runs = CommitteesPolicy.runs(visit.rolesHere)
-        let strategies = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt != nil)
-            .sort(\.$adoptedAt, .descending).limit(50).all()
-        let strategyItems = strategies.map {
-            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
+        let meetings = try await MeetingStore.meetings(committeeID: id, on: req.db)
+        let calls = try await CallStore.calls(committeeID: id, on: req.db)
+        let decisions = try await MeetingStore.decisions(committeeID: id, on: req.db)
+        let viewerSeat = CommitteeContext.viewerSeat(visit, in: seats, today: today)
+        let runs = CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee)
+        let strategies = try await StrategyStore.adopted(committeeID: id, on: req.db)
+        let strategyItems = try strategies.map {
+            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
                 as HTML
         }
 
@@ -219,8 +186,8 @@ enum CommitteePages {
                 : View.table(caption: visit.t(college.label), headers: [visit.t("Nom", "Name"), visit.t("Fonction", "Function"), visit.t("Mandat", "Mandate")], rows: rows))
                 """
         }
-        let meetingItems = meetings.map { meeting -> HTML in
-            let upcoming = meeting.startsAt > Date()
+        let meetingItems = try meetings.map { meeting -> HTML in
+            let upcoming = meeting.startsAt > req.now
             let minutes: String =
                 meeting.minutesApprovedAt != nil
                 ? visit.t("compte rendu approuvé", "approved minutes")
@@ -228,11 +195,11 @@ enum CommitteePages {
                     ? visit.t("à venir", "upcoming")
                     : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
             return
-                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
+                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
         }
         let openCalls = calls.filter { $0.decidedAt == nil && $0.closesOn >= today }
-        let callItems = openCalls.map { call -> HTML in
-            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, call.id!))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
+        let callItems = try openCalls.map { call -> HTML in
+            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, try call.requireID()))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
         }
         let decisionRows = decisions.map { d -> [HTML] in
             let result: String =
@@ -286,8 +253,8 @@ enum CommitteePages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let id = committee.id!
-        let today = Day.today()
+        let id = try committee.requireID()
+        let today = Day.today(req.now)
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
         let active = seats.filter { $0.active(today: today) }
         let titulars = active.filter { $0.substitute_of_id == nil && $0.functionValue.votes }
@@ -331,95 +298,46 @@ enum CommitteePages {
             hasErrors: !errors.isEmpty)
     }
 
-    @Sendable static func addMember(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let committee = try await CommitteeStore.committee(req)
-        let id = committee.id!
+    @Sendable static func addMember(_ req: Request, scope: TerritoryScope) async throws -> Response {
+        let committee = try await CommitteeContext.committee(req)
         let fields = req.formFields()
-        var errors = FormErrors()
-        var input: MemberInput?
-        switch MemberInput.validate(fields: fields, lang: visit.lang) {
-        case .failure(let box): errors = box.errors
-        case .success(let value): input = value
-        }
-        var personID: Int?
-        if let input {
-            personID = try await CommitteeStore.territoryMember(
-                email: input.email, territoryID: territory.id, on: req.db)
-            if personID == nil {
-                errors.add(
-                    "email",
-                    visit.t(
-                        "Aucun compte de ce territoire n'a cette adresse.",
-                        "No account of this territory has this address."))
-            }
-            let seats = try await CommitteeStore.seats(of: id, on: req.db)
-            if let personID, seats.contains(where: { $0.person_id == personID && $0.mandate_end >= input.start }) {
-                errors.add(
-                    "email",
-                    visit.t("Cette personne siège déjà dans l'instance.", "This person already sits on the committee."))
-            }
-            if let titular = input.substituteOf,
-                !seats.contains(where: { $0.id == titular && $0.substitute_of_id == nil })
-            {
-                errors.add(
-                    "substitute_of",
-                    visit.t("Choisissez le ou la titulaire dans la liste.", "Choose the titular member from the list."))
-            }
-        }
-        guard errors.isEmpty, let input, let personID else {
+        let outcome = try await SeatMember.run(
+            MemberInput.validate(fields: fields, lang: scope.visit.lang), committee: committee,
+            territory: scope.territory, actor: Actor(scope), env: req.useCases)
+        switch outcome {
+        case .seated:
+            return req.redirect(
+                to: CommitteesPaths.manage.link(scope.territory.slug, try committee.requireID()),
+                flash: Flash(.success, scope.visit.t("Membre ajouté.", "Member added.")))
+        case .invalid(let errors):
             return req.render(
                 try await managePage(
                     req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
         }
-        let member = CommitteeMember()
-        member.committeeID = id
-        member.personID = personID
-        member.college = input.college.rawValue
-        member.function = input.function.rawValue
-        member.mandateStart = input.start
-        member.mandateEnd = input.end
-        member.substituteOfID = input.substituteOf
-        member.named = input.named
-        member.createdAt = Date()
-        try await req.db.transaction { db in
-            try await member.create(on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.added",
-                subject: "committee \(id) member \(member.id!) (\(input.college.rawValue))", on: db)
-        }
-        return req.redirect(
-            to: CommitteesPaths.manage.link(territory.slug, id),
-            flash: Flash(.success, visit.t("Membre ajouté.", "Member added.")))
     }
 
-    @Sendable static func endMandate(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let committee = try await CommitteeStore.committee(req)
-        guard let memberID = PathID.parse(req.parameters.get("member")),
-            let member = try await CommitteeMember.find(memberID, on: req.db), member.committeeID == committee.id
-        else { throw Abort(.notFound) }
-        let today = Day.today()
-        // The last day of the mandate becomes yesterday (or its first day, if it starts today).
-        let yesterday = Day.adding(-1, to: today) ?? today
-        member.mandateEnd = max(member.mandateStart, min(member.mandateEnd, yesterday))
-        try await req.db.transaction { db in
-            try await member.update(on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "committee.member.ended",
-                subject: "committee \(committee.id!) member \(memberID)", on: db)
+    @Sendable static func endMandate(_ req: Request, scope: TerritoryScope) async throws -> Response {
+        let committee = try await CommitteeContext.committee(req)
+        guard let memberID = PathID.parse(req.parameters.get("member")) else { throw Abort(.notFound) }
+        let outcome = try await EndMandate.run(
+            memberID: memberID, committee: committee, territory: scope.territory, actor: Actor(scope),
+            env: req.useCases)
+        switch outcome {
+        case .ended:
+            return req.redirect(
+                to: CommitteesPaths.manage.link(scope.territory.slug, try committee.requireID()),
+                flash: Flash(.success, scope.visit.t("Mandat terminé.", "Mandate ended.")))
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
         }
-        return req.redirect(
-            to: CommitteesPaths.manage.link(territory.slug, committee.id!),
-            flash: Flash(.success, visit.t("Mandat terminé.", "Mandate ended.")))
     }
 
     // MARK: - Members' area
 
     @Sendable static func space(_ req: Request) async throws -> Response {
-        let committee = try await CommitteeStore.committee(req)
+        let committee = try await CommitteeContext.committee(req)
         return req.render(try await spacePage(req, committee: committee, fields: [:], errors: FormErrors()))
     }
 
@@ -428,35 +346,29 @@ enum CommitteePages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let id = committee.id!
+        let id = try committee.requireID()
         let seats = try await CommitteeStore.seats(of: id, on: req.db)
-        guard CommitteesPolicy.runs(visit.rolesHere) || CommitteeStore.viewerSeat(visit, in: seats) != nil else {
+        let holdsSeat = CommitteeContext.viewerSeat(visit, in: seats, today: Day.today(req.now)) != nil
+        guard CommitteesPolicy.allows(visit.committeeActor, .readMembersArea, on: .seats(holdsSeat: holdsSeat)) else {
             throw Abort(
                 .forbidden,
                 reason: visit.t(
                     "L'espace des membres est réservé aux membres de l'instance.",
                     "The members' area is for the committee's members."))
         }
-        let minutesDrafts = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(
-            \.$minutesApprovedAt == nil
-        )
-        .sort(\.$startsAt, .descending).limit(50).all().filter { ($0.minutes ?? "").isEmpty == false }
-        let upcoming = try await Meeting.query(on: req.db).filter(\.$committeeID == id).filter(\.$startsAt >= Date())
-            .sort(\.$startsAt).limit(20).all()
-        func link(_ meeting: Meeting) -> HTML {
-            "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, meeting.id!))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
+        let minutesDrafts = try await MeetingStore.unapprovedMinutes(committeeID: id, on: req.db)
+        let upcoming = try await MeetingStore.upcoming(committeeID: id, from: req.now, on: req.db)
+        func link(_ meeting: Meeting) throws -> HTML {
+            "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a></li>"
         }
-        let contacts = seats.filter { $0.active(today: Day.today()) }.map {
+        let contacts = seats.filter { $0.active(today: Day.today(req.now)) }.map {
             "<li>\($0.display_name) · \(visit.t($0.collegeValue.short))</li>" as HTML
         }
-        let documents = try await DocumentPages.list(committeeID: id, on: req.db)
-        let recent = try await Meeting.query(on: req.db).filter(\.$committeeID == id).sort(\.$startsAt, .descending)
-            .limit(20).all()
-        let drafts = try await Strategy.query(on: req.db).filter(\.$committeeID == id).filter(\.$adoptedAt == nil).sort(
-            \.$id, .descending
-        ).limit(50).all()
+        let documents = try await DocumentStore.list(committeeID: id, on: req.db)
+        let recent = try await MeetingStore.meetings(committeeID: id, limit: 20, on: req.db)
+        let drafts = try await StrategyStore.drafts(committeeID: id, on: req.db)
             .map {
-                "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, $0.id!))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>"
+                "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("version", "version")) \($0.version)</li>"
                     as HTML
             }
         let main: HTML = """
@@ -464,9 +376,9 @@ enum CommitteePages {
             <h1>\(visit.t("Espace des membres", "Members' area")) · \(committee.name)</h1>
             <p>\(visit.t("Ici, les documents de travail : ils ne sont pas publics.", "Working documents are here: they are not public."))</p>
             <h2>\(visit.t("Prochaines séances", "Next meetings"))</h2>
-            \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: upcoming.map(link))</ul>")
+            \(upcoming.isEmpty ? "<p>\(visit.t("Aucune séance prévue.", "No meeting planned."))</p>" as HTML : "<ul>\(each: try upcoming.map(link))</ul>")
             <h2>\(visit.t("Comptes rendus en projet", "Draft minutes"))</h2>
-            \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: minutesDrafts.map(link))</ul>")
+            \(minutesDrafts.isEmpty ? "<p>\(visit.t("Aucun compte rendu en attente d'approbation.", "No minutes awaiting approval."))</p>" as HTML : "<ul>\(each: try minutesDrafts.map(link))</ul>")
             <h2>\(visit.t("Documents de travail", "Working documents"))</h2>
             \(try DocumentPages.links(documents, visit: visit, committeeID: id))
             <h2>\(visit.t("Stratégies en projet", "Draft strategies"))</h2>

@@ -34,24 +34,3 @@ public enum CommitteesPaths {
         "/:territory/instances/:committee/strategies/:strategy/sections/:section/commentaires")
     public static let adopt = RoutePattern("/:territory/instances/:committee/strategies/:strategy/adoption")
 }
-
-/// Who may do what with committees, in a territory. Taking part (applying, voting, the member
-/// space) also requires a seat, checked by the handlers.
-public enum CommitteesPolicy {
-    /// Coordinators and administrators run committees: create them, seat members, open calls,
-    /// select or draw candidates, plan meetings, record attendance, decisions and minutes.
-    public static let run: Set<Role> = [.coordinator, .admin]
-    /// Any member of the territory may apply to a call and, once seated, vote.
-    public static let takePart: Set<Role> = Set(Role.allCases)
-
-    public static func runs(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: run) }
-
-    /// The colleges a person may apply to, from their roles in the territory.
-    public static func colleges(for roles: Set<Role>) -> Set<College> {
-        var out: Set<College> = []
-        if !roles.isDisjoint(with: [.resident, .patientPartner]) { out.insert(.users) }
-        if roles.contains(.professional) { out.insert(.professionals) }
-        if roles.contains(.decisionMaker) { out.insert(.decisionMakers) }
-        return out
-    }
-}

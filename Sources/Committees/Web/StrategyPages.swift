@@ -8,19 +8,21 @@ import Vapor
 /// them out.
 enum StrategyPages {
     static func register(_ router: RouteRegistrar) {
-        router.post(CommitteesPaths.strategies, access: CommitteePages.members, use: create)
+        router.post(CommitteesPaths.strategies, access: CommitteePages.members, member: create)
         router.get(CommitteesPaths.strategy, access: .everyone, use: show)
-        router.post(CommitteesPaths.sections, access: CommitteePages.members, use: addSection)
-        router.post(CommitteesPaths.section, access: CommitteePages.members, use: editSection)
-        router.post(CommitteesPaths.sectionComments, access: CommitteePages.members, use: comment)
-        router.post(CommitteesPaths.adopt, access: CommitteePages.staff, use: adopt)
+        router.post(CommitteesPaths.sections, access: CommitteePages.members, member: addSection)
+        router.post(CommitteesPaths.section, access: CommitteePages.members, member: editSection)
+        router.post(CommitteesPaths.sectionComments, access: CommitteePages.members, member: comment)
+        router.post(CommitteesPaths.adopt, access: CommitteePages.staff, scoped: adopt)
     }
 
     /// Members in office and the staff who run committees write drafts.
     static func mayDraft(_ req: Request, committee: Committee) async throws -> Bool {
-        if CommitteesPolicy.runs(req.visit.rolesHere) { return true }
-        let seats = try await CommitteeStore.seats(of: committee.id!, on: req.db)
-        return CommitteeStore.viewerSeat(req.visit, in: seats) != nil
+        let actor = req.visit.committeeActor
+        if CommitteesPolicy.allows(actor, .run, on: .committee) { return true }
+        let seats = try await CommitteeStore.seats(of: try committee.requireID(), on: req.db)
+        let holdsSeat = CommitteeContext.viewerSeat(req.visit, in: seats, today: Day.today(req.now)) != nil
+        return CommitteesPolicy.allows(actor, .readMembersArea, on: .seats(holdsSeat: holdsSeat))
     }
 
     static func requireDrafter(_ req: Request, committee: Committee) async throws {
@@ -35,29 +37,9 @@ enum StrategyPages {
 
     static func strategy(_ req: Request, of committee: Committee) async throws -> Strategy {
         guard let id = PathID.parse(req.parameters.get("strategy")),
-            let strategy = try await Strategy.find(id, on: req.db),
-            strategy.committeeID == committee.id
+            let strategy = try await StrategyStore.strategy(id, committeeID: try committee.requireID(), on: req.db)
         else { throw Abort(.notFound) }
         return strategy
-    }
-
-    /// The whole text of a strategy, as kept in each version.
-    static func text(_ strategy: Strategy, sections: [StrategySection]) -> String {
-        ([strategy.title] + sections.map { "\($0.position). \($0.title)\n\n\($0.body)" }).joined(separator: "\n\n")
-    }
-
-    /// Saves the current text as the next version (inside the caller's transaction).
-    static func snapshot(_ strategy: Strategy, author: Int?, on db: any Database) async throws {
-        let sections = try await StrategySection.query(on: db).filter(\.$strategyID == strategy.id!).sort(\.$position)
-            .all()
-        strategy.version += 1
-        try await strategy.update(on: db)
-        try await db.sql.raw(
-            """
-            INSERT INTO committee_strategy_versions (strategy_id, version, text, author_id, created_at)
-            VALUES (\(bind: strategy.id!), \(bind: strategy.version), \(bind: text(strategy, sections: sections)), \(bind: author), \(bind: Date()))
-            """
-        ).run()
     }
 
     static func createForm(
@@ -65,7 +47,7 @@ enum StrategyPages {
     ) throws -> HTML {
         """
         <h2>\(visit.t("Commencer une stratégie", "Start a strategy"))</h2>
-        \(Form.open(action: CommitteesPaths.strategies.link((try visit.territoryHere()).slug, committee.id!), visit: visit))
+        \(Form.open(action: CommitteesPaths.strategies.link((try visit.territoryHere()).slug, try committee.requireID()), visit: visit))
         \(Form.input(name: "strategy_title", label: visit.t("Titre", "Title"), value: fields["strategy_title"], errors: errors, visit: visit,
                      hint: visit.t("Par exemple : Stratégie de prévention 2027.", "For example: 2027 prevention strategy."), required: true, maxLength: 160))
         \(Form.submit(visit.t("Créer le projet", "Create the draft")))
@@ -73,45 +55,32 @@ enum StrategyPages {
         """
     }
 
-    @Sendable static func create(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let committee = try await CommitteeStore.committee(req)
-        try await requireDrafter(req, committee: committee)
+    @Sendable static func create(_ req: Request, member: MemberScope) async throws -> Response {
+        let visit = member.visit
+        let committee = try await CommitteeContext.committee(req)
         let fields = req.formFields()
-        var errors = FormErrors()
-        let title = TextRule.required(
-            fields, "strategy_title", maxLength: 160, errors: &errors, lang: visit.lang,
-            missing: Text("Donnez un titre à la stratégie.", "Give the strategy a title."))
-        guard errors.isEmpty else {
+        let outcome = try await StartStrategy.run(
+            fields, committee: committee, actor: Actor(member), env: req.useCases)
+        switch outcome {
+        case .started(let strategyID):
+            return req.redirect(
+                to: CommitteesPaths.strategy.link(member.territory.slug, try committee.requireID(), strategyID),
+                flash: Flash(
+                    .success, visit.t("Projet créé : ajoutez ses parties.", "Draft created: add its sections.")))
+        case .invalid(let errors):
             return req.render(
                 try await CommitteePages.spacePage(
                     req, committee: committee, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .forbidden: throw forbiddenToDraft(visit)
         }
-        let strategy = Strategy()
-        strategy.committeeID = committee.id!
-        strategy.title = title
-        strategy.version = 0
-        strategy.createdAt = Date()
-        try await req.db.transaction { db in
-            try await strategy.create(on: db)
-            try await snapshot(strategy, author: visit.viewer?.personID, on: db)
-        }
-        return req.redirect(
-            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!),
-            flash: Flash(.success, visit.t("Projet créé : ajoutez ses parties.", "Draft created: add its sections.")))
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let committee = try await CommitteeStore.committee(req)
+        let committee = try await CommitteeContext.committee(req)
         let strategy = try await strategy(req, of: committee)
         return req.render(
             try await page(req, committee: committee, strategy: strategy, fields: [:], errors: FormErrors()))
     }
-
-    struct CommentRow: Decodable {
-        let section_id: Int; let body: String; let created_at: Date; let display_name: String?
-    }
-    struct VersionRow: Decodable { let version: Int; let text: String; let created_at: Date; let display_name: String? }
 
     static func page(
         _ req: Request, committee: Committee, strategy: Strategy, fields: [String: String], errors: FormErrors,
@@ -119,7 +88,7 @@ enum StrategyPages {
     ) async throws -> WebPage {
         let visit = req.visit
         let territory = try visit.territoryHere()
-        let cid = committee.id!, sid = strategy.id!
+        let cid = try committee.requireID(), sid = try strategy.requireID()
         let drafter = try await mayDraft(req, committee: committee)
         let adopted = strategy.adoptedAt != nil
         guard adopted || drafter else {
@@ -129,41 +98,25 @@ enum StrategyPages {
                     "Les projets de stratégie sont réservés aux membres de l'instance.",
                     "Draft strategies are for the committee's members."))
         }
-        let sql = req.db.sql
-        let sections = try await StrategySection.query(on: req.db).filter(\.$strategyID == sid).sort(\.$position).all()
-        let comments =
-            drafter
-            ? try await sql.raw(
-                """
-                SELECT c.section_id, c.body, c.created_at, p.display_name FROM committee_strategy_comments c
-                JOIN committee_strategy_sections s ON s.id = c.section_id LEFT JOIN people p ON p.id = c.author_id
-                WHERE s.strategy_id = \(bind: sid) ORDER BY c.id LIMIT 500
-                """
-            ).all(decoding: CommentRow.self) : []
-        let versions =
-            drafter
-            ? try await sql.raw(
-                """
-                SELECT v.version, v.text, v.created_at, p.display_name FROM committee_strategy_versions v LEFT JOIN people p ON p.id = v.author_id
-                WHERE v.strategy_id = \(bind: sid) ORDER BY v.version DESC LIMIT 100
-                """
-            ).all(decoding: VersionRow.self) : []
+        let sections = try await StrategyStore.sections(strategyID: sid, on: req.db)
+        let comments = drafter ? try await StrategyStore.comments(strategyID: sid, on: req.db) : []
+        let versions = drafter ? try await StrategyStore.versions(strategyID: sid, on: req.db) : []
         let byComment = Dictionary(grouping: comments, by: \.section_id)
         let editing = drafter && !adopted
 
-        let sectionBlocks = sections.map { section -> HTML in
-            let sectionComments = (byComment[section.id!] ?? []).map {
+        let sectionBlocks = try sections.map { section -> HTML in
+            let sectionComments = (byComment[try section.requireID()] ?? []).map {
                 "<li><p class=\"meta\"><strong>\($0.display_name ?? visit.t("compte supprimé", "deleted account"))</strong> · \(DateText.day($0.created_at, lang: visit.lang))</p><p>\($0.body)</p></li>"
                     as HTML
             }
-            let editKey = "partie-\(section.id!)", commentKey = "commentaire-\(section.id!)"
+            let editKey = "partie-\(try section.requireID())", commentKey = "commentaire-\(try section.requireID())"
             let editForm: HTML =
                 editing
                 ? """
                 <details\(errors[editKey] == nil ? "" : " open")><summary>\(visit.t("Modifier cette partie", "Edit this section"))<span class="visually-hidden"> : \(section.title)</span></summary>
-                \(Form.open(action: CommitteesPaths.section.link(territory.slug, cid, sid, section.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.section.link(territory.slug, cid, sid, try section.requireID()), visit: visit))
                 \(Form.input(name: "section_title", label: visit.t("Titre de la partie", "Section title"), value: errors[editKey] == nil ? section.title : fields["section_title"],
-                             errors: errors, visit: visit, maxLength: 160, field: "titre-\(section.id!)"))
+                             errors: errors, visit: visit, maxLength: 160, field: "titre-\(try section.requireID())"))
                 \(Form.textarea(name: "section_body", label: visit.t("Texte", "Text"), value: errors[editKey] == nil ? section.body : fields["section_body"],
                                 errors: errors, visit: visit, rows: 8, maxLength: 20000, field: editKey))
                 \(Form.submit(visit.t("Enregistrer une nouvelle version", "Save a new version")))
@@ -172,27 +125,21 @@ enum StrategyPages {
             let commentForm: HTML =
                 editing
                 ? """
-                \(Form.open(action: CommitteesPaths.sectionComments.link(territory.slug, cid, sid, section.id!), visit: visit))
+                \(Form.open(action: CommitteesPaths.sectionComments.link(territory.slug, cid, sid, try section.requireID()), visit: visit))
                 \(Form.textarea(name: "comment", label: visit.t("Votre commentaire sur cette partie", "Your comment on this section"), value: errors[commentKey] == nil ? nil : fields["comment"],
                                 errors: errors, visit: visit, rows: 3, maxLength: 2000, field: commentKey))
                 \(Form.submit(visit.t("Commenter", "Comment"), secondary: true))
                 </form>
                 """ : .empty
             return """
-                <section id="partie-\(section.id!)"><h2>\(section.position). \(section.title)</h2>\(View.paragraphs(section.body))\(editForm)\
+                <section id="partie-\(try section.requireID())"><h2>\(section.position). \(section.title)</h2>\(View.paragraphs(section.body))\(editForm)\
                 \(drafter && !sectionComments.isEmpty ? "<h3>\(visit.t("Commentaires des membres", "Members' comments"))</h3><ul class=\"comments\">\(each: sectionComments)</ul>" as HTML : .empty)\(commentForm)</section>
                 """
         }
 
         var staffBlock: HTML = .empty
-        if editing, CommitteesPolicy.runs(visit.rolesHere) {
-            struct Decided: Decodable { let id: Int; let title: String; let starts_at: Date }
-            let decided = try await sql.raw(
-                """
-                SELECT i.id, i.title, s.starts_at FROM committee_agenda_items i JOIN committee_meetings s ON s.id = i.meeting_id
-                WHERE s.committee_id = \(bind: cid) AND i.adopted = \(bind: true) ORDER BY s.starts_at DESC LIMIT 100
-                """
-            ).all(decoding: Decided.self)
+        if editing, CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee) {
+            let decided = try await StrategyStore.adoptedDecisions(committeeID: cid, on: req.db)
             staffBlock = """
                 <section aria-labelledby="adoption" class="staff"><h2 id="adoption">\(visit.t("Adoption", "Adoption"))</h2>
                 <p>\(visit.t("Une stratégie est adoptée par une décision de l'instance : inscrivez-la à l'ordre du jour d'une séance, puis choisissez ici la décision qui l'adopte. Elle devient alors publique et n'est plus modifiable.",
@@ -252,16 +199,16 @@ enum StrategyPages {
 
     /// The draft of the URL, for someone who may write it; adopted strategies are frozen.
     static func editable(_ req: Request) async throws -> (Committee, Strategy, [String: String]) {
-        let committee = try await CommitteeStore.committee(req)
+        let committee = try await CommitteeContext.committee(req)
         let strategy = try await strategy(req, of: committee)
         try await requireDrafter(req, committee: committee)
         return (committee, strategy, req.formFields())
     }
 
+    /// The page again, 409, when the strategy is adopted: it can no longer be changed.
     static func frozen(
         _ req: Request, _ committee: Committee, _ strategy: Strategy, _ fields: [String: String], key: String
-    ) async throws -> Response? {
-        guard strategy.adoptedAt != nil else { return nil }
+    ) async throws -> Response {
         var errors = FormErrors()
         errors.add(
             key,
@@ -271,157 +218,125 @@ enum StrategyPages {
         return try await rejected(req, committee, strategy, fields, errors, status: .conflict)
     }
 
-    @Sendable static func addSection(_ req: Request) async throws -> Response {
-        let visit = req.visit
+    static func forbiddenToDraft(_ visit: Visit) -> Abort {
+        Abort(
+            .forbidden,
+            reason: visit.t(
+                "Les projets de stratégie sont réservés aux membres de l'instance.",
+                "Draft strategies are for the committee's members."))
+    }
+
+    @Sendable static func addSection(_ req: Request, member: MemberScope) async throws -> Response {
+        let visit = member.visit
         let (committee, strategy, fields) = try await editable(req)
-        if let refused = try await frozen(req, committee, strategy, fields, key: "section_title") { return refused }
-        var errors = FormErrors()
-        let title = TextRule.required(
-            fields, "section_title", maxLength: 160, errors: &errors, lang: visit.lang,
-            missing: Text("Donnez un titre à la partie.", "Give the section a title."))
-        let body = TextRule.required(
-            fields, "section_body", maxLength: 20000, errors: &errors, lang: visit.lang,
-            missing: Text("Écrivez le texte de la partie.", "Write the section's text."))
-        guard errors.isEmpty else { return try await rejected(req, committee, strategy, fields, errors) }
-        let sid = strategy.id!
-        try await req.db.transaction { db in
-            let count = try await StrategySection.query(on: db).filter(\.$strategyID == sid).count()
-            let section = StrategySection()
-            section.strategyID = sid
-            section.position = count + 1
-            section.title = title
-            section.body = body
-            section.updatedAt = Date()
-            try await section.create(on: db)
-            try await snapshot(strategy, author: visit.viewer?.personID, on: db)
+        let outcome = try await SaveSection.run(
+            fields, section: nil, strategy: strategy, committee: committee, actor: Actor(member), env: req.useCases)
+        switch outcome {
+        case .saved:
+            return req.redirect(
+                to: CommitteesPaths.strategy.link(
+                    member.territory.slug, try committee.requireID(), try strategy.requireID()),
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Partie ajoutée ; une nouvelle version est enregistrée.",
+                        "Section added; a new version is saved.")))
+        case .frozen: return try await frozen(req, committee, strategy, fields, key: "section_title")
+        case .invalid(let errors): return try await rejected(req, committee, strategy, fields, errors)
+        case .forbidden: throw forbiddenToDraft(visit)
+        case .notFound: throw Abort(.notFound)
         }
-        return req.redirect(
-            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, sid),
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Partie ajoutée ; une nouvelle version est enregistrée.", "Section added; a new version is saved."))
-        )
     }
 
     static func section(_ req: Request, of strategy: Strategy) async throws -> StrategySection {
         guard let id = PathID.parse(req.parameters.get("section")),
-            let section = try await StrategySection.find(id, on: req.db),
-            section.strategyID == strategy.id
+            let section = try await StrategyStore.section(id, strategyID: try strategy.requireID(), on: req.db)
         else { throw Abort(.notFound) }
         return section
     }
 
-    @Sendable static func editSection(_ req: Request) async throws -> Response {
-        let visit = req.visit
+    @Sendable static func editSection(_ req: Request, member: MemberScope) async throws -> Response {
+        let visit = member.visit
         let (committee, strategy, fields) = try await editable(req)
         let section = try await section(req, of: strategy)
-        let key = "partie-\(section.id!)"
-        if let refused = try await frozen(req, committee, strategy, fields, key: key) { return refused }
-        var local = FormErrors()
-        let title = TextRule.required(
-            fields, "section_title", maxLength: 160, errors: &local, lang: visit.lang,
-            missing: Text("Donnez un titre à la partie.", "Give the section a title."))
-        let body = TextRule.required(
-            fields, "section_body", maxLength: 20000, errors: &local, lang: visit.lang,
-            missing: Text("Écrivez le texte de la partie.", "Write the section's text."))
-        var errors = FormErrors()
-        for item in local.items {
-            errors.add(item.field == "section_title" ? "titre-\(section.id!)" : key, item.message)
+        let sectionID = try section.requireID()
+        let key = "partie-\(sectionID)"
+        let outcome = try await SaveSection.run(
+            fields, section: section, strategy: strategy, committee: committee, actor: Actor(member),
+            env: req.useCases)
+        switch outcome {
+        case .saved(let version):
+            return req.redirect(
+                to: CommitteesPaths.strategy.link(
+                    member.territory.slug, try committee.requireID(), try strategy.requireID())
+                    + "#partie-\(sectionID)",
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Partie modifiée ; version \(version) enregistrée.",
+                        "Section changed; version \(version) saved.")
+                ))
+        case .frozen: return try await frozen(req, committee, strategy, fields, key: key)
+        case .invalid(let local):
+            // The section's own form: its errors go next to its fields.
+            var errors = FormErrors()
+            for item in local.items {
+                errors.add(item.field == "section_title" ? "titre-\(sectionID)" : key, item.message)
+            }
+            return try await rejected(req, committee, strategy, fields, errors)
+        case .forbidden: throw forbiddenToDraft(visit)
+        case .notFound: throw Abort(.notFound)
         }
-        guard errors.isEmpty else { return try await rejected(req, committee, strategy, fields, errors) }
-        section.title = title
-        section.body = body
-        section.updatedAt = Date()
-        try await req.db.transaction { db in
-            try await section.update(on: db)
-            try await snapshot(strategy, author: visit.viewer?.personID, on: db)
-        }
-        return req.redirect(
-            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!)
-                + "#partie-\(section.id!)",
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Partie modifiée ; version \(strategy.version) enregistrée.",
-                    "Section changed; version \(strategy.version) saved.")))
     }
 
-    @Sendable static func comment(_ req: Request) async throws -> Response {
-        let visit = req.visit
+    @Sendable static func comment(_ req: Request, member: MemberScope) async throws -> Response {
+        let visit = member.visit
         let (committee, strategy, fields) = try await editable(req)
         let section = try await section(req, of: strategy)
-        let key = "commentaire-\(section.id!)"
-        if let refused = try await frozen(req, committee, strategy, fields, key: key) { return refused }
-        var local = FormErrors()
-        let body = TextRule.required(
-            fields, "comment", maxLength: 2000, errors: &local, lang: visit.lang,
-            missing: Text("Écrivez votre commentaire.", "Write your comment."))
-        var errors = FormErrors()
-        if let message = local["comment"] { errors.add(key, message) }
-        guard errors.isEmpty else { return try await rejected(req, committee, strategy, fields, errors) }
-        try await req.db.sql.raw(
-            """
-            INSERT INTO committee_strategy_comments (section_id, author_id, body, created_at)
-            VALUES (\(bind: section.id!), \(bind: visit.viewer?.personID), \(bind: body), \(bind: Date()))
-            """
-        ).run()
-        return req.redirect(
-            to: CommitteesPaths.strategy.link((try visit.territoryHere()).slug, committee.id!, strategy.id!)
-                + "#partie-\(section.id!)",
-            flash: Flash(.success, visit.t("Commentaire ajouté.", "Comment added.")))
+        let sectionID = try section.requireID()
+        let key = "commentaire-\(sectionID)"
+        let outcome = try await CommentSection.run(
+            fields, section: section, strategy: strategy, committee: committee, actor: Actor(member),
+            env: req.useCases)
+        switch outcome {
+        case .commented:
+            return req.redirect(
+                to: CommitteesPaths.strategy.link(
+                    member.territory.slug, try committee.requireID(), try strategy.requireID())
+                    + "#partie-\(sectionID)",
+                flash: Flash(.success, visit.t("Commentaire ajouté.", "Comment added.")))
+        case .frozen: return try await frozen(req, committee, strategy, fields, key: key)
+        case .invalid(let local):
+            // The section's comment form: its error goes next to it.
+            var errors = FormErrors()
+            if let message = local["comment"] { errors.add(key, message) }
+            return try await rejected(req, committee, strategy, fields, errors)
+        case .forbidden: throw forbiddenToDraft(visit)
+        case .notFound: throw Abort(.notFound)
+        }
     }
 
-    @Sendable static func adopt(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
-        let committee = try await CommitteeStore.committee(req)
+    @Sendable static func adopt(_ req: Request, scope: TerritoryScope) async throws -> Response {
+        let visit = scope.visit
+        let committee = try await CommitteeContext.committee(req)
         let strategy = try await strategy(req, of: committee)
         let fields = req.formFields()
-        if let refused = try await frozen(req, committee, strategy, fields, key: "item") { return refused }
-        var errors = FormErrors()
-        // The decision must be an adopted item of this committee's meetings.
-        struct Found: Decodable { let id: Int }
-        let itemID = Int(fields["item"] ?? "")
-        var found: Found?
-        if let itemID {
-            found = try await req.db.sql.raw(
-                """
-                SELECT i.id FROM committee_agenda_items i JOIN committee_meetings s ON s.id = i.meeting_id
-                WHERE i.id = \(bind: itemID) AND s.committee_id = \(bind: committee.id!) AND i.adopted = \(bind: true)
-                """
-            ).first(decoding: Found.self)
+        let outcome = try await AdoptStrategy.run(
+            fields, strategy: strategy, committee: committee, territory: scope.territory, actor: Actor(scope),
+            env: req.useCases)
+        switch outcome {
+        case .adopted:
+            return req.redirect(
+                to: CommitteesPaths.strategy.link(
+                    scope.territory.slug, try committee.requireID(), try strategy.requireID()),
+                flash: Flash(
+                    .success,
+                    visit.t("Stratégie adoptée : elle est maintenant publique.", "Strategy adopted: it is now public."))
+            )
+        case .frozen: return try await frozen(req, committee, strategy, fields, key: "item")
+        case .invalid(let errors): return try await rejected(req, committee, strategy, fields, errors)
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
         }
-        if found == nil {
-            errors.add(
-                "item",
-                visit.t(
-                    "Choisissez une décision adoptée de cette instance.",
-                    "Choose an adopted decision of this committee."))
-        }
-        let parsed = TerritoryLinks.parse(fields["links"] ?? "", territory: territory.slug)
-        let links = parsed ?? []
-        if parsed == nil {
-            errors.add(
-                "links",
-                visit.t(
-                    "Les liens sont des adresses de ce territoire, par exemple /\(territory.slug)/actions/3.",
-                    "Links are addresses in this territory, e.g. /\(territory.slug)/actions/3."))
-        }
-        guard errors.isEmpty, let found else { return try await rejected(req, committee, strategy, fields, errors) }
-        strategy.adoptedItemID = found.id
-        strategy.adoptedAt = Date()
-        strategy.links = links.isEmpty ? nil : links.joined(separator: "\n")
-        try await req.db.transaction { db in
-            try await strategy.update(on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "committee.strategy.adopted",
-                subject: "strategy \(strategy.id!) by item \(found.id)", on: db)
-        }
-        return req.redirect(
-            to: CommitteesPaths.strategy.link(territory.slug, committee.id!, strategy.id!),
-            flash: Flash(
-                .success,
-                visit.t("Stratégie adoptée : elle est maintenant publique.", "Strategy adopted: it is now public.")))
     }
 }
