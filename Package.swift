@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProposalsTests", dependencies: ["Proposals", "Core", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "CommitteesTests", dependencies: ["Committees", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CommitteesTests", dependencies: ["Committees", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
