@@ -84,9 +84,9 @@ let package = Package(
         .testTarget(name: "CommitteesTests", dependencies: ["Committees"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
+        .testTarget(name: "ExperiencesTests", dependencies: ["Experiences", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
+            name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core", "TestSupport"], swiftSettings: swiftSettings),
         // Use-case tests' small world: an in-memory SQLite database with the rooms' migrations.
         .target(
             name: "TestSupport",
