@@ -269,7 +269,7 @@ enum DataPages {
         var problems = read.problems
         var accepted: [NewResponse] = []
         for row in read.rows {
-            let checked = AnswerPages.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
+            let checked = AnswerCheck.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
             for item in checked.errors.items {
                 let column =
                     item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
@@ -280,7 +280,7 @@ enum DataPages {
                     NewResponse(
                         questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave,
                         channel: row.channel, audience: audience,
-                        commune: AnswerPages.commune(of: checked.answers, definition: context.definition),
+                        commune: AnswerCheck.commune(of: checked.answers, definition: context.definition),
                         answers: checked.answers,
                         enteredByID: visit.viewer?.personID,
                         at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
