@@ -169,19 +169,12 @@ enum BuilderPages {
         guard input.errors.isEmpty, let audience = input.audience else {
             return req.render(newForm(visit, fields: fields, errors: input.errors, status: .unprocessableEntity))
         }
-        var definition = Definition()
-        definition.sections.append(Section(key: definition.newKey("s"), title: visit.t("Questions", "Questions")))
-        let initial = definition
-        let id = try await req.db.transaction { db in
-            let id = try await QuestionnaireStore.create(
-                territoryID: territory.id, title: input.title, intro: input.intro, audience: audience,
-                linkAccounts: input.link,
-                definition: initial, by: visit.viewer?.personID, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "questionnaire.create",
-                subject: "questionnaire \(id)", on: db)
-            return id
-        }
+        let settings = QuestionnaireSettings(
+            title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link)
+        guard
+            case .created(let id) = try await CreateQuestionnaire.run(
+                settings, territory: territory, actor: AnswerPages.actor(req), env: req.useCases)
+        else { throw Abort(.forbidden) }
         return req.redirect(
             to: QuestionnairePaths.builder.link(territory.slug, id),
             flash: Flash(
@@ -324,19 +317,19 @@ enum BuilderPages {
             req.application.questionnaireForms.forget(context.id)
             return req.redirect(to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
         case "publish", "close", "reopen":
-            if op == "publish" && definition.questions.isEmpty {
+            let change = StatusChange(rawValue: op) ?? .publish
+            switch try await PublishQuestionnaire.run(
+                change, questionnaire: context, actor: AnswerPages.actor(req), env: req.useCases)
+            {
+            case .forbidden: throw Abort(.forbidden)
+            case .noQuestion:
                 return try await invalid(
                     "new_section",
                     visit.t(
                         "Ajoutez au moins une question avant de publier.",
                         "Add at least one question before publishing."))
+            case .changed: req.application.questionnaireForms.forget(context.id)
             }
-            let status: QStatus = op == "close" ? .closed : .published
-            try await req.db.transaction { db in
-                try await QuestionnaireStore.setStatus(context.id, status, on: db)
-                try await audit(op, on: db)
-            }
-            req.application.questionnaireForms.forget(context.id)
             let message =
                 switch op {
                 case "publish":
