@@ -89,4 +89,47 @@ struct BuildingUseCaseTests {
                 ])
         }
     }
+
+    @Test func aWaveIsPlannedWithoutOverlappingAnotherAndOnlyByBuilders() async throws {
+        try await UseCaseWorld.with(Self.rooms) { world in
+            let vitre = try await world.territory()
+            let chloe = try await world.person("Chloé", email: "chloe@example.org", roles: [.coordinator], in: vitre)
+            let pat = try await world.person("Pat", email: "pat@example.org", roles: [.patientPartner], in: vitre)
+            guard
+                case .created(let id) = try await CreateQuestionnaire.run(
+                    Self.settings, territory: vitre, actor: chloe, env: world.env)
+            else { Issue.record("expected a questionnaire"); return }
+            let context = try await Self.context(id, in: vitre, world: world)
+            let spring = [
+                "name": "Printemps", "starts_on": "2027-03-01", "ends_on": "2027-05-31", "target_total": "200",
+                "target_users": "150", "target_professionals": "50",
+            ]
+            #expect(
+                try await SaveWave.run(fields: spring, questionnaire: context, waves: [], actor: pat, env: world.env)
+                    == .forbidden)
+            #expect(
+                try await SaveWave.run(fields: spring, questionnaire: context, waves: [], actor: chloe, env: world.env)
+                    == .saved)
+            let waves = try await QuestionnaireStore.waves(of: id, on: world.db)
+            #expect(waves.map(\.name) == ["Printemps"])
+
+            var overlapping = spring
+            overlapping["name"] = "Mai"
+            overlapping["starts_on"] = "2027-05-01"
+            overlapping["ends_on"] = "2027-06-30"
+            guard
+                case .invalid(let errors) = try await SaveWave.run(
+                    fields: overlapping, questionnaire: context, waves: waves, actor: chloe, env: world.env)
+            else { Issue.record("two waves overlap"); return }
+            #expect(errors["starts_on"]?.hasPrefix("Cette période chevauche la vague « Printemps »") == true)
+            var unknown = spring
+            unknown["wave_id"] = "424242"
+            #expect(
+                try await SaveWave.run(
+                    fields: unknown, questionnaire: context, waves: waves, actor: chloe, env: world.env)
+                    == .notFound)
+            #expect(try await QuestionnaireStore.waves(of: id, on: world.db).count == 1)
+            #expect(try await world.audit() == ["questionnaire.create", "questionnaire.wave"])
+        }
+    }
 }
