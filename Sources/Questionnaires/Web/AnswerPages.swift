@@ -85,7 +85,7 @@ enum AnswerPages {
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
             typed.fields["_vague"] =
-                req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(), in: waves).map { String($0.id) } ?? ""
+                req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(req), in: waves).map { String($0.id) } ?? ""
             typed.fields["_evenement"] = req.queryFields()["evenement"]
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: FormErrors()))
         }

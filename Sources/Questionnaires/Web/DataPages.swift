@@ -264,7 +264,7 @@ enum DataPages {
                     error: nil, status: .unprocessableEntity))
         }
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        let today = QPages.today()
+        let today = QPages.today(req), now = req.now
         let read = AnswerLayout.read(table, definition: context.definition, waves: waves, today: today)
         var problems = read.problems
         var accepted: [NewResponse] = []
@@ -283,7 +283,7 @@ enum DataPages {
                         commune: AnswerCheck.commune(of: checked.answers, definition: context.definition),
                         answers: checked.answers,
                         enteredByID: visit.viewer?.personID,
-                        at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
+                        at: row.day == today ? now : Waves.noon(row.day) ?? now))
             }
         }
         if read.rows.isEmpty && problems.isEmpty {

@@ -53,7 +53,8 @@ enum QPages {
             ?? .empty
     }
 
-    static func today() -> String { DateText.isoDay(Date()) }
+    /// Today in Paris, on the injected clock.
+    static func today(_ req: Request) -> String { DateText.isoDay(req.now) }
 
     /// The navigation between a questionnaire's staff pages.
     static func staffNav(_ context: QContext, visit: Visit, current: RoutePattern?) -> HTML {
