@@ -86,9 +86,11 @@ let package = Package(
             name: "CommitteesTests", dependencies: ["Committees", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: swiftSettings),
         .testTarget(name: "AccountsTests", dependencies: ["Accounts", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ExperiencesTests", dependencies: ["Experiences"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core"], swiftSettings: swiftSettings),
+            name: "ExperiencesTests", dependencies: ["Experiences", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QuestionnairesTests", dependencies: ["Questionnaires", "Core", "TestSupport"],
+            swiftSettings: swiftSettings),
         // Use-case tests' small world: an in-memory SQLite database with the rooms' migrations.
         .target(
             name: "TestSupport",

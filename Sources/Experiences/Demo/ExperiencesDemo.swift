@@ -224,7 +224,7 @@ public enum ExperiencesDemo {
                     Pour la période 2026-2028, la plateforme fait de l'engagement des usagers une priorité. Nous recueillons des expériences françaises de démarches participatives où les personnes soignées ou accompagnées, ou leurs représentants, collaborent avec les professionnels de la santé, du social ou du médico-social, dans un projet de santé.
 
                     Ce recueil, le plus large possible, permettra d'identifier des expériences « remarquables » : elles seront publiées dans le catalogue pour que d'autres s'en inspirent.
-                    """, on: db)
+                    """, now: Date(), on: db)
             let grid = ReviewGrid(criteria: try await ExperienceStore.criteria(callID: national, on: db), maxScore: 4)
             let base = Date().addingTimeInterval(-60 * 24 * 3600)
             for (index, spec) in specs.enumerated() {
@@ -245,7 +245,7 @@ public enum ExperiencesDemo {
                 input.contactEmail = "contact-\(index + 1)@experiences.example"
                 input.contactPublic = index % 2 == 0
                 let id = try await ExperienceStore.save(
-                    input, id: nil, callID: national, status: spec.status, by: author, on: db)
+                    input, id: nil, callID: national, status: spec.status, by: author, now: Date(), on: db)
                 try await ExperienceStore.index(id, input: input, on: db)
                 let day = base.addingTimeInterval(Double(index) * 3 * 24 * 3600)
                 try await sql.raw(
@@ -265,11 +265,11 @@ public enum ExperiencesDemo {
                         })
                     try await ExperienceStore.saveReview(
                         experienceID: id, reviewerID: reviewerID, scores: scores, comments: comments,
-                        weighted: grid.weightedScore(scores), on: db)
+                        weighted: grid.weightedScore(scores), now: Date(), on: db)
                 }
                 if let question = spec.question {
                     try await ExperienceStore.addMessage(
-                        id, kind: "question", body: question, by: ids[organiser.email], on: db)
+                        id, kind: "question", body: question, by: ids[organiser.email], now: Date(), on: db)
                 }
             }
             // A local call in Vitré: members only, run by its coordination, one review per submission.
@@ -286,7 +286,7 @@ public enum ExperiencesDemo {
                         La CPTS du Pays de Vitré recense les démarches où habitants, patients et professionnels ont travaillé ensemble sur le territoire : comités d'usagers, ateliers, groupes de pairs…
 
                         Les plus inspirantes seront présentées au prochain forum santé et publiées dans le catalogue.
-                        """, on: db)
+                        """, now: Date(), on: db)
                 var input = ExperienceInput()
                 input.title = "Marche santé hebdomadaire à Argentré-du-Plessis";
                 input.summary =
@@ -303,8 +303,8 @@ public enum ExperiencesDemo {
                 input.contactName = "Jeanne Lemoine"; input.contactEmail = "habitant@vitre.example"
                 if let author = ids["habitant@vitre.example"] {
                     let id = try await ExperienceStore.save(
-                        input, id: nil, callID: local, status: .submitted, by: author, on: db)
-                    try await ExperienceStore.setStatus(id, to: .submitted, on: db)
+                        input, id: nil, callID: local, status: .submitted, by: author, now: Date(), on: db)
+                    try await ExperienceStore.setStatus(id, to: .submitted, now: Date(), on: db)
                     try await ExperienceStore.index(id, input: input, on: db)
                 }
             }

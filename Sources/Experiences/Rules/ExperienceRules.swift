@@ -42,6 +42,17 @@ public enum ExperienceStatus: String, Sendable, CaseIterable, Codable {
     public var authorsMayEdit: Bool { self == .draft || self == .moreInfo }
 
     public static func transition(from: ExperienceStatus, to: ExperienceStatus) -> Bool { from.next.contains(to) }
+
+    /// What a move does to the "remarkable" mark: publishing keeps what the selection said,
+    /// selecting as remarkable sets it, not selecting clears it; other moves leave it (nil).
+    public static func marksRemarkable(from: ExperienceStatus, to: ExperienceStatus) -> Bool? {
+        switch to {
+        case .published: from == .remarkable
+        case .remarkable: true
+        case .notSelected: false
+        default: nil
+        }
+    }
 }
 
 /// The window of a call: open from the first day (00:00) to the last day (23:59:59) inclusive,

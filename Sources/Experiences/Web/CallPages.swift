@@ -1,6 +1,5 @@
 import Core
 import Fluent
-import SQLKit
 import Vapor
 
 /// The calls: the list, opening a call (national or local), and a call's page.
@@ -14,18 +13,29 @@ enum CallPages {
                 form(req.visit, target: Target(territory: nil, call: nil), fields: defaults, errors: FormErrors()))
         }
         router.post(ExperiencesPaths.newNationalCall, access: .signedIn) { req in
-            guard try await nationalOrganiser(req) else { return notOrganiser(req) }
-            return try await save(req, target: Target(territory: nil, call: nil))
+            let viewer = try req.visit.signedInViewer()
+            let actor = Actor(
+                personID: viewer.personID, name: viewer.displayName, email: viewer.email, roles: [],
+                lang: req.visit.lang)
+            let subject = ExperiencesPolicy.Subject(
+                national: true, isNationalOrganiser: try await nationalOrganiser(req))
+            return try await save(req, target: Target(territory: nil, call: nil), subject: subject, actor: actor)
         }
-        router.get(ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers)) { req in
-            req.render(
-                form(
-                    req.visit, target: Target(territory: req.visit.territory, call: nil), fields: defaults,
-                    errors: FormErrors()))
-        }
-        router.post(ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers)) { req in
-            try await save(req, target: Target(territory: req.visit.territory, call: nil))
-        }
+        router.get(
+            ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers),
+            member: { req, member in
+                req.render(
+                    form(
+                        req.visit, target: Target(territory: member.territory, call: nil), fields: defaults,
+                        errors: FormErrors()))
+            })
+        router.post(
+            ExperiencesPaths.newLocalCall, access: .territory(ExperiencesPolicy.localOrganisers),
+            member: { req, member in
+                try await save(
+                    req, target: Target(territory: member.territory, call: nil),
+                    subject: ExperiencesPolicy.Subject(national: false), actor: Actor(member))
+            })
         router.get(ExperiencesPaths.editCall, access: .signedIn) { req in
             let context = try await CallContext.load(req)
             guard context.organises else { return notCallOrganiser(req) }
@@ -37,8 +47,9 @@ enum CallPages {
         }
         router.post(ExperiencesPaths.editCall, access: .signedIn) { req in
             let context = try await CallContext.load(req)
-            guard context.organises else { return notCallOrganiser(req) }
-            return try await save(req, target: Target(territory: context.territory, call: context.call))
+            return try await save(
+                req, target: Target(territory: context.territory, call: context.call), subject: context.subject,
+                actor: context.actor)
         }
         router.get(ExperiencesPaths.call, access: .everyone, use: show)
     }
@@ -67,12 +78,7 @@ enum CallPages {
     /// The form's fields for an existing call.
     static func fields(of call: CallRecord, on db: any Database) async throws -> [String: String] {
         let criteria = try await ExperienceStore.criteria(callID: call.id, on: db)
-        struct Email: Decodable { let email: String? }
-        let emails = try await db.sql.raw(
-            """
-            SELECT p.email FROM experience_reviewers r JOIN people p ON p.id = r.person_id WHERE r.call_id = \(bind: call.id) ORDER BY p.email
-            """
-        ).all(decoding: Email.self).compactMap(\.email)
+        let emails = try await ExperienceStore.reviewerEmails(callID: call.id, on: db)
         return [
             "title": call.title, "body": call.body, "opens_on": call.opens_on, "closes_on": call.closes_on,
             "audience": call.audience.rawValue,
@@ -88,7 +94,7 @@ enum CallPages {
         let visit = req.visit
         let territory = visit.territory
         let calls = try await ExperienceStore.calls(territoryID: territory?.id, on: req.db)
-        let now = Date()
+        let now = req.now
         let items = calls.map { call -> HTML in
             let scope =
                 call.territory_id.flatMap { req.agora.territories.find(id: $0)?.name }.map {
@@ -190,75 +196,29 @@ enum CallPages {
     }
 
     /// Opens a call, or saves the changes of an existing one (its grid only while nobody has scored).
-    static func save(_ req: Request, target: Target) async throws -> Response {
+    static func save(
+        _ req: Request, target: Target, subject: ExperiencesPolicy.Subject, actor: Actor
+    ) async throws -> Response {
         let visit = req.visit
         let fields = req.formFields()
-        let territory = target.territory
-        var errors = FormErrors()
-        var parsed: CallInput?
-        // A call already closed may keep its deadline (to correct its text): only a new date must be to come.
-        let today = target.call.map { min(Day(Date()), $0.window.closesOn) } ?? Day(Date())
-        switch CallInput.validate(fields: fields, national: territory == nil, today: today, lang: visit.lang) {
-        case .success(let input): parsed = input
-        case .failure(let box): errors = box.errors
-        }
-        var reviewerIDs: [Int] = []
-        var gridChanged = target.call == nil
-        if let input = parsed {
-            let known = try await ExperienceStore.people(emails: input.reviewerEmails, on: req.db)
-            let unknown = input.reviewerEmails.filter { known[$0] == nil }
-            if !unknown.isEmpty {
-                errors.add(
-                    "reviewers",
-                    visit.t(
-                        "Aucun compte pour : \(unknown.joined(separator: ", ")). Demandez à ces personnes de créer leur compte, puis ajoutez-les.",
-                        "No account for: \(unknown.joined(separator: ", ")). Ask these people to sign up, then add them."
-                    ))
-            }
-            reviewerIDs = input.reviewerEmails.compactMap { known[$0] }
-            if let call = target.call {
-                let current = try await ExperienceStore.criteria(callID: call.id, on: req.db)
-                gridChanged =
-                    current.map { "\($0.label)|\($0.weight)" } != input.criteria.map { "\($0.label)|\($0.weight)" }
-                    || call.max_score != input.maxScore
-                if gridChanged, !(try await ExperienceStore.reviewScores(callID: call.id, on: req.db).isEmpty) {
-                    errors.add(
-                        "criteria",
-                        visit.t(
-                            "La grille ne change plus : des contributions ont déjà été notées avec elle.",
-                            "The grid can no longer change: submissions were already scored with it."))
-                }
-            }
-        }
-        guard errors.isEmpty, let input = parsed else {
+        let outcome = try await SaveCall.run(
+            fields: fields, territory: target.territory, call: target.call, subject: subject, actor: actor,
+            env: req.useCases)
+        switch outcome {
+        case .forbidden: return target.call == nil ? notOrganiser(req) : notCallOrganiser(req)
+        case .invalid(let errors):
             return req.render(form(visit, target: target, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .opened(let callID):
+            ExperiencesPages.changed(req)
+            return req.redirect(
+                to: ExperiencesPaths.call.link(callID),
+                flash: Flash(.success, visit.t("L'appel est ouvert.", "The call is open.")))
+        case .saved(let callID):
+            ExperiencesPages.changed(req)
+            return req.redirect(
+                to: ExperiencesPaths.call.link(callID),
+                flash: Flash(.success, visit.t("L'appel est enregistré.", "The call is saved.")))
         }
-        let actor = (try visit.signedInViewer()).personID
-        let ids = reviewerIDs, replaceGrid = gridChanged
-        let callID = try await ExperiencesPages.write(req) { db -> Int in
-            guard let call = target.call else {
-                let id = try await ExperienceStore.createCall(
-                    title: input.title, territoryID: territory?.id, opens: input.window.opensOn.description,
-                    closes: input.window.closesOn.description, audience: input.audience, criteria: input.criteria,
-                    maxScore: input.maxScore, required: input.requiredReviews, reviewers: ids, by: actor,
-                    body: input.body, on: db)
-                try await AuditEntry.record(
-                    actor: actor, territory: territory?.id, action: "experience_call.opened", subject: "call \(id)",
-                    on: db)
-                return id
-            }
-            try await ExperienceStore.updateCall(
-                call.id, input: input, reviewers: ids, replaceGrid: replaceGrid, on: db)
-            try await AuditEntry.record(
-                actor: actor, territory: call.territory_id, action: "experience_call.changed",
-                subject: "call \(call.id)", on: db)
-            return call.id
-        }
-        let done =
-            target.call == nil
-            ? visit.t("L'appel est ouvert.", "The call is open.")
-            : visit.t("L'appel est enregistré.", "The call is saved.")
-        return req.redirect(to: ExperiencesPaths.call.link(callID), flash: Flash(.success, done))
     }
 
     // MARK: - A call's page
@@ -268,7 +228,8 @@ enum CallPages {
         let visit = req.visit
         let call = context.call
         let window = call.window
-        let open = window.isOpen(at: Date())
+        let now = req.now
+        let open = window.isOpen(at: now)
         let criteria = try await ExperienceStore.criteria(callID: call.id, on: req.db)
         var mine: [ExperienceRecord] = []
         if let viewerID = context.viewerID {
@@ -277,7 +238,7 @@ enum CallPages {
         let contribute = ExperiencesPaths.contribute.link(call.id)
         let action: HTML
         if !open {
-            action = "<p class=\"notice\">\(window.sentence(at: Date(), lang: visit.lang)).</p>"
+            action = "<p class=\"notice\">\(window.sentence(at: now, lang: visit.lang)).</p>"
         } else if visit.viewer == nil {
             action =
                 "<p><a class=\"button\" href=\"\(LoginLink.to(contribute))\">\(visit.t("Se connecter pour contribuer", "Log in to contribute"))</a></p>"
@@ -317,7 +278,7 @@ enum CallPages {
         let main: HTML = """
             <p class="meta">\(visit.t(context.scopeName))</p>
             <h1>\(call.title)</h1>
-            <p class="lead"><strong>\(window.sentence(at: Date(), lang: visit.lang))</strong></p>
+            <p class="lead"><strong>\(window.sentence(at: now, lang: visit.lang))</strong></p>
             \(action)
             \(View.paragraphs(call.body))
             <h2>\(visit.t("Qui peut répondre ?", "Who may answer?"))</h2>

@@ -1,6 +1,5 @@
 import Core
 import Fluent
-import SQLKit
 import Stats
 import Vapor
 
@@ -31,9 +30,7 @@ enum ReviewPages {
     }
 
     static func grid(_ context: SubmissionContext, on db: any Database) async throws -> ReviewGrid {
-        ReviewGrid(
-            criteria: try await ExperienceStore.criteria(callID: context.call.call.id, on: db),
-            maxScore: context.call.call.max_score)
+        try await ReviewGrid.of(context.call.call, on: db)
     }
 
     /// Nil when the viewer may score this submission, else the page that says why not (403).
@@ -41,7 +38,11 @@ enum ReviewPages {
         let rights = ReviewRights.check(
             isReviewerOfCall: context.call.reviews, isAuthor: context.isAuthor, status: context.status)
         guard rights != .allowed else { return nil }
-        return req.refusal(
+        return refusal(req, context, rights)
+    }
+
+    static func refusal(_ req: Request, _ context: SubmissionContext, _ rights: ReviewRights) -> Response {
+        req.refusal(
             status: rights == .closed ? .conflict : .forbidden,
             title: Text("Évaluation impossible", "Review not possible"),
             message: rights.message, back: ExperiencesPaths.submission.link(context.call.call.id, context.record.id))
@@ -79,25 +80,17 @@ enum ReviewPages {
 
     @Sendable static func score(_ req: Request) async throws -> Response {
         let context = try await SubmissionContext.load(req)
-        if let refused = mayScore(req, context) { return refused }
-        let grid = try await grid(context, on: req.db)
         let fields = req.formFields()
-        switch grid.validate(fields: fields, lang: req.visit.lang) {
-        case .failure(let box):
+        switch try await ScoreSubmission.run(fields: fields, submission: context, env: req.useCases) {
+        case .refused(let rights): return refusal(req, context, rights)
+        case .invalid(let errors):
+            let grid = try await grid(context, on: req.db)
             return req.render(
-                scoreForm(
-                    req.visit, context, grid: grid, fields: fields, errors: box.errors, status: .unprocessableEntity))
-        case .success(let (scores, comments)):
-            let id = context.record.id, reviewer = context.call.viewerID!, weighted = grid.weightedScore(scores)
-            let moveToReview = context.status == .submitted
-            try await ExperiencesPages.write(req) { db in
-                try await ExperienceStore.saveReview(
-                    experienceID: id, reviewerID: reviewer, scores: scores, comments: comments, weighted: weighted,
-                    on: db)
-                if moveToReview { try await ExperienceStore.setStatus(id, to: .underReview, on: db) }
-            }
+                scoreForm(req.visit, context, grid: grid, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .scored:
+            ExperiencesPages.changed(req)
             return req.redirect(
-                to: ExperiencesPaths.submission.link(context.call.call.id, id),
+                to: ExperiencesPaths.submission.link(context.call.call.id, context.record.id),
                 flash: Flash(.success, req.visit.t("Vos notes sont enregistrées.", "Your scores are saved.")))
         }
     }
@@ -183,83 +176,35 @@ enum ReviewPages {
     @Sendable static func changeStatus(_ req: Request) async throws -> Response {
         let context = try await SubmissionContext.load(req)
         let visit = req.visit
-        guard context.call.organises else {
+        let fields = req.formFields()
+        switch try await DecideSubmission.run(fields: fields, submission: context, env: req.useCases) {
+        case .notOrganiser:
             return req.refusal(
                 status: .forbidden, title: Text("Accès refusé", "Access denied"),
                 message: Text(
                     "Seuls les organisateurs de l'appel décident de l'état d'une contribution.",
                     "Only the call's organisers decide a submission's status."))
-        }
-        guard !context.isAuthor else {
+        case .ownSubmission:
             return req.refusal(
                 status: .forbidden, title: Text("Accès refusé", "Access denied"),
                 message: Text(
                     "Vous êtes auteur·rice de cette contribution : un·e autre organisateur·rice décide de son état.",
                     "You are an author of this submission: another organiser decides its status."))
-        }
-        let fields = req.formFields()
-        var errors = FormErrors()
-        let target = ExperienceStatus(rawValue: fields["status"] ?? "")
-        let message = (fields["message"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if let target {
-            if !ExperienceStatus.transition(from: context.status, to: target) {
-                errors.add(
-                    "status",
-                    visit.t(
-                        "Une contribution « \(context.status.label.fr) » ne peut pas passer à « \(target.label.fr) ».",
-                        "A submission “\(context.status.label.en)” cannot move to “\(target.label.en)”."))
-            }
-            if target == .moreInfo, message.isEmpty {
-                errors.add(
-                    "message",
-                    visit.t(
-                        "Écrivez les précisions que vous demandez : elles sont envoyées aux auteur·rices.",
-                        "Write the information you ask for: it is sent to the authors."))
-            }
-        } else {
-            errors.add(
-                "status", visit.t("Choisissez le nouvel état dans la liste.", "Choose the new status from the list."))
-        }
-        if message.count > 4000 {
-            errors.add("message", visit.t("4000 caractères au plus.", "4000 characters at most."))
-        }
-        guard errors.isEmpty, let target else {
+        case .invalid(let errors):
             return try await SubmissionShow.render(
                 req, context, errors: errors, fields: fields, status: .unprocessableEntity)
-        }
-        let record = context.record, actor = (try visit.signedInViewer()).personID, callRecord = context.call.call
-        let emails = ExperiencesPages.authorEmails(context)
-        let link = ExperiencesPages.absolute(req, ExperiencesPaths.submission.link(callRecord.id, record.id))
-        let remarkable: Bool? =
-            target == .published
-            ? context.status == .remarkable : (target == .remarkable ? true : (target == .notSelected ? false : nil))
-        try await ExperiencesPages.write(req) { db in
-            try await ExperienceStore.setStatus(record.id, to: target, remarkable: remarkable, on: db)
-            if !message.isEmpty {
-                try await ExperienceStore.addMessage(record.id, kind: "question", body: message, by: actor, on: db)
-            }
-            try await AuditEntry.record(
-                actor: actor, territory: callRecord.territory_id, action: "experience.status",
-                subject: "experience \(record.id): \(record.status) → \(target.rawValue)", on: db)
-            let subject =
+        case .decided(let target):
+            ExperiencesPages.changed(req)
+            let done =
                 target == .moreInfo
-                ? "Précisions demandées : \(record.title)" : "Votre contribution : \(target.label.fr)"
-            let intro =
-                target == .moreInfo
-                ? "Les organisateurs de l'appel « \(callRecord.title) » vous demandent des précisions sur votre contribution « \(record.title) » :\n\n\(message)\n\nRépondez sur la page de la contribution"
-                : "Votre contribution « \(record.title) » à l'appel « \(callRecord.title) » est maintenant : \(target.label.fr).\(message.isEmpty ? "" : "\n\n\(message)")\n\nLa suivre"
-            for email in emails {
-                try await Mailer.enqueue(to: email, subject: subject, body: "Bonjour,\n\n\(intro) : \(link)\n", on: db)
-            }
+                ? visit.t(
+                    "Précisions demandées : les auteur·rices sont prévenu·es par e-mail.",
+                    "Information requested: the authors are told by e-mail.")
+                : visit.t("État enregistré : « \(target.label.fr) ».", "Status saved: “\(target.label.en)”.")
+            return req.redirect(
+                to: ExperiencesPaths.submission.link(context.call.call.id, context.record.id),
+                flash: Flash(.success, done))
         }
-        let done =
-            target == .moreInfo
-            ? visit.t(
-                "Précisions demandées : les auteur·rices sont prévenu·es par e-mail.",
-                "Information requested: the authors are told by e-mail.")
-            : visit.t("État enregistré : « \(target.label.fr) ».", "Status saved: “\(target.label.en)”.")
-        return req.redirect(
-            to: ExperiencesPaths.submission.link(callRecord.id, record.id), flash: Flash(.success, done))
     }
 
     // MARK: - Ranking
@@ -269,7 +214,7 @@ enum ReviewPages {
     ) async throws -> Response {
         let context = try await CallContext.load(req)
         let visit = req.visit
-        guard context.reviews || context.organises else {
+        guard context.allows(.seeReview) else {
             return req.refusal(
                 status: .forbidden, title: Text("Accès refusé", "Access denied"),
                 message: Text(
@@ -277,20 +222,9 @@ enum ReviewPages {
                     "This page is for the call's reviewers and organisers."))
         }
         let call = context.call
-        let submissions = try await req.db.sql.raw(
-            """
-            SELECT \(ExperienceStore.experienceColumns) FROM experiences WHERE call_id = \(bind: call.id) AND status <> 'draft' ORDER BY id
-            """
-        ).all(decoding: ExperienceRecord.self)
+        let submissions = try await ExperienceStore.sentSubmissions(callID: call.id, on: req.db)
         let scores = try await ExperienceStore.reviewScores(callID: call.id, on: req.db)
-        struct AuthorRow: Decodable { let experience_id: Int }
-        let own = Set(
-            try await req.db.sql.raw(
-                """
-                SELECT a.experience_id FROM experience_authors a JOIN experiences e ON e.id = a.experience_id
-                WHERE e.call_id = \(bind: call.id) AND a.person_id = \(bind: context.viewerID ?? -1)
-                """
-            ).all(decoding: AuthorRow.self).map(\.experience_id))
+        let own = try await ExperienceStore.authoredIDs(personID: context.viewerID, callID: call.id, on: req.db)
         let byID = Dictionary(submissions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let summaries = submissions.map {
             ReviewSummary(
@@ -298,8 +232,8 @@ enum ReviewPages {
         }
         let ranked = ReviewSummary.ranking(summaries)
         var position = 0
-        let rows = ranked.map { summary -> [HTML] in
-            let record = byID[summary.submissionID]!
+        let rows = ranked.compactMap { summary -> [HTML]? in
+            guard let record = byID[summary.submissionID] else { return nil }
             let reviewed = (scores[record.id] ?? []).contains { $0.reviewer == context.viewerID }
             let sees = ReviewRights.seesOthersScores(
                 hasReviewed: reviewed, isReviewerOfCall: context.reviews, isOrganiser: context.organises)
@@ -357,45 +291,21 @@ enum ReviewPages {
     /// An organiser adds a reviewer to the call, by the e-mail address of their account.
     @Sendable static func addReviewer(_ req: Request) async throws -> Response {
         let context = try await CallContext.load(req)
-        let visit = req.visit
-        guard context.organises else {
+        let raw = req.formFields()["email"] ?? ""
+        switch try await AddReviewer.run(email: raw, call: context, env: req.useCases) {
+        case .forbidden:
             return req.refusal(
                 status: .forbidden, title: Text("Accès refusé", "Access denied"),
                 message: Text(
                     "Seuls les organisateurs de l'appel choisissent ses relecteur·rices.",
                     "Only the call's organisers choose its reviewers."))
-        }
-        let raw = req.formFields()["email"] ?? ""
-        let email = EmailAddress.normalize(raw)
-        var errors = FormErrors()
-        let person =
-            EmailAddress.isValid(email) ? try await ExperienceStore.people(emails: [email], on: req.db)[email] : nil
-        if !EmailAddress.isValid(email) {
-            errors.add(
-                "email",
-                visit.t(
-                    "Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.",
-                    "Write a full e-mail address, e.g. name@example.org."))
-        } else if person == nil {
-            errors.add(
-                "email",
-                visit.t(
-                    "Aucun compte pour \(email) : demandez à la personne de créer son compte, puis ajoutez-la.",
-                    "No account for \(email): ask the person to sign up, then add them."))
-        }
-        guard errors.isEmpty, let person else {
+        case .invalid(let errors):
             return try await dashboard(req, errors: errors, fields: ["email": raw], status: .unprocessableEntity)
+        case .added:
+            return req.redirect(
+                to: ExperiencesPaths.review.link(context.call.id),
+                flash: Flash(.success, req.visit.t("Relecteur·rice ajouté·e.", "Reviewer added.")))
         }
-        let call = context.call, actor = (try visit.signedInViewer()).personID
-        try await req.db.transaction { db in
-            try await ExperienceStore.addReviewers([person], callID: call.id, on: db)
-            try await AuditEntry.record(
-                actor: actor, territory: call.territory_id, action: "experience_call.reviewer_added",
-                subject: "call \(call.id): person \(person)", on: db)
-        }
-        return req.redirect(
-            to: ExperiencesPaths.review.link(call.id),
-            flash: Flash(.success, visit.t("Relecteur·rice ajouté·e.", "Reviewer added.")))
     }
 
     // MARK: - Figures
@@ -410,21 +320,7 @@ enum ReviewPages {
                     "Les chiffres d'un appel sont réservés à ses organisateurs et aux décideurs de son territoire.",
                     "A call's figures are for its organisers and the decision makers of its territory."))
         }
-        struct Row: Decodable {
-            let status: String; let context: String?; let level: String?; let region: String?;
-            let participant_count: Int?
-        }
-        let rows = try await req.db.sql.raw(
-            """
-            SELECT status, context, level, region, participant_count FROM experiences WHERE call_id = \(bind: context.call.id) AND status <> 'draft'
-            """
-        ).all(decoding: Row.self)
-        let figures = CallFigures(
-            rows: rows.map {
-                CallFigures.Row(
-                    status: $0.status, context: $0.context, level: $0.level, region: $0.region,
-                    people: $0.participant_count)
-            })
+        let figures = CallFigures(rows: try await ExperienceStore.figureRows(callID: context.call.id, on: req.db))
         func table(_ caption: String, _ first: String, _ lines: [(label: String, counts: CallFigures.Counts)]) -> HTML {
             View.table(
                 caption: caption,

@@ -85,7 +85,7 @@ enum AnswerPages {
             var typed = TypedAnswers()
             typed.fields["_canal"] = req.queryFields()["canal"] ?? Channel.paper.rawValue
             typed.fields["_vague"] =
-                req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(), in: waves).map { String($0.id) } ?? ""
+                req.queryFields()["vague"] ?? QPages.wave(on: QPages.today(req), in: waves).map { String($0.id) } ?? ""
             typed.fields["_evenement"] = req.queryFields()["evenement"]
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: FormErrors()))
         }
@@ -245,95 +245,51 @@ enum AnswerPages {
         return TypedAnswers(fields: form.fields, lists: form.lists.filter { !$0.value.isEmpty })
     }
 
+    static func actor(_ req: Request) -> Actor {
+        let visit = req.visit
+        return Actor(
+            personID: visit.viewer?.personID, name: visit.viewer?.displayName, email: visit.viewer?.email,
+            roles: visit.rolesHere, lang: visit.lang)
+    }
+
     @Sendable static func submit(_ req: Request) async throws -> Response {
         // A copy read within the last second: the writer checks that it is still open when it writes.
         let context = try await QContext.load(req, recent: true)
-        guard context.record.status == .published else { return closed(req, context) }
+        let actor = actor(req)
+        guard QuestionnairesPolicy.allows(actor, .answer, on: context.record) else { return closed(req, context) }
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let resumeToken = typed.fields["_reprise"].flatMap { $0.isEmpty ? nil : $0 }
         if typed.fields["_plus_tard"] != nil {
-            let token = resumeToken ?? Tokens.random(bytes: 18)
-            var kept = typed
-            kept.fields.removeValue(forKey: "_plus_tard")
-            kept.fields.removeValue(forKey: "_reprise")
-            try await QuestionnaireStore.saveDraft(
-                questionnaireID: context.id, versionID: context.record.current_version_id, typed: kept,
-                tokenHash: Tokens.sha256Hex(token), replacing: resumeToken.map(Tokens.sha256Hex), on: req.db)
-            return req.redirect(
-                to: QuestionnairePaths.resume.link(context.slug, context.id, token),
-                flash: Flash(
-                    .success,
-                    visit.t(
-                        "Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
-                        "Your answers are saved. Keep this page's link to continue later.")))
-        }
-        let checked = check(
-            typed, context: context, lang: visit.lang, pageFields: ["_public", "_lier", "_reprise", "_evenement"])
-        guard checked.errors.isEmpty, let audience = checked.audience else {
-            return req.render(
-                answerPage(
-                    req, context, typed: typed, errors: checked.errors, resumeToken: resumeToken,
-                    status: .unprocessableEntity))
-        }
-        let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
-        let personID = context.record.link_accounts && typed.fields["_lier"] == "on" ? visit.viewer?.personID : nil
-        let response = NewResponse(
-            questionnaireID: context.id, versionID: context.record.current_version_id,
-            waveID: QPages.wave(on: QPages.today(), in: waves)?.id,
-            channel: .online, audience: audience, commune: commune(of: checked.answers, definition: context.definition),
-            answers: checked.answers,
-            personID: personID, eventID: eventID(typed.fields["_evenement"]))
-        do {
-            _ = try await req.application.questionnaireWriter.save(
-                response, droppingDraft: resumeToken.map(Tokens.sha256Hex), on: req.application.db)
-        } catch is QuestionnaireClosed {
-            return closed(req, context)
-        }
-        return req.redirect(
-            to: context.link(QuestionnairePaths.show),
-            flash: Flash(
-                .success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
-    }
-
-    /// The answers and the respondent's group, or the errors (the group is asked on "tous"
-    /// questionnaires). With `pageFields` (the form's own fields), a field for a question this
-    /// version does not have refuses the whole answer.
-    static func check(
-        _ typed: TypedAnswers, context: QContext, lang: Lang, audienceOverride: QAudience? = nil,
-        pageFields: Set<String>? = nil
-    ) -> (answers: Answers, audience: QAudience?, errors: FormErrors) {
-        let validator = AnswerValidator(definition: context.definition, communes: context.communeNames, lang: lang)
-        var errors = FormErrors()
-        if let pageFields {
-            let unknown = validator.unknownFields(typed, extra: pageFields)
-            if !unknown.isEmpty { errors.add("_formulaire", validator.unknownMessage(unknown)) }
-        }
-        var (answers, answerErrors) = validator.validate(typed)
-        for item in answerErrors.items { errors.add(item.field, item.message) }
-        var audience: QAudience? = context.record.audience == .all ? nil : context.record.audience
-        if audience == nil {
-            if let given = audienceOverride ?? QAudience(rawValue: typed.field("_public")), given != .all {
-                audience = given
-            } else {
-                errors.add(
-                    "_public",
-                    lang == .fr
-                        ? "Dites si vous répondez comme usager ou comme professionnel."
-                        : "Say whether you answer as a user or as a professional.")
+            switch try await SaveAnswerDraft.run(
+                typed, questionnaire: context, resumeToken: resumeToken, actor: actor, env: req.useCases)
+            {
+            case .closed: return closed(req, context)
+            case .kept(let token):
+                return req.redirect(
+                    to: QuestionnairePaths.resume.link(context.slug, context.id, token),
+                    flash: Flash(
+                        .success,
+                        visit.t(
+                            "Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
+                            "Your answers are saved. Keep this page's link to continue later.")))
             }
         }
-        if !errors.isEmpty { answers = [:] }
-        return (answers, audience, errors)
-    }
-
-    /// The commune of the respondent: the answer to the first commune profile question.
-    static func commune(of answers: Answers, definition: Definition) -> String? {
-        let question =
-            definition.questions.first { $0.kind == .commune && $0.profile }
-            ?? definition.questions.first { $0.kind == .commune }
-        guard let key = question?.key, case .choice(let code)? = answers[key] else { return nil }
-        return code
+        let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
+        switch try await SubmitAnswer.run(
+            typed, questionnaire: context, waves: waves, resumeToken: resumeToken, actor: actor, env: req.useCases)
+        {
+        case .closed: return closed(req, context)
+        case .invalid(let errors):
+            return req.render(
+                answerPage(
+                    req, context, typed: typed, errors: errors, resumeToken: resumeToken, status: .unprocessableEntity))
+        case .saved:
+            return req.redirect(
+                to: context.link(QuestionnairePaths.show),
+                flash: Flash(
+                    .success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
+        }
     }
 
     // MARK: Assisted entry
@@ -383,56 +339,29 @@ enum AnswerPages {
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        func refuseClosed() -> Response {
+        let outcome = try await EnterAssistedAnswer.run(
+            typed, questionnaire: context, waves: waves, actor: actor(req), env: req.useCases)
+        switch outcome {
+        case .forbidden: throw Abort(.forbidden)
+        case .closed:
             var errors = FormErrors()
             errors.add("_formulaire", visit.t(closedEntryMessage))
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: errors, status: .conflict))
-        }
-        if context.record.status == .closed { return refuseClosed() }
-        var checked = check(
-            typed, context: context, lang: visit.lang, pageFields: ["_canal", "_vague", "_public", "_evenement"])
-        let channel = Channel(rawValue: typed.field("_canal"))
-        if channel == nil { checked.errors.add("_canal", visit.t("Choisissez le canal.", "Choose the channel.")) }
-        let waveText = typed.field("_vague")
-        let wave = waves.first { String($0.id) == waveText }
-        if !waveText.isEmpty && wave == nil {
-            checked.errors.add("_vague", visit.t("Cette vague n'existe pas.", "This wave does not exist."))
-        }
-        guard checked.errors.isEmpty, let audience = checked.audience, let channel else {
+        case .invalid(let errors):
             return req.render(
-                assistedPage(
-                    req, context, waves: waves, typed: typed, errors: checked.errors, status: .unprocessableEntity))
+                assistedPage(req, context, waves: waves, typed: typed, errors: errors, status: .unprocessableEntity))
+        case .saved(let id, let channel, let waveID):
+            let next =
+                context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)"
+                + (waveID.map { "&vague=\($0)" } ?? "")
+                + (eventID(typed.fields["_evenement"]).map { "&evenement=\($0)" } ?? "")
+            return req.redirect(
+                to: next,
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
+                        "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))
         }
-        let response = NewResponse(
-            questionnaireID: context.id, versionID: context.record.current_version_id, waveID: wave?.id,
-            channel: channel, audience: audience,
-            commune: commune(of: checked.answers, definition: context.definition), answers: checked.answers,
-            enteredByID: visit.viewer?.personID,
-            eventID: eventID(typed.fields["_evenement"]))
-        let actor = visit.viewer?.personID, territoryID = context.territory.id, questionnaireID = context.id
-        let id: Int
-        do {
-            // The answer and its audit entry in one transaction; the insert checks the questionnaire is still open.
-            id = try await req.db.transaction { db in
-                let id = try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db)
-                try await AuditEntry.record(
-                    actor: actor, territory: territoryID, action: "questionnaire.answer.assisted",
-                    subject: "questionnaire \(questionnaireID) answer \(id)", on: db)
-                return id
-            }
-        } catch is QuestionnaireClosed {
-            return refuseClosed()
-        }
-        let next =
-            context.link(QuestionnairePaths.assisted) + "?canal=\(channel.rawValue)"
-            + (wave.map { "&vague=\($0.id)" } ?? "")
-            + (eventID(typed.fields["_evenement"]).map { "&evenement=\($0)" } ?? "")
-        return req.redirect(
-            to: next,
-            flash: Flash(
-                .success,
-                visit.t(
-                    "Réponse n° \(id) enregistrée (\(visit.t(channel.label).lowercased())). Vous pouvez saisir la suivante.",
-                    "Answer no. \(id) saved (\(visit.t(channel.label).lowercased())). You can type the next one.")))
     }
 }

@@ -169,19 +169,12 @@ enum BuilderPages {
         guard input.errors.isEmpty, let audience = input.audience else {
             return req.render(newForm(visit, fields: fields, errors: input.errors, status: .unprocessableEntity))
         }
-        var definition = Definition()
-        definition.sections.append(Section(key: definition.newKey("s"), title: visit.t("Questions", "Questions")))
-        let initial = definition
-        let id = try await req.db.transaction { db in
-            let id = try await QuestionnaireStore.create(
-                territoryID: territory.id, title: input.title, intro: input.intro, audience: audience,
-                linkAccounts: input.link,
-                definition: initial, by: visit.viewer?.personID, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: territory.id, action: "questionnaire.create",
-                subject: "questionnaire \(id)", on: db)
-            return id
-        }
+        let settings = QuestionnaireSettings(
+            title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link)
+        guard
+            case .created(let id) = try await CreateQuestionnaire.run(
+                settings, territory: territory, actor: AnswerPages.actor(req), env: req.useCases)
+        else { throw Abort(.forbidden) }
         return req.redirect(
             to: QuestionnairePaths.builder.link(territory.slug, id),
             flash: Flash(
@@ -324,19 +317,19 @@ enum BuilderPages {
             req.application.questionnaireForms.forget(context.id)
             return req.redirect(to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
         case "publish", "close", "reopen":
-            if op == "publish" && definition.questions.isEmpty {
+            let change = StatusChange(rawValue: op) ?? .publish
+            switch try await PublishQuestionnaire.run(
+                change, questionnaire: context, actor: AnswerPages.actor(req), env: req.useCases)
+            {
+            case .forbidden: throw Abort(.forbidden)
+            case .noQuestion:
                 return try await invalid(
                     "new_section",
                     visit.t(
                         "Ajoutez au moins une question avant de publier.",
                         "Add at least one question before publishing."))
+            case .changed: req.application.questionnaireForms.forget(context.id)
             }
-            let status: QStatus = op == "close" ? .closed : .published
-            try await req.db.transaction { db in
-                try await QuestionnaireStore.setStatus(context.id, status, on: db)
-                try await audit(op, on: db)
-            }
-            req.application.questionnaireForms.forget(context.id)
             let message =
                 switch op {
                 case "publish":
@@ -641,80 +634,20 @@ enum BuilderPages {
         let visit = req.visit
         let fields = req.formFields()
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        var errors = FormErrors()
-        var waveID: Int?
-        if let raw = fields["wave_id"], !raw.isEmpty {
-            guard let wave = waves.first(where: { String($0.id) == raw }) else { throw Abort(.notFound) }
-            waveID = wave.id
-        }
-        let name = TextRule.required(
-            fields, "name", maxLength: 80, errors: &errors, lang: visit.lang,
-            missing: Text("Donnez un nom à la vague.", "Name the wave."))
-        let starts = TextRule.optionalDay(fields, "starts_on", errors: &errors, lang: visit.lang)
-        let ends = TextRule.optionalDay(fields, "ends_on", errors: &errors, lang: visit.lang)
-        if starts == nil && errors["starts_on"] == nil {
-            errors.add("starts_on", visit.t("Indiquez la date de début.", "Enter the start date."))
-        }
-        if ends == nil && errors["ends_on"] == nil {
-            errors.add("ends_on", visit.t("Indiquez la date de fin.", "Enter the end date."))
-        }
-        if let starts, let ends, ends < starts {
-            errors.add("ends_on", visit.t("La fin doit venir après le début.", "The end must come after the start."))
-        }
-        if let starts, let ends, ends >= starts,
-            let other = Waves.overlapping(starts: starts, ends: ends, excluding: waveID, in: waves)
+        switch try await SaveWave.run(
+            fields: fields, questionnaire: context, waves: waves, actor: AnswerPages.actor(req), env: req.useCases)
         {
-            errors.add(
-                "starts_on",
-                visit.t(
-                    "Cette période chevauche la vague « \(other.name) » (du \(DateText.day(iso: other.starts_on, lang: .fr)) au \(DateText.day(iso: other.ends_on, lang: .fr))) : deux vagues ne peuvent pas se chevaucher, chaque réponse appartient à une seule.",
-                    "This period overlaps the wave “\(other.name)” (\(DateText.day(iso: other.starts_on, lang: .en)) to \(DateText.day(iso: other.ends_on, lang: .en))): two waves cannot overlap, each answer belongs to one only."
-                ))
-        }
-        func count(_ key: String, required: Bool) -> Int {
-            let raw = (fields[key] ?? "").trimmingCharacters(in: .whitespaces)
-            if raw.isEmpty {
-                if required {
-                    errors.add(key, visit.t("Indiquez un nombre de réponses.", "Enter a number of answers."))
-                }
-                return 0
-            }
-            guard let n = Int(raw), n >= 0, n <= 1_000_000 else {
-                errors.add(key, visit.t("Indiquez un nombre entier, 0 ou plus.", "Enter a whole number, 0 or more."));
-                return 0
-            }
-            return n
-        }
-        let total = count("target_total", required: true), users = count("target_users", required: false),
-            pros = count("target_professionals", required: false)
-        if users + pros > total && errors["target_users"] == nil {
-            errors.add(
-                "target_users",
-                visit.t(
-                    "Usagers et professionnels dépassent l'objectif total.",
-                    "Users and professionals exceed the total target."))
-        }
-        let overrides = Targets.parseOverrides(
-            fields["commune_targets"] ?? "", communes: context.territory.communes.map { ($0.code, $0.name) })
-        if let error = overrides.error { errors.add("commune_targets", error) }
-        guard errors.isEmpty, let starts, let ends else {
+        case .notFound: throw Abort(.notFound)
+        case .forbidden: throw Abort(.forbidden)
+        case .invalid(let errors):
             return req.render(
                 wavesPage(visit, context, waves: waves, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .saved:
+            req.application.questionnaireResults.forget(context.id)
+            req.application.questionnaireForms.forget(context.id)
+            return req.redirect(
+                to: context.link(QuestionnairePaths.waves),
+                flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
         }
-        let editedID = waveID
-        try await req.db.transaction { db in
-            try await QuestionnaireStore.saveWave(
-                questionnaireID: context.id, waveID: editedID, name: name, starts: starts, ends: ends, total: total,
-                users: users,
-                professionals: pros, overrides: overrides.values, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.wave",
-                subject: "questionnaire \(context.id)", on: db)
-        }
-        req.application.questionnaireResults.forget(context.id)
-        req.application.questionnaireForms.forget(context.id)
-        return req.redirect(
-            to: context.link(QuestionnairePaths.waves),
-            flash: Flash(.success, visit.t("Vague enregistrée.", "Wave saved.")))
     }
 }

@@ -264,12 +264,12 @@ enum DataPages {
                     error: nil, status: .unprocessableEntity))
         }
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        let today = QPages.today()
+        let today = QPages.today(req), now = req.now
         let read = AnswerLayout.read(table, definition: context.definition, waves: waves, today: today)
         var problems = read.problems
         var accepted: [NewResponse] = []
         for row in read.rows {
-            let checked = AnswerPages.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
+            let checked = AnswerCheck.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
             for item in checked.errors.items {
                 let column =
                     item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
@@ -280,10 +280,10 @@ enum DataPages {
                     NewResponse(
                         questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave,
                         channel: row.channel, audience: audience,
-                        commune: AnswerPages.commune(of: checked.answers, definition: context.definition),
+                        commune: AnswerCheck.commune(of: checked.answers, definition: context.definition),
                         answers: checked.answers,
                         enteredByID: visit.viewer?.personID,
-                        at: row.day == today ? Date() : Waves.noon(row.day) ?? Date()))
+                        at: row.day == today ? now : Waves.noon(row.day) ?? now))
             }
         }
         if read.rows.isEmpty && problems.isEmpty {

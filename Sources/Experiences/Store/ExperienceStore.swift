@@ -102,7 +102,7 @@ public enum ExperienceStore {
     static func createCall(
         title: String, territoryID: Int?, opens: String, closes: String, audience: CallAudience,
         criteria: [(label: String, weight: Int)],
-        maxScore: Int, required: Int, reviewers: [Int], by: Int?, body: String, on db: any Database
+        maxScore: Int, required: Int, reviewers: [Int], by: Int?, body: String, now: Date, on db: any Database
     ) async throws -> Int {
         let sql = db.sql
         struct Inserted: Decodable { let id: Int }
@@ -111,7 +111,7 @@ public enum ExperienceStore {
                 """
                 INSERT INTO experience_calls (territory_id, title, body, opens_on, closes_on, audience, max_score, required_reviews, created_by_id, created_at)
                 VALUES (\(bind: territoryID), \(bind: title), \(bind: body), \(bind: opens), \(bind: closes), \(bind: audience.rawValue), \(bind: maxScore),
-                        \(bind: required), \(bind: by), \(bind: Date()))
+                        \(bind: required), \(bind: by), \(bind: now))
                 RETURNING id
                 """
             ).first(decoding: Inserted.self)
@@ -226,10 +226,9 @@ public enum ExperienceStore {
 
     /// Writes the fields of a submission (insert when `id` is nil); returns its id.
     static func save(
-        _ input: ExperienceInput, id: Int?, callID: Int, status: ExperienceStatus, by personID: Int?,
+        _ input: ExperienceInput, id: Int?, callID: Int, status: ExperienceStatus, by personID: Int?, now: Date,
         on db: any Database
     ) async throws -> Int {
-        let now = Date()
         let values: [(String, any Encodable & Sendable)] = [
             ("title", input.title), ("summary", input.summary), ("context", input.context?.rawValue),
             ("level", input.level?.rawValue),
@@ -273,9 +272,8 @@ public enum ExperienceStore {
 
     /// Moves a submission to a status, with the dates that go with it.
     static func setStatus(
-        _ id: Int, to status: ExperienceStatus, remarkable: Bool? = nil, on db: any Database
+        _ id: Int, to status: ExperienceStatus, remarkable: Bool? = nil, now: Date, on db: any Database
     ) async throws {
-        let now = Date()
         var sets: [SQLQueryString] = ["status = \(bind: status.rawValue)", "status_changed_at = \(bind: now)"]
         if status == .submitted { sets.append("submitted_at = \(bind: now)") }
         if status == .published { sets.append("published_at = \(bind: now)") }
@@ -330,10 +328,12 @@ public enum ExperienceStore {
         ).all(decoding: MessageRow.self)
     }
 
-    static func addMessage(_ id: Int, kind: String, body: String, by personID: Int?, on db: any Database) async throws {
+    static func addMessage(
+        _ id: Int, kind: String, body: String, by personID: Int?, now: Date, on db: any Database
+    ) async throws {
         try await db.sql.raw(
             """
-            INSERT INTO experience_messages (experience_id, author_id, kind, body, created_at) VALUES (\(bind: id), \(bind: personID), \(bind: kind), \(bind: body), \(bind: Date()))
+            INSERT INTO experience_messages (experience_id, author_id, kind, body, created_at) VALUES (\(bind: id), \(bind: personID), \(bind: kind), \(bind: body), \(bind: now))
             """
         ).run()
     }
@@ -371,7 +371,7 @@ public enum ExperienceStore {
 
     /// Records (or replaces) a reviewer's scores for a submission.
     static func saveReview(
-        experienceID: Int, reviewerID: Int, scores: [Int: Int], comments: [Int: String], weighted: Double,
+        experienceID: Int, reviewerID: Int, scores: [Int: Int], comments: [Int: String], weighted: Double, now: Date,
         on db: any Database
     ) async throws {
         let sql = db.sql
@@ -383,7 +383,7 @@ public enum ExperienceStore {
             let review = try await sql.raw(
                 """
                 INSERT INTO experience_reviews (experience_id, reviewer_id, weighted_score, created_at)
-                VALUES (\(bind: experienceID), \(bind: reviewerID), \(bind: weighted), \(bind: Date())) RETURNING id
+                VALUES (\(bind: experienceID), \(bind: reviewerID), \(bind: weighted), \(bind: now)) RETURNING id
                 """
             ).first(decoding: Inserted.self)
         else { throw ExperienceStoreError.notInserted }
@@ -394,5 +394,166 @@ public enum ExperienceStore {
                 """
             ).run()
         }
+    }
+
+    // MARK: - The viewer's rights on a call
+
+    /// Whether a person is one of the platform's national organisers, and a reviewer of this call.
+    static func rights(
+        personID: Int, callID: Int, on db: any Database
+    ) async throws -> (
+        nationalOrganiser: Bool, reviewer: Bool
+    ) {
+        struct Row: Decodable { let organiser: Int; let reviewer: Int }
+        let row = try await db.sql.raw(
+            """
+            SELECT (SELECT count(*) FROM experience_organisers WHERE person_id = \(bind: personID)) AS organiser,
+                   (SELECT count(*) FROM experience_reviewers WHERE call_id = \(bind: callID) AND person_id = \(bind: personID)) AS reviewer
+            """
+        ).first(decoding: Row.self)
+        return ((row?.organiser ?? 0) > 0, (row?.reviewer ?? 0) > 0)
+    }
+
+    /// The e-mail addresses of a call's reviewers, in order (to edit the call).
+    static func reviewerEmails(callID: Int, on db: any Database) async throws -> [String] {
+        struct Email: Decodable { let email: String? }
+        return try await db.sql.raw(
+            """
+            SELECT p.email FROM experience_reviewers r JOIN people p ON p.id = r.person_id WHERE r.call_id = \(bind: callID) ORDER BY p.email
+            """
+        ).all(decoding: Email.self).compactMap(\.email)
+    }
+
+    // MARK: - Review pages
+
+    /// The submissions of a call that were sent (every status but draft), in order.
+    static func sentSubmissions(callID: Int, on db: any Database) async throws -> [ExperienceRecord] {
+        try await db.sql.raw(
+            """
+            SELECT \(experienceColumns) FROM experiences WHERE call_id = \(bind: callID) AND status <> 'draft' ORDER BY id
+            """
+        ).all(decoding: ExperienceRecord.self)
+    }
+
+    /// The submissions of a call that a person (co-)writes.
+    static func authoredIDs(personID: Int?, callID: Int, on db: any Database) async throws -> Set<Int> {
+        struct AuthorRow: Decodable { let experience_id: Int }
+        return Set(
+            try await db.sql.raw(
+                """
+                SELECT a.experience_id FROM experience_authors a JOIN experiences e ON e.id = a.experience_id
+                WHERE e.call_id = \(bind: callID) AND a.person_id = \(bind: personID ?? -1)
+                """
+            ).all(decoding: AuthorRow.self).map(\.experience_id))
+    }
+
+    /// What the figures of a call count: its sent submissions.
+    static func figureRows(callID: Int, on db: any Database) async throws -> [CallFigures.Row] {
+        struct Row: Decodable {
+            let status: String; let context: String?; let level: String?; let region: String?;
+            let participant_count: Int?
+        }
+        return try await db.sql.raw(
+            """
+            SELECT status, context, level, region, participant_count FROM experiences WHERE call_id = \(bind: callID) AND status <> 'draft'
+            """
+        ).all(decoding: Row.self).map {
+            CallFigures.Row(
+                status: $0.status, context: $0.context, level: $0.level, region: $0.region,
+                people: $0.participant_count)
+        }
+    }
+
+    // MARK: - Attachments
+
+    static func insertAttachment(
+        experienceID: Int, name: String, type: String, bytes: [UInt8], now: Date, on db: any Database
+    ) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO experience_attachments (experience_id, name, type, size, bytes, created_at)
+            VALUES (\(bind: experienceID), \(bind: name), \(bind: type), \(bind: bytes.count), \(bind: Data(bytes)), \(bind: now))
+            """
+        ).run()
+    }
+
+    struct AttachmentFile: Decodable, Sendable {
+        let name: String; let type: String; let bytes: Data; let status: ExperienceStatus; let call_id: Int;
+        let experience_id: Int
+    }
+
+    /// A file with the status and the call of its submission.
+    static func attachmentFile(_ id: Int, on db: any Database) async throws -> AttachmentFile? {
+        try await db.sql.raw(
+            """
+            SELECT f.name, f.type, f.bytes, e.status, e.call_id, f.experience_id FROM experience_attachments f JOIN experiences e ON e.id = f.experience_id
+            WHERE f.id = \(bind: id)
+            """
+        ).first(decoding: AttachmentFile.self)
+    }
+
+    // MARK: - What was typed when the session expired
+
+    static func insertRescue(
+        tokenHash: String, callID: Int, payload: String, expiresAt: Date, on db: any Database
+    ) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO experience_rescues (token_hash, call_id, payload, expires_at)
+            VALUES (\(bind: tokenHash), \(bind: callID), \(bind: payload), \(bind: expiresAt))
+            """
+        ).run()
+    }
+
+    struct RescueRow: Decodable, Sendable { let payload: String; let expires_at: Date; let call_id: Int }
+
+    static func rescue(tokenHash: String, on db: any Database) async throws -> RescueRow? {
+        try await db.sql.raw(
+            "SELECT payload, expires_at, call_id FROM experience_rescues WHERE token_hash = \(bind: tokenHash)"
+        ).first(decoding: RescueRow.self)
+    }
+
+    static func deleteRescue(tokenHash: String, on db: any Database) async throws {
+        try await db.sql.raw("DELETE FROM experience_rescues WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    // MARK: - Co-authors' invitations
+
+    static func insertInvitation(
+        tokenHash: String, experienceID: Int, email: String, by personID: Int, expiresAt: Date, on db: any Database
+    ) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO experience_invitations (token_hash, experience_id, email, invited_by_id, expires_at)
+            VALUES (\(bind: tokenHash), \(bind: experienceID), \(bind: email), \(bind: personID), \(bind: expiresAt))
+            """
+        ).run()
+    }
+
+    struct InvitationRow: Decodable, Sendable {
+        let experience_id: Int; let expires_at: Date; let title: String; let call_id: Int
+    }
+
+    static func invitation(tokenHash: String, on db: any Database) async throws -> InvitationRow? {
+        try await db.sql.raw(
+            """
+            SELECT i.experience_id, i.expires_at, e.title, e.call_id FROM experience_invitations i JOIN experiences e ON e.id = i.experience_id
+            WHERE i.token_hash = \(bind: tokenHash)
+            """
+        ).first(decoding: InvitationRow.self)
+    }
+
+    /// The person joins the authors (once) and the invitation is spent.
+    static func acceptInvitation(
+        tokenHash: String, experienceID: Int, personID: Int, now: Date, on db: any Database
+    ) async throws {
+        let sql = db.sql
+        try await sql.raw(
+            """
+            INSERT INTO experience_authors (experience_id, person_id, added_at) VALUES (\(bind: experienceID), \(bind: personID), \(bind: now))
+            ON CONFLICT (experience_id, person_id) DO NOTHING
+            """
+        ).run()
+        try await sql.raw("DELETE FROM experience_invitations WHERE token_hash = \(bind: tokenHash)").run()
     }
 }

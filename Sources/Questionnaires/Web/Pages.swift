@@ -2,56 +2,10 @@ import Core
 import Fluent
 import Vapor
 
-/// Every path of the questionnaires room.
-public enum QuestionnairePaths {
-    public static let list = RoutePattern("/:territory/questionnaires")
-    public static let new = RoutePattern("/:territory/questionnaires/nouveau")
-    public static let cross = RoutePattern("/:territory/questionnaires/croisement")
-    public static let show = RoutePattern("/:territory/questionnaires/:questionnaire")
-    public static let answer = RoutePattern("/:territory/questionnaires/:questionnaire/repondre")
-    public static let resume = RoutePattern("/:territory/questionnaires/:questionnaire/reprendre/:token")
-    public static let preview = RoutePattern("/:territory/questionnaires/:questionnaire/apercu")
-    public static let paper = RoutePattern("/:territory/questionnaires/:questionnaire/papier")
-    public static let qr = RoutePattern("/:territory/questionnaires/:questionnaire/qr.svg")
-    public static let builder = RoutePattern("/:territory/questionnaires/:questionnaire/construire")
-    public static let newQuestion = RoutePattern("/:territory/questionnaires/:questionnaire/questions/nouvelle")
-    public static let question = RoutePattern("/:territory/questionnaires/:questionnaire/questions/:question")
-    public static let waves = RoutePattern("/:territory/questionnaires/:questionnaire/vagues")
-    public static let assisted = RoutePattern("/:territory/questionnaires/:questionnaire/saisie")
-    public static let importCSV = RoutePattern("/:territory/questionnaires/:questionnaire/import")
-    public static let results = RoutePattern("/:territory/questionnaires/:questionnaire/resultats")
-    public static let participation = RoutePattern("/:territory/questionnaires/:questionnaire/participation")
-    public static let texts = RoutePattern("/:territory/questionnaires/:questionnaire/textes")
-    public static let answersCSV = RoutePattern("/:territory/questionnaires/:questionnaire/reponses.csv")
-    public static let answersExcel = RoutePattern("/:territory/questionnaires/:questionnaire/reponses-tableur.csv")
-    public static let codebook = RoutePattern("/:territory/questionnaires/:questionnaire/livre-de-codes.csv")
-    public static let resultsCSV = RoutePattern("/:territory/questionnaires/:questionnaire/resultats.csv")
-}
-
-/// Who may do what. Pure: the handlers check it on the server and use it to show links.
-public enum QuestionnairePolicy {
-    /// The builder, raw answers, free text, imports and raw exports.
-    public static let builders: Set<Role> = [.coordinator, .admin]
-    /// Typing answers collected on paper, by phone or in person.
-    public static let assistants: Set<Role> = [.coordinator, .admin, .patientPartner]
-    /// Aggregated results (with the small-cell rule), participation and the cross-analysis.
-    public static let readers: Set<Role> = [.coordinator, .admin, .decisionMaker]
-
-    public static func builds(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: builders) }
-    public static func assists(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: assistants) }
-    public static func readsResults(_ roles: Set<Role>) -> Bool { !roles.isDisjoint(with: readers) }
-    /// Everyone sees a questionnaire once published; a draft only its builders.
-    public static func sees(_ status: QStatus, roles: Set<Role>) -> Bool { status != .draft || builds(roles) }
-}
-
-/// The questionnaire of the URL, in the territory of the URL (404 otherwise, or when a visitor
-/// may not see it yet).
-struct QContext: Sendable {
-    let record: QuestionnaireRecord
-    let definition: Definition
-    let territory: TerritoryInfo
-
-    /// `recent` accepts a copy read within the last second (public answering pages, the busiest).
+extension QContext {
+    /// The questionnaire of the URL, in the territory of the URL (404 otherwise, or when a
+    /// visitor may not see it yet). `recent` accepts a copy read within the last second (public
+    /// answering pages, the busiest).
     static func load(_ req: Request, recent: Bool = false) async throws -> QContext {
         guard let territory = req.visit.territory, let id = PathID.parse(req.parameters.get("questionnaire")) else {
             throw Abort(.notFound)
@@ -60,19 +14,11 @@ struct QContext: Sendable {
             recent
             ? try await req.application.questionnaireForms.record(id, territoryID: territory.id, on: req.db)
             : try await QuestionnaireStore.load(id, territoryID: territory.id, on: req.db)
-        guard let record = found,
-            QuestionnairePolicy.sees(record.status, roles: req.visit.rolesHere)
-        else { throw Abort(.notFound) }
+        let actor = Actor(personID: req.visit.viewer?.personID, roles: req.visit.rolesHere, lang: req.visit.lang)
+        guard let record = found, QuestionnairesPolicy.allows(actor, .see, on: record) else { throw Abort(.notFound) }
         return QContext(
             record: record, definition: try await req.application.questionnaireForms.definition(record, on: req.db),
             territory: territory)
-    }
-
-    var id: Int { record.id }
-    var slug: String { territory.slug }
-    func link(_ pattern: RoutePattern) -> String { pattern.link(slug, record.id) }
-    var communeNames: [String: String] {
-        Dictionary(uniqueKeysWithValues: territory.communes.map { ($0.code, $0.name) })
     }
 }
 
@@ -107,7 +53,8 @@ enum QPages {
             ?? .empty
     }
 
-    static func today() -> String { DateText.isoDay(Date()) }
+    /// Today in Paris, on the injected clock.
+    static func today(_ req: Request) -> String { DateText.isoDay(req.now) }
 
     /// The navigation between a questionnaire's staff pages.
     static func staffNav(_ context: QContext, visit: Visit, current: RoutePattern?) -> HTML {

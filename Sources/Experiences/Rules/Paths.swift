@@ -27,24 +27,3 @@ public enum ExperiencesPaths {
     public static let exportCSV = RoutePattern("/experiences.csv")
     public static let exportJSON = RoutePattern("/experiences.json")
 }
-
-/// Who may do what with calls. Local calls are run by their territory's coordinators and
-/// administrators; national calls by the platform's national organisers (`experience_organisers`).
-/// Reviewers are named per call. Pure: the pages check it on the server and use it to show buttons.
-public enum ExperiencesPolicy {
-    public static let localOrganisers: Set<Role> = [.coordinator, .admin]
-
-    public static func organises(national: Bool, isNationalOrganiser: Bool, rolesInCallTerritory: Set<Role>) -> Bool {
-        national ? isNationalOrganiser : !rolesInCallTerritory.isDisjoint(with: localOrganisers)
-    }
-
-    /// Whether a signed-in person may answer a call ("who may answer").
-    public static func mayAnswer(audience: CallAudience, national: Bool, rolesInCallTerritory: Set<Role>) -> Bool {
-        national || audience == .anyone || !rolesInCallTerritory.isEmpty
-    }
-
-    /// Figures of a call: its organisers, and the decision makers of its territory (the evaluation room).
-    public static func seesFigures(organises: Bool, rolesInCallTerritory: Set<Role>) -> Bool {
-        organises || rolesInCallTerritory.contains(.decisionMaker)
-    }
-}
