@@ -55,6 +55,9 @@ public struct AccountsModule: FeatureModule {
         try await AccountsBenchData.load(sizes, territory: territory, on: app)
     }
 
+    /// The account itself goes last, once every room has erased its part (`AccountStore.erase`).
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {}
+
     public func loadDemo(on app: Application) async throws -> [String] {
         let hash = try await app.password.async.hash(AccountsDemo.password)
         return try await AccountsDemo.load(passwordHash: hash, on: app.db)

@@ -89,22 +89,7 @@ public struct ProposalsModule: FeatureModule {
 
     /// Drafts are deleted; published proposals and comments stay as contributions to the public
     /// debate but lose their author (shown as "compte supprimé"); supports are withdrawn.
-    public func erase(personID: Int, on db: any Database) async throws {
-        let sql = db.sql
-        try await sql.raw("DELETE FROM proposals WHERE author_id = \(bind: personID) AND status = 'draft'").run()
-        try await sql.raw("UPDATE proposals SET author_id = NULL WHERE author_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE proposals SET submitted_by_id = NULL WHERE submitted_by_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE proposal_comments SET author_id = NULL WHERE author_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE proposal_reports SET reporter_id = NULL WHERE reporter_id = \(bind: personID)").run()
-        try await sql.raw("UPDATE proposal_events SET actor_id = NULL WHERE actor_id = \(bind: personID)").run()
-        try await sql.raw(
-            """
-            UPDATE proposals SET support_count = support_count - 1
-            WHERE id IN (SELECT proposal_id FROM proposal_supports WHERE person_id = \(bind: personID))
-            """
-        ).run()
-        try await sql.raw("DELETE FROM proposal_supports WHERE person_id = \(bind: personID)").run()
-        // Names and counts changed wherever this person took part: every territory's model is renewed.
-        try await sql.raw("UPDATE proposal_versions SET version = version + 1").run()
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {
+        try await ProposalStore.erase(personID: personID, on: db)
     }
 }

@@ -359,4 +359,25 @@ struct ProposalUseCaseTests {
                 ])
         }
     }
+
+    @Test func erasingAnAccountDeletesItsDraftsAndLeavesItsPublicWordsWithoutAName() async throws {
+        try await UseCaseWorld.with(Self.rooms) { world in
+            let vitre = try await world.territory()
+            let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
+            let paul = try await world.person("Paul", email: "paul@example.org", roles: [.resident], in: vitre)
+            let published = try await Self.published(by: anne, in: vitre, world: world)
+            let mine = try await Self.published(by: paul, in: vitre, world: world)
+            _ = try await Propose.run(Self.fields(draft: true), territory: vitre, actor: anne, env: world.env)
+            _ = try await ToggleSupport.run(proposal: mine, actor: anne, env: world.env)
+            _ = try await CommentOnProposal.run(
+                body: "Je soutiens.", replyingTo: nil, proposal: mine, territory: vitre, actor: anne, env: world.env)
+
+            try await ProposalsModule().erase(personID: try #require(anne.personID), env: world.env, on: world.db)
+            let left = try await Proposal.query(on: world.db).sort(\.$id).all()
+            #expect(left.count == 2, "the draft is gone")
+            #expect(left.first?.id == published.id && left.first?.authorID == nil, "a public proposal loses its author")
+            #expect(left.last?.supportCount == 0, "the support is withdrawn")
+            #expect(try await ProposalComment.query(on: world.db).all().map(\.authorID) == [nil])
+        }
+    }
 }

@@ -12,6 +12,11 @@ public struct CoreModule: FeatureModule {
     public static let staticFile = RoutePattern("/static/:file")
     public static let devOutbox = RoutePattern("/dev/outbox")
 
+    /// Nothing to erase here: a delivered mail keeps no body (links are secrets), and the audit
+    /// trail keeps the id of who acted — a record of staff actions, which names nobody once the
+    /// account is gone.
+    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {}
+
     public func routes(_ router: RouteRegistrar, app: Application) throws {
         router.constant(Self.healthz) { _ in
             var headers = HTTPHeaders()

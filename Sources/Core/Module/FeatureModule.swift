@@ -14,7 +14,8 @@ public protocol FeatureModule: Sendable {
     /// What this room holds about a person, for their data export.
     func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData]
     /// Erases or anonymises what this room holds about a person (their account is being deleted).
-    /// It runs inside the erasure's transaction `db`; `env` gives the clock and what the mails of
+    /// No default: a room that forgot it would keep what it holds of an erased person. It runs
+    /// inside the erasure's transaction `db`; `env` gives the clock and what the mails of
     /// its consequences need (a seat freed moves someone up, who is told).
     func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws
     /// The room's own `agora` commands (`agora NAME …`), registered by App beside its own.
@@ -29,7 +30,6 @@ extension FeatureModule {
     public func boot(_ app: Application) async throws {}
     public func loadDemo(on app: Application) async throws -> [String] { [] }
     public func personalData(of personID: Int, on db: any Database) async throws -> [String: PersonalData] { [:] }
-    public func erase(personID: Int, env: UseCaseEnvironment, on db: any Database) async throws {}
     public func commands() -> [(name: String, command: any AnyAsyncCommand)] { [] }
     public func loadBenchData(
         _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
