@@ -204,7 +204,7 @@ struct AuthorizationMatrixTests {
         "GET /appels/nouveau": .only(.nationalOrganiser), "POST /appels/nouveau": .only(.nationalOrganiser),
         "GET /:territory/appels/nouveau": .roles(staff), "POST /:territory/appels/nouveau": .roles(staff),
         "GET /appels/:call/contribuer": .signedIn, "POST /appels/:call/contribuer": .signedIn,
-        "GET /appels/:call/reprise/:token": .signedIn,
+        "GET /appels/:call/reprise/:token": .signedIn, "POST /appels/:call/reprise/:token": .signedIn,
         "GET /appels/:call/evaluation": .only(.nationalOrganiser, .reviewerOfThisCall),
         "GET /appels/:call/chiffres": .only(.nationalOrganiser),
         "POST /appels/:call/relecteurs": .only(.nationalOrganiser),
@@ -848,7 +848,8 @@ final class MatrixFixture: @unchecked Sendable {
             values[":token"] = token(registration, "event-registration")
         case "GET /:territory/evenements/:event/accueil/:registration/:token":
             values[":token"] = token(registration, "event-checkin")
-        case "GET /appels/:call/reprise/:token": values[":token"] = try await rescue()
+        case "GET /appels/:call/reprise/:token", "POST /appels/:call/reprise/:token":
+            values[":token"] = try await rescue()
         case "GET /coauteurs/:token": values[":token"] = invitationToken
         case "POST /coauteurs/:token": values[":token"] = try await invitation()
         case "GET /:territory/questionnaires/:questionnaire/reprendre/:token": values[":token"] = resumeToken

@@ -262,6 +262,10 @@ struct ExperienceJourneyTests {
             let back = try #require(author.location)
             #expect(back.contains("/reprise/"))
             try await author.get(back)
+            #expect(author.lastStatus == .ok, "the link shows what was kept and writes nothing")
+            #expect(author.lastBody.contains("Jardin thérapeutique partagé"))
+            #expect(try await Self.experience(titled: "Jardin thérapeutique partagé", app) == nil)
+            try await author.post(back, [:])
             #expect(author.lastStatus == .seeOther)
             let saved = try #require(try await Self.experience(titled: "Jardin thérapeutique partagé", app))
             #expect(saved.status == "draft")  // kept as a draft: read again, then send
@@ -296,7 +300,10 @@ struct ExperienceJourneyTests {
                     "suivant": try #require(
                         String(again.dropFirst("/connexion?suivant=".count)).removingPercentEncoding),
                 ])
-            try await author.get(try #require(author.location))
+            let offer = try #require(author.location)
+            try await author.get(offer)
+            #expect(author.lastStatus == .ok)
+            try await author.post(offer, [:])
             #expect(author.location == "/appels/\(national)/contributions/\(saved.id)")
             #expect(try await Self.count(app, "experiences") == count)
             struct Lessons: Decodable { let lessons: String }

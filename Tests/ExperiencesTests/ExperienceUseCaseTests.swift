@@ -192,11 +192,18 @@ struct ExperienceUseCaseTests {
             let outsider = try await Self.context(members, here, territory: vitre, world: world)
             #expect(
                 try await SaveSubmission.run(Self.sent, call: outsider, existing: nil, env: world.env) == .restricted)
+            #expect(
+                try await SaveSubmission.run(Self.sent, call: outsider, existing: nil, rescued: true, env: world.env)
+                    == .restricted, "a text rescued after a lost session does not open a members' call either")
 
             let closed = try await Self.call(in: vitre, world: world, closesIn: -1)
             let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
             let late = try await Self.context(closed, anne, territory: vitre, world: world)
             #expect(try await SaveSubmission.run(Self.sent, call: late, existing: nil, env: world.env) == .callClosed)
+            guard
+                case .late = try await SaveSubmission.run(
+                    Self.sent, call: late, existing: nil, rescued: true, env: world.env)
+            else { Issue.record("a rescued text is kept as a draft after the deadline"); return }
             #expect(try await world.outbox().isEmpty)
         }
     }

@@ -513,8 +513,17 @@ public enum ExperienceStore {
         ).first(decoding: RescueRow.self)
     }
 
-    static func deleteRescue(tokenHash: String, on db: any Database) async throws {
-        try await db.sql.raw("DELETE FROM experience_rescues WHERE token_hash = \(bind: tokenHash)").run()
+    /// Takes the rescued text out, once: of two requests with the same link, one gets it.
+    static func claimRescue(tokenHash: String, on db: any Database) async throws -> RescueRow? {
+        try await db.sql.raw(
+            "DELETE FROM experience_rescues WHERE token_hash = \(bind: tokenHash) RETURNING payload, expires_at, call_id"
+        ).first(decoding: RescueRow.self)
+    }
+
+    /// Puts a claimed text back (it could not be saved this time).
+    static func restoreRescue(_ row: RescueRow, tokenHash: String, on db: any Database) async throws {
+        try await insertRescue(
+            tokenHash: tokenHash, callID: row.call_id, payload: row.payload, expiresAt: row.expires_at, on: db)
     }
 
     // MARK: - Co-authors' invitations

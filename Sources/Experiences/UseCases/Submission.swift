@@ -44,7 +44,7 @@ enum SaveSubmission {
     static let maxAttachments = 5
 
     /// `rescued`: the text was typed before the session expired and is being recovered; it is
-    /// kept as a draft of the call as it was before (the call's checks were those of the form).
+    /// kept as a draft, even after the deadline, if its author may answer the call.
     static func run(
         _ draft: SubmissionDraft, call: CallContext, existing: SubmissionContext?, rescued: Bool = false,
         env: UseCaseEnvironment
@@ -55,9 +55,11 @@ enum SaveSubmission {
         if let existing {
             guard existing.allows(.edit) else { return .forbidden }
             guard existing.status.authorsMayEdit else { return .locked }
-        } else if !rescued {
+        } else {
+            // A rescued text may arrive after the deadline (it is then kept as a draft), but never
+            // into a call its author may not answer.
             guard call.allows(.answerCall) else { return .restricted }
-            guard call.call.window.isOpen(at: now) else { return .callClosed }
+            if !rescued { guard call.call.window.isOpen(at: now) else { return .callClosed } }
         }
         let wasDraft = existing.map { $0.status == .draft } ?? true
         let sending = draft.sending && wasDraft

@@ -33,7 +33,9 @@ enum SubmissionPages {
                     attachments: files.map { ($0.id, $0.name, $0.size) }, canSend: context.status == .draft))
         }
         router.post(ExperiencesPaths.edit, access: .everyone, maxBody: "6mb", use: save)
-        router.get(ExperiencesPaths.rescue, access: .signedIn, use: rescue)
+        // A GET never writes: the link shows what was kept, and a button saves it.
+        router.get(ExperiencesPaths.rescue, access: .signedIn, use: rescueOffer)
+        router.post(ExperiencesPaths.rescue, access: .signedIn, use: rescue)
         router.get(ExperiencesPaths.submission, access: .signedIn, use: SubmissionShow.show)
         router.post(ExperiencesPaths.invite, access: .signedIn, use: invite)
         router.get(ExperiencesPaths.invitation, access: .signedIn) { req in try await invitation(req, accept: false) }
@@ -199,23 +201,50 @@ enum SubmissionPages {
                     "Your session expired, but what you wrote is kept. Log in to find it again.") + lost))
     }
 
-    /// After logging in: what was typed goes into the draft (or a new one), then the form opens.
+    /// After logging in: the text kept is announced, with the button that saves it as a draft
+    /// (nothing is written by this page).
+    @Sendable static func rescueOffer(_ req: Request) async throws -> Response {
+        let call = try await CallContext.load(req)
+        let visit = req.visit
+        let hash = Tokens.sha256Hex(req.parameters.get("token") ?? "")
+        guard let row = try await ExperienceStore.rescue(tokenHash: hash, on: req.db), row.call_id == call.call.id,
+            row.expires_at > req.now,
+            let rescued = try? JSONDecoder().decode(SubmissionForm.Rescued.self, from: Data(row.payload.utf8))
+        else { return rescueMissing(req, call) }
+        let title = (rescued.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let named: HTML = title.isEmpty ? .empty : "<p><strong>« \(title) »</strong></p>"
+        let main: HTML = """
+            <h1>\(visit.t("Retrouver ce que vous aviez écrit", "Recover what you had written"))</h1>
+            <p>\(visit.t("Votre session avait expiré pendant que vous écriviez. Le texte est gardé : enregistrez-le en brouillon, puis relisez-le avant de l'envoyer.", "Your session expired while you were writing. The text is kept: save it as a draft, then read it again before sending it."))</p>
+            \(named)
+            \(Form.open(action: req.url.path, visit: visit))\(Form.submit(visit.t("Enregistrer mon texte en brouillon", "Save my text as a draft")))</form>
+            """
+        return req.render(WebPage(title: visit.t("Retrouver mon texte", "Recover my text"), main: main))
+    }
+
+    static func rescueMissing(_ req: Request, _ call: CallContext) -> Response {
+        req.refusal(
+            status: .notFound, title: Text("Texte introuvable", "Text not found"),
+            message: Text(
+                "Ce lien de reprise n'est plus valable (il sert une fois, pendant 7 jours). Vos brouillons enregistrés sont sur la page de l'appel.",
+                "This recovery link is no longer valid (it works once, for 7 days). Your saved drafts are on the call's page."
+            ),
+            back: ExperiencesPaths.call.link(call.call.id))
+    }
+
+    /// The button of the offer: what was typed goes into the draft (or a new one), then the form opens.
     @Sendable static func rescue(_ req: Request) async throws -> Response {
         let call = try await CallContext.load(req)
         let hash = Tokens.sha256Hex(req.parameters.get("token") ?? "")
-        guard
-            let row = try await ExperienceStore.rescue(tokenHash: hash, on: req.db),
-            row.call_id == call.call.id, row.expires_at > req.now,
-            let rescued = try? JSONDecoder().decode(SubmissionForm.Rescued.self, from: Data(row.payload.utf8))
-        else {
-            return req.refusal(
-                status: .notFound, title: Text("Texte introuvable", "Text not found"),
-                message: Text(
-                    "Ce lien de reprise n'est plus valable (il sert une fois, pendant 7 jours). Vos brouillons enregistrés sont sur la page de l'appel.",
-                    "This recovery link is no longer valid (it works once, for 7 days). Your saved drafts are on the call's page."
-                ),
-                back: ExperiencesPaths.call.link(call.call.id))
+        // Claimed at once (one of two tabs gets it), put back if it cannot be saved now.
+        let claimed = try await ExperienceStore.claimRescue(tokenHash: hash, on: req.db)
+        if let claimed, claimed.call_id != call.call.id, claimed.expires_at > req.now {
+            try await ExperienceStore.restoreRescue(claimed, tokenHash: hash, on: req.db)
         }
+        guard
+            let row = claimed, row.call_id == call.call.id, row.expires_at > req.now,
+            let rescued = try? JSONDecoder().decode(SubmissionForm.Rescued.self, from: Data(row.payload.utf8))
+        else { return rescueMissing(req, call) }
         var form = SubmissionForm(fields: rescued.fields, multi: rescued.multi)
         form.action = "draft"  // kept as a draft: the person reads it again before sending
         var existing: SubmissionContext?
@@ -227,14 +256,15 @@ enum SubmissionPages {
         let notice: HTML =
             "<p class=\"notice\">\(req.visit.t("Voici ce que vous aviez écrit avant que votre session n'expire.", "Here is what you had written before your session expired."))</p>"
         let response = try await store(req, call: call, existing: existing, form: form, rescued: true, notice: notice)
-        if response.status == .seeOther {
-            try await ExperienceStore.deleteRescue(tokenHash: hash, on: req.db)
-            req.flash(
-                .success,
-                req.visit.t(
-                    "Ce que vous aviez écrit est enregistré en brouillon. Relisez-le, puis envoyez-le.",
-                    "What you had written is saved as a draft. Read it again, then send it."))
+        guard response.status == .seeOther else {
+            try await ExperienceStore.restoreRescue(row, tokenHash: hash, on: req.db)
+            return response
         }
+        req.flash(
+            .success,
+            req.visit.t(
+                "Ce que vous aviez écrit est enregistré en brouillon. Relisez-le, puis envoyez-le.",
+                "What you had written is saved as a draft. Read it again, then send it."))
         return response
     }
 
