@@ -108,6 +108,16 @@ struct AccountRulesTests {
         #expect(SafeRedirect.path("/vitre/membres") == "/vitre/membres")
         #expect(SafeRedirect.path("//evil.example") == nil)
         #expect(SafeRedirect.path("https://evil.example") == nil)
+        // Issue #16, attack 9: a tab (or any white space or control character) is skipped by URL
+        // parsers, and a backslash read as a slash: each would lead to another site.
+        for attack in [
+            "/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/\\evil.example", "/\u{0B}/evil.example",
+            "/\u{A0}/evil.example", "/\u{85}/evil.example", "/\u{7F}/evil.example", "/vitre\\..\\evil",
+        ] {
+            #expect(SafeRedirect.path(attack) == nil, "\(attack.debugDescription) must not be followed")
+        }
+        #expect(SafeRedirect.path("/vitre/propositions?theme=acces&page=2") == "/vitre/propositions?theme=acces&page=2")
+        #expect(SafeRedirect.path("/appels/3/reprise/abc") == "/appels/3/reprise/abc")
         #expect(SafeRedirect.path("/\\evil") == nil)
     }
 }

@@ -181,6 +181,22 @@ struct AccountJourneyTests {
         }
     }
 
+    /// Issue #16, attack 9: `suivant=/<TAB>/evil.example` gave `Location: /\t/evil.example`, which
+    /// URL parsers read as `//evil.example`. The login now goes to the account page instead.
+    @Test func theLoginNeverSendsAnywhereElse() async throws {
+        try await withDemoApp { app in
+            for attack in ["/\t/evil.example", "/\\evil.example", "https://evil.example", "/ /evil.example"] {
+                let browser = Browser(app)
+                try await browser.get("/connexion")
+                try await browser.post(
+                    "/connexion",
+                    ["email": "habitant@vitre.example", "password": AccountsDemo.password, "suivant": attack])
+                #expect(browser.lastStatus == .seeOther)
+                #expect(browser.location == "/compte", "\(attack.debugDescription) must not be followed")
+            }
+        }
+    }
+
     @Test func signUpIsRateLimitedPerAddress() async throws {
         try await withDemoApp(configure: { $0.signupLimit = 2 }) { app in
             let browser = Browser(app)

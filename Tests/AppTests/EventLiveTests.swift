@@ -53,6 +53,23 @@ struct EventLiveTests {
         return (phone, try #require(phone.csrf))
     }
 
+    /// Issue #16: a page of another site opened the projector's socket with the visitor's cookies.
+    @Test func theLiveSocketRefusesAPageOfAnotherSite() async throws {
+        try await withDemoApp { app in
+            let (_, code) = try await Self.event(Self.workshop, app)
+            let attacker = Browser(app)
+            try await attacker.send(.GET, "/direct/\(code)/ws", form: nil) { req in
+                req.headers.replaceOrAdd(name: .origin, value: "https://evil.example")
+            }
+            #expect(attacker.lastStatus == .forbidden)
+            let site = Browser(app)
+            try await site.send(.GET, "/direct/\(code)/ws", form: nil) { req in
+                req.headers.replaceOrAdd(name: .origin, value: app.agora.config.baseURL)
+            }
+            #expect(site.lastStatus != .forbidden, "the site's own pages still open it")
+        }
+    }
+
     @Test func aRankingOfIdeasIsAnsweredOnceAndScoredWithBordaPoints() async throws {
         try await withDemoApp { app in
             let (id, code) = try await Self.event(Self.workshop, app)

@@ -398,3 +398,68 @@ struct EmbeddedAssetTests {
         #expect(throws: StartupFailure.self) { try StaticAssets.directory("/nonexistent-assets") }
     }
 }
+
+/// Issue #16, attack 3: behind a proxy, the left-most X-Forwarded-For value was taken, so a
+/// forged header gave every attempt a fresh rate-limit counter.
+@Suite("Client address")
+struct ClientAddressTests {
+    @Test func aForgedForwardedForNeverChoosesTheAddress() {
+        // nginx appends the address it saw to what the client sent.
+        let forged = ["1.2.3.4, 203.0.113.7"]
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: forged, trustProxy: true) == "203.0.113.7")
+        for i in 0..<5 {
+            let header = ["198.51.100.\(i), 203.0.113.7"]
+            #expect(
+                ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: header, trustProxy: true) == "203.0.113.7",
+                "the same client whatever it writes")
+        }
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["1.2.3.4", "203.0.113.7"], trustProxy: true)
+                == "203.0.113.7", "two headers count as one list")
+    }
+
+    @Test func withoutATrustedProxyTheHeaderIsIgnoredAndNonsenseIsNotTaken() {
+        #expect(ClientAddress.resolve(peer: "192.0.2.9", forwardedFor: ["1.2.3.4"], trustProxy: false) == "192.0.2.9")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["évil"], trustProxy: true) == "10.0.0.2")
+        #expect(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: [], trustProxy: true) == "10.0.0.2")
+        #expect(
+            ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["2001:db8::1"], trustProxy: true) == "2001:db8::1")
+    }
+}
+
+/// Issue #16: every counter was cleared at once when the table was full, so filling it reset the
+/// limit on the account being guessed.
+@Suite("Rate limiter under a flood")
+struct RateLimiterFloodTests {
+    @Test func fillingTheTableDoesNotResetTheCounterOfTheAccountGuessed() {
+        let limiter = RateLimiter(capacity: 50)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for attempt in 0..<5 {
+            limiter.record("login:habitant@vitre.example", now: start.addingTimeInterval(Double(attempt)))
+        }
+        #expect(
+            !limiter.allows("login:habitant@vitre.example", limit: 5, window: 900, now: start.addingTimeInterval(10)))
+        for flood in 0..<500 {
+            limiter.record("signup:bot\(flood)@example.org", now: start.addingTimeInterval(20 + Double(flood) / 100))
+        }
+        #expect(limiter.keyCount <= 50, "memory stays bounded")
+        #expect(
+            !limiter.allows("login:habitant@vitre.example", limit: 5, window: 900, now: start.addingTimeInterval(30)),
+            "still refused after the flood")
+    }
+}
+
+/// Issue #16: the live WebSocket accepted any `Origin`, so a page of another site could open it
+/// with the visitor's cookies.
+@Suite("WebSocket origin")
+struct SameOriginTests {
+    @Test func onlyTheSiteItselfOpensTheSocket() {
+        let base = "https://sante.example.fr"
+        #expect(SameOrigin.allows(origin: "https://sante.example.fr", host: "sante.example.fr", baseURL: base))
+        #expect(!SameOrigin.allows(origin: "https://evil.example", host: "sante.example.fr", baseURL: base))
+        #expect(!SameOrigin.allows(origin: "http://sante.example.fr", host: "other", baseURL: base), "not over http")
+        #expect(!SameOrigin.allows(origin: "null", host: "sante.example.fr", baseURL: base))
+        #expect(SameOrigin.allows(origin: "http://127.0.0.1:8089", host: "127.0.0.1:8089", baseURL: "http://x"))
+        #expect(SameOrigin.allows(origin: nil, host: "sante.example.fr", baseURL: base), "no web page, no Origin")
+    }
+}

@@ -316,9 +316,18 @@ public enum PhoneNumber {
 
 /// Where to go after logging in: only a path on this site.
 public enum SafeRedirect {
+    /// A path of this site to go back to after logging in, or nil. Browsers skip tabs, line ends
+    /// and other control characters inside a URL and read `\` as `/`, so `/\t/evil.example` or
+    /// `/\\evil.example` would lead to another site: any control character, white space or
+    /// backslash refuses the value, and what is left must parse as a path with no scheme and no host.
     public static func path(_ raw: String?) -> String? {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"),
-            !raw.contains("\r"), !raw.contains("\n")
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), raw.utf8.count <= 2000 else { return nil }
+        let refused = raw.unicodeScalars.contains { scalar in
+            scalar.value < 0x21 || scalar.value == 0x7F || scalar == "\\"
+                || scalar.properties.isWhitespace || (0x80...0x9F).contains(scalar.value)
+        }
+        guard !refused, let parsed = URLComponents(string: raw), parsed.scheme == nil, parsed.host == nil,
+            parsed.path.hasPrefix("/"), !parsed.path.hasPrefix("//")
         else { return nil }
         return raw
     }

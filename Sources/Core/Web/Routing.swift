@@ -131,7 +131,13 @@ public struct RouteRegistrar: Sendable {
         app.agora.catalog.add(.init(method: .GET, path: pattern.pattern, access: access))
         app.on(.GET, pattern.components) { request async -> Response in
             await PagePipeline.respond(to: request, access: access) { request in
-                request.webSocket(onUpgrade: onUpgrade)
+                // A page of another site must not open a socket with the visitor's cookies.
+                guard
+                    SameOrigin.allows(
+                        origin: request.headers.first(name: .origin), host: request.headers.first(name: .host),
+                        baseURL: request.agora.config.baseURL)
+                else { throw Abort(.forbidden) }
+                return request.webSocket(onUpgrade: onUpgrade)
             }
         }
     }
@@ -192,5 +198,25 @@ public enum LoginLink {
         let encoded =
             next.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+"])) ?? "/"
         return path + "?suivant=" + encoded
+    }
+}
+
+/// Whether a WebSocket's `Origin` is this site: the configured base URL's origin, or the host the
+/// request was sent to. Browsers always send `Origin` with a WebSocket; a request without one
+/// comes from no web page (a command-line client), and may pass.
+public enum SameOrigin {
+    public static func allows(origin: String?, host: String?, baseURL: String) -> Bool {
+        guard let origin else { return true }
+        guard let parsed = URLComponents(string: origin), let scheme = parsed.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let originHost = parsed.host?.lowercased(), parsed.path.isEmpty
+        else { return false }
+        let authority = parsed.port.map { "\(originHost):\($0)" } ?? originHost
+        if let base = URLComponents(string: baseURL), let baseHost = base.host?.lowercased(),
+            base.scheme?.lowercased() == scheme
+        {
+            let baseAuthority = base.port.map { "\(baseHost):\($0)" } ?? baseHost
+            if baseAuthority == authority { return true }
+        }
+        return host?.lowercased() == authority
     }
 }

@@ -60,13 +60,35 @@ extension Request {
     }
     var pendingFlash: Flash? { storage[PendingFlashKey.self] }
 
-    /// The client address, honouring X-Forwarded-For only when the configuration trusts a proxy.
+    /// The client address, honouring X-Forwarded-For only when the configuration trusts a proxy
+    /// (`ClientAddress.resolve`: the address that proxy saw, never one the client wrote).
     public var clientAddress: String {
-        if agora.config.trustProxy, let forwarded = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first
-        {
-            return forwarded.trimmingCharacters(in: .whitespaces)
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
+        ClientAddress.resolve(
+            peer: remoteAddress?.ipAddress, forwardedFor: headers[canonicalForm: "X-Forwarded-For"].map(String.init),
+            trustProxy: agora.config.trustProxy)
+    }
+}
+
+/// Which address a request comes from, for the rate limits.
+public enum ClientAddress {
+    /// Without a trusted proxy, the peer of the connection. Behind one, the **right-most**
+    /// X-Forwarded-For entry: a proxy appends the address it saw to whatever the client sent, so
+    /// every entry to its left may be forged (a client writing `X-Forwarded-For: 1.2.3.4` must not
+    /// get a fresh counter). An entry that is not an IP address is not taken.
+    public static func resolve(peer: String?, forwardedFor values: [String], trustProxy: Bool) -> String {
+        let connection = peer ?? "unknown"
+        guard trustProxy else { return connection }
+        let entries = values.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let last = entries.last, isIPAddress(last) else { return connection }
+        return last
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 45 else { return false }
+        let v4 = text.split(separator: ".", omittingEmptySubsequences: false)
+        if v4.count == 4, v4.allSatisfy({ part in UInt8(part) != nil && part.count <= 3 }) { return true }
+        return text.contains(":")
+            && text.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || $0 == ":" || $0 == "." }
     }
 }
 
