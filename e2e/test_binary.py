@@ -9,6 +9,7 @@ it); without it, AGORA_BIN (the debug build) is used.
 import os
 import select
 import shutil
+import stat
 import socket
 import subprocess
 import time
@@ -54,6 +55,12 @@ def test_the_lone_binary_loads_the_demo_serves_pages_and_its_stylesheet(lone):
     assert "habitant@vitre.example" in demo.stdout
     assert (lone / "data" / "agora.sqlite").exists(), "the data folder is made beside the working directory"
     assert sorted(p.name for p in lone.iterdir()) == ["agora", "data"], "nothing else is needed or written"
+    # Health data and the secret key: the owner only (issue #16 found the database readable by all).
+    data = lone / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700, oct(data.stat().st_mode)
+    for name in ["agora.sqlite", "agora.sqlite-wal", "secret.key"]:
+        if (data / name).exists():
+            assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, f"{name}: {oct((data / name).stat().st_mode)}"
 
     port = free_port()
     server = subprocess.Popen(

@@ -26,7 +26,9 @@ public func configure(
     _ app: Application, config: AppConfig, database: DatabaseChoice? = nil, clock: any WallClock = SystemClock()
 ) async throws {
     do {
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        // Owner only: the folder holds health data and the secret key.
+        try FileManager.default.createDirectory(
+            atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     } catch {
         throw StartupFailure(
             "AGORA_DATA_DIR : impossible de créer le dossier « \(config.dataDirectory) »",
@@ -47,6 +49,7 @@ public func configure(
         app.databases.use(
             .postgres(configuration: postgres, maxConnectionsPerEventLoop: 2, sqlLogLevel: .trace), as: .psql)
     case .sqliteFile(let path):
+        try DataFile.ownerOnly(path)
         app.databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
@@ -159,5 +162,28 @@ func postgresConfiguration(_ url: String) throws -> SQLPostgresConfiguration {
         throw StartupFailure(
             "DATABASE_URL illisible (attendu : postgres://utilisateur:motdepasse@hôte:port/base)",
             "DATABASE_URL cannot be read (expected: postgres://user:password@host:port/database)")
+    }
+}
+
+/// The SQLite file is readable by its owner only (SQLite gives its WAL and shared-memory files the
+/// same permissions as the database file): created so before SQLite opens it, and brought back
+/// to it if an older version left it readable by all.
+enum DataFile {
+    static func ownerOnly(_ path: String) throws {
+        let files = FileManager.default
+        do {
+            if !files.fileExists(atPath: path) {
+                guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            }
+            for file in [path, path + "-wal", path + "-shm"] where files.fileExists(atPath: file) {
+                try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+        } catch {
+            throw StartupFailure(
+                "AGORA_DATA_DIR : impossible de protéger le fichier de données « \(path) »",
+                "AGORA_DATA_DIR: cannot restrict the data file “\(path)” to its owner")
+        }
     }
 }
