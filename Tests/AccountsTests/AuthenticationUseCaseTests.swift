@@ -303,6 +303,45 @@ struct AuthenticationUseCaseTests {
         }
     }
 
+    /// Issue #16, attack 8: a reset left an older login link alive.
+    @Test func aNewPasswordEndsTheOtherLinksToo() async throws {
+        try await Self.with { world, vitre in
+            let id = try await Self.signUp(world, vitre)
+            try await AccountStore.confirmEmail(personID: id, now: world.clock.now, on: world.db)
+            _ = try await RequestLoginLink.run(
+                email: "jeanne@exemple.fr", limiter: RateLimiter(), actor: Self.visitor, env: world.env)
+            let link = try #require(try await Self.secret(in: world, to: "jeanne@exemple.fr", prefix: "/lien/"))
+            let secret = try await Self.resetSecret(world)
+            #expect(
+                try await ResetPassword.run(
+                    token: secret, password: "un tout nouveau mot de passe", hasher: world.app.password.async,
+                    actor: Self.visitor, env: world.env) == .changed)
+            #expect(try await UseLoginLink.run(token: link, previousSession: nil, env: world.env) == .expired)
+        }
+    }
+
+    /// Issue #16, attack 7: eight simultaneous uses of one login link gave seven sessions.
+    @Test func aLinkUsedEightTimesAtOnceOpensOneSession() async throws {
+        try await Self.with { world, vitre in
+            _ = try await Self.signUp(world, vitre)
+            _ = try await RequestLoginLink.run(
+                email: "jeanne@exemple.fr", limiter: RateLimiter(), actor: Self.visitor, env: world.env)
+            let link = try #require(try await Self.secret(in: world, to: "jeanne@exemple.fr", prefix: "/lien/"))
+            let env = world.env
+            let outcomes = try await withThrowingTaskGroup(of: LoginLinkOutcome.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await UseLoginLink.run(token: link, previousSession: nil, env: env) }
+                }
+                var all: [LoginLinkOutcome] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            let sessions = outcomes.filter { if case .signedIn = $0 { true } else { false } }
+            #expect(sessions.count == 1, "\(outcomes)")
+            #expect(outcomes.filter { $0 == .expired }.count == 7)
+        }
+    }
+
     @Test func aRefusedPasswordKeepsTheLinkValid() async throws {
         try await Self.with { world, vitre in
             _ = try await Self.signUp(world, vitre)

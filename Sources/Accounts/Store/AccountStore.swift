@@ -185,6 +185,14 @@ public enum EmailTokens {
         ).first()
         return try row?.decode(column: "person_id", as: Int.self)
     }
+
+    /// Every link of the person not used yet stops working (after a password reset: an older
+    /// login link must not open the account any more).
+    public static func revokeAll(personID: Int, now: Date, on db: any Database) async throws {
+        try await db.sql.raw(
+            "UPDATE auth_tokens SET used_at = \(bind: now) WHERE person_id = \(bind: personID) AND used_at IS NULL"
+        ).run()
+    }
 }
 
 /// One line of the assisted-profiles list, read in a single query with its creator's name.

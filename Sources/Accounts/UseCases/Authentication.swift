@@ -279,8 +279,9 @@ public enum ResetPassword {
                 personID == token.personID
             else { return .expired }
             try await AccountStore.setPassword(personID: personID, hash: hash, now: now, on: db)
-            // Whoever knew the old password is out.
+            // Whoever knew the old password, or holds an older link, is out.
             try await Sessions.endAll(personID: personID, on: db)
+            try await EmailTokens.revokeAll(personID: personID, now: now, on: db)
             return .changed
         }
     }
