@@ -22,9 +22,10 @@ all: build
 build:
 	$(SWIFT) build
 
+# The development conveniences are asked for here, never defaults of the binary.
 run: build
-	$(AGORA_BIN) demo
-	$(AGORA_BIN) serve --hostname $(HOST) --port $(PORT)
+	AGORA_ENV=development $(AGORA_BIN) demo
+	AGORA_ENV=development AGORA_DEV_OUTBOX=true $(AGORA_BIN) serve --hostname $(HOST) --port $(PORT)
 
 deps:
 	scripts/install-deps.sh

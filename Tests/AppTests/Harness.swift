@@ -17,7 +17,7 @@ func withDemoApp(
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("agora-test-\(UUID().uuidString)").path
     var config = AppConfig(
         mode: .testing, dataDirectory: folder, secretKey: String(repeating: "s", count: 40),
-        bcryptCost: 4, loginLimit: 5, signupLimit: 50)
+        bcryptCost: 4, loginLimit: 5, signupLimit: 50, devOutbox: true)
     extra(&config)
     let postgresURL = ProcessInfo.processInfo.environment["AGORA_TEST_DATABASE_URL"]
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)

@@ -70,11 +70,27 @@ struct PagesTests {
         }
     }
 
+    /// Issue #16, attack 4: the outbox holds login links. Asked for (as the tests do), it shows
+    /// only to the machine itself or an administrator; a visitor from elsewhere finds nothing.
     @Test func devOutboxExistsOnlyWithoutSMTP() async throws {
         try await withDemoApp { app in
-            let browser = Browser(app)
-            try await browser.get("/dev/outbox")
-            #expect(browser.lastStatus == .ok)
+            let visitor = Browser(app)
+            try await visitor.get("/dev/outbox")
+            #expect(visitor.lastStatus == .notFound, "not from another machine")
+            let resident = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await resident.get("/dev/outbox")
+            #expect(resident.lastStatus == .notFound)
+            let admin = Browser(app)
+            try await admin.login("admin@vitre.example")
+            try await admin.get("/dev/outbox")
+            #expect(admin.lastStatus == .ok)
+        }
+        try await withDemoApp(configure: { $0.devOutbox = false }) { app in
+            let admin = Browser(app)
+            try await admin.login("admin@vitre.example")
+            try await admin.get("/dev/outbox")
+            #expect(admin.lastStatus == .notFound, "not asked for: it does not exist")
         }
         try await withDemoApp(configure: {
             $0.smtp = .init(host: "127.0.0.1", port: 1, from: "a@example.org", security: .none)

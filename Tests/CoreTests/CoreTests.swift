@@ -83,7 +83,12 @@ struct ConfigTests {
         #expect(config.sqlitePath.hasSuffix("data/agora.sqlite"))
         #expect(config.baseURL == "http://127.0.0.1:8080")
         #expect(config.smtp == nil)
-        #expect(config.showsDevOutbox)
+        #expect(config.mode == .production, "secure by default: development is asked for")
+        #expect(!config.showsDevOutbox, "issue #16, attack 4: the outbox shows login links")
+        let dev = try AppConfig.load(from: ["AGORA_ENV": "development", "AGORA_DEV_OUTBOX": "true"])
+        #expect(dev.showsDevOutbox)
+        #expect(!(try AppConfig.load(from: ["AGORA_ENV": "development"])).showsDevOutbox)
+        #expect(!(try AppConfig.load(from: ["AGORA_DEV_OUTBOX": "true"])).showsDevOutbox, "never in production")
     }
 
     @Test func everyBadSettingIsListedAtOnce() {

@@ -46,12 +46,16 @@ public struct AppConfig: Sendable, Equatable {
     public var liveAddressLimit: Int
     public var trustProxy: Bool
     public var mailPollInterval: Double
+    /// The development outbox page, asked for explicitly (`AGORA_DEV_OUTBOX=true`).
+    public var devOutbox: Bool
 
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("agora.sqlite") }
     public var secretKeyPath: String { (dataDirectory as NSString).appendingPathComponent("secret.key") }
     public var usesPostgres: Bool { databaseURL != nil }
-    /// The outbox page at /dev/outbox exists only outside production and without SMTP.
-    public var showsDevOutbox: Bool { smtp == nil && mode != .production }
+    /// The outbox page at /dev/outbox exists only when asked for (`AGORA_DEV_OUTBOX=true`), outside
+    /// production and without SMTP; even then it shows only to the machine itself (loopback) or to
+    /// an administrator (`CoreModule`). It shows login links: by default it does not exist.
+    public var showsDevOutbox: Bool { devOutbox && smtp == nil && mode != .production }
     public var secureCookies: Bool { baseURL.hasPrefix("https://") }
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
@@ -63,21 +67,25 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     public init(
-        mode: Mode = .development, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
+        mode: Mode = .production, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
         dataDirectory: String = "./data", baseURL: String? = nil, smtp: SMTP? = nil, secretKey: String? = nil,
         publicDirectory: String? = nil, bcryptCost: Int = 12, loginLimit: Int = 10, signupLimit: Int = 10,
-        liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2
+        liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2, devOutbox: Bool = false
     ) {
         self.mode = mode; self.host = host; self.port = port; self.databaseURL = databaseURL
         self.dataDirectory = dataDirectory; self.baseURL = baseURL ?? "http://\(host):\(port)"
         self.smtp = smtp; self.secretKey = secretKey; self.publicDirectory = publicDirectory
         self.bcryptCost = bcryptCost; self.loginLimit = loginLimit; self.signupLimit = signupLimit
         self.liveAddressLimit = liveAddressLimit; self.trustProxy = trustProxy; self.mailPollInterval = mailPollInterval
+        self.devOutbox = devOutbox
     }
 
     /// The settings table, as documented in the README: name, default, meaning.
     public static let documentation: [(name: String, defaultValue: String, meaning: String)] = [
-        ("AGORA_ENV", "development", "development, testing or production"),
+        (
+            "AGORA_ENV", "production",
+            "production, development or testing (a development convenience is asked for, never the default)"
+        ),
         ("AGORA_HOST", "127.0.0.1", "address to listen on (agora serve --hostname overrides it)"),
         ("AGORA_PORT", "8080", "port to listen on (agora serve --port overrides it)"),
         (
@@ -88,7 +96,7 @@ public struct AppConfig: Sendable, Equatable {
         ("AGORA_BASE_URL", "http://HOST:PORT", "public address used in e-mails; https:// makes cookies Secure"),
         (
             "SMTP_HOST", "(none)",
-            "mail server; without it mail stays in the outbox (shown at /dev/outbox outside production)"
+            "mail server; without it mail stays in the outbox (see AGORA_DEV_OUTBOX)"
         ),
         ("SMTP_PORT", "587, 465 with tls, 25 with none", "mail server port"),
         ("SMTP_TLS", "starttls", "none, starttls or tls"),
@@ -111,6 +119,10 @@ public struct AppConfig: Sendable, Equatable {
         ),
         ("AGORA_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (behind a load balancer)"),
         ("AGORA_MAIL_POLL_MS", "2000", "how often the mail worker looks at the outbox"),
+        (
+            "AGORA_DEV_OUTBOX", "false",
+            "development only, without SMTP: the outbox at /dev/outbox, for this machine or an administrator"
+        ),
     ]
 
     public static func load(from env: [String: String]) throws -> AppConfig {
@@ -139,7 +151,7 @@ public struct AppConfig: Sendable, Equatable {
             }
         }
 
-        var mode = Mode.development
+        var mode = Mode.production
         if let raw = value("AGORA_ENV") {
             if let parsed = Mode(rawValue: raw.lowercased()) {
                 mode = parsed
@@ -219,7 +231,8 @@ public struct AppConfig: Sendable, Equatable {
             signupLimit: integer("AGORA_SIGNUP_LIMIT", default: 10, range: 1...100_000),
             liveAddressLimit: integer("AGORA_LIVE_ADDRESS_LIMIT", default: 600, range: 1...1_000_000),
             trustProxy: boolean("AGORA_TRUST_PROXY"),
-            mailPollInterval: Double(integer("AGORA_MAIL_POLL_MS", default: 2000, range: 50...600_000)) / 1000
+            mailPollInterval: Double(integer("AGORA_MAIL_POLL_MS", default: 2000, range: 50...600_000)) / 1000,
+            devOutbox: boolean("AGORA_DEV_OUTBOX")
         )
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return config

@@ -28,6 +28,9 @@ public struct CoreModule: FeatureModule {
             req.agora.assets.response(for: req.parameters.get("file") ?? "", request: req)
         }
         router.get(Self.devOutbox, access: .devOnly) { req in
+            // Login links are in there: the machine itself, or an administrator, and nobody else.
+            let admin = req.visit.viewer?.rolesByTerritory.values.contains { $0.contains(.admin) } ?? false
+            guard admin || Loopback.contains(req.remoteAddress?.ipAddress) else { throw Abort(.notFound) }
             let mails = try await OutboxMail.query(on: req.db).sort(\.$id, .descending).limit(50).all()
             return req.render(Self.outboxPage(visit: req.visit, mails: mails))
         }
@@ -48,5 +51,13 @@ public struct CoreModule: FeatureModule {
             \(mails.isEmpty ? HTML("<p>\(visit.t("Aucun e-mail.", "No e-mail."))</p>") : HTML.join(items))
             """
         return WebPage(title: visit.t("Boîte d'envoi", "Outbox"), main: main)
+    }
+}
+
+/// Whether an address is this machine's.
+enum Loopback {
+    static func contains(_ address: String?) -> Bool {
+        guard let address else { return false }
+        return address == "::1" || address.hasPrefix("127.") || address == "::ffff:127.0.0.1"
     }
 }
