@@ -137,6 +137,25 @@ struct AccountJourneyTests {
         }
     }
 
+    /// Issue #16: a CSRF token read while anonymous still worked after logging in.
+    @Test func theCSRFTokenIsRenewedAtLogin() async throws {
+        try await withDemoApp { app in
+            let browser = Browser(app)
+            try await browser.get("/connexion")
+            let before = try #require(browser.csrf)
+            try await browser.post(
+                "/connexion", ["email": "habitant@vitre.example", "password": AccountsDemo.password])
+            #expect(browser.lastStatus == .seeOther)
+            try await browser.post("/deconnexion", [:], csrf: before)
+            #expect(browser.lastStatus == .forbidden, "the token of before the login is refused")
+            try await browser.get("/compte")
+            #expect(browser.lastStatus == .ok, "still signed in")
+            #expect(browser.csrf != before)
+            try await browser.post("/deconnexion", [:])
+            #expect(browser.lastStatus == .seeOther, "the new token works")
+        }
+    }
+
     @Test func missingOrTamperedCSRFTokenIsRefusedAndNothingSaved() async throws {
         try await withDemoApp { app in
             let browser = Browser(app)

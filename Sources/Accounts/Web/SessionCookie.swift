@@ -16,6 +16,7 @@ extension Request {
 
     /// Gives the browser the cookie of a new session.
     func setSession(_ token: String, on response: Response) {
+        renewCSRF()
         response.cookies[CookieName.session] = .init(
             string: token, maxAge: Int(Sessions.lifetime), path: "/", isSecure: agora.config.secureCookies,
             isHTTPOnly: true, sameSite: .lax)

@@ -60,9 +60,11 @@ public enum PagePipeline {
         }
 
         let secure = services.config.secureCookies
-        if existingSeed == nil {
+        if existingSeed == nil || request.renewsCSRF {
+            // A new seed when a session begins: a token read before logging in is worth nothing after.
+            let fresh = request.renewsCSRF ? Tokens.random() : seed
             response.cookies[CookieName.csrf] = .init(
-                string: seed, maxAge: 60 * 60 * 24 * 30, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+                string: fresh, maxAge: 60 * 60 * 24 * 30, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
         if let query = langQuery, Lang(rawValue: query) != nil {
             response.cookies[CookieName.lang] = .init(

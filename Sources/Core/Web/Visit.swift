@@ -60,6 +60,12 @@ extension Request {
     }
     var pendingFlash: Flash? { storage[PendingFlashKey.self] }
 
+    private struct RenewCSRFKey: StorageKey { typealias Value = Bool }
+    /// Asks for a new CSRF seed with this response (a session begins: the forms read before are
+    /// refused after).
+    public func renewCSRF() { storage[RenewCSRFKey.self] = true }
+    var renewsCSRF: Bool { storage[RenewCSRFKey.self] ?? false }
+
     /// The client address, honouring X-Forwarded-For only when the configuration trusts a proxy
     /// (`ClientAddress.resolve`: the address that proxy saw, never one the client wrote).
     public var clientAddress: String {
