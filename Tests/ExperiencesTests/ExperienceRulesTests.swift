@@ -148,6 +148,25 @@ struct ReviewTests {
         ]).map(\.submissionID)
         #expect(ranked == [4, 5, 3, 2, 1])  // 85 = 85: the oldest first
     }
+
+    /// Issue #16, attack 5: a reviewer who had not scored read the others' hidden scores in the
+    /// order of the rows. What they may not see comes after, by id, whatever its scores.
+    @Test func theRowsAReaderMayNotSeeAreNotOrderedByTheirScores() {
+        let summaries = [
+            ReviewSummary(submissionID: 7, scores: [20, 30], required: 2),
+            ReviewSummary(submissionID: 8, scores: [95, 90], required: 2),
+            ReviewSummary(submissionID: 9, scores: [60, 70], required: 2),
+            ReviewSummary(submissionID: 3, scores: [50, 55], required: 2),
+        ]
+        let ranked = ReviewSummary.ranking(summaries) { $0 == 3 }.map(\.submissionID)
+        #expect(ranked == [3, 7, 8, 9], "the hidden ones by id, not 8, 9, 7")
+        let flipped = summaries.map {
+            ReviewSummary(submissionID: $0.submissionID, scores: $0.scores.map { 100 - $0 }, required: 2)
+        }
+        #expect(
+            ReviewSummary.ranking(flipped) { $0 == 3 }.map(\.submissionID) == ranked,
+            "the same order whatever the scores")
+    }
 }
 
 @Suite("Forms")

@@ -116,6 +116,16 @@ public struct ReviewSummary: Sendable, Equatable {
 
     /// Complete reviews first, by mean score (highest first); then incomplete ones; then not yet
     /// reviewed; ties by submission id (the oldest first).
+    /// The ranking as one reader may see it: the submissions whose scores they may see (`sees`)
+    /// are ranked; the others come after, by id, unranked — their order must say nothing of the
+    /// scores hidden from this reader (issue #16: a reviewer who had not scored yet read the
+    /// others' scores in the order of the rows).
+    public static func ranking(_ summaries: [ReviewSummary], sees: (Int) -> Bool) -> [ReviewSummary] {
+        let shown = summaries.filter { sees($0.submissionID) }
+        let hidden = summaries.filter { !sees($0.submissionID) }.sorted { $0.submissionID < $1.submissionID }
+        return ranking(shown) + hidden
+    }
+
     public static func ranking(_ summaries: [ReviewSummary]) -> [ReviewSummary] {
         summaries.sorted { a, b in
             let ka = a.isComplete ? 0 : (a.scores.isEmpty ? 2 : 1), kb = b.isComplete ? 0 : (b.scores.isEmpty ? 2 : 1)

@@ -230,14 +230,18 @@ enum ReviewPages {
             ReviewSummary(
                 submissionID: $0.id, scores: (scores[$0.id] ?? []).map(\.score), required: call.required_reviews)
         }
-        let ranked = ReviewSummary.ranking(summaries)
+        func reviewed(_ id: Int) -> Bool { (scores[id] ?? []).contains { $0.reviewer == context.viewerID } }
+        func sees(_ id: Int) -> Bool {
+            ReviewRights.seesOthersScores(
+                hasReviewed: reviewed(id), isReviewerOfCall: context.reviews, isOrganiser: context.organises)
+        }
+        let ranked = ReviewSummary.ranking(summaries, sees: sees)
         var position = 0
         let rows = ranked.compactMap { summary -> [HTML]? in
             guard let record = byID[summary.submissionID] else { return nil }
-            let reviewed = (scores[record.id] ?? []).contains { $0.reviewer == context.viewerID }
-            let sees = ReviewRights.seesOthersScores(
-                hasReviewed: reviewed, isReviewerOfCall: context.reviews, isOrganiser: context.organises)
-            if summary.isComplete { position += 1 }
+            let reviewed = reviewed(record.id)
+            let sees = sees(record.id)
+            if summary.isComplete && sees { position += 1 }
             let mean: HTML =
                 sees
                 ? summary.mean.map { "\(Int($0.rounded()))" } ?? "—"
@@ -250,7 +254,7 @@ enum ReviewPages {
                 ? visit.t("vous êtes auteur·rice", "you are an author")
                 : !context.reviews ? "" : reviewed ? visit.t("notée", "scored") : visit.t("à noter", "to score")
             return [
-                "\(summary.isComplete ? "\(position)" : "—")",
+                "\(summary.isComplete && sees ? "\(position)" : "—")",
                 "<a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a>",
                 "\(visit.t(record.status.label))", "\(summary.scores.count) / \(summary.required)", mean, flag,
                 "\(yours)",
