@@ -87,9 +87,8 @@ enum EventsPages {
 /// cache's lifetime, two seconds (the figures they carry — seats left — are informative: a
 /// registration is always decided by the database).
 enum EventPageCache {
-    static let room = "events"
-
-    static func change(_ territoryID: Int) -> Change { Change(room: room, territoryID: territoryID) }
+    /// The room's one name in the feed, shared with the use cases that publish its changes.
+    static func change(_ territoryID: Int) -> Change { Change(room: EventsChange.room, territoryID: territoryID) }
 
     /// The key of a request: its path and query without the language (the language is part of it).
     static func key(_ req: Request) -> String {
