@@ -7,11 +7,12 @@ it); without it, AGORA_BIN (the debug build) is used.
 """
 
 import os
-import select
+import queue
 import shutil
 import stat
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -71,7 +72,7 @@ def test_the_lone_binary_loads_the_demo_serves_pages_and_its_stylesheet(lone):
         base = f"http://127.0.0.1:{port}"
         # Awaited, not polled: the server says when it listens ("Server started on …"), or exits.
         said = wait_for_line(server, "Server started on", seconds=60)
-        assert said is not None, "the server did not start"
+        assert said is not None, "the server did not start: " + "".join(server.lines_seen)
         with urllib.request.urlopen(base + "/vitre", timeout=10) as page:
             html = page.read().decode()
         assert "Vitré Communauté" in html
@@ -87,15 +88,30 @@ def test_the_lone_binary_loads_the_demo_serves_pages_and_its_stylesheet(lone):
 
 
 def wait_for_line(process: subprocess.Popen, text: str, seconds: float) -> str | None:
-    """The first line of the process's output holding `text`, or None if it exits or the time runs out."""
+    """The first line of the process's output holding `text`, or None if it exits or the time runs out.
+
+    A thread reads the lines as they come: `select` on the pipe would miss a line already taken into
+    the reader's buffer with the one before it (two log lines written at once), and wait in vain.
+    The lines read are kept in `process.lines_seen` for the failure message."""
+    lines: queue.Queue[str | None] = queue.Queue()
+    seen: list[str] = []
+    process.lines_seen = seen  # type: ignore[attr-defined]
+
+    def read() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)  # end of output: the process exited
+
+    threading.Thread(target=read, daemon=True).start()
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([process.stdout], [], [], left)
-        if not ready:
+        try:
+            line = lines.get(timeout=left)
+        except queue.Empty:
             return None
-        line = process.stdout.readline()
-        if not line:
-            return None  # end of output: the process exited
+        if line is None:
+            return None
+        seen.append(line)
         if text in line:
             return line
     return None

@@ -176,7 +176,7 @@ enum AfterPages {
                 territoryID: context.territory.id, includeDrafts: false, on: req.db
             ).filter { $0.status == QStatus.published.rawValue }
             let create: HTML =
-                QuestionnairePolicy.builds(roles)
+                QuestionnairesPolicy.builds(roles)
                 ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>"
                 : ""
             if open.isEmpty {
@@ -204,7 +204,7 @@ enum AfterPages {
             let ways: HTML =
                 chosen.map { q -> HTML in
                     let assisted: HTML =
-                        QuestionnairePolicy.assists(roles)
+                        QuestionnairesPolicy.assists(roles)
                         ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(event.id)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>"
                         : ""
                     return
@@ -269,7 +269,7 @@ enum AfterPages {
         }
         let results: HTML =
             questionnaireID.map { id -> HTML in
-                QuestionnairePolicy.readsResults(visit.rolesHere)
+                QuestionnairesPolicy.readsResults(visit.rolesHere)
                     ? "<p><a href=\"\(QuestionnairePaths.results.link(context.territory.slug, id))\">\(visit.t("Les résultats du questionnaire de satisfaction", "The feedback questionnaire's results"))</a></p>"
                     : "<p>\(visit.t("Les résultats du questionnaire sont lisibles par la coordination.", "The questionnaire's results are read by the coordination team."))</p>"
             } ?? .empty

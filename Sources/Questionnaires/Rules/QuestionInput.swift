@@ -153,3 +153,53 @@ public enum QuestionInput {
         return out
     }
 }
+
+extension QuestionInput {
+    /// Why a question's form is not saved.
+    enum SaveProblem: Error, Equatable, Sendable {
+        /// The question edited is not, or no longer, in the questionnaire.
+        case unknownQuestion
+        /// Something typed is wrong, said next to its field.
+        case invalid(FormErrors)
+    }
+
+    /// The outline once the question typed in `fields` is saved (`key` nil: a new one, of the kind
+    /// chosen, at the end of its section), and the question's key; or why not. A question moved to
+    /// another section goes to its end: refused when a question that depends on it would then
+    /// come first (its own condition is checked by `read`).
+    static func save(
+        _ fields: [String: String], key: String?, in definition: Definition, themes: ThemeList, lang: Lang
+    ) throws(SaveProblem) -> (definition: Definition, key: String) {
+        var definition = definition  // a new question's key is drawn from it
+        var errors = FormErrors()
+        let base: Question
+        if let key {
+            guard let existing = definition.question(key) else { throw .unknownQuestion }
+            base = existing
+        } else {
+            guard let kind = QuestionKind(rawValue: fields["kind"] ?? "") else {
+                errors.add("kind", Text("Choisissez le type de question.", "Choose the question type.").in(lang))
+                throw .invalid(errors)
+            }
+            base = Question(key: definition.newKey("q"), kind: kind, label: "")
+        }
+        let section = fields["section"] ?? ""
+        if !definition.sections.contains(where: { $0.key == section }) {
+            errors.add("section", Text("Choisissez une section.", "Choose a section.").in(lang))
+        }
+        let typed = Self.read(fields, into: base, definition: definition, themes: themes, lang: lang)
+        for item in typed.errors.items { errors.add(item.field, item.message) }
+        guard errors.isEmpty else { throw .invalid(errors) }
+        let saved = definition.saving(typed.question, inSection: section)
+        if let conflict = saved.brokenConditions().first(where: { $0.dependsOn == base.key }) {
+            let other = saved.question(conflict.question)?.label ?? conflict.question
+            let message = Text(
+                "Dans cette section, la question viendrait après « \(other) », qui n'est posée que selon sa réponse. Choisissez une section plus haut, ou changez d'abord cette condition.",
+                "In this section the question would come after “\(other)”, which is asked only depending on its answer. Choose a section higher up, or change that condition first."
+            )
+            errors.add("section", message.in(lang))
+            throw .invalid(errors)
+        }
+        return (saved, base.key)
+    }
+}

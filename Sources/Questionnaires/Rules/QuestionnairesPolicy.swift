@@ -42,6 +42,3 @@ public enum QuestionnairesPolicy {
     /// Everyone sees a questionnaire once published; a draft only its builders.
     public static func sees(_ status: QStatus, roles: Set<Role>) -> Bool { status != .draft || builds(roles) }
 }
-
-/// The earlier name, still read by the events room's pages.
-public typealias QuestionnairePolicy = QuestionnairesPolicy

@@ -348,4 +348,47 @@ public enum QuestionnaireStore {
         ).all(decoding: Row.self)
         return Dictionary(grouping: rows, by: \.response_id).mapValues { $0.map(\.code_id) }
     }
+
+    /// A new code for a free-text question's answers.
+    public static func addCode(
+        questionnaireID: Int, questionKey: String, name: String, on db: any Database
+    ) async throws {
+        try await db.sql.raw(
+            """
+            INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) \
+            VALUES (\(bind: questionnaireID), \(bind: questionKey), \(bind: name))
+            """
+        ).run()
+    }
+
+    /// Whether the answer `responseID` is one of the questionnaire's.
+    public static func holds(response responseID: Int, questionnaireID: Int, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let id: Int }
+        return try await db.sql.raw(
+            """
+            SELECT id FROM questionnaire_responses \
+            WHERE id = \(bind: responseID) AND questionnaire_id = \(bind: questionnaireID)
+            """
+        ).first(decoding: Row.self) != nil
+    }
+
+    /// Gives an answer a code (once), or takes it away.
+    public static func setCoded(
+        response responseID: Int, code codeID: Int, _ coded: Bool, on db: any Database
+    )
+        async throws
+    {
+        if coded {
+            try await db.sql.raw(
+                """
+                INSERT INTO questionnaire_coded (response_id, code_id) \
+                VALUES (\(bind: responseID), \(bind: codeID)) ON CONFLICT DO NOTHING
+                """
+            ).run()
+        } else {
+            try await db.sql.raw(
+                "DELETE FROM questionnaire_coded WHERE response_id = \(bind: responseID) AND code_id = \(bind: codeID)"
+            ).run()
+        }
+    }
 }

@@ -2,14 +2,6 @@ import Core
 import Fluent
 import Foundation
 
-/// The settings of a questionnaire as read from its form.
-struct QuestionnaireSettings: Sendable, Equatable {
-    var title: String
-    var intro: String
-    var audience: QAudience
-    var linkAccounts: Bool
-}
-
 /// What became of a new questionnaire.
 enum CreateQuestionnaireOutcome: Sendable, Equatable {
     /// Made as a draft with one empty section.

@@ -31,7 +31,7 @@ enum AnswerPages {
             guard context.record.status == .published else { return closed(req, context) }
             return req.render(answerPage(req, context, typed: typed, errors: FormErrors(), resumeToken: token))
         }
-        router.get(QuestionnairePaths.preview, access: .territory(QuestionnairePolicy.builders)) { req in
+        router.get(QuestionnairePaths.preview, access: .territory(QuestionnairesPolicy.builders)) { req in
             let context = try await QContext.load(req)
             let visit = req.visit
             let main: HTML = """
@@ -77,7 +77,7 @@ enum AnswerPages {
             response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return response
         }
-        router.get(QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants)) { req in
+        router.get(QuestionnairePaths.assisted, access: .territory(QuestionnairesPolicy.assistants)) { req in
             let context = try await QContext.load(req)
             guard context.record.status != .draft else { return notOpen(req, context) }
             guard context.record.status != .closed else { return closedToEntry(req, context) }
@@ -90,7 +90,7 @@ enum AnswerPages {
             return req.render(assistedPage(req, context, waves: waves, typed: typed, errors: FormErrors()))
         }
         router.post(
-            QuestionnairePaths.assisted, access: .territory(QuestionnairePolicy.assistants), use: assistedSubmit)
+            QuestionnairePaths.assisted, access: .territory(QuestionnairesPolicy.assistants), use: assistedSubmit)
     }
 
     static func closed(_ req: Request, _ context: QContext) -> Response {

@@ -6,7 +6,7 @@ import Vapor
 /// The list of questionnaires, creating one, and the builder (sections, questions, order,
 /// display conditions, publishing), with the waves and their targets.
 enum BuilderPages {
-    static let builders = Access.territory(QuestionnairePolicy.builders)
+    static let builders = Access.territory(QuestionnairesPolicy.builders)
 
     static func register(_ router: RouteRegistrar) {
         router.get(QuestionnairePaths.list, access: .everyone, use: list)
@@ -68,11 +68,11 @@ enum BuilderPages {
         guard let territory = visit.territory else { throw Abort(.notFound) }
         let roles = visit.rolesHere
         let items = try await QuestionnaireStore.list(
-            territoryID: territory.id, includeDrafts: QuestionnairePolicy.builds(roles), on: req.db)
+            territoryID: territory.id, includeDrafts: QuestionnairesPolicy.builds(roles), on: req.db)
         let rows = items.map { item -> HTML in
             let status = QStatus(rawValue: item.status) ?? .draft
             let count: HTML =
-                QuestionnairePolicy.readsResults(roles)
+                QuestionnairesPolicy.readsResults(roles)
                 ? " · \(visit.t("\(View.number(item.answers, lang: visit.lang)) réponses", "\(View.number(item.answers, lang: visit.lang)) answers"))"
                 : .empty
             let action: HTML =
@@ -85,12 +85,12 @@ enum BuilderPages {
                 """
         }
         var actions: [HTML] = []
-        if QuestionnairePolicy.builds(roles) {
+        if QuestionnairesPolicy.builds(roles) {
             actions.append(
                 "<a class=\"button\" href=\"\(QuestionnairePaths.new.link(territory.slug))\">\(visit.t("Nouveau questionnaire", "New questionnaire"))</a>"
             )
         }
-        if QuestionnairePolicy.readsResults(roles) {
+        if QuestionnairesPolicy.readsResults(roles) {
             actions.append(
                 "<a href=\"\(QuestionnairePaths.cross.link(territory.slug))\">\(visit.t("Croiser usagers et professionnels", "Cross users and professionals"))</a>"
             )
@@ -129,21 +129,6 @@ enum BuilderPages {
         """
     }
 
-    static func readSettings(
-        _ fields: [String: String], lang: Lang
-    ) -> (title: String, intro: String, audience: QAudience?, link: Bool, errors: FormErrors) {
-        var errors = FormErrors()
-        let title = TextRule.required(
-            fields, "title", maxLength: 150, errors: &errors, lang: lang,
-            missing: Text("Donnez un titre.", "Give a title."))
-        let intro = TextRule.required(
-            fields, "intro", maxLength: 4000, errors: &errors, lang: lang,
-            missing: Text("Écrivez une introduction.", "Write an introduction."))
-        let audience = QAudience(rawValue: fields["audience"] ?? "")
-        if audience == nil { errors.add("audience", lang == .fr ? "Choisissez le public." : "Choose the audience.") }
-        return (title, intro, audience, fields["link_accounts"] == "on", errors)
-    }
-
     static func newForm(
         _ visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
     ) -> WebPage {
@@ -165,12 +150,10 @@ enum BuilderPages {
         let visit = req.visit
         guard let territory = visit.territory else { throw Abort(.notFound) }
         let fields = req.formFields()
-        let input = readSettings(fields, lang: visit.lang)
-        guard input.errors.isEmpty, let audience = input.audience else {
-            return req.render(newForm(visit, fields: fields, errors: input.errors, status: .unprocessableEntity))
+        let read = QuestionnaireSettings.read(fields, lang: visit.lang)
+        guard let settings = read.settings else {
+            return req.render(newForm(visit, fields: fields, errors: read.errors, status: .unprocessableEntity))
         }
-        let settings = QuestionnaireSettings(
-            title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link)
         guard
             case .created(let id) = try await CreateQuestionnaire.run(
                 settings, territory: territory, actor: AnswerPages.actor(req), env: req.useCases)
@@ -282,120 +265,55 @@ enum BuilderPages {
         let visit = req.visit
         let fields = req.formFields()
         let op = fields["op"] ?? ""
-        let target = fields["target"] ?? ""
-        var definition = context.definition
         let back = context.link(QuestionnairePaths.builder)
-        let actor = visit.viewer?.personID
-        var cleared: [String] = []
-        @Sendable func audit(_ action: String, on db: any Database) async throws {
-            try await AuditEntry.record(
-                actor: actor, territory: context.territory.id, action: "questionnaire.\(action)",
-                subject: "questionnaire \(context.id)", on: db)
-        }
-        func invalid(_ key: String, _ message: String, fields extra: [String: String] = [:]) async throws -> Response {
-            var errors = FormErrors()
-            errors.add(key, message)
-            return req.render(
+        let actor = AnswerPages.actor(req)
+        func invalid(_ errors: FormErrors, fields extra: [String: String] = [:]) async throws -> Response {
+            req.render(
                 try await builderPage(
                     req, context, settings: settingsFields(context.record).merging(extra) { $1 }, errors: errors,
                     status: .unprocessableEntity))
         }
-        switch op {
-        case "settings":
-            let input = readSettings(fields, lang: visit.lang)
-            guard input.errors.isEmpty, let audience = input.audience else {
-                return req.render(
-                    try await builderPage(
-                        req, context, settings: fields, errors: input.errors, status: .unprocessableEntity))
-            }
-            try await req.db.transaction { db in
-                try await QuestionnaireStore.updateSettings(
-                    context.id, title: input.title, intro: input.intro, audience: audience, linkAccounts: input.link,
-                    on: db)
-                try await audit("settings", on: db)
-            }
-            req.application.questionnaireForms.forget(context.id)
-            return req.redirect(to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
-        case "publish", "close", "reopen":
-            let change = StatusChange(rawValue: op) ?? .publish
-            switch try await PublishQuestionnaire.run(
-                change, questionnaire: context, actor: AnswerPages.actor(req), env: req.useCases)
+        if op == "settings" {
+            switch try await UpdateQuestionnaireSettings.run(
+                fields, questionnaire: context, actor: actor, env: req.useCases)
             {
             case .forbidden: throw Abort(.forbidden)
+            case .invalid(let errors):
+                return req.render(
+                    try await builderPage(req, context, settings: fields, errors: errors, status: .unprocessableEntity))
+            case .saved:
+                req.application.questionnaireForms.forget(context.id)
+                return req.redirect(
+                    to: back, flash: Flash(.success, visit.t("Réglages enregistrés.", "Settings saved.")))
+            }
+        }
+        if let change = StatusChange(rawValue: op) {
+            switch try await PublishQuestionnaire.run(change, questionnaire: context, actor: actor, env: req.useCases) {
+            case .forbidden: throw Abort(.forbidden)
             case .noQuestion:
-                return try await invalid(
+                var errors = FormErrors()
+                errors.add(
                     "new_section",
                     visit.t(
                         "Ajoutez au moins une question avant de publier.",
                         "Add at least one question before publishing."))
+                return try await invalid(errors)
             case .changed: req.application.questionnaireForms.forget(context.id)
             }
             let message =
-                switch op {
-                case "publish":
+                switch change {
+                case .publish:
                     visit.t(
                         "Questionnaire publié : il reçoit des réponses.", "Questionnaire published: it takes answers.")
-                case "close":
+                case .close:
                     visit.t(
                         "Questionnaire clos : il ne reçoit plus de réponses.",
                         "Questionnaire closed: it takes no more answers.")
-                default: visit.t("Questionnaire rouvert.", "Questionnaire reopened.")
+                case .reopen: visit.t("Questionnaire rouvert.", "Questionnaire reopened.")
                 }
             return req.redirect(to: back, flash: Flash(.success, message))
-        case "section-add":
-            let title = (fields["new_section"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !title.isEmpty, title.count <= 150 else {
-                return try await invalid(
-                    "new_section",
-                    title.isEmpty
-                        ? visit.t("Donnez un titre à la section.", "Give the section a title.")
-                        : visit.t("150 caractères au plus.", "150 characters at most."), fields: fields)
-            }
-            definition.sections.append(Section(key: definition.newKey("s"), title: title))
-        case "section-rename":
-            let title = (fields["section_title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else {
-                return QPages.unknownPart(req, context, section: true)
-            }
-            guard !title.isEmpty, title.count <= 150 else {
-                return try await invalid(
-                    "section-\(target)",
-                    visit.t(
-                        "Donnez un titre à la section (150 caractères au plus).",
-                        "Give the section a title (150 characters at most)."),
-                    fields: ["section-\(target)": title])
-            }
-            definition.sections[s].title = title
-        case "section-up", "section-down":
-            guard definition.sections.contains(where: { $0.key == target }) else {
-                return QPages.unknownPart(req, context, section: true)
-            }
-            if let conflict = definition.move(section: target, up: op == "section-up") {
-                return try await invalid("section-\(target)", conflictMessage(conflict, in: definition, visit: visit))
-            }
-        case "section-delete":
-            guard let s = definition.sections.firstIndex(where: { $0.key == target }) else {
-                return QPages.unknownPart(req, context, section: true)
-            }
-            guard definition.sections[s].questions.isEmpty, definition.sections.count > 1 else {
-                return try await invalid(
-                    "section-\(target)",
-                    visit.t(
-                        "Seule une section vide peut être supprimée, et il en faut au moins une.",
-                        "Only an empty section can be deleted, and one must remain."))
-            }
-            definition.sections.remove(at: s)
-        case "question-up", "question-down":
-            guard definition.question(target) != nil else { return QPages.unknownPart(req, context) }
-            if let conflict = definition.move(question: target, up: op == "question-up") {
-                return try await invalid("question-\(target)", conflictMessage(conflict, in: definition, visit: visit))
-            }
-        case "question-delete":
-            guard definition.question(target) != nil else { return QPages.unknownPart(req, context) }
-            // Said aloud: the display conditions that tested this question go with it.
-            cleared = definition.dependents(of: target).map(\.label)
-            definition.remove(question: target)
-        default:
+        }
+        guard let change = StructureChange(op: op, target: fields["target"] ?? "", fields: fields) else {
             return req.refusal(
                 status: .badRequest, title: Text("Action inconnue", "Unknown action"),
                 message: Text(
@@ -403,23 +321,58 @@ enum BuilderPages {
                     "This action does not exist in the builder: nothing was changed."),
                 back: back)
         }
-        let changed = definition
-        let versioned = try await req.db.transaction { db in
-            let made = try await QuestionnaireStore.saveDefinition(context.record, changed, on: db)
-            try await audit(op, on: db)
-            return made
+        switch try await EditStructure.run(change, questionnaire: context, actor: actor, env: req.useCases) {
+        case .forbidden: throw Abort(.forbidden)
+        case .refused(.unknownSection): return QPages.unknownPart(req, context, section: true)
+        case .refused(.unknownQuestion): return QPages.unknownPart(req, context)
+        case .refused(let problem):
+            var errors = FormErrors()
+            errors.add(change.field, problemMessage(problem, change: change, in: context.definition, visit: visit))
+            // The title typed comes back in its box.
+            let typed: [String: String] =
+                switch change {
+                case .addSection: fields
+                case .renameSection(let key, let title): ["section-\(key)": title]
+                default: [:]
+                }
+            return try await invalid(errors, fields: typed)
+        case .saved(let versioned, let cleared):
+            req.application.questionnaireForms.forget(context.id)
+            var message = savedMessage(versioned, number: context.record.version_number + 1, visit: visit)
+            if !cleared.isEmpty {
+                let names = cleared.map { "« \($0) »" }.joined(separator: ", ")
+                message +=
+                    " "
+                    + visit.t(
+                        "Ces questions en dépendaient et sont désormais toujours posées : \(names).",
+                        "These questions depended on it and are now always asked: \(names).")
+            }
+            return req.redirect(to: back, flash: Flash(.success, message))
         }
-        req.application.questionnaireForms.forget(context.id)
-        var message = savedMessage(versioned, number: context.record.version_number + 1, visit: visit)
-        if !cleared.isEmpty {
-            let names = cleared.map { "« \($0) »" }.joined(separator: ", ")
-            message +=
-                " "
-                + visit.t(
-                    "Ces questions en dépendaient et sont désormais toujours posées : \(names).",
-                    "These questions depended on it and are now always asked: \(names).")
+    }
+
+    /// What is said beside the field of a refused change to the outline.
+    static func problemMessage(
+        _ problem: StructureProblem, change: StructureChange, in definition: Definition, visit: Visit
+    ) -> String {
+        switch problem {
+        case .orderConflict(let conflict): return conflictMessage(conflict, in: definition, visit: visit)
+        case .sectionNotEmpty:
+            return visit.t(
+                "Seule une section vide peut être supprimée, et il en faut au moins une.",
+                "Only an empty section can be deleted, and one must remain.")
+        case .badTitle(let empty):
+            if case .renameSection = change {
+                return visit.t(
+                    "Donnez un titre à la section (150 caractères au plus).",
+                    "Give the section a title (150 characters at most).")
+            }
+            return empty
+                ? visit.t("Donnez un titre à la section.", "Give the section a title.")
+                : visit.t("150 caractères au plus.", "150 characters at most.")
+        case .unknownSection, .unknownQuestion:
+            return visit.t("Cette partie n'existe plus.", "This part no longer exists.")
         }
-        return req.redirect(to: back, flash: Flash(.success, message))
     }
 
     /// Why a move is refused: a display condition would test a question asked after it.
@@ -512,61 +465,24 @@ enum BuilderPages {
         let context = try await QContext.load(req)
         let visit = req.visit
         let fields = req.formFields()
-        var definition = context.definition
-        let existing = key.flatMap { definition.question($0) }
-        if key != nil && existing == nil { return QPages.unknownPart(req, context) }
-        var errors = FormErrors()
-        var base: Question
-        if let existing {
-            base = existing
-        } else {
-            guard let kind = QuestionKind(rawValue: fields["kind"] ?? "") else {
-                errors.add("kind", visit.t("Choisissez le type de question.", "Choose the question type."))
-                return req.render(
-                    questionForm(
-                        visit, context, question: nil, fields: fields, errors: errors, status: .unprocessableEntity))
-            }
-            base = Question(key: definition.newKey("q"), kind: kind, label: "")
-        }
-        let section = fields["section"] ?? ""
-        if !definition.sections.contains(where: { $0.key == section }) {
-            errors.add("section", visit.t("Choisissez une section.", "Choose a section."))
-        }
-        let read = QuestionInput.read(
-            fields, into: base, definition: definition, themes: visit.themes, lang: visit.lang)
-        for item in read.errors.items { errors.add(item.field, item.message) }
-        guard errors.isEmpty else {
+        let existing = key.flatMap { context.definition.question($0) }
+        switch try await SaveQuestion.run(
+            fields, key: key, questionnaire: context, themes: visit.themes, actor: AnswerPages.actor(req),
+            env: req.useCases)
+        {
+        case .forbidden: throw Abort(.forbidden)
+        case .unknownQuestion: return QPages.unknownPart(req, context)
+        case .invalid(let errors):
             return req.render(
                 questionForm(
                     visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
+        case .saved(let versioned):
+            req.application.questionnaireForms.forget(context.id)
+            return req.redirect(
+                to: context.link(QuestionnairePaths.builder),
+                flash: Flash(
+                    .success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
         }
-        // Moving to another section puts it at the end of the new one: refused when a question
-        // that depends on it would then come first (its own condition was checked by `QuestionInput`).
-        definition = definition.saving(read.question, inSection: section)
-        if let conflict = definition.brokenConditions().first(where: { $0.dependsOn == base.key }) {
-            errors.add(
-                "section",
-                visit.t(
-                    "Dans cette section, la question viendrait après « \(definition.question(conflict.question)?.label ?? conflict.question) », qui n'est posée que selon sa réponse. Choisissez une section plus haut, ou changez d'abord cette condition.",
-                    "In this section the question would come after “\(definition.question(conflict.question)?.label ?? conflict.question)”, which is asked only depending on its answer. Choose a section higher up, or change that condition first."
-                ))
-            return req.render(
-                questionForm(
-                    visit, context, question: existing, fields: fields, errors: errors, status: .unprocessableEntity))
-        }
-        let changed = definition, key = base.key
-        let versioned = try await req.db.transaction { db in
-            let made = try await QuestionnaireStore.saveDefinition(context.record, changed, on: db)
-            try await AuditEntry.record(
-                actor: visit.viewer?.personID, territory: context.territory.id,
-                action: existing == nil ? "questionnaire.question.add" : "questionnaire.question.edit",
-                subject: "questionnaire \(context.id) \(key)", on: db)
-            return made
-        }
-        req.application.questionnaireForms.forget(context.id)
-        return req.redirect(
-            to: context.link(QuestionnairePaths.builder),
-            flash: Flash(.success, savedMessage(versioned, number: context.record.version_number + 1, visit: visit)))
     }
 
     // MARK: Waves

@@ -6,8 +6,8 @@ import Vapor
 
 /// Exports (answers, codebook, aggregated results) and the import of paper answers.
 enum DataPages {
-    static let readers = Access.territory(QuestionnairePolicy.readers)
-    static let builders = Access.territory(QuestionnairePolicy.builders)
+    static let readers = Access.territory(QuestionnairesPolicy.readers)
+    static let builders = Access.territory(QuestionnairesPolicy.builders)
 
     static func register(_ router: RouteRegistrar) {
         router.get(QuestionnairePaths.answersCSV, access: builders) { req in
@@ -263,54 +263,22 @@ enum DataPages {
                     problems: [AnswerLayout.ImportProblem(line: error.line, column: "", message: error.message)],
                     error: nil, status: .unprocessableEntity))
         }
-        let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
-        let today = QPages.today(req), now = req.now
-        let read = AnswerLayout.read(table, definition: context.definition, waves: waves, today: today)
-        var problems = read.problems
-        var accepted: [NewResponse] = []
-        for row in read.rows {
-            let checked = AnswerCheck.check(row.typed, context: context, lang: .fr, audienceOverride: row.audience)
-            for item in checked.errors.items {
-                let column =
-                    item.field == "_public" ? "public" : AnswerLayout.columnName(of: item.field, in: context.definition)
-                problems.append(AnswerLayout.ImportProblem(line: row.line, column: column, message: item.message))
-            }
-            if checked.errors.isEmpty, let audience = checked.audience {
-                accepted.append(
-                    NewResponse(
-                        questionnaireID: context.id, versionID: context.record.current_version_id, waveID: row.wave,
-                        channel: row.channel, audience: audience,
-                        commune: AnswerCheck.commune(of: checked.answers, definition: context.definition),
-                        answers: checked.answers,
-                        enteredByID: visit.viewer?.personID,
-                        at: row.day == today ? now : Waves.noon(row.day) ?? now))
-            }
+        switch try await ImportAnswers.run(
+            table, questionnaire: context, actor: AnswerPages.actor(req), env: req.useCases)
+        {
+        case .forbidden: throw Abort(.forbidden)
+        case .notOpen: return AnswerPages.notOpen(req, context)
+        case .closed: return closedImport(req, context)
+        case .problems(let problems):
+            return req.render(importPage(visit, context, problems: problems, error: nil, status: .unprocessableEntity))
+        case .imported(let count):
+            return req.redirect(
+                to: context.link(QuestionnairePaths.importCSV),
+                flash: Flash(
+                    .success,
+                    count > 1
+                        ? visit.t("\(count) réponses importées.", "\(count) answers imported.")
+                        : visit.t("\(count) réponse importée.", "\(count) answer imported.")))
         }
-        if read.rows.isEmpty && problems.isEmpty {
-            problems.append(
-                AnswerLayout.ImportProblem(
-                    line: 2, column: "", message: "Le fichier ne contient aucune réponse sous la ligne des colonnes."))
-        }
-        guard problems.isEmpty else {
-            return req.render(
-                importPage(
-                    visit, context, problems: problems.sorted { $0.line < $1.line }, error: nil,
-                    status: .unprocessableEntity))
-        }
-        let batch = accepted
-        do {
-            try await req.db.transaction { db in
-                // Each row only while the questionnaire is still open: closed meanwhile, the whole file is refused.
-                for response in batch { try await QuestionnaireStore.insert(response, onlyIfOpen: true, on: db) }
-                try await AuditEntry.record(
-                    actor: visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.import",
-                    subject: "questionnaire \(context.id) \(batch.count) answers", on: db)
-            }
-        } catch is QuestionnaireClosed {
-            return closedImport(req, context)
-        }
-        return req.redirect(
-            to: context.link(QuestionnairePaths.importCSV),
-            flash: Flash(.success, visit.t("\(batch.count) réponses importées.", "\(batch.count) answers imported.")))
     }
 }

@@ -60,26 +60,26 @@ enum QPages {
     static func staffNav(_ context: QContext, visit: Visit, current: RoutePattern?) -> HTML {
         let roles = visit.rolesHere
         var links: [(RoutePattern, String)] = [(QuestionnairePaths.show, visit.t("Présentation", "Overview"))]
-        if QuestionnairePolicy.builds(roles) {
+        if QuestionnairesPolicy.builds(roles) {
             links += [
                 (QuestionnairePaths.builder, visit.t("Construire", "Build")),
                 (QuestionnairePaths.waves, visit.t("Vagues et objectifs", "Waves and targets")),
             ]
         }
-        if QuestionnairePolicy.assists(roles) {
+        if QuestionnairesPolicy.assists(roles) {
             links.append((QuestionnairePaths.assisted, visit.t("Saisie assistée", "Assisted entry")))
         }
-        if QuestionnairePolicy.builds(roles) {
+        if QuestionnairesPolicy.builds(roles) {
             links.append(
                 (QuestionnairePaths.importCSV, visit.t("Importer des réponses papier", "Import paper answers")))
         }
-        if QuestionnairePolicy.readsResults(roles) {
+        if QuestionnairesPolicy.readsResults(roles) {
             links += [
                 (QuestionnairePaths.results, visit.t("Résultats", "Results")),
                 (QuestionnairePaths.participation, visit.t("Participation", "Participation")),
             ]
         }
-        if QuestionnairePolicy.builds(roles) {
+        if QuestionnairesPolicy.builds(roles) {
             links.append((QuestionnairePaths.texts, visit.t("Réponses libres", "Free-text answers")))
         }
         guard links.count > 1 else { return .empty }

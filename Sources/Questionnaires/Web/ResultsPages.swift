@@ -7,8 +7,8 @@ import Vapor
 /// Aggregated results with the small-cell rule, participation against targets, free text and
 /// its coding, and the users / professionals cross-analysis.
 enum ResultsPages {
-    static let readers = Access.territory(QuestionnairePolicy.readers)
-    static let builders = Access.territory(QuestionnairePolicy.builders)
+    static let readers = Access.territory(QuestionnairesPolicy.readers)
+    static let builders = Access.territory(QuestionnairesPolicy.builders)
 
     static func register(_ router: RouteRegistrar) {
         router.get(QuestionnairePaths.results, access: readers, use: results)
@@ -130,7 +130,7 @@ enum ResultsPages {
                 "<p class=\"notice\">\(visit.t("Moins de 5 réponses correspondent à ces filtres : aucun résultat n'est montré, pour que personne ne puisse être reconnu.", "Fewer than 5 answers match these filters: no result is shown, so that nobody can be recognised."))</p>"
         }
         let csvQuery = req.url.query.map { "?" + $0 } ?? ""
-        let builds = QuestionnairePolicy.builds(visit.rolesHere)
+        let builds = QuestionnairesPolicy.builds(visit.rolesHere)
         let exports: HTML = """
             <p class="actions"><a href="\(context.link(QuestionnairePaths.resultsCSV))\(csvQuery)">\(visit.t("Résultats agrégés (CSV)", "Aggregated results (CSV)"))</a> \
             <a href="\(context.link(QuestionnairePaths.codebook))">\(visit.t("Livre de codes (CSV)", "Codebook (CSV)"))</a>\
@@ -191,7 +191,7 @@ enum ResultsPages {
         case .shortText, .longText:
             let n = sortedOverlap(rows, (entry.texts[q.key] ?? []).map(\.row))
             let link: HTML =
-                QuestionnairePolicy.builds(visit.rolesHere)
+                QuestionnairesPolicy.builds(visit.rolesHere)
                 ? " <a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a>"
                 : .empty
             figures = "<p>\(visit.t("Réponses libres :", "Free answers:")) \(count(n, visit: visit)).\(link)</p>"
@@ -516,65 +516,17 @@ enum ResultsPages {
         guard let q = context.definition.question(fields["question"] ?? ""), q.kind.isText else {
             return QPages.unknownPart(req, context)
         }
-        let sql = req.db.sql
         let back = context.link(QuestionnairePaths.texts) + "?question=\(q.key)"
-        let actor = visit.viewer?.personID, territoryID = context.territory.id,
-            subject = "questionnaire \(context.id) \(q.key)"
-        @Sendable func audit(_ db: any Database) async throws {
-            try await AuditEntry.record(
-                actor: actor, territory: territoryID, action: "questionnaire.coding", subject: subject, on: db)
-        }
+        let change: CodingChange
         switch fields["op"] {
-        case "new-code":
-            let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db)
-            var errors = FormErrors()
-            if name.isEmpty {
-                errors.add("name", visit.t("Donnez un nom au code.", "Name the code."))
-            } else if name.count > 80 {
-                errors.add("name", visit.t("80 caractères au plus.", "80 characters at most."))
-            } else if codes.contains(where: { $0.question_key == q.key && $0.name == name }) {
-                errors.add(
-                    "name",
-                    visit.t("Ce code existe déjà pour cette question.", "This code already exists for this question."))
-            }
-            guard errors.isEmpty else {
-                return req.render(
-                    try await textsPage(
-                        req, context, errors: errors, typed: ["name": name, "question": q.key],
-                        status: .unprocessableEntity))
-            }
-            try await req.db.transaction { db in
-                try await db.sql.raw(
-                    "INSERT INTO questionnaire_codes (questionnaire_id, question_key, name) VALUES (\(bind: context.id), \(bind: q.key), \(bind: name))"
-                ).run()
-                try await audit(db)
-            }
+        case "new-code": change = .newCode(name: fields["name"] ?? "")
         case "code", "uncode":
-            guard let response = Int(fields["response"] ?? ""), let codeID = Int(fields["code"] ?? "") else {
+            guard let response = PathID.parse(fields["response"]), let code = PathID.parse(fields["code"])
+            else {
                 return req.redirect(to: back, flash: Flash(.error, visit.t("Choisissez un code.", "Choose a code.")))
             }
-            let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db)
-            struct Row: Decodable { let id: Int }
-            let owned = try await sql.raw(
-                "SELECT id FROM questionnaire_responses WHERE id = \(bind: response) AND questionnaire_id = \(bind: context.id)"
-            ).first(decoding: Row.self)
-            guard owned != nil, codes.contains(where: { $0.id == codeID && $0.question_key == q.key }) else {
-                throw Abort(.notFound)
-            }
-            let adding = fields["op"] == "code"
-            try await req.db.transaction { db in
-                if adding {
-                    try await db.sql.raw(
-                        "INSERT INTO questionnaire_coded (response_id, code_id) VALUES (\(bind: response), \(bind: codeID)) ON CONFLICT DO NOTHING"
-                    ).run()
-                } else {
-                    try await db.sql.raw(
-                        "DELETE FROM questionnaire_coded WHERE response_id = \(bind: response) AND code_id = \(bind: codeID)"
-                    ).run()
-                }
-                try await audit(db)
-            }
+            change =
+                fields["op"] == "code" ? .code(response: response, code: code) : .uncode(response: response, code: code)
         default:
             return req.refusal(
                 status: .badRequest, title: Text("Action inconnue", "Unknown action"),
@@ -583,6 +535,19 @@ enum ResultsPages {
                     "This action does not exist for coding free-text answers: nothing was changed."),
                 back: back)
         }
-        return req.redirect(to: back, flash: Flash(.success, visit.t("Codage enregistré.", "Coding saved.")))
+        switch try await CodeFreeText.run(
+            change, question: q, questionnaire: context, actor: AnswerPages.actor(req), env: req.useCases)
+        {
+        case .forbidden: throw Abort(.forbidden)
+        case .notFound: throw Abort(.notFound)
+        case .invalid(let errors):
+            let typed = [
+                "name": (fields["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines), "question": q.key,
+            ]
+            return req.render(
+                try await textsPage(req, context, errors: errors, typed: typed, status: .unprocessableEntity))
+        case .saved:
+            return req.redirect(to: back, flash: Flash(.success, visit.t("Codage enregistré.", "Coding saved.")))
+        }
     }
 }
