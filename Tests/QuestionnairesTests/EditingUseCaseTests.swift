@@ -237,6 +237,19 @@ struct EditingUseCaseTests {
             let rows = try await QuestionnaireStore.responses(of: open.id, after: 0, on: world.db)
             #expect(rows.count == 2)
             #expect(try await world.audit() == ["questionnaire.import"])
+
+            // The raw export gives them back, for builders only, and says so in the audit trail.
+            #expect(
+                try await ExportAnswers.run(questionnaire: open, delimiter: ",", actor: pat, env: world.env)
+                    == .forbidden)
+            guard
+                case .file(let body) = try await ExportAnswers.run(
+                    questionnaire: open, delimiter: ";", actor: chloe, env: world.env)
+            else { Issue.record("expected a file"); return }
+            let lines = body.split(separator: "\r\n").map(String.init)
+            #expect(lines.count == 3 && lines[0].hasPrefix("\u{FEFF}"))
+            #expect(lines[2].contains("telephone") && lines[2].hasSuffix(";non;Trop loin"))
+            #expect(try await world.audit() == ["questionnaire.import", "questionnaire.export"])
         }
     }
 }

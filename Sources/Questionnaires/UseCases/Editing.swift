@@ -215,6 +215,68 @@ enum ImportAnswers {
     }
 }
 
+/// What became of an export of the raw answers.
+enum ExportAnswersOutcome: Sendable, Equatable {
+    /// The CSV text.
+    case file(String)
+    /// Raw answers are for the territory's builders only.
+    case forbidden
+}
+
+/// A builder exports every complete answer: one row per answer, one column per question (layout in
+/// `AnswerLayout`), free text made inert for spreadsheets; `;` and a byte-order mark for a French
+/// spreadsheet (with decimal commas). Every export is in the audit trail, with its count.
+enum ExportAnswers {
+    static func run(
+        questionnaire context: QContext, delimiter: Character, actor: Actor, env: UseCaseEnvironment
+    ) async throws -> ExportAnswersOutcome {
+        guard QuestionnairesPolicy.allows(actor, .build, on: context.record) else { return .forbidden }
+        let merged = try await mergedDefinition(context, on: env.db)
+        let versions = try await QuestionnaireStore.versions(of: context.id, on: env.db)
+        let waves = Dictionary(
+            uniqueKeysWithValues: try await QuestionnaireStore.waves(of: context.id, on: env.db).map {
+                ($0.id, $0.name)
+            })
+        let rows = try await QuestionnaireStore.responses(of: context.id, after: 0, on: env.db)
+        let columns = AnswerLayout.columns(merged)
+        var body = delimiter == ";" ? "\u{FEFF}" : ""
+        body += CSV.line(AnswerLayout.meta + columns.map(\.name), delimiter: delimiter) + "\r\n"
+        let textual = Set(merged.questions.filter { $0.kind.isText }.map(\.key))
+        for row in rows {
+            guard let version = versions[row.version_id] else { continue }
+            let answers = AnswerCodec.decode(row.answers, definition: version.definition)
+            var cells = AnswerLayout.cells(answers, columns: columns, decimalComma: delimiter == ";")
+            for (i, column) in columns.enumerated() where textual.contains(column.question.key) {
+                cells[i] = CSV.inert(cells[i])
+            }
+            let meta = [
+                String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel,
+                row.audience, String(DateText.isoDay(row.submitted_at)),
+            ]
+            body += CSV.line(meta.map(CSV.inert) + cells, delimiter: delimiter) + "\r\n"
+        }
+        try await Editing.audit("export", context, subject: "\(rows.count) answers", actor: actor, on: env.db)
+        return .file(body)
+    }
+
+    /// The current version, followed by the questions only older versions asked (their answers
+    /// are exported too), in a last section.
+    static func mergedDefinition(_ context: QContext, on db: any Database) async throws -> Definition {
+        var merged = context.definition
+        let versions = try await QuestionnaireStore.versions(of: context.id, on: db)
+        var older: [Question] = []
+        for (_, version) in versions.sorted(by: { $0.value.number > $1.value.number }) {
+            for q in version.definition.questions
+            where merged.question(q.key) == nil && !older.contains(where: { $0.key == q.key }) { older.append(q) }
+        }
+        if !older.isEmpty {
+            merged.sections.append(
+                Section(key: "anciennes", title: "Questions des versions précédentes", questions: older))
+        }
+        return merged
+    }
+}
+
 /// What the building use cases share: the audit entry, and saving the outline.
 enum Editing {
     /// `questionnaire.<action>` on `questionnaire <id>[ <subject>]`.

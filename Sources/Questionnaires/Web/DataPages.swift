@@ -18,7 +18,7 @@ enum DataPages {
         }
         router.get(QuestionnairePaths.codebook, access: readers) { req in
             let context = try await QContext.load(req)
-            let merged = try await mergedDefinition(context, on: req.db)
+            let merged = try await ExportAnswers.mergedDefinition(context, on: req.db)
             let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
             var body = CSV.line(["colonne", "question", "type", "codes"]) + "\r\n"
             for row in AnswerLayout.codebook(merged, lang: req.visit.lang, waves: waves) {
@@ -43,55 +43,15 @@ enum DataPages {
         return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 
-    /// The current version, followed by the questions only older versions asked (their answers
-    /// are exported too), in a last section.
-    static func mergedDefinition(_ context: QContext, on db: any Database) async throws -> Definition {
-        var merged = context.definition
-        let versions = try await QuestionnaireStore.versions(of: context.id, on: db)
-        var older: [Question] = []
-        for (_, version) in versions.sorted(by: { $0.value.number > $1.value.number }) {
-            for q in version.definition.questions
-            where merged.question(q.key) == nil && !older.contains(where: { $0.key == q.key }) { older.append(q) }
-        }
-        if !older.isEmpty {
-            merged.sections.append(
-                Section(key: "anciennes", title: "Questions des versions précédentes", questions: older))
-        }
-        return merged
-    }
-
-    /// Every complete answer: one row per answer, one column per question (layout in `AnswerLayout`).
+    /// Every complete answer: one row per answer, one column per question, in the audit trail.
     static func answers(_ req: Request, delimiter: Character, name: String) async throws -> Response {
         let context = try await QContext.load(req)
-        let merged = try await mergedDefinition(context, on: req.db)
-        let versions = try await QuestionnaireStore.versions(of: context.id, on: req.db)
-        let waves = Dictionary(
-            uniqueKeysWithValues: try await QuestionnaireStore.waves(of: context.id, on: req.db).map {
-                ($0.id, $0.name)
-            })
-        let rows = try await QuestionnaireStore.responses(of: context.id, after: 0, on: req.db)
-        let columns = AnswerLayout.columns(merged)
-        var body = delimiter == ";" ? "\u{FEFF}" : ""
-        body += CSV.line(AnswerLayout.meta + columns.map(\.name), delimiter: delimiter) + "\r\n"
-        let textual = Set(merged.questions.filter { $0.kind.isText }.map(\.key))
-        for row in rows {
-            guard let version = versions[row.version_id] else { continue }
-            let answers = AnswerCodec.decode(row.answers, definition: version.definition)
-            var cells = AnswerLayout.cells(answers, columns: columns, decimalComma: delimiter == ";")
-            for (i, column) in columns.enumerated() where textual.contains(column.question.key) {
-                cells[i] = CSV.inert(cells[i])
-            }
-            let meta = [
-                String(row.id), String(version.number), row.wave_id.flatMap { waves[$0] } ?? "", row.channel,
-                row.audience,
-                String(DateText.isoDay(row.submitted_at)),
-            ]
-            body += CSV.line(meta.map(CSV.inert) + cells, delimiter: delimiter) + "\r\n"
+        switch try await ExportAnswers.run(
+            questionnaire: context, delimiter: delimiter, actor: AnswerPages.actor(req), env: req.useCases)
+        {
+        case .forbidden: throw Abort(.forbidden)
+        case .file(let body): return download(body, name: name)
         }
-        try await AuditEntry.record(
-            actor: req.visit.viewer?.personID, territory: context.territory.id, action: "questionnaire.export",
-            subject: "questionnaire \(context.id) \(rows.count) answers", on: req.db)
-        return download(body, name: name)
     }
 
     /// Aggregated results with the same filters and small-cell rule as the results page.
