@@ -12,6 +12,15 @@ public struct Visit: Sendable {
     public let path: String
     public let query: String?
 
+    /// A visit as `PagePipeline` builds it; public so that a room's views can be tested without a server.
+    public init(
+        lang: Lang, viewer: Viewer?, territory: TerritoryInfo?, csrfToken: String, flash: Flash?, path: String,
+        query: String?
+    ) {
+        self.lang = lang; self.viewer = viewer; self.territory = territory; self.csrfToken = csrfToken
+        self.flash = flash; self.path = path; self.query = query
+    }
+
     /// The theme list of the visit's territory (the platform's outside a territory).
     public var themes: ThemeList { territory?.themes ?? .builtin }
 

@@ -73,7 +73,7 @@ enum BuilderPages {
             let status = QStatus(rawValue: item.status) ?? .draft
             let count: HTML =
                 QuestionnairesPolicy.readsResults(roles)
-                ? " · \(visit.t("\(View.number(item.answers, lang: visit.lang)) réponses", "\(View.number(item.answers, lang: visit.lang)) answers"))"
+                ? " · \(QPages.answerCount(item.answers, visit: visit))"
                 : .empty
             let action: HTML =
                 status == .published
@@ -167,55 +167,38 @@ enum BuilderPages {
 
     // MARK: Builder
 
+    /// What the builder shows: the questionnaire and how many answers it has (which decides
+    /// whether a change makes a new version).
+    struct BuilderModel: Sendable {
+        let context: QContext
+        let answers: Int
+    }
+
+    static func loadBuilder(_ req: Request, _ context: QContext) async throws -> BuilderModel {
+        BuilderModel(context: context, answers: try await QuestionnaireStore.tally(of: context.id, on: req.db).n)
+    }
+
+    /// The builder loaded and shown (the handlers' shorthand).
     static func builderPage(
         _ req: Request, _ context: QContext, settings: [String: String], errors: FormErrors, status: HTTPStatus = .ok
     ) async throws -> WebPage {
-        let visit = req.visit
-        let record = context.record
-        let tally = try await QuestionnaireStore.tally(of: context.id, on: req.db)
+        builderView(
+            try await loadBuilder(req, context), visit: req.visit, settings: settings, errors: errors, status: status)
+    }
+
+    /// The builder: status and version, each section with its questions and their buttons, a new
+    /// section, the settings. Pure.
+    static func builderView(
+        _ model: BuilderModel, visit: Visit, settings: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let context = model.context, record = context.record
         let action = context.link(QuestionnairePaths.builder)
-        func button(
-            _ op: String, _ label: String, _ target: String = "", hidden: String = "", cssClass: String = "link-button"
-        ) -> HTML {
-            "<form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"\(op)\"><input type=\"hidden\" name=\"target\" value=\"\(target)\"><button type=\"submit\" class=\"\(cssClass)\">\(label)\(hidden.isEmpty ? HTML.empty : "<span class=\"visually-hidden\"> \(hidden)</span>")</button></form>"
-        }
+        let button = BuilderButton(action: action, visit: visit)
         var sections = HTML.empty
         var number = 0
         for section in context.definition.sections {
-            var items = HTML.empty
-            for q in section.questions {
-                number += 1
-                var flags: [String] = [visit.t(q.kind.label)]
-                if q.required { flags.append(visit.t("obligatoire", "required")) }
-                if q.profile { flags.append(visit.t("question de profil", "profile question")) }
-                if let theme = q.theme.flatMap(visit.themes.find) {
-                    flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label))
-                }
-                if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) {
-                    flags.append(hint)
-                }
-                let name = "« \(q.label) »"
-                let problem: HTML = errors["question-\(q.key)"].map { "<p class=\"field-error\">\($0)</p>" } ?? .empty
-                items.append(
-                    """
-                    <li id="\(Form.fieldID("question-\(q.key)"))"><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\(problem)\
-                    <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
-                    \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
-                    \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
-                    """)
-            }
-            let renameKey = "section-\(section.key)"
             sections.append(
-                """
-                <section class="builder-section" aria-labelledby="titre-\(section.key)"><h3 id="titre-\(section.key)">\(section.title)</h3>\
-                \(section.questions.isEmpty ? "<p>\(visit.t("Aucune question dans cette section.", "No question in this section."))</p>" as HTML : "<ol class=\"builder-list\">\(items)</ol>")\
-                <div class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
-                \(button("section-up", visit.t("Monter la section", "Move section up"), section.key, hidden: section.title)) \(button("section-down", visit.t("Descendre la section", "Move section down"), section.key, hidden: section.title)) \
-                \(section.questions.isEmpty && context.definition.sections.count > 1 ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</div>\
-                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-rename"><input type="hidden" name="target" value="\(section.key)">\
-                \(Form.input(name: "section_title", label: visit.t("Titre de la section", "Section title"), value: settings[renameKey] ?? section.title, errors: errors, visit: visit, maxLength: 150, field: renameKey))\
-                \(Form.submit(visit.t("Renommer", "Rename"), secondary: true))</form></section>
-                """)
+                sectionBlock(section, number: &number, context, button: button, settings: settings, errors: errors))
         }
         let statusButtons: HTML
         switch record.status {
@@ -229,7 +212,7 @@ enum BuilderPages {
             statusButtons = button("reopen", visit.t("Rouvrir aux réponses", "Reopen for answers"), cssClass: "button")
         }
         let versionNote =
-            tally.n > 0
+            model.answers > 0
             ? visit.t(
                 "Version \(record.version_number). Des réponses existent : toute modification des questions crée une nouvelle version, et les réponses déjà reçues gardent la leur.",
                 "Version \(record.version_number). Answers exist: any change to the questions makes a new version, and answers already received keep theirs."
@@ -237,11 +220,12 @@ enum BuilderPages {
             : visit.t(
                 "Version \(record.version_number). Aucune réponse encore : les modifications s'appliquent directement.",
                 "Version \(record.version_number). No answer yet: changes apply directly.")
+        let count = QPages.answerCount(model.answers, visit: visit)
         let main: HTML = """
             <h1>\(visit.t("Construire", "Build")) · \(record.title)</h1>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.builder))
             \(Form.errorSummary(errors, visit: visit))
-            <p class="meta">\(visit.t(record.status.label)) · \(visit.t("\(tally.n) réponses", "\(tally.n) answers"))</p>
+            <p class="meta">\(visit.t(record.status.label)) · \(count)</p>
             <p>\(versionNote)</p>
             <div class="actions">\(statusButtons) <a href="\(context.link(QuestionnairePaths.preview))">\(visit.t("Aperçu", "Preview"))</a></div>
             <h2>\(visit.t("Sections et questions", "Sections and questions"))</h2>
@@ -259,6 +243,63 @@ enum BuilderPages {
             title: visit.t("Construire · \(record.title)", "Build · \(record.title)"), main: main, status: status,
             hasErrors: !errors.isEmpty)
     }
+
+    /// One button of the builder: a small form posting `op` on `target`.
+    struct BuilderButton {
+        let action: String
+        let visit: Visit
+
+        func callAsFunction(
+            _ op: String, _ label: String, _ target: String = "", hidden: String = "", cssClass: String = "link-button"
+        ) -> HTML {
+            "<form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"\(op)\"><input type=\"hidden\" name=\"target\" value=\"\(target)\"><button type=\"submit\" class=\"\(cssClass)\">\(label)\(hidden.isEmpty ? HTML.empty : "<span class=\"visually-hidden\"> \(hidden)</span>")</button></form>"
+        }
+    }
+
+    /// A section of the builder: its questions (numbered across sections) with their buttons, and
+    /// the section's own buttons and title form.
+    static func sectionBlock(
+        _ section: Section, number: inout Int, _ context: QContext, button: BuilderButton, settings: [String: String],
+        errors: FormErrors
+    ) -> HTML {
+        let visit = button.visit
+        var items = HTML.empty
+        for q in section.questions {
+            number += 1
+            var flags: [String] = [visit.t(q.kind.label)]
+            if q.required { flags.append(visit.t("obligatoire", "required")) }
+            if q.profile { flags.append(visit.t("question de profil", "profile question")) }
+            if let theme = q.theme.flatMap(visit.themes.find) {
+                flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label))
+            }
+            if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) {
+                flags.append(hint)
+            }
+            let name = "« \(q.label) »"
+            let problem: HTML = errors["question-\(q.key)"].map { "<p class=\"field-error\">\($0)</p>" } ?? .empty
+            items.append(
+                """
+                <li id="\(Form.fieldID("question-\(q.key)"))"><p><strong>\(number). \(q.label)</strong></p><p class="meta">\(flags.joined(separator: " · "))</p>\(problem)\
+                <div class="row-actions"><a href="\(QuestionnairePaths.question.link(context.slug, context.id, q.key))">\(visit.t("Modifier", "Edit"))<span class="visually-hidden"> \(name)</span></a> \
+                \(button("question-up", visit.t("Monter", "Move up"), q.key, hidden: name)) \(button("question-down", visit.t("Descendre", "Move down"), q.key, hidden: name)) \
+                \(button("question-delete", visit.t("Supprimer", "Delete"), q.key, hidden: name))</div></li>
+                """)
+        }
+        let renameKey = "section-\(section.key)"
+        let deletable = section.questions.isEmpty && context.definition.sections.count > 1
+        return """
+            <section class="builder-section" aria-labelledby="titre-\(section.key)"><h3 id="titre-\(section.key)">\(section.title)</h3>\
+            \(section.questions.isEmpty ? "<p>\(visit.t("Aucune question dans cette section.", "No question in this section."))</p>" as HTML : "<ol class=\"builder-list\">\(items)</ol>")\
+            <div class="row-actions"><a class="button" href="\(QuestionnairePaths.newQuestion.link(context.slug, context.id))?section=\(section.key)">\(visit.t("Ajouter une question", "Add a question"))<span class="visually-hidden"> : \(section.title)</span></a> \
+            \(button("section-up", visit.t("Monter la section", "Move section up"), section.key, hidden: section.title)) \(button("section-down", visit.t("Descendre la section", "Move section down"), section.key, hidden: section.title)) \
+            \(deletable ? button("section-delete", visit.t("Supprimer la section", "Delete section"), section.key, hidden: section.title) : HTML.empty)</div>\
+            <form method="post" action="\(action(context))" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="op" value="section-rename"><input type="hidden" name="target" value="\(section.key)">\
+            \(Form.input(name: "section_title", label: visit.t("Titre de la section", "Section title"), value: settings[renameKey] ?? section.title, errors: errors, visit: visit, maxLength: 150, field: renameKey))\
+            \(Form.submit(visit.t("Renommer", "Rename"), secondary: true))</form></section>
+            """
+    }
+
+    static func action(_ context: QContext) -> String { context.link(QuestionnairePaths.builder) }
 
     @Sendable static func change(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)

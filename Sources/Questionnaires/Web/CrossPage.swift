@@ -32,14 +32,26 @@ enum CrossPage {
         }
     }
 
-    @Sendable static func show(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        guard let territory = visit.territory else { throw Abort(.notFound) }
-        let query = req.queryFields()
+    /// The two questionnaires crossed (users' and professionals'), the wave, and the choices of
+    /// the form.
+    struct CrossModel: Sendable {
+        let territory: TerritoryInfo
+        let usersChoices: [QuestionnaireSummary]
+        let prosChoices: [QuestionnaireSummary]
+        let usersID: Int?
+        let prosID: Int?
+        let wave: Int?
+        let users: Side?
+        let pros: Side?
+        var waveCount: Int { max(users?.waves.count ?? 0, pros?.waves.count ?? 0) }
+    }
+
+    /// By default, each group's questionnaire with the most answers; a questionnaire asked for that
+    /// is not one of the territory's published ones is a 404.
+    static func load(_ req: Request, territory: TerritoryInfo, query: [String: String]) async throws -> CrossModel {
         let all = try await QuestionnaireStore.list(territoryID: territory.id, includeDrafts: false, on: req.db)
         let usersChoices = all.filter { $0.audience != QAudience.professionals.rawValue }
         let prosChoices = all.filter { $0.audience != QAudience.users.rawValue }
-        // By default, each group's questionnaire with the most answers.
         func busiest(_ list: [QuestionnaireSummary], _ audience: QAudience) -> Int? {
             (list.filter { $0.audience == audience.rawValue }.max { $0.answers < $1.answers }
                 ?? list.max { $0.answers < $1.answers })?.id
@@ -61,24 +73,35 @@ enum CrossPage {
         }
         if query["usagers"] != nil, !usersChoices.contains(where: { $0.id == usersID }) { throw Abort(.notFound) }
         if query["professionnels"] != nil, !prosChoices.contains(where: { $0.id == prosID }) { throw Abort(.notFound) }
-        let users = try await side(usersID, in: usersChoices, audience: .users)
-        let pros = try await side(prosID, in: prosChoices, audience: .professionals)
-        let waveCount = max(users?.waves.count ?? 0, pros?.waves.count ?? 0)
+        return CrossModel(
+            territory: territory, usersChoices: usersChoices, prosChoices: prosChoices, usersID: usersID,
+            prosID: prosID, wave: wave, users: try await side(usersID, in: usersChoices, audience: .users),
+            pros: try await side(prosID, in: prosChoices, audience: .professionals))
+    }
 
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let visit = req.visit
+        guard let territory = visit.territory else { throw Abort(.notFound) }
+        return req.render(view(try await load(req, territory: territory, query: req.queryFields()), visit: visit))
+    }
+
+    /// The cross-analysis page: the form choosing the two questionnaires and the wave, and the
+    /// figures. Pure.
+    static func view(_ model: CrossModel, visit: Visit) -> WebPage {
         let none = FormErrors()
         let form: HTML = """
-            <form method="get" action="\(QuestionnairePaths.cross.link(territory.slug))" class="filters"><div class="inline-fields">\
-            \(Form.select(name: "usagers", label: visit.t("Questionnaire des usagers", "Users' questionnaire"), options: usersChoices.map { Form.Option(String($0.id), $0.title) },
-                      selected: usersID.map(String.init), errors: none, visit: visit))\
-            \(Form.select(name: "professionnels", label: visit.t("Questionnaire des professionnels", "Professionals' questionnaire"), options: prosChoices.map { Form.Option(String($0.id), $0.title) },
-                      selected: prosID.map(String.init), errors: none, visit: visit))\
-            \(Form.select(name: "vague", label: visit.t("Vague", "Wave"), options: (0..<waveCount).map { Form.Option(String($0 + 1), visit.t("Vague \($0 + 1)", "Wave \($0 + 1)")) },
-                      selected: wave.map(String.init), errors: none, visit: visit, placeholder: visit.t("Toutes", "All")))\
+            <form method="get" action="\(QuestionnairePaths.cross.link(model.territory.slug))" class="filters"><div class="inline-fields">\
+            \(Form.select(name: "usagers", label: visit.t("Questionnaire des usagers", "Users' questionnaire"), options: model.usersChoices.map { Form.Option(String($0.id), $0.title) },
+                      selected: model.usersID.map(String.init), errors: none, visit: visit))\
+            \(Form.select(name: "professionnels", label: visit.t("Questionnaire des professionnels", "Professionals' questionnaire"), options: model.prosChoices.map { Form.Option(String($0.id), $0.title) },
+                      selected: model.prosID.map(String.init), errors: none, visit: visit))\
+            \(Form.select(name: "vague", label: visit.t("Vague", "Wave"), options: (0..<model.waveCount).map { Form.Option(String($0 + 1), visit.t("Vague \($0 + 1)", "Wave \($0 + 1)")) },
+                      selected: model.wave.map(String.init), errors: none, visit: visit, placeholder: visit.t("Toutes", "All")))\
             </div><button type="submit" class="button secondary">\(visit.t("Croiser", "Cross"))</button></form>
             """
-        var body = HTML.empty
-        if let users, let pros {
-            body = figures(users: users, pros: pros, wave: wave, waveCount: waveCount, visit: visit)
+        let body: HTML
+        if let users = model.users, let pros = model.pros {
+            body = figures(users: users, pros: pros, wave: model.wave, waveCount: model.waveCount, visit: visit)
         } else {
             body =
                 "<p>\(visit.t("Il faut un questionnaire publié pour les usagers et un pour les professionnels.", "A published questionnaire for users and one for professionals are needed."))</p>"
@@ -91,7 +114,7 @@ enum CrossPage {
             \(form)
             \(body)
             """
-        return req.render(WebPage(title: title, main: main))
+        return WebPage(title: title, main: main)
     }
 
     static func themeName(_ slug: String, visit: Visit) -> String { visit.themes.label(slug, visit.lang) }

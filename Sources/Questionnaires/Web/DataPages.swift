@@ -62,6 +62,12 @@ enum DataPages {
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
         let rows = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).rows(
             of: entry.data)
+        return download(aggregatedCSV(context, entry: entry, rows: rows, visit: visit), name: "resultats.csv")
+    }
+
+    /// The aggregated results of `rows` as CSV: a line per answer of each question, under the
+    /// small-cell rule. Pure.
+    static func aggregatedCSV(_ context: QContext, entry: ResultsCache.Entry, rows: [Int], visit: Visit) -> String {
         var lines = [CSV.line(["question", "libelle", "reponse", "nombre", "part_pourcent"])]
         let hidden = "moins de 5"
         func cell(_ n: Int) -> String { SmallCells.publish(n) == .suppressed ? hidden : String(n) }
@@ -135,7 +141,7 @@ enum DataPages {
                 }
             }
         }
-        return download(lines.joined(separator: "\r\n") + "\r\n", name: "resultats.csv")
+        return lines.joined(separator: "\r\n") + "\r\n"
     }
 
     // MARK: Import

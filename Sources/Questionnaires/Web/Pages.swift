@@ -56,6 +56,13 @@ enum QPages {
     /// Today in Paris, on the injected clock.
     static func today(_ req: Request) -> String { DateText.isoDay(req.now) }
 
+    /// "1 réponse", "360 réponses" (0 and 1 take the singular in French).
+    static func answerCount(_ n: Int, visit: Visit) -> String {
+        let number = View.number(n, lang: visit.lang)
+        return n > 1
+            ? visit.t("\(number) réponses", "\(number) answers") : visit.t("\(number) réponse", "\(number) answer")
+    }
+
     /// The navigation between a questionnaire's staff pages.
     static func staffNav(_ context: QContext, visit: Visit, current: RoutePattern?) -> HTML {
         let roles = visit.rolesHere

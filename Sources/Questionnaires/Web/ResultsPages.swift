@@ -319,18 +319,36 @@ enum ResultsPages {
 
     // MARK: Participation
 
-    @Sendable static func participation(_ req: Request) async throws -> Response {
-        let context = try await QContext.load(req)
-        let visit = req.visit
-        let query = req.queryFields()
+    /// Who answered, counted over the rows of the chosen wave: by commune (against its target), by
+    /// audience, by channel and by week. Counted here; every figure shown goes through `count`
+    /// (the small-cell rule) in the view.
+    struct ParticipationModel: Sendable {
+        let context: QContext
+        let waves: [WaveRecord]
+        /// The waves counted (all of them without a wave filter).
+        let chosen: [WaveRecord]
+        let answers: Int
+        /// Answers by commune code, and those with no commune given.
+        let byCommune: [String: Int]
+        let noCommune: Int
+        /// Each commune's target summed over the waves counted: proportional to its population
+        /// unless set by hand.
+        let communeTargets: [String: Int]
+        let byChannel: [Channel: Int]
+        let byAudience: [QAudience: Int]
+        /// Answers by week, keyed by the week's Monday (days since 1970-01-01).
+        let byWeek: [Int: Int]
+
+        var target: Int { chosen.reduce(0) { $0 + $1.target_total } }
+    }
+
+    static func loadParticipation(_ req: Request, _ context: QContext) async throws -> ParticipationModel {
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
-        let filter = filter(["vague": query["vague"] ?? ""], waves: waves, definition: context.definition)
+        let filter = filter(["vague": req.queryFields()["vague"] ?? ""], waves: waves, definition: context.definition)
         let rows = filter.rows(of: entry.data)
         let data = entry.data
         let chosen = waves.filter { filter.wave == nil || $0.id == filter.wave }
-        let target = chosen.reduce(0) { $0 + $1.target_total }
-        // Targets by commune: proportional to population unless set by hand, summed over the waves shown.
         var communeTargets: [String: Int] = [:]
         for wave in chosen {
             let overrides = wave.overrides
@@ -343,33 +361,35 @@ enum ResultsPages {
                 communeTargets[code, default: 0] += n
             }
         }
-        var byCommune = [Int](repeating: 0, count: data.communeCodes.count)
-        var byChannel = [Int](repeating: 0, count: Channel.allCases.count)
-        var byAudience = [Int](repeating: 0, count: QAudience.allCases.count)
+        var byCommune: [String: Int] = [:], byChannel: [Channel: Int] = [:], byAudience: [QAudience: Int] = [:]
         var byWeek: [Int: Int] = [:]
         var noCommune = 0
         for r in rows {
             let c = data.communes[r]
-            if c >= 0 { byCommune[Int(c)] += 1 } else { noCommune += 1 }
-            byChannel[Int(data.channels[r])] += 1
-            byAudience[Int(data.audiences[r])] += 1
+            if c >= 0 { byCommune[data.communeCodes[Int(c)], default: 0] += 1 } else { noCommune += 1 }
+            byChannel[Channel.allCases[Int(data.channels[r])], default: 0] += 1
+            byAudience[QAudience.allCases[Int(data.audiences[r])], default: 0] += 1
             // Weeks start on Monday: day 0 (1970-01-01) was a Thursday.
             let day = Int(data.days[r])
             byWeek[day - ((day + 3) % 7), default: 0] += 1
         }
-        let communeRows = context.territory.communes.map { commune -> [HTML] in
-            let n = data.communeCodes.firstIndex(of: commune.code).map { byCommune[$0] } ?? 0
-            let goal = communeTargets[commune.code] ?? 0
-            let published = SmallCells.publish(n) != .suppressed
-            return [
-                "\(commune.name)", "\(View.number(commune.population, lang: visit.lang))",
-                "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")", "\(count(n, visit: visit))",
-                "\(goal > 0 && published ? NumberText.decimal(Double(n) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" : "—")",
-                "\(published ? Targets.perThousand(n, population: commune.population).map { NumberText.decimal($0, lang: visit.lang) } ?? "—" : "—")",
-            ]
-        }
-        let users = byAudience[Int(Dataset.audienceCode(.users))],
-            pros = byAudience[Int(Dataset.audienceCode(.professionals))]
+        return ParticipationModel(
+            context: context, waves: waves, chosen: chosen, answers: rows.count, byCommune: byCommune,
+            noCommune: noCommune, communeTargets: communeTargets, byChannel: byChannel, byAudience: byAudience,
+            byWeek: byWeek)
+    }
+
+    @Sendable static func participation(_ req: Request) async throws -> Response {
+        let context = try await QContext.load(req)
+        let model = try await loadParticipation(req, context)
+        return req.render(participationView(model, visit: req.visit, query: req.queryFields()))
+    }
+
+    /// The participation page. Pure.
+    static func participationView(_ model: ParticipationModel, visit: Visit, query: [String: String]) -> WebPage {
+        let context = model.context, target = model.target
+        let chosen = model.chosen
+        let users = model.byAudience[.users] ?? 0, pros = model.byAudience[.professionals] ?? 0
         let audienceRows: [[HTML]] = [
             [
                 "\(visit.t("Usagers", "Users"))", "\(count(users, visit: visit))",
@@ -380,46 +400,74 @@ enum ResultsPages {
                 "\(View.number(chosen.reduce(0) { $0 + $1.target_professionals }, lang: visit.lang))",
             ],
         ]
-        let channelBars = Channel.allCases.enumerated().map {
+        let channelBars = Channel.allCases.map {
             BarChart.Bar(
-                label: visit.t($0.element.label), value: barValue(byChannel[$0.offset]),
-                text: count(byChannel[$0.offset], visit: visit))
-        }
-        let weeks = byWeek.keys.sorted()
-        let weekLabel = { (day: Int) in DateText.day(Date(timeIntervalSince1970: Double(day) * 86400), lang: visit.lang)
-        }
-        let weekBars = weeks.map {
-            BarChart.Bar(
-                label: visit.t("sem. du ", "week of ") + weekLabel($0), value: barValue(byWeek[$0]!),
-                text: count(byWeek[$0]!, visit: visit))
+                label: visit.t($0.label), value: barValue(model.byChannel[$0] ?? 0),
+                text: count(model.byChannel[$0] ?? 0, visit: visit))
         }
         let main: HTML = """
             <h1>\(visit.t("Participation", "Participation")) · \(context.record.title)</h1>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.participation))
-            \(filterForm(context, action: context.link(QuestionnairePaths.participation), query: query, waves: waves, visit: visit, full: false))
-            <p><strong>\(visit.t("Réponses :", "Answers:")) \(count(rows.count, visit: visit))</strong>\(target > 0 ? " " + visit.t("sur un objectif de \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))", "of a target of \(View.number(target, lang: visit.lang)) (\(share(rows.count, of: target, visit: visit)))") : "")</p>
+            \(filterForm(context, action: context.link(QuestionnairePaths.participation), query: query, waves: model.waves, visit: visit, full: false))
+            <p><strong>\(visit.t("Réponses :", "Answers:")) \(count(model.answers, visit: visit))</strong>\(target > 0 ? " " + visit.t("sur un objectif de \(View.number(target, lang: visit.lang)) (\(share(model.answers, of: target, visit: visit)))", "of a target of \(View.number(target, lang: visit.lang)) (\(share(model.answers, of: target, visit: visit)))") : "")</p>
             <h2>\(visit.t("Par commune", "By commune"))</h2>
-            <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(count(noCommune, visit: visit)).",
-                     "Each commune's target follows its population unless set by hand. No commune given: \(count(noCommune, visit: visit))."))</p>
-            \(View.table(caption: visit.t("Réponses par commune", "Answers by commune"),
-                     headers: [visit.t("Commune", "Commune"), visit.t("Population", "Population"), visit.t("Objectif", "Target"), visit.t("Réponses", "Answers"),
-                               visit.t("Part de l'objectif", "Share of target"), visit.t("Pour 1 000 habitants", "Per 1,000 inhabitants")], rows: communeRows, numericColumns: [1, 2, 3, 4, 5]))
+            <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(count(model.noCommune, visit: visit)).",
+                     "Each commune's target follows its population unless set by hand. No commune given: \(count(model.noCommune, visit: visit))."))</p>
+            \(communeTable(model, visit: visit))
             <h2>\(visit.t("Par public", "By audience"))</h2>
             \(View.table(caption: visit.t("Réponses par public", "Answers by audience"), headers: [visit.t("Public", "Audience"), visit.t("Réponses", "Answers"), visit.t("Objectif", "Target")],
                      rows: audienceRows, numericColumns: [1, 2]))
             <h2>\(visit.t("Par canal", "By channel"))</h2>
             \(BarChart.svg(channelBars, title: visit.t("Réponses par canal", "Answers by channel"), id: "canal-graphique"))
             \(View.table(caption: visit.t("Réponses par canal", "Answers by channel"), headers: [visit.t("Canal", "Channel"), visit.t("Réponses", "Answers")],
-                     rows: Channel.allCases.enumerated().map { ["\(visit.t($0.element.label))", "\(count(byChannel[$0.offset], visit: visit))"] }, numericColumns: [1]))
+                     rows: Channel.allCases.map { ["\(visit.t($0.label))", "\(count(model.byChannel[$0] ?? 0, visit: visit))"] }, numericColumns: [1]))
             <h2>\(visit.t("Dans le temps", "Over time"))</h2>
-            \(weeks.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : BarChart.svg(weekBars, title: visit.t("Réponses par semaine", "Answers by week"), id: "semaines-graphique")
-            + View.table(caption: visit.t("Réponses par semaine", "Answers by week"), headers: [visit.t("Semaine du", "Week of"), visit.t("Réponses", "Answers")],
-                         rows: weeks.map { ["\(weekLabel($0))", "\(count(byWeek[$0]!, visit: visit))"] }, numericColumns: [1]))
+            \(weeksBlock(model.byWeek, visit: visit))
             """
-        return req.render(
-            WebPage(
-                title: visit.t("Participation · \(context.record.title)", "Participation · \(context.record.title)"),
-                main: main))
+        return WebPage(
+            title: visit.t("Participation · \(context.record.title)", "Participation · \(context.record.title)"),
+            main: main)
+    }
+
+    /// Answers by commune, against each commune's target and population.
+    static func communeTable(_ model: ParticipationModel, visit: Visit) -> HTML {
+        let rows = model.context.territory.communes.map { commune -> [HTML] in
+            let n = model.byCommune[commune.code] ?? 0
+            let goal = model.communeTargets[commune.code] ?? 0
+            let published = SmallCells.publish(n) != .suppressed
+            return [
+                "\(commune.name)", "\(View.number(commune.population, lang: visit.lang))",
+                "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")", "\(count(n, visit: visit))",
+                "\(goal > 0 && published ? NumberText.decimal(Double(n) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" : "—")",
+                "\(published ? Targets.perThousand(n, population: commune.population).map { NumberText.decimal($0, lang: visit.lang) } ?? "—" : "—")",
+            ]
+        }
+        return View.table(
+            caption: visit.t("Réponses par commune", "Answers by commune"),
+            headers: [
+                visit.t("Commune", "Commune"), visit.t("Population", "Population"), visit.t("Objectif", "Target"),
+                visit.t("Réponses", "Answers"), visit.t("Part de l'objectif", "Share of target"),
+                visit.t("Pour 1 000 habitants", "Per 1,000 inhabitants"),
+            ], rows: rows, numericColumns: [1, 2, 3, 4, 5])
+    }
+
+    /// Answers by week: a chart and its table.
+    static func weeksBlock(_ byWeek: [Int: Int], visit: Visit) -> HTML {
+        let weeks = byWeek.keys.sorted()
+        guard !weeks.isEmpty else { return "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" }
+        let weekLabel = { (day: Int) in DateText.day(Date(timeIntervalSince1970: Double(day) * 86400), lang: visit.lang)
+        }
+        let bars = weeks.map {
+            BarChart.Bar(
+                label: visit.t("sem. du ", "week of ") + weekLabel($0), value: barValue(byWeek[$0] ?? 0),
+                text: count(byWeek[$0] ?? 0, visit: visit))
+        }
+        return BarChart.svg(bars, title: visit.t("Réponses par semaine", "Answers by week"), id: "semaines-graphique")
+            + View.table(
+                caption: visit.t("Réponses par semaine", "Answers by week"),
+                headers: [visit.t("Semaine du", "Week of"), visit.t("Réponses", "Answers")],
+                rows: weeks.map { ["\(weekLabel($0))", "\(count(byWeek[$0] ?? 0, visit: visit))"] }, numericColumns: [1]
+            )
     }
 
     // MARK: Free text
@@ -429,69 +477,99 @@ enum ResultsPages {
         return req.render(try await textsPage(req, context, errors: FormErrors(), typed: [:]))
     }
 
+    /// The free-text answers of one question, searched and paged, with their codes.
+    struct TextsModel: Sendable {
+        struct Item: Sendable {
+            let responseID: Int
+            let text: String
+            /// The codes this answer has.
+            let codes: [QuestionnaireStore.Code]
+        }
+        let context: QContext
+        let textQuestions: [Question]
+        /// The question shown (nil: the questionnaire has no free-text question).
+        let question: Question?
+        let codes: [QuestionnaireStore.Code]
+        /// How many answers each code has, by code id.
+        let codeCounts: [Int: Int]
+        let search: String
+        /// How many answers match the search, and the page of them shown, newest first.
+        let matching: Int
+        let items: [Item]
+        let page: Int
+        let pages: Int
+    }
+
+    static func loadTexts(_ req: Request, _ context: QContext, query: [String: String]) async throws -> TextsModel {
+        let textQuestions = context.definition.questions.filter { $0.kind.isText }
+        let search = (query["q"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let q = textQuestions.first(where: { $0.key == query["question"] }) ?? textQuestions.first else {
+            return TextsModel(
+                context: context, textQuestions: [], question: nil, codes: [], codeCounts: [:], search: search,
+                matching: 0, items: [], page: 1, pages: 1)
+        }
+        let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
+        let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db).filter { $0.question_key == q.key }
+        let coded = try await QuestionnaireStore.coded(of: context.id, on: req.db)
+        let needle = search.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        var list = entry.texts[q.key] ?? []
+        if !needle.isEmpty {
+            list = list.filter {
+                $0.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(needle)
+            }
+        }
+        list.reverse()
+        let pages = max(1, (list.count + 49) / 50)
+        let page = min(max(1, Int(query["page"] ?? "") ?? 1), pages)
+        let items = list.dropFirst((page - 1) * 50).prefix(50).map { item in
+            let responseID = entry.data.ids[item.row]
+            let mine = (coded[responseID] ?? []).compactMap { id in codes.first { $0.id == id } }
+            return TextsModel.Item(responseID: responseID, text: item.text, codes: mine)
+        }
+        var codeCounts: [Int: Int] = [:]
+        for ids in coded.values { for id in ids { codeCounts[id, default: 0] += 1 } }
+        return TextsModel(
+            context: context, textQuestions: textQuestions, question: q, codes: codes, codeCounts: codeCounts,
+            search: search, matching: list.count, items: Array(items), page: page, pages: pages)
+    }
+
+    /// The free-text page loaded and shown (the handlers' shorthand).
     static func textsPage(
         _ req: Request, _ context: QContext, errors: FormErrors, typed: [String: String], status: HTTPStatus = .ok
     ) async throws -> WebPage {
-        let visit = req.visit
-        let query = req.queryFields().merging(typed) { $1 }
-        let textQuestions = context.definition.questions.filter { $0.kind.isText }
-        let chosen = textQuestions.first { $0.key == query["question"] } ?? textQuestions.first
-        var body = HTML.empty
-        if let q = chosen {
-            let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
-            let codes = try await QuestionnaireStore.codes(of: context.id, on: req.db).filter {
-                $0.question_key == q.key
-            }
-            let coded = try await QuestionnaireStore.coded(of: context.id, on: req.db)
-            let search = (query["q"] ?? "").trimmingCharacters(in: .whitespaces)
-            let needle = search.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-            var list = entry.texts[q.key] ?? []
-            if !needle.isEmpty {
-                list = list.filter {
-                    $0.text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).contains(needle)
-                }
-            }
-            list.reverse()
-            let page = max(1, Int(query["page"] ?? "") ?? 1)
-            let pages = max(1, (list.count + 49) / 50)
-            let shown = list.dropFirst((min(page, pages) - 1) * 50).prefix(50)
-            let codeOptions = codes.map { Form.Option(String($0.id), $0.name) }
+        let model = try await loadTexts(req, context, query: req.queryFields().merging(typed) { $1 })
+        return textsView(model, visit: req.visit, errors: errors, typed: typed, status: status)
+    }
+
+    /// The free-text page: the question and search, its codes with their counts, a new code, and
+    /// the answers with their codes and a form to code each. Pure.
+    static func textsView(
+        _ model: TextsModel, visit: Visit, errors: FormErrors, typed: [String: String], status: HTTPStatus = .ok
+    ) -> WebPage {
+        let context = model.context
+        let body: HTML
+        if let q = model.question {
             let action = context.link(QuestionnairePaths.texts)
-            let items = shown.map { item -> HTML in
-                let responseID = entry.data.ids[item.row]
-                let mine = (coded[responseID] ?? []).compactMap { id in codes.first { $0.id == id } }
-                let tags = mine.map { code -> HTML in
-                    "<li>\(code.name) <form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"uncode\"><input type=\"hidden\" name=\"question\" value=\"\(q.key)\"><input type=\"hidden\" name=\"response\" value=\"\(responseID)\"><input type=\"hidden\" name=\"code\" value=\"\(code.id)\"><button type=\"submit\" class=\"link-button\">\(visit.t("Retirer", "Remove"))<span class=\"visually-hidden\"> \(code.name), \(visit.t("réponse", "answer")) \(responseID)</span></button></form></li>"
-                }
-                let form: HTML =
-                    codes.isEmpty
-                    ? .empty
-                    : """
-                    <form method="post" action="\(action)" class="inline-form code-form">\(Form.csrf(visit))<input type="hidden" name="op" value="code"><input type="hidden" name="question" value="\(q.key)"><input type="hidden" name="response" value="\(responseID)">\
-                    \(Form.select(name: "code", label: visit.t("Code pour la réponse \(responseID)", "Code for answer \(responseID)"), options: codeOptions, selected: nil, errors: FormErrors(), visit: visit, field: "code-\(responseID)"))\
-                    \(Form.submit(visit.t("Coder", "Code"), secondary: true))</form>
-                    """
-                return
-                    "<li class=\"text-answer\"><blockquote><p>\(item.text)</p></blockquote><p class=\"meta\">\(visit.t("Réponse", "Answer")) \(responseID)</p>\(mine.isEmpty ? HTML.empty : "<ul class=\"tags\">\(each: tags)</ul>")\(form)</li>"
+            let countRows = model.codes.map {
+                ["\($0.name)", "\(count(model.codeCounts[$0.id] ?? 0, visit: visit))"] as [HTML]
             }
-            var codeCounts: [Int: Int] = [:]
-            for ids in coded.values { for id in ids { codeCounts[id, default: 0] += 1 } }
-            let countRows = codes.map { ["\($0.name)", "\(count(codeCounts[$0.id] ?? 0, visit: visit))"] as [HTML] }
-            let qOptions = textQuestions.map { Form.Option($0.key, String($0.label.prefix(90))) }
+            let qOptions = model.textQuestions.map { Form.Option($0.key, String($0.label.prefix(90))) }
+            let search = model.search
+            let items = model.items.map { textItem($0, question: q, model: model, visit: visit) }
             body = """
                 <form method="get" action="\(action)" class="filters"><div class="inline-fields">\
                 \(Form.select(name: "question", label: visit.t("Question", "Question"), options: qOptions, selected: q.key, errors: FormErrors(), visit: visit))\
                 \(Form.input(name: "q", label: visit.t("Rechercher dans les réponses", "Search the answers"), value: search, errors: FormErrors(), visit: visit, type: "search", maxLength: 100))\
                 </div><button type="submit" class="button secondary">\(visit.t("Afficher", "Show"))</button></form>
                 <h2>\(visit.t("Codes de cette question", "Codes of this question"))</h2>
-                \(codes.isEmpty ? "<p>\(visit.t("Aucun code encore. Créez des codes (des thèmes) puis rangez chaque réponse sous un ou plusieurs codes.", "No code yet. Create codes (themes) then file each answer under one or more codes."))</p>" as HTML
+                \(model.codes.isEmpty ? "<p>\(visit.t("Aucun code encore. Créez des codes (des thèmes) puis rangez chaque réponse sous un ou plusieurs codes.", "No code yet. Create codes (themes) then file each answer under one or more codes."))</p>" as HTML
                 : View.table(caption: visit.t("Réponses par code", "Answers by code"), headers: [visit.t("Code", "Code"), visit.t("Réponses", "Answers")], rows: countRows, numericColumns: [1]))
                 <form method="post" action="\(action)" class="form">\(Form.csrf(visit))<input type="hidden" name="op" value="new-code"><input type="hidden" name="question" value="\(q.key)">\
                 \(Form.input(name: "name", label: visit.t("Nouveau code", "New code"), value: typed["name"], errors: errors, visit: visit, hint: visit.t("Par exemple : « Délais de rendez-vous »", "For example: “Waiting times”"), maxLength: 80))\
                 \(Form.submit(visit.t("Créer le code", "Create the code"), secondary: true))</form>
-                <h2>\(visit.t("Réponses", "Answers")) (\(View.number(list.count, lang: visit.lang)))</h2>
-                \(list.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : "<ol class=\"text-answers\">\(each: items)</ol>")
-                \(View.pager(page: min(page, pages), pages: pages, visit: visit) { "\(action)?question=\(q.key)&q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\($0)" })
+                <h2>\(visit.t("Réponses", "Answers")) (\(View.number(model.matching, lang: visit.lang)))</h2>
+                \(items.isEmpty ? "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" as HTML : "<ol class=\"text-answers\">\(each: items)</ol>")
+                \(View.pager(page: model.page, pages: model.pages, visit: visit) { "\(action)?question=\(q.key)&q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&page=\($0)" })
                 """
         } else {
             body =
@@ -507,6 +585,27 @@ enum ResultsPages {
         return WebPage(
             title: visit.t("Réponses libres · \(context.record.title)", "Free-text answers · \(context.record.title)"),
             main: main, status: status, hasErrors: !errors.isEmpty)
+    }
+
+    /// One free-text answer: its text, its codes (each with a button to take it away) and the form
+    /// that gives it one more.
+    static func textItem(_ item: TextsModel.Item, question q: Question, model: TextsModel, visit: Visit) -> HTML {
+        let action = model.context.link(QuestionnairePaths.texts)
+        let responseID = item.responseID
+        let tags = item.codes.map { code -> HTML in
+            "<li>\(code.name) <form method=\"post\" action=\"\(action)\" class=\"inline-form\">\(Form.csrf(visit))<input type=\"hidden\" name=\"op\" value=\"uncode\"><input type=\"hidden\" name=\"question\" value=\"\(q.key)\"><input type=\"hidden\" name=\"response\" value=\"\(responseID)\"><input type=\"hidden\" name=\"code\" value=\"\(code.id)\"><button type=\"submit\" class=\"link-button\">\(visit.t("Retirer", "Remove"))<span class=\"visually-hidden\"> \(code.name), \(visit.t("réponse", "answer")) \(responseID)</span></button></form></li>"
+        }
+        let codeOptions = model.codes.map { Form.Option(String($0.id), $0.name) }
+        let form: HTML =
+            model.codes.isEmpty
+            ? .empty
+            : """
+            <form method="post" action="\(action)" class="inline-form code-form">\(Form.csrf(visit))<input type="hidden" name="op" value="code"><input type="hidden" name="question" value="\(q.key)"><input type="hidden" name="response" value="\(responseID)">\
+            \(Form.select(name: "code", label: visit.t("Code pour la réponse \(responseID)", "Code for answer \(responseID)"), options: codeOptions, selected: nil, errors: FormErrors(), visit: visit, field: "code-\(responseID)"))\
+            \(Form.submit(visit.t("Coder", "Code"), secondary: true))</form>
+            """
+        return
+            "<li class=\"text-answer\"><blockquote><p>\(item.text)</p></blockquote><p class=\"meta\">\(visit.t("Réponse", "Answer")) \(responseID)</p>\(item.codes.isEmpty ? HTML.empty : "<ul class=\"tags\">\(each: tags)</ul>")\(form)</li>"
     }
 
     @Sendable static func code(_ req: Request) async throws -> Response {
