@@ -107,19 +107,7 @@ enum ProposalPages {
         let items = req.application.proposalReadModel.items(
             territoryID: territory.id,
             keys: rows.map { "\($0.id)/\(visit.lang.rawValue)/\(territory.themes.fingerprint)" }
-        ) { index -> HTML in
-            let row = rows[index]
-            let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
-            return """
-                <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
-                <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
-                · \(visit.t((Audience(rawValue: row.audience) ?? .resident).label)) · \(dateText(row.submittedAt, visit))</p>\
-                <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
-                \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
-                <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
-                · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
-                """
-        }
+        ) { index in listItem(rows[index], territory: territory, visit: visit) }
         // The option lists are the same for every visitor in a language: rendered once, the
         // chosen option marked afterwards.
         let options = { (name: String, values: [(String, String)], selected: String?) -> HTML in
@@ -128,23 +116,7 @@ enum ProposalPages {
             }
             return Form.selecting(selected, in: all)
         }
-        let filters: HTML = """
-            <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
-            <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
-            <input id="recherche" name="q" type="search" value="\(query.text)"></div>
-            <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
-            <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", territory.themes.visible.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
-            <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
-            <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
-            <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
-            <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
-            <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
-            <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", ProposalsPolicy.audiences.map { ($0.rawValue, visit.t($0.label)) }, query.audience))</select></div>
-            <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
-            \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
-            \(Form.submit(visit.t("Afficher", "Show")))
-            </form>
-            """
+        let filters = filtersForm(query, territory: territory, action: base, visit: visit, options: options)
         let main: HTML = """
             <h1>\(visit.t("Propositions", "Proposals")) · \(territory.name)</h1>
             <p class="lead">\(visit.t("Vos idées pour la santé du territoire. Chaque proposition reçoit une réponse officielle, et vous pouvez suivre ce qu'elle devient.",
@@ -163,6 +135,45 @@ enum ProposalPages {
                 main, key: anonymousKey.key, territoryID: territory.id, version: anonymousKey.version)
         }
         return req.render(WebPage(title: title, main: main))
+    }
+
+    /// A proposal in the list: its title, status, audience, date, themes, communes and counts. Pure.
+    static func listItem(_ row: ProposalSummary, territory: TerritoryInfo, visit: Visit) -> HTML {
+        let communes = row.communes.compactMap { territory.commune(code: $0)?.name }
+        return """
+            <li><h2><a href="\(ProposalsPaths.show.link(territory.slug, row.id))">\(row.title)</a></h2>\
+            <p class="meta"><span class="status status-\(row.status.rawValue)">\(visit.t(row.status.label))</span> \
+            · \(visit.t((Audience(rawValue: row.audience) ?? .resident).label)) · \(dateText(row.submittedAt, visit))</p>\
+            <p class="meta">\(row.themes.map { visit.t($0.label) }.joined(separator: ", "))\
+            \(communes.isEmpty ? "" : " · " + communes.joined(separator: ", "))</p>\
+            <p class="meta">\(View.number(row.supportCount, lang: visit.lang)) \(visit.t(row.supportCount > 1 ? "soutiens" : "soutien", row.supportCount == 1 ? "support" : "supports")) \
+            · \(View.number(row.commentCount, lang: visit.lang)) \(visit.t(row.commentCount > 1 ? "commentaires" : "commentaire", row.commentCount == 1 ? "comment" : "comments"))</p></li>
+            """
+    }
+
+    /// The search and filter form of the list; `options` renders one select's options with the
+    /// chosen one marked.
+    static func filtersForm(
+        _ query: ProposalQuery, territory: TerritoryInfo, action base: String, visit: Visit,
+        options: (String, [(String, String)], String?) -> HTML
+    ) -> HTML {
+        return """
+            <form method="get" action="\(base)" class="filters" role="search" aria-label="\(visit.t("Chercher et filtrer les propositions", "Search and filter proposals"))">
+            <div class="field"><label for="recherche">\(visit.t("Mots-clés", "Keywords"))</label>\
+            <input id="recherche" name="q" type="search" value="\(query.text)"></div>
+            <div class="field"><label for="filtre-theme">\(visit.t("Thème", "Theme"))</label><select id="filtre-theme" name="theme">\
+            <option value="">\(visit.t("Tous les thèmes", "All themes"))</option>\(options("theme", territory.themes.visible.map { ($0.rawValue, visit.t($0.label)) }, query.theme?.rawValue))</select></div>
+            <div class="field"><label for="filtre-commune">\(visit.t("Commune", "Municipality"))</label><select id="filtre-commune" name="commune">\
+            <option value="">\(visit.t("Toutes les communes", "All municipalities"))</option>\(options("commune", territory.communes.map { ($0.code, $0.name) }, query.commune))</select></div>
+            <div class="field"><label for="filtre-etat">\(visit.t("État", "Status"))</label><select id="filtre-etat" name="etat">\
+            <option value="">\(visit.t("Tous les états", "All statuses"))</option>\(options("status", ProposalStatus.allCases.filter(\.isPublic).map { ($0.rawValue, visit.t($0.label)) }, query.status?.rawValue))</select></div>
+            <div class="field"><label for="filtre-public">\(visit.t("Proposée par", "Proposed by"))</label><select id="filtre-public" name="public">\
+            <option value="">\(visit.t("Tout le monde", "Everyone"))</option>\(options("audience", ProposalsPolicy.audiences.map { ($0.rawValue, visit.t($0.label)) }, query.audience))</select></div>
+            <div class="field"><label for="filtre-tri">\(visit.t("Ordre", "Order"))</label><select id="filtre-tri" name="tri">\
+            \(options("sort", ProposalQuery.Sort.allCases.map { ($0.rawValue, visit.t($0.label)) }, query.sort.rawValue))</select></div>
+            \(Form.submit(visit.t("Afficher", "Show")))
+            </form>
+            """
     }
 
     static func dateText(_ date: Date?, _ visit: Visit) -> String {

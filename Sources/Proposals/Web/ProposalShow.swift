@@ -95,48 +95,9 @@ extension ProposalPages {
             )
         }
 
-        let answer: HTML =
-            proposal.answer.map { text in
-                """
-                <section aria-labelledby="reponse" class="answer"><h2 id="reponse">\(visit.t("Réponse officielle", "Official answer"))</h2>\
-                <p>\(text)</p><p class="meta">\(visit.t(Role(rawValue: proposal.answerRole ?? "")?.label ?? Text("Équipe du territoire", "Territory team")))\
-                \(proposal.answeredAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p></section>
-                """
-            }
-            ?? (status.isPublic
-                ? "<p class=\"answer\">\(visit.t("La réponse officielle n'a pas encore été rendue.", "The official answer has not been given yet."))</p>"
-                : .empty)
-
-        let timeline = details.events.map { event -> HTML in
-            let to = ProposalStatus(rawValue: event.toStatus)?.label ?? Text(event.toStatus, event.toStatus)
-            let who = Role(rawValue: event.role)?.label ?? Audience.resident.label
-            return
-                "<li><strong>\(visit.t(to))</strong> · \(DateText.day(event.createdAt, lang: visit.lang)) · \(visit.t(who))\(event.note.map { HTML("<br>\($0)") } ?? .empty)</li>"
-        }
-
-        let supportBlock: HTML
-        if status.isPublic, proposal.hiddenReason == nil {
-            let count =
-                "\(View.number(proposal.supportCount, lang: visit.lang)) "
-                + visit.t(
-                    proposal.supportCount > 1 ? "soutiens" : "soutien",
-                    proposal.supportCount == 1 ? "support" : "supports")
-            if isMember {
-                supportBlock = """
-                    <p>\(count)</p>\
-                    \(Form.button(action: ProposalsPaths.support.link(territory.slug, id),
-                              label: details.supportedByViewer ? visit.t("Retirer mon soutien", "Withdraw my support") : visit.t("Soutenir cette proposition", "Support this proposal"),
-                              visit: visit, cssClass: details.supportedByViewer ? "button secondary" : "button"))
-                    """
-            } else if visit.viewer == nil {
-                supportBlock =
-                    "<p>\(count) · <a href=\"\(LoginLink.to(ProposalsPaths.show.link(territory.slug, id)))\">\(visit.t("Connectez-vous pour soutenir", "Log in to support"))</a></p>"
-            } else {
-                supportBlock = "<p>\(count)</p>"
-            }
-        } else {
-            supportBlock = .empty
-        }
+        let answer = answerBlock(proposal, visit: visit)
+        let timeline = details.events.map { timelineItem($0, visit: visit) }
+        let support = supportBlock(proposal, details: details, territory: territory, id: id, visit: visit)
 
         let commentsHTML = try commentsSection(
             visit: visit, proposal: proposal, details: details, fields: fields, errors: errors, isMember: isMember)
@@ -165,7 +126,7 @@ extension ProposalPages {
             \(proposal.originDetail.map { HTML("<p class=\"meta\">\(visit.t("Origine : ", "Origin: "))\($0)</p>") } ?? .empty)
             <div class="proposal-body">\(View.paragraphs(proposal.body))</div>
             \(attachment)\(editLink)
-            \(supportBlock)
+            \(support)
             \(isMember && !own && status.isPublic && proposal.hiddenReason == nil
             ? "<div class=\"report-proposal\">\(try reportBox(visit: visit, proposalID: id, commentID: nil, hidden: visit.t("cette proposition", "this proposal"), fields: fields, errors: errors))</div>" : .empty)
             \(answer)
@@ -175,6 +136,64 @@ extension ProposalPages {
             \(try staffPanel(visit: visit, proposal: proposal, details: details, fields: fields, errors: errors))
             """
         return WebPage(title: proposal.title, main: main, status: httpStatus, hasErrors: !errors.isEmpty)
+    }
+
+    /// The official answer, or that it has not been given yet. Pure.
+    static func answerBlock(_ proposal: Proposal, visit: Visit) -> HTML {
+        let status = proposal.status
+        let html: HTML =
+            proposal.answer.map { text in
+                """
+                <section aria-labelledby="reponse" class="answer"><h2 id="reponse">\(visit.t("Réponse officielle", "Official answer"))</h2>\
+                <p>\(text)</p><p class="meta">\(visit.t(Role(rawValue: proposal.answerRole ?? "")?.label ?? Text("Équipe du territoire", "Territory team")))\
+                \(proposal.answeredAt.map { " · " + DateText.day($0, lang: visit.lang) } ?? "")</p></section>
+                """
+            }
+            ?? (status.isPublic
+                ? "<p class=\"answer\">\(visit.t("La réponse officielle n'a pas encore été rendue.", "The official answer has not been given yet."))</p>"
+                : .empty)
+        return html
+    }
+
+    /// One step of the proposal's history: the status it went to, when, and by which role. Pure.
+    static func timelineItem(_ event: ProposalEvent, visit: Visit) -> HTML {
+        let to = ProposalStatus(rawValue: event.toStatus)?.label ?? Text(event.toStatus, event.toStatus)
+        let who = Role(rawValue: event.role)?.label ?? Audience.resident.label
+        return
+            "<li><strong>\(visit.t(to))</strong> · \(DateText.day(event.createdAt, lang: visit.lang)) · \(visit.t(who))\(event.note.map { HTML("<br>\($0)") } ?? .empty)</li>"
+    }
+
+    /// The number of supports, with the button to support (or withdraw) for members and a login
+    /// link for visitors; nothing while the proposal is not public or is hidden. Pure.
+    static func supportBlock(
+        _ proposal: Proposal, details: Details, territory: TerritoryInfo, id: Int, visit: Visit
+    ) -> HTML {
+        let status = proposal.status
+        let isMember = !visit.rolesHere.isEmpty
+        let supportBlock: HTML
+        if status.isPublic, proposal.hiddenReason == nil {
+            let count =
+                "\(View.number(proposal.supportCount, lang: visit.lang)) "
+                + visit.t(
+                    proposal.supportCount > 1 ? "soutiens" : "soutien",
+                    proposal.supportCount == 1 ? "support" : "supports")
+            if isMember {
+                supportBlock = """
+                    <p>\(count)</p>\
+                    \(Form.button(action: ProposalsPaths.support.link(territory.slug, id),
+                              label: details.supportedByViewer ? visit.t("Retirer mon soutien", "Withdraw my support") : visit.t("Soutenir cette proposition", "Support this proposal"),
+                              visit: visit, cssClass: details.supportedByViewer ? "button secondary" : "button"))
+                    """
+            } else if visit.viewer == nil {
+                supportBlock =
+                    "<p>\(count) · <a href=\"\(LoginLink.to(ProposalsPaths.show.link(territory.slug, id)))\">\(visit.t("Connectez-vous pour soutenir", "Log in to support"))</a></p>"
+            } else {
+                supportBlock = "<p>\(count)</p>"
+            }
+        } else {
+            supportBlock = .empty
+        }
+        return supportBlock
     }
 
     static func commentsSection(
