@@ -538,7 +538,9 @@ struct AuthorizationMatrixTests {
             try await browser.get("/mot-de-passe-oublie?lang=fr")
             let csrf = try #require(browser.csrf)
             let personID = try persona.email.map { try #require(fixture.people[$0], "no account \($0)") }
-            clients.append(Client(browser: browser, personID: personID, cookies: browser.cookies, csrf: csrf))
+            var cookies = browser.cookies
+            cookies["agora_reprise"] = MatrixFixture.rescueBrowser
+            clients.append(Client(browser: browser, personID: personID, cookies: cookies, csrf: csrf))
         }
         return clients
     }
@@ -551,6 +553,8 @@ struct AuthorizationMatrixTests {
 /// invitation, a rescued draft, a resume link), they are created here with the room's own tables,
 /// as the room writes them.
 final class MatrixFixture: @unchecked Sendable {
+    /// The key of the browser in which the fixture's rescued draft was typed (`agora_reprise`).
+    static let rescueBrowser = "matrix-browser-0123456789abcdef0123456789"
     let app: Application
     var sql: any SQLDatabase { app.db.sql }
     /// Accounts by e-mail.
@@ -753,10 +757,13 @@ final class MatrixFixture: @unchecked Sendable {
     /// What was typed when the session expired, as `SubmissionPages.keepForLater` keeps it.
     func rescue() async throws -> String {
         let token = Tokens.random()
+        // Typed in the browser every persona uses (each client sends its cookie).
+        let browser = Tokens.sha256Hex(MatrixFixture.rescueBrowser)
+        let payload = #"{"fields":{"title":"Un texte gardé"},"multi":{},"browser":"\#(browser)"}"#
         try await sql.raw(
             """
             INSERT INTO experience_rescues (token_hash, call_id, payload, expires_at)
-            VALUES (\(bind: Tokens.sha256Hex(token)), \(bind: nationalCall), '{"fields":{"title":"Un texte gardé"},"multi":{}}', \(bind: Date().addingTimeInterval(86_400)))
+            VALUES (\(bind: Tokens.sha256Hex(token)), \(bind: nationalCall), \(bind: payload), \(bind: Date().addingTimeInterval(86_400)))
             """
         ).run()
         return token

@@ -262,11 +262,20 @@ struct ExperienceJourneyTests {
             let back = try #require(author.location)
             #expect(back.contains("/reprise/"))
             try await author.get(back)
-            #expect(author.lastStatus == .ok, "the link shows what was kept and writes nothing")
-            #expect(author.lastBody.contains("Jardin thérapeutique partagé"))
+            #expect(author.lastStatus == .ok, "the link offers the text and writes nothing")
+            #expect(!author.lastBody.contains("Jardin thérapeutique partagé"), "a GET shows nothing of the text")
             #expect(try await Self.experience(titled: "Jardin thérapeutique partagé", app) == nil)
             try await author.post(back, [:])
-            #expect(author.lastStatus == .seeOther)
+            #expect(author.lastStatus == .ok, "the form opens filled in; nothing is saved yet")
+            #expect(author.lastBody.contains("Jardin thérapeutique partagé"))
+            #expect(author.lastBody.contains("Il n&#39;est pas encore enregistré"))
+            #expect(try await Self.experience(titled: "Jardin thérapeutique partagé", app) == nil)
+            try await author.get(back)
+            #expect(author.lastStatus == .notFound)  // used once
+            #expect(try await Self.count(app, "experience_rescues") == 0)
+            // The author saves it as a draft (the call may have closed meanwhile: it is kept).
+            try await author.postMultipart(
+                "/appels/\(national)/contribuer", Self.complete + [("action", "draft")])
             let saved = try #require(try await Self.experience(titled: "Jardin thérapeutique partagé", app))
             #expect(saved.status == "draft")  // kept as a draft: read again, then send
             struct Row: Decodable { let summary: String; let region: String? }
@@ -276,20 +285,16 @@ struct ExperienceJourneyTests {
             #expect(
                 row.summary == "Patients et soignants d'un hôpital de jour cultivent ensemble un jardin."
                     && row.region == "53")
-            try await author.get(back)
-            #expect(author.lastStatus == .notFound)  // used once
-            // Someone else holding the link cannot take it: it is gone.
-            #expect(try await Self.count(app, "experience_rescues") == 0)
 
-            // Again while completing that draft: the text goes back into the same draft, not a new one.
+            // Again while completing that draft: the text goes back into the same draft, not a new
+            // one, and only once the author confirms by saving the form that says it replaces it.
             let edit = "/appels/\(national)/contributions/\(saved.id)/modifier"
             try await author.get(edit)
             try await Self.sql(app).raw("DELETE FROM sessions").run()
-            try await author.postMultipart(
-                edit,
-                Self.complete.map { $0.0 == "lessons" ? ("lessons", "Une leçon ajoutée hors session.") : $0 } + [
-                    ("action", "draft")
-                ])
+            let changed = Self.complete.map {
+                $0.0 == "lessons" ? ("lessons", "Une leçon ajoutée hors session.") : $0
+            }
+            try await author.postMultipart(edit, changed + [("action", "draft")])
             let again = try #require(author.location)
             let count = try await Self.count(app, "experiences")
             try await author.get(again)
@@ -304,12 +309,52 @@ struct ExperienceJourneyTests {
             try await author.get(offer)
             #expect(author.lastStatus == .ok)
             try await author.post(offer, [:])
+            #expect(author.lastStatus == .ok)
+            #expect(author.lastBody.contains("action=\"\(edit)\""), "the form saves into the same draft")
+            #expect(author.lastBody.contains("vous remplacerez le texte actuel de votre contribution"))
+            #expect(author.lastBody.contains("Une leçon ajoutée hors session."))
+            struct Lessons: Decodable { let lessons: String }
+            func lessons() async throws -> String? {
+                try await Self.sql(app).raw("SELECT lessons FROM experiences WHERE id = \(bind: saved.id)").first(
+                    decoding: Lessons.self)?.lessons
+            }
+            #expect(try await lessons() != "Une leçon ajoutée hors session.", "not replaced before the author confirms")
+            try await author.postMultipart(edit, changed + [("action", "draft")])
             #expect(author.location == "/appels/\(national)/contributions/\(saved.id)")
             #expect(try await Self.count(app, "experiences") == count)
-            struct Lessons: Decodable { let lessons: String }
-            #expect(
-                try await Self.sql(app).raw("SELECT lessons FROM experiences WHERE id = \(bind: saved.id)").first(
-                    decoding: Lessons.self)?.lessons == "Une leçon ajoutée hors session.")
+            #expect(try await lessons() == "Une leçon ajoutée hors session.")
+        }
+    }
+
+    /// Issue #16, attack 1: an anonymous visitor posts to an author's edit address, which keeps the
+    /// text and gives a rescue link; the author opening that link (signed in, in their own browser)
+    /// gets nothing and nothing of theirs changes.
+    @Test func aRescueLinkMadeBySomeoneElseNeitherShowsNorWritesAnything() async throws {
+        try await withDemoApp { app in
+            let national = try await Self.nationalCall(app)
+            let author = Browser(app)
+            try await author.login("habitant@vitre.example")
+            try await author.get("/appels/\(national)/contribuer")
+            try await author.postMultipart("/appels/\(national)/contribuer", Self.complete + [("action", "draft")])
+            let saved = try #require(try await Self.experience(titled: "Jardin thérapeutique partagé", app))
+            let edit = "/appels/\(national)/contributions/\(saved.id)/modifier"
+
+            let intruder = Browser(app)
+            try await intruder.get("/mot-de-passe-oublie")  // a page with a form: its CSRF token
+            let forged = Self.complete.map { $0.0 == "title" ? ("title", "Texte de l'intrus") : $0 }
+            try await intruder.postMultipart(edit, forged + [("action", "send")])
+            let login = try #require(intruder.location)
+            let link = try #require(String(login.dropFirst("/connexion?suivant=".count)).removingPercentEncoding)
+            #expect(link.hasPrefix("/appels/\(national)/reprise/"))
+
+            try await author.get(link)
+            #expect(author.lastStatus == .notFound, "another browser's text is not offered")
+            try await author.post(link, [:])
+            #expect(author.lastStatus == .notFound)
+            #expect(!author.lastBody.contains("Texte de l&#39;intrus"))
+            #expect(try await Self.experience(titled: "Jardin thérapeutique partagé", app)?.status == "draft")
+            #expect(try await Self.experience(titled: "Texte de l'intrus", app) == nil)
+            #expect(try await Self.count(app, "experience_rescues") == 1, "left for the browser that typed it")
         }
     }
 

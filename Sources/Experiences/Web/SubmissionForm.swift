@@ -7,6 +7,9 @@ struct SubmissionForm: Decodable, Sendable {
     var region, place, start_year, end_year, contact_name, contact_email, contact_public, action: String?
     var participants, themes, populations: [String]?
     var attachment: File?
+    /// Set on a form filled in with a recovered text (`RecoverText.proof`): its save may keep a
+    /// late text as a draft.
+    var reprise_preuve: String?
 
     init() {}
     init(fields: [String: String], multi: [String: [String]]) {
@@ -36,9 +39,6 @@ struct SubmissionForm: Decodable, Sendable {
         ["participants": participants ?? [], "themes": themes ?? [], "populations": populations ?? []]
     }
     var sending: Bool { action == "send" }
-
-    /// What is kept when the session expired while typing (the file cannot be kept: it is said so).
-    struct Rescued: Codable { var fields: [String: String]; var multi: [String: [String]]; var submission: Int? }
 }
 
 /// The form of an experience: every field of the HAS call, French first.
@@ -46,7 +46,7 @@ enum SubmissionFormPage {
     static func render(
         visit: Visit, call: CallRecord, submissionID: Int?, form: SubmissionForm, errors: FormErrors,
         attachments: [(id: Int, name: String, size: Int)] = [], canSend: Bool = true, notice: HTML = .empty,
-        status: HTTPStatus = .ok
+        hidden: HTML = .empty, status: HTTPStatus = .ok
     ) -> WebPage {
         let fields = form.fields, multi = form.multi
         let action =
@@ -88,7 +88,7 @@ enum SubmissionFormPage {
             <p>\(visit.t("Vous pouvez enregistrer un brouillon à tout moment et le compléter plus tard, avec vos co-auteur·rices. Seul le titre est demandé pour un brouillon ; tout le reste l'est pour l'envoi.",
                      "You can save a draft at any time and complete it later, with your co-authors. A draft needs only a title; everything else is needed to send it."))</p>
             \(Form.errorSummary(errors, visit: visit))
-            \(Form.open(action: action, visit: visit, multipart: true))
+            \(Form.open(action: action, visit: visit, multipart: true))\(hidden)
             <fieldset class="group"><legend>\(visit.t("L'expérience en bref", "The experience in brief"))</legend>
             \(Form.input(name: "title", label: visit.t("Titre", "Title"), value: fields["title"], errors: errors, visit: visit, required: true, maxLength: ExperienceInput.titleMax))
             \(text("summary", Text("Résumé", "Summary"), hint: Text("En quelques lignes : qui, quoi, où, pour quoi faire.", "In a few lines: who, what, where, what for."), rows: 4, max: ExperienceInput.summaryMax))

@@ -108,7 +108,10 @@ enum SubmissionPages {
             return try await keepForLater(req, call: call.call, form: form, submissionID: submissionID)
         }
         let existing = submissionID != nil ? try await SubmissionContext.load(req) : nil
-        return try await store(req, call: call, existing: existing, form: form)
+        // A recovered text may be late: it is then kept as a draft (never sent).
+        let rescued = RecoverText.holds(
+            form.reprise_preuve, call: call.call.id, now: req.now, signer: req.useCases.signer)
+        return try await store(req, call: call, existing: existing, form: form, rescued: rescued)
     }
 
     static func store(
@@ -173,51 +176,54 @@ enum SubmissionPages {
 
     // MARK: - A draft is never lost
 
-    static let rescueLifetime: TimeInterval = 7 * 24 * 3600
+    /// The cookie that names this browser to its rescued texts (random, HttpOnly, for the calls'
+    /// pages only): a rescue link opened in another browser finds nothing.
+    static let browserCookie = "agora_reprise"
 
     static func keepForLater(
         _ req: Request, call: CallRecord, form: SubmissionForm, submissionID: Int?
     ) async throws -> Response {
-        let token = Tokens.random()
-        // The submission id stays in the payload only: whether it exists (and is the person's) is
-        // checked once they are logged in, so this answer says nothing about it.
-        let payload = SubmissionForm.Rescued(fields: form.fields, multi: form.multi, submission: submissionID)
-        let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
-        try await ExperienceStore.insertRescue(
-            tokenHash: Tokens.sha256Hex(token), callID: call.id, payload: json,
-            expiresAt: req.now.addingTimeInterval(rescueLifetime), on: req.db)
+        let known = req.cookies[browserCookie]?.string
+        let browserKey = known.flatMap { (32...64).contains($0.count) ? $0 : nil } ?? Tokens.random()
+        // The submission id stays in the text kept only: whether it exists (and is the person's)
+        // is checked once they are logged in, so this answer says nothing about it.
+        let token = try await KeepForLater.run(
+            RescuedText(fields: form.fields, multi: form.multi, submission: submissionID), browserKey: browserKey,
+            call: call, env: req.useCases)
         let visit = req.visit
         let lost =
             form.attachment.map { $0.data.readableBytes > 0 } == true
             ? visit.t(
                 " Le fichier joint n'a pas pu être gardé : vous le joindrez à nouveau.",
                 " The attached file could not be kept: attach it again.") : ""
-        return req.redirect(
+        let response = req.redirect(
             to: LoginLink.to(ExperiencesPaths.rescue.link(call.id, token)),
             flash: Flash(
                 .info,
                 visit.t(
-                    "Votre session a expiré, mais ce que vous avez écrit est gardé. Connectez-vous pour le retrouver.",
-                    "Your session expired, but what you wrote is kept. Log in to find it again.") + lost))
+                    "Votre session a expiré, mais ce que vous avez écrit est gardé sur ce navigateur. Connectez-vous pour le retrouver.",
+                    "Your session expired, but what you wrote is kept in this browser. Log in to find it again.") + lost
+            ))
+        response.cookies[browserCookie] = .init(
+            string: browserKey, maxAge: Int(KeepForLater.lifetime), path: "/appels",
+            isSecure: req.agora.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        return response
     }
 
-    /// After logging in: the text kept is announced, with the button that saves it as a draft
-    /// (nothing is written by this page).
+    /// After logging in: a button recovers the text kept in this browser. Nothing of the text is
+    /// shown by this page, and nothing is written.
     @Sendable static func rescueOffer(_ req: Request) async throws -> Response {
         let call = try await CallContext.load(req)
         let visit = req.visit
-        let hash = Tokens.sha256Hex(req.parameters.get("token") ?? "")
-        guard let row = try await ExperienceStore.rescue(tokenHash: hash, on: req.db), row.call_id == call.call.id,
-            row.expires_at > req.now,
-            let rescued = try? JSONDecoder().decode(SubmissionForm.Rescued.self, from: Data(row.payload.utf8))
+        guard
+            try await RecoverText.exists(
+                token: req.parameters.get("token") ?? "", browserKey: req.cookies[browserCookie]?.string, call: call,
+                env: req.useCases)
         else { return rescueMissing(req, call) }
-        let title = (rescued.fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let named: HTML = title.isEmpty ? .empty : "<p><strong>« \(title) »</strong></p>"
         let main: HTML = """
             <h1>\(visit.t("Retrouver ce que vous aviez écrit", "Recover what you had written"))</h1>
-            <p>\(visit.t("Votre session avait expiré pendant que vous écriviez. Le texte est gardé : enregistrez-le en brouillon, puis relisez-le avant de l'envoyer.", "Your session expired while you were writing. The text is kept: save it as a draft, then read it again before sending it."))</p>
-            \(named)
-            \(Form.open(action: req.url.path, visit: visit))\(Form.submit(visit.t("Enregistrer mon texte en brouillon", "Save my text as a draft")))</form>
+            <p>\(visit.t("Votre session avait expiré pendant que vous écriviez. Le texte est gardé : retrouvez-le dans le formulaire, relisez-le, puis enregistrez-le.", "Your session expired while you were writing. The text is kept: find it in the form, read it again, then save it."))</p>
+            \(Form.open(action: req.url.path, visit: visit))\(Form.submit(visit.t("Retrouver mon texte", "Recover my text")))</form>
             """
         return req.render(WebPage(title: visit.t("Retrouver mon texte", "Recover my text"), main: main))
     }
@@ -226,46 +232,42 @@ enum SubmissionPages {
         req.refusal(
             status: .notFound, title: Text("Texte introuvable", "Text not found"),
             message: Text(
-                "Ce lien de reprise n'est plus valable (il sert une fois, pendant 7 jours). Vos brouillons enregistrés sont sur la page de l'appel.",
-                "This recovery link is no longer valid (it works once, for 7 days). Your saved drafts are on the call's page."
+                "Ce lien de reprise n'est pas valable ici : il sert une fois, pendant 7 jours, sur le navigateur où le texte a été écrit. Vos brouillons enregistrés sont sur la page de l'appel.",
+                "This recovery link is not valid here: it works once, for 7 days, in the browser where the text was written. Your saved drafts are on the call's page."
             ),
             back: ExperiencesPaths.call.link(call.call.id))
     }
 
-    /// The button of the offer: what was typed goes into the draft (or a new one), then the form opens.
+    /// The button of the offer (a POST with its CSRF token): the form opens filled in with what
+    /// was typed. Nothing is saved until the author saves it; the form says what it will replace.
     @Sendable static func rescue(_ req: Request) async throws -> Response {
         let call = try await CallContext.load(req)
-        let hash = Tokens.sha256Hex(req.parameters.get("token") ?? "")
-        // Claimed at once (one of two tabs gets it), put back if it cannot be saved now.
-        let claimed = try await ExperienceStore.claimRescue(tokenHash: hash, on: req.db)
-        if let claimed, claimed.call_id != call.call.id, claimed.expires_at > req.now {
-            try await ExperienceStore.restoreRescue(claimed, tokenHash: hash, on: req.db)
+        let visit = req.visit
+        let outcome = try await RecoverText.run(
+            token: req.parameters.get("token") ?? "", browserKey: req.cookies[browserCookie]?.string, call: call,
+            env: req.useCases)
+        guard case .recovered(let text, let replacing, let proof) = outcome else { return rescueMissing(req, call) }
+        var form = SubmissionForm(fields: text.fields, multi: text.multi)
+        form.action = nil
+        let notice: HTML
+        if let replacing {
+            notice = """
+                <div class="notice"><p>\(visit.t("Voici ce que vous aviez écrit avant que votre session n'expire. Il n'est pas encore enregistré.", "Here is what you had written before your session expired. It is not saved yet."))</p>\
+                <p><strong>\(visit.t("En l'enregistrant, vous remplacerez le texte actuel de votre contribution « \(replacing.record.title) ».", "Saving it will replace the current text of your submission “\(replacing.record.title)”."))</strong> \
+                <a href="\(ExperiencesPaths.submission.link(call.call.id, replacing.record.id))">\(visit.t("Voir le texte actuel", "See the current text"))</a></p></div>
+                """
+        } else {
+            notice =
+                "<div class=\"notice\"><p>\(visit.t("Voici ce que vous aviez écrit avant que votre session n'expire. Il n'est pas encore enregistré : enregistrez-le en brouillon, puis relisez-le avant de l'envoyer.", "Here is what you had written before your session expired. It is not saved yet: save it as a draft, then read it again before sending it."))</p></div>"
         }
-        guard
-            let row = claimed, row.call_id == call.call.id, row.expires_at > req.now,
-            let rescued = try? JSONDecoder().decode(SubmissionForm.Rescued.self, from: Data(row.payload.utf8))
-        else { return rescueMissing(req, call) }
-        var form = SubmissionForm(fields: rescued.fields, multi: rescued.multi)
-        form.action = "draft"  // kept as a draft: the person reads it again before sending
-        var existing: SubmissionContext?
-        if let id = rescued.submission, let context = try await SubmissionContext.load(id, in: call, on: req.db),
-            context.allows(.edit), context.status.authorsMayEdit
-        {
-            existing = context
-        }
-        let notice: HTML =
-            "<p class=\"notice\">\(req.visit.t("Voici ce que vous aviez écrit avant que votre session n'expire.", "Here is what you had written before your session expired."))</p>"
-        let response = try await store(req, call: call, existing: existing, form: form, rescued: true, notice: notice)
-        guard response.status == .seeOther else {
-            try await ExperienceStore.restoreRescue(row, tokenHash: hash, on: req.db)
-            return response
-        }
-        req.flash(
-            .success,
-            req.visit.t(
-                "Ce que vous aviez écrit est enregistré en brouillon. Relisez-le, puis envoyez-le.",
-                "What you had written is saved as a draft. Read it again, then send it."))
-        return response
+        var files: [ExperienceStore.AttachmentRow] = []
+        if let replacing { files = try await ExperienceStore.attachments(of: replacing.record.id, on: req.db) }
+        return req.render(
+            SubmissionFormPage.render(
+                visit: visit, call: call.call, submissionID: replacing?.record.id, form: form, errors: FormErrors(),
+                attachments: files.map { ($0.id, $0.name, $0.size) },
+                canSend: replacing.map { $0.status == .draft } ?? true, notice: notice,
+                hidden: "<input type=\"hidden\" name=\"reprise_preuve\" value=\"\(proof)\">"))
     }
 
     // MARK: - Co-authors
