@@ -637,6 +637,11 @@ class NuHtmlCheckItem(pytest.Item):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
+    # Tests marked `after_all` read what the whole run left behind (every mail the platform
+    # sent): they run after every other test, in their own order, and before the Nu check.
+    late = [i for i in items if i.get_closest_marker("after_all")]
+    if late:
+        items[:] = [i for i in items if not i.get_closest_marker("after_all")] + late
     # trylast: after -k/-m deselection, so the check is always the last item of a run.
     if items and not any(isinstance(i, NuHtmlCheckItem) for i in items):
         items.append(NuHtmlCheckItem.from_parent(session, name="nu_html_checker"))

@@ -41,6 +41,7 @@ public struct AccountsModule: FeatureModule {
         AccountPages.register(router)
         AssistedPages.register(router)
         MembersPages.register(router)
+        OutboxPages.register(router)
         ThemesPages.register(router)
         LegalPages.register(router)
     }

@@ -79,7 +79,8 @@ enum MailDelivery {
             let config = app.agora.config
             if let smtp = config.smtp {
                 let worker = MailWorker(
-                    db: app.db, smtp: SMTPClient(settings: smtp, group: app.eventLoopGroup), logger: app.logger)
+                    db: app.db, transport: SMTPClient(settings: smtp, group: app.eventLoopGroup), logger: app.logger,
+                    clock: app.agora.clock)
                 tasks.append(Task { await worker.run(every: config.mailPollInterval) })
             } else {
                 app.logger.notice(

@@ -117,6 +117,11 @@ struct AuthorizationMatrixTests {
         "GET /lien-de-connexion": .guests, "POST /lien-de-connexion": .guests,
         "GET /lien/:token": .everyone.findsNothing, "POST /lien/:token": .everyone.findsNothing,
         "GET /mot-de-passe-oublie": .everyone, "POST /mot-de-passe-oublie": .everyone,
+        "GET /confirmation/nouveau-lien": .guests, "POST /confirmation/nouveau-lien": .guests,
+        // The outbox is the platform's: an administrator (of any territory) sees the mails in
+        // trouble and re-sends one (`:mail` is a refused mail of the fixture).
+        "GET /administration/envois": .roles([.admin]),
+        "POST /administration/envois/:mail/renvoyer": .roles([.admin]),
         "GET /reinitialiser/:token": .everyone.findsNothing, "POST /reinitialiser/:token": .everyone.findsNothing,
         "GET /compte": .signedIn, "POST /compte": .signedIn, "GET /compte/donnees": .signedIn,
         "GET /compte/supprimer": .signedIn, "POST /compte/supprimer": .signedIn,
@@ -604,6 +609,11 @@ final class MatrixFixture: @unchecked Sendable {
     }
 
     func loadAccounts() async throws {
+        let refused = OutboxMail(recipient: "nobody@vitre.example", subject: "Refusé", body: "x")
+        refused.failedAt = Date()
+        refused.failure = .refused
+        try await refused.create(on: app.db)
+        values[":mail"] = String(try refused.requireID())
         values[":person"] = String(
             try await id(
                 """

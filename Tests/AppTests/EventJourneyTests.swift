@@ -452,11 +452,16 @@ struct EventJourneyTests {
             let confirmation = try #require(try await Self.lastMail(to: "habitant@vitre.example", app))
             #expect(confirmation.body.contains("/vitre/evenements/\(id)/agenda.ics"))  // the link stays
             let file = try #require(confirmation.attachments.first)
+            // A mailed file is an invitation (issue #16): METHOD:REQUEST, in the Content-Type too.
             #expect(
-                file.contentType == "text/calendar; charset=utf-8; method=PUBLISH"
+                file.contentType == "text/calendar; charset=utf-8; method=REQUEST"
                     && file.filename == "rencontre-\(id).ics")
             let ics = String(decoding: file.data, as: UTF8.self)
-            #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.contains("UID:event-\(id)@agora-sante"))
+            // The UID names this instance's host, not a name every deployment shares.
+            let uid = ICS.uid("event-\(id)", baseURL: app.agora.config.baseURL)
+            #expect(!uid.hasSuffix("@agora-sante"))
+            #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.contains("UID:\(uid)\r\n"))
+            #expect(ics.contains("\r\nMETHOD:REQUEST\r\n") && ics.contains("\r\nSEQUENCE:"))
             // The rendered mail is multipart/mixed with the file in base64.
             let rendered = MailMessage(
                 from: "agora@example.org", to: confirmation.recipient, subject: confirmation.subject,
@@ -467,14 +472,16 @@ struct EventJourneyTests {
 
             try await decider.get("/vitre/evenements/\(id)")
             try await decider.post("/vitre/evenements/\(id)/inscription", [:])
-            #expect(
-                try await Self.lastMail(to: "decideur@vitre.example", app)?.attachments.first?.filename
-                    == "rencontre-\(id).ics")  // waiting list
+            // The waiting list gives no seat: its mail joins no invitation (issue #16) but says so.
+            let waiting = try #require(try await Self.lastMail(to: "decideur@vitre.example", app))
+            #expect(waiting.subject.hasPrefix("Liste d'attente") && waiting.attachments.isEmpty)
+            #expect(waiting.body.contains("pas encore de place"))
             try await resident.get(mine)
             try await resident.post(mine, [:])
             let promoted = try #require(try await Self.lastMail(to: "decideur@vitre.example", app))
             #expect(promoted.subject.hasPrefix("Une place s'est libérée"))
-            #expect(promoted.attachments.first?.contentType.hasPrefix("text/calendar") == true)
+            #expect(promoted.attachments.first?.contentType == "text/calendar; charset=utf-8; method=REQUEST")
+            #expect(promoted.attachments.first?.filename == "rencontre-\(id).ics")
             #expect(promoted.body.contains("/vitre/evenements/\(id)/agenda.ics"))
         }
     }

@@ -144,4 +144,75 @@ struct TerritoryStaffTests {
             #expect(try await worker.deliverDue() == 0)  // not due again before its back-off
         }
     }
+
+    /// A mail the server refused for itself, shown to an administrator with its error, re-sent by
+    /// a POST that needs the form's CSRF token (issue #16); nobody else sees the page.
+    @Test func anAdministratorSeesARefusedMailAndSendsItAgain() async throws {
+        try await withDemoApp { app in
+            try await Mailer.enqueue(to: "nobody@vitre.example", subject: "Votre lien d'accès", body: "x", on: app.db)
+            let mail = try #require(
+                try await OutboxMail.query(on: app.db).filter(\.$recipient == "nobody@vitre.example").first())
+            mail.failedAt = Date()
+            mail.failure = .refused
+            mail.attempts = 1
+            mail.lastError = "SMTP: RCPT TO:<nobody@vitre.example> → 550 5.1.1 No such user"
+            try await mail.update(on: app.db)
+            let id = try mail.requireID()
+
+            let coordinator = Browser(app)
+            try await coordinator.login("coordination@vitre.example")
+            try await coordinator.get("/administration/envois")
+            #expect(coordinator.lastStatus == .forbidden)
+            #expect(!coordinator.lastBody.contains("nobody@vitre.example"))
+
+            let admin = Browser(app)
+            try await admin.login("admin@vitre.example")
+            let page = try await admin.get("/administration/envois")
+            #expect(admin.lastStatus == .ok)
+            #expect(page.contains("nobody@vitre.example") && page.contains("550 5.1.1 No such user"))
+            #expect(page.contains("action=\"/administration/envois/\(id)/renvoyer\""))
+            #expect(page.contains("Votre lien d&#39;accès"), "escaped like every text")
+
+            try await admin.post("/administration/envois/\(id)/renvoyer", [:], csrf: "forged")
+            #expect(admin.lastStatus == .forbidden, "no CSRF token, no re-sending")
+            #expect(try await OutboxMail.find(id, on: app.db)?.failedAt != nil)
+
+            try await admin.get("/administration/envois")
+            try await admin.post("/administration/envois/\(id)/renvoyer", [:])
+            #expect(admin.lastStatus == .seeOther)
+            let queued = try #require(try await OutboxMail.find(id, on: app.db))
+            #expect(queued.failedAt == nil && queued.attempts == 0 && queued.sentAt == nil)
+            let audit = try await AuditEntry.query(on: app.db).filter(\.$action == "mail.resend").all()
+            #expect(audit.map(\.subject) == ["mail \(id)"])
+        }
+    }
+
+    /// The login page offers a new confirmation link; asking for one answers the same for any
+    /// address and mails only an account that awaits its confirmation.
+    @Test func theLoginPageOffersANewConfirmationLink() async throws {
+        try await withDemoApp { app in
+            let person = Person(
+                email: "nouvelle@vitre.example", passwordHash: nil, displayName: "Nouvelle", isAssisted: false)
+            try await person.create(on: app.db)
+            let browser = Browser(app)
+            let login = try await browser.get("/connexion")
+            #expect(login.contains("href=\"/confirmation/nouveau-lien\""))
+            try await browser.get("/confirmation/nouveau-lien")
+            #expect(browser.lastStatus == .ok)
+            let known = try await browser.post("/confirmation/nouveau-lien", ["email": "nouvelle@vitre.example"])
+            try await browser.get("/confirmation/nouveau-lien")
+            let unknown = try await browser.post("/confirmation/nouveau-lien", ["email": "personne@vitre.example"])
+            #expect(browser.lastStatus == .ok)
+            func stripped(_ page: String, _ email: String) -> String {
+                page.replacingOccurrences(of: email, with: "ADRESSE")
+                    .replacingOccurrences(of: #"value="[^"]*""#, with: "", options: .regularExpression)
+            }
+            #expect(stripped(known, "nouvelle@vitre.example") == stripped(unknown, "personne@vitre.example"))
+            #expect(
+                try await lastLink(to: "nouvelle@vitre.example", prefix: "http", on: app.db)?.contains("/confirmer/")
+                    == true)
+            #expect(
+                try await OutboxMail.query(on: app.db).filter(\.$recipient == "personne@vitre.example").count() == 0)
+        }
+    }
 }

@@ -109,8 +109,14 @@ struct CommitteeRulesTests {
         #expect(meeting.agenda == ["Accueil", "Bilan"])
         // 28 March 2027 is the first day of summer time: 18:30 in Paris is 16:30 UTC.
         #expect(
-            ICS.calendar([ICS.Event(uid: "u", start: meeting.startsAt, end: meeting.endsAt, summary: "S")], name: "N")
-                .contains("DTSTART:20270328T163000Z"))
+            ICS.calendar(
+                [
+                    ICS.Event(
+                        uid: "u", start: meeting.startsAt, end: meeting.endsAt, summary: "S",
+                        lastModified: meeting.startsAt)
+                ], name: "N"
+            )
+            .contains("DTSTART:20270328T163000Z"))
 
         var errors = FormErrors()
         _ = MandateTerms.validate(

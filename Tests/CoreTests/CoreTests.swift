@@ -297,7 +297,7 @@ struct ICSTests {
             uid: "seance-1@agora", start: Date(timeIntervalSince1970: 1_800_000_000),
             end: Date(timeIntervalSince1970: 1_800_007_200),
             summary: "Séance; comité, santé", description: "Ligne 1\nLigne 2 " + String(repeating: "é", count: 60),
-            location: "Mairie")
+            location: "Mairie", lastModified: Date(timeIntervalSince1970: 1_799_000_000))
         let text = ICS.calendar([event], name: "Comité", now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") && text.hasSuffix("END:VCALENDAR\r\n"))
         #expect(text.contains("SUMMARY:Séance\\; comité\\, santé\r\n"))

@@ -180,9 +180,25 @@ public enum RequestEmailLink {
             let person = try await AccountStore.person(email: email, on: env.db)
         {
             limiter.record(key, now: now)
-            try await AccountMails(env).link(purpose, to: person, on: env.db)
+            if purpose == .confirmEmail {
+                // A new confirmation link only for an address not confirmed yet; the answer is the same.
+                if person.emailConfirmedAt == nil { try await AccountMails(env).confirmation(to: person, on: env.db) }
+            } else {
+                try await AccountMails(env).link(purpose, to: person, on: env.db)
+            }
         }
         return .requested(email: email)
+    }
+}
+
+/// Asking again for the link that confirms one's address (the first mail lost, expired, or
+/// never sent): from the login page, limited like the other links (three an hour per address),
+/// and the same answer whether or not an account waits for it.
+public enum RequestConfirmationLink {
+    public static func run(
+        email: String, limiter: RateLimiter, actor: Actor, env: UseCaseEnvironment
+    ) async throws -> EmailLinkOutcome {
+        try await RequestEmailLink.run(.confirmEmail, email: email, limiter: limiter, actor: actor, env: env)
     }
 }
 

@@ -36,12 +36,12 @@ enum AuthPages {
                             "We have just sent you an e-mail. Click the link it contains to confirm your address. The link is valid for 48 hours."
                         ),
                         req.visit.t(
-                            "Rien reçu ? Regardez dans les courriers indésirables, ou demandez un lien de connexion.",
-                            "Nothing? Look in your spam folder, or ask for a login link."),
+                            "Rien reçu ? Regardez dans les courriers indésirables, ou demandez un nouveau lien de confirmation.",
+                            "Nothing? Look in your spam folder, or ask for a new confirmation link."),
                     ],
                     link: (
-                        AccountsPaths.loginLinkRequest.pattern,
-                        req.visit.t("Recevoir un lien de connexion", "Get a login link")
+                        AccountsPaths.confirmationRequest.pattern,
+                        req.visit.t("Recevoir un nouveau lien de confirmation", "Get a new confirmation link")
                     )))
         }
         router.get(AccountsPaths.confirm, access: .everyone) { req in
@@ -56,6 +56,12 @@ enum AuthPages {
         }
         router.post(AccountsPaths.loginLinkRequest, access: .guestsOnly) { req in
             try await requestEmailLink(req, kind: .login)
+        }
+        router.get(AccountsPaths.confirmationRequest, access: .guestsOnly) { req in
+            req.render(emailRequestPage(visit: req.visit, kind: .confirmation, email: "", errors: FormErrors()))
+        }
+        router.post(AccountsPaths.confirmationRequest, access: .guestsOnly) { req in
+            try await requestEmailLink(req, kind: .confirmation)
         }
         router.get(AccountsPaths.loginLink, access: .everyone) { req in
             try await tokenLanding(
@@ -99,6 +105,7 @@ enum AuthPages {
             <ul class="links">
             <li><a href="\(AccountsPaths.loginLinkRequest.pattern)">\(visit.t("Se connecter sans mot de passe, par un lien reçu par e-mail", "Log in without a password, with a link sent by e-mail"))</a></li>
             <li><a href="\(AccountsPaths.passwordForgotten.pattern)">\(visit.t("Mot de passe oublié ?", "Forgotten password?"))</a></li>
+            <li><a href="\(AccountsPaths.confirmationRequest.pattern)">\(visit.t("Adresse pas encore confirmée ? Recevoir un nouveau lien de confirmation", "Address not confirmed yet? Get a new confirmation link"))</a></li>
             <li><a href="\(AccountsPaths.signup.pattern)">\(visit.t("Pas encore de compte ? Créer un compte", "No account yet? Sign up"))</a></li>
             </ul>
             """
@@ -237,25 +244,36 @@ enum AuthPages {
 
     // MARK: - Links sent by e-mail
 
-    enum LinkKind { case login, reset }
+    enum LinkKind { case login, reset, confirmation }
 
     static func emailRequestPage(
         visit: Visit, kind: LinkKind, email: String, errors: FormErrors, status: HTTPStatus = .ok
     ) -> WebPage {
-        let title =
-            kind == .login
-            ? visit.t("Recevoir un lien de connexion", "Get a login link")
-            : visit.t("Mot de passe oublié", "Forgotten password")
-        let intro =
-            kind == .login
-            ? visit.t(
+        let title: String
+        let intro: String
+        let action: String
+        switch kind {
+        case .login:
+            title = visit.t("Recevoir un lien de connexion", "Get a login link")
+            intro = visit.t(
                 "Indiquez votre adresse e-mail : nous vous envoyons un lien qui vous connecte sans mot de passe. Il est valable 20 minutes et ne sert qu'une fois.",
                 "Enter your e-mail address: we send you a link that logs you in without a password. It is valid for 20 minutes, once."
             )
-            : visit.t(
+            action = AccountsPaths.loginLinkRequest.pattern
+        case .reset:
+            title = visit.t("Mot de passe oublié", "Forgotten password")
+            intro = visit.t(
                 "Indiquez votre adresse e-mail : nous vous envoyons un lien pour choisir un nouveau mot de passe. Il est valable une heure.",
                 "Enter your e-mail address: we send you a link to choose a new password. It is valid for one hour.")
-        let action = kind == .login ? AccountsPaths.loginLinkRequest.pattern : AccountsPaths.passwordForgotten.pattern
+            action = AccountsPaths.passwordForgotten.pattern
+        case .confirmation:
+            title = visit.t("Recevoir un nouveau lien de confirmation", "Get a new confirmation link")
+            intro = visit.t(
+                "Vous avez créé un compte mais le lien pour confirmer votre adresse n'est pas arrivé, ou n'est plus valable ? Indiquez votre adresse e-mail : si elle attend sa confirmation, nous vous envoyons un nouveau lien, valable 48 heures.",
+                "You signed up but the link to confirm your address never came, or has expired? Enter your e-mail address: if it awaits its confirmation, we send you a new link, valid for 48 hours."
+            )
+            action = AccountsPaths.confirmationRequest.pattern
+        }
         let main: HTML = """
             <h1>\(title)</h1>
             <p>\(intro)</p>
@@ -273,10 +291,18 @@ enum AuthPages {
         let visit = req.visit
         let raw = req.formFields()["email"] ?? ""
         let limiter = req.agora.rateLimiter
-        let outcome =
-            kind == .login
-            ? try await RequestLoginLink.run(email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
-            : try await RequestPasswordReset.run(email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+        let outcome: EmailLinkOutcome
+        switch kind {
+        case .login:
+            outcome = try await RequestLoginLink.run(
+                email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+        case .reset:
+            outcome = try await RequestPasswordReset.run(
+                email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+        case .confirmation:
+            outcome = try await RequestConfirmationLink.run(
+                email: raw, limiter: limiter, actor: req.visitor, env: req.useCases)
+        }
         switch outcome {
         case .invalid(let errors):
             return req.render(
@@ -289,9 +315,13 @@ enum AuthPages {
                 message(
                     visit: visit, title: title,
                     paragraphs: [
-                        visit.t(
-                            "Si un compte existe pour \(email), nous venons de lui envoyer un lien.",
-                            "If an account exists for \(email), we have just sent it a link."),
+                        kind == .confirmation
+                            ? visit.t(
+                                "Si un compte attend la confirmation de \(email), nous venons de lui envoyer un nouveau lien.",
+                                "If an account awaits the confirmation of \(email), we have just sent it a new link.")
+                            : visit.t(
+                                "Si un compte existe pour \(email), nous venons de lui envoyer un lien.",
+                                "If an account exists for \(email), we have just sent it a link."),
                         visit.t(
                             "Rien reçu dans quelques minutes ? Regardez dans les courriers indésirables.",
                             "Nothing within a few minutes? Look in your spam folder."),

@@ -30,6 +30,7 @@ enum MembersPages {
         let roleOptions = AccountsPolicy.grantable.map { Form.Option($0.rawValue, visit.t($0.label)) }
         let main: HTML = """
             <h1>\(visit.t("Membres et rôles", "Members and roles"))</h1>
+            <p><a href="\(AccountsPaths.outboxTrouble.pattern)">\(visit.t("E-mails non distribués de la plateforme", "The platform's undelivered e-mails"))</a></p>
             <form method="get" action="\(AccountsPaths.members.link(territory.slug))" class="search" role="search">
             <label for="recherche-membre">\(visit.t("Chercher un membre (nom ou e-mail)", "Find a member (name or e-mail)"))</label>
             <input id="recherche-membre" name="q" type="search" value="\(query)">

@@ -47,12 +47,15 @@ enum MeetingPages {
         let link =
             req.agora.config.baseURL
             + CommitteesPaths.meeting.link(territory.slug, try committee.requireID(), try meeting.requireID())
+        // A meeting is never moved once planned (no page changes its time or place): its first
+        // revision, SEQUENCE 0, last changed when it was planned.
         return ICS.Event(
-            uid: "seance-\(try meeting.requireID())@agora-sante", start: meeting.startsAt, end: meeting.endsAt,
+            uid: ICS.uid("seance-\(try meeting.requireID())", baseURL: req.agora.config.baseURL),
+            start: meeting.startsAt, end: meeting.endsAt,
             summary: "Séance – " + committee.name,
             description: [meeting.onlineLink.map { "Visioconférence : \($0)" }, "Ordre du jour et documents : \(link)"]
                 .compactMap { $0 }.joined(separator: "\n"),
-            location: meeting.place ?? meeting.onlineLink, url: link)
+            location: meeting.place ?? meeting.onlineLink, url: link, sequence: 0, lastModified: meeting.createdAt)
     }
 
     @Sendable static func create(_ req: Request, scope: TerritoryScope) async throws -> Response {

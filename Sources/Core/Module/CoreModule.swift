@@ -6,7 +6,9 @@ import Vapor
 public struct CoreModule: FeatureModule {
     public init() {}
     public var name: String { "core" }
-    public var migrations: [any Migration] { [OutboxMail.Create(), AuditEntry.Create(), OutboxMail.AddAttachments()] }
+    public var migrations: [any Migration] {
+        [OutboxMail.Create(), AuditEntry.Create(), OutboxMail.AddAttachments(), OutboxMail.AddFailures()]
+    }
 
     public static let healthz = RoutePattern("/healthz")
     public static let staticFile = RoutePattern("/static/:file")

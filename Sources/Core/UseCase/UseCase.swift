@@ -52,11 +52,16 @@ public struct UseCaseEnvironment: Sendable {
     /// A territory of the instance by its id (for a use case that crosses territories, such as
     /// an account's erasure).
     public let territory: @Sendable (Int) -> TerritoryInfo?
+    /// The address mails come from (`SMTP_FROM`; without SMTP, `ne-pas-repondre@` the public
+    /// host): the `ORGANIZER` of the invitations mails carry.
+    public let sender: String
 
     public init(
         db: any Database, clock: any WallClock, writes: GroupCommit, baseURL: String, signer: Signer,
-        changes: ChangeFeed = ChangeFeed(), territory: @escaping @Sendable (Int) -> TerritoryInfo? = { _ in nil }
+        changes: ChangeFeed = ChangeFeed(), territory: @escaping @Sendable (Int) -> TerritoryInfo? = { _ in nil },
+        sender: String? = nil
     ) {
+        self.sender = sender ?? ("ne-pas-repondre@" + (URLComponents(string: baseURL)?.host ?? "agora-sante.invalid"))
         self.db = db
         self.clock = clock
         self.writes = writes
@@ -86,6 +91,6 @@ extension Application {
         return UseCaseEnvironment(
             db: db ?? self.db, clock: services.clock, writes: services.writes, baseURL: services.config.baseURL,
             signer: services.signer, changes: services.changes,
-            territory: { services.territories.find(id: $0) })
+            territory: { services.territories.find(id: $0) }, sender: services.config.smtp?.from)
     }
 }

@@ -5,7 +5,22 @@ import SQLKit
 enum EventsMigrations {
     static var all: [any Migration] { [CreateTables()] }
     /// Run after `LiveMigrations.all` (their numbers come first).
-    static var later: [any Migration] { [AgendaIndex()] }
+    static var later: [any Migration] { [AgendaIndex(), CalendarSequence()] }
+
+    /// The calendar revision of each event (the `.ics` file's `SEQUENCE`), one more at each change
+    /// of its time, place, text or status, so that calendar apps replace what they hold. `seq`
+    /// cannot serve: it counts registrations (the row lock). Existing events start at 0.
+    struct CalendarSequence: AsyncMigration {
+        var name: String { "Events.005.CalendarSequence" }
+        func prepare(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("ALTER TABLE events ADD COLUMN calendar_sequence INTEGER NOT NULL DEFAULT 0").run()
+        }
+        func revert(on db: any Database) async throws {
+            let sql = db as! any SQLDatabase
+            try await sql.raw("ALTER TABLE events DROP COLUMN calendar_sequence").run()
+        }
+    }
 
     /// The agenda's index on (territory, start). A commit once edited `Events.001.Tables` to make
     /// it so instead of adding a migration: databases created before have the index on

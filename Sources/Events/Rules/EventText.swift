@@ -23,17 +23,48 @@ public enum EventText {
         let location = [place(event, territory: territory), event.online_url ?? ""].filter { !$0.isEmpty }.joined(
             separator: " · ")
         return ICS.Event(
-            uid: "event-\(event.id)@agora-sante", start: event.starts_at, end: event.ends_at, summary: event.title,
-            description: event.description, location: location,
+            uid: ICS.uid("event-\(event.id)", baseURL: baseURL), start: event.starts_at, end: event.ends_at,
+            summary: event.title, description: event.description, location: location,
             url: baseURL + EventsPaths.event.link(territory.slug, event.id),
-            cancelled: event.status == .cancelled)
+            cancelled: event.status == .cancelled, sequence: event.calendar_sequence, lastModified: event.updated_at)
     }
 
-    /// The event's calendar file, to join to an e-mail.
-    public static func icsAttachment(_ event: EventRecord, territory: TerritoryInfo, baseURL: String) -> MailAttachment
-    {
-        MailAttachment.calendar(
-            ICS.calendar([icsEvent(event, territory: territory, baseURL: baseURL)], name: event.title),
-            filename: "rencontre-\(event.id).ics")
+    /// The event's calendar file, to join to an e-mail sent to `attendee`: an invitation
+    /// (`METHOD:REQUEST`), or its cancellation (`METHOD:CANCEL`) once the event is cancelled; the
+    /// platform's sender address is the organiser.
+    public static func icsAttachment(
+        _ event: EventRecord, territory: TerritoryInfo, baseURL: String, sender: String, attendee: String, now: Date
+    ) -> MailAttachment {
+        let invitation = ICS.Invitation(organizer: sender, attendee: attendee)
+        let events = [icsEvent(event, territory: territory, baseURL: baseURL)]
+        return MailAttachment.calendar(
+            ICS.calendar(events, name: event.title, now: now, invitation: invitation),
+            filename: "rencontre-\(event.id).ics", method: ICS.method(of: events, invitation: invitation))
+    }
+}
+
+extension EventInput {
+    /// Whether saving this form changes what a calendar shows of `event`: its time, place, title
+    /// or text (then the `.ics` file's `SEQUENCE` grows).
+    public func changesCalendar(of event: EventRecord) -> Bool {
+        start != event.starts_at || end != event.ends_at || title != event.title || description != event.description
+            || (communeCode ?? "") != (event.commune_code ?? "") || (address ?? "") != (event.address ?? "")
+            || (room ?? "") != (event.room ?? "") || (onlineURL ?? "") != (event.online_url ?? "")
+    }
+}
+
+/// Small pieces of French that depend on a number.
+public enum FrenchText {
+    /// 1 → "1re" (position, rang: feminine), 2 → "2e", 10 → "10e".
+    public static func ordinal(_ n: Int) -> String { n == 1 ? "1re" : "\(n)e" }
+
+    /// How many people come before on a waiting list, as a sentence (empty for none: the first
+    /// needs no such sentence).
+    public static func peopleAhead(_ n: Int) -> String {
+        switch n {
+        case ..<1: ""
+        case 1: "Une personne est avant vous."
+        default: "\(n) personnes sont avant vous."
+        }
     }
 }

@@ -30,6 +30,10 @@ public struct EventRecord: Decodable, Sendable {
     public let feedback_sent_count: Int
     public let live_version: Int
     public let created_by_id: Int?
+    /// The calendar revision: one more at each change of the time, place, text or status
+    /// (`Events.005`); the `.ics` file's `SEQUENCE`.
+    public let calendar_sequence: Int
+    public let updated_at: Date
     public let registered: Int
     public let waiting: Int
 
@@ -98,7 +102,7 @@ public enum EventStore {
     static let eventColumns: SQLQueryString = """
         e.id, e.territory_id, e.kind, e.status, e.title, e.description, e.themes_mask, e.starts_at, e.ends_at, e.commune_code, e.address,
         e.room, e.online_url, e.access_mask, e.capacity, e.opens_on, e.closes_on, e.organisers, e.live_code, e.minutes, e.feedback_url,
-        e.feedback_sent_at, e.feedback_sent_count, e.live_version, e.created_by_id,
+        e.feedback_sent_at, e.feedback_sent_count, e.live_version, e.created_by_id, e.calendar_sequence, e.updated_at,
         (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'registered' AND NOT r.walk_in) AS registered,
         (SELECT count(*) FROM event_registrations r WHERE r.event_id = e.id AND r.status = 'waiting') AS waiting
         """
@@ -207,7 +211,12 @@ public enum EventStore {
         return row.id
     }
 
-    static func updateEvent(_ id: Int, _ input: EventInput, on db: any Database) async throws {
+    /// Writes the form; a change a calendar shows (`EventInput.changesCalendar`) bumps the
+    /// event's `calendar_sequence`.
+    static func updateEvent(
+        _ id: Int, _ input: EventInput, calendarChanged: Bool, now: Date, on db: any Database
+    ) async throws {
+        let bump = calendarChanged ? 1 : 0
         try await db.sql.raw(
             """
             UPDATE events SET kind = \(bind: input.kind.rawValue), title = \(bind: input.title), description = \(bind: input.description),
@@ -215,14 +224,18 @@ public enum EventStore {
             commune_code = \(bind: input.communeCode), address = \(bind: input.address), room = \(bind: input.room),
             online_url = \(bind: input.onlineURL), access_mask = \(bind: AccessFeature.mask(input.access)), capacity = \(bind: input.capacity),
             opens_on = \(bind: input.opensOn), closes_on = \(bind: input.closesOn), organisers = \(bind: input.organisers),
-            updated_at = \(bind: Date()) WHERE id = \(bind: id)
+            calendar_sequence = calendar_sequence + \(literal: bump), updated_at = \(bind: now) WHERE id = \(bind: id)
             """
         ).run()
     }
 
-    static func setStatus(_ id: Int, _ status: EventStatus, on db: any Database) async throws {
+    /// A new status is a change calendars show (published, cancelled): the sequence grows.
+    static func setStatus(_ id: Int, _ status: EventStatus, now: Date, on db: any Database) async throws {
         try await db.sql.raw(
-            "UPDATE events SET status = \(bind: status.rawValue), updated_at = \(bind: Date()) WHERE id = \(bind: id)"
+            """
+            UPDATE events SET status = \(bind: status.rawValue), calendar_sequence = calendar_sequence + 1,
+            updated_at = \(bind: now) WHERE id = \(bind: id) AND status <> \(bind: status.rawValue)
+            """
         ).run()
     }
 
@@ -368,6 +381,21 @@ public enum EventStore {
             "DELETE FROM event_registrations WHERE id = \(bind: registrationID) AND event_id = \(bind: eventID)"
         ).run()
         return try await promote(eventID: eventID, now: now, on: db)
+    }
+
+    /// The place of a registration on its event's waiting list (1 for the first), in the order
+    /// `promote` follows; nil when it is not waiting.
+    public static func waitingPosition(registrationID: Int, eventID: Int, on db: any Database) async throws -> Int? {
+        struct Row: Decodable { let n: Int }
+        let row = try await db.sql.raw(
+            """
+            SELECT count(*) AS n FROM event_registrations
+            WHERE event_id = \(bind: eventID) AND status = 'waiting' AND id <= \(bind: registrationID)
+            AND EXISTS (SELECT 1 FROM event_registrations w WHERE w.id = \(bind: registrationID) AND w.status = 'waiting')
+            """
+        ).first(decoding: Row.self)
+        guard let n = row?.n, n > 0 else { return nil }
+        return n
     }
 
     /// Moves the first people of the waiting list up while seats are free (after a cancellation or

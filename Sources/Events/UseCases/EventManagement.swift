@@ -51,7 +51,8 @@ public enum SaveEvent {
                     {
                         throw CapacityBelowRegistered(registered: locked.registered)
                     }
-                    try await EventStore.updateEvent(event.id, input, on: db)
+                    try await EventStore.updateEvent(
+                        event.id, input, calendarChanged: input.changesCalendar(of: event), now: now, on: db)
                     let promoted = try await EventStore.promote(eventID: event.id, now: now, on: db)
                     if !promoted.isEmpty, let updated = try await EventStore.event(event.id, on: db) {
                         try await mails.promotions(promoted, event: updated, on: db)
@@ -96,8 +97,10 @@ public enum ChangeEventStatus {
             (event.status == .draft && target == .published) || (event.status == .published && target == .cancelled)
         guard allowed else { return .notAllowed }
         let agenda = env.baseURL + EventsPaths.agenda.link(territory.slug)
+        let now = env.now
+        let mails = RegistrationMails(env: env, territory: territory)
         let (emailed, toCall): (Int, Int) = try await env.db.transaction { db in
-            try await EventStore.setStatus(event.id, target, on: db)
+            try await EventStore.setStatus(event.id, target, now: now, on: db)
             var emailed = 0
             var toCall = 0
             if target == .cancelled {
@@ -110,13 +113,17 @@ public enum ChangeEventStatus {
 
                     The event “\(event.title)” is cancelled. We are sorry.
                     """
+                // The calendar file joined says CANCEL, with the sequence the cancellation gave the event.
+                let cancelled = try await EventStore.event(event.id, on: db) ?? event
                 for row in try await EventStore.registrations(eventID: event.id, on: db) {
                     guard let email = row.email else {
                         toCall += 1
                         continue
                     }
                     emailed += 1
-                    try await Mailer.enqueue(to: email, subject: "Annulé : \(event.title)", body: body, on: db)
+                    try await Mailer.enqueue(
+                        to: email, subject: "Annulé : \(event.title)", body: body,
+                        attachments: [mails.calendar(cancelled, attendee: email)], on: db)
                 }
             }
             try await AuditEntry.record(

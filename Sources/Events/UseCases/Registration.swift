@@ -74,7 +74,11 @@ public enum RegisterForEvent {
             let taken = try await SeatTaking.take(eventID: event.id, who, now: now, on: db)
             guard case .taken(let id, let status) = taken else { return taken }
             if let email = who.email {
-                try await mails.confirmation(to: email, event: event, registrationID: id, status: status, on: db)
+                let position =
+                    status == .waiting
+                    ? try await EventStore.waitingPosition(registrationID: id, eventID: event.id, on: db) : nil
+                try await mails.confirmation(
+                    to: email, event: event, registrationID: id, status: status, waitingPosition: position, on: db)
             }
             if someoneElse {
                 try await AuditEntry.record(

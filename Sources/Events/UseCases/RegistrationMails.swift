@@ -15,41 +15,72 @@ struct RegistrationMails: Sendable {
             signer: env.signer)
     }
 
-    func calendar(_ event: EventRecord) -> MailAttachment {
-        EventText.icsAttachment(event, territory: territory, baseURL: env.baseURL)
+    /// The event's calendar file for `attendee`: an invitation, or a cancellation once the event
+    /// is cancelled.
+    func calendar(_ event: EventRecord, attendee: String) -> MailAttachment {
+        EventText.icsAttachment(
+            event, territory: territory, baseURL: env.baseURL, sender: env.sender, attendee: attendee, now: env.now)
     }
 
-    /// The confirmation of a seat, or of a place on the waiting list.
+    /// The confirmation of a seat, or of a place on the waiting list. A person on the waiting list
+    /// has no seat: the mail says what that means (their place in the list, the e-mail that will
+    /// come if a seat frees up, how to leave the list), shows no check-in code and joins no
+    /// invitation.
     func confirmation(
-        to email: String, event: EventRecord, registrationID: Int, status: RegistrationStatus, on db: any Database
+        to email: String, event: EventRecord, registrationID: Int, status: RegistrationStatus,
+        waitingPosition: Int? = nil, on db: any Database
     ) async throws {
         let links = links(event, registrationID: registrationID)
         let place = EventText.place(event, territory: territory)
-        let waiting = status == .waiting
-        let opening =
-            waiting
-            ? "C'est complet : vous êtes sur la liste d'attente de « \(event.title) ». Si une place se libère, "
-                + "vous serez inscrit·e automatiquement et prévenu·e par e-mail."
-            : "Votre inscription à « \(event.title) » est confirmée."
-        let english =
-            waiting
-            ? "It is full: you are on the waiting list of “\(event.title)”."
-            : "Your registration for “\(event.title)” is confirmed."
-        try await Mailer.enqueue(
-            to: email, subject: waiting ? "Liste d'attente : \(event.title)" : "Inscription confirmée : \(event.title)",
-            body: """
-                Bonjour,
+        let whereLines =
+            (place.isEmpty ? "" : "Où : \(place)\n") + (event.online_url.map { "En ligne : \($0)\n" } ?? "")
+        let when = EventText.when(event, lang: .fr)
+        guard status == .waiting else {
+            try await Mailer.enqueue(
+                to: email, subject: "Inscription confirmée : \(event.title)",
+                body: """
+                    Bonjour,
 
-                \(opening)
-                Quand : \(EventText.when(event, lang: .fr)) (heure de Paris)
-                \(place.isEmpty ? "" : "Où : \(place)\n")\(event.online_url.map { "En ligne : \($0)\n" } ?? "")
-                Ajouter à votre agenda : le fichier .ics est joint à ce message ; il est aussi ici : \(links.ics)
-                Votre inscription, avec le code à montrer à l'accueil : \(links.mine)
-                Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
+                    Votre inscription à « \(event.title) » est confirmée.
+                    Quand : \(when) (heure de Paris)
+                    \(whereLines)
+                    Ajouter à votre agenda : le fichier .ics est joint à ce message ; il est aussi ici : \(links.ics)
+                    Votre inscription, avec le code à montrer à l'accueil : \(links.mine)
+                    Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
-                \(english) Calendar file (attached): \(links.ics)
-                """,
-            attachments: [calendar(event)], on: db)
+                    Your registration for “\(event.title)” is confirmed. Calendar file (attached): \(links.ics)
+                    """,
+                attachments: [calendar(event, attendee: email)], on: db)
+            return
+        }
+        let body = Self.waitingListBody(
+            title: event.title, when: when, whereLines: whereLines, position: waitingPosition, mine: links.mine)
+        try await Mailer.enqueue(to: email, subject: "Liste d'attente : \(event.title)", body: body, on: db)
+    }
+
+    /// The mail of a person put on the waiting list (a pure function of its parts, tested).
+    static func waitingListBody(
+        title: String, when: String, whereLines: String, position: Int?, mine: String
+    ) -> String {
+        let rankFR = position.map { " ; vous êtes en \(FrenchText.ordinal($0)) position" } ?? ""
+        let ahead = position.map { FrenchText.peopleAhead($0 - 1) } ?? ""
+        let rankEN = position.map { " (number \($0) in line)" } ?? ""
+        return """
+            Bonjour,
+
+            La rencontre « \(title) » est complète : vous êtes sur sa liste d'attente\(rankFR).\(ahead.isEmpty ? "" : " \(ahead)")
+            Vous n'avez donc pas encore de place. Si une place se libère (une personne annule, ou l'équipe ajoute des places), \
+            les personnes de la liste sont inscrites dans l'ordre : vous recevrez alors un e-mail qui confirme votre place. \
+            Sans cet e-mail, vous n'avez pas de place.
+            Quand : \(when) (heure de Paris)
+            \(whereLines)
+            Où en est votre demande : \(mine)
+            Vous ne voulez plus attendre ? Retirez-vous de la liste d'attente en un clic, à la même adresse : \(mine)
+
+            The event “\(title)” is full: you are on its waiting list\(rankEN) and have no seat yet. If a seat frees up, \
+            people are registered in the order of the list and you will get an e-mail confirming your seat. \
+            To leave the waiting list: \(mine)
+            """
     }
 
     /// Tells the people who moved up from the waiting list.
@@ -70,7 +101,7 @@ struct RegistrationMails: Sendable {
 
                     A seat freed up: you are now registered for “\(title)”. The calendar file is attached.
                     """,
-                attachments: [calendar(event)], on: db)
+                attachments: [calendar(event, attendee: email)], on: db)
         }
     }
 }
@@ -130,6 +161,6 @@ extension RegistrationMails {
                 Vous ne pouvez plus venir ? Annulez en un clic pour laisser la place : \(links.mine)
 
                 Reminder: you are registered for “\(event.title)”, \(dayInEnglish), \(ParisTime.longText(event.starts_at, french: false)) (Paris time). The calendar file is attached.
-                """, attachments: [calendar(event)], on: db)
+                """, attachments: [calendar(event, attendee: email)], on: db)
     }
 }

@@ -12,7 +12,10 @@ enum RegistrationPages {
         router.post(EventsPaths.registerOther, access: .territory(EventsPolicy.registerOthers), use: registerOther)
         router.get(EventsPaths.mine, access: .everyone) { req in
             let (context, row) = try await mine(req)
-            return req.render(minePage(req, context: context, row: row))
+            let position =
+                row.status == .waiting
+                ? try await EventStore.waitingPosition(registrationID: row.id, eventID: row.event_id, on: req.db) : nil
+            return req.render(minePage(req, context: context, row: row, waitingPosition: position))
         }
         router.post(EventsPaths.mine, access: .everyone) { req in
             let (context, row) = try await mine(req)
@@ -171,7 +174,9 @@ enum RegistrationPages {
         return (EventContext(event: event, territory: territory, visit: req.visit), row)
     }
 
-    static func minePage(_ req: Request, context: EventContext, row: RegistrationRecord) -> WebPage {
+    static func minePage(
+        _ req: Request, context: EventContext, row: RegistrationRecord, waitingPosition: Int? = nil
+    ) -> WebPage {
         let visit = req.visit
         let event = context.event
         let links = EventsPages.links(req, slug: context.territory.slug, eventID: event.id, registrationID: row.id)
@@ -187,6 +192,7 @@ enum RegistrationPages {
             <dl class="facts"><dt>\(visit.t("Rencontre", "Event"))</dt><dd><a href="\(context.path)">\(event.title)</a></dd>\
             <dt>\(visit.t("Quand", "When"))</dt><dd>\(EventText.when(event, lang: visit.lang))</dd>\
             <dt>\(visit.t("État", "Status"))</dt><dd>\(state)</dd></dl>
+            \(row.status == .waiting ? waitingNotice(visit, position: waitingPosition) : .empty)
             <p><a href="\(EventsPaths.ics.link(context.territory.slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
             \(row.status == .registered ? """
             <section aria-labelledby="code"><h2 id="code">\(visit.t("Votre code d'accueil", "Your check-in code"))</h2>\
@@ -196,11 +202,27 @@ enum RegistrationPages {
             """ as HTML : .empty)
             \(past ? HTML.empty : """
             <section aria-labelledby="annuler"><h2 id="annuler">\(visit.t("Vous ne pouvez plus venir ?", "You cannot come any more?"))</h2>\
-            <p>\(visit.t("Annulez pour laisser la place à une personne de la liste d'attente.", "Cancel to give the seat to someone on the waiting list."))</p>\
-            \(Form.open(action: links.minePath, visit: visit))\(Form.submit(visit.t("Annuler mon inscription", "Cancel my registration"), secondary: true))</form></section>
+            <p>\(row.status == .waiting
+                ? visit.t("Vous ne voulez plus attendre ? Retirez-vous de la liste d'attente.", "You no longer want to wait? Leave the waiting list.")
+                : visit.t("Annulez pour laisser la place à une personne de la liste d'attente.", "Cancel to give the seat to someone on the waiting list."))</p>\
+            \(Form.open(action: links.minePath, visit: visit))\(Form.submit(row.status == .waiting ? visit.t("Quitter la liste d'attente", "Leave the waiting list") : visit.t("Annuler mon inscription", "Cancel my registration"), secondary: true))</form></section>
             """)
             """
         return WebPage(title: visit.t("Mon inscription", "My registration"), main: main)
+    }
+
+    /// What the waiting list means, on the registration's page (the same words as its mail).
+    static func waitingNotice(_ visit: Visit, position: Int?) -> HTML {
+        let rank =
+            position.map {
+                visit.t(
+                    "Vous êtes en \(FrenchText.ordinal($0)) position sur la liste d'attente. ",
+                    "You are number \($0) on the waiting list. ")
+            } ?? ""
+        return """
+            <p class="notice">\(rank)\(visit.t("Vous n'avez pas encore de place. Si une place se libère, les personnes de la liste sont inscrites dans l'ordre et reçoivent un e-mail qui confirme leur place.",
+                "You have no seat yet. If a seat frees up, the people on the list are registered in order and get an e-mail confirming their seat."))</p>
+            """
     }
 
     // MARK: - Organisers: registrants, attendance sheet, check-in, walk-ins
