@@ -223,39 +223,83 @@ enum CallPages {
 
     // MARK: - A call's page
 
-    @Sendable static func show(_ req: Request) async throws -> Response {
+    /// A call's page: the call as its reader may act on it, its grid, and the reader's own
+    /// submissions to it.
+    struct CallModel: Sendable {
+        let context: CallContext
+        let criteria: [Criterion]
+        let mine: [ExperienceRecord]
+        let now: Date
+    }
+
+    static func load(_ req: Request) async throws -> CallModel {
         let context = try await CallContext.load(req)
-        let visit = req.visit
-        let call = context.call
-        let window = call.window
-        let now = req.now
-        let open = window.isOpen(at: now)
-        let criteria = try await ExperienceStore.criteria(callID: call.id, on: req.db)
+        let criteria = try await ExperienceStore.criteria(callID: context.call.id, on: req.db)
         var mine: [ExperienceRecord] = []
         if let viewerID = context.viewerID {
-            mine = try await ExperienceStore.mine(personID: viewerID, callID: call.id, on: req.db)
+            mine = try await ExperienceStore.mine(personID: viewerID, callID: context.call.id, on: req.db)
         }
-        let contribute = ExperiencesPaths.contribute.link(call.id)
-        let action: HTML
-        if !open {
-            action = "<p class=\"notice\">\(window.sentence(at: now, lang: visit.lang)).</p>"
-        } else if visit.viewer == nil {
-            action =
-                "<p><a class=\"button\" href=\"\(LoginLink.to(contribute))\">\(visit.t("Se connecter pour contribuer", "Log in to contribute"))</a></p>"
-        } else if context.mayAnswer {
-            action =
-                "<p><a class=\"button\" href=\"\(contribute)\">\(visit.t("Proposer une expérience", "Submit an experience"))</a></p>"
-        } else {
-            action =
-                "<p class=\"notice\">\(visit.t("Cet appel est réservé aux membres du territoire.", "This call is for members of the territory only."))</p>"
-        }
+        return CallModel(context: context, criteria: criteria, mine: mine, now: req.now)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        req.render(view(try await load(req), visit: req.visit))
+    }
+
+    /// The call's page. Pure.
+    static func view(_ model: CallModel, visit: Visit) -> WebPage {
+        let context = model.context, call = context.call, window = call.window, now = model.now
         let mineList: HTML =
-            mine.isEmpty
+            model.mine.isEmpty
             ? .empty
             : """
             <h2>\(visit.t("Vos contributions", "Your submissions"))</h2>
-            <ul>\(each: mine.map { record -> HTML in "<li><a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a> — <span class=\"status\">\(visit.t(record.status.label))</span></li>" })</ul>
+            <ul>\(each: model.mine.map { record -> HTML in "<li><a href=\"\(ExperiencesPaths.submission.link(call.id, record.id))\">\(record.title)</a> — <span class=\"status\">\(visit.t(record.status.label))</span></li>" })</ul>
             """
+        let staff = staffLinks(context, visit: visit)
+        let grid = model.criteria.map {
+            "<li>\($0.label) <span class=\"meta\">(\(visit.t("poids", "weight")) \($0.weight))</span></li>" as HTML
+        }
+        let main: HTML = """
+            <p class="meta">\(visit.t(context.scopeName))</p>
+            <h1>\(call.title)</h1>
+            <p class="lead"><strong>\(window.sentence(at: now, lang: visit.lang))</strong></p>
+            \(callAction(context, now: now, visit: visit))
+            \(View.paragraphs(call.body))
+            <h2>\(visit.t("Qui peut répondre ?", "Who may answer?"))</h2>
+            <p>\(visit.t(call.isNational ? CallAudience.anyone.label : call.audience.label)).</p>
+            <h2>\(visit.t("Les contextes possibles", "The possible contexts"))</h2>
+            <ul>\(each: ExperienceContext.allCases.map { "<li>\(visit.t($0.label))</li>" as HTML })</ul>
+            <h2>\(visit.t("Comment les contributions sont évaluées", "How submissions are reviewed"))</h2>
+            <p>\(visit.t("Chaque critère est noté de 0 à \(call.max_score), pondéré par son poids ; \(call.required_reviews == 2 ? "deux relecteur·rices évaluent chaque contribution" : "un·e relecteur·rice évalue chaque contribution").",
+                     "Each criterion is scored from 0 to \(call.max_score), weighted; \(call.required_reviews == 2 ? "two reviewers review each submission" : "one reviewer reviews each submission")."))</p>
+            <ul>\(each: grid)</ul>
+            \(mineList)
+            \(staff.isEmpty ? HTML.empty : "<h2>\(visit.t("Organisation", "Organisation"))</h2><ul>\(each: staff.map { "<li>\($0)</li>" as HTML })</ul>")
+            """
+        return WebPage(title: call.title, main: main)
+    }
+
+    /// What the reader can do with the call: contribute, log in first, or why not.
+    static func callAction(_ context: CallContext, now: Date, visit: Visit) -> HTML {
+        let call = context.call
+        let contribute = ExperiencesPaths.contribute.link(call.id)
+        if !call.window.isOpen(at: now) {
+            return "<p class=\"notice\">\(call.window.sentence(at: now, lang: visit.lang)).</p>"
+        } else if visit.viewer == nil {
+            return
+                "<p><a class=\"button\" href=\"\(LoginLink.to(contribute))\">\(visit.t("Se connecter pour contribuer", "Log in to contribute"))</a></p>"
+        } else if context.mayAnswer {
+            return
+                "<p><a class=\"button\" href=\"\(contribute)\">\(visit.t("Proposer une expérience", "Submit an experience"))</a></p>"
+        }
+        return
+            "<p class=\"notice\">\(visit.t("Cet appel est réservé aux membres du territoire.", "This call is for members of the territory only."))</p>"
+    }
+
+    /// The organisers' and reviewers' links, as the policy lets them.
+    static func staffLinks(_ context: CallContext, visit: Visit) -> [HTML] {
+        let call = context.call
         var staff: [HTML] = []
         if context.reviews || context.organises {
             staff.append(
@@ -272,26 +316,6 @@ enum CallPages {
                 "<a href=\"\(ExperiencesPaths.figures.link(call.id))\">\(visit.t("Chiffres de l'appel", "Figures of the call"))</a>"
             )
         }
-        let grid = criteria.map {
-            "<li>\($0.label) <span class=\"meta\">(\(visit.t("poids", "weight")) \($0.weight))</span></li>" as HTML
-        }
-        let main: HTML = """
-            <p class="meta">\(visit.t(context.scopeName))</p>
-            <h1>\(call.title)</h1>
-            <p class="lead"><strong>\(window.sentence(at: now, lang: visit.lang))</strong></p>
-            \(action)
-            \(View.paragraphs(call.body))
-            <h2>\(visit.t("Qui peut répondre ?", "Who may answer?"))</h2>
-            <p>\(visit.t(call.isNational ? CallAudience.anyone.label : call.audience.label)).</p>
-            <h2>\(visit.t("Les contextes possibles", "The possible contexts"))</h2>
-            <ul>\(each: ExperienceContext.allCases.map { "<li>\(visit.t($0.label))</li>" as HTML })</ul>
-            <h2>\(visit.t("Comment les contributions sont évaluées", "How submissions are reviewed"))</h2>
-            <p>\(visit.t("Chaque critère est noté de 0 à \(call.max_score), pondéré par son poids ; \(call.required_reviews == 2 ? "deux relecteur·rices évaluent chaque contribution" : "un·e relecteur·rice évalue chaque contribution").",
-                     "Each criterion is scored from 0 to \(call.max_score), weighted; \(call.required_reviews == 2 ? "two reviewers review each submission" : "one reviewer reviews each submission")."))</p>
-            <ul>\(each: grid)</ul>
-            \(mineList)
-            \(staff.isEmpty ? HTML.empty : "<h2>\(visit.t("Organisation", "Organisation"))</h2><ul>\(each: staff.map { "<li>\($0)</li>" as HTML })</ul>")
-            """
-        return req.render(WebPage(title: call.title, main: main))
+        return staff
     }
 }
