@@ -59,4 +59,34 @@ struct ExperienceViewTests {
         ).main.rendered
         #expect(reviewer.contains("Évaluer et classer les contributions"))
     }
+
+    static func record(_ id: Int, _ title: String) -> ExperienceRecord {
+        ExperienceRecord(
+            id: id, call_id: 5, status: .submitted, title: title, summary: "", context: nil, level: nil,
+            participants_mask: 0, participant_count: nil, objectives: "", actions: "", results: "", evaluation: "",
+            lessons: "", region: nil, place: "", start_year: nil, end_year: nil, themes_mask: 0, populations_mask: 0,
+            contact_name: "", contact_email: "", contact_public: false, remarkable: false, created_at: now,
+            submitted_at: now, published_at: nil)
+    }
+
+    /// Issue #16, attack 5, in the view: a reviewer who has not scored a submission sees neither its
+    /// mean nor a rank for it, whatever the other reviewer gave; once scored, both.
+    @Test func aReviewerSeesTheMeanAndRankOnlyOfWhatTheyHaveScored() {
+        let anne = Actor(personID: 3, roles: [])
+        let context = Self.model(Self.call(closesIn: 10), actor: anne, reviewer: true).context
+        let model = ReviewPages.DashboardModel(
+            context: context, submissions: [Self.record(1, "Jardin"), Self.record(2, "Café")],
+            scores: [1: [(reviewer: 9, score: 90), (reviewer: 3, score: 70)], 2: [(reviewer: 9, score: 10)]], own: [],
+            reviewers: nil)
+        let rows = ReviewPages.rankingRows(model, visit: Self.visit(signedIn: true)).map { $0.map(\.rendered) }
+        #expect(rows.count == 2)
+        #expect(rows[0][0] == "1" && rows[0][1].contains("Jardin") && rows[0][4] == "80")
+        #expect(rows[1][0] == "—" && rows[1][1].contains("Café"))
+        #expect(rows[1][4].contains("après votre note") && !rows[1][4].contains("10"))
+        #expect(rows[1][6] == "à noter")
+        let page = ReviewPages.dashboardView(
+            model, visit: Self.visit(signedIn: true), errors: FormErrors(), fields: [:]
+        ).main.rendered
+        #expect(!page.contains("Relecteur·rices de l&#39;appel"), "the reviewers' list is for organisers")
+    }
 }

@@ -209,11 +209,31 @@ enum ReviewPages {
 
     // MARK: - Ranking
 
+    /// The review dashboard: the call's sent submissions with every score (the view shows each
+    /// reader only what the rules let them see), the reader's own submissions, and the reviewers.
+    struct DashboardModel: Sendable {
+        let context: CallContext
+        let submissions: [ExperienceRecord]
+        let scores: [Int: [(reviewer: Int?, score: Double)]]
+        let own: Set<Int>
+        /// The reviewers' names, for organisers only (nil for the others).
+        let reviewers: [String]?
+    }
+
+    static func loadDashboard(_ req: Request, _ context: CallContext) async throws -> DashboardModel {
+        let call = context.call
+        return DashboardModel(
+            context: context, submissions: try await ExperienceStore.sentSubmissions(callID: call.id, on: req.db),
+            scores: try await ExperienceStore.reviewScores(callID: call.id, on: req.db),
+            own: try await ExperienceStore.authoredIDs(personID: context.viewerID, callID: call.id, on: req.db),
+            reviewers: context.organises
+                ? try await ExperienceStore.reviewers(callID: call.id, on: req.db).map(\.name) : nil)
+    }
+
     static func dashboard(
         _ req: Request, errors: FormErrors, fields: [String: String], status: HTTPStatus = .ok
     ) async throws -> Response {
         let context = try await CallContext.load(req)
-        let visit = req.visit
         guard context.allows(.seeReview) else {
             return req.refusal(
                 status: .forbidden, title: Text("Accès refusé", "Access denied"),
@@ -221,10 +241,51 @@ enum ReviewPages {
                     "Cette page est réservée aux relecteur·rices et aux organisateurs de l'appel.",
                     "This page is for the call's reviewers and organisers."))
         }
-        let call = context.call
-        let submissions = try await ExperienceStore.sentSubmissions(callID: call.id, on: req.db)
-        let scores = try await ExperienceStore.reviewScores(callID: call.id, on: req.db)
-        let own = try await ExperienceStore.authoredIDs(personID: context.viewerID, callID: call.id, on: req.db)
+        let model = try await loadDashboard(req, context)
+        return req.render(dashboardView(model, visit: req.visit, errors: errors, fields: fields, status: status))
+    }
+
+    /// The dashboard. Pure.
+    static func dashboardView(
+        _ model: DashboardModel, visit: Visit, errors: FormErrors, fields: [String: String], status: HTTPStatus = .ok
+    ) -> WebPage {
+        let call = model.context.call
+        let rows = rankingRows(model, visit: visit)
+        var team: HTML = .empty
+        if let names = model.reviewers {
+            team = """
+                <h2>\(visit.t("Relecteur·rices de l'appel", "Reviewers of the call"))</h2>
+                <p>\(names.isEmpty ? visit.t("Aucun pour le moment.", "None yet.") : names.joined(separator: ", "))</p>
+                \(Form.errorSummary(errors, visit: visit))
+                \(Form.open(action: ExperiencesPaths.reviewers.link(call.id), visit: visit))
+                \(Form.input(name: "email", label: visit.t("Ajouter un·e relecteur·rice", "Add a reviewer"), value: fields["email"], errors: errors, visit: visit, type: "email",
+                         hint: visit.t("L'adresse e-mail de son compte.", "The e-mail address of their account."), autocomplete: "off"))
+                <p class="actions">\(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</p>
+                </form>
+                """
+        }
+        let main: HTML = """
+            <p class="meta"><a href="\(ExperiencesPaths.call.link(call.id))">\(call.title)</a></p>
+            <h1>\(visit.t("Évaluer et classer", "Review and rank"))</h1>
+            <p>\(visit.t("Classement par score pondéré moyen (sur 100) des contributions dont toutes les évaluations sont faites ; un désaccord est signalé quand deux notes s'écartent de \(Int(ReviewSummary.disagreementThreshold)) points ou plus.",
+                     "Ranking by mean weighted score (out of 100) of the submissions whose reviews are all done; a disagreement is shown when two scores differ by \(Int(ReviewSummary.disagreementThreshold)) points or more."))</p>
+            \(rows.isEmpty ? "<p>\(visit.t("Aucune contribution envoyée pour le moment.", "No submission sent yet."))</p>" as HTML
+            : View.table(caption: visit.t("Contributions classées", "Ranked submissions"),
+                         headers: [visit.t("Rang", "Rank"), visit.t("Contribution", "Submission"), visit.t("État", "Status"), visit.t("Évaluations", "Reviews"),
+                                   visit.t("Score moyen", "Mean score"), visit.t("Désaccord", "Disagreement"), visit.t("Vous", "You")],
+                         rows: rows, numericColumns: [3, 4]))
+            \(team)
+            """
+        return WebPage(
+            title: visit.t("Évaluer et classer", "Review and rank") + " · " + call.title, main: main,
+            status: status, hasErrors: !errors.isEmpty)
+    }
+
+    /// The table's rows, ranked as `ReviewSummary.ranking` says: a row whose scores the reader may
+    /// not see yet (before their own) is unranked and shows no mean (issue #16, attack 5).
+    static func rankingRows(_ model: DashboardModel, visit: Visit) -> [[HTML]] {
+        let context = model.context, call = context.call
+        let submissions = model.submissions, scores = model.scores, own = model.own
         let byID = Dictionary(submissions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let summaries = submissions.map {
             ReviewSummary(
@@ -260,36 +321,7 @@ enum ReviewPages {
                 "\(yours)",
             ]
         }
-        var team: HTML = .empty
-        if context.organises {
-            let names = try await ExperienceStore.reviewers(callID: call.id, on: req.db).map(\.name)
-            team = """
-                <h2>\(visit.t("Relecteur·rices de l'appel", "Reviewers of the call"))</h2>
-                <p>\(names.isEmpty ? visit.t("Aucun pour le moment.", "None yet.") : names.joined(separator: ", "))</p>
-                \(Form.errorSummary(errors, visit: visit))
-                \(Form.open(action: ExperiencesPaths.reviewers.link(call.id), visit: visit))
-                \(Form.input(name: "email", label: visit.t("Ajouter un·e relecteur·rice", "Add a reviewer"), value: fields["email"], errors: errors, visit: visit, type: "email",
-                         hint: visit.t("L'adresse e-mail de son compte.", "The e-mail address of their account."), autocomplete: "off"))
-                <p class="actions">\(Form.submit(visit.t("Ajouter", "Add"), secondary: true))</p>
-                </form>
-                """
-        }
-        let main: HTML = """
-            <p class="meta"><a href="\(ExperiencesPaths.call.link(call.id))">\(call.title)</a></p>
-            <h1>\(visit.t("Évaluer et classer", "Review and rank"))</h1>
-            <p>\(visit.t("Classement par score pondéré moyen (sur 100) des contributions dont toutes les évaluations sont faites ; un désaccord est signalé quand deux notes s'écartent de \(Int(ReviewSummary.disagreementThreshold)) points ou plus.",
-                     "Ranking by mean weighted score (out of 100) of the submissions whose reviews are all done; a disagreement is shown when two scores differ by \(Int(ReviewSummary.disagreementThreshold)) points or more."))</p>
-            \(rows.isEmpty ? "<p>\(visit.t("Aucune contribution envoyée pour le moment.", "No submission sent yet."))</p>" as HTML
-            : View.table(caption: visit.t("Contributions classées", "Ranked submissions"),
-                         headers: [visit.t("Rang", "Rank"), visit.t("Contribution", "Submission"), visit.t("État", "Status"), visit.t("Évaluations", "Reviews"),
-                                   visit.t("Score moyen", "Mean score"), visit.t("Désaccord", "Disagreement"), visit.t("Vous", "You")],
-                         rows: rows, numericColumns: [3, 4]))
-            \(team)
-            """
-        return req.render(
-            WebPage(
-                title: visit.t("Évaluer et classer", "Review and rank") + " · " + call.title, main: main,
-                status: status, hasErrors: !errors.isEmpty))
+        return rows
     }
 
     /// An organiser adds a reviewer to the call, by the e-mail address of their account.
