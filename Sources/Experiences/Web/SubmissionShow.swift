@@ -22,57 +22,8 @@ enum SubmissionShow {
         let messages = try await ExperienceStore.messages(of: record.id, on: req.db)
         var sections: [HTML] = []
 
-        if context.isAuthor {
-            var author: [HTML] = []
-            if context.status.authorsMayEdit {
-                let label =
-                    context.status == .draft
-                    ? visit.t("Compléter et envoyer", "Complete and send")
-                    : visit.t("Modifier le texte", "Edit the text")
-                author.append(
-                    "<p><a class=\"button\" href=\"\(ExperiencesPaths.edit.link(callID, record.id))\">\(label)</a></p>")
-            }
-            author.append(
-                "<p>\(visit.t("Auteur·rices :", "Authors:")) \(context.authors.map(\.name).joined(separator: ", "))</p>"
-            )
-            if context.status.authorsMayEdit {
-                author.append(
-                    """
-                    \(Form.open(action: ExperiencesPaths.invite.link(callID, record.id), visit: visit))
-                    \(Form.input(name: "email", label: visit.t("Inviter un·e co-auteur·rice", "Invite a co-author"), value: fields["email"], errors: errors, visit: visit, type: "email",
-                             hint: visit.t("Son adresse e-mail : la personne reçoit un lien pour rejoindre ce brouillon avec son compte.", "Their e-mail address: they get a link to join this draft with their account."),
-                             autocomplete: "off"))
-                    <p class="actions">\(Form.submit(visit.t("Envoyer l'invitation", "Send the invitation"), secondary: true))</p>
-                    </form>
-                    """)
-            }
-            if context.status == .moreInfo {
-                author.append(
-                    """
-                    \(Form.open(action: ExperiencesPaths.answer.link(callID, record.id), visit: visit))
-                    \(Form.textarea(name: "message", label: visit.t("Votre réponse aux relecteur·rices", "Your answer to the reviewers"), value: fields["message"], errors: errors, visit: visit,
-                                hint: visit.t("Vous pouvez aussi modifier le texte de la contribution avant de répondre.", "You can also edit the submission's text before answering."), required: true, rows: 5, maxLength: 4000))
-                    <p class="actions">\(Form.submit(visit.t("Envoyer ma réponse", "Send my answer")))</p>
-                    </form>
-                    """)
-            }
-            sections.append(
-                "<section class=\"panel\" aria-labelledby=\"auteurs\"><h2 id=\"auteurs\">\(visit.t("Pour les auteur·rices", "For the authors"))</h2>\(HTML.join(author))</section>"
-            )
-        }
-        if !messages.isEmpty {
-            let items = messages.map { message -> HTML in
-                let who =
-                    message.kind == "question"
-                    ? visit.t("Question des organisateurs", "Question from the organisers")
-                    : visit.t("Réponse des auteur·rices", "Answer from the authors")
-                return
-                    "<li><p class=\"meta\">\(who) · \(DateText.day(message.created_at, lang: visit.lang))</p>\(View.paragraphs(message.body))</li>"
-            }
-            sections.append(
-                "<section aria-labelledby=\"echanges\"><h2 id=\"echanges\">\(visit.t("Échanges", "Messages"))</h2><ul class=\"messages\">\(each: items)</ul></section>"
-            )
-        }
+        if context.isAuthor { sections.append(authorSection(context, visit: visit, fields: fields, errors: errors)) }
+        if !messages.isEmpty { sections.append(messagesSection(messages, visit: visit)) }
         if call.reviews || call.organises, context.status != .draft {
             sections.append(try await ReviewPages.panel(req, context, errors: errors, fields: fields))
         }
@@ -85,6 +36,63 @@ enum SubmissionShow {
             \(ExperienceView.details(record, visit: visit, showContact: true, files: files.map { ($0.id, $0.name, $0.size) }, callID: callID))
             """
         return req.render(WebPage(title: record.title, main: main, status: status, hasErrors: !errors.isEmpty))
+    }
+
+    /// What the authors can do: edit, see who writes with them, invite a co-author, answer the
+    /// organisers' question. Pure.
+    static func authorSection(
+        _ context: SubmissionContext, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        let record = context.record, callID = context.call.call.id
+        var author: [HTML] = []
+        if context.status.authorsMayEdit {
+            let label =
+                context.status == .draft
+                ? visit.t("Compléter et envoyer", "Complete and send")
+                : visit.t("Modifier le texte", "Edit the text")
+            author.append(
+                "<p><a class=\"button\" href=\"\(ExperiencesPaths.edit.link(callID, record.id))\">\(label)</a></p>")
+        }
+        author.append(
+            "<p>\(visit.t("Auteur·rices :", "Authors:")) \(context.authors.map(\.name).joined(separator: ", "))</p>"
+        )
+        if context.status.authorsMayEdit {
+            author.append(
+                """
+                \(Form.open(action: ExperiencesPaths.invite.link(callID, record.id), visit: visit))
+                \(Form.input(name: "email", label: visit.t("Inviter un·e co-auteur·rice", "Invite a co-author"), value: fields["email"], errors: errors, visit: visit, type: "email",
+                         hint: visit.t("Son adresse e-mail : la personne reçoit un lien pour rejoindre ce brouillon avec son compte.", "Their e-mail address: they get a link to join this draft with their account."),
+                         autocomplete: "off"))
+                <p class="actions">\(Form.submit(visit.t("Envoyer l'invitation", "Send the invitation"), secondary: true))</p>
+                </form>
+                """)
+        }
+        if context.status == .moreInfo {
+            author.append(
+                """
+                \(Form.open(action: ExperiencesPaths.answer.link(callID, record.id), visit: visit))
+                \(Form.textarea(name: "message", label: visit.t("Votre réponse aux relecteur·rices", "Your answer to the reviewers"), value: fields["message"], errors: errors, visit: visit,
+                            hint: visit.t("Vous pouvez aussi modifier le texte de la contribution avant de répondre.", "You can also edit the submission's text before answering."), required: true, rows: 5, maxLength: 4000))
+                <p class="actions">\(Form.submit(visit.t("Envoyer ma réponse", "Send my answer")))</p>
+                </form>
+                """)
+        }
+        return
+            ("<section class=\"panel\" aria-labelledby=\"auteurs\"><h2 id=\"auteurs\">\(visit.t("Pour les auteur·rices", "For the authors"))</h2>\(HTML.join(author))</section>")
+    }
+
+    /// The questions of the organisers and the authors' answers. Pure.
+    static func messagesSection(_ messages: [ExperienceStore.MessageRow], visit: Visit) -> HTML {
+        let items = messages.map { message -> HTML in
+            let who =
+                message.kind == "question"
+                ? visit.t("Question des organisateurs", "Question from the organisers")
+                : visit.t("Réponse des auteur·rices", "Answer from the authors")
+            return
+                "<li><p class=\"meta\">\(who) · \(DateText.day(message.created_at, lang: visit.lang))</p>\(View.paragraphs(message.body))</li>"
+        }
+        return
+            ("<section aria-labelledby=\"echanges\"><h2 id=\"echanges\">\(visit.t("Échanges", "Messages"))</h2><ul class=\"messages\">\(each: items)</ul></section>")
     }
 }
 
