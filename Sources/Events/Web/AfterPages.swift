@@ -19,10 +19,9 @@ enum AfterPages {
         router.get(EventsPaths.figures, access: .territory(EventsPolicy.creators), use: figures)
     }
 
-    static func documentList(_ req: Request, context: EventContext) async throws -> HTML {
-        let rows = try await EventStore.documents(eventID: context.event.id, on: req.db)
+    /// The event's documents as a list of links (nothing without documents).
+    static func documentList(_ rows: [EventDocumentRow], context: EventContext, visit: Visit) -> HTML {
         guard !rows.isEmpty else { return .empty }
-        let visit = req.visit
         let items = rows.map { row -> HTML in
             "<li><a href=\"\(EventsPaths.document.link(context.territory.slug, context.event.id, row.id))\">\(row.name)</a> (\(row.kind == "application/pdf" ? "PDF" : visit.t("image", "image")), \(max(1, row.size / 1024)) \(visit.t("Ko", "KB")))</li>"
         }
@@ -36,7 +35,10 @@ enum AfterPages {
         let visit = req.visit
         let event = context.event
         let slug = context.territory.slug
-        let feedback = try await feedbackSection(req, context: context, fields: fields, errors: errors)
+        let feedback = feedbackView(
+            try await FeedbackModel.load(req, context: context), visit: visit, fields: fields, errors: errors)
+        let documents = documentList(
+            try await EventStore.documents(eventID: event.id, on: req.db), context: context, visit: visit)
         let main: HTML = """
             <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
             <h1>\(visit.t("Après la rencontre : \(event.title)", "After the event: \(event.title)"))</h1>
@@ -48,7 +50,7 @@ enum AfterPages {
                         rows: 10, maxLength: 20000))\
             \(Form.submit(visit.t("Enregistrer le compte rendu", "Save the minutes")))</form>
             <h2>\(visit.t("Documents", "Documents"))</h2>
-            \(try await documentList(req, context: context))
+            \(documents)
             \(Form.open(action: EventsPaths.documents.link(slug, event.id), visit: visit, multipart: true))\
             \(Form.input(name: "file", label: visit.t("Ajouter un document (PDF, JPEG ou PNG, 5 Mo au plus)", "Add a document (PDF, JPEG or PNG, 5 MB at most)"), value: nil,
                      errors: errors, visit: visit, type: "file", accept: "application/pdf,image/jpeg,image/png"))\
@@ -122,104 +124,113 @@ enum AfterPages {
     }
 
     /// Choosing an open questionnaire of the territory (the Questionnaires room), sending it to
-    /// the attendees with an address, and the attendees to reach by phone or on paper.
-    static func feedbackSection(
-        _ req: Request, context: EventContext, fields: [String: String], errors: FormErrors
-    ) async throws -> HTML {
-        let visit = req.visit
-        let event = context.event
-        let slug = context.territory.slug
-        let roles = visit.rolesHere
-        let state = try await EventStore.feedbackState(eventID: event.id, on: req.db)
-        let chosenID = chosenQuestionnaire(context)
-        var chosen: QuestionnaireRecord?
-        if let chosenID {
-            chosen = try await QuestionnaireStore.load(chosenID, territoryID: context.territory.id, on: req.db)
-        }
-        let locked = chosen != nil && event.feedback_sent_count > 0
+    /// the attendees with an address, and the attendees to reach by phone or on paper: a pure
+    /// function of its model, `fields` and `errors` being what the organiser sent.
+    static func feedbackView(
+        _ model: FeedbackModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        let event = model.context.event
         var parts: [HTML] = []
-        if let chosen, let sent = event.feedback_sent_at, event.feedback_sent_count > 0 {
-            let n = event.feedback_sent_count
-            let people = n == 1 ? "1 personne" : "\(n) personnes"
-            parts.append(
-                """
-                <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(people) venue\(n > 1 ? "s" : ""), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
-                         "“\(chosen.title)” was e-mailed to \(n) attendee\(n > 1 ? "s" : ""), last on \(DateText.day(sent, lang: .en)).")) \
-                <a href="\(QuestionnairePaths.show.link(slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
-                """)
+        if let chosen = model.chosen, let sent = event.feedback_sent_at, event.feedback_sent_count > 0 {
+            parts.append(feedbackSent(chosen, at: sent, count: event.feedback_sent_count, model: model, visit: visit))
         }
         if let refusal = FeedbackLink.refusal(
-            start: event.starts_at, status: event.status, attended: state.attended, now: req.now)
+            start: event.starts_at, status: event.status, attended: model.state.attended, now: model.now)
         {
             parts.append("<p class=\"notice\">\(visit.t(refusal))</p>")
         }
-        if locked {
-            let pendingText =
-                state.pending == 1
-                ? visit.t(
-                    "1 personne accueillie depuis le dernier envoi ne l'a pas encore reçu.",
-                    "1 person checked in since the last sending has not received it yet.")
-                : visit.t(
-                    "\(state.pending) personnes accueillies depuis le dernier envoi ne l'ont pas encore reçu.",
-                    "\(state.pending) people checked in since the last sending have not received it yet.")
-            if state.pending > 0 || !errors.isEmpty {
-                parts.append(
-                    """
-                    \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-                    \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
-                    <p>\(pendingText)</p>\
-                    \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
-                    """)
+        if model.locked {
+            if model.state.pending > 0 || !errors.isEmpty {
+                parts.append(feedbackSendAgain(model, visit: visit, errors: errors))
             }
         } else {
-            let open = try await QuestionnaireStore.list(
-                territoryID: context.territory.id, includeDrafts: false, on: req.db
-            ).filter { $0.status == QStatus.published.rawValue }
-            let create: HTML =
-                QuestionnairesPolicy.builds(roles)
-                ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>"
-                : ""
-            if open.isEmpty {
-                parts.append(
-                    "<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first.")) \(create)</p>"
-                )
-            } else {
-                parts.append(
-                    """
-                    \(Form.open(action: EventsPaths.feedback.link(slug, event.id), visit: visit))\
-                    \(Form.select(name: "questionnaire", label: visit.t("Questionnaire de satisfaction", "Feedback questionnaire"),
-                              options: open.map { Form.Option(String($0.id), $0.title) }, selected: fields["questionnaire"] ?? chosenID.map(String.init),
-                              errors: errors, visit: visit,
-                              hint: visit.t("Un questionnaire ouvert du territoire. Le lien envoyé porte la rencontre : ses réponses sont comptées pour elle, sans dire qui a répondu.",
-                                            "An open questionnaire of the territory. The link sent carries the event: its answers are counted for it, without saying who answered."),
-                              required: true))\
-                    \(create.rendered.isEmpty ? HTML.empty : "<p>\(create)</p>")\
-                    \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
-                    """)
-            }
+            parts.append(feedbackChoice(model, visit: visit, fields: fields, errors: errors))
         }
         // Attendees without an e-mail address: by phone, or on paper.
-        let offline = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: true, on: req.db)
-        if !offline.isEmpty {
-            let ways: HTML =
-                chosen.map { q -> HTML in
-                    let assisted: HTML =
-                        QuestionnairesPolicy.assists(roles)
-                        ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(event.id)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>"
-                        : ""
-                    return
-                        "<p><a href=\"\(QuestionnairePaths.paper.link(slug, q.id))\">\(visit.t("Version papier à imprimer", "Printable paper version"))</a>\(assisted)</p>"
-                }
-                ?? "<p>\(visit.t("Choisissez d'abord le questionnaire : ses versions papier et de saisie assistée s'afficheront ici.", "Choose the questionnaire first: its paper and assisted-entry versions will show here."))</p>"
-            parts.append(
-                """
-                <h3>\(visit.t("Personnes venues sans adresse e-mail", "Attendees without an e-mail address"))</h3>\
-                <p>\(visit.t("Elles ne reçoivent pas le lien : proposez-leur le questionnaire par téléphone ou sur papier.", "They do not get the link: offer them the questionnaire by phone or on paper."))</p>\
-                \(View.table(caption: visit.t("À joindre par téléphone ou sur papier", "To reach by phone or on paper"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
-                         rows: offline.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))\(ways)
-                """)
-        }
+        if !model.offline.isEmpty { parts.append(feedbackOffline(model, visit: visit)) }
         return HTML.join(parts)
+    }
+
+    /// "« … » was e-mailed to n attendees, last on …", with its link.
+    static func feedbackSent(
+        _ chosen: FeedbackModel.Chosen, at sent: Date, count n: Int, model: FeedbackModel, visit: Visit
+    ) -> HTML {
+        let people = n == 1 ? "1 personne" : "\(n) personnes"
+        return """
+            <p>\(visit.t("« \(chosen.title) » a été envoyé par e-mail à \(people) venue\(n > 1 ? "s" : ""), le dernier envoi le \(DateText.day(sent, lang: .fr)).",
+                     "“\(chosen.title)” was e-mailed to \(n) attendee\(n > 1 ? "s" : ""), last on \(DateText.day(sent, lang: .en)).")) \
+            <a href="\(QuestionnairePaths.show.link(model.context.territory.slug, chosen.id))">\(visit.t("Voir le questionnaire", "See the questionnaire"))</a></p>
+            """
+    }
+
+    /// Once sent: sending it to the people checked in since (or the refusal of that).
+    static func feedbackSendAgain(_ model: FeedbackModel, visit: Visit, errors: FormErrors) -> HTML {
+        let event = model.context.event
+        let pending = model.state.pending
+        let pendingText =
+            pending == 1
+            ? visit.t(
+                "1 personne accueillie depuis le dernier envoi ne l'a pas encore reçu.",
+                "1 person checked in since the last sending has not received it yet.")
+            : visit.t(
+                "\(pending) personnes accueillies depuis le dernier envoi ne l'ont pas encore reçu.",
+                "\(pending) people checked in since the last sending have not received it yet.")
+        return """
+            \(Form.open(action: EventsPaths.feedback.link(model.context.territory.slug, event.id), visit: visit))\
+            \(errors["questionnaire"].map { "<div class=\"field has-error\" id=\"champ-questionnaire\" tabindex=\"-1\"><p class=\"field-error\" id=\"champ-questionnaire-erreur\">\($0)</p></div>" as HTML } ?? .empty)\
+            <p>\(pendingText)</p>\
+            \(Form.submit(visit.t("L'envoyer aussi à ces personnes", "Send it to them too")))</form>
+            """
+    }
+
+    /// Before any sending: the list of the territory's open questionnaires (or how to make one).
+    static func feedbackChoice(
+        _ model: FeedbackModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        let slug = model.context.territory.slug
+        let open = model.open ?? []
+        let create: HTML =
+            QuestionnairesPolicy.builds(visit.rolesHere)
+            ? "<a href=\"\(QuestionnairePaths.new.link(slug))\">\(visit.t("Créer un questionnaire de satisfaction", "Create a feedback questionnaire"))</a>"
+            : ""
+        if open.isEmpty {
+            return
+                "<p>\(visit.t("Aucun questionnaire n'est ouvert aux réponses sur le territoire : publiez-en un d'abord.", "No questionnaire of the territory is open for answers: publish one first.")) \(create)</p>"
+        }
+        return """
+            \(Form.open(action: EventsPaths.feedback.link(slug, model.context.event.id), visit: visit))\
+            \(Form.select(name: "questionnaire", label: visit.t("Questionnaire de satisfaction", "Feedback questionnaire"),
+                      options: open.map { Form.Option(String($0.id), $0.title) }, selected: fields["questionnaire"] ?? model.chosenID.map(String.init),
+                      errors: errors, visit: visit,
+                      hint: visit.t("Un questionnaire ouvert du territoire. Le lien envoyé porte la rencontre : ses réponses sont comptées pour elle, sans dire qui a répondu.",
+                                    "An open questionnaire of the territory. The link sent carries the event: its answers are counted for it, without saying who answered."),
+                      required: true))\
+            \(create.rendered.isEmpty ? HTML.empty : "<p>\(create)</p>")\
+            \(Form.submit(visit.t("Envoyer le questionnaire aux personnes venues", "Send the questionnaire to the attendees")))</form>
+            """
+    }
+
+    /// The attendees without an e-mail address, with the questionnaire's paper version and its
+    /// assisted entry once one is chosen.
+    static func feedbackOffline(_ model: FeedbackModel, visit: Visit) -> HTML {
+        let slug = model.context.territory.slug
+        let eventID = model.context.event.id
+        let ways: HTML =
+            model.chosen.map { q -> HTML in
+                let assisted: HTML =
+                    QuestionnairesPolicy.assists(visit.rolesHere)
+                    ? " · <a href=\"\(QuestionnairePaths.assisted.link(slug, q.id))?evenement=\(eventID)\">\(visit.t("saisir une réponse recueillie par téléphone ou sur papier", "type an answer collected by phone or on paper"))</a>"
+                    : ""
+                return
+                    "<p><a href=\"\(QuestionnairePaths.paper.link(slug, q.id))\">\(visit.t("Version papier à imprimer", "Printable paper version"))</a>\(assisted)</p>"
+            }
+            ?? "<p>\(visit.t("Choisissez d'abord le questionnaire : ses versions papier et de saisie assistée s'afficheront ici.", "Choose the questionnaire first: its paper and assisted-entry versions will show here."))</p>"
+        return """
+            <h3>\(visit.t("Personnes venues sans adresse e-mail", "Attendees without an e-mail address"))</h3>\
+            <p>\(visit.t("Elles ne reçoivent pas le lien : proposez-leur le questionnaire par téléphone ou sur papier.", "They do not get the link: offer them the questionnaire by phone or on paper."))</p>\
+            \(View.table(caption: visit.t("À joindre par téléphone ou sur papier", "To reach by phone or on paper"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+                     rows: model.offline.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))\(ways)
+            """
     }
 
     /// E-mails the chosen questionnaire's link (carrying the event) to every attendee with an

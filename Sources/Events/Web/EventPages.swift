@@ -46,27 +46,49 @@ enum EventPages {
         // An anonymous visitor's kept page needs no query; a draft or unknown event is a 404, never kept.
         try await req.anonymousPage {
             let context = try await EventContext.load(req)
-            return try await page(
-                req, context: context, registerErrors: FormErrors(), registerFields: [:], otherErrors: FormErrors(),
-                otherFields: [:], status: .ok)
+            return view(
+                try await EventPageModel.load(req, context: context), visit: req.visit, registerFields: [:],
+                registerErrors: FormErrors(), otherFields: [:], otherErrors: FormErrors(), status: .ok)
         }
     }
 
-    static func page(
-        _ req: Request, context: EventContext, registerErrors: FormErrors, registerFields: [String: String],
-        otherErrors: FormErrors, otherFields: [String: String], status: HTTPStatus
-    ) async throws -> WebPage {
-        let visit = req.visit
-        let event = context.event
-        let territory = context.territory
-        let slug = territory.slug
-        let now = req.now
+    /// The event's page for this visit, a pure function of its model: no request, no query.
+    /// `register…` are what the visitor typed in their own registration form (and its errors),
+    /// `other…` the same for the form that registers someone else.
+    static func view(
+        _ model: EventPageModel, visit: Visit, registerFields: [String: String], registerErrors: FormErrors,
+        otherFields: [String: String], otherErrors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let event = model.event
+        let slug = model.context.territory.slug
+        let registration = registrationSection(model, visit: visit, fields: registerFields, errors: registerErrors)
+        let other = registerOtherSection(model, visit: visit, fields: otherFields, errors: otherErrors)
+        let tools = organiserTools(model, visit: visit)
+        let minutes: HTML =
+            event.minutes.map {
+                "<section aria-labelledby=\"cr\"><h2 id=\"cr\">\(visit.t("Compte rendu", "Minutes"))</h2>\(View.paragraphs($0))</section>"
+            } ?? .empty
+        let documents = AfterPages.documentList(model.documents, context: model.context, visit: visit)
+        let main: HTML = """
+            <p class="meta"><a href="\(EventsPaths.agenda.link(slug))">\(visit.t("← L'agenda du territoire", "← The territory's agenda"))</a></p>
+            <h1>\(event.title)</h1>
+            <p class="meta">\(EventsPages.badge(event, now: model.now, visit: visit))\(visit.t(event.kind.label))</p>
+            <dl class="facts">\(each: facts(model, visit: visit))</dl>
+            <p><a href="\(EventsPaths.ics.link(slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
+            \(View.paragraphs(event.description))
+            \(registration)\(other)\(minutes)\(documents)\(tools)
+            """
+        return WebPage(
+            title: event.title, main: main, status: status, hasErrors: !registerErrors.isEmpty || !otherErrors.isEmpty)
+    }
+
+    /// When, where, online, accessibility, themes, organisers, seats and the registration window.
+    static func facts(_ model: EventPageModel, visit: Visit) -> [HTML] {
+        let event = model.event
+        let territory = model.context.territory
         let place = EventText.place(event, territory: territory)
         let access = AccessFeature.from(mask: event.access_mask)
         let themes = territory.themes.from(mask: event.themes_mask)
-        let window = RegistrationWindow.state(
-            opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: now)
-
         var facts: [HTML] = [
             "<dt>\(visit.t("Quand", "When"))</dt><dd>\(EventText.when(event, lang: visit.lang)) \(visit.t("(heure de Paris)", "(Paris time)"))</dd>"
         ]
@@ -100,15 +122,15 @@ enum EventPages {
                 "<dt>\(visit.t("Inscriptions jusqu'au", "Registration until"))</dt><dd>\(DateText.day(iso: closes, lang: visit.lang))</dd>"
             )
         }
+        return facts
+    }
 
-        // The visitor's own registration, or the form to register.
-        var registration = HTML.empty
-        var mine: RegistrationRecord?
-        if let viewer = visit.viewer {
-            mine = try await EventStore.registration(eventID: event.id, personID: viewer.personID, on: req.db)
-        }
-        if let mine {
-            let links = EventsPages.links(req, slug: slug, eventID: event.id, registrationID: mine.id)
+    /// The visitor's own registration, or the form to register (for an upcoming published event).
+    static func registrationSection(
+        _ model: EventPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        let event = model.event
+        if let mine = model.mine {
             let state =
                 mine.status == .waiting
                 ? visit.t(
@@ -118,138 +140,135 @@ enum EventPages {
                 : visit.t("Vous êtes inscrit·e.", "You are registered.")
             // A second registration attempt is refused: its reason shows here, where the form was.
             let refused: HTML =
-                registerErrors.items.first.map { "<p class=\"field-error\" role=\"alert\">\($0.message)</p>" } ?? .empty
-            registration = """
+                errors.items.first.map { "<p class=\"field-error\" role=\"alert\">\($0.message)</p>" } ?? .empty
+            return """
                 <section aria-labelledby="mon-inscription" class="panel"><h2 id="mon-inscription">\(visit.t("Votre inscription", "Your registration"))</h2>
-                \(refused)<p>\(state)</p><p><a href="\(links.minePath)">\(visit.t("Voir mon inscription, mon code d'accueil ou annuler", "See my registration, my check-in code or cancel"))</a></p></section>
+                \(refused)<p>\(state)</p><p><a href="\(mine.path)">\(visit.t("Voir mon inscription, mon code d'accueil ou annuler", "See my registration, my check-in code or cancel"))</a></p></section>
                 """
-        } else if event.status == .published && !event.isPast(now: now) {
-            let heading = "<h2 id=\"inscription\">\(visit.t("S'inscrire", "Register"))</h2>" as HTML
-            let fullNotice: HTML =
-                "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
-            switch window {
-            case .notYet:
-                registration =
-                    "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.notYetOpen.message))</p></section>"
-            case .closed:
-                registration =
-                    "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.closed.message))</p></section>"
-            case .open where visit.viewer == nil:
-                registration = """
-                    <section aria-labelledby="inscription">\(heading)\(event.seatsLeft == 0 ? fullNotice : .empty)<p><a class="button" href="\(LoginLink.to(context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
-                    <a href="/inscription">\(visit.t("Créer un compte", "Create an account"))</a></p>\
-                    <p class="hint">\(visit.t("Sans e-mail ou sans ordinateur ? Un·e patient·e partenaire ou la coordination peut vous inscrire : appelez-les.",
-                                          "No e-mail or no computer? A patient partner or the coordination team can register you: call them."))</p></section>
-                    """
-            case .open:
-                let full = event.seatsLeft == 0
-                registration = """
-                    <section aria-labelledby="inscription">\(heading)\
-                    \(full ? fullNotice : .empty)\
-                    \(Form.errorSummary(registerErrors, visit: visit))\
-                    \(Form.open(action: EventsPaths.register.link(slug, event.id), visit: visit))\
-                    \(Form.textarea(name: "needs", label: visit.t("Ce que vous souhaitez que les organisateurs sachent (facultatif)", "What you want the organisers to know (optional)"),
-                                value: registerFields["needs"], errors: registerErrors, visit: visit,
-                                hint: visit.t("Par exemple : j'ai besoin d'un interprète, je viens en fauteuil, je viens avec mon enfant. N'écrivez pas d'information médicale.",
-                                              "For example: I need an interpreter, I use a wheelchair, I come with my child. Do not write medical information."),
-                                rows: 3, maxLength: 500))\
-                    \(Form.submit(full ? visit.t("M'inscrire sur la liste d'attente", "Join the waiting list") : visit.t("M'inscrire", "Register me")))</form></section>
-                    """
-            }
         }
+        guard event.status == .published && !event.isPast(now: model.now) else { return .empty }
+        return registerForm(model, visit: visit, fields: fields, errors: errors)
+    }
 
-        // Registering someone else (patient partners, coordinators).
-        var other = HTML.empty
-        if !visit.rolesHere.isDisjoint(with: EventsPolicy.registerOthers), event.status == .published,
-            !event.isPast(now: now), window == .open
-        {
-            let assisted = try await EventStore.assistedProfiles(territoryID: territory.id, on: req.db)
-            let assistedField: HTML =
-                assisted.isEmpty
-                ? .empty
-                : Form.select(
-                    name: "assisted", label: visit.t("Une personne accompagnée", "An assisted person"),
-                    options: assisted.map { Form.Option(String($0.id), $0.name) }, selected: otherFields["assisted"],
-                    errors: otherErrors, visit: visit,
-                    hint: visit.t(
-                        "Ou bien indiquez un nom et un téléphone ci-dessous.",
-                        "Or give a name and a phone number below."),
-                    placeholder: visit.t("— Personne sans profil —", "— Person without a profile —"))
-            other = """
-                <section aria-labelledby="inscrire-autrui"><h2 id="inscrire-autrui">\(visit.t("Inscrire une autre personne", "Register someone else"))</h2>
-                \(Form.errorSummary(otherErrors, visit: visit))\
-                \(Form.open(action: EventsPaths.registerOther.link(slug, event.id), visit: visit))\
-                \(assistedField)\
-                \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: otherFields["name"], errors: otherErrors, visit: visit, maxLength: 120))\
-                \(Form.input(name: "phone", label: visit.t("Téléphone", "Phone"), value: otherFields["phone"], errors: otherErrors, visit: visit, type: "tel",
-                         hint: visit.t("Pour la prévenir d'un changement.", "To tell them of a change."), autocomplete: "off", maxLength: 30))\
-                \(Form.select(name: "commune", label: visit.t("Sa commune", "Their municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
-                          selected: otherFields["commune"], errors: otherErrors, visit: visit, placeholder: visit.t("— Ne pas préciser —", "— Not given —")))\
-                \(Form.textarea(name: "needs", label: visit.t("Ses besoins (facultatif)", "Their needs (optional)"), value: otherFields["needs"], errors: otherErrors,
-                            visit: visit, rows: 2, maxLength: 500, field: "other_needs"))\
-                \(Form.submit(visit.t("Inscrire cette personne", "Register this person"), secondary: true))</form></section>
+    /// Registering oneself, as the registration window and the seats left allow.
+    static func registerForm(
+        _ model: EventPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        let event = model.event
+        let window = RegistrationWindow.state(
+            opensOn: event.opens_on, closesOn: event.closes_on, start: event.starts_at, now: model.now)
+        let heading = "<h2 id=\"inscription\">\(visit.t("S'inscrire", "Register"))</h2>" as HTML
+        let fullNotice: HTML =
+            "<p class=\"notice\">\(visit.t("C'est complet. Vous pouvez vous inscrire sur la liste d'attente : si une place se libère, vous serez inscrit·e automatiquement et prévenu·e par e-mail.", "It is full. You can join the waiting list: if a seat frees up, you will be registered automatically and told by e-mail."))</p>"
+        switch window {
+        case .notYet:
+            return
+                "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.notYetOpen.message))</p></section>"
+        case .closed:
+            return
+                "<section aria-labelledby=\"inscription\">\(heading)<p>\(visit.t(Seats.Refusal.closed.message))</p></section>"
+        case .open where visit.viewer == nil:
+            return """
+                <section aria-labelledby="inscription">\(heading)\(event.seatsLeft == 0 ? fullNotice : .empty)<p><a class="button" href="\(LoginLink.to(model.context.path + "#inscription"))">\(visit.t("Se connecter pour s'inscrire", "Log in to register"))</a> \
+                <a href="/inscription">\(visit.t("Créer un compte", "Create an account"))</a></p>\
+                <p class="hint">\(visit.t("Sans e-mail ou sans ordinateur ? Un·e patient·e partenaire ou la coordination peut vous inscrire : appelez-les.",
+                                      "No e-mail or no computer? A patient partner or the coordination team can register you: call them."))</p></section>
+                """
+        case .open:
+            let full = event.seatsLeft == 0
+            return """
+                <section aria-labelledby="inscription">\(heading)\
+                \(full ? fullNotice : .empty)\
+                \(Form.errorSummary(errors, visit: visit))\
+                \(Form.open(action: EventsPaths.register.link(model.context.territory.slug, event.id), visit: visit))\
+                \(Form.textarea(name: "needs", label: visit.t("Ce que vous souhaitez que les organisateurs sachent (facultatif)", "What you want the organisers to know (optional)"),
+                            value: fields["needs"], errors: errors, visit: visit,
+                            hint: visit.t("Par exemple : j'ai besoin d'un interprète, je viens en fauteuil, je viens avec mon enfant. N'écrivez pas d'information médicale.",
+                                          "For example: I need an interpreter, I use a wheelchair, I come with my child. Do not write medical information."),
+                            rows: 3, maxLength: 500))\
+                \(Form.submit(full ? visit.t("M'inscrire sur la liste d'attente", "Join the waiting list") : visit.t("M'inscrire", "Register me")))</form></section>
                 """
         }
+    }
 
-        var tools = HTML.empty
-        if context.manages {
-            var links: [HTML] = [
-                "<a href=\"\(EventsPaths.edit.link(slug, event.id))\">\(visit.t("Modifier", "Edit"))</a>",
-                "<a href=\"\(EventsPaths.registrations.link(slug, event.id))\">\(visit.t("Inscrit·es et accueil", "Registrants and check-in"))</a>",
-                "<a href=\"\(EventsPaths.sheet.link(slug, event.id))\">\(visit.t("Feuille d'émargement", "Attendance sheet"))</a>",
-                "<a href=\"\(EventsPaths.live.link(slug, event.id))\">\(visit.t("Participation en direct", "Live participation"))</a>",
-                "<a href=\"\(EventsPaths.after.link(slug, event.id))\">\(visit.t("Après la rencontre : compte rendu, documents, questionnaire", "After the event: minutes, documents, questionnaire"))</a>",
-                "<a href=\"\(EventsPaths.figures.link(slug, event.id))\">\(visit.t("Chiffres", "Figures"))</a>",
-            ]
-            var buttons: [HTML] = []
-            if event.status == .draft {
-                buttons.append(
-                    statusButton(visit, slug: slug, id: event.id, to: .published, label: visit.t("Publier", "Publish")))
-            }
-            if event.status == .published && !event.isPast(now: now) {
-                buttons.append(
-                    statusButton(
-                        visit, slug: slug, id: event.id, to: .cancelled,
-                        label: visit.t(
-                            "Annuler la rencontre (les inscrit·es sont prévenu·es)",
-                            "Cancel the event (registrants are told)")))
-            }
-            links = links.map { "<li>\($0)</li>" }
-            // Cancelled: the e-mails went out; the people without an address are to be called.
-            var toCall = HTML.empty
-            if event.status == .cancelled {
-                let people = try await EventStore.withoutEmail(eventID: event.id, attendedOnly: false, on: req.db)
-                toCall =
-                    people.isEmpty
-                    ? "<p>\(visit.t("Toutes les personnes inscrites ont été prévenues par e-mail.", "Everyone registered was told by e-mail."))</p>"
-                    : """
-                    <h3 id="a-appeler">\(visit.t("Personnes à prévenir par téléphone", "People to tell by phone"))</h3>\
-                    <p>\(visit.t("Elles n'ont pas d'adresse e-mail : elles ne savent pas encore que la rencontre est annulée.", "They have no e-mail address: they do not know yet that the event is cancelled."))</p>\
-                    \(View.table(caption: visit.t("À appeler", "To call"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
-                             rows: people.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))
-                    """
-            }
-            tools = """
-                <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
-                <p>\(visit.t("État", "Status")) : \(visit.t(event.status.label))</p><ul>\(each: links)</ul>\(HTML.join(buttons, separator: " "))\(toCall)</section>
-                """
-        }
-        let minutes: HTML =
-            event.minutes.map {
-                "<section aria-labelledby=\"cr\"><h2 id=\"cr\">\(visit.t("Compte rendu", "Minutes"))</h2>\(View.paragraphs($0))</section>"
-            } ?? .empty
-        let documents = try await AfterPages.documentList(req, context: context)
-        let main: HTML = """
-            <p class="meta"><a href="\(EventsPaths.agenda.link(slug))">\(visit.t("← L'agenda du territoire", "← The territory's agenda"))</a></p>
-            <h1>\(event.title)</h1>
-            <p class="meta">\(EventsPages.badge(event, now: now, visit: visit))\(visit.t(event.kind.label))</p>
-            <dl class="facts">\(each: facts)</dl>
-            <p><a href="\(EventsPaths.ics.link(slug, event.id))">\(visit.t("Ajouter à mon agenda (.ics)", "Add to my calendar (.ics)"))</a></p>
-            \(View.paragraphs(event.description))
-            \(registration)\(other)\(minutes)\(documents)\(tools)
+    /// Registering someone else (patient partners, coordinators), when the model holds the
+    /// territory's assisted profiles.
+    static func registerOtherSection(
+        _ model: EventPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) -> HTML {
+        guard let assisted = model.assisted else { return .empty }
+        let territory = model.context.territory
+        let assistedField: HTML =
+            assisted.isEmpty
+            ? .empty
+            : Form.select(
+                name: "assisted", label: visit.t("Une personne accompagnée", "An assisted person"),
+                options: assisted.map { Form.Option(String($0.id), $0.name) }, selected: fields["assisted"],
+                errors: errors, visit: visit,
+                hint: visit.t(
+                    "Ou bien indiquez un nom et un téléphone ci-dessous.",
+                    "Or give a name and a phone number below."),
+                placeholder: visit.t("— Personne sans profil —", "— Person without a profile —"))
+        return """
+            <section aria-labelledby="inscrire-autrui"><h2 id="inscrire-autrui">\(visit.t("Inscrire une autre personne", "Register someone else"))</h2>
+            \(Form.errorSummary(errors, visit: visit))\
+            \(Form.open(action: EventsPaths.registerOther.link(territory.slug, model.event.id), visit: visit))\
+            \(assistedField)\
+            \(Form.input(name: "name", label: visit.t("Nom", "Name"), value: fields["name"], errors: errors, visit: visit, maxLength: 120))\
+            \(Form.input(name: "phone", label: visit.t("Téléphone", "Phone"), value: fields["phone"], errors: errors, visit: visit, type: "tel",
+                     hint: visit.t("Pour la prévenir d'un changement.", "To tell them of a change."), autocomplete: "off", maxLength: 30))\
+            \(Form.select(name: "commune", label: visit.t("Sa commune", "Their municipality"), options: territory.communes.map { Form.Option($0.code, $0.name) },
+                      selected: fields["commune"], errors: errors, visit: visit, placeholder: visit.t("— Ne pas préciser —", "— Not given —")))\
+            \(Form.textarea(name: "needs", label: visit.t("Ses besoins (facultatif)", "Their needs (optional)"), value: fields["needs"], errors: errors,
+                        visit: visit, rows: 2, maxLength: 500, field: "other_needs"))\
+            \(Form.submit(visit.t("Inscrire cette personne", "Register this person"), secondary: true))</form></section>
             """
-        return WebPage(
-            title: event.title, main: main, status: status, hasErrors: !registerErrors.isEmpty || !otherErrors.isEmpty)
+    }
+
+    /// The organiser's panel: links to the event's tools, publish or cancel, and after a
+    /// cancellation the people to call.
+    static func organiserTools(_ model: EventPageModel, visit: Visit) -> HTML {
+        guard model.context.manages else { return .empty }
+        let event = model.event
+        let slug = model.context.territory.slug
+        let links: [HTML] = [
+            "<a href=\"\(EventsPaths.edit.link(slug, event.id))\">\(visit.t("Modifier", "Edit"))</a>",
+            "<a href=\"\(EventsPaths.registrations.link(slug, event.id))\">\(visit.t("Inscrit·es et accueil", "Registrants and check-in"))</a>",
+            "<a href=\"\(EventsPaths.sheet.link(slug, event.id))\">\(visit.t("Feuille d'émargement", "Attendance sheet"))</a>",
+            "<a href=\"\(EventsPaths.live.link(slug, event.id))\">\(visit.t("Participation en direct", "Live participation"))</a>",
+            "<a href=\"\(EventsPaths.after.link(slug, event.id))\">\(visit.t("Après la rencontre : compte rendu, documents, questionnaire", "After the event: minutes, documents, questionnaire"))</a>",
+            "<a href=\"\(EventsPaths.figures.link(slug, event.id))\">\(visit.t("Chiffres", "Figures"))</a>",
+        ]
+        var buttons: [HTML] = []
+        if event.status == .draft {
+            buttons.append(
+                statusButton(visit, slug: slug, id: event.id, to: .published, label: visit.t("Publier", "Publish")))
+        }
+        if event.status == .published && !event.isPast(now: model.now) {
+            buttons.append(
+                statusButton(
+                    visit, slug: slug, id: event.id, to: .cancelled,
+                    label: visit.t(
+                        "Annuler la rencontre (les inscrit·es sont prévenu·es)",
+                        "Cancel the event (registrants are told)")))
+        }
+        return """
+            <section aria-labelledby="organiser" class="panel"><h2 id="organiser">\(visit.t("Organiser", "Organise"))</h2>\
+            <p>\(visit.t("État", "Status")) : \(visit.t(event.status.label))</p><ul>\(each: links.map { "<li>\($0)</li>" as HTML })</ul>\(HTML.join(buttons, separator: " "))\(toCall(model, visit: visit))</section>
+            """
+    }
+
+    /// Cancelled: the e-mails went out; the people without an address are to be called.
+    static func toCall(_ model: EventPageModel, visit: Visit) -> HTML {
+        guard model.event.status == .cancelled, let people = model.toCall else { return .empty }
+        return people.isEmpty
+            ? "<p>\(visit.t("Toutes les personnes inscrites ont été prévenues par e-mail.", "Everyone registered was told by e-mail."))</p>"
+            : """
+            <h3 id="a-appeler">\(visit.t("Personnes à prévenir par téléphone", "People to tell by phone"))</h3>\
+            <p>\(visit.t("Elles n'ont pas d'adresse e-mail : elles ne savent pas encore que la rencontre est annulée.", "They have no e-mail address: they do not know yet that the event is cancelled."))</p>\
+            \(View.table(caption: visit.t("À appeler", "To call"), headers: [visit.t("Nom", "Name"), visit.t("Téléphone", "Phone")],
+                     rows: people.map { ["\($0.name)", "\($0.phone ?? visit.t("pas de numéro", "no number"))"] }))
+            """
     }
 
     static func statusButton(_ visit: Visit, slug: String, id: Int, to status: EventStatus, label: String) -> HTML {

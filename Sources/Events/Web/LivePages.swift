@@ -16,8 +16,9 @@ enum LivePages {
         router.get(EventsPaths.live, access: .territory(EventsPolicy.creators)) { req in
             let context = try await EventContext.managed(req)
             return req.render(
-                try await organiserPage(
-                    req, context: context, fields: [:], lists: [:], errors: FormErrors(), status: .ok))
+                organiserView(
+                    try await LiveOrganiserModel.load(req, context: context), visit: req.visit, fields: [:],
+                    lists: [:], errors: FormErrors(), status: .ok))
         }
         router.post(EventsPaths.live, access: .territory(EventsPolicy.creators), use: createActivity)
         router.post(EventsPaths.liveActivity, access: .territory(EventsPolicy.creators), use: changeActivity)
@@ -28,10 +29,9 @@ enum LivePages {
             let (event, cookie) = try await liveEvent(req)
             let token = cookie ?? Tokens.random()
             let response = req.render(
-                try await participantPage(
-                    req, event: event, participant: Tokens.sha256Hex(token), errors: FormErrors(), fields: [:],
-                    lists: [:],
-                    posted: nil, status: .ok))
+                participantView(
+                    try await LiveParticipantModel.load(req, event: event, participant: Tokens.sha256Hex(token)),
+                    visit: req.visit, errors: FormErrors(), fields: [:], lists: [:], posted: nil, status: .ok))
             if cookie == nil { setCookie(response, token, req) }
             return response
         }
@@ -183,108 +183,25 @@ enum LivePages {
 
     // MARK: - Organiser
 
-    static func organiserPage(
-        _ req: Request, context: EventContext, fields: [String: String], lists: [String: [String]], errors: FormErrors,
-        status: HTTPStatus
-    ) async throws -> WebPage {
-        let visit = req.visit
+    /// The organiser's live page: the activities with their results and moderation, and the form
+    /// that opens a new one. A pure function of its model; `fields`, `lists` and `errors` are what
+    /// the organiser sent to open an activity.
+    static func organiserView(
+        _ model: LiveOrganiserModel, visit: Visit, fields: [String: String], lists: [String: [String]],
+        errors: FormErrors, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let context = model.context
         let event = context.event
         let slug = context.territory.slug
-        let data = try await activities(eventID: event.id, on: req.db)
-        let source = ProposalSource(event: event, territory: context.territory)
-        let joinURL = req.agora.config.baseURL + EventsPaths.participate.link(event.live_code)
-        let list = data.activities.map { activity -> HTML in
-            let action = EventsPaths.liveActivity.link(slug, event.id, activity.id)
-            let toggle: HTML = """
-                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(activity.open ? "close" : "open")">\
-                <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
-                """
-            var meta =
-                visit.t(activity.kind.label) + " · "
-                + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
-            let ideas = ranked(data.ideas(of: activity))
-            if activity.moderated {
-                meta += " · " + visit.t("idées affichées après validation", "ideas shown after approval")
-            }
-            let pending = ideas.filter(\.pending).count
-            if pending > 0 {
-                meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval")
-            }
-            let body: HTML
-            if activity.kind == .ideas {
-                let rows = ideas.map { idea -> [HTML] in
-                    func button(_ value: String, _ label: String) -> HTML {
-                        """
-                        <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(value)">\
-                        <input type="hidden" name="idea" value="\(idea.id)"><button type="submit" class="link-button">\(label)<span class="visually-hidden"> : \(idea.body)</span></button></form>
-                        """
-                    }
-                    let state =
-                        idea.pending
-                        ? visit.t("en attente de validation", "awaiting approval")
-                        : idea.hidden ? visit.t("masquée", "hidden") : visit.t("affichée", "shown")
-                    let moderation =
-                        idea.pending
-                        ? button("show", visit.t("Approuver", "Approve"))
-                        : idea.hidden
-                            ? button("show", visit.t("Afficher à nouveau", "Show again"))
-                            : button("hide", visit.t("Masquer", "Hide"))
-                    return [
-                        "\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)",
-                        "\(state)", moderation,
-                        source.link(
-                            idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit),
-                    ]
-                }
-                body =
-                    rows.isEmpty
-                    ? "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>"
-                    : View.table(
-                        caption: visit.t(
-                            "Idées (\(ideas.count)) — « \(activity.question) »",
-                            "Ideas (\(ideas.count)) — “\(activity.question)”"),
-                        headers: [
-                            visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"),
-                            visit.t("État", "State"), visit.t("Modération", "Moderation"),
-                            visit.t("Proposition", "Proposal"),
-                        ],
-                        rows: rows, numericColumns: [2])
-            } else {
-                body = table(visit, activity: activity, data: data, links: source)
-            }
-            return "<li><h3>\(activity.question)</h3><p class=\"meta\">\(meta)</p>\(toggle)\(body)</li>"
-        }
+        let list = model.data.activities.map { organiserItem($0, model: model, visit: visit) }
         let qr =
-            (try? QRCode.encode(joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part")) ?? ""
-        // For a ranking: the visible ideas of each wall of this event, to tick.
-        let walls = data.activities.filter { $0.kind == .ideas }.compactMap { wall -> HTML? in
-            let ideas = ranked(data.ideas(of: wall).filter { !$0.hidden })
-            guard !ideas.isEmpty else { return nil }
-            return Form.checkboxes(
-                name: "ideas_\(wall.id)",
-                legend: visit.t(
-                    "Classement : idées du mur « \(wall.question) » à classer",
-                    "Ranking: ideas of the wall “\(wall.question)” to rank"),
-                options: ideas.map { Form.Option(String($0.id), $0.body) },
-                selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
-        }
-        let kinds = [
-            Form.Option(ActivityKind.poll.rawValue, visit.t("Sondage, un seul choix", "Poll, one choice")),
-            Form.Option(
-                ActivityKind.pollMultiple.rawValue, visit.t("Sondage, plusieurs choix", "Poll, several choices")),
-            Form.Option(
-                ActivityKind.ideas.rawValue,
-                visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
-            Form.Option(
-                ActivityKind.ranking.rawValue,
-                visit.t(
-                    "Classement : chacun·e choisit ses 3 options préférées, dans l'ordre",
-                    "Ranking: everyone picks their top 3, in order")),
-        ]
+            (try? QRCode.encode(model.joinURL))?.svg(label: visit.t("Code QR pour participer", "QR code to take part"))
+            ?? ""
+        let walls = rankingWalls(model.data, visit: visit, lists: lists, errors: errors)
         let main: HTML = """
             <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
             <h1>\(visit.t("Participation en direct : \(event.title)", "Live participation: \(event.title)"))</h1>
-            <p>\(visit.t("Les participant·es vont sur", "Participants go to")) <strong>\(req.agora.config.baseURL)/participer</strong> \(visit.t("et tapent le code", "and type the code")) <strong class="live-code">\(event.live_code)</strong>, \(visit.t("ou scannent le code QR.", "or scan the QR code."))</p>
+            <p>\(visit.t("Les participant·es vont sur", "Participants go to")) <strong>\(model.baseURL)/participer</strong> \(visit.t("et tapent le code", "and type the code")) <strong class="live-code">\(event.live_code)</strong>, \(visit.t("ou scannent le code QR.", "or scan the QR code."))</p>
             <div class="qr">\(HTML(unsafeRaw: qr))</div>
             <p><a class="button" href="\(EventsPaths.projector.link(slug, event.id))">\(visit.t("Ouvrir la vue projecteur", "Open the projector view"))</a> \
             <a href="\(EventsPaths.live.link(slug, event.id))">\(visit.t("Actualiser cette page", "Refresh this page"))</a></p>
@@ -293,7 +210,7 @@ enum LivePages {
             <h2 id="nouvelle-activite">\(visit.t("Ouvrir une activité", "Open an activity"))</h2>
             \(Form.errorSummary(errors, visit: visit))
             \(Form.open(action: EventsPaths.live.link(slug, event.id), visit: visit))
-            \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: kinds, selected: fields["kind"] ?? ActivityKind.poll.rawValue, errors: errors, visit: visit, required: true))
+            \(Form.radios(name: "kind", legend: visit.t("Type", "Kind"), options: activityKinds(visit), selected: fields["kind"] ?? ActivityKind.poll.rawValue, errors: errors, visit: visit, required: true))
             \(Form.input(name: "question", label: visit.t("Question", "Question"), value: fields["question"], errors: errors, visit: visit, required: true, maxLength: 200))
             \(Form.textarea(name: "options", label: visit.t("Réponses possibles (sondage) ou options à classer (classement)", "Possible answers (poll) or options to rank (ranking)"),
                         value: fields["options"], errors: errors, visit: visit,
@@ -312,6 +229,107 @@ enum LivePages {
             hasErrors: !errors.isEmpty)
     }
 
+    /// One activity on the organiser's page: its state, the button that opens or closes it, and
+    /// its results (an idea wall's ideas with their moderation).
+    static func organiserItem(_ activity: Activity, model: LiveOrganiserModel, visit: Visit) -> HTML {
+        let action = EventsPaths.liveActivity.link(model.context.territory.slug, model.context.event.id, activity.id)
+        let toggle: HTML = """
+            <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(activity.open ? "close" : "open")">\
+            <button type="submit" class="button secondary">\(activity.open ? visit.t("Fermer", "Close") : visit.t("Ouvrir", "Open"))<span class="visually-hidden"> : \(activity.question)</span></button></form>
+            """
+        var meta =
+            visit.t(activity.kind.label) + " · "
+            + (activity.open ? visit.t("ouvert", "open") : visit.t("fermé", "closed"))
+        let ideas = ranked(model.data.ideas(of: activity))
+        if activity.moderated {
+            meta += " · " + visit.t("idées affichées après validation", "ideas shown after approval")
+        }
+        let pending = ideas.filter(\.pending).count
+        if pending > 0 {
+            meta += " · " + visit.t("\(pending) en attente de validation", "\(pending) awaiting approval")
+        }
+        let body: HTML =
+            activity.kind == .ideas
+            ? moderationTable(activity, ideas: ideas, action: action, source: model.source, visit: visit)
+            : table(visit, activity: activity, data: model.data, links: model.source)
+        return "<li><h3>\(activity.question)</h3><p class=\"meta\">\(meta)</p>\(toggle)\(body)</li>"
+    }
+
+    /// An idea wall for its organiser: every idea (pending, hidden or shown) with its moderation
+    /// button and the link that turns it into a proposal.
+    static func moderationTable(
+        _ activity: Activity, ideas: [Idea], action: String, source: ProposalSource, visit: Visit
+    ) -> HTML {
+        let rows = ideas.map { idea -> [HTML] in
+            func button(_ value: String, _ label: String) -> HTML {
+                """
+                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="action" value="\(value)">\
+                <input type="hidden" name="idea" value="\(idea.id)"><button type="submit" class="link-button">\(label)<span class="visually-hidden"> : \(idea.body)</span></button></form>
+                """
+            }
+            let state =
+                idea.pending
+                ? visit.t("en attente de validation", "awaiting approval")
+                : idea.hidden ? visit.t("masquée", "hidden") : visit.t("affichée", "shown")
+            let moderation =
+                idea.pending
+                ? button("show", visit.t("Approuver", "Approve"))
+                : idea.hidden
+                    ? button("show", visit.t("Afficher à nouveau", "Show again"))
+                    : button("hide", visit.t("Masquer", "Hide"))
+            return [
+                "\(idea.body)", "\(idea.author_name ?? visit.t("anonyme", "anonymous"))", "\(idea.votes)",
+                "\(state)", moderation,
+                source.link(idea.body, origin: .idea(votes: idea.votes), question: activity.question, visit: visit),
+            ]
+        }
+        guard !rows.isEmpty else { return "<p>\(visit.t("Aucune idée pour le moment.", "No idea yet."))</p>" }
+        return View.table(
+            caption: visit.t(
+                "Idées (\(ideas.count)) — « \(activity.question) »",
+                "Ideas (\(ideas.count)) — “\(activity.question)”"),
+            headers: [
+                visit.t("Idée", "Idea"), visit.t("Par", "By"), visit.t("Votes", "Votes"),
+                visit.t("État", "State"), visit.t("Modération", "Moderation"),
+                visit.t("Proposition", "Proposal"),
+            ],
+            rows: rows, numericColumns: [2])
+    }
+
+    /// For a ranking: the visible ideas of each wall of this event, to tick.
+    static func rankingWalls(
+        _ data: LiveData, visit: Visit, lists: [String: [String]], errors: FormErrors
+    ) -> [HTML] {
+        data.activities.filter { $0.kind == .ideas }.compactMap { wall -> HTML? in
+            let ideas = ranked(data.ideas(of: wall).filter { !$0.hidden })
+            guard !ideas.isEmpty else { return nil }
+            return Form.checkboxes(
+                name: "ideas_\(wall.id)",
+                legend: visit.t(
+                    "Classement : idées du mur « \(wall.question) » à classer",
+                    "Ranking: ideas of the wall “\(wall.question)” to rank"),
+                options: ideas.map { Form.Option(String($0.id), $0.body) },
+                selected: Set(lists["ideas_\(wall.id)"] ?? []), errors: errors, visit: visit)
+        }
+    }
+
+    /// The kinds of activity an organiser may open, in the order offered.
+    static func activityKinds(_ visit: Visit) -> [Form.Option] {
+        [
+            Form.Option(ActivityKind.poll.rawValue, visit.t("Sondage, un seul choix", "Poll, one choice")),
+            Form.Option(
+                ActivityKind.pollMultiple.rawValue, visit.t("Sondage, plusieurs choix", "Poll, several choices")),
+            Form.Option(
+                ActivityKind.ideas.rawValue,
+                visit.t("Mur d'idées, avec vote pour classer les idées", "Idea wall, with votes to rank the ideas")),
+            Form.Option(
+                ActivityKind.ranking.rawValue,
+                visit.t(
+                    "Classement : chacun·e choisit ses 3 options préférées, dans l'ordre",
+                    "Ranking: everyone picks their top 3, in order")),
+        ]
+    }
+
     @Sendable static func createActivity(_ req: Request) async throws -> Response {
         let context = try await EventContext.managed(req)
         let (fields, lists) = req.formFieldsAndLists()
@@ -326,8 +344,9 @@ enum LivePages {
                 flash: Flash(.success, req.visit.t("L'activité est ouverte.", "The activity is open.")))
         case .invalid(let errors):
             return req.render(
-                try await organiserPage(
-                    req, context: context, fields: fields, lists: lists, errors: errors, status: .unprocessableEntity))
+                organiserView(
+                    try await LiveOrganiserModel.load(req, context: context), visit: req.visit, fields: fields,
+                    lists: lists, errors: errors, status: .unprocessableEntity))
         case .forbidden:
             throw Abort(.forbidden)
         }
@@ -434,102 +453,24 @@ enum LivePages {
     static func fieldKey(_ activity: Activity) -> String { LiveFields.key(activity) }
     static func rankFields(_ activity: Activity) -> [String] { LiveFields.ranks(activity) }
 
-    /// The participation page. `fields`/`lists` are what was sent to the activity `posted`
-    /// (kept in its form after a refusal).
-    static func participantPage(
-        _ req: Request, event: EventRecord, participant: String, errors: FormErrors, fields: [String: String],
-        lists: [String: [String]],
-        posted: Int?, status: HTTPStatus
-    ) async throws -> WebPage {
-        let visit = req.visit
-        let data = try await activities(eventID: event.id, on: req.db)
-        let mine = try await LiveStore.votes(eventID: event.id, participant: participant, on: req.db)
-        let closed = LiveRules.closed(status: event.status, endsAt: event.ends_at, now: req.now)
-        let open = closed == nil ? data.activities.filter(\.open) : []
+    /// The participation page, a pure function of its model. `fields`/`lists` are what was sent to
+    /// the activity `posted` (kept in its form after a refusal).
+    static func participantView(
+        _ model: LiveParticipantModel, visit: Visit, errors: FormErrors, fields: [String: String],
+        lists: [String: [String]], posted: Int?, status: HTTPStatus = .ok
+    ) -> WebPage {
+        let event = model.event
+        let closed = model.closed
+        let open = closed == nil ? model.data.activities.filter(\.open) : []
         let sections = open.map { activity -> HTML in
-            let action = EventsPaths.contribute.link(event.live_code, activity.id)
-            let voted = Set(mine.filter { $0.activity_id == activity.id }.map(\.target_id))
             let kept = posted == activity.id ? fields : [:]
             let keptLists = posted == activity.id ? lists : [:]
             switch activity.kind {
-            case .ideas:
-                let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden }).map { idea -> HTML in
-                    let button: HTML =
-                        voted.contains(idea.id)
-                        ? "<em>\(visit.t("vous avez voté", "you voted"))</em>"
-                        : """
-                        <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="vote" value="\(idea.id)">\
-                        <button type="submit" class="link-button">\(visit.t("Je soutiens", "I support"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
-                        """
-                    return "<li>\(idea.body) (\(idea.votes)) \(button)</li>"
-                }
-                let waiting = data.ideas(of: activity).filter { $0.pending && $0.participant == participant }.map {
-                    idea -> HTML in "<li>\(idea.body)</li>"
-                }
-                let moderation: HTML =
-                    activity.moderated
-                    ? "<p>\(visit.t("Les idées sont affichées après validation par l'animateur·rice.", "Ideas are shown once the facilitator approves them."))</p>"
-                    : .empty
-                let waitingHTML: HTML =
-                    waiting.isEmpty
-                    ? .empty
-                    : "<div class=\"notice\"><p>\(visit.t("Vos idées en attente de validation par l'animateur·rice :", "Your ideas awaiting the facilitator's approval:"))</p><ul>\(each: waiting)</ul></div>"
-                return """
-                    <section class="panel"><h2>\(activity.question)</h2>\(moderation)\(waitingHTML)\
-                    \(Form.open(action: action, visit: visit))\
-                    \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: kept["idea"], errors: errors, visit: visit,
-                                hint: visit.t("\(LiveRules.maxIdeaLength) caractères au plus.", "\(LiveRules.maxIdeaLength) characters at most."), rows: 3,
-                                maxLength: LiveRules.maxIdeaLength, field: "idea-\(activity.id)"))\
-                    \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: kept["author"],
-                             errors: errors, visit: visit, autocomplete: "given-name", maxLength: 40, field: "author-\(activity.id)"))\
-                    \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
-                    \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
-                    """
-            case .ranking:
-                if !voted.isEmpty {
-                    return
-                        "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
-                }
-                let options = data.options(of: activity)
-                let choices = options.map { Form.Option(String($0.id), $0.label) }
-                let names = rankFields(activity)
-                let selects = (1...min(LiveRules.rankSize, options.count)).map { rank -> HTML in
-                    let points = LiveRules.points(rank: rank)
-                    return Form.select(
-                        name: "rank_\(rank)",
-                        label: visit.t(
-                            "\(LiveRules.ordinal(rank, lang: .fr)) choix (\(points) point\(points > 1 ? "s" : ""))",
-                            "\(LiveRules.ordinal(rank, lang: .en).capitalized) choice (\(points) point\(points > 1 ? "s" : ""))"
-                        ),
-                        options: choices, selected: kept["rank_\(rank)"], errors: errors, visit: visit, required: true,
-                        field: names[rank - 1])
-                }
-                return """
-                    <section class="panel"><h2>\(activity.question)</h2>\
-                    <p>\(visit.t("Choisissez vos 3 options préférées, dans l'ordre, parmi :", "Choose your 3 favourite options, in order, among:"))</p>\
-                    <ul>\(each: options.map { option -> HTML in "<li>\(option.label)</li>" })</ul>\
-                    \(Form.open(action: action, visit: visit))<fieldset class="field"><legend>\(visit.t("Votre trio de tête", "Your top 3"))</legend>\(HTML.join(selects, separator: ""))</fieldset>\
-                    \(Form.submit(visit.t("Envoyer mon classement", "Send my ranking")))</form></section>
-                    """
+            case .ideas: return ideaWallSection(activity, model: model, visit: visit, errors: errors, kept: kept)
+            case .ranking: return rankingSection(activity, model: model, visit: visit, errors: errors, kept: kept)
             default:
-                if !voted.isEmpty {
-                    return
-                        "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
-                }
-                let choices = data.options(of: activity).map { Form.Option(String($0.id), $0.label) }
-                let group =
-                    activity.kind == .pollMultiple
-                    ? Form.checkboxes(
-                        name: "choice-\(activity.id)", legend: activity.question, options: choices,
-                        selected: Set(keptLists["choice-\(activity.id)"] ?? []),
-                        errors: errors, visit: visit,
-                        hint: visit.t("Plusieurs réponses possibles.", "Several answers allowed."))
-                    : Form.radios(
-                        name: "choice", legend: activity.question, options: choices, selected: kept["choice"],
-                        errors: errors, visit: visit, required: true,
-                        field: "choice-\(activity.id)")
-                return
-                    "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
+                return pollSection(
+                    activity, model: model, visit: visit, errors: errors, kept: kept, keptLists: keptLists)
             }
         }
         let empty: HTML =
@@ -543,6 +484,105 @@ enum LivePages {
             <p><a href="\(EventsPaths.participate.link(event.live_code))">\(visit.t("Actualiser", "Refresh"))</a></p>
             """
         return WebPage(title: event.title, main: main, status: status, hasErrors: !errors.isEmpty)
+    }
+
+    /// An open idea wall for a participant: the form to send an idea, their ideas awaiting
+    /// approval, and the visible ideas with a button to support each (once).
+    static func ideaWallSection(
+        _ activity: Activity, model: LiveParticipantModel, visit: Visit, errors: FormErrors, kept: [String: String]
+    ) -> HTML {
+        let action = EventsPaths.contribute.link(model.event.live_code, activity.id)
+        let voted = model.voted(on: activity)
+        let ideas = ranked(model.data.ideas(of: activity).filter { !$0.hidden }).map { idea -> HTML in
+            let button: HTML =
+                voted.contains(idea.id)
+                ? "<em>\(visit.t("vous avez voté", "you voted"))</em>"
+                : """
+                <form method="post" action="\(action)" class="inline-form">\(Form.csrf(visit))<input type="hidden" name="vote" value="\(idea.id)">\
+                <button type="submit" class="link-button">\(visit.t("Je soutiens", "I support"))<span class="visually-hidden"> : \(idea.body)</span></button></form>
+                """
+            return "<li>\(idea.body) (\(idea.votes)) \(button)</li>"
+        }
+        let waiting = model.data.ideas(of: activity).filter { $0.pending && $0.participant == model.participant }.map {
+            idea -> HTML in "<li>\(idea.body)</li>"
+        }
+        let moderation: HTML =
+            activity.moderated
+            ? "<p>\(visit.t("Les idées sont affichées après validation par l'animateur·rice.", "Ideas are shown once the facilitator approves them."))</p>"
+            : .empty
+        let waitingHTML: HTML =
+            waiting.isEmpty
+            ? .empty
+            : "<div class=\"notice\"><p>\(visit.t("Vos idées en attente de validation par l'animateur·rice :", "Your ideas awaiting the facilitator's approval:"))</p><ul>\(each: waiting)</ul></div>"
+        return """
+            <section class="panel"><h2>\(activity.question)</h2>\(moderation)\(waitingHTML)\
+            \(Form.open(action: action, visit: visit))\
+            \(Form.textarea(name: "idea", label: visit.t("Votre idée", "Your idea"), value: kept["idea"], errors: errors, visit: visit,
+                        hint: visit.t("\(LiveRules.maxIdeaLength) caractères au plus.", "\(LiveRules.maxIdeaLength) characters at most."), rows: 3,
+                        maxLength: LiveRules.maxIdeaLength, field: "idea-\(activity.id)"))\
+            \(Form.input(name: "author", label: visit.t("Votre prénom (facultatif : sinon, anonyme)", "Your first name (optional: otherwise anonymous)"), value: kept["author"],
+                     errors: errors, visit: visit, autocomplete: "given-name", maxLength: 40, field: "author-\(activity.id)"))\
+            \(Form.submit(visit.t("Envoyer mon idée", "Send my idea")))</form>\
+            \(ideas.isEmpty ? HTML.empty : "<h3>\(visit.t("Les idées (votez pour celles que vous soutenez)", "The ideas (vote for those you support)"))</h3><ul>\(each: ideas)</ul>")</section>
+            """
+    }
+
+    /// An open ranking for a participant: three selects for their top 3, or thanks once sent.
+    static func rankingSection(
+        _ activity: Activity, model: LiveParticipantModel, visit: Visit, errors: FormErrors, kept: [String: String]
+    ) -> HTML {
+        if !model.voted(on: activity).isEmpty {
+            return
+                "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre classement est enregistré.", "Thank you, your ranking is saved."))</p></section>"
+        }
+        let action = EventsPaths.contribute.link(model.event.live_code, activity.id)
+        let options = model.data.options(of: activity)
+        let choices = options.map { Form.Option(String($0.id), $0.label) }
+        let names = rankFields(activity)
+        let selects = (1...min(LiveRules.rankSize, options.count)).map { rank -> HTML in
+            let points = LiveRules.points(rank: rank)
+            return Form.select(
+                name: "rank_\(rank)",
+                label: visit.t(
+                    "\(LiveRules.ordinal(rank, lang: .fr)) choix (\(points) point\(points > 1 ? "s" : ""))",
+                    "\(LiveRules.ordinal(rank, lang: .en).capitalized) choice (\(points) point\(points > 1 ? "s" : ""))"
+                ),
+                options: choices, selected: kept["rank_\(rank)"], errors: errors, visit: visit, required: true,
+                field: names[rank - 1])
+        }
+        return """
+            <section class="panel"><h2>\(activity.question)</h2>\
+            <p>\(visit.t("Choisissez vos 3 options préférées, dans l'ordre, parmi :", "Choose your 3 favourite options, in order, among:"))</p>\
+            <ul>\(each: options.map { option -> HTML in "<li>\(option.label)</li>" })</ul>\
+            \(Form.open(action: action, visit: visit))<fieldset class="field"><legend>\(visit.t("Votre trio de tête", "Your top 3"))</legend>\(HTML.join(selects, separator: ""))</fieldset>\
+            \(Form.submit(visit.t("Envoyer mon classement", "Send my ranking")))</form></section>
+            """
+    }
+
+    /// An open poll (one choice or several) for a participant, or thanks once answered.
+    static func pollSection(
+        _ activity: Activity, model: LiveParticipantModel, visit: Visit, errors: FormErrors, kept: [String: String],
+        keptLists: [String: [String]]
+    ) -> HTML {
+        if !model.voted(on: activity).isEmpty {
+            return
+                "<section class=\"panel\"><h2>\(activity.question)</h2><p>\(visit.t("Merci, votre réponse est enregistrée.", "Thank you, your answer is saved."))</p></section>"
+        }
+        let action = EventsPaths.contribute.link(model.event.live_code, activity.id)
+        let choices = model.data.options(of: activity).map { Form.Option(String($0.id), $0.label) }
+        let group =
+            activity.kind == .pollMultiple
+            ? Form.checkboxes(
+                name: "choice-\(activity.id)", legend: activity.question, options: choices,
+                selected: Set(keptLists["choice-\(activity.id)"] ?? []),
+                errors: errors, visit: visit,
+                hint: visit.t("Plusieurs réponses possibles.", "Several answers allowed."))
+            : Form.radios(
+                name: "choice", legend: activity.question, options: choices, selected: kept["choice"],
+                errors: errors, visit: visit, required: true,
+                field: "choice-\(activity.id)")
+        return
+            "<section class=\"panel\"><h2>\(activity.question)</h2>\(Form.open(action: action, visit: visit))\(group)\(Form.submit(visit.t("Répondre", "Answer")))</form></section>"
     }
 
     @Sendable static func contribute(_ req: Request) async throws -> Response {
@@ -570,10 +610,10 @@ enum LivePages {
                     "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."
                 ))
             let response = req.render(
-                try await participantPage(
-                    req, event: event, participant: Tokens.sha256Hex(fresh), errors: errors, fields: fields,
-                    lists: lists,
-                    posted: activity.id, status: .badRequest))
+                participantView(
+                    try await LiveParticipantModel.load(req, event: event, participant: Tokens.sha256Hex(fresh)),
+                    visit: visit, errors: errors, fields: fields, lists: lists, posted: activity.id,
+                    status: .badRequest))
             setCookie(response, fresh, req)
             return response
         }
@@ -585,9 +625,9 @@ enum LivePages {
             activity: activity, data: data, event: event, limiter: req.agora.rateLimiter, env: req.useCases)
         func again(_ status: HTTPStatus, _ errors: FormErrors) async throws -> Response {
             req.render(
-                try await participantPage(
-                    req, event: event, participant: participant, errors: errors, fields: fields, lists: lists,
-                    posted: activity.id, status: status))
+                participantView(
+                    try await LiveParticipantModel.load(req, event: event, participant: participant), visit: visit,
+                    errors: errors, fields: fields, lists: lists, posted: activity.id, status: status))
         }
         func again(_ status: HTTPStatus, _ message: Text) async throws -> Response {
             var errors = FormErrors()

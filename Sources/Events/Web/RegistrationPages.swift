@@ -134,10 +134,10 @@ enum RegistrationPages {
             case .notFound: throw Abort(.notFound)
             }
         }
-        let page = try await EventPages.page(
-            req, context: context, registerErrors: someoneElse ? FormErrors() : errors,
-            registerFields: someoneElse ? [:] : fields,
-            otherErrors: someoneElse ? errors : FormErrors(), otherFields: someoneElse ? fields : [:],
+        let page = EventPages.view(
+            try await EventPageModel.load(req, context: context), visit: visit,
+            registerFields: someoneElse ? [:] : fields, registerErrors: someoneElse ? FormErrors() : errors,
+            otherFields: someoneElse ? fields : [:], otherErrors: someoneElse ? errors : FormErrors(),
             status: .unprocessableEntity)
         return req.render(page)
     }
