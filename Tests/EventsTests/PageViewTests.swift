@@ -37,7 +37,7 @@ enum PageFixtures {
             organisers: "CPTS du Pays de Vitré", live_code: "K7MP2Q",
             minutes: nil, feedback_url: "/vitre/questionnaires/3/repondre?evenement=5",
             feedback_sent_at: feedbackSentAt, feedback_sent_count: feedbackSentCount, live_version: 0,
-            created_by_id: 7, registered: registered, waiting: waiting)
+            created_by_id: 7, calendar_sequence: 0, updated_at: now, registered: registered, waiting: waiting)
     }
 
     static func context(_ event: EventRecord, _ visit: Visit) -> EventContext {
