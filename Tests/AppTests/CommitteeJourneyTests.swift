@@ -128,30 +128,34 @@ struct CommitteeJourneyTests {
             // Motivations are for the coordinators only.
             #expect(!(try await anonymous.get(callPath)).contains("J'habite un bourg"))
 
-            // The draw by lot, from a published seed, reproducible by anyone; it cannot run twice.
+            // The draw by lot, from the seed fixed when the call opened: only its SHA-256 is
+            // public before the draw (issue #16, attack 6), nobody types one, anyone checks it after.
             try await coordinator.get(callPath)
             #expect(
                 coordinator.lastBody.contains("J&#39;habite un bourg sans médecin.")
                     || coordinator.lastBody.contains("J'habite un bourg sans médecin."))
-            try await coordinator.post(
-                callPath + "/tirage-au-sort",
-                ["seed": "12ab", "balance": "", "mandate_start": Self.day(0), "mandate_end": Self.day(1000)])
-            #expect(
-                coordinator.lastStatus == .unprocessableEntity
-                    && coordinator.lastBody.contains("La graine est un nombre"))
+            let sealed = try #require(try await CandidateCall.find(call.id, on: app.db))
+            let commitment = try #require(sealed.seedCommitment)
+            let seed = try #require(sealed.sealedSeed)
+            let before = try await anonymous.get(callPath)
+            #expect(before.contains(commitment) && !before.contains(seed), "the commitment, not the seed")
+            #expect(!coordinator.lastBody.contains("name=\"seed\""), "no seed is typed")
             try await coordinator.post(
                 callPath + "/tirage-au-sort",
                 ["seed": "20261123", "balance": "", "mandate_start": Self.day(0), "mandate_end": Self.day(1000)])
             #expect(coordinator.lastStatus == .seeOther)
             let expected = Draw.draw(
-                [Draw.Candidate(number: 1), Draw.Candidate(number: 2)], seats: 1, seed: 20_261_123, balanced: false)
+                [Draw.Candidate(number: 1), Draw.Candidate(number: 2)], seats: 1, seed: try #require(UInt64(seed)),
+                balanced: false)
             let drawnNumber = try #require(expected.first)
             let drawn = try #require(
                 try await Candidacy.query(on: app.db).filter(\.$callID == call.id!).filter(\.$number == drawnNumber)
                     .first())
             #expect(drawn.status == "selected")
             let published = try await anonymous.get(callPath)
-            #expect(published.contains("20261123") && published.contains("Numéros tirés : \(drawnNumber)"))
+            #expect(published.contains(seed) && published.contains(commitment))
+            #expect(published.contains("Numéros tirés : \(drawnNumber)"))
+            #expect(Draw.keeps(commitment, seed: seed))
             try await coordinator.get(callPath)
             try await coordinator.post(
                 callPath + "/tirage-au-sort",

@@ -16,17 +16,12 @@ struct CallUseCaseTests {
         of committee: Committee, college: College = .users, seats: Int = 2, closesOn: String = "2027-03-01",
         world: UseCaseWorld
     ) async throws -> CandidateCall {
-        let call = CandidateCall()
-        call.committeeID = try committee.requireID()
-        call.title = "Appel aux usagers"
-        call.body = "Rejoignez le comité."
-        call.college = college.rawValue
-        call.closesOn = closesOn
-        call.seats = seats
-        call.balance = ""
-        call.createdAt = world.clock.now
-        try await call.create(on: world.db)
-        return call
+        // As the room opens a call: with its sealed seed and the commitment to it.
+        let input = CallInput(
+            title: "Appel aux usagers", body: "Rejoignez le comité.", college: college, closesOn: closesOn, seats: seats)
+        let id = try await CallStore.insertCall(
+            input, committeeID: try committee.requireID(), now: world.clock.now, on: world.db)
+        return try #require(try await CandidateCall.find(id, on: world.db))
     }
 
     static let motivation = ["motivation": "Je connais bien les besoins du quartier."]
@@ -186,19 +181,34 @@ struct CallUseCaseTests {
         }
     }
 
-    @Test func aDrawFromAPublishedSeedCanBeChecked() async throws {
+    /// Issue #16, attack 6: the seed is fixed by the platform when the call opens, only its
+    /// SHA-256 is published until the draw, and nobody types one; after the draw, anyone checks
+    /// the revealed seed against the commitment and recomputes the order.
+    @Test func aDrawUsesTheSeedCommittedAtTheOpeningAndCanBeChecked() async throws {
         try await UseCaseWorld.with(Self.rooms) { world in
             let (vitre, committee, call, coordinator) = try await Self.callWithCandidates(world: world)
+            let commitment = try #require(call.seedCommitment)
+            let sealed = try #require(call.sealedSeed)
+            #expect(commitment.count == 64 && sealed.count == 18 && call.seed == nil, "only the hash is public")
             let outcome = try await AppointMembers.run(
-                .draw(seed: 42, balance: ""), mandate: Self.mandate, parseErrors: FormErrors(), call: call,
+                .draw(balance: ""), mandate: Self.mandate, parseErrors: FormErrors(), call: call,
                 committee: committee, territory: vitre, actor: coordinator, env: world.env)
+            let revealed = try #require(call.seed)
+            #expect(revealed == sealed)
+            #expect(Draw.keeps(commitment, seed: revealed))
+            #expect(!Draw.keeps(commitment, seed: String(UInt64(revealed)! &+ 1)))
             let expected = Set(
-                Draw.draw((1...3).map { Draw.Candidate(number: $0) }, seats: 2, seed: 42, balanced: false))
+                Draw.draw(
+                    (1...3).map { Draw.Candidate(number: $0) }, seats: 2, seed: UInt64(revealed)!, balanced: false))
             #expect(outcome == .appointed(numbers: expected))
-            #expect(call.seed == "42")
             #expect(try await CommitteeStore.seats(of: try committee.requireID(), on: world.db).count == 2)
             #expect(try await world.audit() == ["committee.call.drawn"])
         }
+    }
+
+    @Test func twoCallsNeverShareASeed() {
+        let seeds = Set((1...200).map { _ in Draw.freshSeed() })
+        #expect(seeds.count == 200 && seeds.allSatisfy { $0.count == 18 && $0.allSatisfy(\.isNumber) })
     }
 
     @Test func appointingIsForTheStaffOfThisTerritory() async throws {
@@ -213,7 +223,7 @@ struct CallUseCaseTests {
             let elsewhere = try await world.person("Rémi", email: "remi@example.org", roles: [.coordinator], in: rennes)
             #expect(
                 try await AppointMembers.run(
-                    .draw(seed: 1, balance: ""), mandate: Self.mandate, parseErrors: FormErrors(), call: call,
+                    .draw(balance: ""), mandate: Self.mandate, parseErrors: FormErrors(), call: call,
                     committee: committee, territory: rennes, actor: elsewhere, env: world.env) == .notFound)
         }
     }

@@ -79,10 +79,10 @@ struct CommitteeRulesTests {
             let drawn = Draw.draw(candidates, seats: 2, seed: seed, balanced: true)
             #expect(drawn.filter { $0 >= 9 }.count == 1, "seed \(seed): \(drawn)")
         }
-        #expect(Draw.parseSeed(" 123456 ") == 123_456)
-        for bad in ["", "12a", "-5", String(repeating: "9", count: 19)] {
-            #expect(Draw.parseSeed(bad) == nil, "\(bad)")
-        }
+        #expect(Draw.commitment(toSeed: "123456789012345678").count == 64)
+        #expect(
+            Draw.keeps(Draw.commitment(toSeed: "42"), seed: "42")
+                && !Draw.keeps(Draw.commitment(toSeed: "42"), seed: "43"))
     }
 
     @Test func formsReportEveryProblemInFrench() {

@@ -56,6 +56,10 @@ public final class CandidateCall: Model, @unchecked Sendable {
     @Field(key: "balance") public var balance: String
     /// The published seed of the draw, once drawn.
     @OptionalField(key: "seed") public var seed: String?
+    /// The seed fixed by the platform when the call opened, kept secret until the draw
+    /// (`Committees.004`); its SHA-256 is `seedCommitment`, published from the opening.
+    @OptionalField(key: "sealed_seed") public var sealedSeed: String?
+    @OptionalField(key: "seed_commitment") public var seedCommitment: String?
     @OptionalField(key: "decided_at") public var decidedAt: Date?
     @Field(key: "created_at") public var createdAt: Date
     public init() {}
@@ -140,7 +144,28 @@ public final class StrategySection: Model, @unchecked Sendable {
 }
 
 enum CommitteesMigrations {
-    static var all: [any Migration] { [CreateTables(), CreateStrategies(), CreateDocuments()] }
+    static var all: [any Migration] { [CreateTables(), CreateStrategies(), CreateDocuments(), SeedCommitment()] }
+
+    /// The seed of a draw is fixed by the platform when the call opens and only its SHA-256 is
+    /// shown until the draw (issue #16, attack 6: a seed typed after seeing the candidates steered
+    /// the draw). Calls not decided yet get theirs now; a decided call keeps its published seed.
+    struct SeedCommitment: AsyncMigration {
+        var name: String { "Committees.004.SeedCommitment" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema("committee_calls").field("sealed_seed", .string).update()
+            try await db.schema("committee_calls").field("seed_commitment", .string).update()
+            for call in try await CandidateCall.query(on: db).filter(\.$decidedAt == nil).all() {
+                let seed = Draw.freshSeed()
+                call.sealedSeed = seed
+                call.seedCommitment = Draw.commitment(toSeed: seed)
+                try await call.update(on: db)
+            }
+        }
+        func revert(on db: any Database) async throws {
+            try await db.schema("committee_calls").deleteField("seed_commitment").update()
+            try await db.schema("committee_calls").deleteField("sealed_seed").update()
+        }
+    }
 
     /// Working documents of a committee (members only), optionally attached to a meeting.
     struct CreateDocuments: AsyncMigration {

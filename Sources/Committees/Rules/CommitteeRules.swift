@@ -241,13 +241,19 @@ public enum Draw {
         Array(order(candidates, seed: seed, balanced: balanced).prefix(max(seats, 0)))
     }
 
-    /// A seed typed by a person: digits only, up to 18 of them.
-    public static func parseSeed(_ text: String) -> UInt64? {
-        let digits = text.trimmingCharacters(in: .whitespaces)
-        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else {
-            return nil
-        }
-        return UInt64(digits)
+    /// A fresh seed of 18 digits, drawn by the platform when the call opens (never typed by
+    /// anyone: issue #16, attack 6).
+    public static func freshSeed() -> String {
+        String(UInt64.random(in: 100_000_000_000_000_000...999_999_999_999_999_999))
+    }
+
+    /// What the call publishes when it opens: the SHA-256 of its seed, in hexadecimal. Anyone
+    /// checks it after the draw, e.g. `printf '%s' SEED | sha256sum`.
+    public static func commitment(toSeed seed: String) -> String { Tokens.sha256Hex(seed) }
+
+    /// Whether a revealed seed is the one the call committed to.
+    public static func keeps(_ commitment: String, seed: String) -> Bool {
+        Tokens.constantTimeEquals(commitment, Self.commitment(toSeed: seed))
     }
 }
 

@@ -49,6 +49,9 @@ enum CallStore {
         call.closesOn = input.closesOn
         call.seats = input.seats
         call.balance = ""
+        let seed = Draw.freshSeed()
+        call.sealedSeed = seed
+        call.seedCommitment = Draw.commitment(toSeed: seed)
         call.createdAt = now
         try await call.create(on: db)
         return try call.requireID()

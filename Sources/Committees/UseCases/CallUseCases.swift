@@ -67,8 +67,9 @@ enum ApplyToCall {
 enum Appointment: Sendable, Equatable {
     /// By the coordinators: the candidacies' numbers ticked.
     case selection(Set<Int>)
-    /// By lot: the seed typed (nil: a random one, published) and the balance ("", "commune", "age").
-    case draw(seed: UInt64?, balance: String)
+    /// By lot, from the seed the platform fixed when the call opened (its SHA-256 published since),
+    /// with a balance ("", "commune", "age").
+    case draw(balance: String)
 }
 
 /// What became of the appointment of a call's members.
@@ -128,7 +129,7 @@ enum AppointMembers {
             chosen = numbers
             seed = nil
             balance = ""
-        case .draw(let typed, let drawBalance):
+        case .draw(let drawBalance):
             if !["", "commune", "age"].contains(drawBalance) {
                 errors.add(
                     "balance",
@@ -139,12 +140,14 @@ enum AppointMembers {
                     "seed",
                     actor.t(Text("Il n'y a aucune candidature à tirer au sort.", "There is no application to draw.")))
             }
-            let drawSeed = typed ?? UInt64.random(in: 1...999_999_999_999)
+            // Every call has its sealed seed since `Committees.004`; none is ever typed.
+            let sealed = call.sealedSeed ?? Draw.freshSeed()
+            let drawSeed = UInt64(sealed) ?? 0
             chosen = Set(
                 Draw.draw(
                     list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: drawBalance)) },
                     seats: call.seats, seed: drawSeed, balanced: !drawBalance.isEmpty))
-            seed = String(drawSeed)
+            seed = sealed
             balance = drawBalance
         }
         guard errors.isEmpty, let mandate else { return .invalid(errors) }

@@ -264,21 +264,8 @@ enum CallPages {
         let fields = req.formFields()
         var errors = FormErrors()
         var terms = MandateTerms.validate(fields: fields, errors: &errors, lang: visit.lang)
-        let typed = (fields["seed"] ?? "").trimmingCharacters(in: .whitespaces)
-        var seed: UInt64?
-        if !typed.isEmpty {
-            if let parsed = Draw.parseSeed(typed) {
-                seed = parsed
-            } else {
-                errors.add(
-                    "seed",
-                    visit.t(
-                        "La graine est un nombre de 18 chiffres au plus.", "The seed is a number of 18 digits at most.")
-                )
-            }
-        }
         return try await appoint(
-            req, scope: scope, .draw(seed: seed, balance: fields["balance"] ?? ""), fields: fields,
+            req, scope: scope, .draw(balance: fields["balance"] ?? ""), fields: fields,
             parseErrors: errors, mandate: terms.take(),
             shown: { errors in
                 // The draw form's mandate fields have their own ids: its errors go next to them.
