@@ -4,7 +4,7 @@ import Foundation
 /// A meeting as its rules see it: the committee's seats, the agenda, who was present, the votes
 /// cast, and the meeting before it (whose minutes this one approves). The quorum and who votes
 /// are decided here, from these facts only.
-struct MeetingState {
+struct MeetingState: Sendable {
     let seats: [Seat]
     let items: [AgendaItem]
     let attendance: [Int: AttendanceStatus]

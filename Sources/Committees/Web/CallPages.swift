@@ -10,7 +10,8 @@ enum CallPages {
         router.get(CommitteesPaths.call, access: .everyone) { req in
             let committee = try await CommitteeContext.committee(req)
             let call = try await CommitteeContext.call(req, of: committee)
-            return req.render(try await page(req, committee: committee, call: call, fields: [:], errors: FormErrors()))
+            let model = try await load(committee: committee, call: call, now: req.now, on: req.db)
+            return req.render(try view(model, visit: req.visit, fields: [:], errors: FormErrors()))
         }
         router.post(CommitteesPaths.apply, access: CommitteePages.members, member: apply)
         router.post(CommitteesPaths.select, access: CommitteePages.staff, scoped: select)
@@ -64,129 +65,147 @@ enum CallPages {
         }
     }
 
-    static func page(
-        _ req: Request, committee: Committee, call: CandidateCall, fields: [String: String], errors: FormErrors,
-        status: HTTPStatus = .ok
-    ) async throws -> WebPage {
-        let visit = req.visit
+    /// A call's page, from its model: the call, the count of candidacies, the viewer's way to
+    /// apply (or why not), the result once decided, and the coordinators' area. Pure: the model,
+    /// the visit and what was typed (`fields`, `errors`) are all it reads.
+    static func view(
+        _ model: CallPageModel, visit: Visit, fields: [String: String], errors: FormErrors, status: HTTPStatus = .ok
+    ) throws -> WebPage {
         let territory = try visit.territoryHere()
-        let today = Day.today(req.now)
+        let call = model.call, today = model.today
         let college = College(rawValue: call.college) ?? .users
-        let open = call.decidedAt == nil && call.closesOn >= today
-        let actor = visit.committeeActor
-        let runs = CommitteesPolicy.allows(actor, .run, on: .committee)
-        let list = try await CallStore.candidates(of: try call.requireID(), on: req.db)
-        let mine = visit.viewer.flatMap { viewer in list.first { $0.person_id == viewer.personID } }
+        let open = model.isOpen
         let daysLeft =
             Day.date(call.closesOn).map { Int(($0.timeIntervalSince(Day.date(today)!) / 86_400).rounded()) } ?? 0
-
-        let applyBlock: HTML
-        if let mine {
-            applyBlock =
-                "<p class=\"flash\">\(visit.t("Votre candidature est enregistrée sous le numéro \(mine.number).", "Your application is recorded as number \(mine.number)."))</p>"
-        } else if !open {
-            applyBlock = "<p>\(visit.t("Les candidatures sont closes.", "Applications are closed."))</p>"
-        } else if visit.viewer == nil {
-            applyBlock =
-                "<p><a class=\"button\" href=\"\(LoginLink.to(CommitteesPaths.call.link(territory.slug, try committee.requireID(), try call.requireID())))\">\(visit.t("Se connecter pour candidater", "Log in to apply"))</a></p>"
-        } else if !CommitteesPolicy.allows(actor, .apply, on: .call(college: college)) {
-            applyBlock =
-                "<p>\(visit.t("Cet appel s'adresse au \(college.label.fr.lowercased()) ; votre compte sur ce territoire n'en relève pas.", "This call is for the \(college.label.en.lowercased()); your account in this territory is not part of it."))</p>"
-        } else {
-            applyBlock = """
-                <h2>\(visit.t("Candidater", "Apply"))</h2>
-                \(Form.open(action: CommitteesPaths.apply.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
-                \(Form.textarea(name: "motivation", label: visit.t("Pourquoi souhaitez-vous siéger ?", "Why do you wish to sit on the committee?"), value: fields["motivation"], errors: errors, visit: visit,
-                            hint: visit.t("Quelques phrases suffisent. Elles ne sont lues que par les coordinateurs.", "A few sentences are enough. Only the coordinators read them."), required: true, rows: 5, maxLength: 1500))
-                \(Form.submit(visit.t("Envoyer ma candidature", "Send my application")))
-                </form>
-                """
-        }
-
-        var result: HTML = .empty
-        if call.decidedAt != nil {
-            let chosen = list.filter { $0.status == "selected" }.map(\.number)
-            if let seed = call.seed {
-                let order = Draw.order(
-                    list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: call.balance)) },
-                    seed: UInt64(seed) ?? 0, balanced: !call.balance.isEmpty)
-                result = """
-                    <h2>\(visit.t("Résultat du tirage au sort", "Result of the draw"))</h2>
-                    <p>\(visit.t("Graine publiée : ", "Published seed: "))<strong>\(seed)</strong>\(call.balance.isEmpty ? "" : " · " + visit.t("équilibre par ", "balanced by ") + (call.balance == "commune" ? visit.t("commune", "municipality") : visit.t("tranche d'âge", "age band")))</p>
-                    <p>\(visit.t("Numéros tirés : ", "Numbers drawn: "))\(chosen.map(String.init).joined(separator: ", "))</p>
-                    <p>\(visit.t("Ordre complet : ", "Full order: "))\(order.map(String.init).joined(separator: ", "))</p>
-                    <details><summary>\(visit.t("Vérifier le tirage", "Check the draw"))</summary>
-                    <p>\(visit.t("Les candidatures sont rangées par numéro, puis mélangées par l'algorithme de Fisher–Yates avec le générateur SplitMix64 initialisé par la graine ; les premiers numéros sont tirés. Avec un équilibre, on prend tour à tour un candidat de chaque groupe (groupes par ordre alphabétique). Le code est public : Sources/Committees/Rules/CommitteeRules.swift et Sources/Core/Domain/SplitMix64.swift.",
-                             "Applications are put in the order of their number, then shuffled by Fisher–Yates with the SplitMix64 generator started from the seed; the first numbers are drawn. With a balance, one candidate is taken from each group in turn (groups in alphabetical order). The code is public: Sources/Committees/Rules/CommitteeRules.swift and Sources/Core/Domain/SplitMix64.swift."))</p></details>
-                    """
-            } else {
-                result =
-                    "<h2>\(visit.t("Résultat", "Result"))</h2><p>\(visit.t("Candidatures retenues par les coordinateurs : numéros ", "Applications selected by the coordinators: numbers "))\(chosen.map(String.init).joined(separator: ", "))</p>"
-            }
-        }
-
-        var staff: HTML = .empty
-        if runs {
-            let rows = list.map { c -> [HTML] in
-                [
-                    "\(c.number)", "\(c.display_name)",
-                    "\(c.commune_code.flatMap { territory.commune(code: $0)?.name } ?? "—")", "\(c.age_band ?? "—")",
-                    "\(c.motivation)",
-                    "\(c.status == "selected" ? visit.t("retenue", "selected") : c.status == "not_selected" ? visit.t("non retenue", "not selected") : visit.t("en attente", "pending"))",
-                ]
-            }
-            // Both forms ask for the mandate; the draw's fields get their own ids.
-            func mandate(_ suffix: String) -> HTML {
-                """
-                \(Form.input(name: "mandate_start", label: visit.t("Début du mandat", "Start of the mandate"), value: fields["mandate_start"] ?? today, errors: errors, visit: visit,
-                             type: "date", required: true, field: "mandate_start" + suffix))
-                \(Form.input(name: "mandate_end", label: visit.t("Fin du mandat", "End of the mandate"), value: fields["mandate_end"] ?? Day.adding(3 * 365, to: today), errors: errors, visit: visit,
-                             type: "date", required: true, field: "mandate_end" + suffix))
-                """
-            }
-            let selectMandate = mandate(""), drawMandate = mandate("_tirage")
-            let decided = call.decidedAt != nil
-            staff = """
-                <section aria-labelledby="equipe" class="staff"><h2 id="equipe">\(visit.t("Espace des coordinateurs", "Coordinators' area"))</h2>
-                \(rows.isEmpty ? "<p>\(visit.t("Aucune candidature pour l'instant.", "No application yet."))</p>" as HTML
-                : View.table(caption: visit.t("Candidatures", "Applications"), headers: ["N°", visit.t("Nom", "Name"), visit.t("Commune", "Municipality"), visit.t("Âge", "Age"), visit.t("Motivation", "Motivation"), visit.t("État", "Status")], rows: rows))
-                \(decided || list.isEmpty ? HTML.empty : """
-                <h3>\(visit.t("Choisir les membres", "Choose the members"))</h3>
-                \(Form.open(action: CommitteesPaths.select.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
-                \(Form.checkboxes(name: "selected", legend: visit.t("Candidatures retenues (\(call.seats) sièges au plus)", "Applications selected (\(call.seats) seats at most)"),
-                                  options: list.map { Form.Option(String($0.number), "N° \($0.number) · \($0.display_name)") }, selected: [], errors: errors, visit: visit))
-                \(selectMandate)
-                \(Form.submit(visit.t("Retenir ces candidatures", "Select these applications")))
-                </form>
-                <h3>\(visit.t("Ou tirer au sort", "Or draw by lot"))</h3>
-                \(Form.open(action: CommitteesPaths.draw.link(territory.slug, try committee.requireID(), try call.requireID()), visit: visit))
-                \(Form.input(name: "seed", label: visit.t("Graine (facultatif)", "Seed (optional)"), value: fields["seed"], errors: errors, visit: visit,
-                             hint: visit.t("Un nombre public choisi d'avance (par exemple les numéros d'un tirage connu). Vide : un nombre au hasard, publié.", "A public number chosen beforehand (for example a known lottery draw). Empty: a random number, published."),
-                             inputmode: "numeric", maxLength: 18))
-                \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: [Form.Option("", visit.t("Aucun", "None")), Form.Option("commune", visit.t("Par commune", "By municipality")), Form.Option("age", visit.t("Par tranche d'âge", "By age band"))],
-                              selected: fields["balance"], errors: errors, visit: visit))
-                \(drawMandate)
-                \(Form.submit(visit.t("Tirer au sort \(call.seats) membre(s)", "Draw \(call.seats) member(s)")))
-                </form>
-                """)
-                </section>
-                """
-        }
-
         let main: HTML = """
-            <p><a href="\(CommitteesPaths.show.link(territory.slug, try committee.requireID()))">\(visit.t("← ", "← "))\(committee.name)</a></p>
+            <p><a href="\(CommitteesPaths.show.link(territory.slug, try model.committee.requireID()))">\(visit.t("← ", "← "))\(model.committee.name)</a></p>
             \(Form.errorSummary(errors, visit: visit))
             <h1>\(call.title)</h1>
             <p class="meta">\(visit.t(college.label)) · \(visit.t("\(call.seats) siège(s)", "\(call.seats) seat(s)")) · \
             \(open ? visit.t(daysLeft == 0 ? "dernier jour pour candidater" : "encore \(daysLeft) jour(s) pour candidater, jusqu'au ", daysLeft == 0 ? "last day to apply" : "\(daysLeft) day(s) left to apply, until ") + (daysLeft == 0 ? "" : DateText.day(iso: call.closesOn, lang: visit.lang))
                : visit.t("clos", "closed"))</p>
             <div class="proposal-body">\(View.paragraphs(call.body))</div>
-            <p>\(visit.t("\(list.count) candidature(s) reçue(s).", "\(list.count) application(s) received."))</p>
-            \(applyBlock)
-            \(result)
-            \(staff)
+            <p>\(visit.t("\(model.candidates.count) candidature(s) reçue(s).", "\(model.candidates.count) application(s) received."))</p>
+            \(try applySection(model, visit: visit, fields: fields, errors: errors))
+            \(resultSection(model, visit: visit))
+            \(try staffSection(model, visit: visit, fields: fields, errors: errors))
             """
         return WebPage(title: call.title, main: main, status: status, hasErrors: !errors.isEmpty)
+    }
+
+    /// The viewer's part: their candidacy's number, closed, log in, not their college, or the form.
+    static func applySection(
+        _ model: CallPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
+        let call = model.call
+        let college = College(rawValue: call.college) ?? .users
+        let cid = try model.committee.requireID(), callID = try call.requireID()
+        if let mine = visit.viewer.flatMap({ viewer in model.candidates.first { $0.person_id == viewer.personID } }) {
+            return
+                "<p class=\"flash\">\(visit.t("Votre candidature est enregistrée sous le numéro \(mine.number).", "Your application is recorded as number \(mine.number)."))</p>"
+        } else if !model.isOpen {
+            return "<p>\(visit.t("Les candidatures sont closes.", "Applications are closed."))</p>"
+        } else if visit.viewer == nil {
+            return
+                "<p><a class=\"button\" href=\"\(LoginLink.to(CommitteesPaths.call.link(territory.slug, cid, callID)))\">\(visit.t("Se connecter pour candidater", "Log in to apply"))</a></p>"
+        } else if !CommitteesPolicy.allows(visit.committeeActor, .apply, on: .call(college: college)) {
+            return
+                "<p>\(visit.t("Cet appel s'adresse au \(college.label.fr.lowercased()) ; votre compte sur ce territoire n'en relève pas.", "This call is for the \(college.label.en.lowercased()); your account in this territory is not part of it."))</p>"
+        }
+        return """
+            <h2>\(visit.t("Candidater", "Apply"))</h2>
+            \(Form.open(action: CommitteesPaths.apply.link(territory.slug, cid, callID), visit: visit))
+            \(Form.textarea(name: "motivation", label: visit.t("Pourquoi souhaitez-vous siéger ?", "Why do you wish to sit on the committee?"), value: fields["motivation"], errors: errors, visit: visit,
+                        hint: visit.t("Quelques phrases suffisent. Elles ne sont lues que par les coordinateurs.", "A few sentences are enough. Only the coordinators read them."), required: true, rows: 5, maxLength: 1500))
+            \(Form.submit(visit.t("Envoyer ma candidature", "Send my application")))
+            </form>
+            """
+    }
+
+    /// Once decided: the numbers chosen, and for a draw its seed, its full order and how to check it.
+    static func resultSection(_ model: CallPageModel, visit: Visit) -> HTML {
+        let call = model.call, list = model.candidates
+        guard call.decidedAt != nil else { return .empty }
+        let chosen = list.filter { $0.status == "selected" }.map(\.number)
+        guard let seed = call.seed else {
+            return
+                "<h2>\(visit.t("Résultat", "Result"))</h2><p>\(visit.t("Candidatures retenues par les coordinateurs : numéros ", "Applications selected by the coordinators: numbers "))\(chosen.map(String.init).joined(separator: ", "))</p>"
+        }
+        let order = Draw.order(
+            list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: call.balance)) },
+            seed: UInt64(seed) ?? 0, balanced: !call.balance.isEmpty)
+        return """
+            <h2>\(visit.t("Résultat du tirage au sort", "Result of the draw"))</h2>
+            <p>\(visit.t("Graine publiée : ", "Published seed: "))<strong>\(seed)</strong>\(call.balance.isEmpty ? "" : " · " + visit.t("équilibre par ", "balanced by ") + (call.balance == "commune" ? visit.t("commune", "municipality") : visit.t("tranche d'âge", "age band")))</p>
+            <p>\(visit.t("Numéros tirés : ", "Numbers drawn: "))\(chosen.map(String.init).joined(separator: ", "))</p>
+            <p>\(visit.t("Ordre complet : ", "Full order: "))\(order.map(String.init).joined(separator: ", "))</p>
+            <details><summary>\(visit.t("Vérifier le tirage", "Check the draw"))</summary>
+            <p>\(visit.t("Les candidatures sont rangées par numéro, puis mélangées par l'algorithme de Fisher–Yates avec le générateur SplitMix64 initialisé par la graine ; les premiers numéros sont tirés. Avec un équilibre, on prend tour à tour un candidat de chaque groupe (groupes par ordre alphabétique). Le code est public : Sources/Committees/Rules/CommitteeRules.swift et Sources/Core/Domain/SplitMix64.swift.",
+                     "Applications are put in the order of their number, then shuffled by Fisher–Yates with the SplitMix64 generator started from the seed; the first numbers are drawn. With a balance, one candidate is taken from each group in turn (groups in alphabetical order). The code is public: Sources/Committees/Rules/CommitteeRules.swift and Sources/Core/Domain/SplitMix64.swift."))</p></details>
+            """
+    }
+
+    /// The coordinators' area: every candidacy, then (while undecided) the two ways to appoint.
+    static func staffSection(
+        _ model: CallPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        guard CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee) else { return .empty }
+        let territory = try visit.territoryHere()
+        let list = model.candidates
+        let rows = list.map { c -> [HTML] in
+            [
+                "\(c.number)", "\(c.display_name)",
+                "\(c.commune_code.flatMap { territory.commune(code: $0)?.name } ?? "—")", "\(c.age_band ?? "—")",
+                "\(c.motivation)",
+                "\(c.status == "selected" ? visit.t("retenue", "selected") : c.status == "not_selected" ? visit.t("non retenue", "not selected") : visit.t("en attente", "pending"))",
+            ]
+        }
+        let decided = model.call.decidedAt != nil
+        return """
+            <section aria-labelledby="equipe" class="staff"><h2 id="equipe">\(visit.t("Espace des coordinateurs", "Coordinators' area"))</h2>
+            \(rows.isEmpty ? "<p>\(visit.t("Aucune candidature pour l'instant.", "No application yet."))</p>" as HTML
+            : View.table(caption: visit.t("Candidatures", "Applications"), headers: ["N°", visit.t("Nom", "Name"), visit.t("Commune", "Municipality"), visit.t("Âge", "Age"), visit.t("Motivation", "Motivation"), visit.t("État", "Status")], rows: rows))
+            \(decided || list.isEmpty ? HTML.empty : try appointForms(model, visit: visit, fields: fields, errors: errors))
+            </section>
+            """
+    }
+
+    /// The two ways to appoint members: choose the candidacies, or draw by lot from a seed.
+    static func appointForms(
+        _ model: CallPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        let territory = try visit.territoryHere()
+        let call = model.call, today = model.today
+        let cid = try model.committee.requireID(), callID = try call.requireID()
+        // Both forms ask for the mandate; the draw's fields get their own ids.
+        func mandate(_ suffix: String) -> HTML {
+            """
+            \(Form.input(name: "mandate_start", label: visit.t("Début du mandat", "Start of the mandate"), value: fields["mandate_start"] ?? today, errors: errors, visit: visit,
+                         type: "date", required: true, field: "mandate_start" + suffix))
+            \(Form.input(name: "mandate_end", label: visit.t("Fin du mandat", "End of the mandate"), value: fields["mandate_end"] ?? Day.adding(3 * 365, to: today), errors: errors, visit: visit,
+                         type: "date", required: true, field: "mandate_end" + suffix))
+            """
+        }
+        return """
+            <h3>\(visit.t("Choisir les membres", "Choose the members"))</h3>
+            \(Form.open(action: CommitteesPaths.select.link(territory.slug, cid, callID), visit: visit))
+            \(Form.checkboxes(name: "selected", legend: visit.t("Candidatures retenues (\(call.seats) sièges au plus)", "Applications selected (\(call.seats) seats at most)"),
+                              options: model.candidates.map { Form.Option(String($0.number), "N° \($0.number) · \($0.display_name)") }, selected: [], errors: errors, visit: visit))
+            \(mandate(""))
+            \(Form.submit(visit.t("Retenir ces candidatures", "Select these applications")))
+            </form>
+            <h3>\(visit.t("Ou tirer au sort", "Or draw by lot"))</h3>
+            \(Form.open(action: CommitteesPaths.draw.link(territory.slug, cid, callID), visit: visit))
+            \(Form.input(name: "seed", label: visit.t("Graine (facultatif)", "Seed (optional)"), value: fields["seed"], errors: errors, visit: visit,
+                         hint: visit.t("Un nombre public choisi d'avance (par exemple les numéros d'un tirage connu). Vide : un nombre au hasard, publié.", "A public number chosen beforehand (for example a known lottery draw). Empty: a random number, published."),
+                         inputmode: "numeric", maxLength: 18))
+            \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: [Form.Option("", visit.t("Aucun", "None")), Form.Option("commune", visit.t("Par commune", "By municipality")), Form.Option("age", visit.t("Par tranche d'âge", "By age band"))],
+                          selected: fields["balance"], errors: errors, visit: visit))
+            \(mandate("_tirage"))
+            \(Form.submit(visit.t("Tirer au sort \(call.seats) membre(s)", "Draw \(call.seats) member(s)")))
+            </form>
+            """
     }
 
     @Sendable static func apply(_ req: Request, member: MemberScope) async throws -> Response {
@@ -204,18 +223,16 @@ enum CallPages {
                     .success,
                     visit.t("Merci : votre candidature est enregistrée.", "Thank you: your application is recorded.")))
         case .invalid(let errors), .closed(let errors), .forbidden(let errors):
+            let model = try await load(committee: committee, call: call, now: req.now, on: req.db)
             return req.render(
-                try await page(
-                    req, committee: committee, call: call, fields: fields, errors: errors, status: .unprocessableEntity)
-            )
+                try view(model, visit: req.visit, fields: fields, errors: errors, status: .unprocessableEntity))
         case .duplicate:
             var errors = FormErrors()
             errors.add(
                 "motivation", visit.t("Vous avez déjà candidaté à cet appel.", "You have already applied to this call.")
             )
-            return req.render(
-                try await page(req, committee: committee, call: call, fields: fields, errors: errors, status: .conflict)
-            )
+            let model = try await load(committee: committee, call: call, now: req.now, on: req.db)
+            return req.render(try view(model, visit: req.visit, fields: fields, errors: errors, status: .conflict))
         case .notFound: throw Abort(.notFound)
         }
     }
@@ -240,10 +257,9 @@ enum CallPages {
                     scope.visit.t(
                         "\(numbers.count) membre(s) désigné(s).", "\(numbers.count) member(s) appointed.")))
         case .invalid(let errors):
+            let model = try await load(committee: committee, call: call, now: req.now, on: req.db)
             return req.render(
-                try await page(
-                    req, committee: committee, call: call, fields: fields, errors: shown(errors),
-                    status: .unprocessableEntity))
+                try view(model, visit: req.visit, fields: fields, errors: shown(errors), status: .unprocessableEntity))
         case .forbidden: throw Abort(.forbidden)
         case .notFound: throw Abort(.notFound)
         }

@@ -150,70 +150,23 @@ enum CommitteePages {
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let visit = req.visit
-        let territory = try visit.territoryHere()
         let committee = try await CommitteeContext.committee(req)
-        let id = try committee.requireID()
-        let today = Day.today(req.now)
-        let seats = try await CommitteeStore.seats(of: id, on: req.db)
-        let meetings = try await MeetingStore.meetings(committeeID: id, on: req.db)
-        let calls = try await CallStore.calls(committeeID: id, on: req.db)
-        let decisions = try await MeetingStore.decisions(committeeID: id, on: req.db)
-        let viewerSeat = CommitteeContext.viewerSeat(visit, in: seats, today: today)
-        let runs = CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee)
-        let strategies = try await StrategyStore.adopted(committeeID: id, on: req.db)
-        let strategyItems = try strategies.map {
-            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
-                as HTML
-        }
+        let model = try await load(committee: committee, now: req.now, on: req.db)
+        return req.render(try view(model, visit: req.visit))
+    }
 
-        let active = seats.filter { $0.active(today: today) }
-        let byID = Dictionary(uniqueKeysWithValues: seats.map { ($0.id, $0) })
-        let memberSections = College.allCases.map { college -> HTML in
-            let rows = active.filter { $0.collegeValue == college }.map { seat -> [HTML] in
-                let role =
-                    seat.substitute_of_id.flatMap { byID[$0] }.map {
-                        visit.t("Suppléant·e de ", "Substitute for ") + $0.publicName(visit)
-                    } ?? visit.t(seat.functionValue.label)
-                return [
-                    "\(seat.publicName(visit))", "\(role)",
-                    "\(DateText.day(iso: seat.mandate_start, lang: visit.lang)) – \(DateText.day(iso: seat.mandate_end, lang: visit.lang))",
-                ]
-            }
-            return """
-                <h3>\(visit.t(college.label))</h3>
-                \(rows.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML
-                : View.table(caption: visit.t(college.label), headers: [visit.t("Nom", "Name"), visit.t("Fonction", "Function"), visit.t("Mandat", "Mandate")], rows: rows))
-                """
-        }
-        let meetingItems = try meetings.map { meeting -> HTML in
-            let upcoming = meeting.startsAt > req.now
-            let minutes: String =
-                meeting.minutesApprovedAt != nil
-                ? visit.t("compte rendu approuvé", "approved minutes")
-                : upcoming
-                    ? visit.t("à venir", "upcoming")
-                    : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
-            return
-                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
-        }
-        let openCalls = calls.filter { $0.decidedAt == nil && $0.closesOn >= today }
-        let callItems = try openCalls.map { call -> HTML in
-            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, try call.requireID()))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
-        }
-        let decisionRows = decisions.map { d -> [HTML] in
-            let result: String =
-                d.decision_mode == "consensus"
-                ? visit.t("Adoptée par consensus", "Adopted by consensus")
-                : d.adopted
-                    ? visit.t("Adoptée par vote", "Adopted by vote") : visit.t("Rejetée au vote", "Rejected by vote")
-            return [
-                "<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
-                "\(d.title)",
-                "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")",
-                "\(d.decision_text)",
-            ]
-        }
+    /// A committee's public record, from its model: purpose and rules, the members by college
+    /// and the balance between colleges, open calls, meetings, adopted strategies, decisions.
+    /// Pure: the model and the visit are all it reads.
+    static func view(_ model: CommitteePageModel, visit: Visit) throws -> WebPage {
+        let territory = try visit.territoryHere()
+        let committee = model.committee
+        let id = try committee.requireID()
+        let viewerSeat = CommitteeContext.viewerSeat(visit, in: model.seats, today: model.today)
+        let runs = CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee)
+        let strategies = try strategyItems(model, visit: visit)
+        let meetings = try meetingItems(model, visit: visit)
+        let calls = try openCallItems(model, visit: visit)
         let themes = visit.themes.from(mask: committee.themesMask).map { visit.t($0.label) }
         let communes = committee.communeCodes.compactMap { territory.commune(code: $0)?.name }
         let main: HTML = """
@@ -231,19 +184,105 @@ enum CommitteePages {
                                           : visit.t("Aucun vote sans quorum.", "No vote without quorum."))</li>
             </ul>
             <h2>\(visit.t("Membres", "Members"))</h2>
-            \(balanceBlock(committee, seats: seats, visit: visit, today: today))
-            \(each: memberSections)
-            \(callItems.isEmpty ? HTML.empty : "<h2>\(visit.t("Appels à candidatures ouverts", "Open calls for candidates"))</h2><ul>\(each: callItems)</ul>")
+            \(balanceBlock(committee, seats: model.seats, visit: visit, today: model.today))
+            \(each: memberSections(model, visit: visit))
+            \(calls.isEmpty ? HTML.empty : "<h2>\(visit.t("Appels à candidatures ouverts", "Open calls for candidates"))</h2><ul>\(each: calls)</ul>")
             <h2>\(visit.t("Séances", "Meetings"))</h2>
-            \(meetingItems.isEmpty ? "<p>\(visit.t("Aucune séance pour l'instant.", "No meeting yet."))</p>" as HTML : "<ul>\(each: meetingItems)</ul>")
+            \(meetings.isEmpty ? "<p>\(visit.t("Aucune séance pour l'instant.", "No meeting yet."))</p>" as HTML : "<ul>\(each: meetings)</ul>")
             <h2>\(visit.t("Stratégies adoptées", "Adopted strategies"))</h2>
-            \(strategyItems.isEmpty ? "<p>\(visit.t("Aucune stratégie adoptée pour l'instant.", "No strategy adopted yet."))</p>" as HTML : "<ul>\(each: strategyItems)</ul>")
+            \(strategies.isEmpty ? "<p>\(visit.t("Aucune stratégie adoptée pour l'instant.", "No strategy adopted yet."))</p>" as HTML : "<ul>\(each: strategies)</ul>")
             <h2>\(visit.t("Décisions", "Decisions"))</h2>
-            \(decisionRows.isEmpty ? "<p>\(visit.t("Aucune décision pour l'instant.", "No decision yet."))</p>" as HTML
-            : View.table(caption: visit.t("Décisions de l'instance", "Decisions of the committee"),
-                         headers: [visit.t("Séance", "Meeting"), visit.t("Point", "Item"), visit.t("Résultat", "Result"), visit.t("Texte adopté ou soumis", "Text adopted or put to the vote")], rows: decisionRows))
+            \(try decisionsTable(model, visit: visit))
             """
-        return req.render(WebPage(title: committee.name, main: main))
+        return WebPage(title: committee.name, main: main)
+    }
+
+    /// The members in office, college by college: public name, function (or whom they stand in for), mandate.
+    static func memberSections(_ model: CommitteePageModel, visit: Visit) -> [HTML] {
+        let active = model.seats.filter { $0.active(today: model.today) }
+        let byID = Dictionary(uniqueKeysWithValues: model.seats.map { ($0.id, $0) })
+        return College.allCases.map { college -> HTML in
+            let rows = active.filter { $0.collegeValue == college }.map { seat -> [HTML] in
+                let role =
+                    seat.substitute_of_id.flatMap { byID[$0] }.map {
+                        visit.t("Suppléant·e de ", "Substitute for ") + $0.publicName(visit)
+                    } ?? visit.t(seat.functionValue.label)
+                return [
+                    "\(seat.publicName(visit))", "\(role)",
+                    "\(DateText.day(iso: seat.mandate_start, lang: visit.lang)) – \(DateText.day(iso: seat.mandate_end, lang: visit.lang))",
+                ]
+            }
+            return """
+                <h3>\(visit.t(college.label))</h3>
+                \(rows.isEmpty ? "<p>\(visit.t("Aucun membre.", "No member."))</p>" as HTML
+                : View.table(caption: visit.t(college.label), headers: [visit.t("Nom", "Name"), visit.t("Fonction", "Function"), visit.t("Mandat", "Mandate")], rows: rows))
+                """
+        }
+    }
+
+    /// The meetings, each with where its minutes stand (upcoming, awaiting approval, approved).
+    static func meetingItems(_ model: CommitteePageModel, visit: Visit) throws -> [HTML] {
+        let territory = try visit.territoryHere()
+        let id = try model.committee.requireID()
+        return try model.meetings.map { meeting -> HTML in
+            let upcoming = meeting.startsAt > model.now
+            let minutes: String =
+                meeting.minutesApprovedAt != nil
+                ? visit.t("compte rendu approuvé", "approved minutes")
+                : upcoming
+                    ? visit.t("à venir", "upcoming")
+                    : visit.t("compte rendu en attente d'approbation", "minutes awaiting approval")
+            return
+                "<li><a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, try meeting.requireID()))\">\(DateText.day(meeting.startsAt, lang: visit.lang)), \(ClockTime.text(meeting.startsAt))</a> · \(minutes)</li>"
+        }
+    }
+
+    /// The calls still taking applications, with their closing day.
+    static func openCallItems(_ model: CommitteePageModel, visit: Visit) throws -> [HTML] {
+        let territory = try visit.territoryHere()
+        let id = try model.committee.requireID()
+        let today = model.today
+        return try model.calls.filter { $0.decidedAt == nil && $0.closesOn >= today }.map { call -> HTML in
+            "<li><a href=\"\(CommitteesPaths.call.link(territory.slug, id, try call.requireID()))\">\(call.title)</a> · \(visit.t("jusqu'au ", "until "))\(DateText.day(iso: call.closesOn, lang: visit.lang))</li>"
+        }
+    }
+
+    /// The adopted strategies, with their day of adoption.
+    static func strategyItems(_ model: CommitteePageModel, visit: Visit) throws -> [HTML] {
+        let territory = try visit.territoryHere()
+        let id = try model.committee.requireID()
+        return try model.strategies.map {
+            "<li><a href=\"\(CommitteesPaths.strategy.link(territory.slug, id, try $0.requireID()))\">\($0.title)</a> · \(visit.t("adoptée le ", "adopted on "))\(DateText.day($0.adoptedAt!, lang: visit.lang))</li>"
+                as HTML
+        }
+    }
+
+    /// The committee's decisions: meeting, item, result (and whether without quorum), text.
+    static func decisionsTable(_ model: CommitteePageModel, visit: Visit) throws -> HTML {
+        guard !model.decisions.isEmpty else {
+            return "<p>\(visit.t("Aucune décision pour l'instant.", "No decision yet."))</p>"
+        }
+        let territory = try visit.territoryHere()
+        let id = try model.committee.requireID()
+        let rows = model.decisions.map { d -> [HTML] in
+            let result: String =
+                d.decision_mode == "consensus"
+                ? visit.t("Adoptée par consensus", "Adopted by consensus")
+                : d.adopted
+                    ? visit.t("Adoptée par vote", "Adopted by vote") : visit.t("Rejetée au vote", "Rejected by vote")
+            return [
+                "<a href=\"\(CommitteesPaths.meeting.link(territory.slug, id, d.meeting_id))\">\(DateText.day(d.starts_at, lang: visit.lang))</a>",
+                "\(d.title)",
+                "\(result)\(d.quorum_met == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "")",
+                "\(d.decision_text)",
+            ]
+        }
+        return View.table(
+            caption: visit.t("Décisions de l'instance", "Decisions of the committee"),
+            headers: [
+                visit.t("Séance", "Meeting"), visit.t("Point", "Item"), visit.t("Résultat", "Result"),
+                visit.t("Texte adopté ou soumis", "Text adopted or put to the vote"),
+            ], rows: rows)
     }
 
     // MARK: - Management

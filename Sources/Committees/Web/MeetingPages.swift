@@ -11,8 +11,9 @@ enum MeetingPages {
         router.get(CommitteesPaths.meeting, access: .everyone) { req in
             let committee = try await CommitteeContext.committee(req)
             let meeting = try await CommitteeContext.meeting(req, of: committee)
-            return req.render(
-                try await page(req, committee: committee, meeting: meeting, fields: [:], errors: FormErrors()))
+            let model = try await load(
+                committee: committee, meeting: meeting, visit: req.visit, now: req.now, on: req.db)
+            return req.render(try view(model, visit: req.visit, fields: [:], errors: FormErrors()))
         }
         router.get(CommitteesPaths.invitation, access: .everyone, use: invitation)
         router.post(CommitteesPaths.attendance, access: CommitteePages.staff, scoped: attendance)
@@ -116,147 +117,18 @@ enum MeetingPages {
             rows: rows, numericColumns: [1, 2, 3])
     }
 
-    static func page(
-        _ req: Request, committee: Committee, meeting: Meeting, fields: [String: String], errors: FormErrors,
+    /// A meeting's page, from its model: attendance and quorum, the agenda with its decisions and
+    /// votes, the documents (members), the minutes, and the staff's forms. Pure: the model, the
+    /// visit and what was typed (`fields`, `errors`) are all it reads.
+    static func view(
+        _ model: MeetingPageModel, visit: Visit, fields: [String: String], errors: FormErrors,
         status: HTTPStatus = .ok
-    ) async throws -> WebPage {
-        let visit = req.visit
+    ) throws -> WebPage {
+        let committee = model.committee, meeting = model.meeting, state = model.state
         let territory = try visit.territoryHere()
         let cid = try committee.requireID(), mid = try meeting.requireID()
-        let state = try await MeetingStore.state(of: meeting, committee: committee, on: req.db)
-        let actor = visit.committeeActor
-        let runs = CommitteesPolicy.allows(actor, .run, on: .committee)
-        // Reading the draft minutes is for today's members; voting, for the members of the meeting's day.
-        let seatOfViewer = CommitteeContext.viewerSeat(visit, in: state.seats, today: Day.today(req.now))
-        let votingSeat = visit.viewer.flatMap { state.votingSeat(person: $0.personID) }.flatMap { seat in
-            CommitteesPolicy.allows(actor, .vote, on: .meeting(votingSeatID: seat.id)) ? seat : nil
-        }
-        let isMember = CommitteesPolicy.allows(actor, .readMembersArea, on: .seats(holdsSeat: seatOfViewer != nil))
         let quorumMet = state.quorumMet(committee)
-
-        let items = try state.items.map { item -> HTML in
-            let votes = state.votes[try item.requireID()] ?? []
-            let tally = VoteTally(votes.map { ($0.college, $0.choice) })
-            var parts: [HTML] = []
-            if let mode = item.decisionMode, let text = item.decisionText {
-                let result: String =
-                    mode == "consensus"
-                    ? visit.t("Adopté par consensus", "Adopted by consensus")
-                    : item.adopted == true
-                        ? visit.t("Adopté par vote", "Adopted by vote") : visit.t("Rejeté au vote", "Rejected by vote")
-                parts.append(
-                    "<p><strong>\(result)\(item.quorumMet == false ? " " + visit.t("(vote sans quorum)", "(vote without quorum)") : "")</strong></p><p>\(text)</p>"
-                )
-                if mode == "vote" {
-                    parts.append(
-                        tallyTable(tally, visit: visit, caption: visit.t("Votes sur : ", "Votes on: ") + item.title))
-                }
-                let links = TerritoryLinks.shown(item.links, territory: territory.slug)
-                if !links.isEmpty {
-                    parts.append(
-                        "<p>\(visit.t("En lien avec : ", "Linked to: "))\(HTML.join(links.map { "<a href=\"\($0)\">\($0)</a>" as HTML }, separator: ", "))</p>"
-                    )
-                }
-            } else if item.voteOpen {
-                parts.append(
-                    "<p><strong>\(visit.t("Vote en cours", "Vote open"))</strong>\(item.quorumMet == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "") · \(visit.t("\(tally.total.total) vote(s) exprimé(s)", "\(tally.total.total) vote(s)"))</p>"
-                )
-                if let seat = votingSeat {
-                    if votes.contains(where: { $0.member == seat.id }) {
-                        parts.append("<p>\(visit.t("Vous avez voté.", "You have voted."))</p>")
-                    } else {
-                        parts.append(
-                            """
-                            \(Form.open(action: CommitteesPaths.vote.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
-                            \(Form.radios(name: "choice-\(try item.requireID())", legend: visit.t("Votre vote sur : ", "Your vote on: ") + item.title,
-                                      options: VoteChoice.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: nil, errors: errors, visit: visit, required: true))\
-                            \(Form.submit(visit.t("Voter", "Vote")))</form>
-                            """)
-                    }
-                }
-            }
-            if runs, item.decisionMode == nil {
-                if !item.voteOpen {
-                    parts.append(
-                        """
-                        \(Form.open(action: CommitteesPaths.openVote.link(territory.slug, cid, mid, try item.requireID()), visit: visit, cssClass: "inline-form"))\
-                        <button type="submit" class="button secondary">\(visit.t("Ouvrir le vote", "Open the vote"))<span class="visually-hidden"> : \(item.title)</span></button></form>
-                        """)
-                }
-                let key = "decision-\(try item.requireID())"
-                parts.append(
-                    """
-                    <details\(errors[key] == nil ? "" : " open")><summary>\(visit.t("Enregistrer la décision", "Record the decision"))<span class="visually-hidden"> : \(item.title)</span></summary>\
-                    \(Form.open(action: CommitteesPaths.decide.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
-                    \(Form.radios(name: "mode", legend: visit.t("Mode de décision", "How it was decided"),
-                              options: [Form.Option("consensus", visit.t("Par consensus", "By consensus"))] + (item.voteOpen ? [Form.Option("vote", visit.t("Clore le vote et en publier le résultat", "Close the vote and publish the result"))] : []),
-                              selected: item.voteOpen ? "vote" : "consensus", errors: errors, visit: visit, field: "mode-\(try item.requireID())"))\
-                    \(Form.textarea(name: "text", label: visit.t("Texte adopté ou soumis au vote", "Text adopted or put to the vote"), value: errors[key] == nil ? nil : fields["text"],
-                                errors: errors, visit: visit, rows: 3, maxLength: 3000, field: key))\
-                    \(Form.textarea(name: "links", label: visit.t("Propositions, résultats ou actions liés (facultatif) : une adresse par ligne", "Linked proposals, results or actions (optional): one address per line"),
-                                value: errors[key] == nil ? nil : fields["links"], errors: errors, visit: visit, hint: "/\(territory.slug)/propositions/12", rows: 2, maxLength: 2000, field: "liens-\(try item.requireID())"))\
-                    \(Form.submit(visit.t("Enregistrer la décision", "Record the decision")))</form></details>
-                    """)
-            }
-            return
-                "<li id=\"point-\(try item.requireID())\"><h3>\(item.position). \(item.title)</h3>\(each: parts)</li>"
-        }
-
-        let attendanceRows = state.seats.filter { $0.active(today: state.today) }.map { seat -> [HTML] in
-            [
-                "\(isMember ? seat.display_name : seat.publicName(visit))", "\(visit.t(seat.collegeValue.short))",
-                "\(state.attendance[seat.id].map { visit.t($0.label) } ?? "—")",
-            ]
-        }
-        let attendanceForm: HTML =
-            runs
-            ? """
-            <details><summary>\(visit.t("Noter les présences", "Record attendance"))</summary>
-            \(Form.open(action: CommitteesPaths.attendance.link(territory.slug, cid, mid), visit: visit))
-            \(HTML.join(state.seats.filter { $0.active(today: state.today) }.map { seat in
-                Form.select(name: "presence-\(seat.id)", label: seat.display_name + " (" + visit.t(seat.collegeValue.short) + ")",
-                            options: [Form.Option("", "—")] + AttendanceStatus.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
-                            selected: state.attendance[seat.id]?.rawValue, errors: errors, visit: visit)
-            }))
-            \(Form.submit(visit.t("Enregistrer les présences", "Save attendance")))
-            </form></details>
-            """ : .empty
-
-        var minutesBlock: HTML
-        if let text = meeting.minutes, meeting.minutesApprovedAt != nil {
-            minutesBlock =
-                "<p class=\"meta\">\(visit.t("Approuvé le ", "Approved on "))\(DateText.day(meeting.minutesApprovedAt!, lang: visit.lang))</p><div class=\"proposal-body\">\(View.paragraphs(text))</div>"
-        } else if let text = meeting.minutes, isMember {
-            minutesBlock =
-                "<p class=\"meta\">\(visit.t("Projet, visible des seuls membres, à approuver à la séance suivante.", "Draft, visible to members only, to be approved at the next meeting."))</p><div class=\"proposal-body\">\(View.paragraphs(text))</div>"
-        } else {
-            minutesBlock =
-                "<p>\(visit.t("Le compte rendu sera publié une fois approuvé à la séance suivante.", "The minutes will be published once approved at the next meeting."))</p>"
-        }
-        if runs, meeting.minutesApprovedAt == nil {
-            minutesBlock.append(
-                """
-                \(Form.open(action: CommitteesPaths.minutes.link(territory.slug, cid, mid), visit: visit))
-                \(Form.textarea(name: "minutes", label: visit.t("Compte rendu", "Minutes"), value: fields["minutes"] ?? meeting.minutes, errors: errors, visit: visit, rows: 8, maxLength: 20000))
-                \(Form.submit(visit.t("Enregistrer le compte rendu", "Save the minutes")))
-                </form>
-                """)
-        }
-        var approval: HTML = .empty
-        if runs, let previous = state.minutesToApprove {
-            approval = """
-                <h2>\(visit.t("Compte rendu de la séance précédente", "Minutes of the previous meeting"))</h2>
-                <p>\(visit.t("Séance du ", "Meeting of "))<a href="\(CommitteesPaths.meeting.link(territory.slug, cid, try previous.requireID()))">\(DateText.day(previous.startsAt, lang: visit.lang))</a></p>
-                \(Form.open(action: CommitteesPaths.approve.link(territory.slug, cid, mid), visit: visit))\
-                \(Form.submit(visit.t("Approuver le compte rendu de la séance précédente", "Approve the minutes of the previous meeting")))</form>
-                """
-        }
-
-        let documents: HTML =
-            isMember
-            ? "<h2>\(visit.t("Documents de la séance (réservés aux membres)", "Meeting documents (members only)"))</h2>\(try DocumentPages.links(try await DocumentStore.list(committeeID: cid, meetingID: mid, on: req.db), visit: visit, committeeID: cid))"
-            : .empty
-        let ended = meeting.endsAt < req.now
+        let ended = meeting.endsAt < model.now
         let main: HTML = """
             <p><a href="\(CommitteesPaths.show.link(territory.slug, cid))">← \(committee.name)</a></p>
             \(Form.errorSummary(errors, visit: visit))
@@ -267,19 +139,211 @@ enum MeetingPages {
             <h2>\(visit.t("Présences et quorum", "Attendance and quorum"))</h2>
             <p class="quorum \(quorumMet ? "met" : "missing")"><strong>\(visit.t("Présents ou représentés : \(state.counted) sur \(state.voting.count) membres votants ; quorum : \(state.quorum(committee)).", "Present or represented: \(state.counted) of \(state.voting.count) voting members; quorum: \(state.quorum(committee)).")) \
             \(quorumMet ? visit.t("Le quorum est atteint.", "The quorum is met.") : visit.t("Le quorum n'est pas atteint.", "The quorum is not met."))</strong></p>
-            \(attendanceRows.isEmpty ? HTML.empty : View.table(caption: visit.t("Présences", "Attendance"), headers: [visit.t("Membre", "Member"), visit.t("Collège", "College"), visit.t("Présence", "Attendance")], rows: attendanceRows))
-            \(attendanceForm)
+            \(attendanceTable(model, visit: visit))
+            \(try attendanceForm(model, visit: visit, errors: errors))
             <h2>\(visit.t("Ordre du jour et décisions", "Agenda and decisions"))</h2>
-            <ol class="agenda">\(each: items)</ol>
-            \(documents)
+            <ol class="agenda">\(each: try agenda(model, visit: visit, fields: fields, errors: errors))</ol>
+            \(try documentsSection(model, visit: visit))
             <h2>\(visit.t("Compte rendu", "Minutes"))</h2>
-            \(minutesBlock)
-            \(approval)
+            \(try minutesSection(model, visit: visit, fields: fields, errors: errors))
+            \(try approvalSection(model, visit: visit))
             """
         return WebPage(
             title: visit.t("Séance du ", "Meeting of ") + DateText.day(meeting.startsAt, lang: visit.lang) + " · "
                 + committee.name,
             main: main, status: status, hasErrors: !errors.isEmpty)
+    }
+
+    /// The agenda, item by item: its decision or its open vote, then the staff's forms while undecided.
+    static func agenda(
+        _ model: MeetingPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> [HTML] {
+        let actor = visit.committeeActor
+        let runs = CommitteesPolicy.allows(actor, .run, on: .committee)
+        // Voting is for the members of the meeting's day.
+        let votingSeat = visit.viewer.flatMap { model.state.votingSeat(person: $0.personID) }.flatMap { seat in
+            CommitteesPolicy.allows(actor, .vote, on: .meeting(votingSeatID: seat.id)) ? seat : nil
+        }
+        return try model.state.items.map { item -> HTML in
+            var parts = try itemRecord(item, model, visit: visit, errors: errors, votingSeat: votingSeat)
+            if runs, item.decisionMode == nil {
+                parts += try itemStaffForms(item, model, visit: visit, fields: fields, errors: errors)
+            }
+            return
+                "<li id=\"point-\(try item.requireID())\"><h3>\(item.position). \(item.title)</h3>\(each: parts)</li>"
+        }
+    }
+
+    /// An item's decision (its result, its tally when voted, its links) or its open vote (the
+    /// count so far, and the ballot of a viewer who holds a voting seat today).
+    static func itemRecord(
+        _ item: AgendaItem, _ model: MeetingPageModel, visit: Visit, errors: FormErrors, votingSeat: Seat?
+    ) throws -> [HTML] {
+        let territory = try visit.territoryHere()
+        let cid = try model.committee.requireID(), mid = try model.meeting.requireID()
+        let votes = model.state.votes[try item.requireID()] ?? []
+        let tally = VoteTally(votes.map { ($0.college, $0.choice) })
+        var parts: [HTML] = []
+        if let mode = item.decisionMode, let text = item.decisionText {
+            let result: String =
+                mode == "consensus"
+                ? visit.t("Adopté par consensus", "Adopted by consensus")
+                : item.adopted == true
+                    ? visit.t("Adopté par vote", "Adopted by vote") : visit.t("Rejeté au vote", "Rejected by vote")
+            parts.append(
+                "<p><strong>\(result)\(item.quorumMet == false ? " " + visit.t("(vote sans quorum)", "(vote without quorum)") : "")</strong></p><p>\(text)</p>"
+            )
+            if mode == "vote" {
+                parts.append(
+                    tallyTable(tally, visit: visit, caption: visit.t("Votes sur : ", "Votes on: ") + item.title))
+            }
+            let links = TerritoryLinks.shown(item.links, territory: territory.slug)
+            if !links.isEmpty {
+                parts.append(
+                    "<p>\(visit.t("En lien avec : ", "Linked to: "))\(HTML.join(links.map { "<a href=\"\($0)\">\($0)</a>" as HTML }, separator: ", "))</p>"
+                )
+            }
+        } else if item.voteOpen {
+            parts.append(
+                "<p><strong>\(visit.t("Vote en cours", "Vote open"))</strong>\(item.quorumMet == false ? " " + visit.t("(sans quorum)", "(without quorum)") : "") · \(visit.t("\(tally.total.total) vote(s) exprimé(s)", "\(tally.total.total) vote(s)"))</p>"
+            )
+            if let seat = votingSeat {
+                if votes.contains(where: { $0.member == seat.id }) {
+                    parts.append("<p>\(visit.t("Vous avez voté.", "You have voted."))</p>")
+                } else {
+                    parts.append(
+                        """
+                        \(Form.open(action: CommitteesPaths.vote.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
+                        \(Form.radios(name: "choice-\(try item.requireID())", legend: visit.t("Votre vote sur : ", "Your vote on: ") + item.title,
+                                  options: VoteChoice.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) }, selected: nil, errors: errors, visit: visit, required: true))\
+                        \(Form.submit(visit.t("Voter", "Vote")))</form>
+                        """)
+                }
+            }
+        }
+        return parts
+    }
+
+    /// The staff's forms on an undecided item: open its vote, record its decision.
+    static func itemStaffForms(
+        _ item: AgendaItem, _ model: MeetingPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> [HTML] {
+        let territory = try visit.territoryHere()
+        let cid = try model.committee.requireID(), mid = try model.meeting.requireID()
+        var parts: [HTML] = []
+        if !item.voteOpen {
+            parts.append(
+                """
+                \(Form.open(action: CommitteesPaths.openVote.link(territory.slug, cid, mid, try item.requireID()), visit: visit, cssClass: "inline-form"))\
+                <button type="submit" class="button secondary">\(visit.t("Ouvrir le vote", "Open the vote"))<span class="visually-hidden"> : \(item.title)</span></button></form>
+                """)
+        }
+        let key = "decision-\(try item.requireID())"
+        parts.append(
+            """
+            <details\(errors[key] == nil ? "" : " open")><summary>\(visit.t("Enregistrer la décision", "Record the decision"))<span class="visually-hidden"> : \(item.title)</span></summary>\
+            \(Form.open(action: CommitteesPaths.decide.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
+            \(Form.radios(name: "mode", legend: visit.t("Mode de décision", "How it was decided"),
+                      options: [Form.Option("consensus", visit.t("Par consensus", "By consensus"))] + (item.voteOpen ? [Form.Option("vote", visit.t("Clore le vote et en publier le résultat", "Close the vote and publish the result"))] : []),
+                      selected: item.voteOpen ? "vote" : "consensus", errors: errors, visit: visit, field: "mode-\(try item.requireID())"))\
+            \(Form.textarea(name: "text", label: visit.t("Texte adopté ou soumis au vote", "Text adopted or put to the vote"), value: errors[key] == nil ? nil : fields["text"],
+                        errors: errors, visit: visit, rows: 3, maxLength: 3000, field: key))\
+            \(Form.textarea(name: "links", label: visit.t("Propositions, résultats ou actions liés (facultatif) : une adresse par ligne", "Linked proposals, results or actions (optional): one address per line"),
+                        value: errors[key] == nil ? nil : fields["links"], errors: errors, visit: visit, hint: "/\(territory.slug)/propositions/12", rows: 2, maxLength: 2000, field: "liens-\(try item.requireID())"))\
+            \(Form.submit(visit.t("Enregistrer la décision", "Record the decision")))</form></details>
+            """)
+        return parts
+    }
+
+    /// Who attends, seat by seat (full names for members, public names otherwise); empty without seats in office.
+    static func attendanceTable(_ model: MeetingPageModel, visit: Visit) -> HTML {
+        let isMember = model.viewerIsMember(visit)
+        let state = model.state
+        let rows = state.seats.filter { $0.active(today: state.today) }.map { seat -> [HTML] in
+            [
+                "\(isMember ? seat.display_name : seat.publicName(visit))", "\(visit.t(seat.collegeValue.short))",
+                "\(state.attendance[seat.id].map { visit.t($0.label) } ?? "—")",
+            ]
+        }
+        guard !rows.isEmpty else { return .empty }
+        return View.table(
+            caption: visit.t("Présences", "Attendance"),
+            headers: [visit.t("Membre", "Member"), visit.t("Collège", "College"), visit.t("Présence", "Attendance")],
+            rows: rows)
+    }
+
+    /// The staff's attendance form, one select per seat in office on the meeting's day.
+    static func attendanceForm(_ model: MeetingPageModel, visit: Visit, errors: FormErrors) throws -> HTML {
+        guard CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee) else { return .empty }
+        let territory = try visit.territoryHere()
+        let cid = try model.committee.requireID(), mid = try model.meeting.requireID()
+        let state = model.state
+        let selects = state.seats.filter { $0.active(today: state.today) }.map { seat in
+            Form.select(
+                name: "presence-\(seat.id)", label: seat.display_name + " (" + visit.t(seat.collegeValue.short) + ")",
+                options: [Form.Option("", "—")]
+                    + AttendanceStatus.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
+                selected: state.attendance[seat.id]?.rawValue, errors: errors, visit: visit)
+        }
+        return """
+            <details><summary>\(visit.t("Noter les présences", "Record attendance"))</summary>
+            \(Form.open(action: CommitteesPaths.attendance.link(territory.slug, cid, mid), visit: visit))
+            \(HTML.join(selects))
+            \(Form.submit(visit.t("Enregistrer les présences", "Save attendance")))
+            </form></details>
+            """
+    }
+
+    /// The meeting's documents, for its members only.
+    static func documentsSection(_ model: MeetingPageModel, visit: Visit) throws -> HTML {
+        guard model.viewerIsMember(visit) else { return .empty }
+        return
+            "<h2>\(visit.t("Documents de la séance (réservés aux membres)", "Meeting documents (members only)"))</h2>\(try DocumentPages.links(model.documents, visit: visit, committeeID: try model.committee.requireID()))"
+    }
+
+    /// The minutes: approved and public, a draft members read, or a notice; the staff's form until approved.
+    static func minutesSection(
+        _ model: MeetingPageModel, visit: Visit, fields: [String: String], errors: FormErrors
+    ) throws -> HTML {
+        let meeting = model.meeting
+        var minutesBlock: HTML
+        if let text = meeting.minutes, let approvedAt = meeting.minutesApprovedAt {
+            minutesBlock =
+                "<p class=\"meta\">\(visit.t("Approuvé le ", "Approved on "))\(DateText.day(approvedAt, lang: visit.lang))</p><div class=\"proposal-body\">\(View.paragraphs(text))</div>"
+        } else if let text = meeting.minutes, model.viewerIsMember(visit) {
+            minutesBlock =
+                "<p class=\"meta\">\(visit.t("Projet, visible des seuls membres, à approuver à la séance suivante.", "Draft, visible to members only, to be approved at the next meeting."))</p><div class=\"proposal-body\">\(View.paragraphs(text))</div>"
+        } else {
+            minutesBlock =
+                "<p>\(visit.t("Le compte rendu sera publié une fois approuvé à la séance suivante.", "The minutes will be published once approved at the next meeting."))</p>"
+        }
+        if CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee), meeting.minutesApprovedAt == nil {
+            let territory = try visit.territoryHere()
+            let cid = try model.committee.requireID(), mid = try meeting.requireID()
+            minutesBlock.append(
+                """
+                \(Form.open(action: CommitteesPaths.minutes.link(territory.slug, cid, mid), visit: visit))
+                \(Form.textarea(name: "minutes", label: visit.t("Compte rendu", "Minutes"), value: fields["minutes"] ?? meeting.minutes, errors: errors, visit: visit, rows: 8, maxLength: 20000))
+                \(Form.submit(visit.t("Enregistrer le compte rendu", "Save the minutes")))
+                </form>
+                """)
+        }
+        return minutesBlock
+    }
+
+    /// The staff's approval of the previous meeting's minutes, when they wait for it.
+    static func approvalSection(_ model: MeetingPageModel, visit: Visit) throws -> HTML {
+        guard CommitteesPolicy.allows(visit.committeeActor, .run, on: .committee),
+            let previous = model.state.minutesToApprove
+        else { return .empty }
+        let territory = try visit.territoryHere()
+        let cid = try model.committee.requireID(), mid = try model.meeting.requireID()
+        return """
+            <h2>\(visit.t("Compte rendu de la séance précédente", "Minutes of the previous meeting"))</h2>
+            <p>\(visit.t("Séance du ", "Meeting of "))<a href="\(CommitteesPaths.meeting.link(territory.slug, cid, try previous.requireID()))">\(DateText.day(previous.startsAt, lang: visit.lang))</a></p>
+            \(Form.open(action: CommitteesPaths.approve.link(territory.slug, cid, mid), visit: visit))\
+            \(Form.submit(visit.t("Approuver le compte rendu de la séance précédente", "Approve the minutes of the previous meeting")))</form>
+            """
     }
 
     // MARK: - Writes
@@ -288,8 +352,8 @@ enum MeetingPages {
         _ req: Request, _ committee: Committee, _ meeting: Meeting, _ fields: [String: String], _ errors: FormErrors,
         status: HTTPStatus = .unprocessableEntity
     ) async throws -> Response {
-        req.render(
-            try await page(req, committee: committee, meeting: meeting, fields: fields, errors: errors, status: status))
+        let model = try await load(committee: committee, meeting: meeting, visit: req.visit, now: req.now, on: req.db)
+        return req.render(try view(model, visit: req.visit, fields: fields, errors: errors, status: status))
     }
 
     static func back(
