@@ -2,6 +2,7 @@
 lot, a meeting with attendance, a vote and minutes, and the public record."""
 
 import datetime
+import hashlib
 import re
 import uuid
 
@@ -61,12 +62,17 @@ def test_committee_from_creation_to_public_record(new_context, mailbox):
     submit(resident, "Envoyer ma candidature")
     expect(resident.locator("main")).to_contain_text("numéro 1")
 
-    # The draw by lot, with a published seed.
+    # The draw by lot, from the seed fixed when the call opened: its SHA-256 is public before the
+    # draw, nobody types a seed, and the revealed seed is checked with Python's own hashlib.
     visit(coordinator, call_path)
-    field(coordinator, "Graine", "seed").fill("20261123")
+    fingerprint = coordinator.locator("code.fingerprint").first.inner_text()
+    assert re.fullmatch(r"[0-9a-f]{64}", fingerprint), fingerprint
+    assert coordinator.locator('[name="seed"]').count() == 0
     submit(coordinator, re.compile("Tirer au sort"))
-    expect(coordinator.locator("main")).to_contain_text("Graine publiée : 20261123")
+    expect(coordinator.locator("main")).to_contain_text("Graine publiée : ")
     expect(coordinator.locator("main")).to_contain_text("Numéros tirés : 1")
+    seed = re.search(r"Graine publiée : (\d{18})", coordinator.locator("main").inner_text()).group(1)
+    assert hashlib.sha256(seed.encode()).hexdigest() == fingerprint
 
     # A meeting today: members are invited by e-mail with the calendar file.
     visit(coordinator, manage)

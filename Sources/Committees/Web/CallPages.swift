@@ -86,6 +86,7 @@ enum CallPages {
                : visit.t("clos", "closed"))</p>
             <div class="proposal-body">\(View.paragraphs(call.body))</div>
             <p>\(visit.t("\(model.candidates.count) candidature(s) reçue(s).", "\(model.candidates.count) application(s) received."))</p>
+            \(commitmentNote(call, visit: visit))
             \(try applySection(model, visit: visit, fields: fields, errors: errors))
             \(resultSection(model, visit: visit))
             \(try staffSection(model, visit: visit, fields: fields, errors: errors))
@@ -123,6 +124,15 @@ enum CallPages {
             """
     }
 
+    /// Before a decision: the SHA-256 of the seed the platform fixed when the call opened, so that
+    /// anyone can check after a draw that the seed was not chosen once the candidates were known.
+    static func commitmentNote(_ call: CandidateCall, visit: Visit) -> HTML {
+        guard call.decidedAt == nil, let commitment = call.seedCommitment else { return .empty }
+        return """
+            <p class="meta">\(visit.t("En cas de tirage au sort, sa graine est fixée depuis l'ouverture de l'appel. Son empreinte SHA-256, publiée dès maintenant : ", "If members are drawn by lot, the seed has been fixed since the call opened. Its SHA-256 fingerprint, published now: "))<code class="fingerprint">\(commitment)</code></p>
+            """
+    }
+
     /// Once decided: the numbers chosen, and for a draw its seed, its full order and how to check it.
     static func resultSection(_ model: CallPageModel, visit: Visit) -> HTML {
         let call = model.call, list = model.candidates
@@ -138,11 +148,14 @@ enum CallPages {
         return """
             <h2>\(visit.t("Résultat du tirage au sort", "Result of the draw"))</h2>
             <p>\(visit.t("Graine publiée : ", "Published seed: "))<strong>\(seed)</strong>\(call.balance.isEmpty ? "" : " · " + visit.t("équilibre par ", "balanced by ") + (call.balance == "commune" ? visit.t("commune", "municipality") : visit.t("tranche d'âge", "age band")))</p>
+            \(call.seedCommitment.map { commitment in
+                "<p>\(visit.t("Empreinte SHA-256 publiée à l'ouverture de l'appel : ", "SHA-256 fingerprint published when the call opened: "))<code class=\"fingerprint\">\(commitment)</code>\(Draw.keeps(commitment, seed: seed) ? visit.t(" — c'est bien celle de cette graine.", " — it is indeed this seed's.") : "")</p>" as HTML
+            } ?? .empty)
             <p>\(visit.t("Numéros tirés : ", "Numbers drawn: "))\(chosen.map(String.init).joined(separator: ", "))</p>
             <p>\(visit.t("Ordre complet : ", "Full order: "))\(order.map(String.init).joined(separator: ", "))</p>
             <details><summary>\(visit.t("Vérifier le tirage", "Check the draw"))</summary>
-            <p>\(visit.t("Les candidatures sont rangées par numéro, puis mélangées par l'algorithme de Fisher–Yates avec le générateur SplitMix64 initialisé par la graine ; les premiers numéros sont tirés. Avec un équilibre, on prend tour à tour un candidat de chaque groupe (groupes par ordre alphabétique). Le code est public : Sources/Committees/Rules/CommitteeRules.swift et Sources/Core/Domain/SplitMix64.swift.",
-                     "Applications are put in the order of their number, then shuffled by Fisher–Yates with the SplitMix64 generator started from the seed; the first numbers are drawn. With a balance, one candidate is taken from each group in turn (groups in alphabetical order). The code is public: Sources/Committees/Rules/CommitteeRules.swift and Sources/Core/Domain/SplitMix64.swift."))</p></details>
+            <p>\(visit.t("Les candidatures sont rangées par numéro, puis mélangées par l'algorithme de Fisher–Yates avec le générateur SplitMix64 initialisé par la graine ; les premiers numéros sont tirés. Avec un équilibre, on prend tour à tour un candidat de chaque groupe (groupes par ordre alphabétique). Le code est public : Sources/Committees/Rules/CommitteeRules.swift et Sources/Core/Domain/SplitMix64.swift. Pour vérifier que la graine est celle fixée à l'ouverture, calculez son empreinte, par exemple avec la commande printf '%s' GRAINE | sha256sum : elle doit être égale à l'empreinte publiée.",
+                     "Applications are put in the order of their number, then shuffled by Fisher–Yates with the SplitMix64 generator started from the seed; the first numbers are drawn. With a balance, one candidate is taken from each group in turn (groups in alphabetical order). The code is public: Sources/Committees/Rules/CommitteeRules.swift and Sources/Core/Domain/SplitMix64.swift. To check that the seed is the one fixed when the call opened, compute its fingerprint, for example with printf '%s' SEED | sha256sum: it must equal the published one."))</p></details>
             """
     }
 
@@ -171,7 +184,8 @@ enum CallPages {
             """
     }
 
-    /// The two ways to appoint members: choose the candidacies, or draw by lot from a seed.
+    /// The two ways to appoint members: choose the candidacies, or draw by lot from the seed fixed
+    /// when the call opened.
     static func appointForms(
         _ model: CallPageModel, visit: Visit, fields: [String: String], errors: FormErrors
     ) throws -> HTML {
@@ -197,9 +211,7 @@ enum CallPages {
             </form>
             <h3>\(visit.t("Ou tirer au sort", "Or draw by lot"))</h3>
             \(Form.open(action: CommitteesPaths.draw.link(territory.slug, cid, callID), visit: visit))
-            \(Form.input(name: "seed", label: visit.t("Graine (facultatif)", "Seed (optional)"), value: fields["seed"], errors: errors, visit: visit,
-                         hint: visit.t("Un nombre public choisi d'avance (par exemple les numéros d'un tirage connu). Vide : un nombre au hasard, publié.", "A public number chosen beforehand (for example a known lottery draw). Empty: a random number, published."),
-                         inputmode: "numeric", maxLength: 18))
+            <p class="hint">\(visit.t("La graine du tirage est celle que la plateforme a fixée à l'ouverture de l'appel (son empreinte est publiée ci-dessus) : personne ne la choisit.", "The draw's seed is the one the platform fixed when the call opened (its fingerprint is published above): nobody chooses it."))</p>
             \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: [Form.Option("", visit.t("Aucun", "None")), Form.Option("commune", visit.t("Par commune", "By municipality")), Form.Option("age", visit.t("Par tranche d'âge", "By age band"))],
                           selected: fields["balance"], errors: errors, visit: visit))
             \(mandate("_tirage"))
