@@ -18,7 +18,8 @@ struct CallUseCaseTests {
     ) async throws -> CandidateCall {
         // As the room opens a call: with its sealed seed and the commitment to it.
         let input = CallInput(
-            title: "Appel aux usagers", body: "Rejoignez le comité.", college: college, closesOn: closesOn, seats: seats)
+            title: "Appel aux usagers", body: "Rejoignez le comité.", college: college, closesOn: closesOn, seats: seats
+        )
         let id = try await CallStore.insertCall(
             input, committeeID: try committee.requireID(), now: world.clock.now, on: world.db)
         return try #require(try await CandidateCall.find(id, on: world.db))
