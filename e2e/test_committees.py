@@ -51,7 +51,7 @@ def test_committee_from_creation_to_public_record(new_context, mailbox):
     call_form.locator('[name="closes_on"]').fill(day(14))
     submit(coordinator, "Ouvrir l'appel")
     call_path = path_of(coordinator)
-    expect(coordinator.locator("main")).to_contain_text("encore 14 jour(s) pour candidater")
+    expect(coordinator.locator("main")).to_contain_text("encore 14 jours pour candidater")
 
     resident = new_context.page()
     login(resident, DEMO["resident"], DEMO_PASSWORD)

@@ -169,7 +169,7 @@ struct CallUseCaseTests {
                 .selection([1, 2, 3]), mandate: Self.mandate, parseErrors: FormErrors(), call: call,
                 committee: committee, territory: vitre, actor: coordinator, env: world.env)
             guard case .invalid(let errors) = tooMany else { Issue.record("expected invalid, got \(tooMany)"); return }
-            #expect(errors["selected"] == "2 siège(s) au plus : décochez-en 1.")
+            #expect(errors["selected"] == "2 sièges au plus : décochez-en 1.")
             var typed = FormErrors()
             typed.add("mandate_start", "Indiquez le premier jour du mandat.")
             let noMandate = try await AppointMembers.run(

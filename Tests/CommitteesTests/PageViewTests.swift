@@ -132,8 +132,8 @@ struct PageViewTests {
         let resident = Self.rendered(
             try CallPages.view(model, visit: Self.visit([.resident]), fields: [:], errors: FormErrors()))
         #expect(resident.contains("<h1>Appel aux usagers</h1>"))
-        #expect(resident.contains("2 candidature(s) reçue(s)."))
-        #expect(resident.contains("encore 10 jour(s) pour candidater, jusqu&#39;au 12 décembre 2026"))
+        #expect(resident.contains("2 candidatures reçues."))
+        #expect(resident.contains("encore 10 jours pour candidater, jusqu&#39;au 12 décembre 2026"))
         #expect(resident.contains("Envoyer ma candidature"))
         #expect(!resident.contains("Espace des coordinateurs"))
 
@@ -149,12 +149,12 @@ struct PageViewTests {
         let staff = Self.rendered(
             try CallPages.view(model, visit: Self.visit([.coordinator]), fields: [:], errors: FormErrors()))
         #expect(staff.contains("Espace des coordinateurs"))
-        #expect(staff.contains("Tirer au sort 3 membre(s)"))
+        #expect(staff.contains("Tirer au sort 3 membres"))
 
         let empty = Self.rendered(
             try CallPages.view(
                 Self.callModel(candidates: 0), visit: Self.visit([.coordinator]), fields: [:], errors: FormErrors()))
-        #expect(empty.contains("0 candidature(s) reçue(s)."))
+        #expect(empty.contains("0 candidature reçue."))
         #expect(empty.contains("Aucune candidature pour l&#39;instant."))
         #expect(!empty.contains("Tirer au sort"), "nothing to draw from")
     }

@@ -468,3 +468,13 @@ struct SameOriginTests {
         #expect(SameOrigin.allows(origin: nil, host: "sante.example.fr", baseURL: base), "no web page, no Origin")
     }
 }
+
+@Suite("Counted nouns")
+struct CountedTests {
+    @Test func frenchTakesTheSingularForZeroAndOneAndEnglishOnlyForOne() {
+        let seats = { (n: Int) in Counted.text(n, fr: ("siège", "sièges"), en: ("seat", "seats")) }
+        #expect(seats(0).fr == "0 siège" && seats(0).en == "0 seats")
+        #expect(seats(1).fr == "1 siège" && seats(1).en == "1 seat")
+        #expect(seats(2).fr == "2 sièges" && seats(2).en == "2 seats")
+    }
+}

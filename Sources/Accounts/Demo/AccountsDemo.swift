@@ -75,15 +75,8 @@ public enum AccountsDemo {
                 if let existing = try await Person.query(on: db).filter(\.$email == account.email).first() {
                     person = existing
                 } else {
-                    person = Person(email: account.email, passwordHash: passwordHash, displayName: account.name)
-                    person.emailConfirmedAt = Date()
-                    try await person.create(on: db)
-                    for document in LegalDocument.allCases {
-                        try await Consent(
-                            personID: person.requireID(), kind: document == .terms ? .terms : .privacy,
-                            version: document.currentVersion
-                        ).create(on: db)
-                    }
+                    person = try await AccountsAdministration.confirmedAccount(
+                        email: account.email, name: account.name, passwordHash: passwordHash, on: db)
                 }
                 let personID = try person.requireID()
                 let held = Set(

@@ -81,15 +81,7 @@ public enum AccountsAdministration {
                 message = "Compte existant \(email)"
             } else {
                 guard let passwordHash else { throw Failure("Mot de passe requis pour créer le compte.") }
-                person = Person(email: email, passwordHash: passwordHash, displayName: name)
-                person.emailConfirmedAt = Date()
-                try await person.create(on: db)
-                for document in LegalDocument.allCases {
-                    try await Consent(
-                        personID: person.requireID(), kind: document == .terms ? .terms : .privacy,
-                        version: document.currentVersion
-                    ).create(on: db)
-                }
+                person = try await confirmedAccount(email: email, name: name, passwordHash: passwordHash, on: db)
                 message = "Compte créé \(email)"
             }
             let personID = try person.requireID()
@@ -105,5 +97,22 @@ public enum AccountsAdministration {
                 actor: nil, territory: territoryID, action: "admin.created", subject: "person \(personID)", on: db)
             return message
         }
+    }
+
+    /// A new account made by an operator or by the demo (not by signing up): its address
+    /// confirmed, the current terms and privacy notice accepted.
+    static func confirmedAccount(
+        email: String, name: String, passwordHash: String, on db: any Database
+    ) async throws -> Person {
+        let person = Person(email: email, passwordHash: passwordHash, displayName: name)
+        person.emailConfirmedAt = Date()
+        try await person.create(on: db)
+        for document in LegalDocument.allCases {
+            try await Consent(
+                personID: person.requireID(), kind: document == .terms ? .terms : .privacy,
+                version: document.currentVersion
+            ).create(on: db)
+        }
+        return person
     }
 }

@@ -123,8 +123,10 @@ enum AppointMembers {
                     "selected",
                     actor.t(
                         Text(
-                            "\(call.seats) siège(s) au plus : décochez-en \(numbers.count - call.seats).",
-                            "\(call.seats) seat(s) at most: untick \(numbers.count - call.seats).")))
+                            Counted.text(call.seats, fr: ("siège", "sièges"), en: ("", "")).fr
+                                + " au plus : décochez-en \(numbers.count - call.seats).",
+                            Counted.text(call.seats, fr: ("", ""), en: ("seat", "seats")).en
+                                + " at most: untick \(numbers.count - call.seats).")))
             }
             chosen = numbers
             seed = nil

@@ -81,11 +81,11 @@ enum CallPages {
             <p><a href="\(CommitteesPaths.show.link(territory.slug, try model.committee.requireID()))">\(visit.t("← ", "← "))\(model.committee.name)</a></p>
             \(Form.errorSummary(errors, visit: visit))
             <h1>\(call.title)</h1>
-            <p class="meta">\(visit.t(college.label)) · \(visit.t("\(call.seats) siège(s)", "\(call.seats) seat(s)")) · \
-            \(open ? visit.t(daysLeft == 0 ? "dernier jour pour candidater" : "encore \(daysLeft) jour(s) pour candidater, jusqu'au ", daysLeft == 0 ? "last day to apply" : "\(daysLeft) day(s) left to apply, until ") + (daysLeft == 0 ? "" : DateText.day(iso: call.closesOn, lang: visit.lang))
+            <p class="meta">\(visit.t(college.label)) · \(visit.t(Counted.text(call.seats, fr: ("siège", "sièges"), en: ("seat", "seats")))) · \
+            \(open ? visit.t(daysLeft == 0 ? Text("dernier jour pour candidater", "last day to apply") : Text("encore " + Counted.text(daysLeft, fr: ("jour", "jours"), en: ("", "")).fr + " pour candidater, jusqu'au ", Counted.text(daysLeft, fr: ("", ""), en: ("day", "days")).en + " left to apply, until ")) + (daysLeft == 0 ? "" : DateText.day(iso: call.closesOn, lang: visit.lang))
                : visit.t("clos", "closed"))</p>
             <div class="proposal-body">\(View.paragraphs(call.body))</div>
-            <p>\(visit.t("\(model.candidates.count) candidature(s) reçue(s).", "\(model.candidates.count) application(s) received."))</p>
+            <p>\(visit.t(Counted.text(model.candidates.count, fr: ("candidature reçue", "candidatures reçues"), en: ("application received", "applications received")))).</p>
             \(commitmentNote(call, visit: visit))
             \(try applySection(model, visit: visit, fields: fields, errors: errors))
             \(resultSection(model, visit: visit))
@@ -215,7 +215,7 @@ enum CallPages {
             \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: [Form.Option("", visit.t("Aucun", "None")), Form.Option("commune", visit.t("Par commune", "By municipality")), Form.Option("age", visit.t("Par tranche d'âge", "By age band"))],
                           selected: fields["balance"], errors: errors, visit: visit))
             \(mandate("_tirage"))
-            \(Form.submit(visit.t("Tirer au sort \(call.seats) membre(s)", "Draw \(call.seats) member(s)")))
+            \(Form.submit(visit.t("Tirer au sort ", "Draw ") + visit.t(Counted.text(call.seats, fr: ("membre", "membres"), en: ("member", "members")))))
             </form>
             """
     }
@@ -267,7 +267,9 @@ enum CallPages {
                 flash: Flash(
                     .success,
                     scope.visit.t(
-                        "\(numbers.count) membre(s) désigné(s).", "\(numbers.count) member(s) appointed.")))
+                        Counted.text(
+                            numbers.count, fr: ("membre désigné.", "membres désignés."),
+                            en: ("member appointed.", "members appointed.")))))
         case .invalid(let errors):
             let model = try await load(committee: committee, call: call, now: req.now, on: req.db)
             return req.render(

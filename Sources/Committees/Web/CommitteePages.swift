@@ -139,7 +139,7 @@ enum CommitteePages {
         let ending = seats.filter { $0.active(today: today) && Mandate.endsSoon(end: $0.mandate_end, today: today) }
         if !ending.isEmpty {
             warnings.append(
-                "<li>\(visit.t("\(ending.count) mandat(s) se terminent dans les deux mois : pensez à un appel à candidatures.", "\(ending.count) mandate(s) end within two months: think of a call for candidates."))</li>"
+                "<li>\(visit.t(ending.count > 1 ? "\(ending.count) mandats se terminent dans les deux mois : pensez à un appel à candidatures." : "Un mandat se termine dans les deux mois : pensez à un appel à candidatures.", ending.count > 1 ? "\(ending.count) mandates end within two months: think of a call for candidates." : "One mandate ends within two months: think of a call for candidates."))</li>"
             )
         }
         return """

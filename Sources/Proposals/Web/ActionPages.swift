@@ -36,8 +36,8 @@ enum ActionPages {
 
     // MARK: - Pieces shared with the proposal page
 
-    static func progressBar(_ action: HealthAction, visit: Visit) -> HTML {
-        let id = "avancement-\(action.id!)"
+    static func progressBar(_ action: HealthAction, visit: Visit) throws -> HTML {
+        let id = "avancement-\(try action.requireID())"
         return """
             <p class="progress"><label for="\(id)">\(visit.t("Avancement", "Progress"))</label> \
             <progress id="\(id)" max="100" value="\(action.progress)">\(action.progress) %</progress> \(action.progress) %</p>
@@ -64,11 +64,11 @@ enum ActionPages {
             actions.isEmpty
             ? "<p>\(visit.t("Les actions engagées pour cette proposition seront publiées ici.", "The actions taken for this proposal will be published here."))</p>"
             : HTML.join(
-                actions.map { shown in
+                try actions.map { shown in
                     """
-                    <article class="action-card"><h3><a href="\(ProposalsPaths.action.link(territory.slug, shown.action.id!))">\(shown.action.title)</a></h3>\
+                    <article class="action-card"><h3><a href="\(ProposalsPaths.action.link(territory.slug, try shown.action.requireID()))">\(shown.action.title)</a></h3>\
                     \(shown.action.lead.isEmpty ? HTML.empty : "<p class=\"meta\">\(visit.t("Porté par : ", "Led by: "))\(shown.action.lead)</p>")\
-                    \(progressBar(shown.action, visit: visit))\(milestoneList(shown.milestones, visit: visit))</article>
+                    \(try progressBar(shown.action, visit: visit))\(milestoneList(shown.milestones, visit: visit))</article>
                     """
                 })
         return """
@@ -89,7 +89,7 @@ enum ActionPages {
             <h3>\(visit.t("Suivi de la réalisation", "Follow-up"))</h3>
             <p>\(visit.t("Reliez la proposition à l'action qui y répond : son avancement et ses étapes s'afficheront ici. Une action peut répondre à plusieurs propositions.",
                      "Link the proposal to the action that answers it: its progress and milestones will show here. One action may answer several proposals."))</p>
-            \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, proposal.id!), visit: visit))
+            \(Form.open(action: ProposalsPaths.followUp.link(territory.slug, try proposal.requireID()), visit: visit))
             \(Form.select(name: "action", label: visit.t("Action", "Action"), options: options, selected: fields["action"] ?? "new", errors: errors, visit: visit))
             \(Form.input(name: "new_title", label: visit.t("Titre de la nouvelle action", "Title of the new action"), value: fields["new_title"] ?? proposal.title,
                      errors: errors, visit: visit, hint: visit.t("Seulement pour une nouvelle action.", "Only for a new action."), maxLength: ActionInput.titleMax))
@@ -155,7 +155,7 @@ enum ActionPages {
             <h1>\(action.title)</h1>
             <p class="meta">\(action.lead.isEmpty ? "" : visit.t("Porté par ", "Led by ") + action.lead + " · ")\
             \(visit.t("mise à jour le ", "updated "))\(DateText.day(action.updatedAt, lang: visit.lang))</p>
-            \(progressBar(action, visit: visit))
+            \(try progressBar(action, visit: visit))
             \(action.description.isEmpty ? HTML.empty : "<div class=\"proposal-body\">\(View.paragraphs(action.description))</div>")
             <h2>\(visit.t("Étapes", "Milestones"))</h2>
             \(milestoneList(milestones, visit: visit))
@@ -172,10 +172,10 @@ enum ActionPages {
         let territory = try visit.territoryHere()
         let id = try action.requireID()
         let open = milestones.filter { $0.doneAt == nil }
-        let doneButtons = open.map { m -> HTML in
+        let doneButtons = try open.map { m -> HTML in
             """
             <li>\(m.title) \(Form.open(action: ProposalsPaths.actionMilestones.link(territory.slug, id), visit: visit, cssClass: "inline-form"))\
-            <input type="hidden" name="op" value="done"><input type="hidden" name="milestone_id" value="\(m.id!)">\
+            <input type="hidden" name="op" value="done"><input type="hidden" name="milestone_id" value="\(try m.requireID())">\
             <button type="submit" class="link-button">\(visit.t("Marquer comme faite", "Mark as done"))<span class="visually-hidden"> : \(m.title)</span></button></form></li>
             """
         }
