@@ -472,7 +472,7 @@ struct CommitteeJourneyTests {
                 page.contains("Collège des usagers") && page.contains("Collège des professionnels")
                     && page.contains("Collège des décideurs"))
             #expect(page.contains("Membre usager"), "a user member who chose not to be named")
-            #expect(page.contains("se terminent dans les deux mois") || page.contains("se termine dans les deux mois"))
+            #expect(page.contains("Un mandat se termine dans les deux mois"), "the demo has one mandate ending soon")
             #expect(page.contains("Adoptée par consensus") && page.contains("Adoptée par vote"))
             #expect(
                 page.contains("Stratégie d&#39;accès aux soins dans les bourgs")
