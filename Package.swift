@@ -59,6 +59,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [
+                "Stats",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "NIOCore", package: "swift-nio"),

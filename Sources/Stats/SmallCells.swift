@@ -1,6 +1,8 @@
-/// Small-cell suppression: no published figure may describe fewer than `threshold` people.
+/// A count standing alone, under the platform's default disclosure control (`Disclosure`): the
+/// number, or `.suppressed` for 1 to 4 people. Figures that stand beside others in a line or a
+/// table go through `Disclosure.line` / `Disclosure.table` instead, which also stop subtraction.
 public enum SmallCells {
-    public static let threshold = 5
+    public static let threshold = Disclosure.standard.threshold
 
     /// A count as it may be published: the number itself, or `.suppressed` when 1 to 4 people
     /// (zero is published: it describes nobody).
@@ -10,7 +12,7 @@ public enum SmallCells {
     }
 
     public static func publish(_ count: Int, threshold: Int = threshold) -> Published {
-        (1..<threshold).contains(count) ? .suppressed : .count(count)
+        Disclosure(threshold: threshold).isSmall(count) ? .suppressed : .count(count)
     }
 
     /// A share in percent, published only when both the part and the whole may be.

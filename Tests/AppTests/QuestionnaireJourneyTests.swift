@@ -505,20 +505,23 @@ struct QuestionnaireJourneyTests {
             let aggregated = try await decider.get(base + "/resultats.csv")
             let rows = try CSV.parse(aggregated)
             #expect(rows.first?.fields == ["question", "libelle", "reponse", "nombre", "part_pourcent"])
-            // Every count is a real number of 5 or more (or 0), or reads "moins de 5": both occur.
+            // Every count is a real number of 5 or more (or 0), or reads "masqué": both occur.
             let counted = rows.dropFirst().filter {
-                !$0.fields[2].hasPrefix("_moyenne") && !$0.fields[2].hasPrefix("_mediane")
+                !$0.fields[2].contains("_moyenne") && !$0.fields[2].contains("_mediane")
+                    && !$0.fields[2].contains("(score")
             }.map { $0.fields[3] }
             #expect(
-                counted.allSatisfy { cell in cell == "moins de 5" || Int(cell).map { $0 == 0 || $0 >= 5 } == true },
+                counted.allSatisfy { cell in
+                    ["moins de 5", "masqué"].contains(cell) || Int(cell).map { $0 == 0 || $0 >= 5 } == true
+                },
                 "\(counted)")
             #expect(counted.contains { Int($0).map { $0 >= 5 } == true })
-            #expect(counted.contains("moins de 5"))
+            #expect(counted.contains("masqué"))
             // The number question (months searching for a doctor) has its distribution in ranges.
             #expect(rows.contains { $0.fields[0] == "q7" && $0.fields[2].contains(" à ") })
             #expect(page.contains("Réponses à la question 4, par tranche"))
             let cross = try await decider.get("/vitre/questionnaires/croisement")
-            #expect(cross.contains("Spearman") && cross.contains("6 thèmes communs"))
+            #expect(cross.contains("Spearman") && cross.contains(" thèmes communs."))
             #expect(cross.contains("Les usagers placent"))
             // The table beside the chart carries the very figures drawn: each theme's mean score.
             let chart = try #require(cross.range(of: "id=\"priorites-graphique-titre\"")).upperBound
@@ -713,27 +716,80 @@ struct QuestionnaireJourneyTests {
                 ).first)
             #expect(number.contains("<svg class=\"chart\"") && number.contains("Réponses à la question 1, par tranche"))
             #expect(number.contains("<th scope=\"row\">20 à 29</th><td class=\"num\">7</td>"))
-            #expect(number.contains("<th scope=\"row\">30 à 39</th><td class=\"num\">moins de 5</td>"))
+            #expect(number.contains("<th scope=\"row\">30 à 39</th><td class=\"num\">masqué</td>"))
             #expect(number.contains("<th scope=\"row\">50 à 59</th><td class=\"num\">0</td>"))
             let dates = try #require(
                 page.components(separatedBy: "id=\"resultat-q3\"").dropFirst().first?.components(
                     separatedBy: "</section>"
                 ).first)
             #expect(dates.contains("<svg class=\"chart\"") && dates.contains("par mois"))
-            #expect(dates.contains("<th scope=\"row\">mars 2026</th><td class=\"num\">8</td>"))
+            // 4 in May would be 12 − 8: March is hidden with it.
+            #expect(dates.contains("<th scope=\"row\">mars 2026</th><td class=\"num\">masqué</td>"))
             #expect(dates.contains("<th scope=\"row\">avril 2026</th><td class=\"num\">0</td>"))
-            #expect(dates.contains("<th scope=\"row\">mai 2026</th><td class=\"num\">moins de 5</td>"))
+            #expect(dates.contains("<th scope=\"row\">mai 2026</th><td class=\"num\">masqué</td>"))
             // The aggregated export, read back: same ranges, same months, same small-cell rule.
             let rows = try CSV.parse(try await coordinator.get(base + "/resultats.csv")).map(\.fields)
             func cell(_ question: String, _ answer: String) -> String? {
                 rows.first { $0[0] == question && $0[2] == answer }?[3]
             }
             #expect(
-                cell("q2", "20 à 29") == "7" && cell("q2", "30 à 39") == "moins de 5" && cell("q2", "_reponses") == "12"
+                cell("q2", "20 à 29") == "7" && cell("q2", "30 à 39") == "masqué" && cell("q2", "_reponses") == "12"
             )
             #expect(
-                cell("q3", "2026-03") == "8" && cell("q3", "2026-04") == "0" && cell("q3", "2026-05") == "moins de 5")
+                cell("q3", "2026-03") == "masqué" && cell("q3", "2026-04") == "0" && cell("q3", "2026-05") == "masqué")
             #expect(!rows.dropFirst().contains { Int($0[3]).map { (1...4).contains($0) } == true })
+        }
+    }
+
+    /// The three attacks of issue #15 replayed on the demo: a hidden cell solved from its total, a
+    /// hidden cell solved from a mean, and a respondent singled out by subtracting two filtered
+    /// views. None of them gets a number any more.
+    @Test func theDisclosureAttacksOnTheDemoFindNothing() async throws {
+        try await withDemoApp { app in
+            let decider = Browser(app)
+            try await decider.login("decideur@vitre.example")
+            let communes = try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes
+            for audience in ["usagers", "professionnels"] {
+                let base = "/vitre/questionnaires/\(try await Self.demo(app, audience: audience))"
+                var views = [""] + communes.map { "?commune=\($0.code)" }
+                views += communes.prefix(6).map { "?commune=\($0.code)&canal=en-ligne" }
+                var totals: [String: Int] = [:]
+                for view in views {
+                    let rows = try CSV.parse(try await decider.get(base + "/resultats.csv" + view)).map(\.fields)
+                    #expect(decider.lastStatus == .ok)
+                    totals[view] = rows.first { $0[0] == "_total" }.flatMap { Int($0[3]) }
+                    let byQuestion = Dictionary(grouping: rows.dropFirst(2), by: { $0[0] })
+                    for (question, lines) in byQuestion {
+                        let cells = lines.filter { !$0[2].hasPrefix("_") && !$0[2].contains("_moyenne") }
+                        // Within one line: a hidden cell is never alone beside a shown total.
+                        let single = cells.filter { !$0[2].contains("(classé") && !$0[2].contains("(score") }
+                        let masked = single.filter { $0[3] == "masqué" || $0[3] == "moins de 5" }
+                        if !lines.contains(where: { $0[2].contains(" = ") }) {
+                            #expect(masked.count != 1, "\(audience) \(view) \(question): one hidden cell")
+                        }
+                        // From a mean: no mean beside a hidden cell.
+                        if !masked.isEmpty, !lines.contains(where: { $0[2].contains(" = ") }) {
+                            #expect(!lines.contains { $0[2] == "_moyenne" }, "\(audience) \(view) \(question): a mean")
+                        }
+                        // Ranking scores only for choices whose places are all shown.
+                        for line in cells where line[2].contains("(score") && !line[3].isEmpty {
+                            let choice = line[2].replacingOccurrences(of: " (score 0 à 100)", with: "")
+                            #expect(
+                                lines.first { $0[2] == choice + " (classé 1er)" }?[3] != "masqué",
+                                "\(audience) \(view) \(question): a score beside a hidden first place")
+                        }
+                    }
+                    #expect(!rows.dropFirst().contains { Int($0[3]).map { (1...4).contains($0) } == true })
+                }
+                // Between two filter sets: never two published totals 1 to 4 apart.
+                for commune in communes.prefix(6) {
+                    let whole = totals["?commune=\(commune.code)"],
+                        online = totals["?commune=\(commune.code)&canal=en-ligne"]
+                    if let whole, let online {
+                        #expect(!(1...4).contains(whole - online), "\(audience) \(commune.name)")
+                    }
+                }
+            }
         }
     }
 }

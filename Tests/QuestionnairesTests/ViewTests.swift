@@ -66,15 +66,34 @@ struct QuestionnaireViewTests {
     }
 
     @Test func participationHidesSmallCountsAndSetsEachCommuneAgainstItsTarget() {
+        let tally = ResultsPages.Tally(
+            answers: 21, byCommune: ["35360": 12, "35001": 3], noCommune: 6, byChannel: [.online: 15, .paper: 6],
+            byAudience: [.users: 21], byWeek: [20_000: 21])
         let model = ResultsPages.ParticipationModel(
-            context: Self.context(Self.definition, status: .published), waves: [], chosen: [], answers: 15,
-            byCommune: ["35360": 12, "35001": 3], noCommune: 0, communeTargets: ["35360": 24],
-            byChannel: [.online: 12, .paper: 3], byAudience: [.users: 15], byWeek: [20_000: 15])
+            context: Self.context(Self.definition, status: .published), waves: [], chosen: [], tally: tally,
+            communeTargets: ["35360": 24])
         let html = ResultsPages.participationView(model, visit: Self.coordinator, query: [:]).main.rendered
         #expect(html.contains("<th scope=\"row\">Vitré</th>") && html.contains(">50 %<"), "12 of a target of 24")
-        #expect(html.contains(">moins de 5<"), "3 answers in a commune are not shown")
+        #expect(html.contains(">masqué<"), "3 answers in a commune are not shown")
         #expect(!html.contains(">3<"))
+        #expect(
+            html.contains("Sans commune indiquée : masqué"),
+            "21 − 12 would give the 3 away: the next smallest cell (6 with no commune) is hidden with it")
         #expect(html.contains("Réponses par semaine"))
+    }
+
+    @Test func participationShowsNothingWhenAWaveLeavesOutOnlyAFewAnswers() {
+        let tally = ResultsPages.Tally(
+            answers: 20, byCommune: ["35360": 20], byChannel: [.online: 20], byAudience: [.users: 20],
+            byWeek: [20_000: 20])
+        var model = ResultsPages.ParticipationModel(
+            context: Self.context(Self.definition, status: .published), waves: [], chosen: [], tally: tally,
+            communeTargets: [:])
+        model.added = [ResultsPages.Tally(answers: 2, byCommune: ["35360": 2], byChannel: [.paper: 2])]
+        let html = ResultsPages.participationView(model, visit: Self.coordinator, query: [:]).main.rendered
+        #expect(html.contains("Réponses : non publié"))
+        #expect(html.contains("ne retirent que quelques réponses"))
+        #expect(!html.contains(">20<"))
     }
 
     @Test func freeTextShowsEachAnswerWithItsCodesAndSaysWhenThereIsNoFreeTextQuestion() {

@@ -9,6 +9,8 @@ public final class Territory: Model, @unchecked Sendable {
     @Field(key: "name") public var name: String
     @OptionalField(key: "epci_siren") public var epciSiren: String?
     @Field(key: "created_at") public var createdAt: Date
+    /// Nothing about fewer than this many people is published (nil: the platform's 5).
+    @OptionalField(key: "disclosure_threshold") public var disclosureThreshold: Int?
     public init() {}
     public init(slug: String, name: String, epciSiren: String?) {
         self.slug = slug; self.name = name; self.epciSiren = epciSiren; self.createdAt = Date()
@@ -252,7 +254,20 @@ enum AccountsMigrations {
         func revert(on db: any Database) async throws { try await db.schema("territory_themes").delete() }
     }
 
-    static let all: [any Migration] = [M001Territories(), M002People(), M003Indexes(), M004TerritoryThemes()]
+    /// The territory's disclosure threshold (nil: the platform's 5; 11 for the health-data rule).
+    struct M005DisclosureThreshold: AsyncMigration {
+        var name: String { "Accounts.005.DisclosureThreshold" }
+        func prepare(on db: any Database) async throws {
+            try await db.schema(Territory.schema).field("disclosure_threshold", .int).update()
+        }
+        func revert(on db: any Database) async throws {
+            try await db.schema(Territory.schema).deleteField("disclosure_threshold").update()
+        }
+    }
+
+    static let all: [any Migration] = [
+        M001Territories(), M002People(), M003Indexes(), M004TerritoryThemes(), M005DisclosureThreshold(),
+    ]
 }
 
 import SQLKit

@@ -82,7 +82,8 @@ public enum TerritoryLoader {
             }
             return TerritoryInfo(
                 id: id, slug: territory.slug, name: territory.name, epciSiren: territory.epciSiren, communes: list,
-                themes: .territory(themes[id] ?? []))
+                themes: .territory(themes[id] ?? []),
+                disclosure: territory.disclosureThreshold.map(Disclosure.init(threshold:)) ?? .standard)
         }
     }
 }

@@ -1,3 +1,5 @@
+@_exported import Stats
+
 /// A territory as every page sees it: read from an in-memory directory, not from the database
 /// on each request.
 public struct TerritoryInfo: Sendable, Equatable {
@@ -8,11 +10,16 @@ public struct TerritoryInfo: Sendable, Equatable {
     public let communes: [CommuneInfo]
     /// The territory's theme list (the platform's themes as renamed or hidden here, and its own).
     public let themes: ThemeList
+    /// The disclosure control of every figure published about this territory: nothing about fewer
+    /// than 5 people by default, 11 when the territory follows the health-data bodies' rule.
+    public let disclosure: Disclosure
 
     public init(
-        id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo], themes: ThemeList = .builtin
+        id: Int, slug: String, name: String, epciSiren: String?, communes: [CommuneInfo], themes: ThemeList = .builtin,
+        disclosure: Disclosure = .standard
     ) {
         self.id = id; self.slug = slug; self.name = name; self.epciSiren = epciSiren; self.themes = themes
+        self.disclosure = disclosure
         self.communes = communes.sorted {
             $0.name.compare($1.name, locale: .init(identifier: "fr_FR")) == .orderedAscending
         }

@@ -166,9 +166,9 @@ public enum NumberText {
         return value
     }
 
-    /// A figure written the French way: 3,5.
+    /// A figure written the French way: 3,5; rounded as a spreadsheet does (31,25 → 31,3).
     public static func decimal(_ value: Double, digits: Int = 1, lang: Lang) -> String {
-        let text = String(format: "%.\(digits)f", value)
+        let text = Rounding.text(value, digits: digits)
         return lang == .fr ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 }

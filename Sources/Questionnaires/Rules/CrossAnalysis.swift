@@ -18,11 +18,28 @@ public enum CrossAnalysis {
     /// 0–10 × 10, a ranked theme (N−place+1)/N×100 (0 when not ranked). The theme's score is the
     /// mean of its measures.
     public static func scores(definition: Definition, data: Dataset, rows: [Int]) -> [Score] {
+        scores(definition: definition, data: data, split: Filter.Split(rows: rows), disclosure: nil)
+    }
+
+    /// The same, with only the measures the disclosure control lets the results page publish in
+    /// this view (a mean or a score resting on a hidden count is left out, so the theme's score
+    /// cannot be solved for it). A theme all of whose measures are left out has no measure (and is
+    /// listed among the hidden themes).
+    public static func scores(
+        definition: Definition, data: Dataset, split: Filter.Split, disclosure: Disclosure?
+    ) -> [Score] {
+        let rows = split.rows
         var measures: [String: [(value: Double, n: Int)]] = [:]
+        var seen: Set<String> = []
+        func published(_ question: Question) -> PublishedQuestion? {
+            disclosure.map { Publication.of(question, in: data, split: split, disclosure: $0) }
+        }
         for question in definition.questions {
             switch question.kind {
             case .agreement, .scale:
                 guard let theme = question.theme, let column = data.columns[question.key] else { continue }
+                seen.insert(theme)
+                if let p = published(question), p.mean == nil { continue }
                 var sum = 0.0, n = 0
                 for r in rows {
                     let p = column.codes[r]
@@ -33,25 +50,35 @@ public enum CrossAnalysis {
                 if n > 0 { measures[theme, default: []].append((sum / Double(n), n)) }
             case .matrix:
                 guard let theme = question.theme else { continue }
+                seen.insert(theme)
                 let result = Results.of(question, in: data, rows: rows)
-                for row in result.matrix {
+                let shown = published(question)
+                for (i, row) in result.matrix.enumerated() {
+                    if let shown, shown.matrix.indices.contains(i) ? shown.matrix[i].mean == nil : true { continue }
                     if let mean = row.mean { measures[theme, default: []].append(((mean - 1) / 4 * 100, row.answered)) }
                 }
             case .ranking:
                 let result = Results.of(question, in: data, rows: rows)
+                let shown = published(question)
                 guard result.answered > 0 else { continue }
-                for item in result.ranked {
+                for (i, item) in result.ranked.enumerated() {
                     guard let theme = question.choice(item.key)?.theme else { continue }
+                    seen.insert(theme)
+                    if let shown, shown.ranked.indices.contains(i) ? shown.ranked[i].score == nil : true { continue }
                     measures[theme, default: []].append((item.score, result.answered))
                 }
             default: continue
             }
         }
-        return measures.map { theme, list in
+        var scores = measures.map { theme, list in
             Score(
                 theme: theme, score: list.map(\.value).reduce(0, +) / Double(list.count),
                 answers: list.map(\.n).min() ?? 0, measures: list.count)
-        }.sorted { $0.score != $1.score ? $0.score > $1.score : $0.theme < $1.theme }
+        }
+        for theme in seen where measures[theme] == nil && disclosure != nil {
+            scores.append(Score(theme: theme, score: 0, answers: 0, measures: 0))
+        }
+        return scores.sorted { $0.score != $1.score ? $0.score > $1.score : $0.theme < $1.theme }
     }
 
     /// Ranks (1 = first) of values, highest first; ties share the mean of their places.

@@ -202,39 +202,55 @@ public struct Filter: Sendable, Equatable {
     public var isEmpty: Bool { self == Filter() }
 
     /// The row numbers that pass.
-    public func rows(of data: Dataset) -> [Int] {
-        let wave = self.wave.map(Int32.init)
-        let channel = self.channel.map(Dataset.channelCode)
-        let audience = self.audience.map(Dataset.audienceCode)
-        var commune: Int32?
-        if let code = self.commune { commune = data.communeIndex[code] ?? -2 }
-        var profileTest: ((Int) -> Bool)?
-        if let profile, let column = data.columns[profile.question] {
+    public func rows(of data: Dataset) -> [Int] { split(of: data).rows }
+
+    /// The rows that pass, and for each filter set (in the order wave, channel, audience,
+    /// commune, profile) the rows that fail it alone: what the same view less that filter adds.
+    /// One pass over the data, for the disclosure control's differencing.
+    public struct Split: Sendable, Equatable {
+        public var rows: [Int] = []
+        public var differences: [[Int]] = []
+    }
+
+    public func split(of data: Dataset) -> Split {
+        var tests: [(Int) -> Bool] = []
+        if let wave = self.wave.map(Int32.init) { tests.append { data.waves[$0] == wave } }
+        if let channel = self.channel.map(Dataset.channelCode) { tests.append { data.channels[$0] == channel } }
+        if let audience = self.audience.map(Dataset.audienceCode) { tests.append { data.audiences[$0] == audience } }
+        if let code = self.commune {
+            let commune = data.communeIndex[code] ?? -2
+            tests.append { data.communes[$0] == commune }
+        }
+        if let profile {
+            guard let column = data.columns[profile.question] else { return Split(differences: [[]]) }
             switch column.kind {
             case .single, .commune:
                 let code = column.code(of: profile.value) ?? -2
-                profileTest = { column.codes[$0] == code }
+                tests.append { column.codes[$0] == code }
             case .agreement, .scale:
                 let point = Int32(profile.value) ?? -2
-                profileTest = { column.codes[$0] == point }
+                tests.append { column.codes[$0] == point }
             case .multiple:
                 let bit: UInt64 = column.code(of: profile.value).map { 1 << UInt64($0) } ?? 0
-                profileTest = { column.masks[$0] & bit != 0 }
+                tests.append { column.masks[$0] & bit != 0 }
             default: break
             }
-        } else if profile != nil {
-            return []
         }
-        var out: [Int] = []
-        out.reserveCapacity(data.count)
+        var split = Split(differences: tests.map { _ in [] })
+        split.rows.reserveCapacity(data.count)
         for i in 0..<data.count {
-            if let wave, data.waves[i] != wave { continue }
-            if let channel, data.channels[i] != channel { continue }
-            if let audience, data.audiences[i] != audience { continue }
-            if let commune, data.communes[i] != commune { continue }
-            if let profileTest, !profileTest(i) { continue }
-            out.append(i)
+            var failed = -1, failures = 0
+            for (k, test) in tests.enumerated() where !test(i) {
+                failures += 1
+                failed = k
+                if failures > 1 { break }
+            }
+            if failures == 0 {
+                split.rows.append(i)
+            } else if failures == 1 {
+                split.differences[failed].append(i)
+            }
         }
-        return out
+        return split
     }
 }

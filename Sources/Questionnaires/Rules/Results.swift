@@ -17,6 +17,8 @@ public struct QuestionResult: Sendable, Equatable {
         public let first: Int
         public let ranked: Int
         public let score: Double
+        /// How many put it at each place (index 0 = first): the cells its score rests on.
+        public var places: [Int] = []
     }
 
     /// For a matrix: per row, the counts per point and the mean.
@@ -130,6 +132,7 @@ public enum Results {
             var first = [Int](repeating: 0, count: column.keys.count)
             var ranked = first
             var points = [Double](repeating: 0, count: column.keys.count)
+            var byPlace = [[Int]](repeating: [Int](repeating: 0, count: places), count: column.keys.count)
             var answered = 0
             let depth = Double(max(1, question.rankCount))
             for r in rows where column.codes[r] >= 0 {
@@ -139,17 +142,20 @@ public enum Results {
                     guard c >= 0 else { continue }
                     if p == 0 { first[Int(c)] += 1 }
                     ranked[Int(c)] += 1
+                    byPlace[Int(c)][p] += 1
                     points[Int(c)] += max(0, depth - Double(p)) / depth * 100
                 }
             }
             var result = QuestionResult(question: question.key, answered: answered)
             result.ranked = ordered(question.choices.map(\.key), column: column).map { key in
                 guard let c = column.code(of: key).map(Int.init) else {
-                    return QuestionResult.Ranked(key: key, first: 0, ranked: 0, score: 0)
+                    return QuestionResult.Ranked(
+                        key: key, first: 0, ranked: 0, score: 0, places: [Int](repeating: 0, count: places))
                 }
                 return QuestionResult.Ranked(
-                    key: key, first: first[c], ranked: ranked[c], score: answered > 0 ? points[c] / Double(answered) : 0
-                )
+                    key: key, first: first[c], ranked: ranked[c],
+                    score: answered > 0 ? points[c] / Double(answered) : 0,
+                    places: byPlace[c])
             }.sorted { $0.score > $1.score }
             return result
         case .matrix:

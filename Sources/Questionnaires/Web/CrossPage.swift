@@ -15,20 +15,24 @@ enum CrossPage {
         let entry: ResultsCache.Entry
         let audience: QAudience
 
-        /// The rows of this side's group, in its n-th wave (1-based; nil = all waves).
-        func rows(wave position: Int?) -> [Int]? {
+        /// The rows of this side's group, in its n-th wave (1-based; nil = all waves), and what
+        /// each view with one filter less adds.
+        func rows(wave position: Int?) -> Filter.Split? {
             var filter = Filter()
             if context.record.audience == .all { filter.audience = audience }
             if let position {
                 guard waves.indices.contains(position - 1) else { return nil }
                 filter.wave = waves[position - 1].id
             }
-            return filter.rows(of: entry.data)
+            return filter.split(of: entry.data)
         }
 
+        /// The themes' scores, each resting only on measures the disclosure control publishes.
         func scores(wave: Int?) -> [CrossAnalysis.Score] {
-            guard let rows = rows(wave: wave) else { return [] }
-            return CrossAnalysis.scores(definition: context.definition, data: entry.data, rows: rows)
+            guard let split = rows(wave: wave) else { return [] }
+            return CrossAnalysis.scores(
+                definition: context.definition, data: entry.data, split: split,
+                disclosure: context.territory.disclosure)
         }
     }
 
@@ -109,8 +113,8 @@ enum CrossPage {
         let title = visit.t("Croisement usagers / professionnels", "Users / professionals cross-analysis")
         let main: HTML = """
             <h1>\(title)</h1>
-            <p>\(visit.t("Pour chaque thème commun, le score de priorité de chaque groupe (0 à 100) vient des échelles, tableaux et classements de ce thème. Un score qui repose sur moins de 5 réponses n'est pas montré.",
-                     "For each shared theme, each group's priority score (0 to 100) comes from that theme's scales, matrices and rankings. A score resting on fewer than 5 answers is not shown."))</p>
+            <p>\(visit.t("Pour chaque thème commun, le score de priorité de chaque groupe (0 à 100) vient des échelles, tableaux et classements de ce thème. Un score ne repose que sur des moyennes que la page des résultats publie : une mesure qui laisserait retrouver un nombre de moins de \(model.territory.disclosure.threshold) personnes est laissée de côté.",
+                     "For each shared theme, each group's priority score (0 to 100) comes from that theme's scales, matrices and rankings. A score rests only on means the results page publishes: a measure that would let a count of fewer than \(model.territory.disclosure.threshold) people be worked out is left aside."))</p>
             \(form)
             \(body)
             """
@@ -210,7 +214,7 @@ enum CrossPage {
                 rows: tableRows, numericColumns: [1, 2, 3, 4, 5, 6, 7]))
         if !comparison.hidden.isEmpty {
             out.append(
-                "<p>\(visit.t("Thèmes laissés de côté faute de 5 réponses dans un groupe : ", "Themes left aside for lack of 5 answers in a group: "))\(comparison.hidden.map { themeName($0, visit: visit) }.joined(separator: ", ")).</p>"
+                "<p>\(visit.t("Thèmes laissés de côté faute de mesure publiable dans un groupe : ", "Themes left aside for lack of a publishable measure in a group: "))\(comparison.hidden.map { themeName($0, visit: visit) }.joined(separator: ", ")).</p>"
             )
         }
         if waveCount > 1 {

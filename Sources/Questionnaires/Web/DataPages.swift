@@ -54,90 +54,87 @@ enum DataPages {
         }
     }
 
-    /// Aggregated results with the same filters and small-cell rule as the results page.
+    /// Aggregated results with the same filters and disclosure control as the results page.
     @Sendable static func aggregated(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
         let visit = req.visit
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
-        let rows = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).rows(
+        let split = ResultsPages.filter(req.queryFields(), waves: waves, definition: context.definition).split(
             of: entry.data)
-        return download(aggregatedCSV(context, entry: entry, rows: rows, visit: visit), name: "resultats.csv")
+        return download(aggregatedCSV(context, entry: entry, split: split, visit: visit), name: "resultats.csv")
     }
 
-    /// The aggregated results of `rows` as CSV: a line per answer of each question, under the
-    /// small-cell rule. Pure.
-    static func aggregatedCSV(_ context: QContext, entry: ResultsCache.Entry, rows: [Int], visit: Visit) -> String {
+    /// The aggregated results of a view as CSV: a line per answer of each question, exactly the
+    /// figures the results page publishes (`Publication`). Pure.
+    static func aggregatedCSV(
+        _ context: QContext, entry: ResultsCache.Entry, split: Filter.Split, visit: Visit
+    ) -> String {
+        let disclosure = context.territory.disclosure
         var lines = [CSV.line(["question", "libelle", "reponse", "nombre", "part_pourcent"])]
-        let hidden = "moins de 5"
-        func cell(_ n: Int) -> String { SmallCells.publish(n) == .suppressed ? hidden : String(n) }
-        func percent(_ n: Int, _ whole: Int) -> String {
-            SmallCells.share(n, of: whole).map { String(format: "%.1f", $0) } ?? ""
+        let hidden = "moins de \(disclosure.threshold)"
+        func cell(_ c: Disclosure.Cell) -> String { c.value.map(String.init) ?? "masqué" }
+        func answered(_ p: PublishedQuestion) -> String {
+            p.answered.value.map(String.init) ?? (p.answeredIsSmall ? hidden : "non publié")
         }
-        lines.append(CSV.line(["_total", "Réponses comptées", "", cell(rows.count), ""]))
-        if Results.publishable(rows.count) {
-            for q in context.definition.questions {
-                let result = Results.of(q, in: entry.data, rows: rows)
-                let label = CSV.inert(q.label)
-                switch q.kind {
-                case .shortText, .longText: continue
-                case .date:
-                    // Counts by month (or year), like the results page.
-                    let dates = Results.dates(entry.texts[q.key] ?? [], rows: rows, key: q.key)
-                    lines.append(CSV.line([q.key, label, "_reponses", cell(dates.answered), ""]))
-                    if Results.publishable(dates.answered) {
-                        for line in dates.lines {
-                            lines.append(
-                                CSV.line([
-                                    q.key, label, line.key, cell(line.count), percent(line.count, dates.answered),
-                                ]))
-                        }
-                    }
-                case .ranking:
-                    for item in result.ranked {
+        func percent(_ share: Double?) -> String { share.map { Rounding.text($0, digits: 1) } ?? "" }
+        let check = disclosure.view(population: split.rows.count, differences: split.differences.map(\.count))
+        let total: String =
+            switch check {
+            case .publishable: String(split.rows.count)
+            case .tooFew: hidden
+            case .tooClose: "non publié"
+            }
+        lines.append(CSV.line(["_total", "Réponses comptées", "", total, ""]))
+        guard check == .publishable else { return lines.joined(separator: "\r\n") + "\r\n" }
+        for q in context.definition.questions where !q.kind.isText {
+            let published = Publication.of(
+                q, in: entry.data, split: split, texts: entry.texts[q.key] ?? [], disclosure: disclosure)
+            let label = CSV.inert(q.label)
+            func choice(_ key: String) -> String {
+                CSV.inert(ResultsPages.label(of: key, in: q, context: context, visit: visit))
+            }
+            lines.append(CSV.line([q.key, label, "_reponses", answered(published), ""]))
+            switch q.kind {
+            case .ranking:
+                for item in published.ranked {
+                    lines.append(CSV.line([q.key, label, choice(item.key) + " (classé 1er)", cell(item.first), ""]))
+                    lines.append(CSV.line([q.key, label, choice(item.key) + " (classé)", cell(item.ranked), ""]))
+                    lines.append(
+                        CSV.line([
+                            q.key, label, choice(item.key) + " (score 0 à 100)",
+                            item.score.map { Rounding.text($0, digits: 1) } ?? "", "",
+                        ]))
+                }
+            case .matrix:
+                for row in published.matrix {
+                    for (i, c) in row.cells.enumerated() {
                         lines.append(
-                            CSV.line([
-                                q.key, label,
-                                CSV.inert(ResultsPages.label(of: item.key, in: q, context: context, visit: visit))
-                                    + " (classé 1er)", cell(item.first), percent(item.first, result.answered),
-                            ]))
+                            CSV.line([q.key, label, choice(row.key) + " = \(i + 1)", cell(c), percent(row.shares[i])]))
                     }
-                case .matrix:
-                    for row in result.matrix {
-                        for (i, n) in row.counts.enumerated() {
-                            lines.append(
-                                CSV.line([
-                                    q.key, label,
-                                    CSV.inert(ResultsPages.label(of: row.key, in: q, context: context, visit: visit))
-                                        + " = \(i + 1)", cell(n), percent(n, row.answered),
-                                ]))
-                        }
-                    }
-                case .number:
-                    lines.append(CSV.line([q.key, label, "_reponses", cell(result.answered), ""]))
-                    if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
-                        lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
-                        lines.append(CSV.line([q.key, label, "_mediane", String(format: "%.2f", median), ""]))
-                        // The distribution in ranges, each count under the small-cell rule.
-                        for bin in result.bins {
-                            lines.append(
-                                CSV.line([
-                                    q.key, label, bin.label(.fr), cell(bin.count), percent(bin.count, result.answered),
-                                ]))
-                        }
-                    }
-                default:
-                    for line in result.lines {
+                    if let mean = row.mean {
                         lines.append(
-                            CSV.line([
-                                q.key, label,
-                                CSV.inert(ResultsPages.label(of: line.key, in: q, context: context, visit: visit)),
-                                cell(line.count), percent(line.count, result.answered),
-                            ]))
+                            CSV.line([q.key, label, choice(row.key) + " _moyenne", Rounding.text(mean, digits: 2), ""]))
                     }
-                    if Results.publishable(result.answered), let mean = result.mean {
-                        lines.append(CSV.line([q.key, label, "_moyenne", String(format: "%.2f", mean), ""]))
-                    }
+                }
+            case .number:
+                if let mean = published.mean, let median = published.median {
+                    lines.append(CSV.line([q.key, label, "_moyenne", Rounding.text(mean, digits: 2), ""]))
+                    lines.append(CSV.line([q.key, label, "_mediane", Rounding.text(median, digits: 2), ""]))
+                }
+                for (bin, line) in zip(published.bins, published.lines) {
+                    lines.append(CSV.line([q.key, label, bin.label(.fr), cell(line.cell), percent(line.share)]))
+                }
+            case .date:
+                for line in published.lines {
+                    lines.append(CSV.line([q.key, label, line.key, cell(line.cell), percent(line.share)]))
+                }
+            default:
+                for line in published.lines {
+                    lines.append(CSV.line([q.key, label, choice(line.key), cell(line.cell), percent(line.share)]))
+                }
+                if let mean = published.mean {
+                    lines.append(CSV.line([q.key, label, "_moyenne", Rounding.text(mean, digits: 2), ""]))
                 }
             }
         }

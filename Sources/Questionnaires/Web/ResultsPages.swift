@@ -20,22 +20,38 @@ enum ResultsPages {
 
     // MARK: Counts as they may be shown
 
-    static func count(_ n: Int, visit: Visit) -> String {
-        switch SmallCells.publish(n) {
-        case .count(let c): View.number(c, lang: visit.lang)
-        case .suppressed: visit.t("moins de 5", "fewer than 5")
-        }
+    /// "moins de 5" (or the territory's threshold).
+    static func hiddenText(_ disclosure: Disclosure, visit: Visit) -> String {
+        visit.t("moins de \(disclosure.threshold)", "fewer than \(disclosure.threshold)")
     }
 
-    static func share(_ n: Int, of whole: Int, visit: Visit) -> String {
-        SmallCells.share(n, of: whole).map { NumberText.decimal($0, lang: visit.lang) + " %" } ?? "—"
+    /// A count standing alone, under the territory's threshold: the number or "moins de 5".
+    static func count(_ n: Int, _ disclosure: Disclosure, visit: Visit) -> String {
+        disclosure.count(n).value.map { View.number($0, lang: visit.lang) } ?? hiddenText(disclosure, visit: visit)
+    }
+
+    /// "masqué": a cell of a line or table hidden by the disclosure control, whether it counts
+    /// fewer than 5 people or was hidden with one that does (saying which would undo it).
+    static func maskedText(_ visit: Visit) -> String { visit.t("masqué", "hidden") }
+
+    /// A cell of a line or table: the number or "masqué".
+    static func cell(_ cell: Disclosure.Cell, _ disclosure: Disclosure, visit: Visit) -> String {
+        cell.value.map { View.number($0, lang: visit.lang) } ?? maskedText(visit)
+    }
+
+    /// The number of answers to a question: shown, "moins de 5", or "non publié" (too close to a
+    /// view with one filter less).
+    static func answered(_ published: PublishedQuestion, _ disclosure: Disclosure, visit: Visit) -> String {
+        if let n = published.answered.value { return View.number(n, lang: visit.lang) }
+        return published.answeredIsSmall ? hiddenText(disclosure, visit: visit) : visit.t("non publié", "not published")
+    }
+
+    static func percent(_ share: Double?, visit: Visit) -> String {
+        share.map { NumberText.decimal($0, lang: visit.lang) + " %" } ?? "—"
     }
 
     /// A chart value, nil when the count is hidden.
-    static func barValue(_ n: Int) -> Double? {
-        if case .count(let c) = SmallCells.publish(n) { return Double(c) }
-        return nil
-    }
+    static func barValue(_ cell: Disclosure.Cell) -> Double? { cell.value.map(Double.init) }
 
     // MARK: Filters
 
@@ -111,23 +127,27 @@ enum ResultsPages {
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
         let filter = filter(query, waves: waves, definition: context.definition)
-        let rows = filter.rows(of: entry.data)
+        let split = filter.split(of: entry.data)
         var questions = context.definition.questions
         if let only = query["question"] {
             questions = questions.filter { $0.key == only }
             if questions.isEmpty { throw Abort(.notFound) }
         }
+        let disclosure = context.territory.disclosure
+        let check = disclosure.view(population: split.rows.count, differences: split.differences.map(\.count))
         var body = HTML.empty
-        if Results.publishable(rows.count) {
+        switch check {
+        case .publishable:
             for (i, q) in questions.enumerated() {
+                let published = Publication.of(
+                    q, in: entry.data, split: split, texts: entry.texts[q.key] ?? [], disclosure: disclosure)
                 body.append(
                     block(
-                        q, number: (context.definition.questions.firstIndex { $0.key == q.key } ?? i) + 1, entry: entry,
-                        rows: rows, context: context, visit: visit, query: query))
+                        q, published, number: (context.definition.questions.firstIndex { $0.key == q.key } ?? i) + 1,
+                        context: context, visit: visit))
             }
-        } else {
-            body =
-                "<p class=\"notice\">\(visit.t("Moins de 5 réponses correspondent à ces filtres : aucun résultat n'est montré, pour que personne ne puisse être reconnu.", "Fewer than 5 answers match these filters: no result is shown, so that nobody can be recognised."))</p>"
+        case .tooFew, .tooClose:
+            body = "<p class=\"notice\">\(viewRefusal(check, disclosure, visit: visit))</p>"
         }
         let csvQuery = req.url.query.map { "?" + $0 } ?? ""
         let builds = QuestionnairesPolicy.builds(visit.rolesHere)
@@ -140,8 +160,8 @@ enum ResultsPages {
             <h1>\(visit.t("Résultats", "Results")) · \(context.record.title)</h1>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.results))
             \(filterForm(context, action: context.link(QuestionnairePaths.results), query: query, waves: waves, visit: visit, full: true))
-            <p><strong>\(visit.t("Réponses comptées :", "Answers counted:")) \(count(rows.count, visit: visit))</strong> \
-            \(visit.t("· Aucun chiffre portant sur moins de 5 personnes n'est affiché : il se lit « moins de 5 ».", "· No figure about fewer than 5 people is shown: it reads “fewer than 5”."))</p>
+            <p><strong>\(visit.t("Réponses comptées :", "Answers counted:")) \(populationText(split.rows.count, check, disclosure, visit: visit))</strong> \
+            · \(ruleText(disclosure, visit: visit))</p>
             \(exports)
             \(body)
             """
@@ -161,47 +181,83 @@ enum ResultsPages {
         }
     }
 
+    /// How many answers a view counts, as it may be said.
+    static func populationText(
+        _ n: Int, _ check: Disclosure.ViewCheck, _ disclosure: Disclosure, visit: Visit
+    ) -> String {
+        switch check {
+        case .publishable: View.number(n, lang: visit.lang)
+        case .tooFew: hiddenText(disclosure, visit: visit)
+        case .tooClose: visit.t("non publié", "not published")
+        }
+    }
+
+    /// The rule, in one sentence under the count.
+    static func ruleText(_ disclosure: Disclosure, visit: Visit) -> String {
+        let t = disclosure.threshold
+        return visit.t(
+            "Aucun chiffre portant sur moins de \(t) personnes n'est affiché, ni ne peut se déduire d'autres chiffres. Un nombre « masqué » compte moins de \(t) personnes, ou est masqué avec lui pour qu'on ne le retrouve pas par soustraction ; une moyenne ou un score qui en dépend n'est pas montré.",
+            "No figure about fewer than \(t) people is shown, or can be worked out from others. A “hidden” count is about fewer than \(t) people, or is hidden with one so that it cannot be found by subtraction; a mean or score that depends on it is not shown."
+        )
+    }
+
+    /// Why a view shows no result.
+    static func viewRefusal(_ check: Disclosure.ViewCheck, _ disclosure: Disclosure, visit: Visit) -> String {
+        let t = disclosure.threshold
+        return check == .tooClose
+            ? visit.t(
+                "Ces filtres ne retirent que quelques réponses (moins de \(t)) par rapport à une vue avec un filtre de moins : en comparant les deux, on pourrait les reconnaître. Aucun résultat n'est montré ; enlevez ou changez un filtre.",
+                "These filters leave out only a few answers (fewer than \(t)) compared with a view with one filter less: comparing the two could single them out. No result is shown; remove or change a filter."
+            )
+            : visit.t(
+                "Moins de \(t) réponses correspondent à ces filtres : aucun résultat n'est montré, pour que personne ne puisse être reconnu.",
+                "Fewer than \(t) answers match these filters: no result is shown, so that nobody can be recognised.")
+    }
+
+    /// One question's published figures: a chart and the table of the same figures, the hidden
+    /// ones written "moins de 5". Pure.
     static func block(
-        _ q: Question, number: Int, entry: ResultsCache.Entry, rows: [Int], context: QContext, visit: Visit,
-        query: [String: String]
+        _ q: Question, _ published: PublishedQuestion, number: Int, context: QContext, visit: Visit
     ) -> HTML {
-        let result = Results.of(q, in: entry.data, rows: rows)
+        let disclosure = context.territory.disclosure
+        func show(_ c: Disclosure.Cell) -> String { cell(c, disclosure, visit: visit) }
         let id = "resultat-\(q.key)"
         let heading: HTML = "<h2 id=\"\(id)\">\(number). \(q.label)</h2>"
-        var figures = HTML.empty
+        var figures: HTML =
+            "<p>\(answeredLabel(q, visit: visit)) \(answered(published, disclosure, visit: visit))\(q.kind == .multiple ? visit.t(" (plusieurs choix possibles : les parts dépassent 100 %)", " (several choices allowed: shares exceed 100 %)") : "")</p>"
+        if published.withheld {
+            figures.append(
+                "<p class=\"notice\">\(visit.t("Trop peu de réponses à cette question pour ces filtres, ou trop proches d'une vue avec un filtre de moins : ses chiffres ne sont pas montrés.", "Too few answers to this question for these filters, or too close to a view with one filter less: its figures are not shown."))</p>"
+            )
+            return "<section class=\"result\" aria-labelledby=\"\(id)\">\(heading)\(figures)</section>"
+        }
         switch q.kind {
-        case .date:
-            // Counts by month (by year over a long span), under the small-cell rule.
-            let dates = Results.dates(entry.texts[q.key] ?? [], rows: rows, key: q.key)
-            figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(dates.answered, visit: visit))</p>"
-            if Results.publishable(dates.answered), !dates.lines.isEmpty {
-                let byYear = dates.lines.first.map { !$0.key.contains("-") } ?? false
-                let period = byYear ? visit.t("Année", "Year") : visit.t("Mois", "Month")
-                figures.append(
-                    distribution(
-                        dates.lines.map { (Results.periodLabel($0.key, lang: visit.lang), $0.count) },
-                        answered: dates.answered, title: q.label,
-                        caption: byYear
-                            ? visit.t(
-                                "Réponses à la question \(number), par année", "Answers to question \(number), by year")
-                            : visit.t(
-                                "Réponses à la question \(number), par mois", "Answers to question \(number), by month"),
-                        header: period, id: id, visit: visit))
-            }
         case .shortText, .longText:
-            let n = sortedOverlap(rows, (entry.texts[q.key] ?? []).map(\.row))
-            let link: HTML =
-                QuestionnairesPolicy.builds(visit.rolesHere)
-                ? " <a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a>"
-                : .empty
-            figures = "<p>\(visit.t("Réponses libres :", "Free answers:")) \(count(n, visit: visit)).\(link)</p>"
+            if QuestionnairesPolicy.builds(visit.rolesHere) {
+                figures.append(
+                    "<p><a href=\"\(context.link(QuestionnairePaths.texts))?question=\(q.key)\">\(visit.t("Lire et coder les réponses", "Read and code the answers"))</a></p>"
+                )
+            }
+        case .date:
+            guard !published.lines.isEmpty else { break }
+            let byYear = !published.lines[0].key.contains("-")
+            figures.append(
+                distribution(
+                    published.lines.map { (Results.periodLabel($0.key, lang: visit.lang), $0) }, title: q.label,
+                    caption: byYear
+                        ? visit.t(
+                            "Réponses à la question \(number), par année", "Answers to question \(number), by year")
+                        : visit.t(
+                            "Réponses à la question \(number), par mois", "Answers to question \(number), by month"),
+                    header: byYear ? visit.t("Année", "Year") : visit.t("Mois", "Month"), id: id,
+                    disclosure: disclosure,
+                    visit: visit))
         case .ranking:
-            let bars = result.ranked.map {
+            let bars = published.ranked.map {
                 BarChart.Bar(
-                    label: label(of: $0.key, in: q, context: context, visit: visit),
-                    value: Results.publishable(result.answered) ? $0.score : nil,
-                    text: Results.publishable(result.answered)
-                        ? NumberText.decimal($0.score, lang: visit.lang) : visit.t("moins de 5", "fewer than 5"))
+                    label: label(of: $0.key, in: q, context: context, visit: visit), value: $0.score,
+                    text: $0.score.map { NumberText.decimal($0, lang: visit.lang) }
+                        ?? visit.t("non publié", "not published"))
             }
             let table = View.table(
                 caption: visit.t(
@@ -211,96 +267,88 @@ enum ResultsPages {
                     visit.t("Choix", "Choice"), visit.t("Classé 1er", "Ranked first"), visit.t("Classé", "Ranked"),
                     visit.t("Score", "Score"),
                 ],
-                rows: result.ranked.map {
+                rows: published.ranked.map {
                     [
-                        "\(label(of: $0.key, in: q, context: context, visit: visit))",
-                        "\(count($0.first, visit: visit))", "\(count($0.ranked, visit: visit))",
-                        "\(Results.publishable(result.answered) ? NumberText.decimal($0.score, lang: visit.lang) : "—")",
+                        "\(label(of: $0.key, in: q, context: context, visit: visit))", "\(show($0.first))",
+                        "\(show($0.ranked))", "\($0.score.map { NumberText.decimal($0, lang: visit.lang) } ?? "—")",
                     ]
                 }, numericColumns: [1, 2, 3])
-            figures =
-                "<p>\(visit.t("Personnes ayant classé :", "People who ranked:")) \(count(result.answered, visit: visit))</p>"
-                + BarChart.svg(bars, title: q.label, id: id + "-graphique") + table
+            figures.append(BarChart.svg(bars, title: q.label, id: id + "-graphique") + table)
         case .matrix:
             let headers =
                 [visit.t("Ligne", "Row")] + Agreement.points.map { visit.t($0) } + [
                     visit.t("Moyenne (1 à 5)", "Mean (1 to 5)")
                 ]
-            let tableRows = result.matrix.map { row -> [HTML] in
+            let mean = { (m: Double?) in m.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } }
+            let tableRows = published.matrix.map { row -> [HTML] in
                 ["\(label(of: row.key, in: q, context: context, visit: visit))"]
-                    + row.counts.map { "\(count($0, visit: visit))" as HTML }
-                    + [
-                        "\(Results.publishable(row.answered) ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—" : "—")"
-                    ]
+                    + row.cells.map { "\(show($0))" as HTML } + ["\(mean(row.mean) ?? "—")"]
             }
-            let bars = result.matrix.map { row in
+            let bars = published.matrix.map { row in
                 BarChart.Bar(
-                    label: label(of: row.key, in: q, context: context, visit: visit),
-                    value: Results.publishable(row.answered) ? row.mean : nil,
-                    text: Results.publishable(row.answered)
-                        ? row.mean.map { NumberText.decimal($0, digits: 2, lang: visit.lang) } ?? "—"
-                        : visit.t("moins de 5", "fewer than 5"))
+                    label: label(of: row.key, in: q, context: context, visit: visit), value: row.mean,
+                    text: mean(row.mean) ?? visit.t("non publiée", "not published"))
             }
-            figures =
+            figures.append(
                 BarChart.svg(
                     bars, title: q.label + visit.t(" (moyenne de 1 à 5)", " (mean from 1 to 5)"), id: id + "-graphique")
-                + View.table(
-                    caption: visit.t("Réponses par ligne", "Answers by row"), headers: headers, rows: tableRows,
-                    numericColumns: Set(1...6))
+                    + View.table(
+                        caption: visit.t("Réponses par ligne", "Answers by row"), headers: headers, rows: tableRows,
+                        numericColumns: Set(1...6)))
         case .number:
-            figures = "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))</p>"
-            if Results.publishable(result.answered), let mean = result.mean, let median = result.median {
-                figures.append(
-                    "<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>"
-                )
-                figures.append(
-                    distribution(
-                        result.bins.map { ($0.label(visit.lang), $0.count) }, answered: result.answered, title: q.label,
-                        caption: visit.t(
-                            "Réponses à la question \(number), par tranche", "Answers to question \(number), by range"),
-                        header: visit.t("Tranche", "Range"), id: id, visit: visit))
-            }
-        default:
-            let bars = result.lines.map {
-                BarChart.Bar(
-                    label: label(of: $0.key, in: q, context: context, visit: visit), value: barValue($0.count),
-                    text: count($0.count, visit: visit))
-            }
-            let tableRows = result.lines.map { line -> [HTML] in
-                [
-                    "\(label(of: line.key, in: q, context: context, visit: visit))",
-                    "\(count(line.count, visit: visit))", "\(share(line.count, of: result.answered, visit: visit))",
-                ]
-            }
-            figures =
-                "<p>\(visit.t("Réponses :", "Answers:")) \(count(result.answered, visit: visit))\(q.kind == .multiple ? visit.t(" (plusieurs choix possibles : les parts dépassent 100 %)", " (several choices allowed: shares exceed 100 %)") : "")</p>"
-            if (q.kind == .agreement || q.kind == .scale), Results.publishable(result.answered), let mean = result.mean,
-                let median = result.median
-            {
-                figures.append(
-                    "<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, digits: 2, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>"
-                )
-            }
-            figures.append(BarChart.svg(bars, title: q.label, id: id + "-graphique"))
+            figures.append(statistics(published, digits: 1, visit: visit))
             figures.append(
-                View.table(
+                distribution(
+                    zip(published.bins, published.lines).map { ($0.label(visit.lang), $1) }, title: q.label,
+                    caption: visit.t(
+                        "Réponses à la question \(number), par tranche", "Answers to question \(number), by range"),
+                    header: visit.t("Tranche", "Range"), id: id, disclosure: disclosure, visit: visit))
+        default:
+            if q.kind == .agreement || q.kind == .scale {
+                figures.append(statistics(published, digits: 2, visit: visit))
+            }
+            figures.append(
+                distribution(
+                    published.lines.map { (label(of: $0.key, in: q, context: context, visit: visit), $0) },
+                    title: q.label,
                     caption: visit.t("Réponses à la question \(number)", "Answers to question \(number)"),
-                    headers: [visit.t("Réponse", "Answer"), visit.t("Nombre", "Count"), visit.t("Part", "Share")],
-                    rows: tableRows, numericColumns: [1, 2]))
+                    header: visit.t("Réponse", "Answer"), id: id, disclosure: disclosure, visit: visit))
         }
         return "<section class=\"result\" aria-labelledby=\"\(id)\">\(heading)\(figures)</section>"
     }
 
-    /// A distribution as a bar chart and the table of the same figures; counts under 5 read "moins de 5".
+    static func answeredLabel(_ q: Question, visit: Visit) -> String {
+        switch q.kind {
+        case .shortText, .longText: visit.t("Réponses libres :", "Free answers:")
+        case .ranking: visit.t("Personnes ayant classé :", "People who ranked:")
+        default: visit.t("Réponses :", "Answers:")
+        }
+    }
+
+    /// The mean and median, or why they are not shown.
+    static func statistics(_ published: PublishedQuestion, digits: Int, visit: Visit) -> HTML {
+        if let mean = published.mean, let median = published.median {
+            return
+                "<p>\(visit.t("Moyenne", "Mean")) : \(NumberText.decimal(mean, digits: digits, lang: visit.lang)) · \(visit.t("Médiane", "Median")) : \(NumberText.decimal(median, lang: visit.lang))</p>"
+        }
+        return
+            "<p>\(visit.t("Moyenne et médiane non publiées : elles permettraient de retrouver un nombre masqué.", "Mean and median not published: they would let a hidden count be worked out."))</p>"
+    }
+
+    /// A distribution as a bar chart and the table of the same figures. Pure.
     static func distribution(
-        _ lines: [(label: String, count: Int)], answered: Int, title: String, caption: String, header: String,
-        id: String, visit: Visit
+        _ lines: [(label: String, line: PublishedQuestion.Line)], title: String, caption: String, header: String,
+        id: String, disclosure: Disclosure, visit: Visit
     ) -> HTML {
         let bars = lines.map {
-            BarChart.Bar(label: $0.label, value: barValue($0.count), text: count($0.count, visit: visit))
+            BarChart.Bar(
+                label: $0.label, value: barValue($0.line.cell), text: cell($0.line.cell, disclosure, visit: visit))
         }
-        let rows = lines.map { line -> [HTML] in
-            ["\(line.label)", "\(count(line.count, visit: visit))", "\(share(line.count, of: answered, visit: visit))"]
+        let rows = lines.map { item -> [HTML] in
+            [
+                "\(item.label)", "\(cell(item.line.cell, disclosure, visit: visit))",
+                "\(percent(item.line.share, visit: visit))",
+            ]
         }
         return BarChart.svg(bars, title: title, id: id + "-graphique")
             + View.table(
@@ -319,25 +367,53 @@ enum ResultsPages {
 
     // MARK: Participation
 
-    /// Who answered, counted over the rows of the chosen wave: by commune (against its target), by
-    /// audience, by channel and by week. Counted here; every figure shown goes through `count`
-    /// (the small-cell rule) in the view.
+    /// Who answered among some rows: by commune, audience, channel and week.
+    struct Tally: Sendable, Equatable {
+        var answers = 0
+        /// Answers by commune code, and those with no commune given.
+        var byCommune: [String: Int] = [:]
+        var noCommune = 0
+        var byChannel: [Channel: Int] = [:]
+        var byAudience: [QAudience: Int] = [:]
+        /// Answers by week, keyed by the week's Monday (days since 1970-01-01).
+        var byWeek: [Int: Int] = [:]
+
+        init(
+            answers: Int = 0, byCommune: [String: Int] = [:], noCommune: Int = 0, byChannel: [Channel: Int] = [:],
+            byAudience: [QAudience: Int] = [:], byWeek: [Int: Int] = [:]
+        ) {
+            self.answers = answers; self.byCommune = byCommune; self.noCommune = noCommune
+            self.byChannel = byChannel; self.byAudience = byAudience; self.byWeek = byWeek
+        }
+
+        init(rows: [Int], of data: Dataset) {
+            answers = rows.count
+            for r in rows {
+                let c = data.communes[r]
+                if c >= 0 { byCommune[data.communeCodes[Int(c)], default: 0] += 1 } else { noCommune += 1 }
+                byChannel[Channel.allCases[Int(data.channels[r])], default: 0] += 1
+                byAudience[QAudience.allCases[Int(data.audiences[r])], default: 0] += 1
+                // Weeks start on Monday: day 0 (1970-01-01) was a Thursday.
+                let day = Int(data.days[r])
+                byWeek[day - ((day + 3) % 7), default: 0] += 1
+            }
+        }
+    }
+
+    /// Who answered, counted over the rows of the chosen wave, and what the view of all waves
+    /// adds to it (for the disclosure control's differencing). Counted here; the view publishes
+    /// each line through the territory's disclosure control.
     struct ParticipationModel: Sendable {
         let context: QContext
         let waves: [WaveRecord]
         /// The waves counted (all of them without a wave filter).
         let chosen: [WaveRecord]
-        let answers: Int
-        /// Answers by commune code, and those with no commune given.
-        let byCommune: [String: Int]
-        let noCommune: Int
+        let tally: Tally
+        /// With a wave chosen: the answers of the other waves.
+        var added: [Tally] = []
         /// Each commune's target summed over the waves counted: proportional to its population
         /// unless set by hand.
         let communeTargets: [String: Int]
-        let byChannel: [Channel: Int]
-        let byAudience: [QAudience: Int]
-        /// Answers by week, keyed by the week's Monday (days since 1970-01-01).
-        let byWeek: [Int: Int]
 
         var target: Int { chosen.reduce(0) { $0 + $1.target_total } }
     }
@@ -346,8 +422,7 @@ enum ResultsPages {
         let waves = try await QuestionnaireStore.waves(of: context.id, on: req.db)
         let entry = try await req.application.questionnaireResults.entry(for: context.id, on: req.db)
         let filter = filter(["vague": req.queryFields()["vague"] ?? ""], waves: waves, definition: context.definition)
-        let rows = filter.rows(of: entry.data)
-        let data = entry.data
+        let split = filter.split(of: entry.data)
         let chosen = waves.filter { filter.wave == nil || $0.id == filter.wave }
         var communeTargets: [String: Int] = [:]
         for wave in chosen {
@@ -361,22 +436,9 @@ enum ResultsPages {
                 communeTargets[code, default: 0] += n
             }
         }
-        var byCommune: [String: Int] = [:], byChannel: [Channel: Int] = [:], byAudience: [QAudience: Int] = [:]
-        var byWeek: [Int: Int] = [:]
-        var noCommune = 0
-        for r in rows {
-            let c = data.communes[r]
-            if c >= 0 { byCommune[data.communeCodes[Int(c)], default: 0] += 1 } else { noCommune += 1 }
-            byChannel[Channel.allCases[Int(data.channels[r])], default: 0] += 1
-            byAudience[QAudience.allCases[Int(data.audiences[r])], default: 0] += 1
-            // Weeks start on Monday: day 0 (1970-01-01) was a Thursday.
-            let day = Int(data.days[r])
-            byWeek[day - ((day + 3) % 7), default: 0] += 1
-        }
         return ParticipationModel(
-            context: context, waves: waves, chosen: chosen, answers: rows.count, byCommune: byCommune,
-            noCommune: noCommune, communeTargets: communeTargets, byChannel: byChannel, byAudience: byAudience,
-            byWeek: byWeek)
+            context: context, waves: waves, chosen: chosen, tally: Tally(rows: split.rows, of: entry.data),
+            added: split.differences.map { Tally(rows: $0, of: entry.data) }, communeTargets: communeTargets)
     }
 
     @Sendable static func participation(_ req: Request) async throws -> Response {
@@ -385,44 +447,80 @@ enum ResultsPages {
         return req.render(participationView(model, visit: req.visit, query: req.queryFields()))
     }
 
+    /// A breakdown of the answers (every answer in exactly one cell), as it may be published.
+    static func breakdown<Key: Hashable>(
+        _ keys: [Key], _ counts: (Tally) -> [Key: Int], extra: ((Tally) -> Int)? = nil, model: ParticipationModel
+    ) -> Disclosure.Line {
+        func cells(_ tally: Tally) -> [Int] {
+            let byKey = counts(tally)
+            return keys.map { byKey[$0] ?? 0 } + (extra.map { [$0(tally)] } ?? [])
+        }
+        return model.context.territory.disclosure.line(
+            cells(model.tally), total: model.tally.answers,
+            differences: model.added.map { Disclosure.Difference(counts: cells($0), total: $0.answers) })
+    }
+
     /// The participation page. Pure.
     static func participationView(_ model: ParticipationModel, visit: Visit, query: [String: String]) -> WebPage {
         let context = model.context, target = model.target
         let chosen = model.chosen
-        let users = model.byAudience[.users] ?? 0, pros = model.byAudience[.professionals] ?? 0
-        let audienceRows: [[HTML]] = [
-            [
-                "\(visit.t("Usagers", "Users"))", "\(count(users, visit: visit))",
-                "\(View.number(chosen.reduce(0) { $0 + $1.target_users }, lang: visit.lang))",
-            ],
-            [
-                "\(visit.t("Professionnels", "Professionals"))", "\(count(pros, visit: visit))",
-                "\(View.number(chosen.reduce(0) { $0 + $1.target_professionals }, lang: visit.lang))",
-            ],
-        ]
-        let channelBars = Channel.allCases.map {
+        let disclosure = context.territory.disclosure
+        func show(_ c: Disclosure.Cell) -> String { cell(c, disclosure, visit: visit) }
+        let check = disclosure.view(population: model.tally.answers, differences: model.added.map(\.answers))
+        let audiences = [QAudience.users, .professionals]
+        let byAudience = breakdown(QAudience.allCases, \.byAudience, model: model)
+        let audienceRows: [[HTML]] = audiences.map { audience in
+            let i = QAudience.allCases.firstIndex(of: audience) ?? 0
+            let goal = chosen.reduce(0) { $0 + (audience == .users ? $1.target_users : $1.target_professionals) }
+            return [
+                "\(visit.t(audience == .users ? "Usagers" : "Professionnels", audience == .users ? "Users" : "Professionals"))",
+                "\(show(byAudience.cell(i)))", "\(View.number(goal, lang: visit.lang))",
+            ]
+        }
+        let byChannel = breakdown(Channel.allCases, \.byChannel, model: model)
+        let channelBars = Channel.allCases.enumerated().map { i, channel in
             BarChart.Bar(
-                label: visit.t($0.label), value: barValue(model.byChannel[$0] ?? 0),
-                text: count(model.byChannel[$0] ?? 0, visit: visit))
+                label: visit.t(channel.label), value: barValue(byChannel.cell(i)), text: show(byChannel.cell(i)))
+        }
+        let total = check == .publishable ? Disclosure.Cell.shown(model.tally.answers) : .hidden
+        let shareOfTarget =
+            total.value.flatMap { n in target > 0 ? Double(n) * 100 / Double(target) : nil }
+        let targetText: String =
+            target > 0
+            ? " "
+                + visit.t(
+                    "sur un objectif de \(View.number(target, lang: visit.lang)) (\(percent(shareOfTarget, visit: visit)))",
+                    "of a target of \(View.number(target, lang: visit.lang)) (\(percent(shareOfTarget, visit: visit)))")
+            : ""
+        let figures: HTML
+        if check == .publishable {
+            let communes = context.territory.communes
+            let byCommune = breakdown(communes.map(\.code), \.byCommune, extra: \.noCommune, model: model)
+            figures = """
+                <h2>\(visit.t("Par commune", "By commune"))</h2>
+                <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(show(byCommune.cell(communes.count))).",
+                         "Each commune's target follows its population unless set by hand. No commune given: \(show(byCommune.cell(communes.count)))."))</p>
+                \(communeTable(model, line: byCommune, visit: visit))
+                <h2>\(visit.t("Par public", "By audience"))</h2>
+                \(View.table(caption: visit.t("Réponses par public", "Answers by audience"), headers: [visit.t("Public", "Audience"), visit.t("Réponses", "Answers"), visit.t("Objectif", "Target")],
+                         rows: audienceRows, numericColumns: [1, 2]))
+                <h2>\(visit.t("Par canal", "By channel"))</h2>
+                \(BarChart.svg(channelBars, title: visit.t("Réponses par canal", "Answers by channel"), id: "canal-graphique"))
+                \(View.table(caption: visit.t("Réponses par canal", "Answers by channel"), headers: [visit.t("Canal", "Channel"), visit.t("Réponses", "Answers")],
+                         rows: Channel.allCases.enumerated().map { ["\(visit.t($1.label))", "\(show(byChannel.cell($0)))"] }, numericColumns: [1]))
+                <h2>\(visit.t("Dans le temps", "Over time"))</h2>
+                \(weeksBlock(model, visit: visit))
+                """
+        } else {
+            figures = "<p class=\"notice\">\(viewRefusal(check, disclosure, visit: visit))</p>"
         }
         let main: HTML = """
             <h1>\(visit.t("Participation", "Participation")) · \(context.record.title)</h1>
             \(QPages.staffNav(context, visit: visit, current: QuestionnairePaths.participation))
             \(filterForm(context, action: context.link(QuestionnairePaths.participation), query: query, waves: model.waves, visit: visit, full: false))
-            <p><strong>\(visit.t("Réponses :", "Answers:")) \(count(model.answers, visit: visit))</strong>\(target > 0 ? " " + visit.t("sur un objectif de \(View.number(target, lang: visit.lang)) (\(share(model.answers, of: target, visit: visit)))", "of a target of \(View.number(target, lang: visit.lang)) (\(share(model.answers, of: target, visit: visit)))") : "")</p>
-            <h2>\(visit.t("Par commune", "By commune"))</h2>
-            <p>\(visit.t("L'objectif de chaque commune suit sa population, sauf s'il a été fixé à la main. Sans commune indiquée : \(count(model.noCommune, visit: visit)).",
-                     "Each commune's target follows its population unless set by hand. No commune given: \(count(model.noCommune, visit: visit))."))</p>
-            \(communeTable(model, visit: visit))
-            <h2>\(visit.t("Par public", "By audience"))</h2>
-            \(View.table(caption: visit.t("Réponses par public", "Answers by audience"), headers: [visit.t("Public", "Audience"), visit.t("Réponses", "Answers"), visit.t("Objectif", "Target")],
-                     rows: audienceRows, numericColumns: [1, 2]))
-            <h2>\(visit.t("Par canal", "By channel"))</h2>
-            \(BarChart.svg(channelBars, title: visit.t("Réponses par canal", "Answers by channel"), id: "canal-graphique"))
-            \(View.table(caption: visit.t("Réponses par canal", "Answers by channel"), headers: [visit.t("Canal", "Channel"), visit.t("Réponses", "Answers")],
-                     rows: Channel.allCases.map { ["\(visit.t($0.label))", "\(count(model.byChannel[$0] ?? 0, visit: visit))"] }, numericColumns: [1]))
-            <h2>\(visit.t("Dans le temps", "Over time"))</h2>
-            \(weeksBlock(model.byWeek, visit: visit))
+            <p><strong>\(visit.t("Réponses :", "Answers:")) \(populationText(model.tally.answers, check, disclosure, visit: visit))</strong>\(targetText)</p>
+            <p>\(ruleText(disclosure, visit: visit))</p>
+            \(figures)
             """
         return WebPage(
             title: visit.t("Participation · \(context.record.title)", "Participation · \(context.record.title)"),
@@ -430,16 +528,17 @@ enum ResultsPages {
     }
 
     /// Answers by commune, against each commune's target and population.
-    static func communeTable(_ model: ParticipationModel, visit: Visit) -> HTML {
-        let rows = model.context.territory.communes.map { commune -> [HTML] in
-            let n = model.byCommune[commune.code] ?? 0
+    static func communeTable(_ model: ParticipationModel, line: Disclosure.Line, visit: Visit) -> HTML {
+        let disclosure = model.context.territory.disclosure
+        let rows = model.context.territory.communes.enumerated().map { i, commune -> [HTML] in
             let goal = model.communeTargets[commune.code] ?? 0
-            let published = SmallCells.publish(n) != .suppressed
+            let n = line.cell(i).value
             return [
                 "\(commune.name)", "\(View.number(commune.population, lang: visit.lang))",
-                "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")", "\(count(n, visit: visit))",
-                "\(goal > 0 && published ? NumberText.decimal(Double(n) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" : "—")",
-                "\(published ? Targets.perThousand(n, population: commune.population).map { NumberText.decimal($0, lang: visit.lang) } ?? "—" : "—")",
+                "\(goal > 0 ? View.number(goal, lang: visit.lang) : "—")",
+                "\(cell(line.cell(i), disclosure, visit: visit))",
+                "\(goal > 0 ? n.map { NumberText.decimal(Double($0) * 100 / Double(goal), digits: 0, lang: visit.lang) + " %" } ?? "—" : "—")",
+                "\(n.flatMap { Targets.perThousand($0, population: commune.population) }.map { NumberText.decimal($0, lang: visit.lang) } ?? "—")",
             ]
         }
         return View.table(
@@ -452,22 +551,25 @@ enum ResultsPages {
     }
 
     /// Answers by week: a chart and its table.
-    static func weeksBlock(_ byWeek: [Int: Int], visit: Visit) -> HTML {
-        let weeks = byWeek.keys.sorted()
+    static func weeksBlock(_ model: ParticipationModel, visit: Visit) -> HTML {
+        let weeks = model.tally.byWeek.keys.sorted()
         guard !weeks.isEmpty else { return "<p>\(visit.t("Aucune réponse.", "No answer."))</p>" }
+        let disclosure = model.context.territory.disclosure
+        let line = breakdown(weeks, \.byWeek, model: model)
         let weekLabel = { (day: Int) in DateText.day(Date(timeIntervalSince1970: Double(day) * 86400), lang: visit.lang)
         }
-        let bars = weeks.map {
+        let bars = weeks.enumerated().map { i, week in
             BarChart.Bar(
-                label: visit.t("sem. du ", "week of ") + weekLabel($0), value: barValue(byWeek[$0] ?? 0),
-                text: count(byWeek[$0] ?? 0, visit: visit))
+                label: visit.t("sem. du ", "week of ") + weekLabel(week), value: barValue(line.cell(i)),
+                text: cell(line.cell(i), disclosure, visit: visit))
         }
         return BarChart.svg(bars, title: visit.t("Réponses par semaine", "Answers by week"), id: "semaines-graphique")
             + View.table(
                 caption: visit.t("Réponses par semaine", "Answers by week"),
                 headers: [visit.t("Semaine du", "Week of"), visit.t("Réponses", "Answers")],
-                rows: weeks.map { ["\(weekLabel($0))", "\(count(byWeek[$0] ?? 0, visit: visit))"] }, numericColumns: [1]
-            )
+                rows: weeks.enumerated().map { i, week in
+                    ["\(weekLabel(week))", "\(cell(line.cell(i), disclosure, visit: visit))"]
+                }, numericColumns: [1])
     }
 
     // MARK: Free text
@@ -551,7 +653,8 @@ enum ResultsPages {
         if let q = model.question {
             let action = context.link(QuestionnairePaths.texts)
             let countRows = model.codes.map {
-                ["\($0.name)", "\(count(model.codeCounts[$0.id] ?? 0, visit: visit))"] as [HTML]
+                ["\($0.name)", "\(count(model.codeCounts[$0.id] ?? 0, context.territory.disclosure, visit: visit))"]
+                    as [HTML]
             }
             let qOptions = model.textQuestions.map { Form.Option($0.key, String($0.label.prefix(90))) }
             let search = model.search
