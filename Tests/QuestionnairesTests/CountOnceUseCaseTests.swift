@@ -247,6 +247,26 @@ struct CountOnceUseCaseTests {
         }
     }
 
+    @Test func erasingAnAccountForgetsItsHashesAndDeletesItsDrafts() async throws {
+        try await UseCaseWorld.with(Q.rooms) { world in
+            let vitre = try await world.territory()
+            let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
+            let context = try await Self.questionnaire(in: vitre, world: world)
+            let other = try await Self.questionnaire(in: vitre, world: world)
+            guard case .saved = try await Self.submit("oui", context, world, actor: anne) else {
+                Issue.record("expected an answer"); return
+            }
+            _ = try await SaveAnswerDraft.run(
+                TypedAnswers(fields: ["q1": "non"]), questionnaire: other, resumeToken: nil, actor: anne,
+                env: world.env)
+            try await QuestionnairesModule().erase(personID: try #require(anne.personID), env: world.env, on: world.db)
+            #expect(try await OwnAnswer.find(questionnaire: context, waves: [], actor: anne, env: world.env) == nil)
+            #expect(try await PersonDrafts.run(actor: anne, env: world.env).isEmpty)
+            let rows = try await Self.complete(world)
+            #expect(rows.count == 1 && rows.first?.respondent_hash == nil)  // the answer stays, anonymous
+        }
+    }
+
     @Test func anAnonymousDraftIsFoundAgainOnlyByTheSameBrowser() async throws {
         try await UseCaseWorld.with(Q.rooms) { world in
             let vitre = try await world.territory()

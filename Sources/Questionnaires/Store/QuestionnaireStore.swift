@@ -389,6 +389,32 @@ public enum QuestionnaireStore {
         ).all(decoding: Row.self).isEmpty
     }
 
+    /// At an account's erasure: its answers lose their keyed hash (they stay, anonymous, and a
+    /// later account given the same id would not find them) and its drafts are deleted.
+    static func forgetRespondent(_ personID: Int, signer: Signer, on db: any Database) async throws {
+        struct Row: Decodable { let questionnaire_id: Int; let wave_id: Int? }
+        let keys = try await db.sql.raw(
+            """
+            SELECT id AS questionnaire_id, NULL AS wave_id FROM questionnaires
+            UNION ALL SELECT questionnaire_id, id AS wave_id FROM questionnaire_waves
+            """
+        ).all(decoding: Row.self)
+        let hashes = keys.map {
+            RespondentKey.answer(
+                personID: personID, questionnaireID: $0.questionnaire_id, waveID: $0.wave_id, signer: signer)
+        }
+        for start in stride(from: 0, to: hashes.count, by: 500) {
+            let list = SQLList(hashes[start..<min(start + 500, hashes.count)].map { SQLBind($0) })
+            try await db.sql.raw(
+                "UPDATE questionnaire_responses SET respondent_hash = NULL WHERE respondent_hash IN (\(list))"
+            ).run()
+        }
+        let owner = RespondentKey.drafts(personID: personID, signer: signer)
+        try await db.sql.raw(
+            "DELETE FROM questionnaire_responses WHERE draft_owner = \(bind: owner) AND status = 'partial'"
+        ).run()
+    }
+
     /// Consumes the nonce of a form token: true the first time, false when it was already used
     /// (the unique key holds even for two answers at the same instant).
     static func consumeFormToken(
