@@ -181,6 +181,24 @@ struct CountOnceUseCaseTests {
         }
     }
 
+    @Test func aChangedAnswerCountsOnceInTheResults() async throws {
+        try await UseCaseWorld.with(Q.rooms) { world in
+            let vitre = try await world.territory()
+            let anne = try await world.person("Anne", email: "anne@example.org", roles: [.resident], in: vitre)
+            let context = try await Self.questionnaire(in: vitre, world: world)
+            let cache = ResultsCache()
+            guard case .saved(let first) = try await Self.submit("oui", context, world, actor: anne) else {
+                Issue.record("expected an answer"); return
+            }
+            #expect(try await cache.entry(for: context.id, on: world.db).data.count == 1)
+            let changed = try await Self.submit(
+                "non", context, world, actor: anne, safeguards: Q.guards(context, world, replacing: true))
+            guard case .replaced(let second) = changed else { Issue.record("expected a replacement"); return }
+            let entry = try await cache.entry(for: context.id, on: world.db)
+            #expect(entry.data.count == 1 && entry.data.lastID == second && second != first)
+        }
+    }
+
     @Test func aNewWaveTakesANewAnswerOfTheSamePerson() async throws {
         try await UseCaseWorld.with(Q.rooms) { world in
             let vitre = try await world.territory()

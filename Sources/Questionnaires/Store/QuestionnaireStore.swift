@@ -381,12 +381,20 @@ public enum QuestionnaireStore {
         ).first(decoding: OwnAnswer.self)
     }
 
-    /// Deletes the answer of that keyed hash (it is being replaced); whether there was one.
-    static func dropAnswer(respondentHash: String, on db: any Database) async throws -> Bool {
+    /// The answer of that keyed hash gives up its hash (it is being replaced): its id, if any.
+    static func releaseAnswer(respondentHash: String, on db: any Database) async throws -> Int? {
         struct Row: Decodable { let id: Int }
-        return try await !db.sql.raw(
-            "DELETE FROM questionnaire_responses WHERE respondent_hash = \(bind: respondentHash) RETURNING id"
-        ).all(decoding: Row.self).isEmpty
+        return try await db.sql.raw(
+            """
+            UPDATE questionnaire_responses SET respondent_hash = NULL \
+            WHERE respondent_hash = \(bind: respondentHash) RETURNING id
+            """
+        ).first(decoding: Row.self)?.id
+    }
+
+    /// Deletes a replaced answer.
+    static func deleteAnswer(_ id: Int, on db: any Database) async throws {
+        try await db.sql.raw("DELETE FROM questionnaire_responses WHERE id = \(bind: id)").run()
     }
 
     /// At an account's erasure: its answers lose their keyed hash (they stay, anonymous, and a
