@@ -180,3 +180,35 @@ def test_a_contribution_without_the_participant_cookie_is_refused(new_context):
     submit(phone, "Envoyer mon idée", scope=scope)
     expect_status_message(phone, "Merci, votre idée est affichée.")
     expect(panel(phone, question)).to_contain_text("Un local pour les jeunes")
+
+
+def test_a_vote_with_a_forged_participant_cookie_is_refused(new_context):
+    """The participant cookie is the server's (signed): one the client invents counts nothing (403),
+    and a new signed one is given, with which the same vote is taken once."""
+    coordinator, event_path, code = organiser(new_context)
+    question = f"Venez-vous à pied ? {uuid.uuid4().hex[:6]}"
+    open_activity(coordinator, "Sondage, un seul choix", question, "Oui\nNon")
+    scope = f"main section.panel:has(h2:has-text('{question}'))"
+
+    phone = new_context.page()
+    visit(phone, f"/participer/{code}")
+    issued = next(c for c in phone.context.cookies() if c["name"] == "agora_participant")
+    assert "." in issued["value"] and issued["httpOnly"]
+    # A script's invented identity: a random value of the old shape.
+    forged = {"name": "agora_participant", "value": uuid.uuid4().hex + uuid.uuid4().hex}
+    phone.context.add_cookies([{**forged, "domain": issued["domain"], "path": issued["path"]}])
+    panel(phone, question).get_by_label("Oui").check()
+    submit(phone, "Répondre", status=403, scope=scope)
+    expect(panel(phone, question).locator(".field-error")).to_contain_text("n'est pas valable")
+    expect(panel(phone, question).locator(".field-error")).to_contain_text("rien n'a été compté")
+    visit(coordinator, event_path + "/projection", check=False)
+    result = coordinator.locator("#resultats section.live-result", has=coordinator.locator("h2", has_text=question))
+    expect(result).to_contain_text("Réponses (0 votes)")
+    # The refusal gave a new signed cookie: sent again, the vote is taken, once.
+    fresh = next(c for c in phone.context.cookies() if c["name"] == "agora_participant")
+    assert fresh["value"] != issued["value"] and "." in fresh["value"]
+    panel(phone, question).get_by_label("Oui").check()
+    submit(phone, "Répondre", scope=scope)
+    expect_status_message(phone, "Merci, c'est enregistré.")
+    visit(coordinator, event_path + "/projection", check=False)
+    expect(result).to_contain_text("Réponses (1 votes)")

@@ -274,3 +274,90 @@ def test_the_printed_qr_code_reads_back_to_the_questionnaire(page, tmp_path):
     assert target.endswith(path + "/repondre"), target
     visit(page, target)
     expect(page.locator("main form").first).to_be_visible()
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers that count once (issue #15, points 3 and 4)
+
+
+def test_a_signed_in_person_answers_once_and_changes_their_answer(new_context):
+    page = new_context.page()
+    login(page, DEMO["partner"], DEMO_PASSWORD)
+    questionnaire = demo_questionnaire(page)
+    # A second tab opened on the empty form before the first answer is sent.
+    other = new_context.page()
+    other.context.add_cookies(page.context.cookies())
+    visit(other, questionnaire + "/repondre")
+    answer_required(other)
+
+    visit(page, questionnaire + "/repondre")
+    answer_required(page)
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Merci")
+    # The questionnaire's page knows: "déjà répondu — modifier ma réponse".
+    expect(page.locator("main")).to_contain_text("Vous avez déjà répondu à ce questionnaire pour cette vague.")
+    with page.expect_navigation():
+        page.locator("main").get_by_role("link", name="Vous avez déjà répondu — modifier ma réponse").click()
+    audit(page)
+    expect(page.locator("main")).to_contain_text("voici votre réponse")
+    expect(page.locator("#question-q4").get_by_label("65 à 79 ans")).to_be_checked()
+    page.locator("#question-q4").get_by_label("80 ans ou plus").check()
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Votre réponse est modifiée")
+    visit(page, questionnaire + "/repondre")
+    expect(page.locator("#question-q4").get_by_label("80 ans ou plus")).to_be_checked()
+
+    # The second tab's blank form is a second answer: refused, nothing counted.
+    submit(other, "Envoyer mes réponses", status=409)
+    expect(other.locator("main")).to_contain_text("Vous avez déjà répondu à ce questionnaire pour cette vague")
+
+
+def test_an_anonymous_form_counts_once(page):
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/repondre")
+    token = page.locator('main input[name="_jeton"]').get_attribute("value")
+    assert token and "." in token
+    answer_required(page)
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Merci")
+
+    # The same form sent again (its token replayed): refused, the answers typed kept.
+    visit(page, questionnaire + "/repondre")
+    answer_required(page)
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    page.locator('main input[name="_jeton"]').evaluate("(e, t) => e.value = t", token)
+    submit(page, "Envoyer mes réponses", status=409)
+    expect(page.locator("main")).to_contain_text("Ce formulaire a déjà été envoyé")
+    expect(page.locator("#question-q4").get_by_label("65 à 79 ans")).to_be_checked()
+
+    # A forged token: refused too.
+    page.locator('main input[name="_jeton"]').evaluate("e => e.value = 'abc.def'")
+    submit(page, "Envoyer mes réponses", status=403)
+    expect(page.locator("main")).to_contain_text("Ce formulaire n'est pas valable")
+    expect(page.locator("#question-q4").get_by_label("65 à 79 ans")).to_be_checked()
+
+    # The refusal came with a fresh token: sent as it is now, the answer is taken once.
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Merci")
+
+
+def test_an_anonymous_draft_is_found_again_from_the_questionnaire_page(page):
+    questionnaire = demo_questionnaire(page)
+    visit(page, questionnaire + "/repondre")
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    submit(page, "Enregistrer et reprendre plus tard")
+    expect_status_message(page, "Gardez le lien")
+    draft_cookie = next(c for c in page.context.cookies() if c["name"] == "agora_brouillon")
+    assert draft_cookie["httpOnly"]
+    visit(page, questionnaire)
+    with page.expect_navigation():
+        page.locator("main").get_by_role("link", name="Reprendre mon questionnaire").click()
+    audit(page)
+    expect(page.locator("#question-q4").get_by_label("65 à 79 ans")).to_be_checked()
+    answer_required(page)
+    page.locator("#question-q4").get_by_label("65 à 79 ans").check()
+    submit(page, "Envoyer mes réponses")
+    expect_status_message(page, "Merci")
+    # Sent: the draft is gone, the page offers to answer again.
+    expect(page.locator("main").get_by_role("link", name="Reprendre mon questionnaire")).to_have_count(0)

@@ -85,6 +85,7 @@ public struct QuestionnairesModule: FeatureModule {
         ).run()
         try await sql.raw("UPDATE questionnaires SET created_by_id = NULL WHERE created_by_id = \(bind: personID)")
             .run()
+        try await QuestionnaireStore.forgetRespondent(personID, signer: env.signer, on: db)
     }
 }
 

@@ -322,6 +322,38 @@ struct EventLiveTests {
         }
     }
 
+    /// Issue #15: a cookie the client invents counts nothing; an address gets a limited number of
+    /// new participants.
+    @Test func aForgedParticipantCookieCountsNothingAndNewParticipantsAreLimited() async throws {
+        try await withDemoApp(configure: { $0.liveNewParticipantLimit = 3 }) { app in
+            let (id, code) = try await Self.event(Self.workshop, app)
+            let partner = Browser(app)
+            try await partner.login("partenaire@vitre.example")
+            try await partner.get("/vitre/evenements/\(id)/direct")
+            try await partner.post("/vitre/evenements/\(id)/direct", ["kind": "ideas", "question": "Vos idées ?"])
+            let wall = try await Self.newestActivity(id, app)
+            let ideas: SQLQueryString = "SELECT count(*) AS n FROM event_ideas WHERE activity_id = \(bind: wall)"
+            let (phone, token) = try await Self.phone(app, code: code)
+            #expect(phone.cookies["agora_participant"]?.contains(".") == true)  // signed
+            phone.cookies["agora_participant"] = Tokens.random()
+            let refused = try await phone.post("/participer/\(code)/\(wall)", ["idea": "Un jardin"], csrf: token)
+            #expect(phone.lastStatus == .forbidden)
+            #expect(refused.contains("rien n&#39;a été compté") || refused.contains("rien n'a été compté"))
+            #expect(refused.contains(">Un jardin</textarea>"))
+            #expect(try await Self.count(ideas, app) == 0)
+            // The refusal gave a signed cookie: sent again, taken.
+            try await phone.post("/participer/\(code)/\(wall)", ["idea": "Un jardin"])
+            #expect(phone.lastStatus == .seeOther)
+            #expect(try await Self.count(ideas, app) == 1)
+            // Three new participants from this address in the hour; the fourth is refused.
+            _ = try await Self.phone(app, code: code)
+            let extra = Browser(app)
+            try await extra.get("/participer/\(code)")
+            #expect(extra.lastStatus == .tooManyRequests && extra.cookies["agora_participant"] == nil)
+            #expect(extra.lastBody.contains("Trop de nouvelles participations"))
+        }
+    }
+
     @Test func aPollIsAnsweredOnceAndClosedEventsTakeNothing() async throws {
         try await withDemoApp { app in
             let (id, code) = try await Self.event(Self.workshop, app)

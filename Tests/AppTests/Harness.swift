@@ -70,6 +70,12 @@ final class Browser: @unchecked Sendable {
         return rest.prefix { $0 != "\"" }.description
     }
 
+    /// The single-use form token of the last page's answering form (`_jeton`), if it has one.
+    var formToken: String? {
+        guard let range = lastBody.range(of: "name=\"_jeton\" value=\"") else { return nil }
+        return lastBody[range.upperBound...].prefix { $0 != "\"" }.description
+    }
+
     @discardableResult
     func get(_ path: String) async throws -> String {
         try await send(.GET, path, form: nil)
@@ -81,6 +87,8 @@ final class Browser: @unchecked Sendable {
     func post(_ path: String, _ form: [String: String], csrf token: String? = nil) async throws -> String {
         var fields = form
         if fields["_csrf"] == nil { fields["_csrf"] = token ?? csrf ?? "" }
+        // As a browser does: the hidden single-use token of the form just read goes with it.
+        if fields["_jeton"] == nil, let formToken { fields["_jeton"] = formToken }
         try await send(.POST, path, form: fields)
         return lastBody
     }
@@ -89,7 +97,10 @@ final class Browser: @unchecked Sendable {
     @discardableResult
     func postPairs(_ path: String, _ pairs: [(String, String)]) async throws -> String {
         var components = URLComponents()
-        components.queryItems = ([("_csrf", csrf ?? "")] + pairs).map { URLQueryItem(name: $0.0, value: $0.1) }
+        let token = pairs.contains { $0.0 == "_jeton" } ? [] : formToken.map { [("_jeton", $0)] } ?? []
+        components.queryItems = ([("_csrf", csrf ?? "")] + token + pairs).map {
+            URLQueryItem(name: $0.0, value: $0.1)
+        }
         let body = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
         try await send(.POST, path, form: nil) { req in
             req.headers.contentType = .urlEncodedForm

@@ -307,6 +307,67 @@ struct QuestionnaireJourneyTests {
         }
     }
 
+    /// Issue #15: an anonymous form counts once; a signed-in person answers once per wave and
+    /// changes their answer; a draft is found again from the questionnaire's page.
+    @Test func answersCountOnceAndDraftsAreFoundAgain() async throws {
+        try await withDemoApp { app in
+            let id = try await Self.demo(app)
+            let base = "/vitre/questionnaires/\(id)"
+            let before = try await Self.count(app, "questionnaire_id = \(bind: id) AND status = 'complete'")
+            let definition = NeedsTemplates.users()
+            var rng = AnswerSimulator(seed: 7)
+            let answers = rng.answers(
+                for: definition,
+                communes: try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes,
+                professionals: false, wave: 1)
+            let form = TypedAnswers.from(answers, definition: definition)
+            var pairs = form.fields.map { ($0.key, $0.value) }
+            for (key, values) in form.lists { for v in values { pairs.append((key + "[]", v)) } }
+
+            // Anonymous: the form's token is taken once.
+            let visitor = Browser(app)
+            try await visitor.get(base + "/repondre")
+            let token = try #require(visitor.formToken)
+            try await visitor.postPairs(base + "/repondre", pairs)
+            #expect(visitor.lastStatus == .seeOther, "\(visitor.lastBody.prefix(2000))")
+            try await visitor.get(base + "/repondre")
+            try await visitor.postPairs(base + "/repondre", [("_jeton", token)] + pairs)
+            #expect(visitor.lastStatus == .conflict && Self.says(visitor.lastBody, "Ce formulaire a déjà été envoyé"))
+            try await visitor.postPairs(base + "/repondre", [("_jeton", "forge.abc")] + pairs)
+            #expect(visitor.lastStatus == .forbidden && Self.says(visitor.lastBody, "n'est pas valable"))
+            try await visitor.postPairs(base + "/repondre", [("_jeton", "")] + pairs)
+            #expect(visitor.lastStatus == .badRequest)
+            #expect(try await Self.count(app, "questionnaire_id = \(bind: id) AND status = 'complete'") == before + 1)
+
+            // Signed in: once per wave, then changed.
+            let resident = Browser(app)
+            try await resident.login("habitant@vitre.example")
+            try await resident.get(base + "/repondre")
+            let blank = try #require(resident.formToken)
+            try await resident.postPairs(base + "/repondre", pairs)
+            #expect(resident.lastStatus == .seeOther)
+            let show = try await resident.get(base)
+            #expect(show.contains("Vous avez déjà répondu — modifier ma réponse"))
+            try await resident.postPairs(base + "/repondre", [("_jeton", blank)] + pairs)
+            #expect(resident.lastStatus == .conflict && Self.says(resident.lastBody, "Vous avez déjà répondu"))
+            let mine = try await resident.get(base + "/repondre")
+            #expect(mine.contains("name=\"_modifier\" value=\"1\""))
+            try await resident.postPairs(base + "/repondre", [("_modifier", "1")] + pairs)
+            #expect(resident.lastStatus == .seeOther)
+            #expect(try await Self.count(app, "questionnaire_id = \(bind: id) AND status = 'complete'") == before + 2)
+            #expect(try await Self.count(app, "questionnaire_id = \(bind: id) AND person_id IS NOT NULL") == 0)
+
+            // A draft of a browser without an account shows again on the questionnaire's page.
+            let other = Browser(app)
+            try await other.get(base + "/repondre")
+            try await other.post(base + "/repondre", ["q4": "2", "_plus_tard": "1"])
+            #expect(other.cookies["agora_brouillon"] != nil)
+            #expect(try await other.get(base).contains("Reprendre mon questionnaire"))
+            #expect(try await other.get(base + "/repondre?reprendre=1").contains("value=\"2\" checked"))
+            #expect(try await Browser(app).get(base).contains("Reprendre mon questionnaire") == false)
+        }
+    }
+
     @Test func saveResumeAssistedEntryAndImport() async throws {
         try await withDemoApp { app in
             let id = try await Self.demo(app)

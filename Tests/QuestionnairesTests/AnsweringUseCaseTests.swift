@@ -35,6 +35,17 @@ struct AnsweringUseCaseTests {
         return QContext(record: record, definition: definition, territory: territory)
     }
 
+    /// What a browser sends with an answer: a fresh form token of the page, from one address.
+    static func guards(
+        _ context: QContext, _ world: UseCaseWorld, token: String? = nil, replacing: Bool = false,
+        limiter: RateLimiter = RateLimiter(), limit: Int = 60, address: String = "192.0.2.1"
+    ) -> AnswerSafeguards {
+        AnswerSafeguards(
+            formToken: token
+                ?? FormToken.issue(questionnaireID: context.id, now: world.env.now, signer: world.env.signer),
+            address: address, addressLimit: limit, limiter: limiter, replacing: replacing)
+    }
+
     struct Row: Decodable { let person_id: Int?; let channel: String; let entered_by_id: Int? }
 
     static func rows(_ world: UseCaseWorld) async throws -> [Row] {
@@ -49,11 +60,13 @@ struct AnsweringUseCaseTests {
             let anonymous = try await Self.questionnaire(in: vitre, world: world)
             let typed = TypedAnswers(fields: ["q1": "oui", "_lier": "on"])
             let first = try await SubmitAnswer.run(
-                typed, questionnaire: anonymous, waves: [], resumeToken: nil, actor: anne, env: world.env)
+                typed, questionnaire: anonymous, waves: [], resumeToken: nil, safeguards: Self.guards(anonymous, world),
+                actor: anne, env: world.env)
             guard case .saved = first else { Issue.record("expected an answer, got \(first)"); return }
             let linked = try await Self.questionnaire(in: vitre, linkAccounts: true, world: world)
             let second = try await SubmitAnswer.run(
-                typed, questionnaire: linked, waves: [], resumeToken: nil, actor: anne, env: world.env)
+                typed, questionnaire: linked, waves: [], resumeToken: nil, safeguards: Self.guards(linked, world),
+                actor: anne, env: world.env)
             guard case .saved = second else { Issue.record("expected an answer, got \(second)"); return }
             let rows = try await Self.rows(world)
             #expect(rows.map(\.person_id) == [nil, anne.personID])
@@ -66,7 +79,8 @@ struct AnsweringUseCaseTests {
             let vitre = try await world.territory()
             let context = try await Self.questionnaire(in: vitre, world: world)
             let outcome = try await SubmitAnswer.run(
-                TypedAnswers(), questionnaire: context, waves: [], resumeToken: nil, actor: UseCaseWorld.anonymous,
+                TypedAnswers(), questionnaire: context, waves: [], resumeToken: nil,
+                safeguards: Self.guards(context, world), actor: UseCaseWorld.anonymous,
                 env: world.env)
             guard case .invalid(let errors) = outcome else { Issue.record("expected errors, got \(outcome)"); return }
             #expect(errors["q1"] == "Choisissez une réponse.")
@@ -81,7 +95,8 @@ struct AnsweringUseCaseTests {
             let typed = TypedAnswers(fields: ["q1": "oui"])
             #expect(
                 try await SubmitAnswer.run(
-                    typed, questionnaire: closed, waves: [], resumeToken: nil, actor: UseCaseWorld.anonymous,
+                    typed, questionnaire: closed, waves: [], resumeToken: nil, safeguards: Self.guards(closed, world),
+                    actor: UseCaseWorld.anonymous,
                     env: world.env) == .closed)
             #expect(
                 try await SaveAnswerDraft.run(
@@ -105,7 +120,8 @@ struct AnsweringUseCaseTests {
             #expect(kept?.fields == ["q1": "non"])
             let sent = try await SubmitAnswer.run(
                 TypedAnswers(fields: ["q1": "non", "_reprise": token]), questionnaire: context, waves: [],
-                resumeToken: token, actor: UseCaseWorld.anonymous, env: world.env)
+                resumeToken: token, safeguards: Self.guards(context, world), actor: UseCaseWorld.anonymous,
+                env: world.env)
             guard case .saved = sent else { Issue.record("expected an answer, got \(sent)"); return }
             #expect(
                 try await QuestionnaireStore.draft(

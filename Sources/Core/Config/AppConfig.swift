@@ -44,6 +44,10 @@ public struct AppConfig: Sendable, Equatable {
     public var signupLimit: Int
     /// Live contributions (votes, ideas) allowed per client address in a minute.
     public var liveAddressLimit: Int
+    /// New live participants (server-issued cookies) per client address in an hour.
+    public var liveNewParticipantLimit: Int
+    /// Online answers to questionnaires accepted per client address in an hour.
+    public var answerAddressLimit: Int
     public var trustProxy: Bool
     public var mailPollInterval: Double
     /// The development outbox page, asked for explicitly (`AGORA_DEV_OUTBOX=true`).
@@ -70,13 +74,16 @@ public struct AppConfig: Sendable, Equatable {
         mode: Mode = .production, host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
         dataDirectory: String = "./data", baseURL: String? = nil, smtp: SMTP? = nil, secretKey: String? = nil,
         publicDirectory: String? = nil, bcryptCost: Int = 12, loginLimit: Int = 10, signupLimit: Int = 10,
-        liveAddressLimit: Int = 600, trustProxy: Bool = false, mailPollInterval: Double = 2, devOutbox: Bool = false
+        liveAddressLimit: Int = 600, liveNewParticipantLimit: Int = 400, answerAddressLimit: Int = 60,
+        trustProxy: Bool = false, mailPollInterval: Double = 2, devOutbox: Bool = false
     ) {
         self.mode = mode; self.host = host; self.port = port; self.databaseURL = databaseURL
         self.dataDirectory = dataDirectory; self.baseURL = baseURL ?? "http://\(host):\(port)"
         self.smtp = smtp; self.secretKey = secretKey; self.publicDirectory = publicDirectory
         self.bcryptCost = bcryptCost; self.loginLimit = loginLimit; self.signupLimit = signupLimit
-        self.liveAddressLimit = liveAddressLimit; self.trustProxy = trustProxy; self.mailPollInterval = mailPollInterval
+        self.liveAddressLimit = liveAddressLimit; self.liveNewParticipantLimit = liveNewParticipantLimit
+        self.answerAddressLimit = answerAddressLimit; self.trustProxy = trustProxy;
+        self.mailPollInterval = mailPollInterval
         self.devOutbox = devOutbox
     }
 
@@ -116,6 +123,14 @@ public struct AppConfig: Sendable, Equatable {
         (
             "AGORA_LIVE_ADDRESS_LIMIT", "600",
             "live votes and ideas per client address per minute (a room may share one address)"
+        ),
+        (
+            "AGORA_LIVE_NEW_PARTICIPANT_LIMIT", "400",
+            "new live participants (server-signed cookies) per client address per hour"
+        ),
+        (
+            "AGORA_ANSWER_ADDRESS_LIMIT", "60",
+            "online questionnaire answers per client address per hour (a venue may share one address)"
         ),
         ("AGORA_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (behind a load balancer)"),
         ("AGORA_MAIL_POLL_MS", "2000", "how often the mail worker looks at the outbox"),
@@ -230,6 +245,8 @@ public struct AppConfig: Sendable, Equatable {
             loginLimit: integer("AGORA_LOGIN_LIMIT", default: 10, range: 1...100_000),
             signupLimit: integer("AGORA_SIGNUP_LIMIT", default: 10, range: 1...100_000),
             liveAddressLimit: integer("AGORA_LIVE_ADDRESS_LIMIT", default: 600, range: 1...1_000_000),
+            liveNewParticipantLimit: integer("AGORA_LIVE_NEW_PARTICIPANT_LIMIT", default: 400, range: 1...1_000_000),
+            answerAddressLimit: integer("AGORA_ANSWER_ADDRESS_LIMIT", default: 60, range: 1...1_000_000),
             trustProxy: boolean("AGORA_TRUST_PROXY"),
             mailPollInterval: Double(integer("AGORA_MAIL_POLL_MS", default: 2000, range: 50...600_000)) / 1000,
             devOutbox: boolean("AGORA_DEV_OUTBOX")

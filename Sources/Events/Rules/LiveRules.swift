@@ -204,6 +204,53 @@ public enum LiveRules {
         }
     }
 
+    // MARK: - The participant cookie, issued and signed by the server
+
+    /// New participants (cookies issued) per client address per `newParticipantWindow`, by default
+    /// (`AGORA_LIVE_NEW_PARTICIPANT_LIMIT`): a full room sharing one address (300 people, a few
+    /// opening the page on two phones) stays under it; a script that drops its cookie to vote
+    /// again gets no more identities than that.
+    public static let newParticipantLimit = 400
+    public static let newParticipantWindow: TimeInterval = 3600
+    static let cookiePurpose = "live-participant"
+
+    /// What a participant cookie is worth.
+    public enum CookieState: Sendable, Equatable {
+        /// No cookie: a new participant.
+        case none
+        /// A cookie the server issued: the participant's token.
+        case valid(token: String)
+        /// A cookie the server did not issue (invented, changed, or from before cookies were signed).
+        case forged
+    }
+
+    /// The cookie value of a participant token: the token with the server's signature.
+    public static func cookie(token: String, signer: Signer) -> String {
+        signer.seal(token, purpose: cookiePurpose)
+    }
+
+    public static func cookieState(_ value: String?, signer: Signer) -> CookieState {
+        guard let value, !value.isEmpty else { return .none }
+        guard value.utf8.count <= 200, let token = signer.unseal(value, purpose: cookiePurpose),
+            (32...64).contains(token.count)
+        else { return .forged }
+        return .valid(token: token)
+    }
+
+    /// The refusal of a cookie the server did not issue.
+    public static let forgedCookie = Text(
+        "Votre cookie de participation n'est pas valable (il n'a pas été délivré par ce site) : rien n'a été compté. Un nouveau cookie vous est donné : envoyez à nouveau votre réponse.",
+        "Your participation cookie is not valid (this site did not issue it): nothing was counted. A new cookie is given to you: send your answer again."
+    )
+
+    /// The refusal when an address asked for too many new participants.
+    public static let tooManyParticipants = Text(
+        "Trop de nouvelles participations arrivent de ce réseau : attendez quelques minutes, puis rechargez la page pour participer.",
+        "Too many new participants come from this network: wait a few minutes, then reload the page to take part."
+    )
+
+    public static func newParticipantKey(_ address: String) -> String { "live-new:" + address }
+
     /// The keys of the rate limiter for a participant and for a client address.
     public static func limiterKey(participant: String) -> String { "live:" + participant }
     public static func addressKey(_ address: String) -> String { "live-ip:" + address }

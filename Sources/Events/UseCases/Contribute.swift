@@ -18,6 +18,30 @@ enum LiveFields {
     }
 }
 
+/// What became of asking to take part: a new participant cookie, or too many from this address.
+public enum JoinLiveOutcome: Sendable, Equatable {
+    /// The cookie to set (signed by the server) and the participant it names (the SHA-256 of its token).
+    case issued(cookie: String, participant: String)
+    /// This address was given `AGORA_LIVE_NEW_PARTICIPANT_LIMIT` participants in the last hour.
+    case tooMany
+}
+
+/// A new live participant: a random token, signed by the server into the cookie, so that a cookie
+/// the client invents is refused; an address gets a limited number of them an hour, so that a
+/// script dropping its cookie cannot mint votes.
+enum JoinLive {
+    static func run(address: String, limit: Int, limiter: RateLimiter, env: UseCaseEnvironment) -> JoinLiveOutcome {
+        let key = LiveRules.newParticipantKey(address)
+        let now = env.now
+        guard limiter.allows(key, limit: limit, window: LiveRules.newParticipantWindow, now: now) else {
+            return .tooMany
+        }
+        limiter.record(key, now: now)
+        let token = Tokens.random()
+        return .issued(cookie: LiveRules.cookie(token: token, signer: env.signer), participant: Tokens.sha256Hex(token))
+    }
+}
+
 /// What became of a live contribution.
 public enum ContributionOutcome: Sendable, Equatable {
     public enum Saved: Sendable, Equatable {

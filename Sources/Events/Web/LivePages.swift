@@ -27,13 +27,14 @@ enum LivePages {
         router.get(EventsPaths.territoryJoin, access: .everyone, use: join)
         router.get(EventsPaths.participate, access: .everyone) { req in
             let (event, cookie) = try await liveEvent(req)
-            let token = cookie ?? Tokens.random()
-            let response = req.render(
-                participantView(
-                    try await LiveParticipantModel.load(req, event: event, participant: Tokens.sha256Hex(token)),
-                    visit: req.visit, errors: FormErrors(), fields: [:], lists: [:], posted: nil, status: .ok))
-            if cookie == nil { setCookie(response, token, req) }
-            return response
+            if case .valid(let token) = cookie {
+                return req.render(
+                    participantView(
+                        try await LiveParticipantModel.load(req, event: event, participant: Tokens.sha256Hex(token)),
+                        visit: req.visit, errors: FormErrors(), fields: [:], lists: [:], posted: nil, status: .ok))
+            }
+            // No cookie, or one the server did not issue: a new participant, within the address's limit.
+            return try await newParticipant(req, event: event, errors: FormErrors(), status: .ok)
         }
         router.post(EventsPaths.contribute, access: .everyone, use: contribute)
 
@@ -434,20 +435,44 @@ enum LivePages {
                 status: errors.isEmpty ? .ok : .unprocessableEntity, hasErrors: !errors.isEmpty))
     }
 
-    /// The event of the code (never a draft) and the participant's token from their cookie, if any.
-    static func liveEvent(_ req: Request) async throws -> (EventRecord, String?) {
+    /// The event of the code (never a draft) and what the participant's cookie is worth.
+    static func liveEvent(_ req: Request) async throws -> (EventRecord, LiveRules.CookieState) {
         guard let code = req.parameters.get("code").flatMap(LiveCode.normalise),
             let event = try await EventStore.event(liveCode: code, on: req.db),
             event.status != .draft
         else { throw Abort(.notFound) }
-        if let token = req.cookies[participantCookie]?.string, (32...64).contains(token.count) { return (event, token) }
-        return (event, nil)
+        return (event, LiveRules.cookieState(req.cookies[participantCookie]?.string, signer: req.agora.signer))
     }
 
-    static func setCookie(_ response: Response, _ token: String, _ req: Request) {
+    static func setCookie(_ response: Response, _ cookie: String, _ req: Request) {
         response.cookies[participantCookie] = .init(
-            string: token, maxAge: 60 * 60 * 24 * 2, path: "/participer", isSecure: req.agora.config.secureCookies,
+            string: cookie, maxAge: 60 * 60 * 24 * 2, path: "/participer", isSecure: req.agora.config.secureCookies,
             isHTTPOnly: true, sameSite: .lax)
+    }
+
+    /// The participation page for a new participant: a cookie issued by the server (`JoinLive`),
+    /// or, when this address was given too many, the page without one and the reason (429).
+    static func newParticipant(
+        _ req: Request, event: EventRecord, errors: FormErrors, fields: [String: String] = [:],
+        lists: [String: [String]] = [:], posted: Int? = nil, status: HTTPStatus
+    ) async throws -> Response {
+        let visit = req.visit
+        switch JoinLive.run(
+            address: req.clientAddress, limit: req.agora.config.liveNewParticipantLimit,
+            limiter: req.agora.rateLimiter, env: req.useCases)
+        {
+        case .issued(let cookie, let participant):
+            let response = req.render(
+                participantView(
+                    try await LiveParticipantModel.load(req, event: event, participant: participant), visit: visit,
+                    errors: errors, fields: fields, lists: lists, posted: posted, status: status))
+            setCookie(response, cookie, req)
+            return response
+        case .tooMany:
+            return EventsPages.refusal(
+                req, status: .tooManyRequests, title: Text("Participation", "Taking part"),
+                message: LiveRules.tooManyParticipants)
+        }
     }
 
     static func fieldKey(_ activity: Activity) -> String { LiveFields.key(activity) }
@@ -598,24 +623,26 @@ enum LivePages {
         }
         let (fields, lists) = req.formFieldsAndLists()
         let key = fieldKey(activity)
-        // Without its cookie a participant could answer again and again, and never be limited:
-        // refused, with a new cookie so that sending again from this page works.
-        guard let token = cookie else {
-            let fresh = Tokens.random()
+        // Without its cookie a participant could answer again and again, and never be limited;
+        // with a cookie the server did not issue, a script could invent participants: refused,
+        // nothing counted, with a new cookie (within the address's limit) so that sending again
+        // from this page works.
+        let token: String
+        switch cookie {
+        case .valid(let value): token = value
+        case .none, .forged:
             var errors = FormErrors()
             errors.add(
                 key,
-                visit.t(
-                    "Votre navigateur n'a pas envoyé le cookie de participation (anonyme, il sert à compter une réponse par personne). Acceptez les cookies de ce site, ou ouvrez d'abord la page de l'atelier, puis envoyez à nouveau votre réponse.",
-                    "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."
-                ))
-            let response = req.render(
-                participantView(
-                    try await LiveParticipantModel.load(req, event: event, participant: Tokens.sha256Hex(fresh)),
-                    visit: visit, errors: errors, fields: fields, lists: lists, posted: activity.id,
-                    status: .badRequest))
-            setCookie(response, fresh, req)
-            return response
+                cookie == .forged
+                    ? visit.t(LiveRules.forgedCookie)
+                    : visit.t(
+                        "Votre navigateur n'a pas envoyé le cookie de participation (anonyme, il sert à compter une réponse par personne). Acceptez les cookies de ce site, ou ouvrez d'abord la page de l'atelier, puis envoyez à nouveau votre réponse.",
+                        "Your browser did not send the participation cookie (anonymous, it counts one answer per person). Accept this site's cookies, or open the workshop's page first, then send your answer again."
+                    ))
+            return try await newParticipant(
+                req, event: event, errors: errors, fields: fields, lists: lists, posted: activity.id,
+                status: cookie == .forged ? .forbidden : .badRequest)
         }
         let participant = Tokens.sha256Hex(token)
         let outcome = try await Contribute.run(

@@ -183,8 +183,7 @@ enum SubmissionPages {
     static func keepForLater(
         _ req: Request, call: CallRecord, form: SubmissionForm, submissionID: Int?
     ) async throws -> Response {
-        let known = req.cookies[browserCookie]?.string
-        let browserKey = known.flatMap { (32...64).contains($0.count) ? $0 : nil } ?? Tokens.random()
+        let browserKey = BrowserKey.readOrNew(req, cookie: browserCookie).key
         // The submission id stays in the text kept only: whether it exists (and is the person's)
         // is checked once they are logged in, so this answer says nothing about it.
         let token = try await KeepForLater.run(
@@ -204,9 +203,9 @@ enum SubmissionPages {
                     "Votre session a expiré, mais ce que vous avez écrit est gardé sur ce navigateur. Connectez-vous pour le retrouver.",
                     "Your session expired, but what you wrote is kept in this browser. Log in to find it again.") + lost
             ))
-        response.cookies[browserCookie] = .init(
-            string: browserKey, maxAge: Int(KeepForLater.lifetime), path: "/appels",
-            isSecure: req.agora.config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        BrowserKey.set(
+            response, key: browserKey, cookie: browserCookie, path: "/appels", maxAge: Int(KeepForLater.lifetime),
+            req: req)
         return response
     }
 

@@ -3,7 +3,7 @@ import SQLKit
 
 /// The tables of the questionnaires room, read and written with SQLKit (`QuestionnaireStore`).
 enum QuestionnairesMigrations {
-    static var all: [any Migration] { [CreateTables(), AddResponseEvent()] }
+    static var all: [any Migration] { [CreateTables(), AddResponseEvent(), AddCountOnce()] }
 
     struct CreateTables: AsyncMigration {
         var name: String { "Questionnaires.001.Tables" }

@@ -69,6 +69,8 @@ public struct NewResponse: Sendable {
     public var at: Date
     /// The event whose feedback link it came from (see EventAnswers.swift).
     public var eventID: Int?
+    /// The keyed hash of a signed-in respondent (`RespondentKey.answer`): one answer per wave.
+    public var respondentHash: String?
 
     public init(
         questionnaireID: Int, versionID: Int, waveID: Int?, channel: Channel, audience: QAudience, commune: String?,
@@ -80,6 +82,7 @@ public struct NewResponse: Sendable {
         self.commune = commune; self.answers = answers; self.personID = personID; self.enteredByID = enteredByID;
         self.at = at
         self.eventID = eventID
+        self.respondentHash = nil
     }
 }
 
@@ -258,10 +261,11 @@ public enum QuestionnaireStore {
             let row = try await db.sql.raw(
                 """
                 INSERT INTO questionnaire_responses (questionnaire_id, version_id, wave_id, status, channel, audience, commune, answers, person_id, entered_by_id,
-                                                     created_at, submitted_at, event_id)
+                                                     created_at, submitted_at, event_id, respondent_hash)
                 SELECT \(bind: response.questionnaireID), \(bind: response.versionID), \(bind: response.waveID), 'complete', \(bind: response.channel.rawValue),
                        \(bind: response.audience.rawValue), \(bind: response.commune), \(bind: json ?? AnswerCodec.json(response.answers)), \(bind: response.personID),
-                       \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at), \(eventValue(response.eventID, questionnaireID: response.questionnaireID))
+                       \(bind: response.enteredByID), \(bind: response.at), \(bind: response.at), \(eventValue(response.eventID, questionnaireID: response.questionnaireID)),
+                       \(bind: response.respondentHash)
                 WHERE EXISTS (SELECT 1 FROM questionnaires WHERE id = \(bind: response.questionnaireID) \(open))
                 RETURNING id
                 """
@@ -270,10 +274,12 @@ public enum QuestionnaireStore {
         return row.id
     }
 
-    /// Keeps what was typed so far under a resume token (its hash); replaces an earlier draft of the same token.
+    /// Keeps what was typed so far under a resume token (its hash); replaces an earlier draft of
+    /// the same token, and, with an `owner` (`RespondentKey.drafts`), the owner's earlier draft of
+    /// this questionnaire (one draft per owner and questionnaire: "Reprendre mon questionnaire").
     public static func saveDraft(
         questionnaireID: Int, versionID: Int, typed: TypedAnswers, tokenHash: String, replacing oldHash: String?,
-        on db: any Database
+        owner: String? = nil, at now: Date = Date(), on db: any Database
     ) async throws {
         let sql = db.sql
         if let oldHash {
@@ -281,10 +287,15 @@ public enum QuestionnaireStore {
                 "DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: oldHash) AND status = 'partial' AND questionnaire_id = \(bind: questionnaireID)"
             ).run()
         }
+        if let owner {
+            try await sql.raw(
+                "DELETE FROM questionnaire_responses WHERE draft_owner = \(bind: owner) AND status = 'partial' AND questionnaire_id = \(bind: questionnaireID)"
+            ).run()
+        }
         try await sql.raw(
             """
-            INSERT INTO questionnaire_responses (questionnaire_id, version_id, status, channel, audience, answers, draft, resume_hash, created_at)
-            VALUES (\(bind: questionnaireID), \(bind: versionID), 'partial', 'en-ligne', 'tous', '{}', \(bind: typed.json()), \(bind: tokenHash), \(bind: Date()))
+            INSERT INTO questionnaire_responses (questionnaire_id, version_id, status, channel, audience, answers, draft, resume_hash, draft_owner, created_at)
+            VALUES (\(bind: questionnaireID), \(bind: versionID), 'partial', 'en-ligne', 'tous', '{}', \(bind: typed.json()), \(bind: tokenHash), \(bind: owner), \(bind: now))
             """
         ).run()
     }
@@ -299,10 +310,131 @@ public enum QuestionnaireStore {
         ).first(decoding: Row.self).map { TypedAnswers.decode($0.draft ?? "") }
     }
 
+    /// The latest draft of this questionnaire kept for one of `owners` (a person, a browser).
+    public static func ownedDraft(
+        questionnaireID: Int, owners: [String], on db: any Database
+    ) async throws -> TypedAnswers? {
+        guard !owners.isEmpty else { return nil }
+        struct Row: Decodable { let draft: String? }
+        let list = SQLList(owners.map { SQLBind($0) })
+        return try await db.sql.raw(
+            """
+            SELECT draft FROM questionnaire_responses WHERE draft_owner IN (\(list)) AND status = 'partial' \
+            AND questionnaire_id = \(bind: questionnaireID) ORDER BY id DESC LIMIT 1
+            """
+        ).first(decoding: Row.self).map { TypedAnswers.decode($0.draft ?? "") }
+    }
+
+    /// A draft kept for its owner, with its questionnaire (for "my drafts").
+    public struct OwnedDraft: Decodable, Sendable, Equatable {
+        public let questionnaire_id: Int
+        public let territory_id: Int
+        public let title: String
+        public let saved_at: Date
+    }
+
+    /// Every draft of one owner, on published questionnaires, the latest first.
+    public static func drafts(owner: String, on db: any Database) async throws -> [OwnedDraft] {
+        try await db.sql.raw(
+            """
+            SELECT r.questionnaire_id, q.territory_id, q.title, r.created_at AS saved_at
+            FROM questionnaire_responses r JOIN questionnaires q ON q.id = r.questionnaire_id
+            WHERE r.draft_owner = \(bind: owner) AND r.status = 'partial' AND q.status = 'published'
+            ORDER BY r.id DESC LIMIT 200
+            """
+        ).all(decoding: OwnedDraft.self)
+    }
+
     public static func dropDraft(tokenHash: String, on db: any Database) async throws {
         try await db.sql.raw(
             "DELETE FROM questionnaire_responses WHERE resume_hash = \(bind: tokenHash) AND status = 'partial'"
         ).run()
+    }
+
+    /// Drops the drafts of this questionnaire kept for `owners` (the answer they led to is sent).
+    public static func dropDrafts(questionnaireID: Int, owners: [String], on db: any Database) async throws {
+        guard !owners.isEmpty else { return }
+        let list = SQLList(owners.map { SQLBind($0) })
+        try await db.sql.raw(
+            """
+            DELETE FROM questionnaire_responses WHERE draft_owner IN (\(list)) AND status = 'partial' \
+            AND questionnaire_id = \(bind: questionnaireID)
+            """
+        ).run()
+    }
+
+    // MARK: One answer per person and wave
+
+    /// A signed-in person's own answer (found by its keyed hash), to show it again.
+    public struct OwnAnswer: Decodable, Sendable {
+        public let id: Int
+        public let audience: String
+        public let answers: String
+    }
+
+    public static func ownAnswer(respondentHash: String, on db: any Database) async throws -> OwnAnswer? {
+        try await db.sql.raw(
+            """
+            SELECT id, audience, answers FROM questionnaire_responses \
+            WHERE respondent_hash = \(bind: respondentHash) AND status = 'complete'
+            """
+        ).first(decoding: OwnAnswer.self)
+    }
+
+    /// The answer of that keyed hash gives up its hash (it is being replaced): its id, if any.
+    static func releaseAnswer(respondentHash: String, on db: any Database) async throws -> Int? {
+        struct Row: Decodable { let id: Int }
+        return try await db.sql.raw(
+            """
+            UPDATE questionnaire_responses SET respondent_hash = NULL \
+            WHERE respondent_hash = \(bind: respondentHash) RETURNING id
+            """
+        ).first(decoding: Row.self)?.id
+    }
+
+    /// Deletes a replaced answer.
+    static func deleteAnswer(_ id: Int, on db: any Database) async throws {
+        try await db.sql.raw("DELETE FROM questionnaire_responses WHERE id = \(bind: id)").run()
+    }
+
+    /// At an account's erasure: its answers lose their keyed hash (they stay, anonymous, and a
+    /// later account given the same id would not find them) and its drafts are deleted.
+    static func forgetRespondent(_ personID: Int, signer: Signer, on db: any Database) async throws {
+        struct Row: Decodable { let questionnaire_id: Int; let wave_id: Int? }
+        let keys = try await db.sql.raw(
+            """
+            SELECT id AS questionnaire_id, NULL AS wave_id FROM questionnaires
+            UNION ALL SELECT questionnaire_id, id AS wave_id FROM questionnaire_waves
+            """
+        ).all(decoding: Row.self)
+        let hashes = keys.map {
+            RespondentKey.answer(
+                personID: personID, questionnaireID: $0.questionnaire_id, waveID: $0.wave_id, signer: signer)
+        }
+        for start in stride(from: 0, to: hashes.count, by: 500) {
+            let list = SQLList(hashes[start..<min(start + 500, hashes.count)].map { SQLBind($0) })
+            try await db.sql.raw(
+                "UPDATE questionnaire_responses SET respondent_hash = NULL WHERE respondent_hash IN (\(list))"
+            ).run()
+        }
+        let owner = RespondentKey.drafts(personID: personID, signer: signer)
+        try await db.sql.raw(
+            "DELETE FROM questionnaire_responses WHERE draft_owner = \(bind: owner) AND status = 'partial'"
+        ).run()
+    }
+
+    /// Consumes the nonce of a form token: true the first time, false when it was already used
+    /// (the unique key holds even for two answers at the same instant).
+    static func consumeFormToken(
+        _ nonceHash: String, questionnaireID: Int, at now: Date, on db: any Database
+    ) async throws -> Bool {
+        struct Row: Decodable { let nonce_hash: String }
+        return try await db.sql.raw(
+            """
+            INSERT INTO questionnaire_form_tokens (nonce_hash, questionnaire_id, used_at) \
+            VALUES (\(bind: nonceHash), \(bind: questionnaireID), \(bind: now)) ON CONFLICT DO NOTHING RETURNING nonce_hash
+            """
+        ).first(decoding: Row.self) != nil
     }
 
     struct Tally: Decodable { let n: Int; let last: Int? }

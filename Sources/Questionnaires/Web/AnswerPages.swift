@@ -11,7 +11,26 @@ enum AnswerPages {
         router.get(QuestionnairePaths.answer, access: .everyone) { req in
             let context = try await QContext.load(req, recent: true)
             guard context.record.status == .published else { return closed(req, context) }
-            return req.render(answerPage(req, context, typed: TypedAnswers(), errors: FormErrors(), resumeToken: nil))
+            let actor = actor(req)
+            guard AnswerAudience.mayAnswerOnline(context.record.audience, roles: actor.roles) else {
+                return professionalsOnly(req, context)
+            }
+            let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
+            // A signed-in person who answered this wave sees their answer, to change it.
+            if let own = try await OwnAnswer.find(questionnaire: context, waves: waves, actor: actor, env: req.useCases)
+            {
+                return req.render(
+                    answerPage(req, context, typed: own, errors: FormErrors(), resumeToken: nil, modifying: true))
+            }
+            var typed = TypedAnswers()
+            if req.queryFields()["reprendre"] != nil,
+                let draft = try await FindOwnDraft.run(
+                    questionnaire: context, browserKey: BrowserKey.read(req, cookie: draftCookie), actor: actor,
+                    env: req.useCases)
+            {
+                typed = draft
+            }
+            return req.render(answerPage(req, context, typed: typed, errors: FormErrors(), resumeToken: nil))
         }
         router.post(QuestionnairePaths.answer, access: .everyone, use: submit)
         router.get(QuestionnairePaths.resume, access: .everyone) { req in
@@ -102,6 +121,16 @@ enum AnswerPages {
             back: context.link(QuestionnairePaths.show))
     }
 
+    /// The cookie naming this browser to its anonymous drafts (random, HttpOnly, see `BrowserKey`).
+    static let draftCookie = "agora_brouillon"
+    static let draftCookieAge = 90 * 24 * 3600
+
+    static func professionalsOnly(_ req: Request, _ context: QContext) -> Response {
+        req.refusal(
+            status: .forbidden, title: Text("Questionnaire des professionnel·les", "Professionals' questionnaire"),
+            message: AnswerAudience.professionalsOnly, back: context.link(QuestionnairePaths.show))
+    }
+
     static let closedEntryMessage = Text(
         "Ce questionnaire est clos : il ne reçoit plus de réponses, et celle-ci n'a pas été enregistrée. Rouvrez-le depuis la page « Construire » pour saisir des réponses.",
         "This questionnaire is closed: it takes no more answers, and this one was not saved. Reopen it from the “Build” page to type answers."
@@ -138,8 +167,34 @@ enum AnswerPages {
         let answer: HTML
         switch status {
         case .published:
+            let actor = actor(req)
+            let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
+            let answered =
+                try await OwnAnswer.find(questionnaire: context, waves: waves, actor: actor, env: req.useCases) != nil
+            let hasDraft =
+                try await FindOwnDraft.run(
+                    questionnaire: context, browserKey: BrowserKey.read(req, cookie: draftCookie), actor: actor,
+                    env: req.useCases) != nil
+            let link = context.link(QuestionnairePaths.answer)
+            let action: HTML
+            if !AnswerAudience.mayAnswerOnline(record.audience, roles: actor.roles) {
+                action = "<p class=\"notice\">\(visit.t(AnswerAudience.professionalsOnly))</p>"
+            } else if answered {
+                action = """
+                    <p class="notice">\(visit.t("Vous avez déjà répondu à ce questionnaire pour cette vague.", "You already answered this questionnaire for this wave."))</p>
+                    <p><a class="button" href="\(link)">\(visit.t("Vous avez déjà répondu — modifier ma réponse", "You already answered — change my answer"))</a></p>
+                    """
+            } else if hasDraft {
+                action = """
+                    <p><a class="button" href="\(link)?reprendre=1">\(visit.t("Reprendre mon questionnaire", "Continue my questionnaire"))</a></p>
+                    <p><a href="\(link)">\(visit.t("Recommencer avec un formulaire vide", "Start again with an empty form"))</a></p>
+                    """
+            } else {
+                action =
+                    "<p><a class=\"button\" href=\"\(link)\">\(visit.t("Répondre au questionnaire", "Answer the questionnaire"))</a></p>"
+            }
             answer = """
-                <p><a class="button" href="\(context.link(QuestionnairePaths.answer))">\(visit.t("Répondre au questionnaire", "Answer the questionnaire"))</a></p>
+                \(action)
                 <p>\(visit.t("\(questions) questions. Vos réponses sont anonymes : elles ne sont reliées à aucun compte.", "\(questions) questions. Your answers are anonymous: they are not linked to any account."))</p>
                 """
         case .closed:
@@ -174,10 +229,20 @@ enum AnswerPages {
 
     static func answerPage(
         _ req: Request, _ context: QContext, typed: TypedAnswers, errors: FormErrors, resumeToken: String?,
-        status: HTTPStatus = .ok
+        modifying: Bool = false, status: HTTPStatus = .ok
     ) -> WebPage {
         let visit = req.visit
         let record = context.record
+        // A new single-use token with every page of the form (also after a refusal: the answers
+        // typed are kept, and sending them again works once).
+        let token = FormToken.issue(questionnaireID: record.id, now: req.now, signer: req.agora.signer)
+        let once: HTML =
+            "<input type=\"hidden\" name=\"\(FormToken.field)\" value=\"\(token)\">"
+            + (modifying ? "<input type=\"hidden\" name=\"_modifier\" value=\"1\">" : "")
+        let modifyNotice: HTML =
+            modifying
+            ? "<p class=\"notice\">\(visit.t("Vous avez déjà répondu : voici votre réponse. En l'envoyant à nouveau, vous la remplacez (elle reste comptée une fois).", "You already answered: here is your answer. Sending it again replaces it (it still counts once)."))</p>"
+            : .empty
         let questions: HTML
         if typed == TypedAnswers() && errors.isEmpty {
             questions = req.application.questionnaireForms.form(record, lang: visit.lang) {
@@ -229,7 +294,8 @@ enum AnswerPages {
             \(View.paragraphs(record.intro))
             <p class="hint">\(visit.t("Les questions marquées « obligatoire » demandent une réponse ; les autres sont facultatives. Vos réponses sont anonymes.",
                                    "Questions marked “required” need an answer; the others are optional. Your answers are anonymous."))</p>
-            \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))
+            \(modifyNotice)
+            \(Form.open(action: context.link(QuestionnairePaths.answer), visit: visit))\(once)
             \(QPages.formProblem(errors))\(resume)\(eventField(typed.fields["_evenement"] ?? req.queryFields()["evenement"]))\(audience)\(questions)\(link)
             <div class="actions">\(Form.submit(visit.t("Envoyer mes réponses", "Send my answers")))\
             \(Form.submit(visit.t("Enregistrer et reprendre plus tard", "Save and continue later"), secondary: true, name: "_plus_tard", value: "1"))</div>
@@ -257,38 +323,90 @@ enum AnswerPages {
         let context = try await QContext.load(req, recent: true)
         let actor = actor(req)
         guard QuestionnairesPolicy.allows(actor, .answer, on: context.record) else { return closed(req, context) }
+        guard AnswerAudience.mayAnswerOnline(context.record.audience, roles: actor.roles) else {
+            return professionalsOnly(req, context)
+        }
         let visit = req.visit
         let typed = typedAnswers(req, context.definition)
         let resumeToken = typed.fields["_reprise"].flatMap { $0.isEmpty ? nil : $0 }
+        let modifying = typed.fields["_modifier"] == "1"
         if typed.fields["_plus_tard"] != nil {
+            // Signed in, the draft is the person's (keyed hash); else this browser's (a cookie).
+            let browser = actor.isSignedIn ? nil : BrowserKey.readOrNew(req, cookie: draftCookie)
             switch try await SaveAnswerDraft.run(
-                typed, questionnaire: context, resumeToken: resumeToken, actor: actor, env: req.useCases)
+                typed, questionnaire: context, resumeToken: resumeToken, browserKey: browser?.key, actor: actor,
+                env: req.useCases)
             {
             case .closed: return closed(req, context)
             case .kept(let token):
-                return req.redirect(
+                let response = req.redirect(
                     to: QuestionnairePaths.resume.link(context.slug, context.id, token),
                     flash: Flash(
                         .success,
                         visit.t(
                             "Vos réponses sont enregistrées. Gardez le lien de cette page pour reprendre plus tard.",
                             "Your answers are saved. Keep this page's link to continue later.")))
+                if let browser, browser.isNew {
+                    BrowserKey.set(
+                        response, key: browser.key, cookie: draftCookie, path: "/", maxAge: draftCookieAge, req: req)
+                }
+                return response
             }
         }
         let waves = try await req.application.questionnaireForms.waves(context.id, on: req.db)
+        let safeguards = AnswerSafeguards(
+            formToken: typed.fields[FormToken.field], address: req.clientAddress,
+            addressLimit: req.agora.config.answerAddressLimit, limiter: req.agora.rateLimiter, replacing: modifying,
+            browserKey: BrowserKey.read(req, cookie: draftCookie))
+        func again(_ status: HTTPStatus, _ message: Text) -> Response {
+            var errors = FormErrors()
+            errors.add("_formulaire", visit.t(message))
+            return req.render(
+                answerPage(
+                    req, context, typed: typed, errors: errors, resumeToken: resumeToken, modifying: modifying,
+                    status: status))
+        }
         switch try await SubmitAnswer.run(
-            typed, questionnaire: context, waves: waves, resumeToken: resumeToken, actor: actor, env: req.useCases)
+            typed, questionnaire: context, waves: waves, resumeToken: resumeToken, safeguards: safeguards,
+            actor: actor, env: req.useCases)
         {
         case .closed: return closed(req, context)
+        case .professionalsOnly: return professionalsOnly(req, context)
         case .invalid(let errors):
             return req.render(
                 answerPage(
-                    req, context, typed: typed, errors: errors, resumeToken: resumeToken, status: .unprocessableEntity))
+                    req, context, typed: typed, errors: errors, resumeToken: resumeToken, modifying: modifying,
+                    status: .unprocessableEntity))
+        case .badToken(let problem): return again(problem == .missing ? .badRequest : .forbidden, problem.message)
+        case .tokenUsed: return again(.conflict, FormToken.used)
+        case .alreadyAnswered:
+            return req.refusal(
+                status: .conflict, title: Text("Vous avez déjà répondu", "You already answered"),
+                message: Text(
+                    "Vous avez déjà répondu à ce questionnaire pour cette vague : cette réponse n'a pas été comptée une seconde fois. Pour changer votre réponse, ouvrez « Vous avez déjà répondu — modifier ma réponse » sur la page du questionnaire.",
+                    "You already answered this questionnaire for this wave: this answer was not counted a second time. To change your answer, open “You already answered — change my answer” on the questionnaire's page."
+                ),
+                back: context.link(QuestionnairePaths.show))
+        case .tooMany:
+            return again(
+                .tooManyRequests,
+                Text(
+                    "Beaucoup de réponses arrivent de ce réseau en ce moment : vos réponses n'ont pas été enregistrées. Elles sont gardées ci-dessous : envoyez-les à nouveau dans quelques minutes.",
+                    "Many answers come from this network right now: your answers were not saved. They are kept below: send them again in a few minutes."
+                ))
         case .saved:
             return req.redirect(
                 to: context.link(QuestionnairePaths.show),
                 flash: Flash(
                     .success, visit.t("Merci ! Votre réponse est enregistrée.", "Thank you! Your answer is saved.")))
+        case .replaced:
+            return req.redirect(
+                to: context.link(QuestionnairePaths.show),
+                flash: Flash(
+                    .success,
+                    visit.t(
+                        "Votre réponse est modifiée : elle remplace la précédente.",
+                        "Your answer is changed: it replaces the previous one.")))
         }
     }
 
