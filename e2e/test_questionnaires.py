@@ -217,6 +217,9 @@ def test_results_participation_and_cross_analysis(page):
     expect(main).to_contain_text("thèmes communs")
     expect(main).to_contain_text("Les usagers placent")
     expect(main.locator("table").first).to_contain_text("Accès aux soins")
+    # Satisfaction wordings are turned round before the themes are ranked, and listed.
+    expect(main).to_contain_text("Questions au score inversé")
+    expect(main).to_contain_text("« Je connais mes droits de patient. »")
     named(page, "vague").select_option("2")
     submit(page, "Croiser")
     expect(main).to_contain_text("vague 2")

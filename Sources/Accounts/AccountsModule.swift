@@ -43,6 +43,7 @@ public struct AccountsModule: FeatureModule {
         MembersPages.register(router)
         OutboxPages.register(router)
         ThemesPages.register(router)
+        DisclosurePages.register(router)
         LegalPages.register(router)
     }
 

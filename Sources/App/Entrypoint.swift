@@ -2,6 +2,7 @@ import Core
 import Events
 import Foundation
 import Logging
+import Questionnaires
 import Vapor
 
 /// Starts the platform: reads the configuration once, configures, runs the command. Whatever
@@ -94,13 +95,19 @@ enum MailDelivery {
                         try? await directory.reload()
                     }
                 })
-            // The reminders of tomorrow's events, every ten minutes (idempotent: `reminded_at`).
+            // Every ten minutes: the reminders of tomorrow's events (idempotent: `reminded_at`), and
+            // the questionnaires' expired form tokens forgotten.
             let reminders = app
             tasks.append(
                 Task {
                     while !Task.isCancelled {
                         do { _ = try await EventsModule.sendReminders(reminders) } catch {
                             reminders.logger.warning("event reminders: \(error)")
+                        }
+                        do {
+                            _ = try await QuestionnairesModule.purgeExpiredFormTokens(now: Date(), on: reminders.db)
+                        } catch {
+                            reminders.logger.warning("questionnaire form tokens: \(error)")
                         }
                         do { try await Task.sleep(nanoseconds: 600_000_000_000) } catch { return }
                     }

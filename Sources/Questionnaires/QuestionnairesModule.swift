@@ -33,6 +33,12 @@ public struct QuestionnairesModule: FeatureModule {
         DataPages.register(router)
     }
 
+    /// Forgets the nonces of the answering forms whose tokens have expired (the periodic task of
+    /// `serve`): the table stays the size of the last few days' answers.
+    public static func purgeExpiredFormTokens(now: Date, on db: any Database) async throws -> Int {
+        try await QuestionnaireStore.purgeFormTokens(usedBefore: now.addingTimeInterval(-FormToken.lifetime), on: db)
+    }
+
     public func loadBenchData(
         _ sizes: BenchSizes, territory: TerritoryInfo, on app: Application
     ) async throws -> [String] {

@@ -1,6 +1,7 @@
 import Core
 import Fluent
 import Foundation
+import SQLKit
 import TestSupport
 import Testing
 import Vapor
@@ -136,6 +137,44 @@ struct StaffUseCaseTests {
 
     static func admin(_ world: UseCaseWorld, in vitre: TerritoryInfo) async throws -> Actor {
         try await world.person("Admin", email: "admin@exemple.fr", roles: [.admin], in: vitre)
+    }
+
+    // MARK: - Disclosure threshold
+
+    @Test func aCoordinatorSetsTheDisclosureThresholdToElevenInTheAuditTrail() async throws {
+        try await UseCaseWorld.with([]) { world in
+            let vitre = try await world.territory()
+            let coordinator = try await world.person("Claire", email: "c@exemple.fr", roles: [.coordinator], in: vitre)
+            #expect(
+                try await SetDisclosureThreshold.run(
+                    ["seuil": "11"], territory: vitre, actor: coordinator, env: world.env)
+                    == .saved(threshold: 11))
+            struct Row: Decodable { let disclosure_threshold: Int? }
+            let stored = try await world.db.sql.raw(
+                "SELECT disclosure_threshold FROM territories WHERE id = \(bind: vitre.id)"
+            ).first(decoding: Row.self)
+            #expect(stored?.disclosure_threshold == 11)
+            #expect(try await world.audit() == ["territory.disclosure"])
+        }
+    }
+
+    @Test func aThresholdOutsideTheChoicesOrFromAResidentIsRefused() async throws {
+        try await UseCaseWorld.with([]) { world in
+            let vitre = try await world.territory()
+            let coordinator = try await world.person("Claire", email: "c@exemple.fr", roles: [.coordinator], in: vitre)
+            let resident = try await world.person("Anne", email: "anne@exemple.fr", roles: [.resident], in: vitre)
+            for bad in ["2", "4", "", "onze", "12"] {
+                guard
+                    case .invalid(let errors) = try await SetDisclosureThreshold.run(
+                        ["seuil": bad], territory: vitre, actor: coordinator, env: world.env)
+                else { Issue.record("\(bad) taken"); return }
+                #expect(errors["seuil"] == "Choisissez l'un des deux seuils proposés : 5 ou 11.")
+            }
+            #expect(
+                try await SetDisclosureThreshold.run(["seuil": "11"], territory: vitre, actor: resident, env: world.env)
+                    == .forbidden)
+            #expect(try await world.audit().isEmpty)
+        }
     }
 
     @Test func anAdministratorGrantsARoleOnceInTheAuditTrail() async throws {

@@ -135,6 +135,8 @@ struct AuthorizationMatrixTests {
         "GET /:territory/themes": .roles([.coordinator, .admin]),
         "POST /:territory/themes/ajouter": .roles([.coordinator, .admin]),
         "POST /:territory/themes/modifier": .roles([.coordinator, .admin]),
+        "GET /:territory/diffusion-des-chiffres": .roles([.coordinator, .admin]),
+        "POST /:territory/diffusion-des-chiffres": .roles([.coordinator, .admin]),
         "GET /accessibilite": .everyone, "GET /mentions-legales": .everyone, "GET /confidentialite": .everyone,
         "GET /conditions": .everyone,
 

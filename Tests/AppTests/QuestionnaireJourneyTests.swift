@@ -182,6 +182,22 @@ struct QuestionnaireJourneyTests {
             try await coordinator.post(builder, ["op": "section-delete", "target": "s7"])
             #expect(coordinator.lastStatus == .seeOther)
             #expect(try await Self.questions(app, id).map(\.key) == ["q2", "q3", "q4"])
+            // A satisfaction-worded scale is marked "score inversé", and the builder says so.
+            let scaleForm = try await coordinator.get(base + "/questions/nouvelle")
+            #expect(scaleForm.contains("name=\"reverse_scored\""))
+            try await coordinator.post(
+                base + "/questions/nouvelle",
+                [
+                    "kind": "agreement", "section": "s1", "label": "Je trouve facilement un transport.",
+                    "theme": "mobilite", "reverse_scored": "on",
+                ])
+            #expect(coordinator.lastStatus == .seeOther)
+            let marked = try await coordinator.get(builder)
+            #expect(marked.contains("Je trouve facilement un transport.") && marked.contains("score inversé"))
+            let added = try #require(try await Self.questions(app, id).last?.key)
+            #expect(try await Self.questions(app, id).map(\.key) == ["q2", "q3", "q4", added])
+            try await coordinator.post(builder, ["op": "question-delete", "target": added])
+            #expect(try await Self.questions(app, id).map(\.key) == ["q2", "q3", "q4"])
             // Tampered question and section ids: a plain French 404, nothing changed.
             try await coordinator.get(base + "/questions/q999")
             #expect(coordinator.lastStatus == .notFound && coordinator.lastBody.contains("Question introuvable"))
@@ -553,6 +569,8 @@ struct QuestionnaireJourneyTests {
             let page = try await decider.get(base + "/resultats")
             #expect(decider.lastStatus == .ok)
             #expect(page.contains("Réponses comptées : 360</strong>"))
+            // The page says whose answers it counts.
+            #expect(page.contains("Qui répond : tout le monde, avec ou sans compte."))
             #expect(page.contains("<svg class=\"chart\"") && page.contains("<table"))
             // A filter down to a handful shows nothing but "moins de 5".
             let communes = try #require(app.agora.territories.all.first { $0.slug == "vitre" }).communes.sorted {
@@ -584,6 +602,13 @@ struct QuestionnaireJourneyTests {
             let cross = try await decider.get("/vitre/questionnaires/croisement")
             #expect(cross.contains("Spearman") && cross.contains(" thèmes communs."))
             #expect(cross.contains("Les usagers placent"))
+            // The satisfaction-worded items are turned round, and the page says which.
+            #expect(cross.contains("Questions au score inversé"))
+            #expect(
+                cross.contains(
+                    "<li>« J&#39;obtiens un rendez-vous médical dans un délai raisonnable. » (Accès aux soins)</li>"))
+            #expect(cross.contains("<li>« Les patients connaissent leurs droits. » (Droits des usagers)</li>"))
+            #expect(!cross.contains("« La prévention manque de moyens sur le territoire. »"))
             // The table beside the chart carries the very figures drawn: each theme's mean score.
             let chart = try #require(cross.range(of: "id=\"priorites-graphique-titre\"")).upperBound
             let svg = String(cross[chart...].prefix { _ in true }.split(separator: "</svg>", maxSplits: 1)[0])
@@ -616,8 +641,17 @@ struct QuestionnaireJourneyTests {
             let codebook = try CSV.parse(try await coordinator.get(base + "/livre-de-codes.csv"))
             #expect(codebook.contains { $0.fields.first == "q14_1" })
             // Free text: search and code.
+            struct Reads: Decodable { let n: Int }
+            func readAudits() async throws -> Int {
+                try await Self.sql(app).raw(
+                    "SELECT count(*) AS n FROM audit_log WHERE action = 'questionnaire.read-texts' AND subject LIKE \(bind: "questionnaire \(id) %")"
+                ).first(decoding: Reads.self)?.n ?? 0
+            }
+            let readsBefore = try await readAudits()
             let texts = try await coordinator.get(base + "/textes?q=samedi")
             #expect(texts.contains("Des consultations le samedi matin."))
+            // Staff reading raw answers is in the audit trail.
+            #expect(try await readAudits() == readsBefore + 1)
             try await coordinator.post(base + "/textes", ["op": "new-code", "question": "q17", "name": "Horaires"])
             #expect(coordinator.lastStatus == .seeOther)
             try await coordinator.get(base + "/textes")

@@ -88,6 +88,26 @@ struct ThemesTests {
             try await other.login("coordination@broceliande.example")
             let theirs = try await other.get("/broceliande/propositions/nouvelle")
             #expect(!theirs.contains("Santé des aidants") && theirs.contains("value=\"handicap\""))
+
+            // The disclosure threshold: 5 by default, 11 one choice away; a value outside the two
+            // is refused next to the field, nothing saved; every figure follows the choice.
+            let rule = try await coordinator.get("/vitre/diffusion-des-chiffres")
+            #expect(coordinator.lastStatus == .ok && rule.contains("moins de 5 personnes"))
+            #expect(rule.contains("value=\"5\" checked") || rule.contains("value=\"5\"checked"))
+            try await coordinator.post("/vitre/diffusion-des-chiffres", ["seuil": "2"])
+            #expect(coordinator.lastStatus == .unprocessableEntity)
+            #expect(coordinator.lastBody.contains("Choisissez l&#39;un des deux seuils proposés : 5 ou 11."))
+            #expect(app.agora.territories.all.first { $0.slug == "vitre" }?.disclosure.threshold == 5)
+            try await coordinator.post("/vitre/diffusion-des-chiffres", ["seuil": "11"])
+            #expect(coordinator.lastStatus == .seeOther && coordinator.location == "/vitre/diffusion-des-chiffres")
+            #expect(app.agora.territories.all.first { $0.slug == "vitre" }?.disclosure.threshold == 11)
+            #expect(try await coordinator.get("/vitre/diffusion-des-chiffres").contains("moins de 11 personnes"))
+            let audits = try await AuditEntry.query(on: app.db).filter(\.$action == "territory.disclosure").all()
+            #expect(audits.map(\.subject) == ["threshold 11"])
+            // Another territory keeps its own threshold; a resident cannot change it.
+            #expect(app.agora.territories.all.first { $0.slug == "broceliande" }?.disclosure.threshold == 5)
+            try await resident.post("/vitre/diffusion-des-chiffres", ["seuil": "5"])
+            #expect(resident.lastStatus == .forbidden)
         }
     }
 

@@ -345,3 +345,124 @@ struct StoredVocabularyTests {
         #expect(AccessFeature.from(mask: 0b1_0001) == [.stepFree, .transport])
     }
 }
+
+/// An event's figures under the disclosure control (issue #15): an attacker who reads the page
+/// and knows how its figures relate (registered = came + did not come, attended = came +
+/// walk-ins) enumerates every completion and finds no count of 1 to 4.
+@Suite("Event figures")
+struct EventFigureTests {
+    static let d = Disclosure.standard
+
+    static func cells(_ r: Int, _ a: Int, _ w: Int) -> EventFigureCells {
+        EventFigureCells(
+            registered: r, attended: a, walkIns: w, waiting: 0, byCommune: [:], byAudience: [:], disclosure: d)
+    }
+
+    @Test func noSmallCountCanBeWorkedOutFromTheParticipationFigures() {
+        for r in 0...10 {
+            for came in 0...r {
+                for w in 0...8 {
+                    let a = came + w
+                    let shown = Self.cells(r, a, w)
+                    var seen: [Set<Int>] = [[], [], []]
+                    for x in 0...20 {
+                        for y in 0...20 {
+                            for z in 0...20 {
+                                let (rr, aa) = (x + y, x + z)
+                                // A stronger attacker than the page allows: told, for each hidden
+                                // figure, whether it is small (1 to 4) or not.
+                                func ok(_ cell: Disclosure.Cell, _ value: Int, _ truth: Int) -> Bool {
+                                    if case .shown(let n) = cell { return n == value }
+                                    return Self.d.isSmall(truth) == Self.d.isSmall(value)
+                                }
+                                guard ok(shown.registered, rr, r), ok(shown.attended, aa, a), ok(shown.walkIns, z, w)
+                                else { continue }
+                                seen[0].insert(x); seen[1].insert(y); seen[2].insert(z)
+                            }
+                        }
+                    }
+                    for set in seen where set.count == 1 {
+                        #expect(!Self.d.isSmall(set.first!), "R \(r) A \(a) W \(w): \(set) is worked out")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func walkInsAreHiddenWhenTheyWouldGiveAwayASmallCount() {
+        // 40 registered, 38 of them came, with 6 walk-ins: 2 did not come.
+        let shown = Self.cells(40, 44, 6)
+        #expect(shown.registered == .shown(40) && shown.attended == .shown(44) && shown.walkIns == .hidden)
+        // 40 registered, 20 came, 6 walk-ins: all shown.
+        #expect(Self.cells(40, 26, 6).walkIns == .shown(6))
+        // 3 walk-ins: fewer than 5.
+        #expect(Self.cells(40, 23, 3).walkIns == .hidden)
+    }
+
+    @Test func communesAndAudiencesOfTheAttendeesAreProtectedLines() {
+        let shown = EventFigureCells(
+            registered: 30, attended: 30, walkIns: 0, waiting: 2, byCommune: ["35360": 24, "35068": 3, "35330": 3],
+            byAudience: ["habitant": 30], disclosure: .standard)
+        #expect(shown.byCommune.map(\.key) == ["35068", "35330", "35360"])
+        #expect(shown.byCommune.map(\.cell) == [.hidden, .hidden, .shown(24)])
+        #expect(shown.byAudience.map(\.cell) == [.shown(30)])
+        #expect(shown.waiting == .hidden)
+        // One small commune, the others large: the smallest other is hidden with it.
+        let one = EventFigureCells(
+            registered: 40, attended: 40, walkIns: 0, waiting: 0, byCommune: ["a": 30, "b": 8, "c": 2],
+            byAudience: [:], disclosure: .standard)
+        #expect(one.byCommune.map(\.cell) == [.shown(30), .hidden, .hidden])
+        // Fewer than 5 attendees: nothing about them by commune.
+        let few = EventFigureCells(
+            registered: 4, attended: 4, walkIns: 0, waiting: 0, byCommune: ["a": 4], byAudience: [:],
+            disclosure: .standard)
+        #expect(few.attended == .hidden && few.byCommune.map(\.cell) == [.hidden])
+    }
+}
+
+@Suite("Live results under the disclosure control")
+struct LiveFigureTests {
+    @Test func aPollHidesSmallAnswersAndTheNextSmallestWithThem() {
+        let poll = LiveFigures.poll(votes: [30, 12, 3], disclosure: .standard)
+        #expect(poll.total == .shown(45))
+        #expect(poll.options == [.shown(30), .hidden, .hidden])
+        #expect(poll.shares == [67, nil, nil])  // 66,67 % rounded half away from zero
+        let all = LiveFigures.poll(votes: [20, 10, 0], disclosure: .standard)
+        #expect(all.options == [.shown(20), .shown(10), .shown(0)] && all.shares == [67, 33, 0])
+        // Under five votes in all: nothing but "fewer than 5".
+        let few = LiveFigures.poll(votes: [3, 1], disclosure: .standard)
+        #expect(few.total == .hidden && few.options == [.hidden, .hidden])
+        // No vote yet: zeros.
+        #expect(LiveFigures.poll(votes: [0, 0], disclosure: .standard).total == .shown(0))
+        // A multiple-choice poll answered by 3 people shows nothing, whatever its votes.
+        let multiple = LiveFigures.poll(votes: [3, 3, 2], participants: 3, disclosure: .standard)
+        #expect(multiple.total == .hidden && multiple.options.allSatisfy(\.isHidden))
+    }
+
+    @Test func aRankingShowsPointsOnlyWhenEveryPlaceIsShown() {
+        // Option 1: 10 firsts, 5 seconds, 5 thirds; option 2: 2 firsts, 10 seconds, 8 thirds;
+        // option 3: 8 firsts, 5 seconds, 7 thirds. 20 participants.
+        let counts = [(1, [10, 5, 5]), (2, [2, 10, 8]), (3, [8, 5, 7])].flatMap { option, places in
+            places.enumerated().map { LiveRules.RankCount(option: option, rank: $0.offset + 1, count: $0.element) }
+        }
+        let scores = LiveRules.borda(options: [1, 2, 3], counts: counts)
+        let shown = LiveFigures.ranking(scores, counts: counts, participants: 20, disclosure: .standard)
+        guard let two = shown.first(where: { $0.option == 2 }) else {
+            Issue.record("option 2 missing"); return
+        }
+        #expect(two.firsts == .hidden && two.points == nil && two.mentions == .shown(20))
+        // The column of first places now has one hidden cell: the next smallest goes with it.
+        #expect(shown.filter { $0.firsts.isHidden }.count >= 2)
+        // With no small place anywhere, every option shows its points.
+        let full = [(1, [10, 6, 5]), (2, [5, 10, 6]), (3, [6, 5, 10])].flatMap { option, places in
+            places.enumerated().map { LiveRules.RankCount(option: option, rank: $0.offset + 1, count: $0.element) }
+        }
+        let clear = LiveFigures.ranking(
+            LiveRules.borda(options: [1, 2, 3], counts: full), counts: full, participants: 21, disclosure: .standard)
+        #expect(clear.map(\.points) == [49, 46, 44].map(Optional.some) || clear.allSatisfy { $0.points != nil })
+        #expect(clear.allSatisfy { !$0.firsts.isHidden && !$0.mentions.isHidden })
+        // Fewer than five participants: nothing.
+        let few = LiveFigures.ranking(scores, counts: counts, participants: 4, disclosure: .standard)
+        #expect(few.allSatisfy { $0.points == nil && $0.firsts.isHidden && $0.mentions.isHidden })
+    }
+}

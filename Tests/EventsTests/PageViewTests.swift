@@ -148,7 +148,7 @@ struct PageViewTests {
         #expect(html.contains("Idées (2) — « Vos idées »"))
         #expect(html.contains("1 en attente de validation"))
         #expect(html.contains(">Approuver<") && html.contains(">Masquer<"))
-        #expect(html.contains("Réponses (4 votes)"))
+        #expect(html.contains("Réponses (moins de 5 votes)"))
         #expect(html.contains(">Fermer<") && html.contains(">Ouvrir<"))
         let empty = LiveOrganiserModel(
             context: F.context(F.event(), visit),

@@ -314,6 +314,35 @@ struct MiscTests {
         #expect(figures.byStatus["draft"] == nil)
     }
 
+    @Test func thePeopleOfACallsTablesCannotBeWorkedOutBySubtraction() {
+        // 3 people in Bretagne, 40 in Pays de la Loire, 10 with no region: 53 in all.
+        let figures = CallFigures(rows: [
+            .init(status: "submitted", context: "numerique", level: "information", region: "53", people: 3),
+            .init(status: "submitted", context: "numerique", level: "information", region: "52", people: 40),
+            .init(status: "published", context: nil, level: nil, region: nil, people: 10),
+        ])
+        #expect(figures.people == 53)
+        let regions = figures.lines(
+            [("53", "Bretagne"), ("52", "Pays de la Loire")], of: figures.byRegion, unsaid: "?")
+        #expect(regions.map(\.label) == ["Bretagne", "Pays de la Loire", "?"])
+        #expect(regions.map(\.submissions) == [1, 1, 1])
+        // 3 is hidden, and the smallest other one with it: 53 − 40 no longer gives 3.
+        #expect(regions.map(\.people) == [.hidden, .shown(40), .hidden])
+        // No region missing: no "not given" line; the status table's 3 + 40 vs 10 shows both.
+        let statuses = figures.lines(
+            [("submitted", "Envoyée"), ("published", "Publiée")], of: figures.byStatus, unsaid: "?")
+        #expect(statuses.map(\.people) == [.shown(43), .shown(10)])
+        // Fewer than 5 people in all: nothing about people is shown.
+        let few = CallFigures(rows: [.init(status: "submitted", context: nil, level: nil, region: "53", people: 4)])
+        #expect(few.lines([("53", "Bretagne")], of: few.byRegion, unsaid: "?").map(\.people) == [.hidden])
+        // The threshold of health-data bodies, one setting away.
+        #expect(
+            figures.lines(
+                [("submitted", "Envoyée"), ("published", "Publiée")], of: figures.byStatus, unsaid: "?",
+                disclosure: .healthData
+            ).map(\.people) == [.hidden, .hidden])
+    }
+
     @Test func organisersAreTheTerritorysStaffOrTheNationalOrganisers() {
         #expect(
             ExperiencesPolicy.organises(

@@ -100,6 +100,27 @@ struct CountOnceUseCaseTests {
         }
     }
 
+    @Test func spentTokensAreForgottenOnceExpiredAndNotBefore() async throws {
+        try await UseCaseWorld.with(Q.rooms) { world in
+            let vitre = try await world.territory()
+            let context = try await Self.questionnaire(in: vitre, world: world)
+            let now = world.env.now
+            #expect(
+                try await QuestionnaireStore.consumeFormToken(
+                    "ancien", questionnaireID: context.id, at: now.addingTimeInterval(-FormToken.lifetime - 60),
+                    on: world.db))
+            #expect(
+                try await QuestionnaireStore.consumeFormToken(
+                    "recent", questionnaireID: context.id, at: now.addingTimeInterval(-3600), on: world.db))
+            #expect(try await QuestionnairesModule.purgeExpiredFormTokens(now: now, on: world.db) == 1)
+            #expect(try await QuestionnairesModule.purgeExpiredFormTokens(now: now, on: world.db) == 0)
+            // The recent nonce is still known: sent again, it is refused.
+            #expect(
+                !(try await QuestionnaireStore.consumeFormToken(
+                    "recent", questionnaireID: context.id, at: now, on: world.db)))
+        }
+    }
+
     @Test func aWrongAnswerDoesNotUseTheToken() async throws {
         try await UseCaseWorld.with(Q.rooms) { world in
             let vitre = try await world.territory()

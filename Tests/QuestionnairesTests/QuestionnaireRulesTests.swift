@@ -218,6 +218,52 @@ struct QuestionnaireRulesTests {
         #expect(scores.first { $0.theme == "sante-mentale" }?.score == 0)
     }
 
+    @Test func aReverseScoredItemIsTurnedRoundBeforeThemesAreRanked() {
+        var definition = Self.sample()
+        // Strong agreement with a satisfaction wording ("Accès facile") is a low priority.
+        var satisfied = definition.question("q7")!
+        satisfied.reverseScored = true
+        definition.put(satisfied, inSection: "s1")
+        let data = Self.dataset(definition, (0..<6).map { _ in (["q7": .point(5)], .online, 0) })
+        let scores = CrossAnalysis.scores(definition: definition, data: data, rows: Array(0..<6))
+        #expect(scores.first { $0.theme == "acces-aux-soins" }?.score == 0)
+        // Agreement 2 of 5 on it (25) is a priority of 75; without the option it stays 25.
+        let unhappy = Self.dataset(definition, (0..<6).map { _ in (["q7": .point(2)], .online, 0) })
+        #expect(
+            CrossAnalysis.scores(definition: definition, data: unhappy, rows: Array(0..<6))
+                .first { $0.theme == "acces-aux-soins" }?.score == 75)
+        #expect(
+            CrossAnalysis.scores(definition: Self.sample(), data: unhappy, rows: Array(0..<6))
+                .first { $0.theme == "acces-aux-soins" }?.score == 25)
+        #expect(CrossAnalysis.reversedItems(of: definition).map(\.key) == ["q7"])
+        #expect(CrossAnalysis.reversedItems(of: Self.sample()).isEmpty)
+        // A ranking is never turned round, whatever is stored.
+        var ranking = definition.question("q6")!
+        ranking.reverseScored = true
+        #expect(!ranking.isReverseScored)
+    }
+
+    @Test func theReverseScoreOptionIsReadFromTheFormAndKeptOutOfOlderDefinitions() throws {
+        let definition = Self.sample()
+        let scale = definition.question("q7")!
+        let read = QuestionInput.read(
+            ["label": "Accès facile", "reverse_scored": "on"], into: scale, definition: definition, lang: .fr)
+        #expect(read.errors.isEmpty && read.question.isReverseScored)
+        #expect(QuestionInput.fields(of: read.question)["reverse_scored"] == "on")
+        #expect(QuestionInput.fields(of: scale)["reverse_scored"] == nil)
+        // On a kind without a scale the box is ignored.
+        let single = QuestionInput.read(
+            ["label": "Médecin ?", "choices": "Oui\nNon", "reverse_scored": "on"], into: definition.question("q2")!,
+            definition: definition, lang: .fr)
+        #expect(single.question.reverseScored == nil)
+        // A definition stored before the option decodes unchanged, and an unset option is not written.
+        #expect(!Definition.decode(definition.json()).questions.contains { $0.isReverseScored })
+        #expect(!definition.json().contains("reverseScored"))
+        var turned = definition
+        turned.put(read.question, inSection: "s1")
+        #expect(Definition.decode(turned.json()).question("q7")?.isReverseScored == true)
+    }
+
     @Test func targetsFollowPopulationAndAddUp() {
         let split = Targets.proportional(total: 100, populations: [("a", 1000), ("b", 2000), ("c", 3001)])
         #expect(split.values.reduce(0, +) == 100)

@@ -78,6 +78,8 @@ public enum AccountsPolicy {
         case grantRole, revokeRole
         /// Change, export or erase one's own account (`on: .profile`).
         case manageOwnAccount
+        /// Set the territory's disclosure threshold (5, or 11 as health-data bodies do).
+        case setDisclosure
     }
 
     /// What an action is done to.
@@ -93,7 +95,7 @@ public enum AccountsPolicy {
         switch action {
         case .createAssistedProfile, .manageAssistedProfiles, .actForProfile: [.patientPartner, .coordinator, .admin]
         case .manageMembers, .grantRole, .revokeRole: [.admin]
-        case .editThemes: [.coordinator, .admin]
+        case .editThemes, .setDisclosure: [.coordinator, .admin]
         case .joinTerritory, .manageOwnAccount: Set(Role.allCases)
         }
     }
@@ -112,7 +114,7 @@ public enum AccountsPolicy {
         case .manageOwnAccount:
             guard case .profile(let personID, _, _) = subject else { return false }
             return personID == actorID
-        case .createAssistedProfile, .manageAssistedProfiles, .manageMembers, .editThemes, .grantRole:
+        case .createAssistedProfile, .manageAssistedProfiles, .manageMembers, .editThemes, .grantRole, .setDisclosure:
             return can(actor.roles, action)
         case .actForProfile:
             guard can(actor.roles, action), case .profile(_, let isAssisted, let memberHere) = subject else {

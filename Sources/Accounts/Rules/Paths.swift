@@ -29,6 +29,7 @@ public enum AccountsPaths {
     public static let themes = RoutePattern("/:territory/themes")
     public static let themesAdd = RoutePattern("/:territory/themes/ajouter")
     public static let themesEdit = RoutePattern("/:territory/themes/modifier")
+    public static let disclosure = RoutePattern("/:territory/diffusion-des-chiffres")
     public static let accessibility = RoutePattern("/accessibilite")
     public static let legal = RoutePattern("/mentions-legales")
     public static let privacy = RoutePattern("/confidentialite")

@@ -106,6 +106,7 @@ enum ThemesPages {
             \(Form.radios(name: "state", legend: visit.t("État", "State"), options: states, selected: editFields["state"] ?? "propose", errors: editErrors, visit: visit, field: "edit-state"))
             \(Form.submit(visit.t("Enregistrer", "Save")))
             </form></section>
+            <p><a href="\(AccountsPaths.disclosure.link(territory.slug))">\(visit.t("Diffusion des chiffres : le seuil sous lequel aucun chiffre n'est publié (aujourd'hui \(territory.disclosure.threshold) personnes)", "Publishing figures: the threshold under which no figure is published (now \(territory.disclosure.threshold) people)"))</a></p>
             """
         return WebPage(
             title: visit.t("Thèmes du territoire", "The territory's themes"), main: main, status: status,

@@ -169,7 +169,7 @@ enum CommitteesDemo {
                     member.named = named
                     member.createdAt = committee.createdAt
                     try await member.create(on: db)
-                    seats.append((member.id!, college, function))
+                    seats.append((try member.requireID(), college, function))
                 }
 
                 var meetings: [Meeting] = []
@@ -187,19 +187,19 @@ enum CommitteesDemo {
                     for seat in seats {
                         let status: AttendanceStatus = seat.id % 5 == index ? .excused : .present
                         try await sql.raw(
-                            "INSERT INTO committee_attendance (meeting_id, member_id, status) VALUES (\(bind: meeting.id!), \(bind: seat.id), \(bind: status.rawValue))"
+                            "INSERT INTO committee_attendance (meeting_id, member_id, status) VALUES (\(bind: try meeting.requireID()), \(bind: seat.id), \(bind: status.rawValue))"
                         ).run()
                     }
                     for (position, title) in agenda.enumerated() {
                         let item = AgendaItem()
-                        item.meetingID = meeting.id!
+                        item.meetingID = try meeting.requireID()
                         item.position = position + 1
                         item.title = title
                         item.voteOpen = false
                         let decided = position == (index == 0 ? 0 : 1)
                         if decided {
                             let decision = plan.decisions[index]
-                            item.decisionMode = decision.consensus ? "consensus" : "vote"
+                            item.decisionMode = (decision.consensus ? DecisionMode.consensus : .vote).rawValue
                             item.decisionText = decision.text
                             item.adopted = true
                             item.quorumMet = decision.consensus ? nil : true
@@ -213,7 +213,7 @@ enum CommitteesDemo {
                                 try await sql.raw(
                                     """
                                     INSERT INTO committee_votes (item_id, member_id, college, choice, created_at)
-                                    VALUES (\(bind: item.id!), \(bind: seat.id), \(bind: seat.college.rawValue), \(bind: choice.rawValue), \(bind: meeting.endsAt))
+                                    VALUES (\(bind: try item.requireID()), \(bind: seat.id), \(bind: seat.college.rawValue), \(bind: choice.rawValue), \(bind: meeting.endsAt))
                                     """
                                 ).run()
                             }
@@ -238,7 +238,7 @@ enum CommitteesDemo {
                     "Stratégie de prévention 2027 : premières pistes", "Questions diverses",
                 ].enumerated() {
                     let item = AgendaItem()
-                    item.meetingID = next.id!
+                    item.meetingID = try next.requireID()
                     item.position = position + 1
                     item.title = title
                     item.voteOpen = false
@@ -270,7 +270,7 @@ enum CommitteesDemo {
                 ]
                 for (index, part) in parts.enumerated() {
                     let section = StrategySection()
-                    section.strategyID = strategy.id!
+                    section.strategyID = try strategy.requireID()
                     section.position = index + 1
                     section.title = part.0
                     section.body = part.1
@@ -279,9 +279,10 @@ enum CommitteesDemo {
                     try await StrategyStore.snapshot(strategy, author: nil, now: Date(), on: db)
                 }
                 if plan.slug == "vitre",
-                    let item = try await AgendaItem.query(on: db).filter(\.$meetingID == meetings[1].id!).filter(
-                        \.$decisionMode == "vote"
-                    ).first()
+                    let item = try await AgendaItem.query(on: db).filter(\.$meetingID == (try meetings[1].requireID()))
+                        .filter(
+                            \.$decisionMode == DecisionMode.vote.rawValue
+                        ).first()
                 {
                     strategy.adoptedItemID = item.id
                     strategy.adoptedAt = meetings[1].endsAt

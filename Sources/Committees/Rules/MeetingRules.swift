@@ -52,3 +52,54 @@ struct MeetingState: Sendable {
         return previous
     }
 }
+
+/// How an agenda item was decided, as stored in `committee_agenda_items.decision_mode`.
+public enum DecisionMode: String, Sendable, CaseIterable, Codable {
+    case consensus
+    case vote
+
+    /// The mode stored for an item (nil: not decided, or a value no version wrote).
+    public init?(stored: String?) {
+        guard let stored, let mode = DecisionMode(rawValue: stored) else { return nil }
+        self = mode
+    }
+}
+
+/// Where a candidacy to a call for candidates stands, as stored in `committee_candidacies.status`.
+public enum CandidacyStatus: String, Sendable, CaseIterable, Codable {
+    case pending
+    case selected
+    case notSelected = "not_selected"
+
+    public var label: Text {
+        switch self {
+        case .pending: Text("en attente", "pending")
+        case .selected: Text("retenue", "selected")
+        case .notSelected: Text("non retenue", "not selected")
+        }
+    }
+}
+
+/// What a draw of candidates balances, as stored in `committee_calls.balance` ("" for none).
+public enum DrawBalance: String, Sendable, CaseIterable, Codable {
+    case none = ""
+    case commune
+    case age
+
+    public var label: Text {
+        switch self {
+        case .none: Text("Aucun", "None")
+        case .commune: Text("Par commune", "By municipality")
+        case .age: Text("Par tranche d'âge", "By age band")
+        }
+    }
+
+    /// The words after "équilibre par" on a call's result.
+    public var by: Text {
+        switch self {
+        case .none: Text("", "")
+        case .commune: Text("commune", "municipality")
+        case .age: Text("tranche d'âge", "age band")
+        }
+    }
+}

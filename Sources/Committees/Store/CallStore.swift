@@ -14,12 +14,15 @@ struct CandidateRow: Decodable, Sendable {
     let status: String
     let display_name: String
 
+    /// Where the candidacy stands.
+    var standing: CandidacyStatus { CandidacyStatus(rawValue: status) ?? .pending }
+
     /// The group the candidate is drawn in, for a balance by commune or by age band.
-    func group(balance: String) -> String? {
+    func group(balance: DrawBalance) -> String? {
         switch balance {
-        case "commune": commune_code ?? "?"
-        case "age": age_band ?? "?"
-        default: nil
+        case .commune: commune_code ?? "?"
+        case .age: age_band ?? "?"
+        case .none: nil
         }
     }
 }
@@ -92,7 +95,7 @@ enum CallStore {
         let rows = try await sql.raw(
             """
             INSERT INTO committee_candidacies (call_id, person_id, number, motivation, commune_code, age_band, status, created_at)
-            VALUES (\(bind: callID), \(bind: personID), \(bind: next), \(bind: motivation), \(bind: facts?.commune_code), \(bind: facts?.age_band), 'pending', \(bind: now))
+            VALUES (\(bind: callID), \(bind: personID), \(bind: next), \(bind: motivation), \(bind: facts?.commune_code), \(bind: facts?.age_band), \(bind: CandidacyStatus.pending.rawValue), \(bind: now))
             ON CONFLICT (call_id, person_id) DO NOTHING RETURNING id
             """
         ).all()
@@ -101,7 +104,7 @@ enum CallStore {
 
     static func markCandidacy(_ id: Int, selected: Bool, on db: any Database) async throws {
         try await db.sql.raw(
-            "UPDATE committee_candidacies SET status = \(bind: selected ? "selected" : "not_selected") WHERE id = \(bind: id)"
+            "UPDATE committee_candidacies SET status = \(bind: (selected ? CandidacyStatus.selected : .notSelected).rawValue) WHERE id = \(bind: id)"
         ).run()
     }
 

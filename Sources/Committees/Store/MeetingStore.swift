@@ -121,10 +121,10 @@ enum MeetingStore {
 
     /// Records the decision on an item (and closes its vote).
     static func decide(
-        _ item: AgendaItem, mode: String, text: String, adopted: Bool, links: [String], now: Date,
+        _ item: AgendaItem, mode: DecisionMode, text: String, adopted: Bool, links: [String], now: Date,
         on db: any Database
     ) async throws {
-        item.decisionMode = mode
+        item.decisionMode = mode.rawValue
         item.decisionText = text
         item.adopted = adopted
         item.voteOpen = false

@@ -107,7 +107,7 @@ enum AppointMembers {
         let list = try await CallStore.candidates(of: callID, on: env.db)
         let chosen: Set<Int>
         let seed: String?
-        let balance: String
+        let balance: DrawBalance
         switch appointment {
         case .selection(let numbers):
             let known = Set(list.map(\.number))
@@ -130,9 +130,10 @@ enum AppointMembers {
             }
             chosen = numbers
             seed = nil
-            balance = ""
-        case .draw(let drawBalance):
-            if !["", "commune", "age"].contains(drawBalance) {
+            balance = .none
+        case .draw(let typed):
+            let drawBalance = DrawBalance(rawValue: typed) ?? .none
+            if DrawBalance(rawValue: typed) == nil {
                 errors.add(
                     "balance",
                     actor.t(Text("Choisissez un équilibre dans la liste.", "Choose a balance from the list.")))
@@ -148,7 +149,7 @@ enum AppointMembers {
             chosen = Set(
                 Draw.draw(
                     list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: drawBalance)) },
-                    seats: call.seats, seed: drawSeed, balanced: !drawBalance.isEmpty))
+                    seats: call.seats, seed: drawSeed, balanced: drawBalance != .none))
             seed = sealed
             balance = drawBalance
         }
@@ -167,7 +168,7 @@ enum AppointMembers {
                     committeeID: committeeID, personID: candidate.person_id, college: college, mandate: mandate,
                     now: now, on: db)
             }
-            try await CallStore.markDecided(call, seed: seed, balance: balance, now: now, on: db)
+            try await CallStore.markDecided(call, seed: seed, balance: balance.rawValue, now: now, on: db)
             let numbers = chosen.sorted().map(String.init).joined(separator: ",")
             try await AuditEntry.record(
                 actor: actor.personID, territory: territory.id,

@@ -271,14 +271,14 @@ enum RecordDecision {
             fields, "text", maxLength: 3000, errors: &local, lang: actor.lang,
             missing: Text("Écrivez le texte adopté ou soumis au vote.", "Write the text adopted or put to the vote."))
         if let message = local["text"] { errors.add(key, message) }
-        let mode = fields["mode"] ?? ""
+        let mode = DecisionMode(rawValue: fields["mode"] ?? "")
         if item.decisionMode != nil {
             errors.add(key, actor.t(Text("Ce point est déjà décidé.", "This item is already decided.")))
         }
-        if mode == "vote", !item.voteOpen {
+        if mode == .vote, !item.voteOpen {
             errors.add(key, actor.t(Text("Aucun vote n'est ouvert sur ce point.", "No vote is open on this item.")))
         }
-        if mode != "vote", mode != "consensus" {
+        if mode == nil {
             errors.add(key, actor.t(Text("Choisissez le mode de décision.", "Choose how it was decided.")))
         }
         let parsed = TerritoryLinks.parse(fields["links"] ?? "", territory: territory.slug)
@@ -290,9 +290,9 @@ enum RecordDecision {
                         "Les liens sont des adresses de ce territoire, par exemple /\(territory.slug)/propositions/12.",
                         "Links are addresses in this territory, e.g. /\(territory.slug)/propositions/12.")))
         }
-        guard errors.isEmpty else { return .invalid(errors) }
+        guard errors.isEmpty, let mode else { return .invalid(errors) }
         let votes = try await MeetingStore.votes(itemID: itemID, on: env.db)
-        let adopted = mode == "consensus" ? true : VoteTally(votes).adopted(under: committee.rule)
+        let adopted = mode == .consensus ? true : VoteTally(votes).adopted(under: committee.rule)
         let now = env.now
         try await env.db.transaction { db in
             try await MeetingStore.decide(

@@ -137,17 +137,18 @@ enum CallPages {
     static func resultSection(_ model: CallPageModel, visit: Visit) -> HTML {
         let call = model.call, list = model.candidates
         guard call.decidedAt != nil else { return .empty }
-        let chosen = list.filter { $0.status == "selected" }.map(\.number)
+        let chosen = list.filter { $0.standing == .selected }.map(\.number)
+        let balance = DrawBalance(rawValue: call.balance) ?? .none
         guard let seed = call.seed else {
             return
                 "<h2>\(visit.t("Résultat", "Result"))</h2><p>\(visit.t("Candidatures retenues par les coordinateurs : numéros ", "Applications selected by the coordinators: numbers "))\(chosen.map(String.init).joined(separator: ", "))</p>"
         }
         let order = Draw.order(
-            list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: call.balance)) },
-            seed: UInt64(seed) ?? 0, balanced: !call.balance.isEmpty)
+            list.map { Draw.Candidate(number: $0.number, group: $0.group(balance: balance)) },
+            seed: UInt64(seed) ?? 0, balanced: balance != .none)
         return """
             <h2>\(visit.t("Résultat du tirage au sort", "Result of the draw"))</h2>
-            <p>\(visit.t("Graine publiée : ", "Published seed: "))<strong>\(seed)</strong>\(call.balance.isEmpty ? "" : " · " + visit.t("équilibre par ", "balanced by ") + (call.balance == "commune" ? visit.t("commune", "municipality") : visit.t("tranche d'âge", "age band")))</p>
+            <p>\(visit.t("Graine publiée : ", "Published seed: "))<strong>\(seed)</strong>\(balance == .none ? "" : " · " + visit.t("équilibre par ", "balanced by ") + visit.t(balance.by))</p>
             \(call.seedCommitment.map { commitment in
                 "<p>\(visit.t("Empreinte SHA-256 publiée à l'ouverture de l'appel : ", "SHA-256 fingerprint published when the call opened: "))<code class=\"fingerprint\">\(commitment)</code>\(Draw.keeps(commitment, seed: seed) ? visit.t(" — c'est bien celle de cette graine.", " — it is indeed this seed's.") : "")</p>" as HTML
             } ?? .empty)
@@ -171,7 +172,7 @@ enum CallPages {
                 "\(c.number)", "\(c.display_name)",
                 "\(c.commune_code.flatMap { territory.commune(code: $0)?.name } ?? "—")", "\(c.age_band ?? "—")",
                 "\(c.motivation)",
-                "\(c.status == "selected" ? visit.t("retenue", "selected") : c.status == "not_selected" ? visit.t("non retenue", "not selected") : visit.t("en attente", "pending"))",
+                "\(visit.t(c.standing.label))",
             ]
         }
         let decided = model.call.decidedAt != nil
@@ -212,7 +213,7 @@ enum CallPages {
             <h3>\(visit.t("Ou tirer au sort", "Or draw by lot"))</h3>
             \(Form.open(action: CommitteesPaths.draw.link(territory.slug, cid, callID), visit: visit))
             <p class="hint">\(visit.t("La graine du tirage est celle que la plateforme a fixée à l'ouverture de l'appel (son empreinte est publiée ci-dessus) : personne ne la choisit.", "The draw's seed is the one the platform fixed when the call opened (its fingerprint is published above): nobody chooses it."))</p>
-            \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: [Form.Option("", visit.t("Aucun", "None")), Form.Option("commune", visit.t("Par commune", "By municipality")), Form.Option("age", visit.t("Par tranche d'âge", "By age band"))],
+            \(Form.select(name: "balance", label: visit.t("Équilibre", "Balance"), options: DrawBalance.allCases.map { Form.Option($0.rawValue, visit.t($0.label)) },
                           selected: fields["balance"], errors: errors, visit: visit))
             \(mandate("_tirage"))
             \(Form.submit(visit.t("Tirer au sort ", "Draw ") + visit.t(Counted.text(call.seats, fr: ("membre", "membres"), en: ("member", "members")))))

@@ -266,7 +266,7 @@ enum CommitteePages {
         let id = try model.committee.requireID()
         let rows = model.decisions.map { d -> [HTML] in
             let result: String =
-                d.decision_mode == "consensus"
+                DecisionMode(stored: d.decision_mode) == .consensus
                 ? visit.t("Adoptée par consensus", "Adopted by consensus")
                 : d.adopted
                     ? visit.t("Adoptée par vote", "Adopted by vote") : visit.t("Rejetée au vote", "Rejected by vote")

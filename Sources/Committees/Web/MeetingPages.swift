@@ -184,16 +184,16 @@ enum MeetingPages {
         let votes = model.state.votes[try item.requireID()] ?? []
         let tally = VoteTally(votes.map { ($0.college, $0.choice) })
         var parts: [HTML] = []
-        if let mode = item.decisionMode, let text = item.decisionText {
+        if let mode = DecisionMode(stored: item.decisionMode), let text = item.decisionText {
             let result: String =
-                mode == "consensus"
+                mode == .consensus
                 ? visit.t("Adopté par consensus", "Adopted by consensus")
                 : item.adopted == true
                     ? visit.t("Adopté par vote", "Adopted by vote") : visit.t("Rejeté au vote", "Rejected by vote")
             parts.append(
                 "<p><strong>\(result)\(item.quorumMet == false ? " " + visit.t("(vote sans quorum)", "(vote without quorum)") : "")</strong></p><p>\(text)</p>"
             )
-            if mode == "vote" {
+            if mode == .vote {
                 parts.append(
                     tallyTable(tally, visit: visit, caption: visit.t("Votes sur : ", "Votes on: ") + item.title))
             }
@@ -244,8 +244,8 @@ enum MeetingPages {
             <details\(errors[key] == nil ? "" : " open")><summary>\(visit.t("Enregistrer la décision", "Record the decision"))<span class="visually-hidden"> : \(item.title)</span></summary>\
             \(Form.open(action: CommitteesPaths.decide.link(territory.slug, cid, mid, try item.requireID()), visit: visit))\
             \(Form.radios(name: "mode", legend: visit.t("Mode de décision", "How it was decided"),
-                      options: [Form.Option("consensus", visit.t("Par consensus", "By consensus"))] + (item.voteOpen ? [Form.Option("vote", visit.t("Clore le vote et en publier le résultat", "Close the vote and publish the result"))] : []),
-                      selected: item.voteOpen ? "vote" : "consensus", errors: errors, visit: visit, field: "mode-\(try item.requireID())"))\
+                      options: [Form.Option(DecisionMode.consensus.rawValue, visit.t("Par consensus", "By consensus"))] + (item.voteOpen ? [Form.Option(DecisionMode.vote.rawValue, visit.t("Clore le vote et en publier le résultat", "Close the vote and publish the result"))] : []),
+                      selected: (item.voteOpen ? DecisionMode.vote : .consensus).rawValue, errors: errors, visit: visit, field: "mode-\(try item.requireID())"))\
             \(Form.textarea(name: "text", label: visit.t("Texte adopté ou soumis au vote", "Text adopted or put to the vote"), value: errors[key] == nil ? nil : fields["text"],
                         errors: errors, visit: visit, rows: 3, maxLength: 3000, field: key))\
             \(Form.textarea(name: "links", label: visit.t("Propositions, résultats ou actions liés (facultatif) : une adresse par ligne", "Linked proposals, results or actions (optional): one address per line"),

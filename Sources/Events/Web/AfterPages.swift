@@ -270,7 +270,19 @@ enum AfterPages {
         let context = try await EventContext.managed(req)
         let visit = req.visit
         let figures = try await EventStore.figures(eventID: context.event.id, on: req.db)
-        let p = { (n: Int) -> HTML in "\(EventsPages.published(n, visit: visit))" }
+        let disclosure = context.territory.disclosure
+        let cells = EventFigureCells(
+            registered: figures.registered, attended: figures.attended, walkIns: figures.walkIns,
+            waiting: figures.waiting, byCommune: figures.byCommune, byAudience: figures.byAudience,
+            disclosure: disclosure)
+        let c = { (cell: Disclosure.Cell, n: Int) -> HTML in
+            // Registered and attended are hidden only when small; walk-ins may be hidden with another.
+            cell.isHidden && disclosure.isSmall(n)
+                ? "\(EventsPages.published(alone: n, disclosure, visit: visit))"
+                : "\(EventsPages.published(cell, visit: visit))"
+        }
+        let p = { (n: Int) -> HTML in "\(EventsPages.published(alone: n, disclosure, visit: visit))" }
+        let inLine = { (cell: Disclosure.Cell) -> HTML in "\(EventsPages.published(cell, visit: visit))" }
         // Answers that came through the event's link (the questionnaire keeps no name).
         let questionnaireID = chosenQuestionnaire(context)
         var answers = 0
@@ -285,9 +297,9 @@ enum AfterPages {
                     : "<p>\(visit.t("Les résultats du questionnaire sont lisibles par la coordination.", "The questionnaire's results are read by the coordination team."))</p>"
             } ?? .empty
         let participation: [[HTML]] = [
-            ["\(visit.t("Inscrit·es", "Registered"))", p(figures.registered)],
-            ["\(visit.t("Venu·es (accueilli·es)", "Attended (checked in)"))", p(figures.attended)],
-            ["\(visit.t("Dont venu·es sans inscription", "Of whom walk-ins"))", p(figures.walkIns)],
+            ["\(visit.t("Inscrit·es", "Registered"))", c(cells.registered, figures.registered)],
+            ["\(visit.t("Venu·es (accueilli·es)", "Attended (checked in)"))", c(cells.attended, figures.attended)],
+            ["\(visit.t("Dont venu·es sans inscription", "Of whom walk-ins"))", inLine(cells.walkIns)],
             ["\(visit.t("Liste d'attente", "Waiting list"))", p(figures.waiting)],
             [
                 "\(visit.t("Questionnaires envoyés par e-mail", "Feedback e-mails sent"))",
@@ -298,14 +310,14 @@ enum AfterPages {
         let main: HTML = """
             <p class="meta"><a href="\(context.path)">\(visit.t("← La rencontre", "← The event"))</a></p>
             <h1>\(visit.t("Chiffres : \(context.event.title)", "Figures: \(context.event.title)"))</h1>
-            <p>\(visit.t("Les nombres de 1 à 4 sont écrits « moins de 5 » pour que personne ne soit reconnu.", "Counts of 1 to 4 are written “fewer than 5” so that nobody can be recognised."))</p>
+            <p>\(visit.t("Les nombres de 1 à \(disclosure.threshold - 1) sont écrits « moins de \(disclosure.threshold) » pour que personne ne soit reconnu. Dans un tableau, un tel nombre est « masqué », avec un autre si besoin, pour qu'on ne le retrouve pas en soustrayant les autres du total.", "Counts of 1 to \(disclosure.threshold - 1) are written “fewer than \(disclosure.threshold)” so that nobody can be recognised. In a table such a count is “hidden”, with another one when needed, so that it cannot be found by subtracting the others from the total."))</p>
             \(View.table(caption: visit.t("Participation", "Participation"), headers: [visit.t("Mesure", "Measure"), visit.t("Nombre", "Count")], rows: participation, numericColumns: [1]))
             \(results)
             \(View.table(caption: visit.t("Personnes venues, par commune", "Attendees by municipality"), headers: [visit.t("Commune", "Municipality"), visit.t("Nombre", "Count")],
-                     rows: figures.byCommune.sorted { $0.key < $1.key }.map { ["\(context.territory.commune(code: $0.key)?.name ?? visit.t("Non précisée", "Not given"))", p($0.value)] },
+                     rows: cells.byCommune.map { ["\(context.territory.commune(code: $0.key)?.name ?? visit.t("Non précisée", "Not given"))", inLine($0.cell)] },
                      numericColumns: [1]))
             \(View.table(caption: visit.t("Personnes venues, par public", "Attendees by audience"), headers: [visit.t("Public", "Audience"), visit.t("Nombre", "Count")],
-                     rows: figures.byAudience.sorted { $0.key < $1.key }.map { ["\(visit.t(Audience(rawValue: $0.key)?.label ?? Audience.resident.label))", p($0.value)] }, numericColumns: [1]))
+                     rows: cells.byAudience.map { ["\(visit.t(Audience(rawValue: $0.key)?.label ?? Audience.resident.label))", inLine($0.cell)] }, numericColumns: [1]))
             """
         return req.render(WebPage(title: visit.t("Chiffres", "Figures"), main: main))
     }

@@ -71,12 +71,20 @@ enum EventsPages {
         return Response(status: .ok, headers: headers, body: .init(string: body))
     }
 
-    /// Small-cell rule: counts of 1 to 4 people are written "moins de 5".
-    static func published(_ count: Int, visit: Visit) -> String {
-        switch SmallCells.publish(count) {
-        case .suppressed: visit.t("moins de 5", "fewer than 5")
-        case .count(let value): View.number(value, lang: visit.lang)
+    /// A count beside its total, as the disclosure control lets it be shown: hidden, it reads
+    /// "masqué" whether it is small or hidden with a small one (saying which would undo it).
+    static func published(_ cell: Disclosure.Cell, visit: Visit) -> String {
+        switch cell {
+        case .shown(let value): View.number(value, lang: visit.lang)
+        case .hidden: visit.t("masqué", "hidden")
         }
+    }
+
+    /// A count standing alone: a small one reads "moins de 5" (the territory's threshold).
+    static func published(alone count: Int, _ disclosure: Disclosure, visit: Visit) -> String {
+        disclosure.isSmall(count)
+            ? visit.t("moins de \(disclosure.threshold)", "fewer than \(disclosure.threshold)")
+            : View.number(count, lang: visit.lang)
     }
 }
 

@@ -118,6 +118,13 @@ enum LivePages {
         let linkHeader = proposals == nil ? [] : [visit.t("Proposition", "Proposal")]
         // Each table's caption names its question: a page may hold several (unique landmark names).
         let of = visit.t(" — « \(activity.question) »", " — “\(activity.question)”")
+        // Live results are figures like any other: under the territory's disclosure control.
+        let disclosure = visit.territory?.disclosure ?? .standard
+        func cell(_ shown: Disclosure.Cell, _ n: Int) -> HTML { "\(EventsPages.published(shown, visit: visit))" }
+        func count(_ n: Int, one: (String, String), many: (String, String)) -> String {
+            let words = n == 1 || (visit.lang == .fr && n == 0) ? one : many
+            return "\(View.number(n, lang: visit.lang)) \(visit.t(words.0, words.1))"
+        }
         switch activity.kind {
         case .ideas:
             let ideas = ranked(data.ideas(of: activity).filter { !$0.hidden })
@@ -137,9 +144,18 @@ enum LivePages {
         case .ranking:
             let labels = Dictionary(uniqueKeysWithValues: data.options(of: activity).map { ($0.id, $0.label) })
             let participants = data.answers[activity.id] ?? 0
-            let rows = data.scores(of: activity).enumerated().map { index, score -> [HTML] in
+            let scores = data.scores(of: activity)
+            let published = LiveFigures.ranking(
+                scores, counts: data.rankCounts[activity.id] ?? [], participants: participants,
+                disclosure: disclosure)
+            let rows = scores.enumerated().map { index, score -> [HTML] in
                 let label = labels[score.option] ?? ""
-                return ["\(label)", "\(score.points)", "\(score.firsts)", "\(score.mentions)"]
+                let shown = published[index]
+                return [
+                    "\(label)",
+                    "\(shown.points.map { View.number($0, lang: visit.lang) } ?? visit.t("masqué", "hidden"))",
+                    cell(shown.firsts, score.firsts), cell(shown.mentions, score.mentions),
+                ]
                     + (proposals.map {
                         [
                             $0.link(
@@ -150,10 +166,16 @@ enum LivePages {
                         ]
                     } ?? [])
             }
+            let who =
+                disclosure.isSmall(participants)
+                ? visit.t(
+                    "moins de \(disclosure.threshold) participant·es", "fewer than \(disclosure.threshold) participants"
+                )
+                : count(participants, one: ("participant·e", "participant"), many: ("participant·es", "participants"))
             return View.table(
                 caption: visit.t(
-                    "Classement : \(participants) participant·es (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
-                    "Ranking: \(participants) participants (3 points for a first choice, 2 for a second, 1 for a third)"
+                    "Classement : \(who) (3 points pour un 1er choix, 2 pour un 2e, 1 pour un 3e)",
+                    "Ranking: \(who) (3 points for a first choice, 2 for a second, 1 for a third)"
                 ) + of,
                 headers: [
                     visit.t("Option", "Option"), visit.t("Points", "Points"), visit.t("1er choix", "First choice"),
@@ -163,9 +185,12 @@ enum LivePages {
         default:
             let options = data.options(of: activity)
             let total = options.reduce(0) { $0 + $1.votes }
-            let rows = options.map { option -> [HTML] in
-                let share = total == 0 ? 0 : option.votes * 100 / total
-                return ["\(option.label)", "\(option.votes)", "\(share) %"]
+            let published = LiveFigures.poll(
+                votes: options.map(\.votes),
+                participants: activity.kind == .pollMultiple ? data.answers[activity.id] : nil, disclosure: disclosure)
+            let rows = options.enumerated().map { i, option -> [HTML] in
+                let share = published.shares[i].map { "\($0) %" } ?? (published.options[i].isHidden ? "—" : "0 %")
+                return ["\(option.label)", cell(published.options[i], option.votes), "\(share)"]
                     + (proposals.map {
                         [
                             $0.link(
@@ -174,8 +199,14 @@ enum LivePages {
                         ]
                     } ?? [])
             }
+            let votes: String =
+                switch published.total {
+                case .shown: count(total, one: ("vote", "vote"), many: ("votes", "votes"))
+                case .hidden:
+                    visit.t("moins de \(disclosure.threshold) votes", "fewer than \(disclosure.threshold) votes")
+                }
             return View.table(
-                caption: visit.t("Réponses (\(total) votes)", "Answers (\(total) votes)") + of,
+                caption: visit.t("Réponses (\(votes))", "Answers (\(votes))") + of,
                 headers: [visit.t("Réponse", "Answer"), visit.t("Votes", "Votes"), visit.t("Part", "Share")]
                     + linkHeader,
                 rows: rows, numericColumns: [1, 2])

@@ -357,7 +357,8 @@ enum ReviewPages {
                     "A call's figures are for its organisers and the decision makers of its territory."))
         }
         let figures = CallFigures(rows: try await ExperienceStore.figureRows(callID: context.call.id, on: req.db))
-        func table(_ caption: String, _ first: String, _ lines: [(label: String, counts: CallFigures.Counts)]) -> HTML {
+        let unsaid = visit.t("Non précisé", "Not given")
+        func table(_ caption: String, _ first: String, _ lines: [CallFigures.Line]) -> HTML {
             View.table(
                 caption: caption,
                 headers: [
@@ -366,30 +367,30 @@ enum ReviewPages {
                 ],
                 rows: lines.map { line in
                     let people: String =
-                        switch SmallCells.publish(line.counts.people) {
-                        case .count(let n): View.number(n, lang: visit.lang)
-                        case .suppressed: visit.t("moins de 5", "fewer than 5")
+                        switch line.people {
+                        case .shown(let n): View.number(n, lang: visit.lang)
+                        case .hidden: visit.t("masqué", "hidden")
                         }
-                    return ["\(line.label)", "\(View.number(line.counts.submissions, lang: visit.lang))", "\(people)"]
+                    return ["\(line.label)", "\(View.number(line.submissions, lang: visit.lang))", "\(people)"]
                 }, numericColumns: [1, 2])
         }
         let main: HTML = """
             <p class="meta"><a href="\(ExperiencesPaths.call.link(context.call.id))">\(context.call.title)</a></p>
             <h1>\(visit.t("Chiffres de l'appel", "Figures of the call"))</h1>
-            <p class="lead">\(visit.t("\(View.number(figures.total, lang: .fr)) contributions envoyées (brouillons non comptés). Aucun nombre de personnes inférieur à 5 n'est affiché.",
-                                  "\(figures.total) submissions sent (drafts not counted). No number of people under 5 is shown."))</p>
+            <p class="lead">\(visit.t("\(View.number(figures.total, lang: .fr)) contributions envoyées (brouillons non comptés). Aucun nombre de personnes inférieur à 5 n'est affiché, ni un nombre qu'on retrouverait en soustrayant les autres du total (il est alors « masqué »).",
+                                  "\(figures.total) submissions sent (drafts not counted). No number of people under 5 is shown, nor one that could be worked out by subtracting the others from the total (it then reads “hidden”)."))</p>
             <h2>\(visit.t("Par état", "By status"))</h2>
             \(table(visit.t("Contributions par état", "Submissions by status"), visit.t("État", "Status"),
-                ExperienceStatus.allCases.filter { $0 != .draft }.map { (visit.t($0.label), figures.byStatus[$0.rawValue] ?? .init()) }))
+                figures.lines(ExperienceStatus.allCases.filter { $0 != .draft }.map { ($0.rawValue, visit.t($0.label)) }, of: figures.byStatus, unsaid: unsaid)))
             <h2>\(visit.t("Par contexte", "By context"))</h2>
             \(table(visit.t("Contributions par contexte", "Submissions by context"), visit.t("Contexte", "Context"),
-                ExperienceContext.allCases.map { (visit.t($0.label), figures.byContext[$0.rawValue] ?? .init()) }))
+                figures.lines(ExperienceContext.allCases.map { ($0.rawValue, visit.t($0.label)) }, of: figures.byContext, unsaid: unsaid)))
             <h2>\(visit.t("Par niveau d'engagement", "By level of engagement"))</h2>
             \(table(visit.t("Contributions par niveau d'engagement", "Submissions by level of engagement"), visit.t("Niveau", "Level"),
-                EngagementLevel.allCases.map { (visit.t($0.label), figures.byLevel[$0.rawValue] ?? .init()) }))
+                figures.lines(EngagementLevel.allCases.map { ($0.rawValue, visit.t($0.label)) }, of: figures.byLevel, unsaid: unsaid)))
             <h2>\(visit.t("Par région", "By region"))</h2>
             \(table(visit.t("Contributions par région", "Submissions by region"), visit.t("Région", "Region"),
-                Region.sorted.compactMap { r in figures.byRegion[r.rawValue].map { (r.name, $0) } }))
+                figures.lines(Region.sorted.filter { figures.byRegion[$0.rawValue] != nil }.map { ($0.rawValue, $0.name) }, of: figures.byRegion, unsaid: unsaid)))
             """
         return req.render(
             WebPage(

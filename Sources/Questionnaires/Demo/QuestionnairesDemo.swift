@@ -6,8 +6,13 @@ import SQLKit
 /// Ready-made needs questionnaires (users, professionals) and simulated answers, for the demo
 /// territories and the benchmark.
 public enum NeedsTemplates {
-    static func agreement(_ d: inout Definition, _ label: String, theme: Theme, required: Bool = true) -> Question {
-        Question(key: d.newKey("q"), kind: .agreement, label: label, required: required, theme: theme.rawValue)
+    /// An agreement item of a theme; `satisfaction` when agreeing means being satisfied (reverse-scored).
+    static func agreement(
+        _ d: inout Definition, _ label: String, theme: Theme, required: Bool = true, satisfaction: Bool = false
+    ) -> Question {
+        Question(
+            key: d.newKey("q"), kind: .agreement, label: label, required: required, theme: theme.rawValue,
+            reverseScored: satisfaction)
     }
 
     public static func users() -> Definition {
@@ -31,14 +36,17 @@ public enum NeedsTemplates {
             key: d.newKey("q"), kind: .number, label: "Depuis combien de mois en cherchez-vous un ?",
             help: "0 si vous n'en cherchez pas.",
             minValue: 0, maxValue: 240, condition: Condition(question: doctor.key, equals: "2"))
-        let access = agreement(&d, "J'obtiens un rendez-vous médical dans un délai raisonnable.", theme: .access)
+        let access = agreement(
+            &d, "J'obtiens un rendez-vous médical dans un délai raisonnable.", theme: .access, satisfaction: true)
         let prevention = agreement(
-            &d, "Je sais où faire un dépistage ou un vaccin près de chez moi.", theme: .prevention)
+            &d, "Je sais où faire un dépistage ou un vaccin près de chez moi.", theme: .prevention, satisfaction: true)
         let mental = agreement(
-            &d, "Je saurais où trouver de l'aide pour ma santé mentale ou celle d'un proche.", theme: .mentalHealth)
+            &d, "Je saurais où trouver de l'aide pour ma santé mentale ou celle d'un proche.", theme: .mentalHealth,
+            satisfaction: true)
         let mobility = agreement(
-            &d, "Me rendre à un rendez-vous de santé est facile (transport, distance).", theme: .mobility)
-        let rights = agreement(&d, "Je connais mes droits de patient.", theme: .rights)
+            &d, "Me rendre à un rendez-vous de santé est facile (transport, distance).", theme: .mobility,
+            satisfaction: true)
+        let rights = agreement(&d, "Je connais mes droits de patient.", theme: .rights, satisfaction: true)
         let barriers = Question(
             key: d.newKey("q"), kind: .multiple, label: "Qu'est-ce qui vous a déjà fait renoncer à des soins ?",
             choices: [
@@ -60,11 +68,11 @@ public enum NeedsTemplates {
                 Choice(key: "r1", label: "Les horaires me conviennent"),
                 Choice(key: "r2", label: "L'accueil est bienveillant"),
                 Choice(key: "r3", label: "L'information est claire"),
-            ], theme: Theme.information.rawValue)
+            ], theme: Theme.information.rawValue, reverseScored: true)
         let satisfaction = Question(
             key: d.newKey("q"), kind: .scale,
             label: "Dans l'ensemble, quelle note donnez-vous à l'offre de santé près de chez vous ?", required: true,
-            theme: Theme.access.rawValue)
+            theme: Theme.access.rawValue, reverseScored: true)
         let idea = Question(
             key: d.newKey("q"), kind: .longText,
             label: "Qu'est-ce qui améliorerait le plus votre santé ou celle de vos proches ?")
@@ -93,9 +101,10 @@ public enum NeedsTemplates {
         let access = agreement(&d, "L'accès aux soins de premier recours est un problème urgent ici.", theme: .access)
         let prevention = agreement(&d, "La prévention manque de moyens sur le territoire.", theme: .prevention)
         let mental = agreement(
-            &d, "Je sais vers qui orienter un patient en souffrance psychique.", theme: .mentalHealth)
+            &d, "Je sais vers qui orienter un patient en souffrance psychique.", theme: .mentalHealth,
+            satisfaction: true)
         let mobility = agreement(&d, "La mobilité des patients freine leur suivi.", theme: .mobility)
-        let rights = agreement(&d, "Les patients connaissent leurs droits.", theme: .rights)
+        let rights = agreement(&d, "Les patients connaissent leurs droits.", theme: .rights, satisfaction: true)
         let priorities = Question(
             key: d.newKey("q"), kind: .ranking, label: "Classez vos trois priorités pour la santé sur le territoire",
             required: true,
@@ -184,7 +193,9 @@ public struct AnswerSimulator {
         for q in definition.questions {
             guard AnswerValidator.isShown(q, answers: out) else { continue }
             if !q.required && unit() < 0.15 { continue }
-            let lean = Self.lean(q.theme, professionals: professionals, wave: wave)
+            // How strongly the group sees a problem; on a satisfaction wording it answers the other way.
+            let concern = Self.lean(q.theme, professionals: professionals, wave: wave)
+            let lean = q.isReverseScored ? 1 - concern : concern
             switch q.kind {
             case .single:
                 out[q.key] = .choice(

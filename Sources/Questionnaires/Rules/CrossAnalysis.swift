@@ -15,8 +15,9 @@ public enum CrossAnalysis {
 
     /// Priority scores per theme of one questionnaire over some rows. Each scale, matrix row or
     /// ranking of themes tagged with a theme is one measure on 0–100: agreement (p−1)/4×100,
-    /// 0–10 × 10, a ranked theme (N−place+1)/N×100 (0 when not ranked). The theme's score is the
-    /// mean of its measures.
+    /// 0–10 × 10, a ranked theme (N−place+1)/N×100 (0 when not ranked); a reverse-scored item
+    /// counts 100 minus that, so that satisfaction and problem wordings compare like with like.
+    /// The theme's score is the mean of its measures.
     public static func scores(definition: Definition, data: Dataset, rows: [Int]) -> [Score] {
         scores(definition: definition, data: data, split: Filter.Split(rows: rows), disclosure: nil)
     }
@@ -47,7 +48,7 @@ public enum CrossAnalysis {
                     sum += question.kind == .agreement ? Double(p - 1) / 4 * 100 : Double(p) * 10
                     n += 1
                 }
-                if n > 0 { measures[theme, default: []].append((sum / Double(n), n)) }
+                if n > 0 { measures[theme, default: []].append((priority(sum / Double(n), of: question), n)) }
             case .matrix:
                 guard let theme = question.theme else { continue }
                 seen.insert(theme)
@@ -55,7 +56,10 @@ public enum CrossAnalysis {
                 let shown = published(question)
                 for (i, row) in result.matrix.enumerated() {
                     if let shown, shown.matrix.indices.contains(i) ? shown.matrix[i].mean == nil : true { continue }
-                    if let mean = row.mean { measures[theme, default: []].append(((mean - 1) / 4 * 100, row.answered)) }
+                    if let mean = row.mean {
+                        measures[theme, default: []].append(
+                            (priority((mean - 1) / 4 * 100, of: question), row.answered))
+                    }
                 }
             case .ranking:
                 let result = Results.of(question, in: data, rows: rows)
@@ -79,6 +83,18 @@ public enum CrossAnalysis {
             scores.append(Score(theme: theme, score: 0, answers: 0, measures: 0))
         }
         return scores.sorted { $0.score != $1.score ? $0.score > $1.score : $0.theme < $1.theme }
+    }
+
+    /// A measure on 0–100 read as a priority: as it is, or turned round (100 − score) for a
+    /// reverse-scored item, where a high answer means satisfaction.
+    public static func priority(_ score: Double, of question: Question) -> Double {
+        question.isReverseScored ? 100 - score : score
+    }
+
+    /// The items of a definition that count in the cross-analysis turned round: reverse-scored
+    /// scales, matrices and agreement items of a theme, in the questionnaire's order.
+    public static func reversedItems(of definition: Definition) -> [Question] {
+        definition.questions.filter { $0.theme != nil && $0.isReverseScored }
     }
 
     /// Ranks (1 = first) of values, highest first; ties share the mean of their places.

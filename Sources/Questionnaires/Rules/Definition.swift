@@ -68,6 +68,8 @@ public enum QuestionKind: String, Codable, Sendable, CaseIterable {
 
     /// Kinds whose choices are typed by the builder.
     public var hasChoices: Bool { [.single, .multiple, .ranking].contains(self) }
+    /// Kinds whose answer is a point on a scale, which a high score may mean satisfaction on.
+    public var canBeReverseScored: Bool { [.agreement, .scale, .matrix].contains(self) }
     /// Kinds answered with free text (read and coded by hand, never charted).
     public var isText: Bool { self == .shortText || self == .longText }
 }
@@ -116,17 +118,26 @@ public struct Question: Codable, Sendable, Equatable {
     public var theme: String?
     /// Profile questions (commune, age band, audience…) describe the respondent and filter results.
     public var profile: Bool
+    /// "Score inversé": on this scale, matrix or agreement item a high answer means satisfaction,
+    /// not a problem ("J'obtiens un rendez-vous dans un délai raisonnable"), so the cross-analysis
+    /// turns it round before it ranks themes by priority. Absent (nil) in the stored JSON when
+    /// false, so definitions saved before the option read the same.
+    public var reverseScored: Bool?
+
+    /// Whether the cross-analysis turns this question's scores round.
+    public var isReverseScored: Bool { reverseScored == true && kind.canBeReverseScored }
 
     public init(
         key: String, kind: QuestionKind, label: String, help: String = "", required: Bool = false,
         choices: [Choice] = [],
         rows: [Choice] = [], maxChoices: Int? = nil, minValue: Double? = nil, maxValue: Double? = nil,
-        condition: Condition? = nil, theme: String? = nil, profile: Bool = false
+        condition: Condition? = nil, theme: String? = nil, profile: Bool = false, reverseScored: Bool = false
     ) {
         self.key = key; self.kind = kind; self.label = label; self.help = help; self.required = required
         self.choices = choices; self.rows = rows; self.maxChoices = maxChoices; self.minValue = minValue;
         self.maxValue = maxValue
         self.condition = condition; self.theme = theme; self.profile = profile
+        self.reverseScored = reverseScored ? true : nil
     }
 
     /// How many places a ranking asks for.

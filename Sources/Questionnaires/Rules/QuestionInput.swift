@@ -19,6 +19,7 @@ public enum QuestionInput {
         q.help = TextRule.optional(fields, "help", maxLength: 500, errors: &errors, lang: lang) ?? ""
         q.required = fields["required"] == "on"
         q.profile = fields["profile"] == "on"
+        q.reverseScored = q.kind.canBeReverseScored && fields["reverse_scored"] == "on" ? true : nil
         let theme = fields["theme"] ?? ""
         if theme.isEmpty {
             q.theme = nil
@@ -149,6 +150,7 @@ public enum QuestionInput {
         ]
         if q.required { out["required"] = "on" }
         if q.profile { out["profile"] = "on" }
+        if q.isReverseScored { out["reverse_scored"] = "on" }
         if q.choices.contains(where: { $0.theme != nil }) { out["themed_choices"] = "on" }
         return out
     }

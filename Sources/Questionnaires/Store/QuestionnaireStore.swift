@@ -437,6 +437,16 @@ public enum QuestionnaireStore {
         ).first(decoding: Row.self) != nil
     }
 
+    /// Forgets the nonces of forms sent before `cutoff`. Safe once `cutoff` is a token's lifetime
+    /// ago: a form is sent after it was issued, so such a token has expired and is refused by its
+    /// date before its nonce would be looked up. Returns how many were forgotten.
+    static func purgeFormTokens(usedBefore cutoff: Date, on db: any Database) async throws -> Int {
+        struct Row: Decodable { let nonce_hash: String }
+        return try await db.sql.raw(
+            "DELETE FROM questionnaire_form_tokens WHERE used_at < \(bind: cutoff) RETURNING nonce_hash"
+        ).all(decoding: Row.self).count
+    }
+
     struct Tally: Decodable { let n: Int; let last: Int? }
     static func tally(of id: Int, on db: any Database) async throws -> Tally {
         try await db.sql.raw(

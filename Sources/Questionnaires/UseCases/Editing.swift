@@ -300,3 +300,14 @@ enum Editing {
         }
     }
 }
+
+/// A builder reads the free-text answers of a questionnaire (raw answers, possibly identifying):
+/// each reading is in the audit trail, with the question read.
+enum ReadFreeTexts {
+    static func run(_ context: QContext, question: String?, actor: Actor, env: UseCaseEnvironment) async throws {
+        let key =
+            question.flatMap { context.definition.question($0)?.key }
+            ?? context.definition.questions.first { $0.kind.isText }?.key
+        try await Editing.audit("read-texts", context, subject: key, actor: actor, on: env.db)
+    }
+}

@@ -256,6 +256,19 @@ enum BuilderPages {
         }
     }
 
+    /// The "score inversé" option of a scale, matrix or agreement item, in plain words.
+    static func reverseScoredBox(_ fields: [String: String], errors: FormErrors, visit: Visit) -> HTML {
+        Form.checkbox(
+            name: "reverse_scored",
+            label:
+                "\(visit.t("Score inversé : ici, être d'accord ou donner une note haute veut dire être satisfait", "Reverse-scored: here, agreeing or giving a high mark means being satisfied"))",
+            checked: fields["reverse_scored"] == "on", errors: errors, visit: visit,
+            hint: visit.t(
+                "Pour les échelles, notes et tableaux seulement. Le croisement retourne ces réponses (une forte satisfaction devient une faible priorité) avant de classer les thèmes, pour comparer ce qui est comparable.",
+                "Scales, marks and matrices only. The cross-analysis turns these answers round (high satisfaction becomes low priority) before it ranks the themes, so that like is compared with like."
+            ))
+    }
+
     /// A section of the builder: its questions (numbered across sections) with their buttons, and
     /// the section's own buttons and title form.
     static func sectionBlock(
@@ -272,6 +285,7 @@ enum BuilderPages {
             if let theme = q.theme.flatMap(visit.themes.find) {
                 flags.append(visit.t("thème : ", "theme: ") + visit.t(theme.label))
             }
+            if q.isReverseScored { flags.append(visit.t("score inversé", "reverse-scored")) }
             if let hint = QuestionView.conditionHint(q, definition: context.definition, visit: visit) {
                 flags.append(hint)
             }
@@ -490,6 +504,7 @@ enum BuilderPages {
             \(Form.select(name: "theme", label: visit.t("Thème", "Theme"), options: visit.themes.options(keeping: fields["theme"].map { [$0] } ?? [], visit: visit), selected: fields["theme"],
                       errors: errors, visit: visit, hint: visit.t("Les échelles et tableaux d'un thème comptent dans le croisement usagers / professionnels.",
                                                                 "Scales and matrices of a theme count in the users / professionals cross-analysis."), placeholder: visit.t("— Aucun —", "— None —")))
+            \(reverseScoredBox(fields, errors: errors, visit: visit))
             \(Form.checkbox(name: "profile", label: "\(visit.t("Question de profil (commune, âge, situation…) : sert de filtre aux résultats", "Profile question (commune, age, situation…): filters the results"))",
                         checked: fields["profile"] == "on", errors: errors, visit: visit))
             \(Form.select(name: "condition", label: visit.t("Poser cette question seulement si…", "Ask this question only if…"), options: [], selected: fields["condition"], errors: errors,

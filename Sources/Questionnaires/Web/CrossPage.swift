@@ -129,6 +129,27 @@ enum CrossPage {
             : NumberText.decimal(rank, lang: visit.lang)
     }
 
+    /// Which items each group's score turns round, so that a reader sees that a satisfaction
+    /// wording and a problem wording are compared like with like.
+    static func reversedItems(users: Side, pros: Side, visit: Visit) -> HTML {
+        var out: HTML = "<h2>\(visit.t("Questions au score inversé", "Reverse-scored questions"))</h2>"
+        out.append(
+            "<p>\(visit.t("Une question où être d'accord veut dire être satisfait (« J'obtiens un rendez-vous dans un délai raisonnable ») est retournée avant le calcul : un fort accord y compte comme une faible priorité.", "A question where agreeing means being satisfied (“I get an appointment within a reasonable time”) is turned round before the computation: strong agreement counts as low priority."))</p>"
+        )
+        for (side, name) in [
+            (users, visit.t("Usagers", "Users")), (pros, visit.t("Professionnels", "Professionals")),
+        ] {
+            let items = CrossAnalysis.reversedItems(of: side.context.definition)
+            let list: HTML =
+                items.isEmpty
+                ? "\(visit.t("Aucune question retournée.", "No question turned round."))"
+                : "<ul>\(each: items.map { "<li>« \($0.label) » (\(themeName($0.theme ?? "", visit: visit)))</li>" as HTML })</ul>"
+            out.append("<h3>\(name) · \(side.record.title)</h3>")
+            out.append(items.isEmpty ? "<p>\(list)</p>" as HTML : list)
+        }
+        return out
+    }
+
     static func figures(users: Side, pros: Side, wave: Int?, waveCount: Int, visit: Visit) -> HTML {
         let comparison = CrossAnalysis.compare(users: users.scores(wave: wave), professionals: pros.scores(wave: wave))
         let n = comparison.themeCount
@@ -217,6 +238,7 @@ enum CrossPage {
                 "<p>\(visit.t("Thèmes laissés de côté faute de mesure publiable dans un groupe : ", "Themes left aside for lack of a publishable measure in a group: "))\(comparison.hidden.map { themeName($0, visit: visit) }.joined(separator: ", ")).</p>"
             )
         }
+        out.append(reversedItems(users: users, pros: pros, visit: visit))
         if waveCount > 1 {
             var trend: [[HTML]] = []
             let perWave = (1...waveCount).map { w in

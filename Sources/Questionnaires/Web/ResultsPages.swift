@@ -162,6 +162,7 @@ enum ResultsPages {
             \(filterForm(context, action: context.link(QuestionnairePaths.results), query: query, waves: waves, visit: visit, full: true))
             <p><strong>\(visit.t("Réponses comptées :", "Answers counted:")) \(populationText(split.rows.count, check, disclosure, visit: visit))</strong> \
             · \(ruleText(disclosure, visit: visit))</p>
+            <p class="meta">\(visit.t(AnswerAudience.resultsNote(context.record.audience)))</p>
             \(exports)
             \(body)
             """
@@ -574,9 +575,13 @@ enum ResultsPages {
 
     // MARK: Free text
 
+    /// Reading the free-text answers is reading raw answers: in the audit trail, with the question.
     @Sendable static func texts(_ req: Request) async throws -> Response {
         let context = try await QContext.load(req)
-        return req.render(try await textsPage(req, context, errors: FormErrors(), typed: [:]))
+        let page = try await textsPage(req, context, errors: FormErrors(), typed: [:])
+        try await ReadFreeTexts.run(
+            context, question: req.queryFields()["question"], actor: AnswerPages.actor(req), env: req.useCases)
+        return req.render(page)
     }
 
     /// The free-text answers of one question, searched and paged, with their codes.
