@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import DEMO, DEMO_PASSWORD, login, named, submit, visit
+from conftest import DEMO, DEMO_PASSWORD, expect_status_message, login, named, submit, visit
 from test_pages import assert_no_horizontal_scroll, assert_skip_link_first
 
 
@@ -58,3 +58,26 @@ def test_coordinator_adds_renames_and_hides_themes(new_context):
     visit(partner, "/vitre/evenements")
     assert "Santé des aidants" not in partner.locator("main select[name=theme] option").all_inner_texts()
     visit(partner, "/broceliande/themes", status=403)
+
+
+def test_coordinator_raises_the_disclosure_threshold_to_eleven(new_context):
+    """The threshold of health-data bodies is one choice away, from the themes page; every figure
+    of the territory follows it. Set back to 5 at the end for the other suites."""
+    page = new_context.page()
+    login(page, DEMO["coordinator_broceliande"], DEMO_PASSWORD)
+    visit(page, "/broceliande/themes")
+    link = page.get_by_role("link", name=re.compile("Diffusion des chiffres"))
+    assert link.get_attribute("href") == "/broceliande/diffusion-des-chiffres"
+    visit(page, "/broceliande/diffusion-des-chiffres")
+    assert_no_horizontal_scroll(page)
+    main = page.locator("main")
+    expect(main).to_contain_text("moins de 5 personnes")
+    expect(page.get_by_label(re.compile("^5 personnes"))).to_be_checked()
+    page.get_by_label(re.compile("^11 personnes")).check()
+    submit(page, "Enregistrer le seuil")
+    expect_status_message(page, "moins de 11 personnes")
+    expect(main).to_contain_text("ne porte sur moins de 11 personnes")
+    expect(page.get_by_label(re.compile("^11 personnes"))).to_be_checked()
+    page.get_by_label(re.compile("^5 personnes")).check()
+    submit(page, "Enregistrer le seuil")
+    expect(main).to_contain_text("ne porte sur moins de 5 personnes")

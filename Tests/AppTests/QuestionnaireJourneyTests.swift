@@ -578,6 +578,8 @@ struct QuestionnaireJourneyTests {
             }
             let small = try await decider.get(base + "/resultats?commune=\(communes[0].code)&canal=telephone")
             #expect(small.contains("aucun résultat n&#39;est montré") || small.contains("aucun résultat n'est montré"))
+            #expect(decider.lastStatus == .unprocessableEntity)  // refused as asked, the filters kept
+            #expect(small.contains("name=\"canal\"") && small.contains("value=\"telephone\" selected"))
             // Raw answers are for coordinators only.
             try await decider.get(base + "/reponses.csv")
             #expect(decider.lastStatus == .forbidden)

@@ -166,9 +166,12 @@ enum ResultsPages {
             \(exports)
             \(body)
             """
+        // A view the disclosure control refuses is a request that cannot be answered as asked:
+        // 422, with the filters kept to change them.
         return req.render(
             WebPage(
-                title: visit.t("Résultats · \(context.record.title)", "Results · \(context.record.title)"), main: main))
+                title: visit.t("Résultats · \(context.record.title)", "Results · \(context.record.title)"), main: main,
+                status: check == .publishable ? .ok : .unprocessableEntity))
     }
 
     static func label(of key: String, in q: Question, context: QContext, visit: Visit) -> String {
