@@ -66,7 +66,7 @@ def cookies_from(headers):
 
 def total_votes(html):
     """The vote count of the first open poll on the projector ("Réponses (12 votes)")."""
-    match = re.search(r"\((\d+) votes\)", html)
+    match = re.search(r"\((\d+) votes?\)", html)
     return int(match.group(1)) if match else -1
 
 
