@@ -218,6 +218,30 @@ struct QuestionnaireRulesTests {
         #expect(scores.first { $0.theme == "sante-mentale" }?.score == 0)
     }
 
+    @Test func publishedThemeScoresAreTheRawOnesWhenNothingIsHidden() {
+        let definition = Self.sample()
+        let data = Self.dataset(
+            definition,
+            (0..<30).map { i in
+                (["q7": .point(i % 2 == 0 ? 5 : 4), "q6": .ranking(["acces-aux-soins", "prevention"])], .online, 0)
+            })
+        let raw = CrossAnalysis.scores(definition: definition, data: data, rows: Array(0..<30))
+        let published = CrossAnalysis.scores(
+            definition: definition, data: data, split: Filter.Split(rows: Array(0..<30)), disclosure: .standard)
+        // A theme nobody ranked has no published score (a count of 0 ranked describes nobody but
+        // gives no score either); the others are exactly the raw ones.
+        let byTheme = Dictionary(uniqueKeysWithValues: raw.map { ($0.theme, $0) })
+        #expect(published.filter { $0.measures > 0 }.map(\.theme).sorted() == ["acces-aux-soins", "prevention"])
+        for score in published where score.measures > 0 {
+            #expect(abs(score.score - (byTheme[score.theme]?.score ?? -1)) < 1e-9, "\(score.theme)")
+            #expect(score.answers == byTheme[score.theme]?.answers)
+        }
+        // 3 answers only: every measure rests on a hidden count; the themes are listed without one.
+        let few = CrossAnalysis.scores(
+            definition: definition, data: data, split: Filter.Split(rows: [0, 1, 2]), disclosure: .standard)
+        #expect(few.allSatisfy { $0.measures == 0 } && few.contains { $0.theme == "acces-aux-soins" })
+    }
+
     @Test func aReverseScoredItemIsTurnedRoundBeforeThemesAreRanked() {
         var definition = Self.sample()
         // Strong agreement with a satisfaction wording ("Accès facile") is a low priority.

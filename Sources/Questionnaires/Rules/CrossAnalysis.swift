@@ -40,35 +40,60 @@ public enum CrossAnalysis {
             case .agreement, .scale:
                 guard let theme = question.theme, let column = data.columns[question.key] else { continue }
                 seen.insert(theme)
-                if let p = published(question), p.mean == nil { continue }
+                func measure(_ mean: Double) -> Double {
+                    question.kind == .agreement ? (mean - 1) / 4 * 100 : mean * 10
+                }
+                if let p = published(question) {
+                    // The published mean itself: one pass over the rows, the one the page made.
+                    guard let mean = p.mean, case .shown(let n) = p.answered, n > 0 else { continue }
+                    measures[theme, default: []].append((priority(measure(mean), of: question), n))
+                    continue
+                }
                 var sum = 0.0, n = 0
                 for r in rows {
                     let p = column.codes[r]
                     guard p >= 0 else { continue }
-                    sum += question.kind == .agreement ? Double(p - 1) / 4 * 100 : Double(p) * 10
+                    sum += Double(p)
                     n += 1
                 }
-                if n > 0 { measures[theme, default: []].append((priority(sum / Double(n), of: question), n)) }
+                if n > 0 { measures[theme, default: []].append((priority(measure(sum / Double(n)), of: question), n)) }
             case .matrix:
                 guard let theme = question.theme else { continue }
                 seen.insert(theme)
-                let result = Results.of(question, in: data, rows: rows)
-                let shown = published(question)
-                for (i, row) in result.matrix.enumerated() {
-                    if let shown, shown.matrix.indices.contains(i) ? shown.matrix[i].mean == nil : true { continue }
+                if let shown = published(question) {
+                    for row in shown.matrix {
+                        guard let mean = row.mean else { continue }
+                        let n = row.cells.reduce(0) { $0 + ($1.value ?? 0) }
+                        measures[theme, default: []].append((priority((mean - 1) / 4 * 100, of: question), n))
+                    }
+                    continue
+                }
+                for row in Results.of(question, in: data, rows: rows).matrix {
                     if let mean = row.mean {
                         measures[theme, default: []].append(
                             (priority((mean - 1) / 4 * 100, of: question), row.answered))
                     }
                 }
             case .ranking:
+                guard question.choices.contains(where: { $0.theme != nil }) else { continue }
+                if let shown = published(question) {
+                    if shown.answered == .shown(0) { continue }
+                    guard case .shown(let n) = shown.answered else {
+                        for choice in question.choices { if let theme = choice.theme { seen.insert(theme) } }
+                        continue
+                    }
+                    for item in shown.ranked {
+                        guard let theme = question.choice(item.key)?.theme else { continue }
+                        seen.insert(theme)
+                        if let score = item.score { measures[theme, default: []].append((score, n)) }
+                    }
+                    continue
+                }
                 let result = Results.of(question, in: data, rows: rows)
-                let shown = published(question)
                 guard result.answered > 0 else { continue }
-                for (i, item) in result.ranked.enumerated() {
+                for item in result.ranked {
                     guard let theme = question.choice(item.key)?.theme else { continue }
                     seen.insert(theme)
-                    if let shown, shown.ranked.indices.contains(i) ? shown.ranked[i].score == nil : true { continue }
                     measures[theme, default: []].append((item.score, result.answered))
                 }
             default: continue
